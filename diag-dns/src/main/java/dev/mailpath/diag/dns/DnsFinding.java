@@ -1,0 +1,258 @@
+package dev.mailpath.diag.dns;
+
+import dev.mailpath.diag.core.FindingCode;
+import dev.mailpath.diag.core.Severity;
+import java.util.List;
+
+/**
+ * The finding codes of diag-dns. Each constant's {@link #id()} is stable API; the catalog text
+ * (title, explanation, next steps) is what {@code docs/findings.md} shows.
+ */
+public enum DnsFinding implements FindingCode {
+
+  /** RFC 7505: a single MX with preference 0 and target "." says the domain accepts no mail. */
+  NULL_MX(
+      "dns.mx.null",
+      Severity.ERROR,
+      "Null MX: the domain accepts no mail",
+      "The domain publishes a null MX record (RFC 7505: preference 0, exchange \".\"), which"
+          + " declares that it receives no mail at all. Senders must not try its A/AAAA"
+          + " records; mail to it bounces at once.",
+      "If the domain should receive mail, replace the null MX with MX records naming your mail"
+          + " servers",
+      "If it should not, nothing is wrong: the null MX saves senders from retrying"),
+
+  /** RFC 7505 §3: a null MX must be the only MX record. */
+  NULL_MX_MIXED(
+      "dns.mx.null-mixed",
+      Severity.ERROR,
+      "Null MX mixed with other MX records",
+      "A null MX (exchange \".\") must be the only MX record of a domain (RFC 7505 §3). Mixed"
+          + " with real exchanges, senders behave unpredictably: some bounce, some deliver.",
+      "Remove either the null MX or the other MX records"),
+
+  /** RFC 5321 §5.1: no MX, so the domain's own address is the implicit exchange. */
+  IMPLICIT_MX(
+      "dns.mx.implicit",
+      Severity.WARNING,
+      "No MX records: mail goes to the domain's own address (implicit MX)",
+      "The domain has no MX records, so senders fall back to its A/AAAA records and treat the"
+          + " domain itself as the only exchange, with preference 0 (RFC 5321 §5.1). It works,"
+          + " but is fragile: the web server now receives mail, and there is no backup exchange.",
+      "Publish MX records naming the servers that should receive mail",
+      "Test with telnet to port 25 of the domain's address"),
+
+  /** No MX and no address records: undeliverable. */
+  NO_MX(
+      "dns.mx.none",
+      Severity.ERROR,
+      "No MX records and no address: mail cannot be delivered",
+      "The domain exists but has neither MX records nor an A/AAAA record to fall back on, so"
+          + " no sender can find a server to deliver to (RFC 5321 §5.1). Mail bounces as"
+          + " undeliverable.",
+      "Check the MX records with nslookup (set type=mx) against the domain's authoritative"
+          + " servers",
+      "Add MX records naming your mail servers"),
+
+  /** The name does not exist. */
+  NXDOMAIN(
+      "dns.nxdomain",
+      Severity.ERROR,
+      "The domain does not exist (NXDOMAIN)",
+      "The DNS says the name does not exist at all. Mail to it bounces at once. Often a typing"
+          + " mistake in the address, a lapsed registration, or a delegation that was removed.",
+      "Check the spelling of the recipient's domain",
+      "Check the registration and delegation: ask a root server and follow the referrals"),
+
+  /** RFC 2181 §10.3: the MX target must not be an alias. */
+  MX_CNAME_TARGET(
+      "dns.mx.cname-target",
+      Severity.WARNING,
+      "An MX record points to an alias (CNAME)",
+      "An MX exchange must be a name with A/AAAA records, not an alias (RFC 2181 §10.3, RFC"
+          + " 5321 §5.1). Many senders follow the alias anyway, but some refuse, and mail from"
+          + " those bounces or is delayed.",
+      "Point the MX record at the canonical name the CNAME refers to"),
+
+  /** The exchange name has no A/AAAA record. */
+  MX_DANGLING(
+      "dns.mx.dangling",
+      Severity.ERROR,
+      "An MX exchange has no address",
+      "The MX record names a host that has no A or AAAA record, so senders cannot connect to"
+          + " it. If it is the only or the preferred exchange, mail is delayed or bounces.",
+      "Add an A/AAAA record for the exchange, or fix the MX record to name an existing host",
+      "Check the exchange name for typing mistakes (a missing or extra domain suffix)"),
+
+  /** The exchange name is an address written as a name. */
+  MX_IP_LITERAL(
+      "dns.mx.ip-literal",
+      Severity.ERROR,
+      "An MX record names an IP address instead of a host name",
+      "MX targets must be host names (RFC 5321 §5.1, RFC 1035). A target such as 192.0.2.1 is"
+          + " looked up as a name, which normally fails, so senders cannot use it.",
+      "Create an A record for a host name (mail.example.org) and point the MX at that name"),
+
+  /** The same exchange appears more than once. */
+  MX_DUPLICATE(
+      "dns.mx.duplicate",
+      Severity.WARNING,
+      "The same exchange is listed more than once",
+      "Several MX records name the same host. Only the lowest preference matters, so the"
+          + " duplicates add nothing; often they are left over from an edit.",
+      "Remove the duplicate MX records"),
+
+  /** The answer did not fit UDP, TCP was used. */
+  TRUNCATED_TCP_RETRY(
+      "dns.truncated-tcp-retry",
+      Severity.INFO,
+      "The UDP answer was truncated; the query was repeated over TCP",
+      "The answer did not fit in a UDP reply, so the server set the TC flag and the query was"
+          + " repeated over TCP (RFC 7766). Senders behind firewalls that block DNS over TCP will"
+          + " not see this answer.",
+      "Make sure TCP port 53 is open to the authoritative servers",
+      "Consider a smaller record set"),
+
+  /** The server failed to answer (SERVFAIL). */
+  SERVFAIL(
+      "dns.servfail",
+      Severity.ERROR,
+      "The DNS server failed (SERVFAIL)",
+      "The resolver could not get an answer: typically a broken or unreachable authoritative"
+          + " server, a lame delegation, or a DNSSEC validation failure. Senders see a"
+          + " temporary failure and retry, so mail is delayed.",
+      "Ask the domain's authoritative servers directly (nslookup with server set to each one)",
+      "Trace the delegation from the root servers"),
+
+  /** The server refused the query. */
+  REFUSED(
+      "dns.refused",
+      Severity.ERROR,
+      "The DNS server refused the query (REFUSED)",
+      "The server asked will not answer this question: it is not a resolver for this client,"
+          + " or not authoritative for the name. The answer says nothing about the domain.",
+      "Ask a resolver that serves you, or one of the domain's authoritative servers"),
+
+  /** Another error rcode. */
+  RCODE_ERROR(
+      "dns.rcode-error",
+      Severity.ERROR,
+      "The DNS server answered with an error code",
+      "The server returned an error such as FORMERR or NOTIMP, so the question got no answer.",
+      "Try another server; check the server's logs"),
+
+  /** No answer within the timeout. */
+  TIMEOUT(
+      "dns.timeout",
+      Severity.ERROR,
+      "No answer from the DNS server within the timeout",
+      "The query got no valid reply in time from any server asked, after the configured"
+          + " retries. The server may be down, firewalled, or overloaded; the answer about the"
+          + " domain is unknown.",
+      "Check that the server is reachable on port 53 (UDP and TCP)",
+      "Try another resolver, or the domain's authoritative servers"),
+
+  /** Sockets failed. */
+  NETWORK_ERROR(
+      "dns.network-error",
+      Severity.ERROR,
+      "The DNS query failed on the network",
+      "Sending the query or reading the reply failed (for example the port was unreachable or"
+          + " the TCP connection was refused), so the question got no answer.",
+      "Check that the server address and port are right and reachable"),
+
+  /** The reply could not be parsed. */
+  MALFORMED_RESPONSE(
+      "dns.malformed-response",
+      Severity.ERROR,
+      "The DNS reply could not be read",
+      "The server sent bytes that are not a valid DNS message. The reply was not used.",
+      "Check what sits between you and the server (a middlebox that rewrites DNS)",
+      "Try another server"),
+
+  /** Nslookup's "Non-authoritative answer". */
+  NON_AUTHORITATIVE(
+      "dns.non-authoritative",
+      Severity.INFO,
+      "The answer came from a cache, not from the domain's own servers",
+      "The AA flag was clear: a recursive resolver answered from its cache (nslookup's"
+          + " \"Non-authoritative answer\"). After a recent change it may be stale until the"
+          + " records' TTL runs out.",
+      "Ask one of the domain's authoritative servers directly to see the current records"),
+
+  /** Malformed name in a bulk run. */
+  INVALID_NAME(
+      "dns.invalid-name",
+      Severity.ERROR,
+      "The name is not a valid domain name",
+      "The input is not a syntactically valid domain name (empty labels, labels over 63"
+          + " octets, names over 253, spaces or control characters), so no query was sent.",
+      "Correct the name; pass internationalised names as Unicode or as A-labels (xn--...)"),
+
+  /** Address lookups for an exchange failed (as opposed to being empty). */
+  ADDRESS_LOOKUP_FAILED(
+      "dns.mx.address-lookup-failed",
+      Severity.WARNING,
+      "The address of an exchange could not be looked up",
+      "The A/AAAA query for an exchange timed out or failed, so it is unknown whether the"
+          + " exchange has an address. Senders will see the same failure as a temporary error.",
+      "Ask the exchange domain's authoritative servers directly"),
+
+  /** Reverse DNS: no PTR. */
+  PTR_NONE(
+      "dns.ptr.none",
+      Severity.WARNING,
+      "The address has no reverse DNS (PTR) name",
+      "No PTR record maps this address back to a name. Many receiving servers reject or"
+          + " score mail from addresses without reverse DNS.",
+      "Ask whoever controls the address block (often the hosting or network provider) to set"
+          + " a PTR record naming the mail server"),
+
+  /** Reverse DNS: PTR name does not resolve back. */
+  PTR_NOT_CONFIRMED(
+      "dns.ptr.not-confirmed",
+      Severity.WARNING,
+      "The reverse DNS name does not resolve back to the address",
+      "Forward-confirmed reverse DNS fails: the PTR name's A/AAAA records do not include this"
+          + " address. Receivers that check FCrDNS treat the sender as unverified.",
+      "Add an A/AAAA record for the PTR name pointing at this address, or change the PTR");
+
+  private final String id;
+  private final Severity severity;
+  private final String title;
+  private final String explanation;
+  private final List<String> nextSteps;
+
+  DnsFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+    this.id = id;
+    this.severity = severity;
+    this.title = title;
+    this.explanation = explanation;
+    this.nextSteps = List.of(nextSteps);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Severity defaultSeverity() {
+    return severity;
+  }
+
+  @Override
+  public String title() {
+    return title;
+  }
+
+  @Override
+  public String explanation() {
+    return explanation;
+  }
+
+  @Override
+  public List<String> nextSteps() {
+    return nextSteps;
+  }
+}

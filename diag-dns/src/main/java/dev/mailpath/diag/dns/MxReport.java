@@ -2,8 +2,8 @@ package dev.mailpath.diag.dns;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
-import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +29,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe. {@link #builder()} is public so that users can fake reports in
  * their own tests.
  */
-public final class MxReport {
+public final class MxReport implements DiagnosticReport {
   private final String domain;
   private final String asciiDomain;
   private final String rcode;
@@ -205,18 +205,9 @@ public final class MxReport {
    *
    * @return the findings, most important first as found
    */
+  @Override
   public List<Finding> findings() {
     return findings;
-  }
-
-  /**
-   * Tells whether a finding with the given code is present.
-   *
-   * @param code the code
-   * @return {@code true} when present
-   */
-  public boolean hasFinding(FindingCode code) {
-    return findings.stream().anyMatch(f -> f.is(code));
   }
 
   /**
@@ -225,6 +216,7 @@ public final class MxReport {
    *
    * @return the outcome
    */
+  @Override
   public Outcome outcome() {
     return outcome;
   }

@@ -1,0 +1,55 @@
+package dev.mailpath.diag.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every mailpath report has in common: findings and an outcome. Lets tools treat any report
+ * alike, for example to set an exit code from the worst finding, or to assert on findings in
+ * tests whatever the diagnosis was.
+ */
+public interface DiagnosticReport {
+
+  /**
+   * Returns the findings.
+   *
+   * @return unmodifiable list of findings
+   */
+  List<Finding> findings();
+
+  /**
+   * Returns the overall outcome.
+   *
+   * @return PASS, WARN, FAIL or INCONCLUSIVE
+   */
+  Outcome outcome();
+
+  /**
+   * Tells whether a finding with the given code is present.
+   *
+   * @param code the code
+   * @return {@code true} when present
+   */
+  default boolean hasFinding(FindingCode code) {
+    return findings().stream().anyMatch(f -> f.is(code));
+  }
+
+  /**
+   * Tells whether a finding with the given dotted code is present.
+   *
+   * @param code the code, for example {@code dns.mx.null}
+   * @return {@code true} when present
+   */
+  default boolean hasFinding(String code) {
+    return findings().stream().anyMatch(f -> f.code().equals(code));
+  }
+
+  /**
+   * Returns the severity of the worst finding.
+   *
+   * @return the worst severity, or empty when there are no findings
+   */
+  default Optional<Severity> worstSeverity() {
+    return findings().stream().map(Finding::severity).max(Enum::compareTo);
+  }
+}

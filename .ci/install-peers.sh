@@ -14,12 +14,18 @@ set -euo pipefail
 PACKAGES=(
   nsd            # authoritative DNS: dev.mailpath.diag.testkit.peer.NsdServer
   bind9-dnsutils # dig, for cross-checks: dev.mailpath.diag.testkit.peer.DigClient
+  postfix        # SMTP server: dev.mailpath.diag.testkit.peer.PostfixServer (also smtp-sink/smtp-source)
+  dovecot-core   # SASL for Postfix: PostfixServer's AUTH
+  dovecot-imapd  # IMAP for the round-trip and mailbox tests
+  swaks          # peer in the SMTP benchmark
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process
 # name. Test harnesses never use these instances.
 SERVICES=(
   nsd:nsd
+  postfix:master
+  dovecot:dovecot
 )
 
 export DEBIAN_FRONTEND=noninteractive
@@ -52,6 +58,12 @@ if ((${#missing[@]} > 0)); then
     printf '#!/bin/sh\nexit 101\n' >"$policy"
     chmod 755 "$policy"
     trap 'rm -f "$policy"' EXIT
+  fi
+  # Postfix asks for a mail configuration type; the tests bring their own, so take none.
+  if command -v debconf-set-selections >/dev/null 2>&1; then
+    printf '%s\n' \
+      "postfix postfix/main_mailer_type select No configuration" \
+      "postfix postfix/mailname string localhost" | debconf-set-selections
   fi
   log "installing: ${missing[*]}"
   apt-get update -qq

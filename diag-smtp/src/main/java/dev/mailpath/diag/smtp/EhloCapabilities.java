@@ -1,0 +1,264 @@
+package dev.mailpath.diag.smtp;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The service extensions a server advertised in its EHLO reply (RFC 5321 §4.1.1.1): the greeting
+ * domain, then one keyword with optional parameters per line.
+ *
+ * <p>Typed accessors cover the extensions a diagnosis cares about (SIZE, PIPELINING, STARTTLS,
+ * AUTH, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, CHUNKING, DSN); {@link #keywords()} keeps every
+ * keyword as sent. Keywords are compared case-insensitively and stored upper case. The obsolete
+ * {@code AUTH=LOGIN PLAIN} form some old servers send is read as {@code AUTH}. Immutable.
+ */
+public final class EhloCapabilities {
+
+  private final String domain;
+  private final Map<String, List<String>> keywords;
+
+  private EhloCapabilities(String domain, Map<String, List<String>> keywords) {
+    this.domain = domain;
+    this.keywords = Collections.unmodifiableMap(keywords);
+  }
+
+  /**
+   * Parses the lines of a positive EHLO reply.
+   *
+   * @param reply the reply to EHLO
+   * @return the capabilities; an empty set for a reply with only the greeting line
+   */
+  public static EhloCapabilities parse(SmtpReply reply) {
+    return parse(reply.lines());
+  }
+
+  /**
+   * Parses EHLO reply line texts (without codes).
+   *
+   * @param lines the greeting line, then one keyword line each
+   * @return the capabilities
+   */
+  public static EhloCapabilities parse(List<String> lines) {
+    requireNonNull(lines, "lines");
+    String domain = lines.isEmpty() ? "" : firstWord(lines.get(0));
+    Map<String, List<String>> map = new LinkedHashMap<>();
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] words = line.split("[ \\t]+");
+      String keyword = words[0].toUpperCase(Locale.ROOT);
+      List<String> params = new ArrayList<>(List.of(words).subList(1, words.length));
+      if (keyword.startsWith("AUTH=")) {
+        // Pre-RFC 4954 servers (and Outlook-compatible ones) advertise "AUTH=LOGIN PLAIN".
+        params.add(0, keyword.substring(5));
+        keyword = "AUTH";
+        List<String> existing = map.get("AUTH");
+        if (existing != null) {
+          for (String p : params) {
+            if (!existing.contains(p)) {
+              existing.add(p);
+            }
+          }
+          continue;
+        }
+      }
+      map.putIfAbsent(keyword, params);
+    }
+    Map<String, List<String>> frozen = new LinkedHashMap<>();
+    map.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    return new EhloCapabilities(domain, frozen);
+  }
+
+  /**
+   * Returns capabilities with nothing advertised, as after HELO.
+   *
+   * @return the empty set
+   */
+  public static EhloCapabilities none() {
+    return new EhloCapabilities("", Map.of());
+  }
+
+  private static String firstWord(String line) {
+    String s = line.strip();
+    int sp = s.indexOf(' ');
+    return sp < 0 ? s : s.substring(0, sp);
+  }
+
+  /**
+   * Returns the domain the server named in the first EHLO line.
+   *
+   * @return the greeting domain, possibly empty
+   */
+  public String domain() {
+    return domain;
+  }
+
+  /**
+   * Returns every advertised keyword (upper case) with its parameters, in the order sent.
+   *
+   * @return unmodifiable map
+   */
+  public Map<String, List<String>> keywords() {
+    return keywords;
+  }
+
+  /**
+   * Tells whether a keyword was advertised.
+   *
+   * @param keyword for example {@code "STARTTLS"}; any case
+   * @return {@code true} when advertised
+   */
+  public boolean has(String keyword) {
+    return keywords.containsKey(keyword.toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * Returns the message size limit from SIZE (RFC 1870).
+   *
+   * @return the limit in octets; empty when SIZE is absent, has no number, or the number is not
+   *     a valid non-negative count ({@link #sizeInvalid()} tells); 0 means "no fixed limit"
+   */
+  public OptionalLong sizeLimit() {
+    List<String> p = keywords.get("SIZE");
+    if (p == null || p.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    String v = p.get(0);
+    if (!v.matches("\\d{1,18}")) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Long.parseLong(v));
+  }
+
+  /**
+   * Tells whether SIZE was advertised with a parameter that is not a valid count (negative, not
+   * a number, or beyond 18 digits): a sign of a broken or hostile server.
+   *
+   * @return {@code true} when the SIZE parameter could not be read
+   */
+  public boolean sizeInvalid() {
+    List<String> p = keywords.get("SIZE");
+    return p != null && !p.isEmpty() && sizeLimit().isEmpty();
+  }
+
+  /**
+   * Returns the raw SIZE parameter.
+   *
+   * @return the parameter as sent, when there was one
+   */
+  public Optional<String> sizeParameter() {
+    List<String> p = keywords.get("SIZE");
+    return p == null || p.isEmpty() ? Optional.empty() : Optional.of(p.get(0));
+  }
+
+  /**
+   * Tells whether PIPELINING (RFC 2920) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean pipelining() {
+    return has("PIPELINING");
+  }
+
+  /**
+   * Tells whether STARTTLS (RFC 3207) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean startTls() {
+    return has("STARTTLS");
+  }
+
+  /**
+   * Returns the AUTH mechanisms (RFC 4954), upper case, in the order advertised.
+   *
+   * @return the mechanisms; empty when AUTH was not advertised
+   */
+  public List<String> authMechanisms() {
+    List<String> p = keywords.get("AUTH");
+    if (p == null) {
+      return List.of();
+    }
+    return p.stream().map(s -> s.toUpperCase(Locale.ROOT)).distinct().toList();
+  }
+
+  /**
+   * Tells whether 8BITMIME (RFC 6152) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean eightBitMime() {
+    return has("8BITMIME");
+  }
+
+  /**
+   * Tells whether SMTPUTF8 (RFC 6531) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean smtpUtf8() {
+    return has("SMTPUTF8");
+  }
+
+  /**
+   * Tells whether ENHANCEDSTATUSCODES (RFC 2034) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean enhancedStatusCodes() {
+    return has("ENHANCEDSTATUSCODES");
+  }
+
+  /**
+   * Tells whether CHUNKING (RFC 3030, BDAT) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean chunking() {
+    return has("CHUNKING");
+  }
+
+  /**
+   * Tells whether DSN (RFC 3461) was advertised.
+   *
+   * @return {@code true} when advertised
+   */
+  public boolean dsn() {
+    return has("DSN");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EhloCapabilities c && c.domain.equals(domain) && c.keywords.equals(keywords);
+  }
+
+  @Override
+  public int hashCode() {
+    return domain.hashCode() * 31 + keywords.hashCode();
+  }
+
+  /** Returns {@code mx.example.org: SIZE 10240000, PIPELINING, STARTTLS}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(domain.isEmpty() ? "(no domain)" : domain).append(':');
+    String sep = " ";
+    for (Map.Entry<String, List<String>> e : keywords.entrySet()) {
+      sb.append(sep).append(e.getKey());
+      for (String p : e.getValue()) {
+        sb.append(' ').append(p);
+      }
+      sep = ", ";
+    }
+    return sb.toString();
+  }
+}

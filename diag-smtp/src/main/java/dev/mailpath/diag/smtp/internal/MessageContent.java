@@ -1,0 +1,152 @@
+package dev.mailpath.diag.smtp.internal;
+
+import dev.mailpath.diag.core.internal.Checks;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * A message to send with DATA, captured as bytes when the script step is made, so that the
+ * script stays immutable. Date and Message-ID (RFC 5322 §3.6) are added when the message is sent
+ * if it has none: a fresh Message-ID each run, so that running a script twice sends two distinct
+ * messages.
+ */
+public final class MessageContent {
+  private final byte[] bytes;
+  private final boolean hasDate;
+  private final boolean hasMessageId;
+
+  private MessageContent(byte[] bytes) {
+    this.bytes = bytes;
+    this.hasDate = hasHeader(bytes, "date");
+    this.hasMessageId = hasHeader(bytes, "message-id");
+  }
+
+  /**
+   * Captures headers and a body text.
+   *
+   * @param headers header names and values, in order
+   * @param body the body; any line ending convention, sent as CRLF
+   * @return the content
+   * @throws IllegalArgumentException for an invalid header name, CR/LF/NUL in a value, or NUL in
+   *     the body
+   */
+  public static MessageContent of(List<Map.Entry<String, String>> headers, String body) {
+    StringBuilder sb = new StringBuilder();
+    boolean contentType = false;
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey();
+      if (name == null || !name.matches("[!-9;-~]{1,76}")) {
+        // RFC 5322 §2.2: printable US-ASCII except colon.
+        throw new IllegalArgumentException(
+            "header name must be 1-76 printable ASCII characters without ':' or spaces: " + name);
+      }
+      Checks.noLineBreaks("header " + name, h.getValue());
+      contentType |= name.equalsIgnoreCase("content-type");
+      sb.append(name).append(": ").append(h.getValue()).append("\r\n");
+    }
+    if (body.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("body must not contain NUL (RFC 5322 §2.3)");
+    }
+    if (!contentType && !body.chars().allMatch(c -> c < 0x80)) {
+      // Non-ASCII body text needs a charset to be read right (RFC 2045 §5).
+      sb.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n")
+          .append("Content-Transfer-Encoding: 8bit\r\n");
+    }
+    sb.append("\r\n").append(body);
+    return new MessageContent(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Captures a Jakarta Mail message as it would be sent ({@link MimeMessage#writeTo}).
+   *
+   * @param message the message
+   * @return the content
+   * @throws IllegalArgumentException when the message cannot be written
+   */
+  public static MessageContent of(MimeMessage message) {
+    try {
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      message.writeTo(bos);
+      return new MessageContent(bos.toByteArray());
+    } catch (MessagingException | IOException e) {
+      throw new IllegalArgumentException("the message cannot be written: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the bytes to send, with Date and Message-ID added in front when missing.
+   *
+   * @param now the time for the Date header
+   * @param random the source for the Message-ID
+   * @param domain the right-hand side of the Message-ID
+   * @return the message bytes
+   */
+  public byte[] render(Instant now, RandomGenerator random, String domain) {
+    if (hasDate && hasMessageId) {
+      return bytes;
+    }
+    StringBuilder extra = new StringBuilder();
+    if (!hasDate) {
+      extra
+          .append("Date: ")
+          .append(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT).format(now.atOffset(ZoneOffset.UTC)))
+          .append("\r\n");
+    }
+    if (!hasMessageId) {
+      extra
+          .append("Message-ID: <")
+          .append(Long.toHexString(random.nextLong()))
+          .append('.')
+          .append(Long.toHexString(random.nextLong()))
+          .append('@')
+          .append(domain)
+          .append(">\r\n");
+    }
+    byte[] e = extra.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[e.length + bytes.length];
+    System.arraycopy(e, 0, out, 0, e.length);
+    System.arraycopy(bytes, 0, out, e.length, bytes.length);
+    return out;
+  }
+
+  /**
+   * Returns the size of the captured message.
+   *
+   * @return the size in bytes
+   */
+  public int size() {
+    return bytes.length;
+  }
+
+  private static boolean hasHeader(byte[] m, String lowerName) {
+    int lineStart = 0;
+    for (int i = 0; i <= m.length; i++) {
+      if (i == m.length || m[i] == '\n') {
+        int end = i;
+        if (end > lineStart && m[end - 1] == '\r') {
+          end--;
+        }
+        if (end == lineStart) {
+          return false; // blank line: end of the header section
+        }
+        String line = new String(m, lineStart, end - lineStart, StandardCharsets.ISO_8859_1);
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(lowerName)) {
+          return true;
+        }
+        lineStart = i + 1;
+      }
+    }
+    return false;
+  }
+}

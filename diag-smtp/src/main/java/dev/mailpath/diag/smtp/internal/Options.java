@@ -1,0 +1,110 @@
+package dev.mailpath.diag.smtp.internal;
+
+import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.dns.MxResolver;
+import java.net.InetSocketAddress;
+import java.util.List;
+import dev.mailpath.diag.smtp.SmtpTimeouts;
+import dev.mailpath.diag.smtp.TlsFailurePolicy;
+import java.net.InetAddress;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The settings of a conversation or session. Only {@link dev.mailpath.diag.smtp.SmtpConversation}
+ * changes them, always on a {@link #copy()}, so a published instance never changes.
+ */
+public final class Options {
+  /** Creates default settings. */
+  public Options() {}
+
+  /** Host as given. */
+  public String host;
+  /** TCP port. */
+  public int port;
+  /** SMTPS: TLS before the greeting. */
+  public boolean implicitTls;
+  /** Per-phase timeouts. */
+  public SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
+  /** Overall deadline of a scripted run. */
+  public Duration deadline = Duration.ofMinutes(30);
+  /** Whether to pipeline MAIL/RCPT/DATA when offered. */
+  public boolean pipelining;
+  /** Whether to add SMTPUTF8 to MAIL when offered. */
+  public boolean smtpUtf8;
+  /** Local address to bind, or null. */
+  public InetAddress localAddress;
+  /** Caller's TLS context, or null. */
+  public SSLContext sslContext;
+  /** Caller's trust manager, or null. */
+  public X509TrustManager trustManager;
+  /** SNI and certificate name, or null for the host. */
+  public String expectedTlsName;
+  /** What a certificate problem does. */
+  public TlsFailurePolicy tlsFailure = TlsFailurePolicy.FAIL;
+  /** Clock, sockets, executor, listener. */
+  public DiagEnvironment environment = DiagEnvironment.system();
+  /** Explicit resolver seam (tests), or null. */
+  public HostResolver resolver;
+  /** Caller's diag-dns resolver, or null. */
+  public MxResolver mxResolver;
+  /** Caller's DNS servers, possibly empty. */
+  public List<InetSocketAddress> dnsServers = List.of();
+  /** EHLO name after STARTTLS when none was given, or null. */
+  public String defaultEhloName;
+
+  /**
+   * Returns a copy to change.
+   *
+   * @return the copy
+   */
+  public Options copy() {
+    Options o = new Options();
+    o.host = host;
+    o.port = port;
+    o.implicitTls = implicitTls;
+    o.timeouts = timeouts;
+    o.deadline = deadline;
+    o.pipelining = pipelining;
+    o.smtpUtf8 = smtpUtf8;
+    o.localAddress = localAddress;
+    o.sslContext = sslContext;
+    o.trustManager = trustManager;
+    o.expectedTlsName = expectedTlsName;
+    o.tlsFailure = tlsFailure;
+    o.environment = environment;
+    o.resolver = resolver;
+    o.mxResolver = mxResolver;
+    o.dnsServers = dnsServers;
+    o.defaultEhloName = defaultEhloName;
+    return o;
+  }
+
+  /**
+   * Returns the resolver seam: an explicit one (tests), else diag-dns with the caller's resolver
+   * or DNS servers (and reverse DNS checks of the banner), else diag-dns with the system's DNS
+   * configuration for host names only, else nothing.
+   *
+   * @param env the environment for a resolver built here
+   * @return the resolver
+   */
+  public HostResolver resolver(DiagEnvironment env) {
+    if (resolver != null) {
+      return resolver;
+    }
+    if (mxResolver != null) {
+      return new DnsHostResolver(mxResolver, true);
+    }
+    if (!dnsServers.isEmpty()) {
+      return new DnsHostResolver(MxResolver.builder().servers(dnsServers).environment(env).build(), true);
+    }
+    try {
+      // No DNS given: host names still go through diag-dns (the system's resolv.conf read by
+      // dnsjava), never the JDK's lookup; no reverse checks, so IP literals cost no DNS at all.
+      return new DnsHostResolver(MxResolver.builder().environment(env).build(), false);
+    } catch (IllegalStateException e) {
+      return NoDnsResolver.INSTANCE;
+    }
+  }
+}

@@ -148,6 +148,18 @@ public final class SmtpConversation {
   }
 
   /**
+   * Adds STARTTLS only when the EHLO reply offers it, as a sending MTA does (opportunistic TLS,
+   * RFC 3207): when it is not offered, a {@link SmtpFinding#STARTTLS_NOT_OFFERED} finding is
+   * recorded and the conversation goes on in clear text. When it is offered, it behaves as
+   * {@link #startTls()}, including certificate checks.
+   *
+   * @return the new script
+   */
+  public SmtpConversation startTlsIfOffered() {
+    return plus(Step.of(Step.Kind.STARTTLS_IF_OFFERED, SmtpPhase.TLS, ""));
+  }
+
+  /**
    * Adds AUTH (RFC 4954) with PLAIN, LOGIN or CRAM-MD5: the pinned mechanism, else the best one
    * offered. Secrets appear as {@code [redacted]} in the transcript.
    *

@@ -635,6 +635,34 @@ class SmtpConversationScriptedTest {
   }
 
   @Test
+  void run_startTlsIfOfferedNotOffered_reportsAndGoesOnInClearText() {
+    try (ScriptedSmtpServer server =
+        ehloDone("PIPELINING")
+            .expect("MAIL FROM:<a@b.test>").reply(250, "2.1.0 Ok")
+            .expect("RCPT TO:<c@d.test>").reply(250, "2.1.5 Ok")
+            .start()) {
+      SmtpReport r = to(server).ehlo("c.test").startTlsIfOffered().mailFrom("a@b.test").rcptTo("c@d.test").run();
+
+      only(r, SmtpFinding.STARTTLS_NOT_OFFERED);
+      assertThat(sent(r)).containsExactly("EHLO c.test", "MAIL FROM:<a@b.test>", "RCPT TO:<c@d.test>", "QUIT");
+      assertThat(r.completed()).as("%s", r).isTrue();
+      assertThat(r.tls()).isEmpty();
+    }
+  }
+
+  @Test
+  void run_startTlsIfOfferedOffered_negotiatesTls() {
+    try (ScriptedSmtpServer server = tlsServer(CERT)) {
+      SmtpReport r = to(server).trustManager(CERT.trustManager()).expectedTlsName("mail.test")
+          .ehlo("c.test").startTlsIfOffered().run();
+
+      assertThat(r.findings()).isEmpty();
+      assertThat(r.tls().orElseThrow().verified()).isTrue();
+      assertThat(r.transcript().toString()).contains(" -> STARTTLS", " ~> EHLO c.test");
+    }
+  }
+
+  @Test
   void run_startTlsAnsweredWithGarbage_reportsMalformedInTlsPhase() {
     try (ScriptedSmtpServer server = ehloDone("STARTTLS").expect("STARTTLS").lines("+OK POP3 ready").stall().start()) {
       SmtpReport r = to(server).ehlo("c.test").startTls().run();

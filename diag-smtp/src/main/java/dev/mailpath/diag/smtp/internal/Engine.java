@@ -1559,6 +1559,18 @@ public final class Engine {
       case STARTTLS:
         startTls(true);
         return endPhase == null;
+      case STARTTLS_IF_OFFERED:
+        if (caps != null && !caps.startTls()) {
+          // A sending MTA's opportunistic TLS (RFC 3207 §4): note it and go on in clear text.
+          addOnce(
+              "starttls",
+              SmtpFinding.STARTTLS_NOT_OFFERED.finding(
+                  "The EHLO reply does not advertise STARTTLS; continuing in clear text",
+                  Evidence.of("phase", SmtpPhase.TLS)));
+          return true;
+        }
+        startTls(true);
+        return endPhase == null;
       case AUTH:
         r = auth(s.credentials());
         if (r.code() != 235) {

@@ -30,6 +30,8 @@ public record Step(
     HELO,
     /** STARTTLS, handshake and re-EHLO. */
     STARTTLS,
+    /** STARTTLS when the EHLO reply offers it, else go on in clear text (opportunistic TLS). */
+    STARTTLS_IF_OFFERED,
     /** AUTH. */
     AUTH,
     /** MAIL FROM. */

@@ -3,6 +3,7 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.dns.MxReport;
+import dev.mailpath.diag.smtp.SmtpReport;
 
 /**
  * Entry point of the mailpath assertions, next to AssertJ's own {@code Assertions}.
@@ -27,6 +28,23 @@ public final class DiagAssertions {
    */
   public static MxReportAssert assertThat(MxReport actual) {
     return new MxReportAssert(actual);
+  }
+
+  /**
+   * Starts assertions on an SMTP report.
+   *
+   * <pre>{@code
+   * assertThat(SmtpConversation.to("127.0.0.1", 2525).ehlo("probe.test").run())
+   *     .isCompleted()
+   *     .hasFinding("smtp.starttls.not-offered")
+   *     .transcript().containsCommand("EHLO").hasReply(250);
+   * }</pre>
+   *
+   * @param actual the report
+   * @return the assertion
+   */
+  public static SmtpReportAssert assertThat(SmtpReport actual) {
+    return new SmtpReportAssert(actual);
   }
 
   /**

@@ -1,0 +1,555 @@
+package dev.mailpath.diag.dns;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.DiagEventListener;
+import dev.mailpath.diag.core.Evidence;
+import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.dns.internal.DnsExchange;
+import dev.mailpath.diag.dns.internal.Probe;
+import dev.mailpath.diag.dns.internal.Replies;
+import dev.mailpath.diag.dns.internal.SocketDnsTransport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Asks any DNS server, on any port, one question, the way {@code dig @server name type} does:
+ * recursion on or off, UDP (with a TCP retry when the reply is truncated) or TCP only, EDNS with
+ * optional DO bit and NSID, and a report that shows the header flags, the response code and every
+ * section.
+ *
+ * <pre>{@code
+ * DnsQuery dig = DnsQuery.builder()
+ *     .server(new InetSocketAddress("127.0.0.1", 5353))
+ *     .recursionDesired(false)            // dig +norec: what does this server itself hold?
+ *     .nsid(true)                         // dig +nsid: which instance answered?
+ *     .timeout(Duration.ofSeconds(2))
+ *     .build();
+ * DnsQueryReport r = dig.ask("example.org", RecordType.MX);
+ * r.rcode();          // "NOERROR"
+ * r.authoritative();  // true: the server holds the zone
+ * r.answer();         // [example.org. 300 IN MX 10 mx1.example.org.]
+ * System.out.println(r);                  // a dig-like view
+ * }</pre>
+ *
+ * <p>This is the building block of {@link RootServerQuery} and {@link DelegationTrace}. Unlike a
+ * stub resolver it never moves on to another server: one question, one server (with retries after
+ * timeouts), and the reply exactly as it came, checked only for being a reply to this query (ID, QR
+ * flag, question; RFC 5452 §9.1).
+ *
+ * <p><b>Errors.</b> No reply, an unreadable reply, SERVFAIL, REFUSED and NXDOMAIN are findings in a
+ * normally returned report. Only misuse throws: a malformed name, a type that cannot be asked
+ * ({@link RecordType#askable()}) or an unresolved server address is an {@link
+ * IllegalArgumentException}; {@link #ask(String, RecordType)} without a configured server is an
+ * {@link IllegalStateException}.
+ *
+ * <p>Immutable and thread-safe once built; one instance serves any number of calls from any thread.
+ */
+public final class DnsQuery {
+  private final InetSocketAddress server;
+  private final Duration timeout;
+  private final int retries;
+  private final boolean tcp;
+  private final boolean recursionDesired;
+  private final boolean checkingDisabled;
+  private final boolean edns;
+  private final int udpPayloadSize;
+  private final boolean dnssecOk;
+  private final boolean nsid;
+  private final DiagEnvironment environment;
+  private final Probe probe;
+
+  private DnsQuery(Builder b) {
+    this.server = b.server;
+    this.timeout = b.timeout;
+    this.retries = b.retries;
+    this.tcp = b.tcp;
+    this.recursionDesired = b.recursionDesired;
+    this.checkingDisabled = b.checkingDisabled;
+    this.edns = b.edns;
+    this.udpPayloadSize = b.udpPayloadSize;
+    this.dnssecOk = b.dnssecOk;
+    this.nsid = b.nsid;
+    this.environment = b.environment;
+    this.probe =
+        new Probe(
+            new SocketDnsTransport(environment.timeSource()),
+            environment.random(),
+            new Probe.Settings(
+                timeout,
+                retries,
+                tcp,
+                recursionDesired,
+                checkingDisabled,
+                edns,
+                udpPayloadSize,
+                dnssecOk,
+                nsid));
+  }
+
+  /**
+   * Starts configuring a query.
+   *
+   * @return a new builder with dig's defaults: RD set, UDP with TCP fallback, EDNS with a
+   *     1,232-byte payload, no DO, no NSID; 2 s timeout, 1 retry; no server (pass one to {@link
+   *     #ask(InetSocketAddress, String, RecordType)} or set one)
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder initialised with this query's settings, to derive a variant.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.server = server;
+    b.timeout = timeout;
+    b.retries = retries;
+    b.tcp = tcp;
+    b.recursionDesired = recursionDesired;
+    b.checkingDisabled = checkingDisabled;
+    b.edns = edns;
+    b.udpPayloadSize = udpPayloadSize;
+    b.dnssecOk = dnssecOk;
+    b.nsid = nsid;
+    b.environment = environment;
+    return b;
+  }
+
+  /**
+   * Asks the configured server.
+   *
+   * @param name a domain name ({@code example.org}, Unicode allowed) or {@code .} for the root
+   * @param type the record type
+   * @return the report; network faults and error codes are findings in it
+   * @throws IllegalStateException when no server was configured
+   * @throws IllegalArgumentException when the name is malformed or the type cannot be asked
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   */
+  public DnsQueryReport ask(String name, RecordType type) {
+    if (server == null) {
+      throw new IllegalStateException(
+          "no server configured; call DnsQuery.builder().server(...) or ask(server, name, type)");
+    }
+    return ask(server, name, type);
+  }
+
+  /**
+   * Asks a given server, with this query's settings.
+   *
+   * @param server the server's address and port
+   * @param name a domain name or {@code .} for the root
+   * @param type the record type
+   * @return the report
+   * @throws IllegalArgumentException when the server address is unresolved, the name malformed or
+   *     the type not askable
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   */
+  public DnsQueryReport ask(InetSocketAddress server, String name, RecordType type) {
+    checkServer("server", server);
+    Name qname = toName(name);
+    checkType(type);
+    DiagEventListener listener =
+        environment
+            .eventListenerFactory()
+            .create("dns " + qname + " " + type + " @" + DnsQueryReport.hostPort(server));
+    return ask(server, qname, type, listener, l -> {});
+  }
+
+  /**
+   * Asks the configured server without blocking the caller.
+   *
+   * @param name a domain name or {@code .}
+   * @param type the record type
+   * @return a future of the report; it never completes exceptionally for DNS failures
+   * @throws IllegalStateException at once when no server was configured
+   * @throws IllegalArgumentException at once when the name or type is bad
+   */
+  public CompletableFuture<DnsQueryReport> askAsync(String name, RecordType type) {
+    if (server == null) {
+      throw new IllegalStateException(
+          "no server configured; call DnsQuery.builder().server(...) or askAsync(server, name,"
+              + " type)");
+    }
+    return askAsync(server, name, type);
+  }
+
+  /**
+   * Asks a given server without blocking the caller.
+   *
+   * @param server the server
+   * @param name a domain name or {@code .}
+   * @param type the record type
+   * @return a future of the report
+   * @throws IllegalArgumentException at once when an argument is bad
+   */
+  public CompletableFuture<DnsQueryReport> askAsync(
+      InetSocketAddress server, String name, RecordType type) {
+    checkServer("server", server);
+    toName(name);
+    checkType(type);
+    return CompletableFuture.supplyAsync(() -> ask(server, name, type), environment.executor());
+  }
+
+  /**
+   * Returns the configured server.
+   *
+   * @return the server, or empty when none was set
+   */
+  public java.util.Optional<InetSocketAddress> server() {
+    return java.util.Optional.ofNullable(server);
+  }
+
+  /**
+   * Returns the per-attempt timeout.
+   *
+   * @return the timeout
+   */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Tells whether queries set RD.
+   *
+   * @return the RD setting
+   */
+  public boolean recursionDesired() {
+    return recursionDesired;
+  }
+
+  /**
+   * Tells whether queries go over TCP only.
+   *
+   * @return the TCP setting
+   */
+  public boolean tcp() {
+    return tcp;
+  }
+
+  // ------------------------------------------------------------------ package-private engine
+
+  /** The environment, for the clients built on this query. */
+  DiagEnvironment environment() {
+    return environment;
+  }
+
+  /**
+   * Asks one server; used by {@link RootServerQuery} and {@link DelegationTrace} with their own
+   * listener and lookup sink.
+   */
+  DnsQueryReport ask(
+      InetSocketAddress target,
+      Name qname,
+      RecordType type,
+      DiagEventListener listener,
+      Consumer<DnsLookup> sink) {
+    Instant at = environment.timeSource().instant();
+    Probe.Result result = probe.exchange(target, qname, type.code(), listener, sink);
+    return report(target, qname, type, at, result);
+  }
+
+  private DnsQueryReport report(
+      InetSocketAddress target, Name qname, RecordType type, Instant at, Probe.Result result) {
+    DnsExchange ex = result.exchange();
+    DnsQueryReport.Builder b =
+        DnsQueryReport.builder()
+            .server(target)
+            .name(qname.toString())
+            .type(type)
+            .recursionDesired(recursionDesired)
+            .tcp(ex.tcp())
+            .truncatedRetry(ex.truncatedRetry())
+            .elapsed(ex.elapsed())
+            .attempts(result.attempts())
+            .ignoredReplies(ex.ignoredReplies())
+            .at(at);
+    String what = qname + " " + type;
+    Evidence where = Evidence.of("server", DnsQueryReport.hostPort(target));
+    switch (ex.status()) {
+      case TIMEOUT:
+        return b.status(DnsQueryReport.Status.TIMEOUT)
+            .error(ex.error())
+            .opcode(null)
+            .addFinding(
+                DnsFinding.TIMEOUT.finding(
+                    "no answer for "
+                        + what
+                        + " within "
+                        + timeout.toMillis()
+                        + " ms ("
+                        + result.attempts()
+                        + (result.attempts() == 1 ? " attempt)" : " attempts)"),
+                    where,
+                    Evidence.of("ignored-replies", ex.ignoredReplies())))
+            .build();
+      case NETWORK_ERROR:
+        return b.status(DnsQueryReport.Status.NETWORK_ERROR)
+            .error(ex.error())
+            .opcode(null)
+            .addFinding(
+                DnsFinding.NETWORK_ERROR.finding(
+                    "query for " + what + " failed: " + ex.error(), where))
+            .build();
+      case MALFORMED:
+        return b.status(DnsQueryReport.Status.MALFORMED)
+            .error(ex.error())
+            .opcode(null)
+            .addFinding(
+                DnsFinding.MALFORMED_RESPONSE.finding(
+                    "unreadable reply for " + what + ": " + ex.error(), where))
+            .build();
+      default:
+        break;
+    }
+    Message m = ex.response();
+    b.id(m.getHeader().getID())
+        .opcode(Opcode.string(m.getHeader().getOpcode()))
+        .rcode(Rcode.string(m.getRcode()))
+        .responseSize(Math.min(0xFFFF, Math.max(0, m.numBytes())));
+    Replies.flags(m.getHeader()).forEach(b::addFlag);
+    Replies.section(m, Section.ANSWER).forEach(b::addAnswer);
+    Replies.section(m, Section.AUTHORITY).forEach(b::addAuthority);
+    Replies.section(m, Section.ADDITIONAL).forEach(b::addAdditional);
+    Replies.edns(m).ifPresent(b::edns);
+    int rc = m.getRcode();
+    if (rc == Rcode.NXDOMAIN) {
+      b.addFinding(DnsFinding.NXDOMAIN.finding(qname + " does not exist (NXDOMAIN)", where));
+    } else if (rc == Rcode.SERVFAIL) {
+      b.addFinding(DnsFinding.SERVFAIL.finding("SERVFAIL for " + what, where));
+    } else if (rc == Rcode.REFUSED) {
+      b.addFinding(DnsFinding.REFUSED.finding("REFUSED for " + what, where));
+    } else if (rc != Rcode.NOERROR) {
+      b.addFinding(DnsFinding.RCODE_ERROR.finding(Rcode.string(rc) + " for " + what, where));
+    }
+    if (ex.truncatedRetry()) {
+      b.addFinding(
+          DnsFinding.TRUNCATED_TCP_RETRY.finding(
+              "the UDP answer for " + what + " was truncated; TCP was used", where));
+    }
+    return b.build();
+  }
+
+  // ------------------------------------------------------------------ argument checks
+
+  static void checkServer(String parameter, InetSocketAddress server) {
+    requireNonNull(server, parameter);
+    if (server.isUnresolved()) {
+      throw new IllegalArgumentException(
+          parameter + " must be an IP address, not an unresolved name: " + server.getHostString());
+    }
+    Checks.port(parameter + " port", server.getPort());
+  }
+
+  static void checkType(RecordType type) {
+    requireNonNull(type, "type");
+    if (!type.askable()) {
+      throw new IllegalArgumentException(
+          "type "
+              + type
+              + " cannot be asked with a single query; ask for MX, A, AAAA, NS, SOA, TXT, ...");
+    }
+  }
+
+  /**
+   * Parses a name for the wire: {@code .} (or the empty string) is the root; anything else goes
+   * through {@link DomainName#of} (checked syntax, A-labels for Unicode).
+   */
+  static Name toName(String name) {
+    requireNonNull(name, "name");
+    if (name.equals(".") || name.isEmpty()) {
+      return Name.root;
+    }
+    String ascii = DomainName.of(name).ascii();
+    try {
+      return Name.fromString(ascii, Name.root);
+    } catch (TextParseException e) {
+      // DomainName already checked the syntax; dnsjava disagreeing is our bug.
+      throw new IllegalStateException("dnsjava rejected a checked name: " + ascii, e);
+    }
+  }
+
+  /**
+   * Configures a {@link DnsQuery}. Not thread-safe; setters validate at once and name the bad
+   * parameter.
+   */
+  public static final class Builder {
+    private InetSocketAddress server;
+    private Duration timeout = Duration.ofSeconds(2);
+    private int retries = 1;
+    private boolean tcp;
+    private boolean recursionDesired = true;
+    private boolean checkingDisabled;
+    private boolean edns = true;
+    private int udpPayloadSize = 1232;
+    private boolean dnssecOk;
+    private boolean nsid;
+    private DiagEnvironment environment = DiagEnvironment.system();
+
+    private Builder() {}
+
+    /**
+     * Sets the server {@link #build() built} queries ask by default, like dig's {@code @server};
+     * any port is allowed.
+     *
+     * @param server an IP address and port, for example {@code 127.0.0.1:5353}
+     * @return this builder
+     * @throws IllegalArgumentException when the address is unresolved or the port is 0
+     */
+    public Builder server(InetSocketAddress server) {
+      checkServer("server", server);
+      this.server = server;
+      return this;
+    }
+
+    /**
+     * Sets how long to wait for each attempt (UDP plus the TCP retry of a truncated reply).
+     *
+     * @param timeout a positive duration up to a day; default 2 s
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Checks.positive("timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how many more times the query is sent after a timeout or an unreadable reply (dig's
+     * {@code +tries} minus one).
+     *
+     * @param retries 0 to 10; default 1
+     * @return this builder
+     */
+    public Builder retries(int retries) {
+      this.retries = Checks.range("retries", retries, 0, 10);
+      return this;
+    }
+
+    /**
+     * Asks over TCP only (dig's {@code +tcp}) instead of UDP with a TCP retry after truncation.
+     *
+     * @param tcp default {@code false}
+     * @return this builder
+     */
+    public Builder tcp(boolean tcp) {
+      this.tcp = tcp;
+      return this;
+    }
+
+    /**
+     * Sets the RD flag; clear it ({@code +norec}) to ask a root or authoritative server for exactly
+     * what it holds.
+     *
+     * @param recursionDesired default {@code true}
+     * @return this builder
+     */
+    public Builder recursionDesired(boolean recursionDesired) {
+      this.recursionDesired = recursionDesired;
+      return this;
+    }
+
+    /**
+     * Sets the CD flag (dig's {@code +cd}): ask a validating resolver not to check DNSSEC.
+     *
+     * @param checkingDisabled default {@code false}
+     * @return this builder
+     */
+    public Builder checkingDisabled(boolean checkingDisabled) {
+      this.checkingDisabled = checkingDisabled;
+      return this;
+    }
+
+    /**
+     * Turns EDNS(0) on or off (dig's {@code +edns} / {@code +noedns}). DO and NSID need EDNS and
+     * switch it on whatever this says.
+     *
+     * @param edns default {@code true}
+     * @return this builder
+     */
+    public Builder edns(boolean edns) {
+      this.edns = edns;
+      return this;
+    }
+
+    /**
+     * Sets the UDP payload size the query advertises (dig's {@code +bufsize}).
+     *
+     * @param bytes 512 to 65535; default 1,232 (DNS Flag Day 2020)
+     * @return this builder
+     */
+    public Builder udpPayloadSize(int bytes) {
+      this.udpPayloadSize = Checks.range("udpPayloadSize", bytes, 512, 65535);
+      return this;
+    }
+
+    /**
+     * Sets the DO bit (dig's {@code +dnssec}) so that servers include DNSSEC signatures.
+     *
+     * @param dnssecOk default {@code false}
+     * @return this builder
+     */
+    public Builder dnssecOk(boolean dnssecOk) {
+      this.dnssecOk = dnssecOk;
+      return this;
+    }
+
+    /**
+     * Asks the server to name itself with the NSID option (RFC 5001, dig's {@code +nsid}); root
+     * servers answer with the anycast instance that replied.
+     *
+     * @param nsid default {@code false}
+     * @return this builder
+     */
+    public Builder nsid(boolean nsid) {
+      this.nsid = nsid;
+      return this;
+    }
+
+    /**
+     * Sets the environment: clock, executor for async calls, random source for query IDs, event
+     * listeners.
+     *
+     * @param environment the environment
+     * @return this builder
+     */
+    public Builder environment(DiagEnvironment environment) {
+      this.environment = requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /**
+     * Changes some seams of the environment.
+     *
+     * @param changes edits to the environment builder
+     * @return this builder
+     */
+    public Builder environment(Consumer<DiagEnvironment.Builder> changes) {
+      requireNonNull(changes, "changes");
+      this.environment = environment.with(changes);
+      return this;
+    }
+
+    /**
+     * Builds the query client.
+     *
+     * @return an immutable, thread-safe client
+     */
+    public DnsQuery build() {
+      return new DnsQuery(this);
+    }
+  }
+}

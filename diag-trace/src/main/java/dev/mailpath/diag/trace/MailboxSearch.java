@@ -1,0 +1,744 @@
+package dev.mailpath.diag.trace;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.Evidence;
+import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.internal.Addresses;
+import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.dns.AddressReport;
+import dev.mailpath.diag.dns.MxResolver;
+import dev.mailpath.diag.trace.internal.ImapTrace;
+import dev.mailpath.diag.trace.internal.ReceivedParser;
+import dev.mailpath.diag.trace.internal.TlsNameSocketFactory;
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.StoreClosedException;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.search.AndTerm;
+import jakarta.mail.search.ComparisonTerm;
+import jakarta.mail.search.FromStringTerm;
+import jakarta.mail.search.HeaderTerm;
+import jakarta.mail.search.OrTerm;
+import jakarta.mail.search.ReceivedDateTerm;
+import jakarta.mail.search.RecipientStringTerm;
+import jakarta.mail.search.SearchTerm;
+import jakarta.mail.search.SubjectTerm;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds a message in every folder of an IMAP mailbox (RFC 3501) by Message-ID, sender,
+ * recipient, subject and time window: the field guide's Part 4, "The message was delivered to
+ * the mailbox - where did it go?". It tells which folder holds the message and what that means
+ * (the Junk folder, Deleted Items, an archive, a folder a rule moved it to), whether it is marked
+ * deleted or read, when it arrived, and its {@code Received:} chain.
+ *
+ * <pre>{@code
+ * MailboxSearch mailbox = MailboxSearch.builder()
+ *     .server("imap.example.net", 993)              // resolved through diag-dns, not the JDK
+ *     .resolver(MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 5353)).build())
+ *     .credentials("bob", password)
+ *     .timeout(Duration.ofSeconds(10))
+ *     .build();
+ * MailboxSearchReport r = mailbox.search(MessageQuery.builder()
+ *     .sender("alice@example.org")
+ *     .window(Instant.parse("2024-01-02T08:00:00Z"), Instant.parse("2024-01-02T12:00:00Z"))
+ *     .build());
+ * r.hits();       // [Junk [junk] uid=3 2024-01-02T09:00:43Z <abc@example.org> ...]
+ * r.findings();   // [trace.mailbox.found-in-junk WARNING "The message is in the Junk folder"]
+ * }</pre>
+ *
+ * <p><b>On the wire.</b> Folders are listed once; each is opened read-only (EXAMINE, so no
+ * {@code \Seen} flag changes) and searched on the server (IMAP SEARCH); only the matching
+ * messages' envelope, flags, UID and selected header fields are fetched, never bodies and never
+ * whole folders, so the number of commands does not grow with the size of a folder. Because IMAP
+ * matches headers by substring and SINCE/BEFORE by day, the server narrows and the client then
+ * matches exactly. Folder roles come from SPECIAL-USE attributes (RFC 6154) or, without them,
+ * from names such as "Junk E-mail", "Spam", "Deleted Items". The report counts commands and
+ * bytes and keeps a transcript, with authentication redacted.
+ *
+ * <p><b>Errors.</b> Unreachable servers, TLS failures, refused logins, timeouts and folders that
+ * cannot be searched are findings in a normally returned report (outcome INCONCLUSIVE when no
+ * folder could be searched). Misuse throws: {@link IllegalArgumentException} from the builder,
+ * {@link IllegalStateException} from {@link Builder#build()} without server or credentials,
+ * {@link CancellationException} when the thread is interrupted. Every Jakarta Mail timeout
+ * (connect, read, write) is set; none is infinite.
+ *
+ * <p>The password is never logged, printed or put in a report. Immutable and thread-safe once
+ * built; one instance serves any number of concurrent searches (each opens its own session).
+ */
+public final class MailboxSearch {
+  private static final Logger LOG = LoggerFactory.getLogger(MailboxSearch.class);
+  private static final String[] HEADERS = {"Received", "Authentication-Results", "Message-ID", "Date"};
+
+  private final String host;
+  private final int port;
+  private final ImapSecurity security;
+  private final String tlsName;
+  private final String user;
+  private final String password;
+  private final Duration connectTimeout;
+  private final Duration timeout;
+  private final int maxCandidatesPerFolder;
+  private final int maxFolders;
+  private final MxResolver resolver;
+  private final ReceivedChain receivedChain;
+  private final DiagEnvironment environment;
+
+  private MailboxSearch(Builder b) {
+    if (b.host == null) {
+      throw new IllegalStateException("set the server with server(host, port)");
+    }
+    if (b.user == null) {
+      throw new IllegalStateException("set the login with credentials(user, password)");
+    }
+    this.host = b.host;
+    this.port = b.port > 0 ? b.port : b.security == ImapSecurity.IMPLICIT_TLS ? 993 : 143;
+    this.security = b.security;
+    this.tlsName = b.tlsName != null ? b.tlsName : b.host;
+    this.user = b.user;
+    this.password = b.password;
+    this.connectTimeout = b.connectTimeout;
+    this.timeout = b.timeout;
+    this.maxCandidatesPerFolder = b.maxCandidatesPerFolder;
+    this.maxFolders = b.maxFolders;
+    this.resolver = b.resolver;
+    this.receivedChain = b.receivedChain;
+    this.environment = b.environment;
+  }
+
+  /**
+   * Starts configuring a search.
+   *
+   * @return a builder with the defaults: implicit TLS (port 993), connect timeout 10 s, read and
+   *     write timeout 30 s, at most 200 candidates per folder and 1,000 folders
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder initialised with this search's settings (the password included).
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.security = security;
+    b.tlsName = tlsName.equals(host) ? null : tlsName;
+    b.user = user;
+    b.password = password;
+    b.connectTimeout = connectTimeout;
+    b.timeout = timeout;
+    b.maxCandidatesPerFolder = maxCandidatesPerFolder;
+    b.maxFolders = maxFolders;
+    b.resolver = resolver;
+    b.receivedChain = receivedChain;
+    b.environment = environment;
+    return b;
+  }
+
+  /**
+   * Searches every folder for messages matching the query.
+   *
+   * @param query what to find
+   * @return the report; network, TLS, login and server failures are findings in it
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   */
+  public MailboxSearchReport search(MessageQuery query) {
+    requireNonNull(query, "query");
+    return new Run(query).run();
+  }
+
+  /**
+   * Searches without blocking the caller, on the environment's executor.
+   *
+   * @param query what to find
+   * @return a future of the report; it never completes exceptionally for server failures
+   */
+  public CompletableFuture<MailboxSearchReport> searchAsync(MessageQuery query) {
+    requireNonNull(query, "query");
+    return CompletableFuture.supplyAsync(() -> search(query), environment.executor());
+  }
+
+  /** Returns {@code MailboxSearch[imaps://user@host:port]}; never the password. */
+  @Override
+  public String toString() {
+    return "MailboxSearch[" + url() + "]";
+  }
+
+  private String url() {
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    return (security == ImapSecurity.IMPLICIT_TLS ? "imaps" : "imap") + "://" + user + "@" + h + ":" + port;
+  }
+
+  /** One search; holds the per-call state so the client stays immutable. */
+  private final class Run {
+    final MessageQuery query;
+    final long start = environment.timeSource().nanoTime();
+    final MailboxSearchReport.Builder report = MailboxSearchReport.builder();
+    final ImapTrace trace = new ImapTrace(environment.timeSource(), security == ImapSecurity.IMPLICIT_TLS);
+    final List<Finding> findings = new ArrayList<>();
+    boolean anyFolderSearched;
+
+    Run(MessageQuery query) {
+      this.query = query;
+      report.server(url()).user(user).query(query);
+    }
+
+    MailboxSearchReport run() {
+      InetAddress address = resolve();
+      if (address == null) {
+        return finish(Outcome.INCONCLUSIVE);
+      }
+      String protocol = security == ImapSecurity.IMPLICIT_TLS ? "imaps" : "imap";
+      Session session = Session.getInstance(properties(protocol, address));
+      session.setDebugOut(trace.stream());
+      session.setDebug(true);
+      trace.note("Connecting to " + Addresses.format(address) + ":" + port + (security == ImapSecurity.IMPLICIT_TLS ? " (implicit TLS)" : ""));
+      Store store = null;
+      try {
+        store = session.getStore(protocol);
+        store.connect(Addresses.format(address), port, user, password);
+      } catch (AuthenticationFailedException e) {
+        findings.add(TraceFinding.IMAP_AUTH_FAILED.finding("the server refused the login of " + user + ": " + safe(e), Evidence.of("server", url())));
+        close(store);
+        return finish(Outcome.INCONCLUSIVE);
+      } catch (MessagingException e) {
+        findings.add(connectFinding(e));
+        close(store);
+        return finish(Outcome.INCONCLUSIVE);
+      }
+      try {
+        searchFolders(store);
+      } finally {
+        close(store);
+      }
+      return finish(anyFolderSearched ? null : Outcome.INCONCLUSIVE);
+    }
+
+    private InetAddress resolve() {
+      InetAddress literal = ReceivedParser.toAddress(host);
+      if (literal != null) {
+        return literal;
+      }
+      MxResolver r = resolver != null ? resolver : MxResolver.builder().environment(environment).build();
+      AddressReport a = r.addresses(host);
+      if (a.addresses().isEmpty()) {
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(Evidence.of("host", host));
+        a.findings().forEach(f -> ev.add(Evidence.of(f.code(), f.summary())));
+        findings.add(TraceFinding.IMAP_CONNECT_FAILED.finding(host + " has no address", ev.toArray(Evidence[]::new)));
+        return null;
+      }
+      return a.addresses().get(0);
+    }
+
+    private Properties properties(String protocol, InetAddress address) {
+      Properties p = new Properties();
+      String pre = "mail." + protocol + ".";
+      // Jakarta Mail waits forever by default; every timeout is set (milliseconds).
+      p.setProperty(pre + "connectiontimeout", String.valueOf(connectTimeout.toMillis()));
+      p.setProperty(pre + "timeout", String.valueOf(timeout.toMillis()));
+      p.setProperty(pre + "writetimeout", String.valueOf(timeout.toMillis()));
+      p.setProperty(pre + "connectionpooltimeout", String.valueOf(timeout.toMillis()));
+      p.setProperty(pre + "peek", "true");
+      p.setProperty("mail.debug.auth", "false");
+      if (security != ImapSecurity.NONE) {
+        // TLS to the address, with SNI and certificate checks against the expected name.
+        p.put(pre + "ssl.socketFactory", new TlsNameSocketFactory(environment.sslContext().getSocketFactory(), tlsName));
+        p.setProperty(pre + "ssl.checkserveridentity", "false");
+      }
+      if (security == ImapSecurity.STARTTLS) {
+        p.setProperty(pre + "starttls.enable", "true");
+        p.setProperty(pre + "starttls.required", "true");
+      }
+      return p;
+    }
+
+    private void searchFolders(Store store) {
+      Folder[] all;
+      try {
+        all = store.getDefaultFolder().list("*");
+      } catch (MessagingException e) {
+        findings.add(TraceFinding.IMAP_FOLDER_FAILED.finding("listing the folders failed: " + safe(e)));
+        return;
+      }
+      int n = Math.min(all.length, maxFolders);
+      for (int i = 0; i < n; i++) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("mailbox search interrupted");
+        }
+        if (!searchFolder(all[i])) {
+          return; // the connection is gone
+        }
+      }
+      if (all.length > n) {
+        findings.add(TraceFinding.IMAP_TRUNCATED.finding("the mailbox has " + all.length + " folders; only " + n + " were searched"));
+      }
+    }
+
+    /** Searches one folder; returns false when the connection is lost and the search must stop. */
+    private boolean searchFolder(Folder folder) {
+      String name = folder.getFullName();
+      List<String> attributes = attributes(folder);
+      char sep = separator(folder);
+      Optional<FolderRole> special = FolderRole.fromSpecialUse(attributes);
+      FolderRole role = FolderRole.of(name, sep, attributes);
+      boolean specialUse = special.isPresent() && !name.equalsIgnoreCase("INBOX");
+      try {
+        if ((folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
+          return true; // a pure parent folder: nothing to search
+        }
+      } catch (MessagingException e) {
+        return true;
+      }
+      int messages = -1;
+      int candidates = -1;
+      try {
+        folder.open(Folder.READ_ONLY); // EXAMINE: flags stay untouched
+        messages = folder.getMessageCount();
+        Message[] found = messages == 0 ? new Message[0] : candidates(folder, messages);
+        candidates = found.length;
+        if (found.length > maxCandidatesPerFolder) {
+          findings.add(
+              TraceFinding.IMAP_TRUNCATED.finding(
+                  name + ": " + found.length + " candidates, the newest " + maxCandidatesPerFolder + " were examined",
+                  Evidence.of("folder", name)));
+          found = Arrays.copyOfRange(found, found.length - maxCandidatesPerFolder, found.length);
+        }
+        if (found.length > 0) {
+          FetchProfile fp = new FetchProfile();
+          fp.add(FetchProfile.Item.ENVELOPE);
+          fp.add(FetchProfile.Item.FLAGS);
+          fp.add(UIDFolder.FetchProfileItem.UID);
+          for (String h : HEADERS) {
+            fp.add(h);
+          }
+          folder.fetch(found, fp); // one FETCH for all candidates: headers only, never bodies
+          for (Message m : found) {
+            hit(folder, role, m);
+          }
+        }
+        anyFolderSearched = true;
+        report.addFolder(new MailboxFolder(name, role, specialUse, attributes, messages, candidates, Optional.empty()));
+        return true;
+      } catch (FolderClosedException | StoreClosedException e) {
+        findings.add(connectionLost(e));
+        report.addFolder(new MailboxFolder(name, role, specialUse, attributes, messages, candidates, Optional.of(safe(e))));
+        return false;
+      } catch (MessagingException e) {
+        findings.add(TraceFinding.IMAP_FOLDER_FAILED.finding(name + " could not be searched: " + safe(e), Evidence.of("folder", name)));
+        report.addFolder(new MailboxFolder(name, role, specialUse, attributes, messages, candidates, Optional.of(safe(e))));
+        return true;
+      } finally {
+        try {
+          if (folder.isOpen()) {
+            folder.close(false);
+          }
+        } catch (MessagingException e) {
+          LOG.debug("closing {} failed: {}", name, e.toString());
+        }
+      }
+    }
+
+    private Message[] candidates(Folder folder, int messages) throws MessagingException {
+      SearchTerm term = term();
+      if (term == null) {
+        // Nothing to search on: the newest messages, without a SEARCH command.
+        int first = Math.max(1, messages - maxCandidatesPerFolder + 1);
+        return folder.getMessages(first, messages);
+      }
+      return folder.search(term);
+    }
+
+    /** The server-side narrowing; every term is one IMAP supports, so nothing falls back to the client. */
+    private SearchTerm term() {
+      List<SearchTerm> terms = new ArrayList<>();
+      query.messageId().ifPresent(id -> terms.add(new HeaderTerm("Message-ID", id)));
+      query.sender().ifPresent(s -> terms.add(new FromStringTerm(s)));
+      query.recipient().ifPresent(r -> terms.add(new OrTerm(new RecipientStringTerm(Message.RecipientType.TO, r), new RecipientStringTerm(Message.RecipientType.CC, r))));
+      query.subject().ifPresent(s -> terms.add(new SubjectTerm(s)));
+      // SINCE/BEFORE compare dates only, in the server's zone: widen by a day on each side and
+      // check the exact internal date on the client.
+      query.since().ifPresent(s -> terms.add(new ReceivedDateTerm(ComparisonTerm.GE, Date.from(s.minus(Duration.ofDays(1))))));
+      query.until().ifPresent(u -> terms.add(new ReceivedDateTerm(ComparisonTerm.LT, Date.from(u.plus(Duration.ofDays(1))))));
+      if (terms.isEmpty()) {
+        return null;
+      }
+      return terms.size() == 1 ? terms.get(0) : new AndTerm(terms.toArray(SearchTerm[]::new));
+    }
+
+    private void hit(Folder folder, FolderRole role, Message m) throws MessagingException {
+      String[] ids = m.getHeader("Message-ID");
+      String messageId = ids != null && ids.length > 0 ? ids[0].strip() : null;
+      if (!query.matchesMessageId(messageId)) {
+        return;
+      }
+      List<String> from = addresses(m.getFrom());
+      if (query.sender().isPresent() && from.stream().noneMatch(query::matchesSender)) {
+        return;
+      }
+      List<String> rcpts = new ArrayList<>(addresses(m.getRecipients(Message.RecipientType.TO)));
+      rcpts.addAll(addresses(m.getRecipients(Message.RecipientType.CC)));
+      if (query.recipient().isPresent() && rcpts.stream().noneMatch(query::matchesRecipient)) {
+        return;
+      }
+      if (!query.matchesSubject(m.getSubject())) {
+        return;
+      }
+      Instant internal = m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant();
+      if (!query.inWindow(internal)) {
+        return;
+      }
+      List<String> fields = new ArrayList<>();
+      for (String h : HEADERS) {
+        String[] values = m.getHeader(h);
+        if (values != null) {
+          for (String v : values) {
+            fields.add(h + ": " + v);
+          }
+        }
+      }
+      OptionalLong uid = folder instanceof UIDFolder u ? OptionalLong.of(u.getUID(m)) : OptionalLong.empty();
+      MailboxHit hit =
+          new MailboxHit(
+              folder.getFullName(),
+              role,
+              uid,
+              flags(m.getFlags()),
+              Optional.ofNullable(internal),
+              Optional.ofNullable(messageId),
+              from,
+              Optional.ofNullable(m.getSubject()),
+              receivedChain.analyzeFields(fields));
+      report.addHit(hit);
+      Evidence where = Evidence.of("folder", folder.getFullName());
+      String what = messageId != null ? messageId : "the message";
+      switch (role) {
+        case INBOX -> findings.add(TraceFinding.MAILBOX_FOUND.finding(what + " is in the Inbox", where));
+        case JUNK -> findings.add(TraceFinding.MAILBOX_FOUND_IN_JUNK.finding(what + " is in " + folder.getFullName(), where));
+        case TRASH -> findings.add(TraceFinding.MAILBOX_FOUND_IN_TRASH.finding(what + " is in " + folder.getFullName(), where));
+        case ARCHIVE -> findings.add(TraceFinding.MAILBOX_FOUND_IN_ARCHIVE.finding(what + " is in " + folder.getFullName(), where));
+        case ALL -> {
+          // A virtual "All Mail" view holds every message; it says nothing about where it is.
+        }
+        default -> findings.add(TraceFinding.MAILBOX_FOUND_IN_FOLDER.finding(what + " is in " + folder.getFullName(), where));
+      }
+      if (hit.deleted()) {
+        findings.add(TraceFinding.MAILBOX_DELETED_FLAG.finding(what + " in " + folder.getFullName() + " is marked \\Deleted", where));
+      }
+    }
+
+    private Finding connectFinding(MessagingException e) {
+      Throwable cause = rootCause(e);
+      Evidence server = Evidence.of("server", url());
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof SSLException) {
+          return TraceFinding.IMAP_TLS_FAILED.finding("TLS with " + url() + " failed: " + t.getMessage(), server, Evidence.of("tls-name", tlsName));
+        }
+      }
+      if (cause instanceof SocketTimeoutException) {
+        return TraceFinding.IMAP_TIMEOUT.finding("no answer from " + url() + " within the timeout: " + cause.getMessage(), server);
+      }
+      if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+        return TraceFinding.IMAP_CONNECT_FAILED.finding("could not connect to " + url() + ": " + cause.getMessage(), server);
+      }
+      return TraceFinding.IMAP_CONNECT_FAILED.finding("connecting to " + url() + " failed: " + safe(e), server);
+    }
+
+    private Finding connectionLost(MessagingException e) {
+      Throwable cause = rootCause(e);
+      if (cause instanceof SocketTimeoutException) {
+        return TraceFinding.IMAP_TIMEOUT.finding("the server stopped answering: " + cause.getMessage(), Evidence.of("server", url()));
+      }
+      return TraceFinding.IMAP_CONNECT_FAILED.finding("the connection was lost: " + safe(e), Evidence.of("server", url()));
+    }
+
+    private MailboxSearchReport finish(Outcome outcome) {
+      if (anyFolderSearched && report.build().hits().isEmpty()) {
+        findings.add(TraceFinding.MAILBOX_NOT_FOUND.finding("no folder holds a message matching " + query));
+      }
+      findings.forEach(report::addFinding);
+      report.transcript(trace.transcript())
+          .wire(trace.commands(), trace.bytesSent(), trace.bytesReceived())
+          .elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start));
+      if (outcome != null) {
+        report.outcome(outcome);
+      }
+      return report.build();
+    }
+  }
+
+  private static List<String> attributes(Folder folder) {
+    try {
+      // The LIST attributes, SPECIAL-USE ones included (RFC 6154), as the server sent them.
+      String[] a = folder instanceof IMAPFolder imap ? imap.getAttributes() : null;
+      return a == null ? List.of() : Arrays.asList(a);
+    } catch (MessagingException e) {
+      return List.of();
+    }
+  }
+
+  private static char separator(Folder f) {
+    try {
+      return f.getSeparator();
+    } catch (MessagingException e) {
+      return 0;
+    }
+  }
+
+  private static Set<String> flags(Flags flags) {
+    Set<String> out = new HashSet<>();
+    for (Flags.Flag f : flags.getSystemFlags()) {
+      if (f == Flags.Flag.SEEN) {
+        out.add("\\Seen");
+      } else if (f == Flags.Flag.DELETED) {
+        out.add("\\Deleted");
+      } else if (f == Flags.Flag.FLAGGED) {
+        out.add("\\Flagged");
+      } else if (f == Flags.Flag.ANSWERED) {
+        out.add("\\Answered");
+      } else if (f == Flags.Flag.DRAFT) {
+        out.add("\\Draft");
+      } else if (f == Flags.Flag.RECENT) {
+        out.add("\\Recent");
+      }
+    }
+    out.addAll(Arrays.asList(flags.getUserFlags()));
+    return out;
+  }
+
+  private static List<String> addresses(Address[] addresses) {
+    if (addresses == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (Address a : addresses) {
+      out.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
+    }
+    return out;
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  /** The exception's message, which Jakarta Mail never fills with the password. */
+  private static String safe(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+  }
+
+  private static void close(Store store) {
+    if (store != null) {
+      try {
+        store.close();
+      } catch (MessagingException e) {
+        LOG.debug("closing the store failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Configures a {@link MailboxSearch}; not thread-safe. */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private ImapSecurity security = ImapSecurity.IMPLICIT_TLS;
+    private String tlsName;
+    private String user;
+    private String password;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration timeout = Duration.ofSeconds(30);
+    private int maxCandidatesPerFolder = 200;
+    private int maxFolders = 1000;
+    private MxResolver resolver;
+    private ReceivedChain receivedChain = ReceivedChain.builder().build();
+    private DiagEnvironment environment = DiagEnvironment.system();
+
+    private Builder() {}
+
+    /**
+     * Sets the server. A host name is resolved through diag-dns ({@link #resolver(MxResolver)}),
+     * never through the JDK; an address literal is used as it is.
+     *
+     * @param host a host name or an IPv4/IPv6 literal
+     * @param port 1 to 65535
+     * @return this builder
+     */
+    public Builder server(String host, int port) {
+      String h = Checks.noLineBreaks("host", host).strip();
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      if (h.isEmpty() || h.indexOf(' ') >= 0) {
+        throw new IllegalArgumentException("host must be a host name or an address: " + host);
+      }
+      this.host = h;
+      this.port = Checks.port("port", port);
+      return this;
+    }
+
+    /**
+     * Sets how the connection is protected.
+     *
+     * @param security implicit TLS (default), STARTTLS, or none
+     * @return this builder
+     */
+    public Builder security(ImapSecurity security) {
+      this.security = requireNonNull(security, "security");
+      return this;
+    }
+
+    /**
+     * Sets the name the server's certificate must carry (and SNI), when it differs from the
+     * host given to {@link #server(String, int)}, for example when connecting by address.
+     *
+     * @param tlsName a host name
+     * @return this builder
+     */
+    public Builder tlsName(String tlsName) {
+      this.tlsName = Checks.noLineBreaks("tlsName", tlsName).strip();
+      return this;
+    }
+
+    /**
+     * Sets the login. The password is kept only in this builder and the client built from it:
+     * never logged, printed or put in a report.
+     *
+     * @param user the user name
+     * @param password the password
+     * @return this builder
+     */
+    public Builder credentials(String user, String password) {
+      this.user = Checks.noLineBreaks("user", user);
+      this.password = Checks.noLineBreaks("password", password);
+      return this;
+    }
+
+    /**
+     * Sets the connection timeout.
+     *
+     * @param timeout positive, at most a day; default 10 s
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Checks.positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the read and write timeout of every command.
+     *
+     * @param timeout positive, at most a day; default 30 s
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Checks.positive("timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how many server-side candidates per folder are fetched and checked at most (the
+     * newest); more are reported as {@code trace.imap.truncated}.
+     *
+     * @param max 1 to 10,000; default 200
+     * @return this builder
+     */
+    public Builder maxCandidatesPerFolder(int max) {
+      this.maxCandidatesPerFolder = Checks.range("maxCandidatesPerFolder", max, 1, 10_000);
+      return this;
+    }
+
+    /**
+     * Sets how many folders are searched at most.
+     *
+     * @param max 1 to 100,000; default 1,000
+     * @return this builder
+     */
+    public Builder maxFolders(int max) {
+      this.maxFolders = Checks.range("maxFolders", max, 1, 100_000);
+      return this;
+    }
+
+    /**
+     * Sets the resolver for a host name; by default one using the system's DNS servers (never
+     * the JDK's lookup) is built on first need.
+     *
+     * @param resolver the resolver
+     * @return this builder
+     */
+    public Builder resolver(MxResolver resolver) {
+      this.resolver = requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /**
+     * Sets the analyser for the hits' Received chains.
+     *
+     * @param receivedChain the analyser
+     * @return this builder
+     */
+    public Builder receivedChain(ReceivedChain receivedChain) {
+      this.receivedChain = requireNonNull(receivedChain, "receivedChain");
+      return this;
+    }
+
+    /**
+     * Sets the environment: clock, TLS context (for example one trusting a test CA), executor.
+     *
+     * @param environment the environment
+     * @return this builder
+     */
+    public Builder environment(DiagEnvironment environment) {
+      this.environment = requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /**
+     * Builds the search.
+     *
+     * @return the immutable, thread-safe search
+     * @throws IllegalStateException when the server or the credentials are missing
+     */
+    public MailboxSearch build() {
+      return new MailboxSearch(this);
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package dev.mailpath.diag.trace;
+
+import dev.mailpath.diag.core.FindingCode;
+import dev.mailpath.diag.core.Severity;
+import java.util.List;
+
+/**
+ * The finding codes of diag-trace: {@code Received:} chains, {@code Authentication-Results},
+ * delivery logs ("message tracking") and mailbox searches. Each constant's {@link #id()} is stable
+ * API; the catalog text (title, explanation, next steps) is what {@code docs/findings-trace.md}
+ * shows.
+ */
+public enum TraceFinding implements FindingCode {
+
+  // ---- Received: chain (RFC 5321 §4.4, RFC 5322 §3.6.7) -------------------------------------
+
+  /** The message has no {@code Received:} field at all. */
+  RECEIVED_NONE(
+      "trace.received.none",
+      Severity.INFO,
+      "The message has no Received: fields",
+      "Every SMTP server that accepts a message must prepend a Received: field (RFC 5321 §4.4)."
+          + " A message without any never crossed an SMTP server: it is a draft, a copy saved by"
+          + " the sending client (Sent folder), or it was injected straight into the mailbox.",
+      "Check that you are looking at the recipient's copy, not the sender's Sent copy",
+      "Look at the copy in the recipient's mailbox, or ask the sender for the full headers"),
+
+  /** A {@code Received:} field could not be read. */
+  RECEIVED_UNPARSEABLE(
+      "trace.received.unparseable",
+      Severity.WARNING,
+      "A Received: field could not be read",
+      "The field has neither the from/by clauses nor a date that RFC 5321 §4.4 prescribes, so"
+          + " the hop it records is unknown. Some software writes free text here; a damaged or"
+          + " forged header looks the same. The rest of the chain is still analysed, but the delay"
+          + " around this hop is unknown.",
+      "Read the raw field in the message source (Show original / View source)",
+      "Identify the software that wrote it from the neighbouring hops' by clauses"),
+
+  /** A {@code Received:} field has no date. */
+  RECEIVED_MISSING_DATE(
+      "trace.received.missing-date",
+      Severity.WARNING,
+      "A Received: field has no date",
+      "RFC 5321 §4.4 requires each Received: field to end with \"; date-time\". Without it the"
+          + " time spent at this hop, and around it, cannot be measured.",
+      "Compare the dates of the neighbouring hops instead",
+      "Check the logs of the server named in the by clause for the message's queue id"),
+
+  /** A {@code Received:} date could not be read. */
+  RECEIVED_BAD_DATE(
+      "trace.received.bad-date",
+      Severity.WARNING,
+      "A Received: date could not be read",
+      "The text after the last \";\" of the field is not an RFC 5322 date-time (nor one of the"
+          + " obsolete forms of §4.3), so the delay at this hop is unknown.",
+      "Read the raw field; the server that wrote it may need its date format fixed"),
+
+  /** A hop is dated before the previous one. */
+  RECEIVED_CLOCK_SKEW(
+      "trace.received.clock-skew",
+      Severity.WARNING,
+      "A hop is dated before the previous hop (clock skew)",
+      "Mail cannot arrive before it was sent, so a negative delay means that the clocks of the"
+          + " two servers disagree (or one of them has the wrong time zone). Delays computed"
+          + " across these hops are not trustworthy; the negative value is shown as it is, not"
+          + " hidden.",
+      "Check the time and time zone of the servers in the by clauses of both hops",
+      "Make sure both servers synchronise their clocks (NTP)"),
+
+  /** A hop took longer than the configured threshold. */
+  RECEIVED_SLOW_HOP(
+      "trace.received.slow-hop",
+      Severity.WARNING,
+      "A hop took a long time",
+      "The message waited long between two servers. Typical causes: the receiving server"
+          + " greylisted the sender (a first attempt is refused with a 4xx and retried minutes"
+          + " later), the sending server's queue was backed up or deferred the message after a"
+          + " temporary failure, a content filter was slow, or the receiving server was"
+          + " unreachable for a while.",
+      "Search the sending server's log for the queue id and look for deferrals (status=deferred)",
+      "Check the receiving server's queue and greylisting policy",
+      "Check the queues on all your servers; if the message is stuck, try releasing it"),
+
+  /** The same pair of servers appears twice, or one server three or more times. */
+  RECEIVED_LOOP(
+      "trace.received.loop",
+      Severity.ERROR,
+      "The message went round in a loop",
+      "The same server received the message from the same neighbour more than once, or one"
+          + " server appears three or more times. Routing loops happen when two servers each"
+          + " believe the other is responsible for a domain (MX, relay host or transport maps"
+          + " pointing at each other), or when forwarding rules send mail back and forth. Each"
+          + " lap adds a Received: field until a server gives up (RFC 5321 §6.3) and bounces it.",
+      "Compare the routing of the recipient domain on the servers that repeat (MX records,"
+          + " relay host, transport maps, smart hosts)",
+      "Check forwarding rules and aliases that point back to an earlier address"),
+
+  /** The same server appears twice with different neighbours: usually a content filter. */
+  RECEIVED_REPEATED_HOST(
+      "trace.received.repeated-host",
+      Severity.INFO,
+      "The same server appears twice in the chain",
+      "A server that hands the message to a content filter (anti-virus, anti-spam) on the same"
+          + " machine and gets it back records two hops with the same by host. That is normal; a"
+          + " repeating pair of servers would be a loop.",
+      "Nothing to do unless the delay between the two hops is long (a slow filter)"),
+
+  /** More hops than a healthy path has. */
+  RECEIVED_TOO_MANY_HOPS(
+      "trace.received.too-many-hops",
+      Severity.WARNING,
+      "The message has an unusually long Received: chain",
+      "A normal path has a handful of hops. RFC 5321 §6.3 lets servers treat a long chain as a"
+          + " loop and reject the message, normally past 100 Received: fields (Postfix already"
+          + " bounces at 50, its hopcount_limit). A long chain is either a loop or forwarding"
+          + " that is chained too deep.",
+      "Look for repeating servers in the chain (a routing loop)",
+      "Check forwarding and alias chains of the recipient"),
+
+  /** A hop between different machines went over SMTP without TLS. */
+  RECEIVED_NO_TLS_HOP(
+      "trace.received.no-tls-hop",
+      Severity.WARNING,
+      "A hop between servers was not encrypted",
+      "The with clause names a plain protocol (SMTP, ESMTP, ESMTPA: RFC 3848) and no TLS"
+          + " details were recorded, so the message crossed the network in clear text at this"
+          + " hop. Between machines inside one data centre that may be accepted practice; across"
+          + " the internet it exposes the message and usually means STARTTLS was not offered or"
+          + " failed.",
+      "Test the receiving server with telnet to port 25 and EHLO: is STARTTLS offered?",
+      "Check the sending server's TLS policy for this destination"),
+
+  /** The from clause's address has no reverse DNS, or the server said it may be forged. */
+  RECEIVED_RDNS_MISSING(
+      "trace.received.rdns-missing",
+      Severity.INFO,
+      "A sending server had no verified reverse DNS name",
+      "The receiving server recorded the connecting address as \"unknown\" or \"may be"
+          + " forged\": the address has no PTR record, or the PTR name does not resolve back to"
+          + " it. Many receivers reject or score such mail as spam, so this hop can explain mail"
+          + " that went to the Junk folder.",
+      "Look up the PTR record of the address with nslookup",
+      "Ask whoever controls the address block to set a PTR naming the mail server"),
+
+  // ---- Authentication-Results (RFC 8601) ----------------------------------------------------
+
+  /** SPF, DKIM, DMARC or ARC failed. */
+  AUTH_RESULTS_FAIL(
+      "trace.auth-results.fail",
+      Severity.WARNING,
+      "Sender authentication failed (SPF, DKIM, DMARC or ARC)",
+      "The receiving server checked the sender and recorded a failure in Authentication-Results"
+          + " (RFC 8601). A DMARC failure usually makes the receiver quarantine (Junk folder) or"
+          + " reject the message; SPF and DKIM failures feed into spam scores. Forwarding breaks"
+          + " SPF, and mailing lists that modify messages break DKIM.",
+      "Check the Junk E-mail folder of the recipient",
+      "Check the sending domain's SPF record includes the server that sent it",
+      "Check the DKIM signature of the sending domain and that nothing modified the message"),
+
+  /** A temporary or permanent error while checking. */
+  AUTH_RESULTS_ERROR(
+      "trace.auth-results.error",
+      Severity.WARNING,
+      "Sender authentication could not be evaluated (temperror or permerror)",
+      "The check itself failed: temperror is usually a DNS timeout while fetching the SPF,"
+          + " DKIM or DMARC record; permerror means a broken record (SPF syntax, too many DNS"
+          + " lookups, a malformed key).",
+      "Look up the sender's SPF (TXT), DKIM (selector._domainkey TXT) and DMARC (_dmarc TXT)"
+          + " records with nslookup",
+      "Validate the records with a checker and fix their syntax"),
+
+  /** An Authentication-Results field could not be read. */
+  AUTH_RESULTS_UNPARSEABLE(
+      "trace.auth-results.unparseable",
+      Severity.INFO,
+      "An Authentication-Results field could not be read",
+      "The field does not follow RFC 8601 (authserv-id; method=result ...), so its results are"
+          + " unknown.",
+      "Read the raw field in the message source"),
+
+  // ---- Delivery logs (message tracking) ------------------------------------------------------
+
+  /** The log has no trace of the message. */
+  LOG_NOT_FOUND(
+      "trace.log.not-found",
+      Severity.WARNING,
+      "The delivery log has no record of the message",
+      "Message tracking found nothing for the search. Either the message never reached this"
+          + " server (it was lost, rejected or delayed further out), the search terms are off"
+          + " (address spelling, time window, time zone of the log), or the log does not cover"
+          + " that period.",
+      "Widen the time window and check the time zone of the log",
+      "Check the systems in front of this server (gateways, spam filters, firewalls) and their"
+          + " logs: start at the outside and work your way in",
+      "Send a test message from an outside mail system (e.g. a webmail account) to the user"),
+
+  /** The log could not be read. */
+  LOG_UNREADABLE(
+      "trace.log.unreadable",
+      Severity.ERROR,
+      "The delivery log could not be read",
+      "Reading the log failed (missing file, permissions, I/O error), so the search is"
+          + " incomplete and says nothing about the message.",
+      "Check the path and the permissions of the log file",
+      "Check where syslog writes mail logs (maillog_file or the syslog configuration)"),
+
+  /** Delivered into a mailbox. */
+  LOG_DELIVERED(
+      "trace.log.delivered",
+      Severity.INFO,
+      "The message was delivered to the mailbox",
+      "The log shows final delivery (status=sent by local, virtual, lmtp or pipe): the server"
+          + " handed the message to the mailbox store. If the user cannot see it, something"
+          + " moved or deleted it after delivery.",
+      "Check the Junk E-mail folder and the Deleted Items folder",
+      "Check the user's rules, filters and forwarding",
+      "Search every folder of the mailbox for the Message-ID"),
+
+  /** Handed to another server (relay or content filter). */
+  LOG_RELAYED(
+      "trace.log.relayed",
+      Severity.INFO,
+      "The message was handed to another server",
+      "The log shows status=sent over SMTP or LMTP to a relay: this server is done with the"
+          + " message and the next one (named in relay=) took responsibility. The reply often"
+          + " says \"queued as ID\": that is the queue id to search for on the next server.",
+      "Search the next server's log for the queue id in the reply",
+      "If the next server is a content filter on this machine, search this log for that id"),
+
+  /** Deferred: still retrying. */
+  LOG_DEFERRED(
+      "trace.log.deferred",
+      Severity.WARNING,
+      "Delivery was deferred and will be retried",
+      "The server could not deliver the message for now (a 4xx reply, a timeout, an unreachable"
+          + " destination) and keeps it in its queue to retry. Mail stuck in a queue is one of"
+          + " the usual reasons for a message that was sent but never arrived.",
+      "Read the deferral reason: connection problems point at DNS or firewalls, 4xx replies at"
+          + " the receiving server's policy (greylisting, rate limits)",
+      "Look at the queue (mailq, postqueue -p) and try releasing or flushing the message"),
+
+  /** Bounced: permanent failure. */
+  LOG_BOUNCED(
+      "trace.log.bounced",
+      Severity.ERROR,
+      "Delivery failed permanently (bounced)",
+      "The receiving side refused the message with a permanent (5xx) error, or delivery failed"
+          + " in a way that will not get better by retrying. The sender should have received a"
+          + " non-delivery report (NDR).",
+      "Read the reply text and the DSN code (RFC 3463): 5.1.1 is an unknown user, 5.7.1 a"
+          + " policy refusal",
+      "Ask the sender whether they received a bounce (NDR)"),
+
+  /** Expired in the queue. */
+  LOG_EXPIRED(
+      "trace.log.expired",
+      Severity.ERROR,
+      "The message expired in the queue and was returned to the sender",
+      "The message was deferred again and again until the maximal queue lifetime ran out, then"
+          + " returned to the sender. The deferral reasons before the expiry say why.",
+      "Read the deferral reasons of the earlier attempts",
+      "Check the destination's MX records and reachability with nslookup and telnet"),
+
+  /** Rejected during the SMTP dialogue or by a filter. */
+  LOG_REJECTED(
+      "trace.log.rejected",
+      Severity.ERROR,
+      "The server rejected the message",
+      "The message was refused before it was queued (NOQUEUE reject at RCPT TO: relay denied,"
+          + " unknown user, blocklisted client) or by a header, body or milter check. The"
+          + " sending server owns the message and should have produced a bounce.",
+      "Read the reply text: it names the rule that rejected it",
+      "Ask the sender whether they received a bounce (NDR)",
+      "Check the relay settings and the recipient restrictions"),
+
+  /** Discarded or put on hold by a filter. */
+  LOG_HELD(
+      "trace.log.held",
+      Severity.WARNING,
+      "A filter put the message on hold or discarded it",
+      "A header/body check or a milter (anti-spam, anti-virus) decided to hold the message in"
+          + " the hold queue or to discard it silently. Held mail waits for an administrator;"
+          + " discarded mail is gone without a bounce.",
+      "Look at the hold queue (postqueue -p, messages marked '!') and release with postsuper -H",
+      "Check the logs and console of the anti-virus / anti-spam software"),
+
+  /** Still in the queue at the end of the log. */
+  LOG_STILL_QUEUED(
+      "trace.log.still-queued",
+      Severity.WARNING,
+      "The message was still in the queue at the end of the log",
+      "The log shows the message arriving but never leaving (no \"removed\" line): it is still"
+          + " queued, or the log stops before it left.",
+      "Look at the queue for the queue id (mailq, postqueue -p)",
+      "Search the next log file in the rotation"),
+
+  /** Recipient rewritten by an alias, forward or virtual map. */
+  LOG_REDIRECTED(
+      "trace.log.redirected",
+      Severity.INFO,
+      "The recipient address was rewritten (alias or forwarding)",
+      "The log records an original recipient (orig_to=) that differs from the delivered one: an"
+          + " alias, virtual alias or forwarding rule sent the message elsewhere. A forwarding"
+          + " rule is a system function that can make a message seem to disappear.",
+      "Check forwarding configured for the recipient (aliases, virtual maps, directory"
+          + " settings)"),
+
+  // ---- Mailbox search (IMAP) ----------------------------------------------------------------
+
+  /** Could not connect. */
+  IMAP_CONNECT_FAILED(
+      "trace.imap.connect-failed",
+      Severity.ERROR,
+      "Could not connect to the IMAP server",
+      "The TCP connection was refused, timed out or could not be opened, so no mailbox could"
+          + " be searched. The search says nothing about the message.",
+      "Check the host and port (143 for IMAP, 993 for IMAPS) and that the server runs",
+      "Test with telnet to the port: an IMAP server greets with \"* OK\""),
+
+  /** TLS failed. */
+  IMAP_TLS_FAILED(
+      "trace.imap.tls-failed",
+      Severity.ERROR,
+      "The TLS handshake with the IMAP server failed",
+      "The server's certificate was not trusted or did not match the expected name, or the two"
+          + " sides share no protocol version or cipher. The search did not run.",
+      "Check the certificate chain and the name it is issued for",
+      "Check that the port speaks implicit TLS (993) rather than plain IMAP (143)"),
+
+  /** Login refused. */
+  IMAP_AUTH_FAILED(
+      "trace.imap.auth-failed",
+      Severity.ERROR,
+      "The IMAP server refused the login",
+      "The user name or password was not accepted (or the account is locked, or the mechanism"
+          + " is not allowed without TLS). No mailbox was searched.",
+      "Check the user name and password, and whether the server requires TLS before login",
+      "Ask the user's permission before opening their mailbox, and use an account allowed to"),
+
+  /** A read timed out. */
+  IMAP_TIMEOUT(
+      "trace.imap.timeout",
+      Severity.ERROR,
+      "The IMAP server stopped answering",
+      "A command got no complete reply within the read timeout. The search is incomplete.",
+      "Retry with a longer timeout; check the server's load"),
+
+  /** A folder could not be opened or searched. */
+  IMAP_FOLDER_FAILED(
+      "trace.imap.folder-failed",
+      Severity.WARNING,
+      "A folder could not be searched",
+      "Opening or searching one folder failed (no permission, a server error, an unsupported"
+          + " search). Other folders were still searched, but the message could be in this one.",
+      "Open the folder in a mail client and search it by hand"),
+
+  /** More candidates than the limit. */
+  IMAP_TRUNCATED(
+      "trace.imap.truncated",
+      Severity.INFO,
+      "More messages matched than were examined",
+      "The server-side search returned more candidates than the configured limit, so only the"
+          + " most recent ones were fetched and checked.",
+      "Narrow the search: add the Message-ID, sender or a shorter time window"),
+
+  /** Found in the Inbox. */
+  MAILBOX_FOUND(
+      "trace.mailbox.found",
+      Severity.INFO,
+      "The message is in the Inbox",
+      "The message reached the mailbox and is in the Inbox. If the user does not see it, look"
+          + " at the client: a view filter, sorting, or a client that directs new messages to a"
+          + " local folder.",
+      "Check for viewing filters in the client",
+      "Check the client profile for rules or a local folder that takes new messages"),
+
+  /** Found in the Junk folder. */
+  MAILBOX_FOUND_IN_JUNK(
+      "trace.mailbox.found-in-junk",
+      Severity.WARNING,
+      "The message is in the Junk folder",
+      "The message was delivered, then filed as spam by the server's or the client's junk"
+          + " filter. The Received: chain and Authentication-Results of the hit often show why"
+          + " (failed SPF/DKIM/DMARC, no reverse DNS).",
+      "Show the user where it is; mark it as not junk",
+      "Check the spam filter's log and score for the message",
+      "Check the sender's SPF, DKIM and DMARC"),
+
+  /** Found in Trash. */
+  MAILBOX_FOUND_IN_TRASH(
+      "trace.mailbox.found-in-trash",
+      Severity.WARNING,
+      "The message is in the Deleted Items (Trash) folder",
+      "The message was delivered and then deleted: by the user, by a rule, or by another device"
+          + " on the same account.",
+      "Check the user's rules (including Out of Office rules)",
+      "Ask whether other devices or delegates use the mailbox"),
+
+  /** Found in an archive folder. */
+  MAILBOX_FOUND_IN_ARCHIVE(
+      "trace.mailbox.found-in-archive",
+      Severity.INFO,
+      "The message is in an archive folder",
+      "The message was delivered and later moved to an archive, by hand or by an"
+          + " auto-archiving policy.",
+      "Check auto-archiving settings in the client and on the server"),
+
+  /** Found in another folder. */
+  MAILBOX_FOUND_IN_FOLDER(
+      "trace.mailbox.found-in-folder",
+      Severity.INFO,
+      "The message is in a folder other than the Inbox",
+      "The message was delivered and then moved: most often by a rule (server-side Sieve or a"
+          + " client rule), sometimes by hand.",
+      "Check the user's rules (Tools -> Rules and Alerts, or the server's Sieve script)"),
+
+  /** Marked deleted, awaiting expunge. */
+  MAILBOX_DELETED_FLAG(
+      "trace.mailbox.deleted-flag",
+      Severity.WARNING,
+      "The message is marked as deleted",
+      "The message carries the IMAP \\Deleted flag: a client deleted it, and it disappears for"
+          + " good at the next expunge. Many clients hide such messages.",
+      "Clear the \\Deleted flag to restore it before the folder is expunged"),
+
+  /** Nothing found anywhere. */
+  MAILBOX_NOT_FOUND(
+      "trace.mailbox.not-found",
+      Severity.WARNING,
+      "The message is in no folder of the mailbox",
+      "No folder holds a message matching the search. It never reached this mailbox, was"
+          + " deleted and expunged, forwarded elsewhere, or moved to a local file (a PST or"
+          + " similar) outside the server.",
+      "Use message tracking (the delivery log) to see whether the server delivered it",
+      "Check recoverable items if the server keeps deleted messages",
+      "Search local archive files in the client profile");
+
+  private final String id;
+  private final Severity severity;
+  private final String title;
+  private final String explanation;
+  private final List<String> nextSteps;
+
+  TraceFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+    this.id = id;
+    this.severity = severity;
+    this.title = title;
+    this.explanation = explanation;
+    this.nextSteps = List.of(nextSteps);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Severity defaultSeverity() {
+    return severity;
+  }
+
+  @Override
+  public String title() {
+    return title;
+  }
+
+  @Override
+  public String explanation() {
+    return explanation;
+  }
+
+  @Override
+  public List<String> nextSteps() {
+    return nextSteps;
+  }
+}

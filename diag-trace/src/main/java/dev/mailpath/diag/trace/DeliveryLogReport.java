@@ -2,6 +2,7 @@ package dev.mailpath.diag.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * the {@link #outcome()} reflects the worst thing that happened to any matching message.
  * Immutable and thread-safe; {@link #builder()} is public so that users can fake reports.
  */
-public final class DeliveryLogReport {
+public final class DeliveryLogReport implements DiagnosticReport {
   private final String source;
   private final MessageQuery query;
   private final List<DeliveryRecord> records;

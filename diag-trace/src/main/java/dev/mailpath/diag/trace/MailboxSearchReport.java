@@ -2,6 +2,7 @@ package dev.mailpath.diag.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
@@ -32,7 +33,7 @@ import java.util.Objects;
  * <p>The report never holds the password. Immutable and thread-safe; {@link #builder()} is public
  * so that users can fake reports.
  */
-public final class MailboxSearchReport {
+public final class MailboxSearchReport implements DiagnosticReport {
   private final String server;
   private final String user;
   private final MessageQuery query;

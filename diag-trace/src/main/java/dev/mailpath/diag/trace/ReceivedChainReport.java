@@ -2,6 +2,7 @@ package dev.mailpath.diag.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
@@ -33,7 +34,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe. {@link #builder()} is public so that users can fake reports in
  * their own tests.
  */
-public final class ReceivedChainReport {
+public final class ReceivedChainReport implements DiagnosticReport {
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
   private final List<ReceivedHop> hops;

@@ -1,0 +1,581 @@
+package dev.mailpath.diag.examples.cli;
+
+import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.DiagEventListener;
+import dev.mailpath.diag.core.DiagnosticReport;
+import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.internal.Addresses;
+import dev.mailpath.diag.dns.AddressFamily;
+import dev.mailpath.diag.dns.DelegationTrace;
+import dev.mailpath.diag.dns.MxReport;
+import dev.mailpath.diag.dns.MxResolver;
+import dev.mailpath.diag.dns.RecordType;
+import dev.mailpath.diag.dns.RootHints;
+import dev.mailpath.diag.dns.RootServerQuery;
+import dev.mailpath.diag.json.DiagJson;
+import dev.mailpath.diag.smtp.SmtpConversation;
+import dev.mailpath.diag.smtp.SmtpCredentials;
+import dev.mailpath.diag.smtp.SmtpPhase;
+import dev.mailpath.diag.smtp.SmtpTimeouts;
+import dev.mailpath.diag.smtp.TlsFailurePolicy;
+import dev.mailpath.diag.trace.ImapSecurity;
+import dev.mailpath.diag.trace.MailboxSearch;
+import dev.mailpath.diag.trace.MessageQuery;
+import dev.mailpath.diag.trace.ReceivedChain;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mailpath} command-line tool: every diagnosis of the library as a subcommand, text
+ * output for people, {@code --json} for machines, and an exit code from the worst finding.
+ *
+ * <pre>
+ * mailpath mx example.org --dns 127.0.0.1:5353
+ * mailpath smtp 127.0.0.1 --port 2525 --ehlo probe.example.org --from me@example.org --to you@example.net
+ * mailpath roots example.org MX --json
+ * mailpath headers message.eml
+ * </pre>
+ *
+ * <p>Exit codes: 0 nothing worse than INFO, 1 a WARNING, 2 an ERROR, 3 a CRITICAL finding, 4 the
+ * question could not be answered (INCONCLUSIVE), 64 a usage error.
+ */
+@Command(
+    name = "mailpath",
+    mixinStandardHelpOptions = true,
+    version = "mailpath 0.1.0-SNAPSHOT",
+    description = "Mail-path diagnostics: MX, SMTP, relay, root servers, traces, headers, mailboxes.",
+    subcommands = {
+      MailpathCli.Mx.class,
+      MailpathCli.Smtp.class,
+      MailpathCli.Roots.class,
+      MailpathCli.Trace.class,
+      MailpathCli.Headers.class,
+      MailpathCli.Find.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeOnExecutionException = 70)
+public final class MailpathCli implements Runnable {
+
+  /** Exit code for a usage error (BSD sysexits EX_USAGE). */
+  public static final int USAGE = 64;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** Creates the command (picocli does). */
+  public MailpathCli() {}
+
+  /**
+   * Runs the tool and exits with its code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the tool without exiting, for tests and embedding.
+   *
+   * @param args the command line
+   * @param out standard output
+   * @param err standard error
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new MailpathCli());
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr().println("mailpath: " + e.getMessage());
+          cmd.usage(cmd.getErr());
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            // Misuse (a malformed domain, a bad port) is a usage error with the library's message.
+            cmd.getErr().println("mailpath: " + e.getMessage());
+            return USAGE;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Maps a report to an exit code: 0 up to INFO, 1 WARNING, 2 ERROR, 3 CRITICAL, 4 INCONCLUSIVE.
+   *
+   * @param report the report
+   * @return the exit code
+   */
+  public static int exitCode(DiagnosticReport report) {
+    if (report.outcome() == Outcome.INCONCLUSIVE) {
+      return 4;
+    }
+    return report.worstSeverity().map(s -> switch (s) {
+      case INFO -> 0;
+      case WARNING -> 1;
+      case ERROR -> 2;
+      case CRITICAL -> 3;
+    }).orElse(0);
+  }
+
+  /** Options every subcommand shares. */
+  static final class Common {
+    @Option(names = "--json", description = "Print the report as JSON (see docs/json.md).")
+    boolean json;
+
+    @Option(
+        names = "--dns",
+        paramLabel = "IP[:PORT]",
+        description = "DNS server to ask (repeatable); default: the system's resolvers.")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Per-step timeout: 500ms, 5s, 2m (default ${DEFAULT-VALUE}).", defaultValue = "5s")
+    String timeout;
+
+    @Option(names = "--progress", description = "Show progress (DNS queries, connections, commands) on standard error.")
+    boolean progress;
+
+    Duration timeout() {
+      return parseDuration(timeout);
+    }
+
+    List<InetSocketAddress> dnsServers() {
+      List<InetSocketAddress> list = new ArrayList<>();
+      for (String s : dns) {
+        list.add(hostPort(s, 53));
+      }
+      return list;
+    }
+
+    MxResolver resolver(DiagEnvironment env) {
+      return MxResolver.builder().servers(dnsServers()).timeout(timeout()).environment(env).build();
+    }
+
+    DiagEnvironment environment(PrintWriter err) {
+      return progress ? DiagEnvironment.system().with(b -> b.eventListener(new Progress(err))) : DiagEnvironment.system();
+    }
+
+    int print(CommandLine.Model.CommandSpec spec, Object report, DiagnosticReport forExit) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(json ? DiagJson.toPrettyJson(report) : report.toString());
+      out.flush();
+      return exitCode(forExit);
+    }
+  }
+
+  /** Prints events as they happen, so long runs show progress. */
+  static final class Progress extends DiagEventListener {
+    private final PrintWriter err;
+
+    Progress(PrintWriter err) {
+      this.err = err;
+    }
+
+    private void say(String s) {
+      synchronized (err) {
+        err.println("... " + s);
+        err.flush();
+      }
+    }
+
+    @Override
+    public void dnsQueryEnd(InetSocketAddress server, String name, String type, String rcode, Duration elapsed) {
+      say(type + " " + name + " @" + Addresses.format(server) + " " + rcode + " " + elapsed.toMillis() + " ms");
+    }
+
+    @Override
+    public void connectEnd(InetSocketAddress address, String error, Duration elapsed) {
+      say("connect " + Addresses.format(address) + (error == null ? " ok" : " failed: " + error) + " " + elapsed.toMillis() + " ms");
+    }
+
+    @Override
+    public void commandEnd(String command, String reply, Duration elapsed) {
+      say(command + " -> " + (reply == null ? "(no reply)" : reply));
+    }
+
+    @Override
+    public void finding(Finding finding) {
+      say("finding " + finding);
+    }
+  }
+
+  /** {@code mailpath mx}: nslookup -type=mx. */
+  @Command(name = "mx", description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
+  static final class Mx implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(arity = "1..*", paramLabel = "DOMAIN")
+    List<String> domains;
+
+    @Option(names = "--ipv4", description = "Look up A records only.")
+    boolean ipv4;
+
+    @Override
+    public Integer call() {
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      MxResolver resolver = common.resolver(env);
+      if (ipv4) {
+        resolver = resolver.toBuilder().addressFamily(AddressFamily.IPV4).build();
+      }
+      int worst = 0;
+      for (String d : domains) {
+        MxReport r = resolver.resolve(d);
+        worst = Math.max(worst, common.print(spec, r, r));
+      }
+      return worst;
+    }
+  }
+
+  /** {@code mailpath smtp}: telnet host 25. */
+  @Command(name = "smtp", description = "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
+  static final class Smtp implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(index = "0", paramLabel = "HOST", description = "IP address or host name (resolved with --dns).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "25", description = "Port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--ehlo", defaultValue = "probe.mailpath.invalid", description = "EHLO name.")
+    String ehlo;
+
+    @Option(names = "--from", description = "MAIL FROM address; '' for the null sender.")
+    String from;
+
+    @Option(names = "--to", description = "RCPT TO address (repeatable).")
+    List<String> to = new ArrayList<>();
+
+    @Option(names = "--starttls", description = "Require STARTTLS (the session ends when it is not offered).")
+    boolean startTls;
+
+    @Option(names = "--starttls-if-offered", description = "Use STARTTLS when offered, as an MTA does.")
+    boolean startTlsIfOffered;
+
+    @Option(names = "--tls-report", description = "Report certificate problems as findings and go on.")
+    boolean tlsReport;
+
+    @Option(names = "--implicit-tls", description = "TLS from the first byte (SMTPS, port 465).")
+    boolean implicitTls;
+
+    @Option(names = "--user", description = "AUTH user name.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the AUTH password.")
+    String passwordEnv;
+
+    @Option(names = "--quit-after", description = "Stop after this phase: ${COMPLETION-CANDIDATES}.")
+    SmtpPhase quitAfter;
+
+    @Override
+    public Integer call() {
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      SmtpConversation c =
+          SmtpConversation.to(host, port)
+              .timeouts(SmtpTimeouts.all(common.timeout()))
+              .environment(env)
+              .resolver(common.resolver(env));
+      if (implicitTls) {
+        c = c.implicitTls();
+      }
+      if (tlsReport) {
+        c = c.tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE);
+      }
+      c = c.ehlo(ehlo);
+      if (startTls) {
+        c = c.startTls();
+      } else if (startTlsIfOffered) {
+        c = c.startTlsIfOffered();
+      }
+      if (user != null) {
+        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
+        if (password == null) {
+          throw new IllegalArgumentException("--user needs --password-env naming a set environment variable");
+        }
+        c = c.auth(SmtpCredentials.of(user, password));
+      }
+      if (from != null) {
+        c = c.mailFrom(from);
+        if (!to.isEmpty()) {
+          c = c.rcptTo(to.toArray(String[]::new));
+        }
+      }
+      if (quitAfter != null) {
+        c = c.quitAfter(quitAfter);
+      }
+      var report = c.run();
+      return common.print(spec, report, report);
+    }
+  }
+
+  /** {@code mailpath roots}: ask the root servers directly. */
+  @Command(name = "roots", description = "Ask all 13 root servers (no recursion) what they say about a name.")
+  static final class Roots implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(index = "0", defaultValue = ".", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", defaultValue = "NS", paramLabel = "TYPE")
+    String type;
+
+    @Option(names = "--hints", paramLabel = "FILE", description = "Root hints file (named.root format) for a private root or lab.")
+    Path hints;
+
+    @Option(names = "--ipv4", description = "IPv4 only.")
+    boolean ipv4;
+
+    @Option(names = "--prime", description = "Run the priming query (RFC 9609) and compare with the hints.")
+    boolean prime;
+
+    @Override
+    public Integer call() throws IOException {
+      RootServerQuery.Builder b =
+          RootServerQuery.builder()
+              .timeout(common.timeout())
+              .environment(common.environment(spec.commandLine().getErr()));
+      if (hints != null) {
+        b.hints(RootHints.fromHintsFile(Files.readString(hints)));
+      }
+      if (ipv4) {
+        b.addressFamily(AddressFamily.IPV4);
+      }
+      RootServerQuery q = b.build();
+      if (prime) {
+        var r = q.prime();
+        return common.print(spec, r, r);
+      }
+      var r = q.ask(name, RecordType.of(type));
+      return common.print(spec, r, r);
+    }
+  }
+
+  /** {@code mailpath trace}: dig +trace. */
+  @Command(name = "trace", description = "Follow the delegation from the roots to the authoritative answer (dig +trace).")
+  static final class Trace implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", defaultValue = "MX", paramLabel = "TYPE")
+    String type;
+
+    @Option(names = "--hints", paramLabel = "FILE", description = "Root hints file for a private root or lab.")
+    Path hints;
+
+    @Option(names = "--port", description = "Port every name server of a lab listens on.")
+    Integer port;
+
+    @Option(names = "--compare", description = "Compare the answer with the --dns resolvers' (recursive) answer.")
+    boolean compare;
+
+    @Override
+    public Integer call() throws IOException {
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      DelegationTrace.Builder b = DelegationTrace.builder().timeout(common.timeout()).environment(env);
+      if (hints != null) {
+        b.hints(RootHints.fromHintsFile(Files.readString(hints)));
+      }
+      if (port != null) {
+        b.port(port);
+      }
+      if (compare) {
+        b.compareWith(common.resolver(env));
+      }
+      var r = b.build().trace(name, RecordType.of(type));
+      return common.print(spec, r, r);
+    }
+  }
+
+  /** {@code mailpath headers}: read a message's Received chain. */
+  @Command(name = "headers", description = "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
+  static final class Headers implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    String file;
+
+    @Override
+    public Integer call() throws IOException {
+      byte[] message = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+      var r = ReceivedChain.parse(message);
+      return common.print(spec, r, r);
+    }
+  }
+
+  /** {@code mailpath find}: search mailboxes over IMAP. */
+  @Command(name = "find", description = "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
+  static final class Find implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Option(names = "--imap", required = true, paramLabel = "HOST[:PORT]", description = "IMAP server (port 993 with --imaps, else 143).")
+    String imap;
+
+    @Option(names = "--imaps", description = "Implicit TLS (IMAPS).")
+    boolean imaps;
+
+    @Option(names = "--plain", description = "No TLS at all (test servers only).")
+    boolean plain;
+
+    @Option(names = "--user", required = true)
+    String user;
+
+    @Option(names = "--password-env", required = true, paramLabel = "VAR")
+    String passwordEnv;
+
+    @Option(names = "--message-id")
+    String messageId;
+
+    @Option(names = "--from")
+    String from;
+
+    @Option(names = "--to")
+    String to;
+
+    @Option(names = "--subject")
+    String subject;
+
+    @Option(names = "--since", description = "ISO-8601 instant, e.g. 2026-11-28T08:00:00Z.")
+    Instant since;
+
+    @Option(names = "--until")
+    Instant until;
+
+    @Override
+    public Integer call() {
+      String password = System.getenv(passwordEnv);
+      if (password == null) {
+        throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
+      }
+      ImapSecurity security = plain ? ImapSecurity.NONE : imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS;
+      InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
+      MessageQuery.Builder q = MessageQuery.builder();
+      if (messageId != null) {
+        q.messageId(messageId);
+      }
+      if (from != null) {
+        q.sender(from);
+      }
+      if (to != null) {
+        q.recipient(to);
+      }
+      if (subject != null) {
+        q.subject(subject);
+      }
+      if (since != null) {
+        q.since(since);
+      }
+      if (until != null) {
+        q.until(until);
+      }
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      var r =
+          MailboxSearch.builder()
+              .server(server.getHostString(), server.getPort())
+              .security(security)
+              .credentials(user, password)
+              .timeout(common.timeout())
+              .resolver(common.resolver(env))
+              .environment(env)
+              .build()
+              .search(q.build());
+      return common.print(spec, r, r);
+    }
+  }
+
+  /**
+   * Parses {@code 500ms}, {@code 5s}, {@code 2m} or a number of seconds.
+   *
+   * @param text the text
+   * @return the duration
+   */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      if (t.endsWith("s")) {
+        return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+      }
+      if (t.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a duration (use 500ms, 5s, 2m): " + text, e);
+    }
+  }
+
+  /**
+   * Parses {@code ip}, {@code ip:port}, {@code [v6]:port} or {@code host:port} without any name
+   * lookup for IP literals; a host name stays unresolved.
+   *
+   * @param text the text
+   * @param defaultPort the port when none is given
+   * @return the address
+   */
+  static InetSocketAddress hostPort(String text, int defaultPort) {
+    String host = text;
+    int port = defaultPort;
+    if (text.startsWith("[")) {
+      int end = text.indexOf(']');
+      if (end < 0) {
+        throw new IllegalArgumentException("missing ] in " + text);
+      }
+      host = text.substring(1, end);
+      if (end + 1 < text.length() && text.charAt(end + 1) == ':') {
+        port = Integer.parseInt(text.substring(end + 2));
+      }
+    } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
+      host = text.substring(0, text.indexOf(':'));
+      port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 1 and 65535: " + text);
+    }
+    if (host.matches("[0-9.]+") || host.contains(":")) {
+      try {
+        return new InetSocketAddress(InetAddress.getByName(host), port);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("not an IP address: " + host, e);
+      }
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.mailpath.diag.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailpath.diag.examples.DemoZones;
+import dev.mailpath.diag.testkit.GreenMailSmtp;
+import dev.mailpath.diag.testkit.LocalDnsZoneServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MailpathCliTest {
+  static LocalDnsZoneServer dns;
+
+  @BeforeAll
+  static void start() {
+    dns = LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    dns.close();
+  }
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        MailpathCli.run(
+            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  String dnsArg() {
+    return "127.0.0.1:" + dns.port();
+  }
+
+  @Test
+  void mx_healthyDomain_printsExchangesAndExitsZero() {
+    Run r = run("mx", "example.com", "--dns", dnsArg());
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("example.com\tMX preference = 10, mail exchanger = mail1.example.com");
+  }
+
+  @Test
+  void mx_nullMx_exitCodeFollowsWorstFinding() {
+    assertThat(run("mx", "nomail.example.com", "--dns", dnsArg()).code()).isEqualTo(2);
+    assertThat(run("mx", "web.example.com", "--dns", dnsArg()).code()).isEqualTo(1);
+  }
+
+  @Test
+  void mx_json_printsDocumentedShape() {
+    Run r = run("mx", "example.com", "--dns", dnsArg(), "--json");
+
+    assertThat(r.out()).contains("\"@type\" : \"MxReport\"").contains("\"host\" : \"mail1.example.com\"");
+  }
+
+  @Test
+  void mx_progress_showsQueriesOnStandardError() {
+    Run r = run("mx", "example.com", "--dns", dnsArg(), "--progress");
+
+    assertThat(r.err()).contains("... MX example.com @127.0.0.1:" + dns.port() + " NOERROR");
+  }
+
+  @Test
+  void mx_malformedDomain_isAUsageError() {
+    Run r = run("mx", "bad..name", "--dns", dnsArg());
+
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).contains("mailpath: ").contains("empty label");
+  }
+
+  @Test
+  void mx_unknownOption_isAUsageError() {
+    assertThat(run("mx", "--bogus").code()).isEqualTo(64);
+  }
+
+  @Test
+  void smtp_greenMail_printsTranscriptAndFindings() {
+    try (GreenMailSmtp mail = GreenMailSmtp.builder().start()) {
+      Run r =
+          run(
+              "smtp", "127.0.0.1", "--port", String.valueOf(mail.smtpPort()), "--ehlo", "probe.example.com",
+              "--from", "me@example.com", "--to", "you@example.net", "--quit-after", "RCPT", "--dns", dnsArg());
+
+      assertThat(r.out()).contains(" -> EHLO probe.example.com").contains(" -> RCPT TO:<you@example.net>");
+      assertThat(r.out()).contains("smtp.auth.offered-without-tls");
+      assertThat(r.code()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void smtp_crlfInAddress_isRejectedBeforeConnecting() {
+    Run r = run("smtp", "127.0.0.1", "--port", "9", "--from", "a@b.test\r\nRCPT TO:<x@y>", "--dns", dnsArg());
+
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).contains("CR");
+  }
+
+  @Test
+  void headers_messageFile_printsHopTable(@TempDir Path dir) throws Exception {
+    Path eml = dir.resolve("m.eml");
+    Files.writeString(
+        eml,
+        "Received: from mail.example.net (mail.example.net [127.0.0.5])\r\n"
+            + "\tby mx.example.com (Postfix) with ESMTPS id 4ABC123\r\n"
+            + "\tfor <you@example.com>; Sat, 28 Nov 2026 08:00:05 +0000\r\n"
+            + "Received: from client (client [127.0.0.9]) by mail.example.net with ESMTPSA id X1;\r\n"
+            + "\tSat, 28 Nov 2026 08:00:00 +0000\r\n"
+            + "Subject: hi\r\n\r\nbody\r\n");
+
+    Run r = run("headers", eml.toString());
+
+    assertThat(r.out()).contains("mx.example.com").contains("mail.example.net");
+    assertThat(r.code()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void help_listsEverySubcommand() {
+    Run r = run("--help");
+
+    assertThat(r.out()).contains("mx", "smtp", "roots", "trace", "headers", "find");
+  }
+}

@@ -47,7 +47,7 @@ class JShellScriptTest {
 
     assertThat(out)
         .contains("example.com\tMX preference = 10, mail exchanger = mail1.example.com")
-        .contains("first exchange: 10 mail1.example.com [127.0.0.1]")
+        .contains("first exchange: 10 mail1.example.com [127.0.3.1]")
         .contains("[dns.mx.null ERROR]")
         .doesNotContain("Exception");
   }

@@ -215,7 +215,131 @@ public enum DnsFinding implements FindingCode {
       "The reverse DNS name does not resolve back to the address",
       "Forward-confirmed reverse DNS fails: the PTR name's A/AAAA records do not include this"
           + " address. Receivers that check FCrDNS treat the sender as unverified.",
-      "Add an A/AAAA record for the PTR name pointing at this address, or change the PTR");
+      "Add an A/AAAA record for the PTR name pointing at this address, or change the PTR"),
+
+  /**
+   * RFC 5452 §9.1: replies that did not match the query (wrong ID or question, QR clear, an
+   * echoed query) were dropped before a valid answer came. Check for a middlebox rewriting DNS,
+   * or spoofing attempts.
+   */
+  RESPONSE_MISMATCHED_IGNORED(
+      "dns.response.mismatched-ignored",
+      Severity.WARNING,
+      "Replies that did not match the query were ignored",
+      "Before the answer that was used, the server (or something pretending to be it) sent"
+          + " replies that did not answer the question asked: a wrong message ID, a different"
+          + " question, or the query echoed back with the QR flag clear. Such replies are"
+          + " dropped, as RFC 5452 §9.1 requires; a resolver that took them would report a wrong"
+          + " or empty answer. The answer shown is the valid one, but a server or middlebox that"
+          + " mangles replies, or someone spraying forged replies, is on the path.",
+      "Repeat the query with dig and compare the ID and question of the reply with the query",
+      "Check for a NAT, firewall or DNS proxy that rewrites DNS between you and the server",
+      "If no device rewrites DNS, treat it as a spoofing attempt and alert the network team"),
+
+  /** RFC 1035 §4.1.4: a compression pointer that does not point to earlier data. */
+  RESPONSE_COMPRESSION_LOOP(
+      "dns.response.compression-loop",
+      Severity.ERROR,
+      "The DNS reply contains a compression-pointer loop",
+      "Names in DNS messages may be shortened with pointers to an earlier occurrence (RFC 1035"
+          + " §4.1.4). This reply has a pointer to itself or to later data, which makes a naive"
+          + " parser loop forever. The reply was not used; the answer is unknown. It is a broken"
+          + " server or a deliberate attack on resolvers.",
+      "Capture the reply (dig +qr, or tcpdump port 53) and report it to the server's operator",
+      "Ask another of the domain's servers"),
+
+  /** RFC 1035 §4.1.1: header record counts larger than the message. */
+  RESPONSE_COUNT_MISMATCH(
+      "dns.response.count-mismatch",
+      Severity.ERROR,
+      "The DNS reply's record counts do not match its contents",
+      "The header of the reply counts more records than the message holds (RFC 1035 §4.1.1),"
+          + " so it ends in the middle of a record. Reading by the header would run past the"
+          + " end or take garbage as records. The reply was not used; the answer is unknown.",
+      "Capture the reply (dig +qr, or tcpdump port 53) and report it to the server's operator",
+      "Check for a middlebox that truncates UDP packets without setting the TC flag"),
+
+  /** RFC 1035 §4.2.1, RFC 6891 §6.2.5: a UDP reply larger than the query allowed, TC clear. */
+  RESPONSE_OVERSIZE_UDP(
+      "dns.response.oversize-udp",
+      Severity.WARNING,
+      "The server sent a UDP reply larger than the query allowed",
+      "A UDP reply may be at most 512 bytes without EDNS (RFC 1035 §4.2.1), or the size the"
+          + " query advertised with EDNS (RFC 6891 §6.2.5); a bigger answer must be truncated"
+          + " with the TC flag so the client retries over TCP. This server sent the whole answer"
+          + " over UDP instead. It was read here, but on real networks such datagrams are"
+          + " fragmented or dropped, so many senders see a timeout.",
+      "Check the server's EDNS buffer-size setting, or upgrade it",
+      "Test with dig +noedns and dig +bufsize=1232 against the server"),
+
+  /** RFC 7766 §5: a truncated UDP answer whose TCP retry failed. */
+  TCP_FALLBACK_FAILED(
+      "dns.tcp-fallback-failed",
+      Severity.ERROR,
+      "The answer was truncated over UDP, and the TCP retry failed",
+      "The answer did not fit in UDP, so the server set the TC flag, but the retry over TCP"
+          + " (RFC 7766 §5) was refused, reset or never answered. The truncated UDP reply was not"
+          + " used as the answer, since it is incomplete by definition; the answer is unknown."
+          + " Senders that need TCP for this answer fail the same way.",
+      "Make sure TCP port 53 is open to the server (firewalls often allow UDP only)",
+      "Test with dig +tcp against the server",
+      "Consider a smaller record set, so the answer fits in UDP"),
+
+  /** RFC 1035 §4.2.2: a TCP length prefix that promises more than the server sends. */
+  TCP_LENGTH_MISMATCH(
+      "dns.tcp.length-mismatch",
+      Severity.ERROR,
+      "The TCP reply was shorter than its length prefix",
+      "Over TCP, each DNS message is preceded by its two-byte length (RFC 1035 §4.2.2). The"
+          + " server announced more bytes than it sent before closing the connection, so the"
+          + " reply is incomplete and was not used; the answer is unknown.",
+      "Test with dig +tcp against the server",
+      "Check for a middlebox or load balancer that cuts TCP connections to the DNS server"),
+
+  /** RFC 2181 §5.4.1: additional records for names the answer did not point at. */
+  ADDITIONAL_OUT_OF_BAILIWICK(
+      "dns.additional.out-of-bailiwick",
+      Severity.WARNING,
+      "The reply carried records for names outside its business (out of bailiwick)",
+      "The additional section of a reply may only hold data for names the answer points at,"
+          + " such as the addresses of MX exchanges, and an authoritative server only for names"
+          + " in its own zone (RFC 2181 §5.4.1). This reply added records for other names: the"
+          + " classic cache-poisoning move, or a misconfigured server. They were ignored;"
+          + " addresses here always come from their own queries.",
+      "Look at the records listed in the evidence: do they belong to a domain you know?",
+      "Report the server to its operator; a resolver that caches such records can be poisoned"),
+
+  /** A CNAME chain that comes back to a name it already passed. */
+  CNAME_LOOP(
+      "dns.cname-loop",
+      Severity.ERROR,
+      "A CNAME chain loops",
+      "Following the aliases (CNAME records) comes back to a name already visited, so the name"
+          + " never resolves to an address. Senders give up on it: if it is an MX exchange, mail"
+          + " to it cannot be delivered; if it is the domain, nothing about it resolves.",
+      "List the chain with nslookup (set type=cname) and break the loop",
+      "Point the MX record at a host name with A/AAAA records, not at an alias"),
+
+  /** A CNAME chain longer than the resolver follows. */
+  CNAME_CHAIN_TOO_LONG(
+      "dns.cname-chain-too-long",
+      Severity.ERROR,
+      "A CNAME chain is too long to follow",
+      "The aliases (CNAME records) go on for more than 8 hops. Resolvers stop following such"
+          + " chains (the limit varies), so the name may not resolve for some senders; long"
+          + " chains are almost always a mistake.",
+      "List the chain with nslookup (set type=cname) and shorten it to at most one alias"),
+
+  /** An answer with more records than the resolver uses. */
+  RESPONSE_TOO_LARGE(
+      "dns.response.too-large",
+      Severity.WARNING,
+      "The answer has more records than are checked",
+      "The answer holds more records than this diagnosis uses (100 MX exchanges, or 100"
+          + " addresses per host); the rest were left out. Real senders also try only a few"
+          + " exchanges, and an answer this large is either a mistake or an attempt to make"
+          + " resolvers do a lot of work.",
+      "Check the record set with dig; keep MX records to the few exchanges that receive mail");
 
   private final String id;
   private final Severity severity;

@@ -8,11 +8,12 @@ import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.dns.internal.Bailiwick;
 import dev.mailpath.diag.dns.internal.DnsExchange;
 import dev.mailpath.diag.dns.internal.DnsTransport;
-import dev.mailpath.diag.dns.internal.ParallelTasks;
+import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import dev.mailpath.diag.dns.internal.QueryEngine;
-import dev.mailpath.diag.dns.internal.SocketDnsTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,14 +24,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.xbill.DNS.AAAARecord;
@@ -64,19 +69,36 @@ import org.xbill.DNS.Type;
  * report.findings();    // e.g. [dns.mx.dangling ERROR ...]
  * }</pre>
  *
- * <p>Built on dnsjava's message classes and this library's own transport, not on dnsjava's
- * {@code Lookup}: no global cache, no search path, no hidden retries; every query is in the
- * report with the server that answered.
+ * <p>Built on dnsjava's message classes and this library's own non-blocking transport, not on
+ * dnsjava's {@code Lookup}: no global cache, no search path, no hidden retries; every query is in
+ * the report with the server that answered. A resolution is a chain of futures (the MX query,
+ * then the address queries of every exchange at once), so {@link #resolveAsync} and {@link
+ * #resolveAll} need no thread per domain; {@link #resolve} waits for the same chain.
  *
  * <p><b>Errors.</b> NXDOMAIN, SERVFAIL, timeouts, null MX, dangling exchanges and the like are
- * findings in a normally returned report. Only misuse throws: a malformed domain is an {@link
+ * findings in a normally returned report. So is every way a broken or hostile server can fail to
+ * answer: replies with the wrong ID or question and echoed queries are ignored (never taken as
+ * an empty answer), compression loops and lying record counts are refused, a truncated answer
+ * whose TCP retry fails is not used, out-of-bailiwick additional records are reported and never
+ * used, CNAME loops end. Only misuse throws: a malformed domain is an {@link
  * IllegalArgumentException} before any query is sent. In bulk calls a malformed name becomes a
  * report with a {@code dns.invalid-name} finding instead, so one bad line does not abort a run.
  *
- * <p>Immutable and thread-safe once built; one instance serves any number of calls.
+ * <p><b>Limits.</b> At most 100 exchanges per domain and 100 addresses per host are resolved
+ * (the lowest preferences first); past that a {@code dns.response.too-large} finding says what
+ * was left out. CNAME chains are followed for 8 hops.
+ *
+ * <p>Immutable and thread-safe once built; one instance serves any number of calls. It holds no
+ * resources that need closing: the transport's selector thread stops by itself when idle.
  */
 public final class MxResolver {
   private static final int MAX_CNAME_HOPS = 8;
+  /** Most exchanges resolved per domain; a hostile answer must not cost thousands of queries. */
+  static final int MAX_EXCHANGES = 100;
+  /** Most addresses kept per host. */
+  static final int MAX_ADDRESSES = 100;
+  /** Most out-of-bailiwick records quoted as evidence. */
+  private static final int MAX_QUOTED = 5;
 
   private final List<InetSocketAddress> servers;
   private final Duration timeout;
@@ -85,7 +107,11 @@ public final class MxResolver {
   private final boolean edns;
   private final boolean recursionDesired;
   private final AddressFamily addressFamily;
+  private final int maxInFlightPerServer;
+  private final int rateLimit;
+  private final int ioThreads;
   private final DiagEnvironment environment;
+  private final DnsTransport customTransport;
   private final DnsTransport transport;
   private final QueryEngine engine;
 
@@ -97,11 +123,24 @@ public final class MxResolver {
     this.edns = b.edns;
     this.recursionDesired = b.recursionDesired;
     this.addressFamily = b.addressFamily;
+    this.maxInFlightPerServer = b.maxInFlightPerServer;
+    this.rateLimit = b.rateLimit;
+    this.ioThreads = b.ioThreads;
     this.environment = b.environment;
-    this.transport = b.transport != null ? b.transport : new SocketDnsTransport(environment.timeSource());
+    this.customTransport = b.transport;
+    this.transport =
+        b.transport != null
+            ? b.transport
+            : NioDnsTransport.builder()
+                .maxInFlightPerServer(maxInFlightPerServer)
+                .rateLimit(rateLimit)
+                .ioThreads(ioThreads)
+                .timeSource(environment.timeSource())
+                .build();
     this.engine =
         new QueryEngine(
-            transport, servers, timeout, retries, tcpOnly, edns, recursionDesired, environment.random());
+            transport, servers, timeout, retries, tcpOnly, edns, recursionDesired,
+            environment.random(), environment.executor());
   }
 
   private static List<InetSocketAddress> systemServers() {
@@ -119,7 +158,8 @@ public final class MxResolver {
    * Starts configuring a resolver.
    *
    * @return a new builder with defaults: the system's resolvers, 5 s timeout, 1 retry, UDP with
-   *     TCP fallback, EDNS on, RD set, IPv4 and IPv6, the system environment
+   *     TCP fallback, EDNS on, RD set, IPv4 and IPv6, 1,024 queries in flight per server, no rate
+   *     limit, one I/O thread, the system environment
    */
   public static Builder builder() {
     return new Builder();
@@ -139,8 +179,11 @@ public final class MxResolver {
     b.edns = edns;
     b.recursionDesired = recursionDesired;
     b.addressFamily = addressFamily;
+    b.maxInFlightPerServer = maxInFlightPerServer;
+    b.rateLimit = rateLimit;
+    b.ioThreads = ioThreads;
     b.environment = environment;
-    b.transport = transport;
+    b.transport = customTransport;
     return b;
   }
 
@@ -179,14 +222,17 @@ public final class MxResolver {
    *
    * @param domain the domain
    * @return the report
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public MxReport resolve(DomainName domain) {
     requireNonNull(domain, "domain");
-    return new Resolution(domain).run();
+    return Futures.await(new Resolution(domain).run());
   }
 
   /**
-   * Finds the mail exchanges of a domain without blocking the caller.
+   * Finds the mail exchanges of a domain without blocking the caller. The queries go out at
+   * once; the future completes on the environment's executor, so that code chained onto it never
+   * runs on the transport's selector thread.
    *
    * @param domain the domain
    * @return a future of the report; it never completes exceptionally for DNS failures
@@ -194,15 +240,16 @@ public final class MxResolver {
    */
   public CompletableFuture<MxReport> resolveAsync(String domain) {
     DomainName name = DomainName.of(domain);
-    return CompletableFuture.supplyAsync(() -> resolve(name), environment.executor());
+    return new Resolution(name).run().thenApplyAsync(Function.identity(), environment.executor());
   }
 
   /**
    * Resolves many domains with at most {@code maxInFlight} at once, streaming reports back in
    * completion order (not input order). The input is read lazily and results are handed over as
    * the stream is consumed, so memory stays flat however many domains there are: a slow consumer
-   * slows the resolution down (back-pressure). A malformed name becomes a report with a {@code
-   * dns.invalid-name} finding.
+   * slows the resolution down (back-pressure), and no thread is started per domain. A malformed
+   * name becomes a report with a {@code dns.invalid-name} finding. Closing the stream stops
+   * reading the input; resolutions already started finish in the background.
    *
    * <pre>{@code
    * try (Stream<MxReport> reports = resolver.resolveAll(domains, 200)) {
@@ -210,16 +257,21 @@ public final class MxResolver {
    * }
    * }</pre>
    *
-   * @param domains the domains; iterated once, lazily
+   * <p>With many domains per server, combine it with {@link Builder#maxInFlightPerServer} and
+   * {@link Builder#rateLimit} to stay polite to the servers asked.
+   *
+   * @param domains the domains; iterated once, lazily, on the consuming thread
    * @param maxInFlight how many resolutions run at once (1 to 10,000)
    * @return a sequential stream of reports
+   * @throws CancellationException from the stream when the consuming thread is interrupted
    */
   public Stream<MxReport> resolveAll(Iterable<String> domains, int maxInFlight) {
     requireNonNull(domains, "domains");
     Checks.range("maxInFlight", maxInFlight, 1, 10_000);
     BulkIterator it = new BulkIterator(domains.iterator(), maxInFlight);
     return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(it, Spliterator.NONNULL | Spliterator.ORDERED), false);
+            Spliterators.spliteratorUnknownSize(it, Spliterator.NONNULL | Spliterator.ORDERED), false)
+        .onClose(it::close);
   }
 
   /**
@@ -244,24 +296,22 @@ public final class MxResolver {
    * @param host the host name
    * @return the addresses and findings
    * @throws IllegalArgumentException when the host name is malformed
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public AddressReport addresses(String host) {
     DomainName name = DomainName.of(host);
-    List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
-    DiagEventListener listener = environment.eventListenerFactory().create("addresses " + name);
-    HostAddresses h = lookupAddresses(toName(name.ascii()), lookups::add, listener);
+    Context ctx = new Context("addresses " + name);
+    HostAddresses h = Futures.await(lookupAddresses(ctx, toName(name.ascii())));
     List<Finding> findings = new ArrayList<>();
     if (h.nxdomain) {
       findings.add(DnsFinding.NXDOMAIN.finding(name.ascii() + " does not exist"));
     } else if (h.failure != null) {
       findings.add(failureFinding(h.failure, name.ascii()));
     }
+    hostProblems(h, name.ascii(), findings);
+    findings.addAll(ctx.notes());
     return new AddressReport(
-        name.ascii(),
-        h.addresses,
-        java.util.Optional.ofNullable(h.canonical),
-        new ArrayList<>(lookups),
-        findings);
+        name.ascii(), h.addresses, Optional.ofNullable(h.canonical), ctx.lookups(), findings);
   }
 
   /**
@@ -270,80 +320,221 @@ public final class MxResolver {
    *
    * @param address an IPv4 or IPv6 address
    * @return the names and findings
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public ReverseReport reverse(InetAddress address) {
     requireNonNull(address, "address");
-    List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
-    DiagEventListener listener =
-        environment.eventListenerFactory().create("reverse " + address.getHostAddress());
+    return Futures.await(reverseAsync(address));
+  }
+
+  private CompletableFuture<ReverseReport> reverseAsync(InetAddress address) {
+    Context ctx = new Context("reverse " + address.getHostAddress());
     Name ptrName = ReverseMap.fromAddress(address);
-    DnsExchange ex = engine.ask(ptrName, Type.PTR, lookups::add, listener);
-    List<Finding> findings = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    if (ex.status() != DnsExchange.Status.ANSWER || (ex.rcode() != Rcode.NOERROR && ex.rcode() != Rcode.NXDOMAIN)) {
-      findings.add(failureFinding(ex, ptrName.toString(true)));
-      return new ReverseReport(address, names, List.of(), new ArrayList<>(lookups), findings);
-    }
-    Name owner = followCname(ex.response(), ptrName);
-    for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
-      if (r instanceof PTRRecord p && r.getName().equals(owner)) {
-        String n = lower(p.getTarget());
-        if (!names.contains(n)) {
-          names.add(n);
-        }
-      }
-    }
-    List<String> confirmed = new ArrayList<>();
-    if (names.isEmpty()) {
-      findings.add(
-          DnsFinding.PTR_NONE.finding(
-              address.getHostAddress() + " has no PTR record",
-              Evidence.of("query", ptrName.toString(true) + " PTR"),
-              Evidence.of("rcode", Rcode.string(ex.rcode()))));
-    } else {
-      List<Supplier<HostAddresses>> tasks = new ArrayList<>();
-      for (String n : names) {
-        tasks.add(() -> lookupAddresses(toName(n), lookups::add, listener));
-      }
-      List<HostAddresses> results = ParallelTasks.run(environment.executor(), tasks);
-      for (int i = 0; i < names.size(); i++) {
-        if (results.get(i).addresses.contains(address)) {
-          confirmed.add(names.get(i));
-        }
-      }
-      if (confirmed.isEmpty()) {
-        findings.add(
-            DnsFinding.PTR_NOT_CONFIRMED.finding(
-                address.getHostAddress() + " has PTR " + names + ", but no such name resolves back to it",
-                Evidence.of("ptr", String.join(", ", names))));
-      }
-    }
-    return new ReverseReport(address, names, confirmed, new ArrayList<>(lookups), findings);
+    return ctx.ask(ptrName, Type.PTR)
+        .thenCompose(
+            ex -> {
+              List<Finding> findings = new ArrayList<>();
+              List<String> names = new ArrayList<>();
+              if (ex.status() != DnsExchange.Status.ANSWER
+                  || (ex.rcode() != Rcode.NOERROR && ex.rcode() != Rcode.NXDOMAIN)) {
+                findings.add(failureFinding(ex, ptrName.toString(true)));
+                findings.addAll(ctx.notes());
+                return CompletableFuture.completedFuture(
+                    new ReverseReport(address, names, List.of(), ctx.lookups(), findings));
+              }
+              Name owner = followCname(ex.response(), ptrName, new ArrayList<>(List.of(ptrName))).owner();
+              for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
+                if (r instanceof PTRRecord p && r.getName().equals(owner)) {
+                  String n = lower(p.getTarget());
+                  if (!names.contains(n) && names.size() < MAX_ADDRESSES) {
+                    names.add(n);
+                  }
+                }
+              }
+              if (names.isEmpty()) {
+                findings.add(
+                    DnsFinding.PTR_NONE.finding(
+                        address.getHostAddress() + " has no PTR record",
+                        Evidence.of("query", ptrName.toString(true) + " PTR"),
+                        Evidence.of("rcode", Rcode.string(ex.rcode()))));
+                findings.addAll(ctx.notes());
+                return CompletableFuture.completedFuture(
+                    new ReverseReport(address, names, List.of(), ctx.lookups(), findings));
+              }
+              List<CompletableFuture<HostAddresses>> forward = new ArrayList<>();
+              for (String n : names) {
+                forward.add(lookupAddresses(ctx, toName(n)));
+              }
+              return CompletableFuture.allOf(forward.toArray(new CompletableFuture<?>[0]))
+                  .thenApply(
+                      v -> {
+                        List<String> confirmed = new ArrayList<>();
+                        for (int i = 0; i < names.size(); i++) {
+                          if (forward.get(i).join().addresses.contains(address)) {
+                            confirmed.add(names.get(i));
+                          }
+                        }
+                        if (confirmed.isEmpty()) {
+                          findings.add(
+                              DnsFinding.PTR_NOT_CONFIRMED.finding(
+                                  address.getHostAddress() + " has PTR " + names
+                                      + ", but no such name resolves back to it",
+                                  Evidence.of("ptr", String.join(", ", names))));
+                        }
+                        findings.addAll(ctx.notes());
+                        return new ReverseReport(address, names, confirmed, ctx.lookups(), findings);
+                      });
+            });
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * What one diagnosis collects besides its result: every lookup, and notes about replies that
+   * were answers but came with something wrong (ignored forgeries, oversize UDP, out-of-bailiwick
+   * records). Continuations may run on several threads (a blocking transport runs on the
+   * executor), hence the locks.
+   */
+  private final class Context {
+    final List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
+    final DiagEventListener listener;
+    private int mismatched;
+    private String mismatchedReason;
+    private String mismatchedQuery;
+    private String oversizeQuery;
+    private int oversizeBytes;
+    private final List<String> outOfBailiwick = new ArrayList<>();
+    private int outOfBailiwickCount;
+    private String tooLarge;
+
+    Context(String what) {
+      this.listener = environment.eventListenerFactory().create(what);
+    }
+
+    CompletableFuture<DnsExchange> ask(Name name, int type) {
+      return ask(name, lower(name), type);
+    }
+
+    /** Asks with the name's text at hand (lower case, no final dot), saving a conversion. */
+    CompletableFuture<DnsExchange> ask(Name name, String text, int type) {
+      return engine
+          .askAsync(name, text, type, lookups::add, listener)
+          .thenApply(
+              ex -> {
+                note(ex, name, type);
+                return ex;
+              });
+    }
+
+    private synchronized void note(DnsExchange ex, Name name, int type) {
+      // Replies that did not match the query (echoed, wrong ID or question) get their own
+      // finding whether or not a real answer followed: either way someone sent them.
+      if (ex.ignoredReplies() > 0) {
+        mismatched += ex.ignoredReplies();
+        if (mismatchedReason == null) {
+          mismatchedReason = ex.ignoredReason();
+          mismatchedQuery = query(name, type);
+        }
+      }
+      if (ex.status() != DnsExchange.Status.ANSWER) {
+        return; // a failed query is reported by its own finding, with these facts as evidence
+      }
+      if (ex.oversizeUdp() && oversizeQuery == null) {
+        oversizeQuery = query(name, type);
+        oversizeBytes = ex.responseSize();
+      }
+      for (org.xbill.DNS.Record r : Bailiwick.outOfBailiwick(ex.response(), name)) {
+        outOfBailiwickCount++;
+        if (outOfBailiwick.size() < MAX_QUOTED) {
+          outOfBailiwick.add(r.toString() + " (in the reply to " + query(name, type) + ")");
+        }
+      }
+    }
+
+    private String query(Name name, int type) {
+      return name.toString(true) + " " + Type.string(type);
+    }
+
+    synchronized void tooLarge(String what) {
+      if (tooLarge == null) {
+        tooLarge = what;
+      }
+    }
+
+    List<DnsLookup> lookups() {
+      synchronized (lookups) {
+        return new ArrayList<>(lookups);
+      }
+    }
+
+    synchronized List<Finding> notes() {
+      List<Finding> out = new ArrayList<>();
+      if (mismatched > 0) {
+        out.add(
+            DnsFinding.RESPONSE_MISMATCHED_IGNORED.finding(
+                mismatched + " repl" + (mismatched == 1 ? "y" : "ies")
+                    + " that did not match the query (echoed, wrong ID or question) were ignored",
+                Evidence.of("query", mismatchedQuery),
+                Evidence.of("first-ignored", String.valueOf(mismatchedReason))));
+      }
+      if (oversizeQuery != null) {
+        out.add(
+            DnsFinding.RESPONSE_OVERSIZE_UDP.finding(
+                "the UDP reply to " + oversizeQuery + " was " + oversizeBytes
+                    + " bytes, more than the query allowed, and TC was clear",
+                Evidence.of("query", oversizeQuery),
+                Evidence.of("reply-bytes", oversizeBytes),
+                Evidence.of("allowed-bytes", edns ? QueryEngine.EDNS_PAYLOAD : 512)));
+      }
+      if (outOfBailiwickCount > 0) {
+        List<Evidence> ev = new ArrayList<>();
+        for (String r : outOfBailiwick) {
+          ev.add(Evidence.of("ignored-record", r));
+        }
+        out.add(
+            DnsFinding.ADDITIONAL_OUT_OF_BAILIWICK.finding(
+                outOfBailiwickCount + " additional record(s) for names the answer did not point"
+                    + " at were ignored",
+                ev.toArray(new Evidence[0])));
+      }
+      if (tooLarge != null) {
+        out.add(DnsFinding.RESPONSE_TOO_LARGE.finding(tooLarge));
+      }
+      return out;
+    }
+  }
 
   /** One MX resolution; holds the per-call state so the resolver itself stays immutable. */
   private final class Resolution {
     final DomainName domain;
     final long start = environment.timeSource().nanoTime();
-    final List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
-    final List<Finding> findings = new ArrayList<>();
+    final Context ctx;
+    final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
     final MxReport.Builder report = MxReport.builder();
-    final DiagEventListener listener;
 
     Resolution(DomainName domain) {
       this.domain = domain;
-      this.listener = environment.eventListenerFactory().create("mx " + domain.ascii());
+      this.ctx = new Context("mx " + domain.ascii());
       report.domain(domain.given()).asciiDomain(domain.ascii());
     }
 
-    MxReport run() {
+    CompletableFuture<MxReport> run() {
       Name name = toName(domain.ascii());
-      DnsExchange ex = engine.ask(name, Type.MX, lookups::add, listener);
+      List<Name> chain = new ArrayList<>();
+      chain.add(name);
+      return mx(name, chain);
+    }
+
+    /** Asks for the MX records of {@code name}, the domain or a name its CNAME chain led to. */
+    private CompletableFuture<MxReport> mx(Name name, List<Name> chain) {
+      String text = chain.size() == 1 ? domain.ascii() : lower(name);
+      return ctx.ask(name, text, Type.MX).thenCompose(ex -> onMx(name, chain, ex));
+    }
+
+    private CompletableFuture<MxReport> onMx(Name name, List<Name> chain, DnsExchange ex) {
       if (ex.status() != DnsExchange.Status.ANSWER) {
-        findings.add(failureFinding(ex, domain.ascii() + " MX"));
-        return finish(Outcome.INCONCLUSIVE);
+        addFailure(ex, domain.ascii() + " MX");
+        return done(finish(Outcome.INCONCLUSIVE));
       }
       Message msg = ex.response();
       report.server(ex.server()).rcode(Rcode.string(ex.rcode()));
@@ -355,52 +546,71 @@ public final class MxResolver {
             DnsFinding.NXDOMAIN.finding(
                 domain.ascii() + " does not exist", Evidence.of("server", hostPort(ex.server()))));
         noteNonAuthoritative(aa, ex);
-        return finish(null);
+        return done(finish(null));
       }
       if (rcode != Rcode.NOERROR) {
         findings.add(failureFinding(ex, domain.ascii() + " MX"));
-        return finish(rcode == Rcode.SERVFAIL ? null : Outcome.INCONCLUSIVE);
+        return done(finish(rcode == Rcode.SERVFAIL ? null : Outcome.INCONCLUSIVE));
       }
-      noteNonAuthoritative(aa, ex);
-      Name owner = followCname(msg, name);
+      Chain c = followCname(msg, name, chain);
+      if (c.loop() || c.tooLong()) {
+        findings.add(cnameFinding(c, chain, domain.ascii()));
+        return done(finish(null));
+      }
+      Name owner = c.owner();
       List<MXRecord> mx = new ArrayList<>();
       for (org.xbill.DNS.Record r : msg.getSection(Section.ANSWER)) {
         if (r instanceof MXRecord m && r.getName().equals(owner)) {
           mx.add(m);
         }
       }
+      if (mx.isEmpty() && !owner.equals(name) && !hasRecordAt(msg, owner)) {
+        // An authoritative server answers a CNAME into another zone without chasing it, so ask
+        // for the MX records of the canonical name ourselves.
+        return mx(owner, chain);
+      }
+      noteNonAuthoritative(aa, ex);
       if (mx.isEmpty()) {
         return implicitMx(owner);
       }
       return exchanges(mx);
     }
 
-    private MxReport implicitMx(Name owner) {
+    private CompletableFuture<MxReport> implicitMx(Name owner) {
       // RFC 5321 §5.1: without MX records, the domain itself is the exchange, preference 0.
-      HostAddresses h = lookupAddresses(owner, lookups::add, listener);
-      if (!h.addresses.isEmpty()) {
-        report.implicitMx(true);
-        report.addExchange(new MailExchange(lower(owner), 0, Duration.ZERO, h.addresses));
-        findings.add(
-            DnsFinding.IMPLICIT_MX.finding(
-                domain.ascii() + " has no MX records; mail goes to its own address "
-                    + h.addresses.stream().map(InetAddress::getHostAddress).toList()));
-        return finish(null);
-      }
-      if (h.failure != null) {
-        findings.add(
-            DnsFinding.ADDRESS_LOOKUP_FAILED.finding(
-                "no MX records, and the address lookup for " + lower(owner) + " failed: "
-                    + QueryEngine.rcodeName(h.failure)));
-        return finish(Outcome.INCONCLUSIVE);
-      }
-      findings.add(
-          DnsFinding.NO_MX.finding(
-              domain.ascii() + " has neither MX records nor an A/AAAA record"));
-      return finish(null);
+      return lookupAddresses(ctx, owner)
+          .thenApply(
+              h -> {
+                if (!h.addresses.isEmpty()) {
+                  report.implicitMx(true);
+                  report.addExchange(new MailExchange(lower(owner), 0, Duration.ZERO, h.addresses));
+                  findings.add(
+                      DnsFinding.IMPLICIT_MX.finding(
+                          domain.ascii() + " has no MX records; mail goes to its own address "
+                              + h.addresses.stream().map(InetAddress::getHostAddress).toList()));
+                  hostProblems(h, lower(owner), findings);
+                  return finish(null);
+                }
+                if (h.cnameLoop || h.chainTooLong) {
+                  hostProblems(h, lower(owner), findings);
+                  return finish(null);
+                }
+                if (h.failure != null) {
+                  findings.add(
+                      DnsFinding.ADDRESS_LOOKUP_FAILED.finding(
+                          "no MX records, and the address lookup for " + lower(owner) + " failed: "
+                              + QueryEngine.rcodeName(h.failure)));
+                  specificFailure(h.failure, lower(owner), findings);
+                  return finish(Outcome.INCONCLUSIVE);
+                }
+                findings.add(
+                    DnsFinding.NO_MX.finding(
+                        domain.ascii() + " has neither MX records nor an A/AAAA record"));
+                return finish(null);
+              });
     }
 
-    private MxReport exchanges(List<MXRecord> records) {
+    private CompletableFuture<MxReport> exchanges(List<MXRecord> records) {
       boolean hasNull = false;
       Map<String, MXRecord> byHost = new LinkedHashMap<>();
       for (MXRecord m : records) {
@@ -428,66 +638,97 @@ public final class MxResolver {
           findings.add(
               DnsFinding.NULL_MX.finding(
                   domain.ascii() + " publishes a null MX (\"MX 0 .\"): it accepts no mail"));
-          return finish(null);
+          return done(finish(null));
         }
         findings.add(
             DnsFinding.NULL_MX_MIXED.finding(
                 domain.ascii() + " has a null MX and " + byHost.size() + " other MX record(s)"));
       }
       List<MXRecord> ordered = deliveryOrder(new ArrayList<>(byHost.values()));
-      List<Supplier<MailExchange>> tasks = new ArrayList<>();
+      if (ordered.size() > MAX_EXCHANGES) {
+        ctx.tooLarge(
+            "the MX answer for " + domain.ascii() + " has " + ordered.size()
+                + " exchanges; only the " + MAX_EXCHANGES + " most preferred were resolved");
+        ordered = ordered.subList(0, MAX_EXCHANGES);
+      }
+      List<CompletableFuture<ExchangeResult>> futures = new ArrayList<>(ordered.size());
       for (MXRecord m : ordered) {
-        tasks.add(() -> exchange(m));
+        futures.add(exchange(m));
       }
-      for (MailExchange e : ParallelTasks.run(environment.executor(), tasks)) {
-        report.addExchange(e);
-      }
-      return finish(null);
+      return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+          .thenApply(
+              v -> {
+                // Exchanges and their findings in delivery order, whatever order answers came in.
+                for (CompletableFuture<ExchangeResult> f : futures) {
+                  ExchangeResult r = f.join();
+                  report.addExchange(r.exchange());
+                  findings.addAll(r.findings());
+                }
+                return finish(null);
+              });
     }
 
-    private MailExchange exchange(MXRecord m) {
+    private CompletableFuture<ExchangeResult> exchange(MXRecord m) {
       String host = lower(m.getTarget());
       Duration ttl = Duration.ofSeconds(m.getTTL());
       if (looksLikeAddress(m.getTarget())) {
-        synchronized (findings) {
-          findings.add(
-              DnsFinding.MX_IP_LITERAL.finding(
-                  "MX " + m.getPriority() + " names " + host + ", which is an address, not a host name",
-                  Evidence.of("record", m.rdataToString())));
-        }
-        return new MailExchange(host, m.getPriority(), ttl, List.of());
+        return done(
+            new ExchangeResult(
+                new MailExchange(host, m.getPriority(), ttl, List.of()),
+                List.of(
+                    DnsFinding.MX_IP_LITERAL.finding(
+                        "MX " + m.getPriority() + " names " + host + ", which is an address, not a host name",
+                        Evidence.of("record", m.rdataToString())))));
       }
-      HostAddresses h = lookupAddresses(m.getTarget(), lookups::add, listener);
-      synchronized (findings) {
-        if (h.canonical != null) {
-          findings.add(
-              DnsFinding.MX_CNAME_TARGET.finding(
-                  "MX " + m.getPriority() + " " + host + " is an alias for " + h.canonical,
-                  Evidence.of("record", m.rdataToString())));
-        }
-        if (h.addresses.isEmpty()) {
-          if (h.failure != null) {
-            findings.add(
-                DnsFinding.ADDRESS_LOOKUP_FAILED.finding(
-                    "the address lookup for " + host + " failed: " + QueryEngine.rcodeName(h.failure),
-                    Evidence.of("server", hostPort(h.failure.server()))));
-          } else {
-            findings.add(
-                DnsFinding.MX_DANGLING.finding(
-                    "MX " + m.getPriority() + " " + host + " has no "
-                        + (addressFamily == AddressFamily.BOTH ? "A or AAAA" : addressFamily == AddressFamily.IPV4 ? "A" : "AAAA")
-                        + " record" + (h.nxdomain ? " (the name does not exist)" : ""),
-                    Evidence.of("record", m.rdataToString())));
-          }
-        }
-      }
-      return new MailExchange(host, m.getPriority(), ttl, h.addresses);
+      return lookupAddresses(ctx, m.getTarget(), host)
+          .thenApply(
+              h -> {
+                List<Finding> found = new ArrayList<>();
+                if (h.cnameLoop || h.chainTooLong) {
+                  hostProblems(h, host, found);
+                } else {
+                  if (h.canonical != null) {
+                    found.add(
+                        DnsFinding.MX_CNAME_TARGET.finding(
+                            "MX " + m.getPriority() + " " + host + " is an alias for " + h.canonical,
+                            Evidence.of("record", m.rdataToString())));
+                  }
+                  hostProblems(h, host, found);
+                  if (h.addresses.isEmpty()) {
+                    if (h.failure != null) {
+                      found.add(
+                          DnsFinding.ADDRESS_LOOKUP_FAILED.finding(
+                              "the address lookup for " + host + " failed: "
+                                  + QueryEngine.rcodeName(h.failure),
+                              Evidence.of("server", hostPort(h.failure.server()))));
+                      specificFailure(h.failure, host, found);
+                    } else {
+                      found.add(
+                          DnsFinding.MX_DANGLING.finding(
+                              "MX " + m.getPriority() + " " + host + " has no " + familyText()
+                                  + " record" + (h.nxdomain ? " (the name does not exist)" : ""),
+                              Evidence.of("record", m.rdataToString())));
+                    }
+                  }
+                }
+                return new ExchangeResult(
+                    new MailExchange(host, m.getPriority(), ttl, h.addresses), found);
+              });
     }
 
     private List<MXRecord> deliveryOrder(List<MXRecord> list) {
       // RFC 5321 §5.1: ascending preference; hosts of equal preference in random order, so
       // that load spreads the way senders spread it. Servers rotate RRsets between answers, so
-      // sort by name first: the same seed then always gives the same order.
+      // sort by name first: the same seed then always gives the same order. Without equal
+      // preferences there is nothing to shuffle (the common case, and cheaper).
+      list.sort((a, b) -> Integer.compare(a.getPriority(), b.getPriority()));
+      boolean ties = false;
+      for (int i = 1; i < list.size() && !ties; i++) {
+        ties = list.get(i).getPriority() == list.get(i - 1).getPriority();
+      }
+      if (!ties) {
+        return list;
+      }
       list.sort((a, b) -> a.getTarget().compareTo(b.getTarget()));
       Collections.shuffle(list, new java.util.Random(environment.random().nextLong()));
       list.sort((a, b) -> Integer.compare(a.getPriority(), b.getPriority()));
@@ -503,19 +744,28 @@ public final class MxResolver {
       }
     }
 
+    private void addFailure(DnsExchange ex, String what) {
+      findings.add(failureFinding(ex, what));
+    }
+
     private MxReport finish(Outcome outcome) {
-      List<DnsLookup> all = new ArrayList<>(lookups);
+      List<DnsLookup> all = ctx.lookups();
+      List<Finding> list;
+      synchronized (findings) {
+        list = new ArrayList<>(findings);
+      }
       for (DnsLookup l : all) {
-        if (l.truncatedRetry()) {
-          findings.add(
+        if (l.truncatedRetry() && l.answered()) {
+          list.add(
               DnsFinding.TRUNCATED_TCP_RETRY.finding(
                   "the UDP answer for " + l.name() + " " + l.type() + " was truncated; TCP was used",
                   Evidence.of("server", hostPort(l.server()))));
           break;
         }
       }
+      list.addAll(ctx.notes());
       all.forEach(report::addLookup);
-      findings.forEach(report::addFinding);
+      list.forEach(report::addFinding);
       report.elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start));
       if (outcome != null) {
         report.outcome(outcome);
@@ -524,77 +774,156 @@ public final class MxResolver {
     }
   }
 
+  /** An exchange and the findings about it, kept together until delivery order is known. */
+  private record ExchangeResult(MailExchange exchange, List<Finding> findings) {}
+
+  private String familyText() {
+    return addressFamily == AddressFamily.BOTH
+        ? "A or AAAA"
+        : addressFamily == AddressFamily.IPV4 ? "A" : "AAAA";
+  }
+
   /** The addresses of one host, or why there are none. */
   private static final class HostAddresses {
     final List<InetAddress> addresses = new ArrayList<>();
     String canonical;
     boolean nxdomain;
     DnsExchange failure;
+    boolean cnameLoop;
+    boolean chainTooLong;
+    List<Name> chain = List.of();
+    int dropped;
   }
 
-  private HostAddresses lookupAddresses(Name host, Consumer<DnsLookup> sink, DiagEventListener listener) {
-    List<Supplier<HostAddresses>> tasks = new ArrayList<>();
-    if (addressFamily.includesIpv4()) {
-      tasks.add(() -> lookupFamily(host, Type.A, sink, listener));
+  /** Adds the findings a host's lookup earned beyond "no address": CNAME trouble, size cap. */
+  private static void hostProblems(HostAddresses h, String host, List<Finding> out) {
+    if (h.cnameLoop || h.chainTooLong) {
+      Chain c = new Chain(null, h.cnameLoop, h.chainTooLong);
+      out.add(cnameFinding(c, h.chain, host));
     }
-    if (addressFamily.includesIpv6()) {
-      tasks.add(() -> lookupFamily(host, Type.AAAA, sink, listener));
+    if (h.dropped > 0) {
+      out.add(
+          DnsFinding.RESPONSE_TOO_LARGE.finding(
+              host + " has " + (h.addresses.size() + h.dropped) + " addresses; only the first "
+                  + MAX_ADDRESSES + " were kept"));
     }
+  }
+
+  private static Finding cnameFinding(Chain c, List<Name> chain, String what) {
+    String path = chain.stream().map(MxResolver::lower).collect(Collectors.joining(" -> "));
+    if (c.loop()) {
+      return DnsFinding.CNAME_LOOP.finding(
+          "the CNAME chain of " + what + " loops: " + path, Evidence.of("chain", path));
+    }
+    return DnsFinding.CNAME_CHAIN_TOO_LONG.finding(
+        "the CNAME chain of " + what + " is longer than " + MAX_CNAME_HOPS + " hops: " + path,
+        Evidence.of("chain", path));
+  }
+
+  private CompletableFuture<HostAddresses> lookupAddresses(Context ctx, Name host) {
+    return lookupAddresses(ctx, host, lower(host));
+  }
+
+  private CompletableFuture<HostAddresses> lookupAddresses(Context ctx, Name host, String text) {
+    CompletableFuture<HostAddresses> v4 =
+        addressFamily.includesIpv4() ? lookupFamily(ctx, host, text, Type.A) : null;
+    CompletableFuture<HostAddresses> v6 =
+        addressFamily.includesIpv6() ? lookupFamily(ctx, host, text, Type.AAAA) : null;
+    if (v4 == null) {
+      return v6;
+    }
+    if (v6 == null) {
+      return v4;
+    }
+    return v4.thenCombine(v6, MxResolver::merge);
+  }
+
+  private static HostAddresses merge(HostAddresses a, HostAddresses b) {
     HostAddresses merged = new HostAddresses();
-    boolean allNx = true;
-    for (HostAddresses h : ParallelTasks.run(environment.executor(), tasks)) {
+    for (HostAddresses h : List.of(a, b)) {
       merged.addresses.addAll(h.addresses);
+      merged.dropped += h.dropped;
       if (h.canonical != null) {
         merged.canonical = h.canonical;
       }
       if (h.failure != null && merged.failure == null) {
         merged.failure = h.failure;
       }
-      allNx &= h.nxdomain;
+      if ((h.cnameLoop || h.chainTooLong) && !(merged.cnameLoop || merged.chainTooLong)) {
+        merged.cnameLoop = h.cnameLoop;
+        merged.chainTooLong = h.chainTooLong;
+        merged.chain = h.chain;
+      }
     }
-    merged.nxdomain = allNx;
+    merged.nxdomain = a.nxdomain && b.nxdomain;
     return merged;
   }
 
-  private HostAddresses lookupFamily(Name host, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
-    HostAddresses h = new HostAddresses();
-    Name current = host;
-    // An authoritative server answers a CNAME for a target in another zone without chasing it,
-    // so follow the chain ourselves, a bounded number of hops (loops end here too).
-    for (int hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
-      DnsExchange ex = engine.ask(current, type, sink, listener);
-      if (ex.status() != DnsExchange.Status.ANSWER) {
-        h.failure = ex;
-        return h;
-      }
-      if (ex.rcode() == Rcode.NXDOMAIN) {
-        h.nxdomain = true;
-        return h;
-      }
-      if (ex.rcode() != Rcode.NOERROR) {
-        h.failure = ex;
-        return h;
-      }
-      Name owner = followCname(ex.response(), current);
-      if (!owner.equals(host)) {
-        h.canonical = lower(owner);
-      }
-      for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
-        if (!r.getName().equals(owner)) {
-          continue;
-        }
-        if (r instanceof ARecord a) {
-          h.addresses.add(a.getAddress());
-        } else if (r instanceof AAAARecord a) {
-          h.addresses.add(a.getAddress());
-        }
-      }
-      if (!h.addresses.isEmpty() || owner.equals(current) || hasRecordOfType(ex.response(), owner, type)) {
-        return h;
-      }
-      current = owner;
-    }
-    return h;
+  private CompletableFuture<HostAddresses> lookupFamily(Context ctx, Name host, String text, int type) {
+    List<Name> chain = new ArrayList<>();
+    chain.add(host);
+    return hop(ctx, host, host, text, type, new HostAddresses(), chain);
+  }
+
+  /**
+   * One query of an address lookup. An authoritative server answers a CNAME for a target in
+   * another zone without chasing it, so the chain is followed here, query by query, with one
+   * list of visited names across all of them: a loop ends as a loop, however many zones it
+   * spans, and a chain ends after {@value #MAX_CNAME_HOPS} hops.
+   */
+  private CompletableFuture<HostAddresses> hop(
+      Context ctx, Name host, Name current, String currentText, int type, HostAddresses h,
+      List<Name> chain) {
+    return ctx.ask(current, currentText, type)
+        .thenCompose(
+            ex -> {
+              if (ex.status() != DnsExchange.Status.ANSWER) {
+                h.failure = ex;
+                return done(h);
+              }
+              if (ex.rcode() == Rcode.NXDOMAIN) {
+                h.nxdomain = true;
+                return done(h);
+              }
+              if (ex.rcode() != Rcode.NOERROR) {
+                h.failure = ex;
+                return done(h);
+              }
+              Chain c = followCname(ex.response(), current, chain);
+              if (c.loop() || c.tooLong()) {
+                h.cnameLoop = c.loop();
+                h.chainTooLong = c.tooLong();
+                h.chain = List.copyOf(chain);
+                return done(h);
+              }
+              Name owner = c.owner();
+              if (!owner.equals(host)) {
+                h.canonical = lower(owner);
+              }
+              for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
+                if (!r.getName().equals(owner)) {
+                  continue;
+                }
+                InetAddress a =
+                    r instanceof ARecord ar ? ar.getAddress()
+                        : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
+                if (a == null || h.addresses.contains(a)) {
+                  continue;
+                }
+                if (h.addresses.size() < MAX_ADDRESSES) {
+                  h.addresses.add(a);
+                } else {
+                  h.dropped++;
+                }
+              }
+              if (!h.addresses.isEmpty()
+                  || owner.equals(current)
+                  || hasRecordOfType(ex.response(), owner, type)
+                  || hasRecordAt(ex.response(), owner)) {
+                return done(h);
+              }
+              return hop(ctx, host, owner, lower(owner), type, h, chain);
+            });
   }
 
   private static boolean hasRecordOfType(Message m, Name owner, int type) {
@@ -606,11 +935,33 @@ public final class MxResolver {
     return false;
   }
 
-  /** Follows CNAME records in the answer section from {@code name}, a bounded number of hops. */
-  private static Name followCname(Message m, Name name) {
-    Name current = name;
+  /** Tells whether the answer holds any non-CNAME record at {@code owner}, or an SOA (NODATA). */
+  private static boolean hasRecordAt(Message m, Name owner) {
+    for (org.xbill.DNS.Record r : m.getSection(Section.ANSWER)) {
+      if (r.getName().equals(owner) && r.getType() != Type.CNAME) {
+        return true;
+      }
+    }
+    for (org.xbill.DNS.Record r : m.getSection(Section.AUTHORITY)) {
+      if (r.getType() == Type.SOA) {
+        return true; // the server followed the chain into its own zone and found no data
+      }
+    }
+    return false;
+  }
+
+  /** Where a CNAME chain in one answer ends. */
+  private record Chain(Name owner, boolean loop, boolean tooLong) {}
+
+  /**
+   * Follows CNAME records in the answer section from {@code start}, adding each name to {@code
+   * seen} (the chain so far, possibly from earlier answers). A target already in {@code seen} is
+   * a loop; more than {@value #MAX_CNAME_HOPS} hops is too long.
+   */
+  private static Chain followCname(Message m, Name start, List<Name> seen) {
+    Name current = start;
     List<org.xbill.DNS.Record> answer = m.getSection(Section.ANSWER);
-    for (int hop = 0; hop < MAX_CNAME_HOPS; hop++) {
+    while (true) {
       Name next = null;
       for (org.xbill.DNS.Record r : answer) {
         if (r instanceof CNAMERecord c && r.getName().equals(current)) {
@@ -618,18 +969,29 @@ public final class MxResolver {
           break;
         }
       }
-      if (next == null || next.equals(name)) {
-        return current;
+      if (next == null) {
+        return new Chain(current, false, false);
+      }
+      boolean loop = seen.contains(next);
+      seen.add(next);
+      if (loop) {
+        return new Chain(current, true, false);
+      }
+      if (seen.size() - 1 > MAX_CNAME_HOPS) {
+        return new Chain(next, false, true);
       }
       current = next;
     }
-    return current;
   }
 
   /** An MX target such as {@code 192.0.2.1.} or {@code 192.0.2.1.example.org.} (no final dot). */
   private static boolean looksLikeAddress(Name target) {
     if (target.labels() < 5) {
       return false;
+    }
+    String first = target.getLabelString(0);
+    if (first.isEmpty() || !Character.isDigit(first.charAt(0))) {
+      return false; // the usual case, decided without building the other labels
     }
     for (int i = 0; i < 4; i++) {
       String label = target.getLabelString(i);
@@ -643,19 +1005,58 @@ public final class MxResolver {
     return true;
   }
 
+  /**
+   * Turns a failed exchange into its finding. The transport's problem picks a specific code
+   * where there is one (a compression loop, a TCP fallback that failed...), so that a hostile
+   * server is named for what it did rather than reported as a plain timeout.
+   */
   private Finding failureFinding(DnsExchange ex, String what) {
     Evidence server = Evidence.of("server", hostPort(ex.server()));
+    Evidence error = Evidence.of("error", String.valueOf(ex.error()));
     switch (ex.status()) {
       case TIMEOUT:
+        if (ex.truncatedRetry()) {
+          return DnsFinding.TCP_FALLBACK_FAILED.finding(
+              "the UDP answer for " + what + " was truncated, and the TCP retry got no reply within "
+                  + timeout.toMillis() + " ms",
+              server, error);
+        }
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(server);
+        ev.add(Evidence.of("ignored-replies", ex.ignoredReplies()));
+        if (ex.ignoredReason() != null) {
+          ev.add(Evidence.of("first-ignored", ex.ignoredReason()));
+        }
         return DnsFinding.TIMEOUT.finding(
-            "no answer for " + what + " from " + servers.size() + " server(s) within " + timeout.toMillis()
-                + " ms (" + (retries + 1) + " round(s))",
-            server,
-            Evidence.of("ignored-replies", ex.ignoredReplies()));
+            "no answer for " + what + " from " + servers.size() + " server(s) within "
+                + timeout.toMillis() + " ms (" + (retries + 1) + " round(s))"
+                + (ex.ignoredReplies() > 0
+                    ? "; " + ex.ignoredReplies() + " repl" + (ex.ignoredReplies() == 1 ? "y" : "ies")
+                        + " that did not match the query were ignored"
+                    : ""),
+            ev.toArray(new Evidence[0]));
       case NETWORK_ERROR:
+        if (ex.truncatedRetry()) {
+          return DnsFinding.TCP_FALLBACK_FAILED.finding(
+              "the UDP answer for " + what + " was truncated, and the TCP retry failed: " + ex.error(),
+              server, error);
+        }
         return DnsFinding.NETWORK_ERROR.finding("query for " + what + " failed: " + ex.error(), server);
       case MALFORMED:
-        return DnsFinding.MALFORMED_RESPONSE.finding("unreadable reply for " + what + ": " + ex.error(), server);
+        switch (ex.problem()) {
+          case COMPRESSION_LOOP:
+            return DnsFinding.RESPONSE_COMPRESSION_LOOP.finding(
+                "the reply for " + what + " has a compression-pointer loop: " + ex.error(), server, error);
+          case COUNT_MISMATCH:
+            return DnsFinding.RESPONSE_COUNT_MISMATCH.finding(
+                "the reply for " + what + " is shorter than its record counts: " + ex.error(), server, error);
+          case TCP_LENGTH_MISMATCH:
+            return DnsFinding.TCP_LENGTH_MISMATCH.finding(
+                "the TCP reply for " + what + " was cut short: " + ex.error(), server, error);
+          default:
+            return DnsFinding.MALFORMED_RESPONSE.finding(
+                "unreadable reply for " + what + ": " + ex.error(), server);
+        }
       default:
         int rc = ex.rcode();
         if (rc == Rcode.SERVFAIL) {
@@ -665,6 +1066,14 @@ public final class MxResolver {
           return DnsFinding.REFUSED.finding("REFUSED for " + what, server);
         }
         return DnsFinding.RCODE_ERROR.finding(Rcode.string(rc) + " for " + what, server);
+    }
+  }
+
+  /** For an address lookup: adds the failure's own finding when it names what the server did. */
+  private void specificFailure(DnsExchange ex, String host, List<Finding> out) {
+    if (ex.problem() != DnsExchange.Problem.NONE
+        || (ex.truncatedRetry() && ex.status() != DnsExchange.Status.ANSWER)) {
+      out.add(failureFinding(ex, host + " " + familyText()));
     }
   }
 
@@ -685,17 +1094,32 @@ public final class MxResolver {
     }
   }
 
-  /** Pulls input lazily and keeps at most maxInFlight resolutions running. */
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  /**
+   * Pulls input lazily and keeps at most maxInFlight resolutions running. Resolutions complete
+   * (on the transport's thread) into a queue the consumer takes from; the queue never holds more
+   * than maxInFlight reports, because a new domain is only read when a report was taken, which is
+   * the back-pressure: memory is bounded by maxInFlight, not by the input.
+   */
   private final class BulkIterator implements Iterator<MxReport> {
     private final Iterator<String> input;
     private final int maxInFlight;
-    private final BlockingQueue<MxReport> done;
+    /** Reports, or the Throwable of a resolution that failed with a bug. */
+    private final BlockingQueue<Object> done;
     private int inFlight;
+    private volatile boolean closed;
 
     BulkIterator(Iterator<String> input, int maxInFlight) {
       this.input = input;
       this.maxInFlight = maxInFlight;
       this.done = new ArrayBlockingQueue<>(maxInFlight);
+    }
+
+    void close() {
+      closed = true;
     }
 
     @Override
@@ -707,20 +1131,31 @@ public final class MxResolver {
     @Override
     public MxReport next() {
       if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
+        throw new NoSuchElementException();
       }
+      Object o;
       try {
-        MxReport r = done.take();
-        inFlight--;
-        return r;
+        o = done.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CancellationException("interrupted while waiting for MX reports");
       }
+      inFlight--;
+      if (o instanceof Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(cause);
+      }
+      return (MxReport) o;
     }
 
     private void fill() {
-      while (inFlight < maxInFlight && input.hasNext()) {
+      while (!closed && inFlight < maxInFlight && input.hasNext()) {
         String raw = input.next();
         inFlight++;
         DomainName name;
@@ -730,19 +1165,15 @@ public final class MxResolver {
           done.add(invalid(String.valueOf(raw), e.getMessage()));
           continue;
         }
-        environment
-            .executor()
-            .execute(
-                () -> {
-                  MxReport r;
-                  try {
-                    r = resolve(name);
-                  } catch (CancellationException e) {
-                    r = MxReport.builder().domain(name.given()).asciiDomain(name.ascii())
-                        .outcome(Outcome.INCONCLUSIVE).build();
-                  }
-                  done.add(r);
-                });
+        CompletableFuture<MxReport> f;
+        try {
+          f = new Resolution(name).run();
+        } catch (RuntimeException e) {
+          done.add(e);
+          continue;
+        }
+        // Never blocks: at most maxInFlight items exist, and the queue holds that many.
+        f.whenComplete((r, t) -> done.add(r != null ? r : t));
       }
     }
   }
@@ -768,6 +1199,9 @@ public final class MxResolver {
     private boolean edns = true;
     private boolean recursionDesired = true;
     private AddressFamily addressFamily = AddressFamily.BOTH;
+    private int maxInFlightPerServer = NioDnsTransport.DEFAULT_MAX_IN_FLIGHT_PER_SERVER;
+    private int rateLimit;
+    private int ioThreads = 1;
     private DiagEnvironment environment = DiagEnvironment.system();
     private DnsTransport transport;
 
@@ -877,6 +1311,49 @@ public final class MxResolver {
      */
     public Builder addressFamily(AddressFamily addressFamily) {
       this.addressFamily = requireNonNull(addressFamily, "addressFamily");
+      return this;
+    }
+
+    /**
+     * Caps the queries on the wire to each server at once; more wait in a queue and their
+     * timeout starts when they are sent. Bounds what a bulk run asks of one server whatever its
+     * {@code maxInFlight}.
+     *
+     * @param maxInFlightPerServer 1 to 65,535; default 1,024
+     * @return this builder
+     */
+    public Builder maxInFlightPerServer(int maxInFlightPerServer) {
+      this.maxInFlightPerServer =
+          Checks.range("maxInFlightPerServer", maxInFlightPerServer, 1, 65_535);
+      return this;
+    }
+
+    /**
+     * Limits the queries sent to each server per second (a token bucket that allows bursts of a
+     * tenth of a second's worth); queries over the limit wait, they are not dropped. Public
+     * resolvers and authoritative servers rate-limit busy clients (NSD and BIND answer only so
+     * many a second per source), so bulk runs against them should stay under their limit.
+     *
+     * @param queriesPerSecond 0 for no limit (the default), else 1 to 1,000,000
+     * @return this builder
+     */
+    public Builder rateLimit(int queriesPerSecond) {
+      this.rateLimit =
+          queriesPerSecond == 0 ? 0 : Checks.range("rateLimit", queriesPerSecond, 1, 1_000_000);
+      return this;
+    }
+
+    /**
+     * Sets how many threads carry the queries. The default, one, sends and receives some 50,000
+     * queries a second on one core, which is more than most servers allow one client; raise it
+     * only for bulk runs on machines with cores to spare. The per-server cap and rate limit hold
+     * for all threads together.
+     *
+     * @param ioThreads 1 to 64; default 1
+     * @return this builder
+     */
+    public Builder ioThreads(int ioThreads) {
+      this.ioThreads = Checks.range("ioThreads", ioThreads, 1, 64);
       return this;
     }
 

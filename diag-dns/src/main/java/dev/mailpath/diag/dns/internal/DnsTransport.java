@@ -2,12 +2,18 @@ package dev.mailpath.diag.dns.internal;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.Message;
 
 /**
  * Sends one DNS query to one server and returns a validated answer or the reason there is none.
  * Implementations never throw for network faults: those are {@link DnsExchange.Status} values.
  * This is the seam a faster transport slides in under, without changing the public API.
+ *
+ * <p>Blocking implementations only need {@link #exchange}; callers that compose queries
+ * asynchronously ({@link QueryEngine#askAsync}) then run them on an executor. Non-blocking ones
+ * ({@link NioDnsTransport}) also override {@link #exchangeAsync} and return {@code true} from
+ * {@link #nonBlocking()}.
  */
 public interface DnsTransport {
 
@@ -21,4 +27,29 @@ public interface DnsTransport {
    * @return the exchange
    */
   DnsExchange exchange(InetSocketAddress server, Message query, Duration timeout, boolean tcpOnly);
+
+  /**
+   * Sends a query and returns a future of its validated response. The default runs {@link
+   * #exchange} on the calling thread; a non-blocking transport overrides it.
+   *
+   * @param server where to send it
+   * @param query the query; the transport must not be handed the same instance twice at once
+   * @param timeout how long to wait in total
+   * @param tcpOnly skip UDP and ask over TCP
+   * @return a future that completes normally with the exchange for every network outcome
+   */
+  default CompletableFuture<DnsExchange> exchangeAsync(
+      InetSocketAddress server, Message query, Duration timeout, boolean tcpOnly) {
+    return CompletableFuture.completedFuture(exchange(server, query, timeout, tcpOnly));
+  }
+
+  /**
+   * Tells whether {@link #exchangeAsync} returns at once without blocking the caller. When
+   * {@code false}, asynchronous callers hand blocking exchanges to an executor.
+   *
+   * @return {@code false} by default
+   */
+  default boolean nonBlocking() {
+    return false;
+  }
 }

@@ -5,6 +5,8 @@ import dev.mailpath.diag.dns.DnsLookup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.xbill.DNS.DClass;
@@ -23,6 +25,11 @@ import org.xbill.DNS.Type;
  * network error, unreadable reply, SERVFAIL or REFUSED moves on to the next server, because
  * dnsjava's ExtendedResolver would take SERVFAIL as final; the whole list is tried {@code 1 +
  * retries} times. Immutable and thread-safe.
+ *
+ * <p>{@link #askAsync} does the same without blocking: with a {@linkplain
+ * DnsTransport#nonBlocking() non-blocking} transport each attempt is a future and the next one is
+ * composed onto it, so thousands of questions need no thread each; a blocking transport's
+ * attempts run on the executor given to the constructor.
  */
 public final class QueryEngine {
   /** EDNS UDP payload size recommended by the DNS Flag Day 2020 to avoid IP fragmentation. */
@@ -36,6 +43,7 @@ public final class QueryEngine {
   private final boolean edns;
   private final boolean recursionDesired;
   private final RandomGenerator random;
+  private final Executor executor;
 
   /**
    * Creates an engine.
@@ -58,6 +66,34 @@ public final class QueryEngine {
       boolean edns,
       boolean recursionDesired,
       RandomGenerator random) {
+    this(transport, servers, timeout, retries, tcpOnly, edns, recursionDesired, random, Runnable::run);
+  }
+
+  /**
+   * Creates an engine whose asynchronous questions run a blocking transport on an executor.
+   *
+   * @param transport how queries travel
+   * @param servers servers in the order to try them
+   * @param timeout per attempt
+   * @param retries extra rounds over the server list
+   * @param tcpOnly ask over TCP only
+   * @param edns add an OPT record advertising {@link #EDNS_PAYLOAD}
+   * @param recursionDesired set RD (clear it for authoritative and root probes)
+   * @param random source of query IDs
+   * @param executor where {@link #askAsync} runs a blocking transport's exchanges; unused for a
+   *     non-blocking transport
+   */
+  public QueryEngine(
+      DnsTransport transport,
+      List<InetSocketAddress> servers,
+      Duration timeout,
+      int retries,
+      boolean tcpOnly,
+      boolean edns,
+      boolean recursionDesired,
+      RandomGenerator random,
+      Executor executor) {
+    this.executor = executor;
     this.transport = transport;
     this.servers = List.copyOf(servers);
     this.timeout = timeout;
@@ -100,42 +136,142 @@ public final class QueryEngine {
    *     timeout)
    */
   public DnsExchange ask(Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
-    DnsExchange best = null;
-    String typeName = Type.string(type);
-    String qname = name.toString(true);
-    for (int round = 0; round <= retries; round++) {
-      for (InetSocketAddress server : servers) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new java.util.concurrent.CancellationException("interrupted while querying " + qname);
-        }
-        listener.dnsQueryStart(server, qname, typeName);
-        DnsExchange ex = transport.exchange(server, newQuery(name, type), timeout, tcpOnly);
-        String rcode = rcodeName(ex);
-        listener.dnsQueryEnd(server, qname, typeName, rcode, ex.elapsed());
-        sink.accept(
-            new DnsLookup(
-                qname,
-                typeName,
-                server,
-                rcode,
-                ex.response() != null && ex.response().getHeader().getFlag(Flags.AA),
-                ex.tcp(),
-                ex.truncatedRetry(),
-                ex.elapsed()));
-        if (ex.status() == DnsExchange.Status.ANSWER) {
-          int rc = ex.rcode();
-          if (rc != Rcode.SERVFAIL && rc != Rcode.REFUSED) {
-            return ex;
-          }
-          if (best == null || best.status() != DnsExchange.Status.ANSWER || rc == Rcode.SERVFAIL) {
-            best = ex;
-          }
-        } else if (best == null || rank(ex) > rank(best)) {
-          best = ex;
-        }
+    if (transport.nonBlocking()) {
+      return Futures.await(askAsync(name, type, sink, listener));
+    }
+    Attempts a = new Attempts(name, name.toString(true), type, sink, listener);
+    for (int i = 0; i < a.total; i++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.util.concurrent.CancellationException("interrupted while querying " + a.qname);
+      }
+      InetSocketAddress server = a.begin(i);
+      DnsExchange ex = transport.exchange(server, newQuery(name, type), timeout, tcpOnly);
+      if (a.end(ex)) {
+        return a.result(ex);
       }
     }
-    return best;
+    return a.result(a.best);
+  }
+
+  /**
+   * Asks the question like {@link #ask} without blocking: each attempt starts when the one
+   * before it ended unusable.
+   *
+   * @param name the query name
+   * @param type the record type
+   * @param sink receives one {@link DnsLookup} per attempt, on whichever thread ended it
+   * @param listener event listener
+   * @return a future of the usable exchange or the most informative failure; its {@link
+   *     DnsExchange#ignoredReplies()} is summed over all attempts. It completes exceptionally
+   *     only for bugs (a listener or sink that throws).
+   */
+  public CompletableFuture<DnsExchange> askAsync(
+      Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
+    return attempt(new Attempts(name, name.toString(true), type, sink, listener), 0);
+  }
+
+  /**
+   * Like {@link #askAsync(Name, int, Consumer, DiagEventListener)}, with the query name's text
+   * already at hand (bulk callers have it, and {@code Name.toString} is not free).
+   *
+   * @param name the query name
+   * @param qname the same name as text, ASCII, without the final dot, as {@link DnsLookup}s show it
+   * @param type the record type
+   * @param sink receives one {@link DnsLookup} per attempt
+   * @param listener event listener
+   * @return as {@link #askAsync(Name, int, Consumer, DiagEventListener)}
+   */
+  public CompletableFuture<DnsExchange> askAsync(
+      Name name, String qname, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
+    return attempt(new Attempts(name, qname, type, sink, listener), 0);
+  }
+
+  private CompletableFuture<DnsExchange> attempt(Attempts a, int i) {
+    InetSocketAddress server = a.begin(i);
+    Message query = newQuery(a.name, a.type);
+    CompletableFuture<DnsExchange> f =
+        transport.nonBlocking()
+            ? transport.exchangeAsync(server, query, timeout, tcpOnly)
+            : CompletableFuture.supplyAsync(() -> transport.exchange(server, query, timeout, tcpOnly), executor);
+    return f.thenCompose(
+        ex -> {
+          if (a.end(ex)) {
+            return CompletableFuture.completedFuture(a.result(ex));
+          }
+          if (i + 1 < a.total) {
+            return attempt(a, i + 1);
+          }
+          return CompletableFuture.completedFuture(a.result(a.best));
+        });
+  }
+
+  /** The state of one question across its attempts; attempts run one after another. */
+  private final class Attempts {
+    final Name name;
+    final int type;
+    final Consumer<DnsLookup> sink;
+    final DiagEventListener listener;
+    final String typeName;
+    final String qname;
+    final int total;
+    DnsExchange best;
+    int ignored;
+    String ignoredReason;
+    InetSocketAddress server;
+
+    Attempts(Name name, String qname, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
+      this.name = name;
+      this.type = type;
+      this.sink = sink;
+      this.listener = listener;
+      this.typeName = Type.string(type);
+      this.qname = qname;
+      this.total = (retries + 1) * servers.size();
+    }
+
+    InetSocketAddress begin(int i) {
+      server = servers.get(i % servers.size());
+      listener.dnsQueryStart(server, qname, typeName);
+      return server;
+    }
+
+    /** Records an attempt; returns whether its exchange is usable. */
+    boolean end(DnsExchange ex) {
+      String rcode = rcodeName(ex);
+      listener.dnsQueryEnd(server, qname, typeName, rcode, ex.elapsed());
+      sink.accept(
+          new DnsLookup(
+              qname,
+              typeName,
+              server,
+              rcode,
+              ex.response() != null && ex.response().getHeader().getFlag(Flags.AA),
+              ex.tcp(),
+              ex.truncatedRetry(),
+              ex.elapsed()));
+      ignored += ex.ignoredReplies();
+      if (ignoredReason == null) {
+        ignoredReason = ex.ignoredReason();
+      }
+      if (ex.status() == DnsExchange.Status.ANSWER) {
+        int rc = ex.rcode();
+        if (rc != Rcode.SERVFAIL && rc != Rcode.REFUSED) {
+          return true;
+        }
+        if (best == null || best.status() != DnsExchange.Status.ANSWER || rc == Rcode.SERVFAIL) {
+          best = ex;
+        }
+      } else if (best == null || rank(ex) > rank(best)) {
+        best = ex;
+      }
+      return false;
+    }
+
+    DnsExchange result(DnsExchange ex) {
+      return ignored == ex.ignoredReplies() && java.util.Objects.equals(ignoredReason, ex.ignoredReason())
+          ? ex
+          : ex.withIgnored(ignored, ignoredReason);
+    }
   }
 
   private static int rank(DnsExchange ex) {

@@ -1,7 +1,6 @@
 package dev.mailpath.diag.dns.internal;
 
 import dev.mailpath.diag.core.TimeSource;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,20 +11,20 @@ import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Section;
 
 /**
- * A blocking transport over plain sockets: UDP first, TCP when the answer is truncated (RFC 7766
- * §5). Every reply is checked before use (RFC 5452 §9.1): it must come from the server asked (a
- * connected UDP socket lets only that address through), carry the query's ID, have QR set, and
- * repeat the question. Replies that fail a check are ignored and waiting goes on, so a spoofed or
- * echoed packet cannot end a query early.
+ * A blocking transport over plain sockets, one UDP socket per query: UDP first, TCP when the
+ * answer is truncated (RFC 7766 §5). Simple and dependable for a handful of queries (root
+ * probes, one-off lookups); bulk work belongs on {@link NioDnsTransport}.
+ *
+ * <p>Every reply is judged by {@link ReplyCheck} before use (RFC 5452 §9.1): it must come from the
+ * server asked (a connected UDP socket lets only that address through), carry the query's ID,
+ * have QR set, and repeat the question. Replies that fail a check are ignored and waiting goes
+ * on, so a spoofed or echoed packet cannot end a query early. Thread-safe.
  */
 public final class SocketDnsTransport implements DnsTransport {
   private static final Logger log = LoggerFactory.getLogger(SocketDnsTransport.class);
@@ -45,26 +44,20 @@ public final class SocketDnsTransport implements DnsTransport {
   @Override
   public DnsExchange exchange(
       InetSocketAddress server, Message query, Duration timeout, boolean tcpOnly) {
-    long start = time.nanoTime();
-    long deadline = start + timeout.toNanos();
-    byte[] wire = query.toWire();
+    State st = new State(server, query, time.nanoTime(), timeout);
     if (tcpOnly) {
-      return tcp(server, query, wire, start, deadline, false, 0);
+      return tcp(st);
     }
-    DatagramSocket socket = null;
-    int ignored = 0;
-    String malformed = null;
-    try {
-      socket = new DatagramSocket();
+    try (DatagramSocket socket = new DatagramSocket()) {
       socket.connect(server);
-      socket.send(new DatagramPacket(wire, wire.length));
+      socket.send(new DatagramPacket(st.wire, st.wire.length));
       byte[] buf = new byte[MAX_UDP];
       while (true) {
-        long remaining = deadline - time.nanoTime();
+        long remaining = st.deadline - time.nanoTime();
         if (remaining <= 0) {
-          return malformed != null
-              ? fail(DnsExchange.Status.MALFORMED, server, false, start, malformed, ignored)
-              : fail(DnsExchange.Status.TIMEOUT, server, false, start, "no valid reply", ignored);
+          return st.garbled != null
+              ? st.fail(DnsExchange.Status.MALFORMED, false, st.garbledDetail, st.garbled)
+              : st.fail(DnsExchange.Status.TIMEOUT, false, "no valid reply", null);
         }
         socket.setSoTimeout((int) Math.max(1, remaining / 1_000_000));
         DatagramPacket packet = new DatagramPacket(buf, buf.length);
@@ -73,107 +66,108 @@ public final class SocketDnsTransport implements DnsTransport {
         } catch (SocketTimeoutException e) {
           continue;
         }
-        Message response;
-        try {
-          response = new Message(java.util.Arrays.copyOf(buf, packet.getLength()));
-        } catch (IOException e) {
-          // A garbled packet could be an attack or a broken server; either way it is not an
-          // answer. Keep waiting for a good one until the deadline, and report it if none comes.
-          log.debug("unparseable reply from {}: {}", server, e.getMessage());
-          if (packet.getLength() >= 2 && idOf(buf) == query.getHeader().getID()) {
-            malformed = e.getMessage();
-          }
-          ignored++;
-          continue;
+        byte[] data = Arrays.copyOf(buf, packet.getLength());
+        ReplyCheck.Verdict v = ReplyCheck.check(query, data, false);
+        switch (v.kind()) {
+          case ANSWER:
+            return st.answer(v.message(), false, data.length);
+          case TRUNCATED:
+            st.truncatedRetry = true;
+            return tcp(st);
+          case MALFORMED:
+            return st.fail(DnsExchange.Status.MALFORMED, false, v.detail(), v.problem());
+          case GARBLED:
+            // A garbled packet could be an attack or a broken server; either way it is not an
+            // answer. Keep waiting for a good one until the deadline, and report it if none comes.
+            st.ignored++;
+            if (st.garbled == null) {
+              st.garbled = v.problem();
+              st.garbledDetail = v.detail();
+            }
+            break;
+          case IGNORE:
+          default:
+            log.debug("ignoring reply from {}: {}", server, v.detail());
+            st.ignore(v.detail());
+            break;
         }
-        String mismatch = mismatch(query, response);
-        if (mismatch != null) {
-          log.debug("ignoring reply from {}: {}", server, mismatch);
-          ignored++;
-          continue;
-        }
-        if (response.getHeader().getFlag(Flags.TC)) {
-          return tcp(server, query, wire, start, deadline, true, ignored);
-        }
-        return new DnsExchange(
-            DnsExchange.Status.ANSWER, server, response, false, false, since(start), null, ignored);
       }
     } catch (PortUnreachableException e) {
-      return fail(DnsExchange.Status.NETWORK_ERROR, server, false, start, "port unreachable", ignored);
+      return st.fail(DnsExchange.Status.NETWORK_ERROR, false, "port unreachable", null);
     } catch (IOException e) {
-      return fail(DnsExchange.Status.NETWORK_ERROR, server, false, start, e.toString(), ignored);
-    } finally {
-      if (socket != null) {
-        socket.close();
-      }
+      return st.fail(DnsExchange.Status.NETWORK_ERROR, false, e.toString(), null);
     }
   }
 
-  private DnsExchange tcp(
-      InetSocketAddress server,
-      Message query,
-      byte[] wire,
-      long start,
-      long deadline,
-      boolean truncatedRetry,
-      int ignored) {
+  private DnsExchange tcp(State st) {
+    DnsExchange.Problem failed = st.truncatedRetry ? DnsExchange.Problem.TCP_FALLBACK_FAILED : null;
     try (Socket socket = new Socket()) {
-      long remaining = deadline - time.nanoTime();
+      long remaining = st.deadline - time.nanoTime();
       if (remaining <= 0) {
-        return fail(DnsExchange.Status.TIMEOUT, server, true, start, "no time left for TCP", ignored);
+        return st.fail(DnsExchange.Status.TIMEOUT, true, "no time left for TCP", failed);
       }
-      socket.connect(server, (int) Math.max(1, remaining / 1_000_000));
+      socket.connect(st.server, (int) Math.max(1, remaining / 1_000_000));
       OutputStream out = socket.getOutputStream();
-      byte[] framed = new byte[wire.length + 2];
-      framed[0] = (byte) (wire.length >>> 8);
-      framed[1] = (byte) wire.length;
-      System.arraycopy(wire, 0, framed, 2, wire.length);
+      byte[] framed = new byte[st.wire.length + 2];
+      framed[0] = (byte) (st.wire.length >>> 8);
+      framed[1] = (byte) st.wire.length;
+      System.arraycopy(st.wire, 0, framed, 2, st.wire.length);
       out.write(framed);
       out.flush();
       InputStream in = socket.getInputStream();
       while (true) {
-        byte[] len = readFully(socket, in, 2, deadline);
+        byte[] len = new byte[2];
+        int got = readFully(socket, in, len, st.deadline);
+        if (got == 0) {
+          return st.fail(
+              DnsExchange.Status.NETWORK_ERROR, true,
+              "TCP: the server closed the connection without a reply", failed);
+        }
         int length = ((len[0] & 0xff) << 8) | (len[1] & 0xff);
-        byte[] body = readFully(socket, in, length, deadline);
-        Message response;
-        try {
-          response = new Message(body);
-        } catch (IOException e) {
-          return fail(DnsExchange.Status.MALFORMED, server, true, start, e.getMessage(), ignored);
+        byte[] body = new byte[length];
+        int read = got < 2 ? 0 : readFully(socket, in, body, st.deadline);
+        if (got < 2 || read < length) {
+          return st.fail(
+              DnsExchange.Status.MALFORMED, true,
+              "the TCP length prefix promised " + length + " bytes, but the server closed the"
+                  + " connection after " + read,
+              DnsExchange.Problem.TCP_LENGTH_MISMATCH);
         }
-        String mismatch = mismatch(query, response);
-        if (mismatch != null) {
-          ignored++;
-          continue;
+        ReplyCheck.Verdict v = ReplyCheck.check(st.query, body, true);
+        switch (v.kind()) {
+          case ANSWER:
+          case TRUNCATED:
+            return st.answer(v.message(), true, body.length);
+          case IGNORE:
+            st.ignore(v.detail());
+            break;
+          default:
+            return st.fail(DnsExchange.Status.MALFORMED, true, "TCP: " + v.detail(), v.problem());
         }
-        return new DnsExchange(
-            DnsExchange.Status.ANSWER, server, response, true, truncatedRetry, since(start), null, ignored);
       }
     } catch (SocketTimeoutException e) {
-      return fail(DnsExchange.Status.TIMEOUT, server, true, start, "TCP: no reply in time", ignored);
-    } catch (EOFException e) {
-      return fail(DnsExchange.Status.NETWORK_ERROR, server, true, start, "TCP: closed mid-reply", ignored);
+      return st.fail(DnsExchange.Status.TIMEOUT, true, "TCP: no reply in time", failed);
     } catch (IOException e) {
-      return fail(DnsExchange.Status.NETWORK_ERROR, server, true, start, "TCP: " + e, ignored);
+      return st.fail(DnsExchange.Status.NETWORK_ERROR, true, "TCP: " + e, failed);
     }
   }
 
-  private byte[] readFully(Socket socket, InputStream in, int n, long deadline) throws IOException {
-    byte[] b = new byte[n];
+  /** Reads until {@code b} is full or the stream ends; returns the bytes read. */
+  private int readFully(Socket socket, InputStream in, byte[] b, long deadline) throws IOException {
     int off = 0;
-    while (off < n) {
+    while (off < b.length) {
       long remaining = deadline - time.nanoTime();
       if (remaining <= 0) {
         throw new SocketTimeoutException("deadline");
       }
       socket.setSoTimeout((int) Math.max(1, remaining / 1_000_000));
-      int r = in.read(b, off, n - off);
+      int r = in.read(b, off, b.length - off);
       if (r < 0) {
-        throw new EOFException();
+        return off;
       }
       off += r;
     }
-    return b;
+    return off;
   }
 
   /**
@@ -184,35 +178,49 @@ public final class SocketDnsTransport implements DnsTransport {
    * @return a reason, or null
    */
   static String mismatch(Message query, Message response) {
-    Header h = response.getHeader();
-    if (h.getID() != query.getHeader().getID()) {
-      return "wrong ID " + h.getID();
-    }
-    if (!h.getFlag(Flags.QR)) {
-      return "QR clear (an echoed query, not a response)";
-    }
-    List<org.xbill.DNS.Record> q = query.getSection(Section.QUESTION);
-    List<org.xbill.DNS.Record> r = response.getSection(Section.QUESTION);
-    // A response to a FORMERR-worthy query may omit the question (RFC 1035 leaves it open), but
-    // a different question is never an answer to ours.
-    if (r.isEmpty()) {
-      return h.getRcode() == 0 ? "no question section" : null;
-    }
-    org.xbill.DNS.Record a = q.get(0);
-    org.xbill.DNS.Record b = r.get(0);
-    if (!a.getName().equals(b.getName()) || a.getType() != b.getType() || a.getDClass() != b.getDClass()) {
-      return "question differs: " + b.getName() + " " + org.xbill.DNS.Type.string(b.getType());
-    }
-    return null;
+    return ReplyCheck.mismatch(query, response);
   }
 
-  private static int idOf(byte[] buf) {
-    return ((buf[0] & 0xff) << 8) | (buf[1] & 0xff);
-  }
+  /** One exchange's state. */
+  private final class State {
+    final InetSocketAddress server;
+    final Message query;
+    final byte[] wire;
+    final long start;
+    final long deadline;
+    boolean truncatedRetry;
+    int ignored;
+    String ignoredReason;
+    DnsExchange.Problem garbled;
+    String garbledDetail;
 
-  private DnsExchange fail(
-      DnsExchange.Status status, InetSocketAddress server, boolean tcp, long start, String error, int ignored) {
-    return new DnsExchange(status, server, null, tcp, false, since(start), error, ignored);
+    State(InetSocketAddress server, Message query, long start, Duration timeout) {
+      this.server = server;
+      this.query = query;
+      this.wire = query.toWire();
+      this.start = start;
+      this.deadline = start + timeout.toNanos();
+    }
+
+    void ignore(String reason) {
+      ignored++;
+      if (ignoredReason == null) {
+        ignoredReason = reason;
+      }
+    }
+
+    DnsExchange answer(Message response, boolean tcp, int size) {
+      boolean oversize = !tcp && size > ReplyCheck.udpLimit(query);
+      return new DnsExchange(
+          DnsExchange.Status.ANSWER, server, response, tcp, truncatedRetry, since(start), null,
+          ignored, DnsExchange.Problem.NONE, ignoredReason, oversize, size);
+    }
+
+    DnsExchange fail(DnsExchange.Status status, boolean tcp, String error, DnsExchange.Problem p) {
+      return new DnsExchange(
+          status, server, null, tcp, truncatedRetry, since(start), error, ignored, p,
+          ignoredReason, false, 0);
+    }
   }
 
   private Duration since(long start) {

@@ -31,7 +31,7 @@ import org.opentest4j.AssertionFailedError;
 /**
  * A private Postfix instance (Debian's {@code postfix} package) on 127.0.0.1 for ring-3 tests:
  * its own configuration, queue and data directories in a temporary directory, one smtpd on an
- * ephemeral port, optional STARTTLS with a certificate made at test time, and optional AUTH
+ * ephemeral port (and more on request, each with its own relay policy), optional STARTTLS with a certificate made at test time, and optional AUTH
  * through Dovecot's SASL ({@code dovecot-core}).
  *
  * <pre>{@code
@@ -44,26 +44,77 @@ import org.opentest4j.AssertionFailedError;
  * }
  * }</pre>
  *
- * <p>Policy: the local domain accepts only the configured users (others get 550 5.1.1); relaying
- * is allowed only to SASL-authenticated clients; {@code mynetworks} is 127.0.0.2/32 so that the
- * test client on 127.0.0.1 is <em>not</em> trusted (Postfix trusts its own host by default, which
- * would make every relay probe pass). Postfix's master must run as root; {@link Builder#start()}
- * skips or fails the test by the {@link Peers} policy when Postfix, Dovecot or root is missing.
- * Logs go to {@link #log()}. Not thread-safe; one instance per test class is typical.
+ * <p>Policy: the local domain accepts only the configured users and postmaster (others get 550
+ * 5.1.1); on the main service relaying is allowed only to SASL-authenticated clients; {@code
+ * mynetworks} is 127.0.0.2/32 so that the test client on 127.0.0.1 is <em>not</em> trusted
+ * (Postfix trusts its own host by default, which would make every relay probe pass). Nothing
+ * leaves the instance: mail for other domains goes to the {@code discard} transport.
+ *
+ * <p>More smtpd services, each on its own port with its own {@link RelayPolicy} and optional
+ * {@code -o} overrides, share the instance's queue, users and SASL:
+ *
+ * <pre>{@code
+ * PostfixServer postfix = PostfixServer.builder().user("alice", "s3cret").saslWithDovecot().tlsAuthOnly(false)
+ *     .service("closed", PostfixServer.RelayPolicy.CLOSED)
+ *     .service("open", PostfixServer.RelayPolicy.OPEN)
+ *     .service("strict", PostfixServer.RelayPolicy.CLOSED, "smtpd_hard_error_limit=2")
+ *     .start();
+ * postfix.port("open");   // an open relay on loopback; postfix.port() is the main service
+ * }</pre>
+ *
+ * <p>Postfix's master must run as root; {@link Builder#start()} skips or fails the test by the
+ * {@link Peers} policy when Postfix, Dovecot or root is missing. Logs go to {@link #log()}. Not
+ * thread-safe; one instance per test class is typical.
  */
 public final class PostfixServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+  /** The name of the main smtpd service, the one {@link #port()} returns. */
+  public static final String MAIN_SERVICE = "smtp";
+
+  /**
+   * The relay restrictions of an smtpd service ({@code smtpd_relay_restrictions}); every policy
+   * keeps {@code permit_mynetworks} first, which trusts only 127.0.0.2, never the test client.
+   */
+  public enum RelayPolicy {
+    /** Relaying for SASL-authenticated clients only: {@code permit_sasl_authenticated, reject_unauth_destination}. */
+    SASL_ONLY("permit_mynetworks,permit_sasl_authenticated,reject_unauth_destination"),
+    /** No relaying for anyone, authenticated or not: {@code reject_unauth_destination}. */
+    CLOSED("permit_mynetworks,reject_unauth_destination"),
+    /**
+     * An open relay: every client is permitted ({@code check_client_access static:OK}) before
+     * {@code reject_unauth_destination}, which stays unreachable (Postfix refuses to start an
+     * smtpd without it, and warns about anything after a plain {@code permit}). Safe on loopback
+     * only because nothing is ever delivered off the instance.
+     */
+    OPEN("permit_mynetworks,check_client_access,static:OK,reject_unauth_destination");
+
+    private final String restrictions;
+
+    RelayPolicy(String restrictions) {
+      this.restrictions = restrictions;
+    }
+
+    /**
+     * Returns the value of {@code smtpd_relay_restrictions} for this policy.
+     *
+     * @return comma-separated restrictions
+     */
+    public String restrictions() {
+      return restrictions;
+    }
+  }
+
   private final Path dir;
-  private final int port;
+  private final Map<String, Integer> ports;
   private final Process master;
   private final Process dovecot;
   private final List<String> log;
 
-  private PostfixServer(Path dir, int port, Process master, Process dovecot, List<String> log) {
+  private PostfixServer(Path dir, Map<String, Integer> ports, Process master, Process dovecot, List<String> log) {
     this.dir = dir;
-    this.port = port;
+    this.ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
     this.master = master;
     this.dovecot = dovecot;
     this.log = log;
@@ -88,12 +139,37 @@ public final class PostfixServer implements AutoCloseable {
   }
 
   /**
-   * Returns the smtpd port.
+   * Returns the port of the main smtpd service.
    *
    * @return the port
    */
   public int port() {
-    return port;
+    return ports.get(MAIN_SERVICE);
+  }
+
+  /**
+   * Returns the port of a service added with {@link Builder#service(String, RelayPolicy,
+   * String...)}, or of the main service ({@value #MAIN_SERVICE}).
+   *
+   * @param service the service name
+   * @return the port
+   * @throws IllegalArgumentException when no service has that name
+   */
+  public int port(String service) {
+    Integer p = ports.get(requireNonNull(service, "service"));
+    if (p == null) {
+      throw new IllegalArgumentException("no smtpd service named '" + service + "'; services: " + ports.keySet());
+    }
+    return p;
+  }
+
+  /**
+   * Returns every smtpd service and its port, the main one first.
+   *
+   * @return service name to port
+   */
+  public Map<String, Integer> ports() {
+    return ports;
   }
 
   /**
@@ -154,8 +230,40 @@ public final class PostfixServer implements AutoCloseable {
     private TestCertificates.ServerCertificate cert;
     private boolean sasl;
     private boolean tlsAuthOnly = true;
+    private final Map<String, Service> services = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Adds an smtpd service on its own ephemeral port with its own relay policy; it shares the
+     * instance's domain, users, TLS and SASL settings.
+     *
+     * @param name a short name, letters, digits and hyphens, for {@link PostfixServer#port(String)}
+     *     and the log ({@code postfix/<name>/smtpd})
+     * @param policy the relay restrictions
+     * @param overrides further {@code main.cf} parameters for this service only, as {@code
+     *     name=value} without spaces (commas separate list items), for example {@code
+     *     smtpd_hard_error_limit=2}
+     * @return this builder
+     * @throws IllegalArgumentException for a bad or duplicate name or a malformed override
+     */
+    public Builder service(String name, RelayPolicy policy, String... overrides) {
+      requireNonNull(name, "name");
+      requireNonNull(policy, "policy");
+      if (!name.matches("[a-z0-9][a-z0-9-]{0,30}") || name.equals(MAIN_SERVICE) || services.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "service name must be new, lower-case letters, digits and hyphens, and not '" + MAIN_SERVICE + "': " + name);
+      }
+      List<String> o = new ArrayList<>();
+      for (String ov : requireNonNull(overrides, "overrides")) {
+        if (ov == null || !ov.matches("[a-z_0-9]+=[^\\s{}]*")) {
+          throw new IllegalArgumentException("override must look like name=value without spaces: " + ov);
+        }
+        o.add(ov);
+      }
+      services.put(name, new Service(policy, List.copyOf(o)));
+      return this;
+    }
 
     /**
      * Sets the name in the banner and EHLO reply ({@code myhostname}).
@@ -252,8 +360,16 @@ public final class PostfixServer implements AutoCloseable {
       List<String> log = Collections.synchronizedList(new ArrayList<>());
       Process dovecot = null;
       try {
-        int port = freePort();
-        writeConfig(dir, port);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put(MAIN_SERVICE, freePort());
+        for (String name : services.keySet()) {
+          int p;
+          do {
+            p = freePort();
+          } while (ports.containsValue(p));
+          ports.put(name, p);
+        }
+        writeConfig(dir, ports);
         run(List.of(postfix.toString(), "-c", dir.resolve("conf").toString(), "check"), log);
         run(List.of("chown", "postfix", dir.resolve("data").toString()), log);
         run(List.of(postfix.toString().replace("postfix", "postmap"), "-c", dir.resolve("conf").toString(),
@@ -263,7 +379,7 @@ public final class PostfixServer implements AutoCloseable {
               log, "starting up");
         }
         Process m = launch(List.of(master.toString(), "-d", "-c", dir.resolve("conf").toString()), log, "daemon started");
-        return new PostfixServer(dir, port, m, dovecot, log);
+        return new PostfixServer(dir, ports, m, dovecot, log);
       } catch (RuntimeException | Error e) {
         if (dovecot != null) {
           stop(dovecot);
@@ -343,7 +459,7 @@ public final class PostfixServer implements AutoCloseable {
       }
     }
 
-    private void writeConfig(Path dir, int port) {
+    private void writeConfig(Path dir, Map<String, Integer> ports) {
       try {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("queue"));
@@ -373,7 +489,9 @@ public final class PostfixServer implements AutoCloseable {
             .append("smtpd_recipient_restrictions = reject_unlisted_recipient\n")
             // No DNS from the peer either: everything stays on loopback.
             .append("smtp_host_lookup = native\ndisable_dns_lookups = yes\nsmtpd_peername_lookup = no\n")
-            .append("default_transport = error:no outbound mail in tests\n");
+            // Nothing leaves the instance. Not the error transport: smtpd refuses recipients that
+            // resolve to it at RCPT (550 5.1.1), which would hide what a client may relay.
+            .append("default_transport = discard:no outbound mail in tests\n");
         if (cert != null) {
           Files.writeString(conf.resolve("cert.pem"), cert.certificatePem());
           Files.writeString(conf.resolve("key.pem"), cert.privateKeyPem());
@@ -388,7 +506,7 @@ public final class PostfixServer implements AutoCloseable {
               .append("smtpd_tls_auth_only = ").append(tlsAuthOnly ? "yes" : "no").append('\n');
         }
         Files.writeString(conf.resolve("main.cf"), main.toString());
-        Files.writeString(conf.resolve("master.cf"), masterCf(port));
+        Files.writeString(conf.resolve("master.cf"), masterCf(ports, services));
         StringBuilder rcpt = new StringBuilder();
         for (String u : users.keySet()) {
           rcpt.append(u).append('@').append(domain).append(" ok\n");
@@ -407,8 +525,18 @@ public final class PostfixServer implements AutoCloseable {
       }
     }
 
-    private static String masterCf(int port) {
-      return "127.0.0.1:" + port + " inet n - n - - smtpd\n"
+    private static String masterCf(Map<String, Integer> ports, Map<String, Service> services) {
+      StringBuilder smtpd = new StringBuilder();
+      smtpd.append("127.0.0.1:").append(ports.get(MAIN_SERVICE)).append(" inet n - n - - smtpd\n");
+      services.forEach((name, svc) -> {
+        smtpd.append("127.0.0.1:").append(ports.get(name)).append(" inet n - n - - smtpd\n")
+            .append("  -o syslog_name=postfix/").append(name).append('\n')
+            .append("  -o smtpd_relay_restrictions=").append(svc.policy().restrictions()).append('\n');
+        for (String o : svc.overrides()) {
+          smtpd.append("  -o ").append(o).append('\n');
+        }
+      });
+      return smtpd
           + "pickup    unix  n - n 60 1 pickup\n"
           + "cleanup   unix  n - n - 0 cleanup\n"
           + "qmgr      unix  n - n 300 1 qmgr\n"
@@ -446,9 +574,12 @@ public final class PostfixServer implements AutoCloseable {
     }
   }
 
-  /** Returns {@code Postfix on 127.0.0.1:port}. */
+  /** One extra smtpd service: its relay policy and its {@code -o} overrides. */
+  private record Service(RelayPolicy policy, List<String> overrides) {}
+
+  /** Returns {@code Postfix on 127.0.0.1:port} and the extra services' ports. */
   @Override
   public String toString() {
-    return "Postfix on " + new InetSocketAddress(host(), port);
+    return "Postfix on " + new InetSocketAddress(host(), port()) + (ports.size() > 1 ? " " + ports : "");
   }
 }

@@ -11,7 +11,10 @@ import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
+import dev.mailpath.diag.smtp.DeliveryPathCheck;
+import dev.mailpath.diag.smtp.RelayPolicyTester;
 import dev.mailpath.diag.smtp.SmtpConversation;
+import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
@@ -29,7 +32,8 @@ import java.util.Map;
  * The doctor: the field guide's whole troubleshooting walk in one run. Without arguments it
  * starts the embedded {@link DemoLab} (DNS with fake roots, policy-driven SMTP servers, GreenMail)
  * and prints, as a person would want to read it: the MX lookup, a telnet-style SMTP transcript,
- * the root-server table and a delegation trace, then a summary of every check.
+ * where mail for an address would go, the relay verdicts of three servers (closed, open relay,
+ * relay after AUTH), the root-server table and a delegation trace, then a summary.
  *
  * <pre>
  * Doctor                                           # the embedded lab, no network needed
@@ -71,7 +75,7 @@ public final class Doctor {
       return real(opts, out);
     }
     try (DemoLab lab = DemoLab.start()) {
-      Walk walk = new Walk(out, 3);
+      Walk walk = new Walk(out, 8);
       out.println("mailpath doctor: the embedded lab (no network needed)");
       out.println("  DNS     example.com on " + Addresses.format(lab.dns()) + ", 13 fake roots on 127.0.1.1-13");
       out.println("  SMTP    mail2 127.0.3.2 (closed), legacy 127.0.3.3 (open relay), submission 127.0.3.4"
@@ -92,6 +96,25 @@ public final class Doctor {
                   .data(Map.of("Subject", "Test message via Telnet"), "This is a test\nPlease reply if received\n")
                   .quit()
                   .run());
+      walk.step(
+          "where would mail for alice@example.com go? (nslookup, then telnet to each exchange)",
+          () ->
+              DeliveryPathCheck.builder()
+                  .resolver(resolver)
+                  .smtpPort(lab.smtpPort())
+                  .ehloName("client.example.net")
+                  .sender("sender@example.net")
+                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
+                  .build()
+                  .check("alice@example.com"));
+      relay(walk, "is mail2.example.com an open relay?", "127.0.3.2", lab.smtpPort(), null);
+      relay(walk, "is legacy.example.com an open relay?", "127.0.3.3", lab.smtpPort(), null);
+      relay(
+          walk,
+          "does submission.example.com relay only for logged-in users?",
+          "127.0.3.4",
+          lab.smtpPort(),
+          SmtpCredentials.of(DemoLab.RELAY_USER, DemoLab.RELAY_PASSWORD));
       RootHints hints = lab.rootHints();
       walk.step(
           "what the root servers say about example.com (no recursion, every root)",
@@ -146,6 +169,23 @@ public final class Doctor {
     walk.step("the delegation from the roots (dig +trace)",
         () -> DelegationTrace.builder().compareWith(resolver).build().trace(domain, RecordType.MX));
     return walk.summary();
+  }
+
+  private static void relay(Walk walk, String title, String host, int port, SmtpCredentials credentials) {
+    walk.step(
+        title + " (EHLO, MAIL FROM, RCPT TO, RSET: nothing is delivered)",
+        () -> {
+          RelayPolicyTester.Builder b =
+              RelayPolicyTester.builder()
+                  .server(host, port)
+                  .localDomain("example.com")
+                  .externalDomain("relay-test.example.net")
+                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
+          if (credentials != null) {
+            b.credentials(credentials);
+          }
+          return b.build().test();
+        });
   }
 
   private static InetAddress literal(String ip) {

@@ -21,11 +21,15 @@ class DoctorTest {
         .contains(" -> RCPT TO:<alice@example.com>")
         .contains("<-  250 2.0.0 Ok: queued")
         .contains("dns.root.serial-mismatch")
+        .contains("path.fallback")
+        .contains("OPEN_RELAY")
+        .contains("AUTHENTICATED_ONLY")
+        .contains("relay.open")
         .contains("dns.root.slow")
         .contains("example.com.\t3600\tIN\tMX\t10 mail1.example.com.")
         .contains("== Summary")
         .contains("Overall: ");
     assertThat(out).doesNotContain("smtp.banner.rdns-mismatch");
-    assertThat(worst).isEqualTo(Outcome.WARN);
+    assertThat(worst).isEqualTo(Outcome.FAIL);
   }
 }

@@ -3,6 +3,7 @@ package dev.mailpath.diag.trace;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.internal.Checks;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
@@ -346,6 +347,26 @@ public final class MessageQuery {
       this.since = requireNonNull(since, "since");
       this.until = requireNonNull(until, "until");
       return this;
+    }
+
+    /**
+     * Sets the window around an approximate time, the answer to "approximately what time was
+     * the message sent?": {@code [time - tolerance, time + tolerance)}.
+     *
+     * <pre>{@code
+     * MessageQuery.builder().sender("alice@example.org").recipient("bob@example.net")
+     *     .around(Instant.parse("2024-01-02T09:00:00Z"), Duration.ofHours(2))
+     *     .build();
+     * }</pre>
+     *
+     * @param time when the message was sent, roughly
+     * @param tolerance how far off that may be; positive, at most a day
+     * @return this builder
+     */
+    public Builder around(Instant time, Duration tolerance) {
+      requireNonNull(time, "time");
+      Checks.positive("tolerance", tolerance);
+      return window(time.minus(tolerance), time.plus(tolerance));
     }
 
     /**

@@ -434,7 +434,202 @@ public enum TraceFinding implements FindingCode {
           + " similar) outside the server.",
       "Use message tracking (the delivery log) to see whether the server delivered it",
       "Check recoverable items if the server keeps deleted messages",
-      "Search local archive files in the client profile");
+      "Search local archive files in the client profile"),
+
+  // ---- Round-trip probe (RoundTripProbe) --------------------------------------------------
+
+  /** The probe message arrived in the Inbox. */
+  ROUNDTRIP_ARRIVED(
+      "trace.roundtrip.arrived",
+      Severity.INFO,
+      "The probe message arrived in the Inbox",
+      "A uniquely tagged test message was accepted over SMTP and found in the recipient's Inbox"
+          + " over IMAP: the whole path, from submission through every relay to the mailbox,"
+          + " works right now. The delay is measured from the end of DATA to the poll that saw"
+          + " the message, so it is an upper bound with the poll interval as its precision.",
+      "Nothing to do; keep the delay as a baseline to compare with later probes"),
+
+  /** The probe message was filed in the Junk folder. */
+  ROUNDTRIP_IN_JUNK(
+      "trace.roundtrip.in-junk",
+      Severity.WARNING,
+      "The probe message landed in the Junk folder",
+      "The path delivers, but a spam filter (on the server, or a junk rule of the mailbox) filed"
+          + " the test message as junk. Real mail from the same sender through the same path is"
+          + " likely to end up there as well. The Received chain and Authentication-Results of the"
+          + " probe often say why: failed SPF, DKIM or DMARC, no reverse DNS for a hop, or the"
+          + " content itself.",
+      "Check the Junk E-mail folder for other mail from the same sender",
+      "Check the probe's Authentication-Results: does the sending domain's SPF include the server"
+          + " that sent it, and is the message DKIM-signed?",
+      "Check the anti-spam software's log and score for the probe"),
+
+  /** The probe message was filed in a folder other than the Inbox and Junk. */
+  ROUNDTRIP_IN_FOLDER(
+      "trace.roundtrip.in-folder",
+      Severity.WARNING,
+      "The probe message was filed outside the Inbox",
+      "The test message was delivered, then moved to another folder (Trash, an archive, a folder"
+          + " of a rule) before the probe found it. A server-side rule (Sieve) or a client that is"
+          + " online for the mailbox moved it; real mail meeting the same rule goes the same way.",
+      "Check for rules (Tools -> Rules and Alerts, or the server's Sieve script), including Out"
+          + " of Office rules",
+      "Ask whether other devices or delegates use the mailbox"),
+
+  /** The probe message took longer than the threshold to arrive. */
+  ROUNDTRIP_SLOW(
+      "trace.roundtrip.slow",
+      Severity.WARNING,
+      "The probe message was slow to arrive",
+      "The message arrived, but later than the configured threshold. Typical causes: greylisting"
+          + " (the first attempt is refused with a 4xx and retried minutes later), a backed-up"
+          + " queue, a slow content filter, or a relay that defers. The Received chain of the"
+          + " probe shows at which hop the time was spent.",
+      "Read the probe's Received chain for the slowest hop",
+      "Check the queues on the servers of that hop; look for deferrals in their logs"),
+
+  /** The probe message did not arrive before the deadline. */
+  ROUNDTRIP_NEVER_ARRIVED(
+      "trace.roundtrip.never-arrived",
+      Severity.ERROR,
+      "The probe message never arrived",
+      "The server accepted the message (250 after DATA), yet no folder of the mailbox held it"
+          + " when the deadline passed. Accepting a message makes the server responsible for it"
+          + " (RFC 5321 §6.1): it is queued or deferred somewhere on the way, was rejected later"
+          + " (a bounce should reach the sender), was discarded by a filter, or was delivered to"
+          + " another mailbox (forwarding, an alias).",
+      "Check message tracking (the delivery log) on the server that accepted it, using the"
+          + " probe's Message-ID",
+      "Check the queues on all your servers; if it is stuck, try releasing it and see what"
+          + " happens",
+      "Look for a bounce (NDR) in the sender's mailbox"),
+
+  /** SMTP did not accept the probe message. */
+  ROUNDTRIP_SMTP_REFUSED(
+      "trace.roundtrip.smtp-refused",
+      Severity.ERROR,
+      "The SMTP server did not accept the probe message",
+      "The submission failed before the server took responsibility for the message: no"
+          + " connection, a refused greeting, TLS or AUTH failure, or a 4xx/5xx reply to MAIL, RCPT"
+          + " or DATA. The mailbox was not polled. The SMTP transcript shows where it stopped.",
+      "Read the SMTP transcript: the last reply names the reason",
+      "Test with telnet to the server's port and type the same commands"),
+
+  /** The probe was sent, but the mailbox could not be searched. */
+  ROUNDTRIP_NOT_VERIFIED(
+      "trace.roundtrip.not-verified",
+      Severity.WARNING,
+      "The probe was sent, but the mailbox could not be searched",
+      "The server accepted the message, but every IMAP search failed (connection, TLS, login),"
+          + " so whether it arrived is unknown. The IMAP findings say why.",
+      "Check the IMAP host, port, TLS setting and login",
+      "Look for the probe's Message-ID in the mailbox with a mail client"),
+
+  // ---- Missing-message investigation (MissingMessageInvestigation) --------------------------
+
+  /** Conclusion: the message never reached our systems. */
+  INVESTIGATION_NEVER_REACHED_US(
+      "trace.investigation.never-reached-us",
+      Severity.WARNING,
+      "The message never reached our systems",
+      "No log of the systems checked has a record of the message for that sender, recipient and"
+          + " time. Either it was never sent, it was lost or refused before it reached us (the"
+          + " sender's server, DNS, a firewall), or the search terms are off. Prove your own"
+          + " system sound first: the field guide's Part 2 starts at the outside and works its"
+          + " way in.",
+      "Ask the sender for the exact time and the bounce message (NDR), if they received one",
+      "Check the systems in front of the mail server (gateways, spam filters, firewalls) and"
+          + " their logs: start at the outside and work your way in",
+      "Test inbound routing by sending yourself a message from an outside mail system (e.g. a"
+          + " webmail account), then send the affected user a message from that same system",
+      "Look up the MX records of the recipient's domain with nslookup, and test the"
+          + " lowest-preference exchange with telnet to port 25",
+      "How widespread is this? Look for consistencies: sending domain, sending address,"
+          + " receiving address"),
+
+  /** Conclusion: the message reached our edge but not the mail server. */
+  INVESTIGATION_REACHED_US_NOT_SERVER(
+      "trace.investigation.reached-us-not-server",
+      Severity.ERROR,
+      "The message reached our systems but not the mail server",
+      "A system in front of the mail server (a gateway, a spam filter appliance, a relay) has"
+          + " a record of the message, but the mail server has none: it was held, refused or"
+          + " lost between the two, or it is still queued on the gateway.",
+      "Read the gateway's audit trail for the message: did it pass it on, hold it or refuse it?",
+      "Check the console and logs of any anti-virus and anti-spam software on the gateway",
+      "Check the gateway's queue and its route to the mail server (relay host, transport,"
+          + " firewall)",
+      "Raise logging levels if necessary"),
+
+  /** Conclusion: the mail server has the message but did not deliver it. */
+  INVESTIGATION_NOT_DELIVERED(
+      "trace.investigation.reached-server-not-mailbox",
+      Severity.ERROR,
+      "The mail server received the message but did not deliver it to the mailbox",
+      "Message tracking sees the message, but not its delivery to the mailbox. It is typically"
+          + " stuck in a queue (deferred, still queued, on hold), stuck in a routing loop,"
+          + " segregated by anti-virus or anti-spam filtering, or it bounced. The summary says"
+          + " which; the audit trail in the delivery log says why.",
+      "Read through the audit trail of the message in message tracking",
+      "Check the queues (mailq, postqueue -p) on all your servers; if it is stuck, try"
+          + " releasing it and see what happens",
+      "Check the logs of any anti-virus and anti-spam software"),
+
+  /** Conclusion: delivered to the mailbox; where it is now is not known. */
+  INVESTIGATION_REACHED_MAILBOX(
+      "trace.investigation.reached-mailbox",
+      Severity.WARNING,
+      "The message was delivered to the mailbox, but it is not where the user looks",
+      "Message tracking reports delivery to the mailbox, which rules out the first three"
+          + " possibilities. Either the mailbox was not searched, or no folder holds the message"
+          + " any more: it was deleted and expunged, forwarded by a rule, or moved to a local"
+          + " archive (a PST file) by the client. Most missing messages end here.",
+      "Check the Junk E-mail folder and the Deleted Items folder in the user's mailbox",
+      "Check for forwarding configured for the recipient",
+      "Check for rules (including Out of Office rules) and auto-archiving; search all PST files"
+          + " in the Outlook profile and on the local and mapped drives",
+      "Look at the Recover Deleted Items area"),
+
+  /** Conclusion: in the mailbox, outside the Inbox or marked deleted. */
+  INVESTIGATION_IN_MAILBOX_MOVED(
+      "trace.investigation.in-mailbox-moved",
+      Severity.WARNING,
+      "The message is in the mailbox, but moved or deleted",
+      "The message reached the mailbox and was segregated or deleted afterwards: by a system"
+          + " function (forwarding), a client function (junk filtering, a profile that moves new"
+          + " mail), a user function (rules, auto-archiving) or by hand. Your goal is to find"
+          + " out what happened and calmly point it out to the user.",
+      "Show the user where the message is, without lecturing: they will likely feel"
+          + " embarrassed already",
+      "Check for rules (Tools -> Rules and Alerts, or the server's Sieve script), including Out"
+          + " of Office rules",
+      "Check for auto-archiving and for other devices or delegates using the mailbox"),
+
+  /** Conclusion: in the Inbox. */
+  INVESTIGATION_IN_INBOX(
+      "trace.investigation.in-inbox",
+      Severity.INFO,
+      "The message is in the Inbox",
+      "The message reached the mailbox and sits in the Inbox. If the user cannot see it, the"
+          + " cause is in the client software: a viewing filter, sorting, or a profile that"
+          + " directs new messages to a personal folder.",
+      "Check for and disable any viewing filters in the client (View -> Arrange By -> Custom)",
+      "Check all workstations the user logs on to for a profile that directs new messages to a"
+          + " Personal Folder (PST) instead of the mailbox",
+      "Show the user where the message is, calmly"),
+
+  /** Conclusion: the sources given cannot answer the question. */
+  INVESTIGATION_INCONCLUSIVE(
+      "trace.investigation.inconclusive",
+      Severity.WARNING,
+      "The investigation could not locate the message",
+      "The sources that were checked do not settle where the message is: a source was missing,"
+          + " could not be read, or says too little (a mailbox without the message but no"
+          + " message tracking, for example). Stages reported as not checked were not guessed.",
+      "Check message tracking (the mail server's delivery log) for the sender, recipient and"
+          + " time",
+      "With the user's permission, search their mailbox",
+      "Ask the sender for the exact time, the Message-ID and the bounce message (NDR)");
 
   private final String id;
   private final Severity severity;

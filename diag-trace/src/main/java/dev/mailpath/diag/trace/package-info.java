@@ -3,7 +3,10 @@
  * and {@code Authentication-Results} fields of a message into hops, delays and findings; {@link
  * dev.mailpath.diag.trace.DeliveryLogSource} and {@link dev.mailpath.diag.trace.PostfixLogSource}
  * search delivery logs ("message tracking"); {@link dev.mailpath.diag.trace.MailboxSearch} finds
- * a message in every folder of an IMAP mailbox.
+ * a message in every folder of an IMAP mailbox; {@link dev.mailpath.diag.trace.RoundTripProbe}
+ * sends a tagged test message over SMTP and watches the mailbox until it arrives; {@link
+ * dev.mailpath.diag.trace.MissingMessageInvestigation} combines them into the field guide's "I
+ * never received that message" investigation and concludes where the message is.
  *
  * <p>Error model: whatever a message, a log or a server holds is data. An unreadable header
  * field, a garbage log line, a refused IMAP login or a timeout becomes a {@link

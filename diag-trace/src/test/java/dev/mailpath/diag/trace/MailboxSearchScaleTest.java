@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The "Measure" item of issue 8: a Message-ID search costs the same number of IMAP commands
  * whatever the size of the folder, because the server searches and only the hit is fetched. The
- * counts are recorded in docs/benchmarks-trace.md; this test guards the property, not timings.
+ * counts are recorded in docs/benchmarks.md ("Mailbox search"); this test guards the property, not timings.
  */
 class MailboxSearchScaleTest {
   static GreenMail greenMail;

@@ -19,6 +19,7 @@ import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.smtp.TlsFailurePolicy;
+import dev.mailpath.diag.trace.InvestigationReport;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +34,9 @@ import java.util.Map;
  * starts the embedded {@link DemoLab} (DNS with fake roots, policy-driven SMTP servers, GreenMail)
  * and prints, as a person would want to read it: the MX lookup, a telnet-style SMTP transcript,
  * where mail for an address would go, the relay verdicts of three servers (closed, open relay,
- * relay after AUTH), the root-server table and a delegation trace, then a summary.
+ * relay after AUTH), three "I never received that message" investigations (one ending in each
+ * of the field guide's parts 2, 3 and 4), the root-server table and a delegation trace, then a
+ * summary.
  *
  * <pre>
  * Doctor                                           # the embedded lab, no network needed
@@ -75,7 +78,7 @@ public final class Doctor {
       return real(opts, out);
     }
     try (DemoLab lab = DemoLab.start()) {
-      Walk walk = new Walk(out, 8);
+      Walk walk = new Walk(out, 11);
       out.println("mailpath doctor: the embedded lab (no network needed)");
       out.println("  DNS     example.com on " + Addresses.format(lab.dns()) + ", 13 fake roots on 127.0.1.1-13");
       out.println("  SMTP    mail2 127.0.3.2 (closed), legacy 127.0.3.3 (open relay), submission 127.0.3.4"
@@ -115,6 +118,21 @@ public final class Doctor {
           "127.0.3.4",
           lab.smtpPort(),
           SmtpCredentials.of(DemoLab.RELAY_USER, DemoLab.RELAY_PASSWORD));
+      // The three investigations share one local mail system, so they run together in the
+      // first step; the summary shows the time of all three there.
+      List<InvestigationReport> investigations = new ArrayList<>();
+      String[] senders = {"alice@example.org", "carol@example.com", "dave@example.com"};
+      for (int i = 0; i < senders.length; i++) {
+        int index = i;
+        walk.step(
+            "\"I never received that message\" from " + senders[i] + " (message tracking, the mailbox, a test message)",
+            () -> {
+              if (investigations.isEmpty()) {
+                investigations.addAll(MissingMessage.investigations());
+              }
+              return investigations.get(index);
+            });
+      }
       RootHints hints = lab.rootHints();
       walk.step(
           "what the root servers say about example.com (no recursion, every root)",
@@ -214,7 +232,8 @@ public final class Doctor {
       R report = check.get();
       long ms = (System.nanoTime() - start) / 1_000_000;
       out.println(report);
-      lines.add(String.format("  %-13s %-78s %5d ms  %d finding(s)", report.outcome(), title, ms, report.findings().size()));
+      String shortTitle = title.length() > 78 ? title.substring(0, 75) + "..." : title;
+      lines.add(String.format("  %-13s %-78s %5d ms  %d finding(s)", report.outcome(), shortTitle, ms, report.findings().size()));
       if (rank(report.outcome()) > rank(worst)) {
         worst = report.outcome();
       }

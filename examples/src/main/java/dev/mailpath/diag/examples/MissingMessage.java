@@ -67,12 +67,26 @@ public final class MissingMessage {
    * @param out where to print
    */
   public static void run(PrintStream out) {
+    for (InvestigationReport report : investigations()) {
+      out.println("=".repeat(100));
+      out.println(report);
+      out.println();
+    }
+  }
+
+  /**
+   * Runs the three investigations against a fresh local mail system and returns their reports
+   * (Part 4: in Junk E-mail; Part 3: deferred in the queue; Part 2: never reached us).
+   *
+   * @return the reports, in that order
+   */
+  public static List<InvestigationReport> investigations() {
     GreenMail greenMail = new GreenMail(new ServerSetup[] {
         new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
         new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
     greenMail.start();
     try {
-      walk(greenMail, out);
+      return walk(greenMail);
     } catch (Exception e) {
       throw new IllegalStateException("the local mail server failed: " + e, e);
     } finally {
@@ -80,7 +94,7 @@ public final class MissingMessage {
     }
   }
 
-  private static void walk(GreenMail greenMail, PrintStream out) throws Exception {
+  private static List<InvestigationReport> walk(GreenMail greenMail) throws Exception {
     GreenMailUser bob = greenMail.setUser(BOB, "bob", BOB_PASSWORD);
     ImapHostManager folders = greenMail.getManagers().getImapHostManager();
     MailFolder junk = folders.createMailbox(bob, "Junk E-mail");
@@ -144,15 +158,14 @@ public final class MissingMessage {
             .build())
         .build();
 
+    List<InvestigationReport> reports = new ArrayList<>();
     for (String sender : List.of("alice@example.org", "carol@example.com", "dave@example.com")) {
-      InvestigationReport report = investigation.investigate(MessageQuery.builder()
+      reports.add(investigation.investigate(MessageQuery.builder()
           .sender(sender)                                    // "What was the sending address?"
           .recipient(BOB)
           .around(now, Duration.ofHours(1))                  // "Approximately what time was the message sent?"
-          .build());
-      out.println("=".repeat(100));
-      out.println(report);
-      out.println();
+          .build()));
     }
+    return reports;
   }
 }

@@ -25,6 +25,8 @@ class DoctorTest {
         .contains("OPEN_RELAY")
         .contains("AUTHENTICATED_ONLY")
         .contains("relay.open")
+        .contains("trace.investigation.in-mailbox-moved")
+        .contains("trace.investigation.reached-server-not-mailbox")
         .contains("dns.root.slow")
         .contains("example.com.\t3600\tIN\tMX\t10 mail1.example.com.")
         .contains("== Summary")

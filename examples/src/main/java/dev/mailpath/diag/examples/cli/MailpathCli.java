@@ -14,6 +14,8 @@ import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
 import dev.mailpath.diag.json.DiagJson;
+import dev.mailpath.diag.smtp.DeliveryPathCheck;
+import dev.mailpath.diag.smtp.RelayPolicyTester;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
@@ -22,6 +24,8 @@ import dev.mailpath.diag.smtp.TlsFailurePolicy;
 import dev.mailpath.diag.trace.ImapSecurity;
 import dev.mailpath.diag.trace.MailboxSearch;
 import dev.mailpath.diag.trace.MessageQuery;
+import dev.mailpath.diag.trace.MissingMessageInvestigation;
+import dev.mailpath.diag.trace.PostfixLogSource;
 import dev.mailpath.diag.trace.ReceivedChain;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,6 +55,8 @@ import picocli.CommandLine.Spec;
  * <pre>
  * mailpath mx example.org --dns 127.0.0.1:5353
  * mailpath smtp 127.0.0.1 --port 2525 --ehlo probe.example.org --from me@example.org --to you@example.net
+ * mailpath path alice@example.org --from me@example.net
+ * mailpath relay 192.0.2.25 --local-domain example.org --external-domain example.net
  * mailpath roots example.org MX --json
  * mailpath headers message.eml
  * </pre>
@@ -62,14 +68,17 @@ import picocli.CommandLine.Spec;
     name = "mailpath",
     mixinStandardHelpOptions = true,
     version = "mailpath 0.1.0-SNAPSHOT",
-    description = "Mail-path diagnostics: MX, SMTP, relay, root servers, traces, headers, mailboxes.",
+    description = "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, mailboxes, investigations.",
     subcommands = {
       MailpathCli.Mx.class,
       MailpathCli.Smtp.class,
+      MailpathCli.PathCommand.class,
+      MailpathCli.RelayCommand.class,
       MailpathCli.Roots.class,
       MailpathCli.Trace.class,
       MailpathCli.Headers.class,
       MailpathCli.Find.class,
+      MailpathCli.Investigate.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnExecutionException = 70)
@@ -514,6 +523,202 @@ public final class MailpathCli implements Runnable {
               .environment(env)
               .build()
               .search(q.build());
+      return common.print(spec, r, r);
+    }
+  }
+
+
+  /** {@code mailpath path}: nslookup, then telnet to every exchange. */
+  @Command(name = "path", description = "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
+  static final class PathCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(index = "0", paramLabel = "ADDRESS|DOMAIN")
+    String target;
+
+    @Option(names = "--port", defaultValue = "25", description = "SMTP port of the exchanges (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--ehlo", description = "EHLO name (use your real host name: strict servers check it).")
+    String ehlo;
+
+    @Option(names = "--from", description = "MAIL FROM address (default: the null sender <>).")
+    String from;
+
+    @Option(names = "--no-starttls", description = "Do not use STARTTLS even when offered.")
+    boolean noStartTls;
+
+    @Option(names = "--ipv4", description = "IPv4 addresses only.")
+    boolean ipv4;
+
+    @Override
+    public Integer call() {
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      DeliveryPathCheck.Builder b =
+          DeliveryPathCheck.builder()
+              .resolver(common.resolver(env))
+              .smtpPort(port)
+              .startTls(!noStartTls)
+              .timeouts(SmtpTimeouts.all(common.timeout()))
+              .environment(env);
+      if (ehlo != null) {
+        b.ehloName(ehlo);
+      }
+      if (from != null) {
+        b.sender(from);
+      }
+      if (ipv4) {
+        b.addressPreference(DeliveryPathCheck.AddressPreference.IPV4_ONLY);
+      }
+      var r = b.build().check(target);
+      return common.print(spec, r, r);
+    }
+  }
+
+  /** {@code mailpath relay}: is this server an open relay? */
+  @Command(name = "relay", description = "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
+  static final class RelayCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Parameters(index = "0", paramLabel = "HOST")
+    String host;
+
+    @Option(names = "--port", defaultValue = "25", description = "Port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--local-domain", required = true, description = "The domain the server receives mail for.")
+    String localDomain;
+
+    @Option(names = "--local-recipient", description = "A real local mailbox (default postmaster@LOCAL-DOMAIN).")
+    String localRecipient;
+
+    @Option(names = "--external-domain", required = true, description = "A domain the server must not relay to.")
+    String externalDomain;
+
+    @Option(names = "--user", description = "AUTH user for the authenticated pass.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the AUTH password.")
+    String passwordEnv;
+
+    @Override
+    public Integer call() {
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      RelayPolicyTester.Builder b =
+          RelayPolicyTester.builder()
+              .server(host, port)
+              .localDomain(localDomain)
+              .externalDomain(externalDomain)
+              .timeouts(SmtpTimeouts.all(common.timeout()))
+              .resolver(common.resolver(env))
+              .environment(env);
+      if (localRecipient != null) {
+        b.localRecipient(localRecipient);
+      }
+      if (user != null) {
+        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
+        if (password == null) {
+          throw new IllegalArgumentException("--user needs --password-env naming a set environment variable");
+        }
+        b.credentials(SmtpCredentials.of(user, password));
+      }
+      var r = b.build().test();
+      return common.print(spec, r, r);
+    }
+  }
+
+  /** {@code mailpath investigate}: "I never received that message". */
+  @Command(name = "investigate", description = "Walk the missing-message investigation: message tracking, the mailbox, the route.")
+  static final class Investigate implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Common common;
+
+    @Option(names = "--sender", description = "What was the sending address?")
+    String sender;
+
+    @Option(names = "--recipient", required = true, description = "Who should have received it?")
+    String recipient;
+
+    @Option(names = "--around", description = "Approximately when was it sent (ISO-8601, e.g. 2026-11-28T08:00:00Z)?")
+    Instant around;
+
+    @Option(names = "--tolerance", defaultValue = "1h", description = "How approximate the time is: 30m, 2h (default ${DEFAULT-VALUE}).")
+    String tolerance;
+
+    @Option(names = "--message-id", description = "The Message-ID, when the sender has it.")
+    String messageId;
+
+    @Option(names = "--subject", description = "The subject, when known.")
+    String subject;
+
+    @Option(names = "--postfix-log", paramLabel = "FILE", description = "The mail server's Postfix log (message tracking).")
+    java.nio.file.Path postfixLog;
+
+    @Option(names = "--imap", paramLabel = "HOST[:PORT]", description = "The recipient's IMAP server, to search every folder.")
+    String imap;
+
+    @Option(names = "--imaps", description = "Implicit TLS for IMAP.")
+    boolean imaps;
+
+    @Option(names = "--user", description = "IMAP user.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the IMAP password.")
+    String passwordEnv;
+
+    @Option(names = "--check-path", description = "Also check the route to the recipient's domain (MX, then SMTP up to RCPT TO).")
+    boolean checkPath;
+
+    @Override
+    public Integer call() {
+      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      MessageQuery.Builder q = MessageQuery.builder().recipient(recipient);
+      if (sender != null) {
+        q.sender(sender);
+      }
+      if (messageId != null) {
+        q.messageId(messageId);
+      }
+      if (subject != null) {
+        q.subject(subject);
+      }
+      if (around != null) {
+        Duration t = tolerance.endsWith("h")
+            ? Duration.ofHours(Long.parseLong(tolerance.substring(0, tolerance.length() - 1)))
+            : parseDuration(tolerance);
+        q.around(around, t);
+      }
+      MissingMessageInvestigation.Builder b = MissingMessageInvestigation.builder().environment(env);
+      if (postfixLog != null) {
+        b.serverLog(PostfixLogSource.builder().path(postfixLog).build());
+      }
+      if (imap != null) {
+        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
+        if (user == null || password == null) {
+          throw new IllegalArgumentException("--imap needs --user and --password-env naming a set environment variable");
+        }
+        InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
+        b.mailbox(
+            MailboxSearch.builder()
+                .server(server.getHostString(), server.getPort())
+                .security(imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS)
+                .credentials(user, password)
+                .timeout(common.timeout())
+                .resolver(common.resolver(env))
+                .environment(env)
+                .build());
+      }
+      if (checkPath) {
+        b.deliveryPath(
+            DeliveryPathCheck.builder()
+                .resolver(common.resolver(env))
+                .timeouts(SmtpTimeouts.all(common.timeout()))
+                .environment(env)
+                .build());
+      }
+      var r = b.build().investigate(q.build());
       return common.print(spec, r, r);
     }
   }

@@ -130,4 +130,40 @@ class MailpathCliTest {
 
     assertThat(r.out()).contains("mx", "smtp", "roots", "trace", "headers", "find");
   }
+
+  @Test
+  void pathRelayInvestigate_againstTheDemoLab_giveVerdictsAndExitCodes() {
+    try (dev.mailpath.diag.examples.DemoLab lab = dev.mailpath.diag.examples.DemoLab.start()) {
+      String labDns = "127.0.7.2:" + lab.dnsPort();
+      String port = String.valueOf(lab.smtpPort());
+
+      Run path = run("path", "alice@example.com", "--dns", labDns, "--port", port, "--from", "me@example.net");
+      assertThat(path.out()).contains("ACCEPTED").contains("mail2.example.com");
+
+      Run open = run("relay", "127.0.3.3", "--port", port, "--local-domain", "example.com",
+          "--external-domain", "relay-test.example.net", "--dns", labDns);
+      assertThat(open.out()).contains("OPEN_RELAY");
+      assertThat(open.code()).isEqualTo(3);
+
+      Run closed = run("relay", "127.0.3.2", "--port", port, "--local-domain", "example.com",
+          "--external-domain", "relay-test.example.net", "--dns", labDns, "--json");
+      assertThat(closed.out()).contains("\"verdict\" : \"CLOSED\"");
+    }
+  }
+
+  @Test
+  void investigate_postfixLog_concludesFromMessageTracking(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("mail.log");
+    Files.writeString(log, String.join("\n",
+        "Nov 28 08:00:01 mx postfix/smtpd[2130]: 7C1A22E0123: client=mail.example.com[127.0.0.25]",
+        "Nov 28 08:00:01 mx postfix/cleanup[2105]: 7C1A22E0123: message-id=<invoice-42@example.com>",
+        "Nov 28 08:00:01 mx postfix/qmgr[900]: 7C1A22E0123: from=<carol@example.com>, size=812, nrcpt=1 (queue active)",
+        "Nov 28 08:00:02 mx postfix/lmtp[2131]: 7C1A22E0123: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
+            + " delay=1.2, delays=0.1/0/0.1/1, dsn=4.2.2, status=deferred (452 4.2.2 Quota exceeded)") + "\n");
+
+    Run r = run("investigate", "--sender", "carol@example.com", "--recipient", "bob@example.net",
+        "--around", "2026-11-28T08:00:00Z", "--postfix-log", log.toString());
+
+    assertThat(r.out()).contains("REACHED_SERVER_NOT_MAILBOX").contains("deferred");
+  }
 }

@@ -24,6 +24,10 @@ public final class Printable {
    * @return printable text
    */
   public static String escape(byte[] bytes, int offset, int length) {
+    if (isPlainAscii(bytes, offset, length)) {
+      // Almost every protocol line is printable ASCII: skip the decoder and the escaping pass.
+      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -56,9 +60,32 @@ public final class Printable {
    * @return printable text
    */
   public static String escape(CharSequence text) {
+    if (isPlainAscii(text)) {
+      return text.toString();
+    }
     StringBuilder sb = new StringBuilder(text.length() + 8);
     appendEscaped(sb, text);
     return sb.toString();
+  }
+
+  private static boolean isPlainAscii(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = bytes[i];
+      if (b < 0x20 || b > 0x7e || b == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isPlainAscii(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void appendEscaped(StringBuilder sb, CharSequence cs) {

@@ -31,6 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -1621,51 +1624,42 @@ public final class Engine {
   }
 
   /** Closes the connection when the overall deadline passes, for blocking writes and connects. */
-  private static final class Watchdog implements Runnable {
-    private final Engine engine;
-    private final Deadline deadline;
-    private boolean stopped;
+  /**
+   * Aborts the session a little after the overall deadline. Reads enforce the deadline
+   * themselves; this only catches a blocking write (Java sockets have no write timeout). One
+   * shared timer thread serves every conversation: a thread per run cost more than the whole SMTP
+   * transaction on loopback.
+   */
+  private static final class Watchdog {
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
-    private Watchdog(Engine engine, Deadline deadline) {
-      this.engine = engine;
-      this.deadline = deadline;
+    private final ScheduledFuture<?> abort;
+
+    private Watchdog(ScheduledFuture<?> abort) {
+      this.abort = abort;
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+      ScheduledThreadPoolExecutor t =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread th = new Thread(r, "mailpath-smtp-deadline");
+                th.setDaemon(true);
+                return th;
+              });
+      // Cancelled watchdogs are the normal case; drop them at once instead of at their due time.
+      t.setRemoveOnCancelPolicy(true);
+      return t;
     }
 
     static Watchdog start(Engine engine, Deadline deadline) {
-      Watchdog w = new Watchdog(engine, deadline);
-      Thread t = new Thread(w, "mailpath-smtp-deadline");
-      t.setDaemon(true);
-      t.start();
-      return w;
+      long ms = Math.max(0, deadline.remainingNanos() / 1_000_000) + 200;
+      return new Watchdog(TIMER.schedule(engine::abort, ms, TimeUnit.MILLISECONDS));
     }
 
-    @Override
-    public void run() {
-      synchronized (this) {
-        while (!stopped) {
-          // Reads enforce the deadline themselves; this only catches blocking writes, so it
-          // fires a little after the deadline.
-          long ms = deadline.remainingNanos() / 1_000_000 + 200;
-          if (ms <= 0) {
-            break;
-          }
-          try {
-            wait(ms);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-        if (stopped) {
-          return;
-        }
-      }
-      engine.abort();
-    }
-
-    synchronized void stop() {
-      stopped = true;
-      notifyAll();
+    void stop() {
+      abort.cancel(false);
     }
   }
 }

@@ -97,14 +97,47 @@ public final class Options {
       return new DnsHostResolver(mxResolver, true);
     }
     if (!dnsServers.isEmpty()) {
-      return new DnsHostResolver(MxResolver.builder().servers(dnsServers).environment(env).build(), true);
+      // Built once per script and reused by every run: a resolver owns a transport with its own
+      // sockets, far too costly to build for each conversation.
+      MxResolver r = builtResolver;
+      if (r == null) {
+        r = MxResolver.builder().servers(dnsServers).environment(env).build();
+        builtResolver = r;
+      }
+      return new DnsHostResolver(r, true);
     }
-    try {
-      // No DNS given: host names still go through diag-dns (the system's resolv.conf read by
-      // dnsjava), never the JDK's lookup; no reverse checks, so IP literals cost no DNS at all.
-      return new DnsHostResolver(MxResolver.builder().environment(env).build(), false);
-    } catch (IllegalStateException e) {
-      return NoDnsResolver.INSTANCE;
+    return new SystemDnsResolver(env);
+  }
+
+  /** The resolver built from {@link #dnsServers}; a cache, not a setting, so not copied. */
+  private volatile MxResolver builtResolver;
+
+  /**
+   * No DNS given: host names still go through diag-dns (the system's resolv.conf read by
+   * dnsjava), never the JDK's lookup; no reverse checks. The resolver is only built when a host
+   * name needs it, so a conversation with an IP literal costs no DNS setup at all.
+   */
+  private static final class SystemDnsResolver implements HostResolver {
+    private final DiagEnvironment env;
+
+    SystemDnsResolver(DiagEnvironment env) {
+      this.env = env;
+    }
+
+    @Override
+    public Resolution resolve(String host) {
+      HostResolver delegate;
+      try {
+        delegate = new DnsHostResolver(MxResolver.builder().environment(env).build(), false);
+      } catch (IllegalStateException e) {
+        delegate = NoDnsResolver.INSTANCE;
+      }
+      return delegate.resolve(host);
+    }
+
+    @Override
+    public java.util.Optional<Reverse> reverse(InetAddress address) {
+      return java.util.Optional.empty();
     }
   }
 }

@@ -109,8 +109,12 @@ public final class SmtpWire implements Closeable {
   public void sendLine(String line, String recorded) throws IOException {
     recorder.add(tls ? Direction.CLIENT_TLS : Direction.CLIENT, recorded);
     LOG.trace("{} {}", tls ? " ~>" : " ->", recorded);
-    out.write(line.getBytes(StandardCharsets.UTF_8));
-    out.write(CRLF);
+    // One write per command: with TCP_NODELAY, two writes are two packets and two system calls.
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    byte[] framed = java.util.Arrays.copyOf(bytes, bytes.length + 2);
+    framed[bytes.length] = '\r';
+    framed[bytes.length + 1] = '\n';
+    out.write(framed);
     out.flush();
   }
 

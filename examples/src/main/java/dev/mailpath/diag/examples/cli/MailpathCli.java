@@ -155,6 +155,33 @@ public final class MailpathCli implements Runnable {
     }).orElse(0);
   }
 
+  /**
+   * Combines two exit codes: CRITICAL (3) over ERROR (2) over INCONCLUSIVE (4) over WARNING (1)
+   * over success (0), so that a failed check is never hidden behind one that could not run.
+   *
+   * @param a an exit code
+   * @param b another
+   * @return the worse of the two
+   */
+  static int worse(int a, int b) {
+    return rank(a) >= rank(b) ? a : b;
+  }
+
+  private static int rank(int code) {
+    switch (code) {
+      case 3:
+        return 4;
+      case 2:
+        return 3;
+      case 4:
+        return 2;
+      case 1:
+        return 1;
+      default:
+        return 0;
+    }
+  }
+
   /** Options every subcommand shares. */
   static final class Common {
     @Option(names = "--json", description = "Print the report as JSON (see docs/json.md).")
@@ -237,7 +264,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath mx}: nslookup -type=mx. */
-  @Command(name = "mx", description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
+  @Command(name = "mx", mixinStandardHelpOptions = true, description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
   static final class Mx implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -258,14 +285,14 @@ public final class MailpathCli implements Runnable {
       int worst = 0;
       for (String d : domains) {
         MxReport r = resolver.resolve(d);
-        worst = Math.max(worst, common.print(spec, r, r));
+        worst = worse(worst, common.print(spec, r, r));
       }
       return worst;
     }
   }
 
   /** {@code mailpath smtp}: telnet host 25. */
-  @Command(name = "smtp", description = "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
+  @Command(name = "smtp", mixinStandardHelpOptions = true, description = "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
   static final class Smtp implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -348,7 +375,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath roots}: ask the root servers directly. */
-  @Command(name = "roots", description = "Ask all 13 root servers (no recursion) what they say about a name.")
+  @Command(name = "roots", mixinStandardHelpOptions = true, description = "Ask all 13 root servers (no recursion) what they say about a name.")
   static final class Roots implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -391,7 +418,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath trace}: dig +trace. */
-  @Command(name = "trace", description = "Follow the delegation from the roots to the authoritative answer (dig +trace).")
+  @Command(name = "trace", mixinStandardHelpOptions = true, description = "Follow the delegation from the roots to the authoritative answer (dig +trace).")
   static final class Trace implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -430,7 +457,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath headers}: read a message's Received chain. */
-  @Command(name = "headers", description = "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
+  @Command(name = "headers", mixinStandardHelpOptions = true, description = "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
   static final class Headers implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -447,7 +474,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath find}: search mailboxes over IMAP. */
-  @Command(name = "find", description = "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
+  @Command(name = "find", mixinStandardHelpOptions = true, description = "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
   static final class Find implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -529,7 +556,7 @@ public final class MailpathCli implements Runnable {
 
 
   /** {@code mailpath path}: nslookup, then telnet to every exchange. */
-  @Command(name = "path", description = "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
+  @Command(name = "path", mixinStandardHelpOptions = true, description = "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
   static final class PathCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -577,7 +604,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath relay}: is this server an open relay? */
-  @Command(name = "relay", description = "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
+  @Command(name = "relay", mixinStandardHelpOptions = true, description = "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
   static final class RelayCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -630,7 +657,7 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath investigate}: "I never received that message". */
-  @Command(name = "investigate", description = "Walk the missing-message investigation: message tracking, the mailbox, the route.")
+  @Command(name = "investigate", mixinStandardHelpOptions = true, description = "Walk the missing-message investigation: message tracking, the mailbox, the route.")
   static final class Investigate implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;

@@ -125,10 +125,26 @@ class MailpathCliTest {
   }
 
   @Test
+  void subcommandHelp_printsItsOptions() {
+    Run r = run("mx", "--help");
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--dns").contains("--json");
+  }
+
+  @Test
+  void worse_ordersCriticalErrorInconclusiveWarningPass() {
+    assertThat(MailpathCli.worse(4, 3)).isEqualTo(3);
+    assertThat(MailpathCli.worse(2, 4)).isEqualTo(2);
+    assertThat(MailpathCli.worse(1, 4)).isEqualTo(4);
+    assertThat(MailpathCli.worse(0, 1)).isEqualTo(1);
+  }
+
+  @Test
   void help_listsEverySubcommand() {
     Run r = run("--help");
 
-    assertThat(r.out()).contains("mx", "smtp", "roots", "trace", "headers", "find");
+    assertThat(r.out()).contains("mx", "smtp", "path", "relay", "roots", "trace", "headers", "find", "investigate");
   }
 
   @Test

@@ -11,7 +11,12 @@ import static java.util.Objects.requireNonNull;
  */
 public record Evidence(String label, String value) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param label what the value is (for example {@code server}, {@code reply}, {@code record})
+   * @param value the value as text
+   */
   public Evidence {
     requireNonNull(label, "label");
     requireNonNull(value, "value");

@@ -28,7 +28,16 @@ public record Finding(
     List<String> nextSteps,
     List<Evidence> evidence) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Validates the components and copies the lists.
+   *
+   * @param code the stable dotted code, for example {@code dns.mx.null}
+   * @param severity how much it matters
+   * @param summary what was observed, in one line
+   * @param explanation what this means and why it matters
+   * @param nextSteps what to check next, in order
+   * @param evidence supporting facts
+   */
   public Finding {
     requireNonNull(code, "code");
     requireNonNull(severity, "severity");

@@ -194,7 +194,12 @@ public final class Transcript implements Iterable<TranscriptLine> {
     /** 4,096 characters a line (RFC 5321 allows 512 octets a reply line) and 2,000 lines. */
     public static final Limits DEFAULT = new Limits(4096, 2000);
 
-    /** Validates the limits. */
+    /**
+     * Validates the limits.
+     *
+     * @param maxLineLength characters kept of one line; the rest is dropped with a note
+     * @param maxLines lines kept; past it the first half and the last half are kept
+     */
     public Limits {
       if (maxLineLength < 16) {
         throw new IllegalArgumentException("maxLineLength must be >= 16: " + maxLineLength);

@@ -17,7 +17,14 @@ import java.time.Duration;
  */
 public record TranscriptLine(int index, Direction direction, Duration offset, String text) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param index position in the transcript, from 0; findings cite it
+   * @param direction who wrote the line
+   * @param offset time since the transcript started
+   * @param text the line as printable text
+   */
   public TranscriptLine {
     if (index < 0) {
       throw new IllegalArgumentException("index must be >= 0: " + index);

@@ -23,7 +23,15 @@ public record AddressReport(
     List<DnsLookup> lookups,
     List<Finding> findings) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Validates the components and copies the lists.
+   *
+   * @param host the host as queried (ASCII, lower case, no final dot)
+   * @param addresses IPv4 addresses first, then IPv6; empty when there are none
+   * @param canonicalName the name at the end of a CNAME chain, when the host is an alias
+   * @param lookups every query made
+   * @param findings what went wrong (NXDOMAIN, timeouts, SERVFAIL)
+   */
   public AddressReport {
     requireNonNull(host, "host");
     requireNonNull(canonicalName, "canonicalName");

@@ -29,7 +29,19 @@ public record DnsLookup(
     boolean truncatedRetry,
     Duration elapsed) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param name the query name (ASCII, no final dot)
+   * @param type the record type, for example {@code MX}
+   * @param server the server asked
+   * @param rcode the response code ({@code NOERROR}, {@code NXDOMAIN}, ...) or, without a response,
+   *     {@code TIMEOUT}, {@code NETWORK_ERROR} or {@code MALFORMED}
+   * @param authoritative whether the AA flag was set
+   * @param tcp whether the answer came over TCP
+   * @param truncatedRetry whether a truncated UDP answer was repeated over TCP
+   * @param elapsed time from sending the query to the end of the exchange
+   */
   public DnsLookup {
     requireNonNull(name, "name");
     requireNonNull(type, "type");

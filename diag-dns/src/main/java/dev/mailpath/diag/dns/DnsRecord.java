@@ -31,7 +31,18 @@ import java.util.Optional;
  */
 public record DnsRecord(String name, RecordType type, Duration ttl, String data) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param name the owner name, absolute with the final dot ({@code example.org.}; the root is
+   *     {@code .}), as the server sent it
+   * @param type the record type; {@link RecordType#UNKNOWN} for types this library does not list,
+   *     whose {@code data} then starts with the type's mnemonic, or its generic name for types
+   *     nobody names ({@code TYPE65280 \# 2 abcd}, RFC 3597)
+   * @param ttl the time to live the server gave
+   * @param data the record data in zone-file presentation ({@code 10 mx1.example.org.}, {@code
+   *     192.0.2.1})
+   */
   public DnsRecord {
     requireNonNull(name, "name");
     requireNonNull(type, "type");

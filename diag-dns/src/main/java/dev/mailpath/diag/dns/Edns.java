@@ -28,7 +28,17 @@ public record Edns(
     Optional<String> nsid,
     List<String> extendedErrors) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param version the EDNS version, 0 today
+   * @param udpPayloadSize the largest UDP reply the server accepts
+   * @param dnssecOk the DO bit
+   * @param nsid the server's identity: its NSID as text when printable, otherwise as hex ({@code
+   *     0x6231}); empty when not asked for or not offered
+   * @param extendedErrors Extended DNS Errors as {@code code (meaning): text}, for example {@code
+   *     18 (Prohibited)}
+   */
   public Edns {
     requireNonNull(nsid, "nsid");
     extendedErrors = List.copyOf(extendedErrors);

@@ -17,7 +17,14 @@ import java.util.List;
  */
 public record MailExchange(String host, int preference, Duration ttl, List<InetAddress> addresses) {
 
-  /** Validates the components and copies the address list. */
+  /**
+   * Validates the components and copies the address list.
+   *
+   * @param host the exchange's name, lower case, ASCII, without the final dot
+   * @param preference the MX preference (lower is tried first)
+   * @param ttl the MX record's time to live ({@link Duration#ZERO} for an implicit MX)
+   * @param addresses the host's IPv4 and IPv6 addresses; empty when it has none
+   */
   public MailExchange {
     requireNonNull(host, "host");
     requireNonNull(ttl, "ttl");

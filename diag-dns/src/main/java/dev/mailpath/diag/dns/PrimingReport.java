@@ -31,7 +31,15 @@ public final class PrimingReport implements DiagnosticReport {
    */
   public record Difference(String server, String field, String hinted, String live) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param server the root server's name, absolute ({@code b.root-servers.net.})
+     * @param field what differs: {@code NS} (the server is missing on one side), {@code A} or
+     *     {@code AAAA}
+     * @param hinted what the hints say ({@code -} when absent)
+     * @param live what the roots say now ({@code -} when absent)
+     */
     public Difference {
       requireNonNull(server, "server");
       requireNonNull(field, "field");

@@ -19,7 +19,14 @@ import java.util.Optional;
 public record RecursiveComparison(
     Optional<InetSocketAddress> resolver, List<String> authoritative, List<String> recursive) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Validates the components and copies the lists.
+   *
+   * @param resolver the resolver that answered, when known
+   * @param authoritative the authoritative data, normalised and sorted ({@code 10 mx1.example.org}
+   *     for MX, address literals for A and AAAA, {@code 0 .} for a null MX)
+   * @param recursive the resolver's data, normalised the same way
+   */
   public RecursiveComparison {
     requireNonNull(resolver, "resolver");
     authoritative = List.copyOf(authoritative);

@@ -27,7 +27,16 @@ import java.util.Locale;
  */
 public record Referral(String zone, List<String> nameServers, List<DnsRecord> glue) {
 
-  /** Validates the components, normalises case and sorts the lists. */
+  /**
+   * Validates the components, normalises case and sorts the lists.
+   *
+   * @param zone the delegated zone (the owner of the NS set), absolute with the final dot, lower
+   *     case, for example {@code org.}
+   * @param nameServers the NS targets, lower case, absolute, sorted
+   * @param glue the A and AAAA records of the additional section that belong to a listed name
+   *     server, sorted by name, type and data; records for other names are not glue and are left
+   *     out (they remain in {@link DnsQueryReport#additional()})
+   */
   public Referral {
     requireNonNull(zone, "zone");
     zone = zone.toLowerCase(Locale.ROOT);

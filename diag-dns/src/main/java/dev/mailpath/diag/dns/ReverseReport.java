@@ -24,7 +24,15 @@ public record ReverseReport(
     List<DnsLookup> lookups,
     List<Finding> findings) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Validates the components and copies the lists.
+   *
+   * @param address the address looked up
+   * @param names the PTR names (ASCII, lower case, no final dot), in the order received
+   * @param confirmedNames the PTR names whose A/AAAA records include the address
+   * @param lookups every query made
+   * @param findings no PTR, not confirmed, lookup failures
+   */
   public ReverseReport {
     requireNonNull(address, "address");
     names = List.copyOf(names);

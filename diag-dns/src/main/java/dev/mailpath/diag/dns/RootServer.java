@@ -37,6 +37,14 @@ public record RootServer(
   /**
    * Validates the components and normalises letter and name case.
    *
+   *
+   * @param letter the letter, upper case ({@code A} to {@code M} for the real roots; a short label
+   *     for a private root)
+   * @param name the server's name, lower case, absolute with the final dot ({@code
+   *     b.root-servers.net.})
+   * @param ipv4 the IPv4 address, when it has one
+   * @param ipv6 the IPv6 address, when it has one
+   * @param port the port for UDP and TCP, 53 for the real roots
    * @throws IllegalArgumentException when the letter is blank or longer than 8 characters, the name
    *     is malformed, an address is of the wrong family, neither address is given, or the port is
    *     outside 1 to 65535

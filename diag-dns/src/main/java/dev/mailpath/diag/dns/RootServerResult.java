@@ -28,7 +28,16 @@ public record RootServerResult(
     DnsQueryReport response,
     Optional<DnsQueryReport> soaResponse) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param root the root server, as the hints list it
+   * @param address the address asked (one of the root's addresses, with the hints' port)
+   * @param tcp {@code true} when asked over TCP, {@code false} for UDP
+   * @param response the reply to the question
+   * @param soaResponse the reply to the second query ({@code . SOA}), when one was needed: a
+   *     referral carries no root SOA, a negative answer does
+   */
   public RootServerResult {
     requireNonNull(root, "root");
     requireNonNull(address, "address");

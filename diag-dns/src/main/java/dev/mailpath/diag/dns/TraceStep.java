@@ -61,7 +61,15 @@ public record TraceStep(
    */
   public record ServerReply(String serverName, DnsQueryReport report, Verdict verdict) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param serverName the server's name as the parent listed it ({@code a.root-servers.net.}), or
+     *     its address when it has no name
+     * @param report the query and reply, with the address actually asked (after any address
+     *     mapping)
+     * @param verdict how the reply was judged
+     */
     public ServerReply {
       requireNonNull(serverName, "serverName");
       requireNonNull(report, "report");
@@ -69,7 +77,15 @@ public record TraceStep(
     }
   }
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param zone the zone whose servers were asked, absolute with the final dot ({@code .} first,
+   *     then for example {@code org.}, then {@code example.org.})
+   * @param kind what the step led to
+   * @param replies every server asked at this step, in the order asked, with its verdict
+   * @param referral the referral followed, when {@code kind} is {@link Kind#REFERRAL}
+   */
   public TraceStep {
     requireNonNull(zone, "zone");
     requireNonNull(kind, "kind");

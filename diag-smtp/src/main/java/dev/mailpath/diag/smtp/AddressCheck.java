@@ -41,7 +41,21 @@ public record AddressCheck(
     Optional<SmtpReport> smtp,
     List<Finding> findings) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param exchange the exchange's host name (the domain itself for an implicit MX)
+   * @param address the address from DNS
+   * @param target where the conversation connected: the address and the SMTP port, or what the
+   *     check's {@code connectTo} mapper made of them; empty when the address was not tried
+   * @param status the answer this address gave
+   * @param summary the answer in one line, for example {@code "connection refused"} or {@code "RCPT
+   *     TO:<a@example.org> answered 250 2.1.5 Ok"}
+   * @param reverse the address's reverse DNS (PTR names and which resolve back), when looked up
+   * @param smtp the conversation, when one was attempted
+   * @param findings this address's findings: reverse DNS and SMTP, each tagged with the exchange
+   *     and address
+   */
   public AddressCheck {
     requireNonNull(exchange, "exchange");
     requireNonNull(address, "address");

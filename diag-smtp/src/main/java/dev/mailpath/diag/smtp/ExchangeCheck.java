@@ -18,7 +18,14 @@ import java.util.Optional;
  */
 public record ExchangeCheck(int position, MailExchange exchange, List<AddressCheck> addresses) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param position the exchange's place in delivery order, from 1
+   * @param exchange the exchange as DNS gave it (host, preference, TTL, addresses)
+   * @param addresses one check per address: the addresses tried first (the preferred family first),
+   *     then those not tried
+   */
   public ExchangeCheck {
     if (position < 1) {
       throw new IllegalArgumentException("position must be >= 1: " + position);

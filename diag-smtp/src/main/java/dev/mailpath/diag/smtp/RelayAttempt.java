@@ -43,7 +43,26 @@ public record RelayAttempt(
     int tries,
     Transcript transcript) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param pass the pass the attempt belongs to
+   * @param variant the variant tried
+   * @param mailFrom the reverse path as sent, for example {@code <probe@external.test>} or {@code
+   *     <>}
+   * @param rcptTo the forward path as sent, for example {@code
+   *     <relaytest%external.test@example.org>}
+   * @param response how the server answered
+   * @param mailReply the reply to MAIL FROM, or a reply-less {@link SmtpReply#none(String)} saying
+   *     why there is none (for example "not tried: connection cap reached")
+   * @param rcptReply the reply to RCPT TO, when it was sent
+   * @param dataReply the reply to the final dot (or to DATA when it was not 354), when the test
+   *     message was sent; only with {@link RelayPolicyTester.Builder#sendTestMessage(boolean)}
+   * @param connection the index of the session in {@link RelayReport#connections()}, when the
+   *     attempt was tried
+   * @param tries how many connections the attempt was tried on (0 when never tried)
+   * @param transcript the lines from MAIL FROM to the reply to RSET
+   */
   public RelayAttempt {
     requireNonNull(pass, "pass");
     requireNonNull(variant, "variant");

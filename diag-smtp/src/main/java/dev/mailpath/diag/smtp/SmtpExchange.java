@@ -17,7 +17,16 @@ import java.time.Duration;
  */
 public record SmtpExchange(SmtpPhase phase, String command, SmtpReply reply, Duration elapsed) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param phase the phase the command belongs to
+   * @param command the command line as recorded, for example {@code MAIL FROM:<a@example.org>} or
+   *     {@code AUTH PLAIN [redacted]}; for the message sent after a 354, {@code "."} (the final
+   *     dot)
+   * @param reply the reply, or {@link SmtpReply#none(String)} when none came
+   * @param elapsed time from sending the command to the end of the reply
+   */
   public SmtpExchange {
     requireNonNull(phase, "phase");
     requireNonNull(command, "command");

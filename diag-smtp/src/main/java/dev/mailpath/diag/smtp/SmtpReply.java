@@ -28,7 +28,14 @@ public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> 
   // RFC 3463 §2: class "." subject "." detail; subject and detail 1-3 digits.
   private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?=\\s|$)");
 
-  /** Validates the components and copies the lines. */
+  /**
+   * Validates the components and copies the lines.
+   *
+   * @param code the reply code, 200 to 599, or 0 when no reply was received
+   * @param enhancedStatus the enhanced status code such as {@code 5.7.1}, when the first line
+   *     starts with one whose class matches the reply code
+   * @param lines the text of each line, without the code and separator
+   */
   public SmtpReply {
     if (code != 0 && (code < 200 || code > 599)) {
       throw new IllegalArgumentException("code must be 200..599, or 0 for no reply: " + code);

@@ -43,7 +43,24 @@ public record TlsInfo(
     boolean expired,
     Optional<String> error) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param protocol negotiated protocol such as {@code TLSv1.3}; empty when the handshake failed
+   * @param cipherSuite negotiated cipher suite; empty when the handshake failed
+   * @param serverName the name the certificate was checked against (and sent as SNI), when there
+   *     was one
+   * @param subject the leaf certificate's subject DN, when a certificate was seen
+   * @param issuer the leaf certificate's issuer DN, when a certificate was seen
+   * @param subjectAltNames the leaf's DNS and IP subject alternative names
+   * @param notAfter when the leaf certificate expires, when a certificate was seen
+   * @param chainLength number of certificates the server sent
+   * @param chainValid whether the chain validated against the trust store
+   * @param hostnameValid whether the leaf certificate matches {@code serverName} (or the address
+   *     connected to, when no name was given)
+   * @param expired whether the leaf certificate was outside its validity period at handshake time
+   * @param error what went wrong, when validation or the handshake failed
+   */
   public TlsInfo {
     requireNonNull(protocol, "protocol");
     requireNonNull(cipherSuite, "cipherSuite");

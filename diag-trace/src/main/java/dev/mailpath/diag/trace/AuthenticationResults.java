@@ -22,7 +22,13 @@ import java.util.Optional;
  */
 public record AuthenticationResults(Optional<String> authservId, List<Result> results, String raw) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param authservId the authentication service identifier, usually the receiving host name
+   * @param results the method results in field order
+   * @param raw the unfolded field value
+   */
   public AuthenticationResults {
     requireNonNull(authservId, "authservId");
     requireNonNull(raw, "raw");
@@ -72,7 +78,17 @@ public record AuthenticationResults(Optional<String> authservId, List<Result> re
       Map<String, String> properties,
       Optional<String> comment) {
 
-    /** Validates the components and copies the map. */
+    /**
+     * Validates the components and copies the map.
+     *
+     * @param method the method, lower case ({@code spf}, {@code dkim}, {@code dmarc}, {@code arc},
+     *     {@code auth}, {@code iprev}, ...)
+     * @param result the result, lower case ({@code pass}, {@code fail}, {@code softfail}, {@code
+     *     neutral}, {@code none}, {@code temperror}, {@code permerror}, ...)
+     * @param reason the {@code reason=} text, when given
+     * @param properties the properties such as {@code header.d} or {@code smtp.mailfrom}, in order
+     * @param comment the first comment, for example Gmail's explanation of an SPF result
+     */
     public Result {
       requireNonNull(method, "method");
       requireNonNull(result, "result");

@@ -40,7 +40,26 @@ public record DeliveryAttempt(
     String reason,
     Optional<String> nextQueueId) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param time when it was logged
+   * @param service the program that logged it ({@code smtp}, {@code lmtp}, {@code local}, {@code
+   *     virtual}, {@code pipe}, {@code error}, {@code qmgr}, {@code smtpd}, {@code cleanup})
+   * @param recipient the recipient ({@code to=}), when the event concerns one
+   * @param originalRecipient the address before alias or forwarding rewrites ({@code orig_to=})
+   * @param relay where the message went, for example {@code mx.example.net[192.0.2.1]:25} or {@code
+   *     none}
+   * @param delay total time in the queue so far ({@code delay=})
+   * @param delays the breakdown {@code a/b/c/d}: before the queue manager, in the queue manager,
+   *     connection setup, transmission
+   * @param dsn the enhanced status code (RFC 3463), for example {@code 2.0.0} or {@code 5.1.1}
+   * @param status the outcome
+   * @param reason the text in parentheses or the reply, for example {@code 250 2.0.0 Ok: queued as
+   *     4T4Bq55bY3z9sQ} or {@code connect to ...: Connection timed out}
+   * @param nextQueueId the queue id the next server (or content filter) gave the message, read from
+   *     {@code queued as ID} in the reply
+   */
   public DeliveryAttempt {
     requireNonNull(time, "time");
     requireNonNull(service, "service");

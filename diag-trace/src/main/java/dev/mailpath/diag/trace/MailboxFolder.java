@@ -28,7 +28,19 @@ public record MailboxFolder(
     int candidates,
     Optional<String> error) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param name the full folder name, for example {@code INBOX} or {@code INBOX.Junk}
+   * @param role what the folder is for
+   * @param specialUse {@code true} when the role came from a SPECIAL-USE attribute (RFC 6154),
+   *     {@code false} when it was guessed from the name
+   * @param attributes the LIST attributes as the server sent them
+   * @param messages how many messages the folder holds ({@code EXISTS}), or -1 when it was not
+   *     opened
+   * @param candidates how many messages the server-side search returned, or -1 when not searched
+   * @param error why the folder could not be searched, when it could not
+   */
   public MailboxFolder {
     requireNonNull(name, "name");
     requireNonNull(role, "role");

@@ -34,7 +34,20 @@ public record MailboxHit(
     Optional<String> subject,
     ReceivedChainReport receivedChain) {
 
-  /** Validates the components and copies the collections. */
+  /**
+   * Validates the components and copies the collections.
+   *
+   * @param folder the full folder name
+   * @param role the folder's role
+   * @param uid the message's IMAP UID in the folder, when known
+   * @param flags the IMAP flags, for example {@code \Seen}, {@code \Deleted}, {@code \Flagged}, and
+   *     keywords such as {@code $Junk}
+   * @param internalDate when the server stored the message (IMAP INTERNALDATE)
+   * @param messageId the Message-ID with angle brackets
+   * @param from the From addresses
+   * @param subject the subject
+   * @param receivedChain the analysis of the message's Received and Authentication-Results fields
+   */
   public MailboxHit {
     requireNonNull(folder, "folder");
     requireNonNull(role, "role");

@@ -28,7 +28,18 @@ public record StageResult(
     List<Finding> findings,
     Duration elapsed) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Validates the components and copies the lists.
+   *
+   * @param stage the stage
+   * @param status checked and fine, a problem, not checked, or the source failed
+   * @param source what was consulted, for example {@code postfix /var/log/mail.log} or {@code
+   *     imap://bob@127.0.0.1:3143}; {@code ""} when nothing was
+   * @param summary what the stage showed, in one line
+   * @param evidence the facts behind the summary
+   * @param findings the findings of the source's report (log records, mailbox search, route check)
+   * @param elapsed how long the stage took
+   */
   public StageResult {
     requireNonNull(stage, "stage");
     requireNonNull(status, "status");

@@ -69,7 +69,25 @@ public record DnsExchange(
     TCP_LENGTH_MISMATCH
   }
 
-  /** Fills in defaults for nulls. */
+  /**
+   * Fills in defaults for nulls.
+   *
+   * @param status what happened
+   * @param server the server asked
+   * @param response the validated response; {@code null} unless {@code status == ANSWER}
+   * @param tcp whether the response (or the last attempt) came over TCP
+   * @param truncatedRetry whether a truncated UDP answer was repeated over TCP
+   * @param elapsed time from sending to the end
+   * @param error a short description when there is no answer
+   * @param ignoredReplies replies dropped because they did not match the query (wrong ID or
+   *     question, QR clear); when returned by {@link QueryEngine}, summed over all attempts
+   * @param problem what was wrong with the replies that ended a failed exchange; {@link
+   *     Problem#NONE} for answers and plain timeouts
+   * @param ignoredReason why the first ignored reply was ignored, or {@code null} when none was
+   * @param oversizeUdp whether the answer came over UDP larger than the query allowed (512 bytes
+   *     without EDNS, else the advertised payload) without the TC flag
+   * @param responseSize the size of the response on the wire, in bytes; 0 without a response
+   */
   public DnsExchange {
     problem = problem == null ? Problem.NONE : problem;
   }

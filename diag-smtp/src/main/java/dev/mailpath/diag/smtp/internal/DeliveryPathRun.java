@@ -91,7 +91,22 @@ public final class DeliveryPathRun {
       String sender,
       Conversations conversations) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param resolver MX, address and reverse lookups
+     * @param port the SMTP port before mapping
+     * @param connectTo the lab's address mapper
+     * @param preference address families and order
+     * @param stopAtFirstAccepting whether to stop once an acceptance decides
+     * @param concurrency exchanges at once
+     * @param maxExchanges exchanges tried at most
+     * @param deadline the overall deadline
+     * @param reverseDns whether to look up reverse DNS
+     * @param environment clock and executor
+     * @param sender the reverse path, for the report
+     * @param conversations the script factory
+     */
     public Settings {
       requireNonNull(resolver, "resolver");
       requireNonNull(connectTo, "connectTo");

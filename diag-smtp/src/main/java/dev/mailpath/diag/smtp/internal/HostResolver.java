@@ -19,7 +19,12 @@ public interface HostResolver {
    * @param findings what the lookup found (NXDOMAIN, timeouts...)
    */
   record Resolution(List<InetAddress> addresses, List<Finding> findings) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param addresses the addresses, in the order to try
+     * @param findings what the lookup found (NXDOMAIN, timeouts...)
+     */
     public Resolution {
       addresses = List.copyOf(addresses);
       findings = List.copyOf(findings);
@@ -34,7 +39,13 @@ public interface HostResolver {
    * @param findings what the lookup found
    */
   record Reverse(List<String> names, List<String> confirmedNames, List<Finding> findings) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param names PTR names, lower case, without trailing dot
+     * @param confirmedNames the PTR names that resolve back to the address (FCrDNS)
+     * @param findings what the lookup found
+     */
     public Reverse {
       names = List.copyOf(names);
       confirmedNames = List.copyOf(confirmedNames);

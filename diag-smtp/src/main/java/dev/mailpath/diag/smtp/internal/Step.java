@@ -54,7 +54,16 @@ public record Step(
     QUIT
   }
 
-  /** Copies the parameters. */
+  /**
+   * Copies the parameters.
+   *
+   * @param kind what to do
+   * @param phase the phase it belongs to
+   * @param text the argument (EHLO name, address, raw command), or {@code ""}
+   * @param params MAIL FROM parameters
+   * @param credentials for AUTH, else {@code null}
+   * @param message for DATA, else {@code null}
+   */
   public Step {
     params = List.copyOf(params);
   }

@@ -79,4 +79,89 @@ public interface FindingCode {
   default Finding finding(Severity severity, String summary, Evidence... evidence) {
     return new Finding(id(), severity, summary, explanation(), nextSteps(), List.of(evidence));
   }
+
+  /**
+   * The catalog text of a code: what every {@code FindingCode} enum constant carries.
+   *
+   * @param id the stable dotted id
+   * @param severity the default severity
+   * @param title the one-line title
+   * @param explanation what the finding means and why it matters
+   * @param nextSteps what to check next, in order
+   */
+  record Text(String id, Severity severity, String title, String explanation, List<String> nextSteps) {
+
+    /**
+     * Validates the components and copies the list.
+     *
+     * @param id the stable dotted id
+     * @param severity the default severity
+     * @param title the one-line title
+     * @param explanation what the finding means and why it matters
+     * @param nextSteps what to check next, in order
+     */
+    public Text {
+      java.util.Objects.requireNonNull(id, "id");
+      java.util.Objects.requireNonNull(severity, "severity");
+      java.util.Objects.requireNonNull(title, "title");
+      java.util.Objects.requireNonNull(explanation, "explanation");
+      nextSteps = List.copyOf(nextSteps);
+    }
+  }
+
+  /**
+   * A {@link FindingCode} whose catalog text is one {@link Text} value, so that a module's code
+   * enum holds a single field instead of five, and implements one method:
+   *
+   * <pre>{@code
+   * public enum MyFinding implements FindingCode.WithText {
+   *   BROKEN("my.broken", Severity.ERROR, "It broke", "What it means...", "What to check");
+   *
+   *   private final Text text;
+   *
+   *   MyFinding(String id, Severity severity, String title, String explanation, String... steps) {
+   *     this.text = new Text(id, severity, title, explanation, List.of(steps));
+   *   }
+   *
+   *   @Override
+   *   public Text text() {
+   *     return text;
+   *   }
+   * }
+   * }</pre>
+   */
+  interface WithText extends FindingCode {
+
+    /**
+     * Returns the catalog text.
+     *
+     * @return the text
+     */
+    Text text();
+
+    @Override
+    default String id() {
+      return text().id();
+    }
+
+    @Override
+    default Severity defaultSeverity() {
+      return text().severity();
+    }
+
+    @Override
+    default String title() {
+      return text().title();
+    }
+
+    @Override
+    default String explanation() {
+      return text().explanation();
+    }
+
+    @Override
+    default List<String> nextSteps() {
+      return text().nextSteps();
+    }
+  }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * The finding codes of diag-dns. Each constant's {@link #id()} is stable API; the catalog text
  * (title, explanation, next steps) is what {@code docs/findings.md} shows.
  */
-public enum DnsFinding implements FindingCode {
+public enum DnsFinding implements FindingCode.WithText {
 
   /** RFC 7505: a single MX with preference 0 and target "." says the domain accepts no mail. */
   NULL_MX(
@@ -341,42 +341,14 @@ public enum DnsFinding implements FindingCode {
           + " resolvers do a lot of work.",
       "Check the record set with dig; keep MX records to the few exchanges that receive mail");
 
-  private final String id;
-  private final Severity severity;
-  private final String title;
-  private final String explanation;
-  private final List<String> nextSteps;
+  private final Text text;
 
   DnsFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
-    this.id = id;
-    this.severity = severity;
-    this.title = title;
-    this.explanation = explanation;
-    this.nextSteps = List.of(nextSteps);
+    this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Severity defaultSeverity() {
-    return severity;
-  }
-
-  @Override
-  public String title() {
-    return title;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
-  }
-
-  @Override
-  public List<String> nextSteps() {
-    return nextSteps;
+  public Text text() {
+    return text;
   }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * <p>Failures that are not specific to roots or traces (a single query's timeout, NXDOMAIN,
  * SERVFAIL) use the {@link DnsFinding} codes.
  */
-public enum RootFinding implements FindingCode {
+public enum RootFinding implements FindingCode.WithText {
 
   /**
    * A root server address gave no reply (timeout or network error); check port 53 filters on the
@@ -314,42 +314,14 @@ public enum RootFinding implements FindingCode {
       "Wait for the old records' TTL to run out, or flush the resolver's cache",
       "Check for a forwarder or an internal zone that overrides the public one");
 
-  private final String id;
-  private final Severity severity;
-  private final String title;
-  private final String explanation;
-  private final List<String> nextSteps;
+  private final Text text;
 
   RootFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
-    this.id = id;
-    this.severity = severity;
-    this.title = title;
-    this.explanation = explanation;
-    this.nextSteps = List.of(nextSteps);
+    this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Severity defaultSeverity() {
-    return severity;
-  }
-
-  @Override
-  public String title() {
-    return title;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
-  }
-
-  @Override
-  public List<String> nextSteps() {
-    return nextSteps;
+  public Text text() {
+    return text;
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * {@link dev.mailpath.diag.dns.MxResolver}, and {@code smtp.*} from each {@link
  * SmtpConversation}, tagged with the exchange and address they concern.
  */
-public enum DeliveryFinding implements FindingCode {
+public enum DeliveryFinding implements FindingCode.WithText {
 
   /** RFC 5321 §3.3: an exchange answered RCPT TO with 250 or 251; a delivery would go there. */
   ACCEPTED(
@@ -238,42 +238,14 @@ public enum DeliveryFinding implements FindingCode {
           + " left out. Sending MTAs have similar limits (Postfix's smtp_mx_address_limit).",
       "Raise maxExchanges to check them all.");
 
-  private final String id;
-  private final Severity severity;
-  private final String title;
-  private final String explanation;
-  private final List<String> nextSteps;
+  private final Text text;
 
-  DeliveryFinding(String id, Severity severity, String title, String explanation, String... steps) {
-    this.id = id;
-    this.severity = severity;
-    this.title = title;
-    this.explanation = explanation;
-    this.nextSteps = List.of(steps);
+  DeliveryFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+    this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Severity defaultSeverity() {
-    return severity;
-  }
-
-  @Override
-  public String title() {
-    return title;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
-  }
-
-  @Override
-  public List<String> nextSteps() {
-    return nextSteps;
+  public Text text() {
+    return text;
   }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * registered with {@link dev.mailpath.diag.core.FindingCatalog} and documented in {@code
  * docs/findings.md}.
  */
-public enum RelayFinding implements FindingCode {
+public enum RelayFinding implements FindingCode.WithText {
 
   /**
    * An anonymous client got at least one relay variant accepted at RCPT (RFC 5321 §3.6.2 and §7.1:
@@ -231,42 +231,14 @@ public enum RelayFinding implements FindingCode {
       "Check the external mailbox: the Received: lines of the test message show the path it"
           + " took.");
 
-  private final String id;
-  private final Severity severity;
-  private final String title;
-  private final String explanation;
-  private final List<String> nextSteps;
+  private final Text text;
 
-  RelayFinding(String id, Severity severity, String title, String explanation, String... steps) {
-    this.id = id;
-    this.severity = severity;
-    this.title = title;
-    this.explanation = explanation;
-    this.nextSteps = List.of(steps);
+  RelayFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+    this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Severity defaultSeverity() {
-    return severity;
-  }
-
-  @Override
-  public String title() {
-    return title;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
-  }
-
-  @Override
-  public List<String> nextSteps() {
-    return nextSteps;
+  public Text text() {
+    return text;
   }
 }

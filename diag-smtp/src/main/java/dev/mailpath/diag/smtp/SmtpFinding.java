@@ -9,7 +9,7 @@ import java.util.List;
  * {@link dev.mailpath.diag.core.Finding#code()}. Every code is registered with {@link
  * dev.mailpath.diag.core.FindingCatalog} and documented in {@code docs/findings.md}.
  */
-public enum SmtpFinding implements FindingCode {
+public enum SmtpFinding implements FindingCode.WithText {
 
   /** The host name could not be turned into an address (no DNS answer, or no resolver). */
   HOST_UNRESOLVED(
@@ -347,42 +347,14 @@ public enum SmtpFinding implements FindingCode {
           + " closed or answered otherwise; harmless for delivery, but a sign of a sloppy peer.",
       "Nothing to fix for delivery.");
 
-  private final String id;
-  private final Severity severity;
-  private final String title;
-  private final String explanation;
-  private final List<String> nextSteps;
+  private final Text text;
 
-  SmtpFinding(String id, Severity severity, String title, String explanation, String... steps) {
-    this.id = id;
-    this.severity = severity;
-    this.title = title;
-    this.explanation = explanation;
-    this.nextSteps = List.of(steps);
+  SmtpFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+    this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Severity defaultSeverity() {
-    return severity;
-  }
-
-  @Override
-  public String title() {
-    return title;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
-  }
-
-  @Override
-  public List<String> nextSteps() {
-    return nextSteps;
+  public Text text() {
+    return text;
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * API; the catalog text (title, explanation, next steps) is what {@code docs/findings-trace.md}
  * shows.
  */
-public enum TraceFinding implements FindingCode {
+public enum TraceFinding implements FindingCode.WithText {
 
   // ---- Received: chain (RFC 5321 §4.4, RFC 5322 §3.6.7) -------------------------------------
 
@@ -631,42 +631,14 @@ public enum TraceFinding implements FindingCode {
       "With the user's permission, search their mailbox",
       "Ask the sender for the exact time, the Message-ID and the bounce message (NDR)");
 
-  private final String id;
-  private final Severity severity;
-  private final String title;
-  private final String explanation;
-  private final List<String> nextSteps;
+  private final Text text;
 
   TraceFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
-    this.id = id;
-    this.severity = severity;
-    this.title = title;
-    this.explanation = explanation;
-    this.nextSteps = List.of(nextSteps);
+    this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Severity defaultSeverity() {
-    return severity;
-  }
-
-  @Override
-  public String title() {
-    return title;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
-  }
-
-  @Override
-  public List<String> nextSteps() {
-    return nextSteps;
+  public Text text() {
+    return text;
   }
 }

@@ -42,7 +42,7 @@ class FindingCatalogTest {
     Set<String> registered = new HashSet<>();
     FindingCatalog.all().forEach(c -> registered.add(c.getClass().getName()));
     List<String> enums = new ArrayList<>();
-    Pattern p = Pattern.compile("public enum (\\w+) implements FindingCode");
+    Pattern p = Pattern.compile("(?m)^public enum (\\w+) implements FindingCode");
     try (Stream<Path> files = Files.walk(ROOT)) {
       for (Path f : files.filter(FindingCatalogTest::isMainSource).toList()) {
         Matcher m = p.matcher(Files.readString(f, StandardCharsets.UTF_8));

@@ -2,7 +2,9 @@ package dev.mailpath.diag.dns;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.Outcome;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +23,7 @@ public record AddressReport(
     List<InetAddress> addresses,
     Optional<String> canonicalName,
     List<DnsLookup> lookups,
-    List<Finding> findings) {
+    List<Finding> findings) implements DiagnosticReport {
 
   /**
    * Validates the components and copies the lists.
@@ -38,6 +40,16 @@ public record AddressReport(
     addresses = List.copyOf(addresses);
     lookups = List.copyOf(lookups);
     findings = List.copyOf(findings);
+  }
+
+  /**
+   * Returns the outcome, from the worst finding: PASS when nothing is wrong.
+   *
+   * @return PASS, WARN or FAIL
+   */
+  @Override
+  public Outcome outcome() {
+    return Outcome.fromFindings(findings);
   }
 
   /** Returns {@code host -> [addresses]} and the findings. */

@@ -2,7 +2,9 @@ package dev.mailpath.diag.dns;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.Outcome;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -22,7 +24,7 @@ public record ReverseReport(
     List<String> names,
     List<String> confirmedNames,
     List<DnsLookup> lookups,
-    List<Finding> findings) {
+    List<Finding> findings) implements DiagnosticReport {
 
   /**
    * Validates the components and copies the lists.
@@ -63,6 +65,16 @@ public record ReverseReport(
       h = h.substring(0, h.length() - 1);
     }
     return confirmedNames.contains(h);
+  }
+
+  /**
+   * Returns the outcome, from the worst finding: PASS when nothing is wrong.
+   *
+   * @return PASS, WARN or FAIL
+   */
+  @Override
+  public Outcome outcome() {
+    return Outcome.fromFindings(findings);
   }
 
   /** Returns {@code 192.0.2.1 -> mx.example.org (confirmed)} and the findings. */

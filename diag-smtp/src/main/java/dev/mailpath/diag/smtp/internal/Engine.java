@@ -354,9 +354,8 @@ public final class Engine {
   }
 
   private static String format(InetSocketAddress sa) {
-    InetAddress a = sa.getAddress();
-    String h = a.getHostAddress();
-    return (a instanceof Inet6Address ? "[" + h + "]" : h) + ":" + sa.getPort();
+    // RFC 5952 text for IPv6 ([::1]:25), as every other report prints addresses.
+    return dev.mailpath.diag.core.internal.Addresses.format(sa);
   }
 
   private boolean readBanner() {
@@ -758,7 +757,8 @@ public final class Engine {
     }
     // RFC 5321 §4.1.4: without a name, the client's address literal is the right EHLO argument.
     InetAddress local = wire != null ? wire.socket().getLocalAddress() : InetAddress.getLoopbackAddress();
-    return local instanceof Inet6Address ? "[IPv6:" + local.getHostAddress() + "]" : "[" + local.getHostAddress() + "]";
+    String text = dev.mailpath.diag.core.internal.Addresses.format(local);
+    return local instanceof Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]";
   }
 
   // ---------------------------------------------------------------- STARTTLS and TLS

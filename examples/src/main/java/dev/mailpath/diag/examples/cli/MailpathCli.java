@@ -354,11 +354,7 @@ public final class MailpathCli implements Runnable {
         c = c.startTlsIfOffered();
       }
       if (user != null) {
-        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
-        if (password == null) {
-          throw new IllegalArgumentException("--user needs --password-env naming a set environment variable");
-        }
-        c = c.auth(SmtpCredentials.of(user, password));
+        c = c.auth(SmtpCredentials.of(user, password("--user", passwordEnv)));
       }
       if (from != null) {
         c = c.mailFrom(from);
@@ -514,10 +510,7 @@ public final class MailpathCli implements Runnable {
 
     @Override
     public Integer call() {
-      String password = System.getenv(passwordEnv);
-      if (password == null) {
-        throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
-      }
+      String password = password("--user", passwordEnv);
       ImapSecurity security = plain ? ImapSecurity.NONE : imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS;
       InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
       MessageQuery.Builder q = MessageQuery.builder();
@@ -645,11 +638,7 @@ public final class MailpathCli implements Runnable {
         b.localRecipient(localRecipient);
       }
       if (user != null) {
-        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
-        if (password == null) {
-          throw new IllegalArgumentException("--user needs --password-env naming a set environment variable");
-        }
-        b.credentials(SmtpCredentials.of(user, password));
+        b.credentials(SmtpCredentials.of(user, password("--user", passwordEnv)));
       }
       var r = b.build().test();
       return common.print(spec, r, r);
@@ -722,10 +711,10 @@ public final class MailpathCli implements Runnable {
         b.serverLog(PostfixLogSource.builder().path(postfixLog).build());
       }
       if (imap != null) {
-        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
-        if (user == null || password == null) {
-          throw new IllegalArgumentException("--imap needs --user and --password-env naming a set environment variable");
+        if (user == null) {
+          throw new IllegalArgumentException("--imap needs --user and --password-env");
         }
+        String password = password("--imap", passwordEnv);
         InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
         b.mailbox(
             MailboxSearch.builder()
@@ -748,6 +737,25 @@ public final class MailpathCli implements Runnable {
       var r = b.build().investigate(q.build());
       return common.print(spec, r, r);
     }
+  }
+
+  /**
+   * Reads a password from the environment variable the user named, so that it never appears on
+   * the command line (and so in process listings or shell history).
+   *
+   * @param option the option that needs it, for the message
+   * @param variable the variable named by {@code --password-env}, or null
+   * @return the password
+   * @throws IllegalArgumentException when no variable was named or it is not set
+   */
+  static String password(String option, String variable) {
+    String password = variable == null ? null : System.getenv(variable);
+    if (password == null) {
+      throw new IllegalArgumentException(
+          option + " needs --password-env naming a set environment variable"
+              + (variable == null ? "" : " (" + variable + " is not set)"));
+    }
+    return password;
   }
 
   /**

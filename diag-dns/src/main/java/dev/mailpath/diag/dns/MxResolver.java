@@ -299,20 +299,35 @@ public final class MxResolver {
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public AddressReport addresses(String host) {
+    return Futures.await(addressesAsync(host));
+  }
+
+  /**
+   * Looks up the addresses of a host without blocking the caller.
+   *
+   * @param host the host name
+   * @return a future of the report; DNS failures are findings in it
+   * @throws IllegalArgumentException at once when the host name is malformed
+   */
+  public CompletableFuture<AddressReport> addressesAsync(String host) {
     DomainName name = DomainName.of(host);
     Context ctx = new Context("addresses " + name);
-    HostAddresses h = Futures.await(lookupAddresses(ctx, toName(name.ascii())));
-    List<Finding> findings = new ArrayList<>();
-    if (h.nxdomain) {
-      findings.add(DnsFinding.NXDOMAIN.finding(name.ascii() + " does not exist"));
-    } else if (h.failure != null) {
-      findings.add(failureFinding(h.failure, name.ascii()));
-    }
-    hostProblems(h, name.ascii(), findings);
-    findings.addAll(ctx.notes());
-    return new AddressReport(
-        name.ascii(), h.addresses, Optional.ofNullable(h.canonical), ctx.lookups(), findings);
+    return lookupAddresses(ctx, toName(name.ascii()))
+        .thenApply(
+            h -> {
+              List<Finding> findings = new ArrayList<>();
+              if (h.nxdomain) {
+                findings.add(DnsFinding.NXDOMAIN.finding(name.ascii() + " does not exist"));
+              } else if (h.failure != null) {
+                findings.add(failureFinding(h.failure, name.ascii()));
+              }
+              hostProblems(h, name.ascii(), findings);
+              findings.addAll(ctx.notes());
+              return new AddressReport(
+                  name.ascii(), h.addresses, Optional.ofNullable(h.canonical), ctx.lookups(), findings);
+            });
   }
+
 
   /**
    * Looks up the PTR names of an address and checks which resolve back to it (forward-confirmed
@@ -327,7 +342,14 @@ public final class MxResolver {
     return Futures.await(reverseAsync(address));
   }
 
-  private CompletableFuture<ReverseReport> reverseAsync(InetAddress address) {
+  /**
+   * Looks up the PTR names of an address and confirms them, without blocking the caller.
+   *
+   * @param address an IPv4 or IPv6 address
+   * @return a future of the report; DNS failures are findings in it
+   */
+  public CompletableFuture<ReverseReport> reverseAsync(InetAddress address) {
+    requireNonNull(address, "address");
     Context ctx = new Context("reverse " + address.getHostAddress());
     Name ptrName = ReverseMap.fromAddress(address);
     return ctx.ask(ptrName, Type.PTR)

@@ -389,6 +389,19 @@ class MxResolverTest {
   }
 
   @Test
+  void asyncTwins_addressesAndReverse_completeWithTheSameReports() throws Exception {
+    MxResolver resolver = resolver().addressFamily(AddressFamily.IPV4).build();
+
+    AddressReport a = resolver.addressesAsync("chain1.example.org").get();
+    ReverseReport r = resolver.reverseAsync(InetAddress.getByName("127.0.0.1")).get();
+
+    assertThat(a.addresses()).containsExactly(InetAddress.getByName("127.0.2.2"));
+    assertThat(a.outcome()).isEqualTo(Outcome.PASS);
+    assertThat(r.forwardConfirmed()).isTrue();
+    assertThatThrownBy(() -> resolver.addressesAsync("bad..name")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void addresses_unknownHost_isNxdomain() {
     AddressReport r = resolver().build().addresses("nosuch.example.org");
 

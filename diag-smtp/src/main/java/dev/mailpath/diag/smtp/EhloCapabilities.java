@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  * {@code AUTH=LOGIN PLAIN} form some old servers send is read as {@code AUTH}. Immutable.
  */
 public final class EhloCapabilities {
+  private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("[ \t]+");
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,18}");
+
 
   private final String domain;
   private final Map<String, List<String>> keywords;
@@ -55,7 +58,7 @@ public final class EhloCapabilities {
       if (line.isEmpty()) {
         continue;
       }
-      String[] words = line.split("[ \\t]+");
+      String[] words = BLANKS.split(line);
       String keyword = words[0].toUpperCase(Locale.ROOT);
       List<String> params = new ArrayList<>(List.of(words).subList(1, words.length));
       if (keyword.startsWith("AUTH=")) {
@@ -134,7 +137,7 @@ public final class EhloCapabilities {
       return OptionalLong.empty();
     }
     String v = p.get(0);
-    if (!v.matches("\\d{1,18}")) {
+    if (!DIGITS.matcher(v).matches()) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(Long.parseLong(v));

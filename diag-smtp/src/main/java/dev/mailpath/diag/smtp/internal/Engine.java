@@ -1183,18 +1183,20 @@ public final class Engine {
     return r;
   }
 
+  private static final java.util.regex.Pattern HOST_CHARS = java.util.regex.Pattern.compile("[A-Za-z0-9.-]+");
+
   private String messageIdDomain() {
     String from = lastMailFrom;
     if (from != null) {
       int at = from.lastIndexOf('@');
       if (at > 0) {
         String d = from.substring(at + 1).replace(">", "").strip();
-        if (!d.isEmpty() && d.matches("[A-Za-z0-9.-]+")) {
+        if (!d.isEmpty() && HOST_CHARS.matcher(d).matches()) {
           return d;
         }
       }
     }
-    if (lastEhloName != null && lastEhloName.matches("[A-Za-z0-9.-]+")) {
+    if (lastEhloName != null && HOST_CHARS.matcher(lastEhloName).matches()) {
       return lastEhloName;
     }
     return "mailpath.invalid";

@@ -21,6 +21,9 @@ import java.util.random.RandomGenerator;
  * messages.
  */
 public final class MessageContent {
+  /** RFC 5322 §3.6.8: printable US-ASCII except colon; 76 keeps the header line foldable. */
+  private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[!-9;-~]{1,76}");
+
   private final byte[] bytes;
   private final boolean hasDate;
   private final boolean hasMessageId;
@@ -45,7 +48,7 @@ public final class MessageContent {
     boolean contentType = false;
     for (Map.Entry<String, String> h : headers) {
       String name = h.getKey();
-      if (name == null || !name.matches("[!-9;-~]{1,76}")) {
+      if (name == null || !FIELD_NAME.matcher(name).matches()) {
         // RFC 5322 §2.2: printable US-ASCII except colon.
         throw new IllegalArgumentException(
             "header name must be 1-76 printable ASCII characters without ':' or spaces: " + name);

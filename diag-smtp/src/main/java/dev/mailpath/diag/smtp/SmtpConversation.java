@@ -492,6 +492,17 @@ public final class SmtpConversation {
   }
 
   /**
+   * Changes some seams of the script's environment, keeping the others.
+   *
+   * @param changes edits to a builder initialised from the current environment
+   * @return the new script
+   */
+  public SmtpConversation environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+    requireNonNull(changes, "changes");
+    return environment(options.environment.with(changes));
+  }
+
+  /**
    * Sets the EHLO name used after STARTTLS when the script has no EHLO before it (by default
    * the client's address literal, RFC 5321 §4.1.4).
    *

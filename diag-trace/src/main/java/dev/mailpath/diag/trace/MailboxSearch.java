@@ -732,6 +732,18 @@ public final class MailboxSearch {
     }
 
     /**
+     * Changes some seams of the current environment, keeping the others.
+     *
+     * @param changes edits to a builder initialised from the current environment
+     * @return this builder
+     */
+    public Builder environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+      requireNonNull(changes, "changes");
+      this.environment = environment.with(changes);
+      return this;
+    }
+
+    /**
      * Builds the search.
      *
      * @return the immutable, thread-safe search

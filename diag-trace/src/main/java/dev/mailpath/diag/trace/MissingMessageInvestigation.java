@@ -905,6 +905,18 @@ public final class MissingMessageInvestigation {
     }
 
     /**
+     * Changes some seams of the current environment, keeping the others.
+     *
+     * @param changes edits to a builder initialised from the current environment
+     * @return this builder
+     */
+    public Builder environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+      requireNonNull(changes, "changes");
+      this.environment = environment.with(changes);
+      return this;
+    }
+
+    /**
      * Builds the investigation.
      *
      * @return the immutable investigation

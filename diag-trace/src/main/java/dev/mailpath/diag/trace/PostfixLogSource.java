@@ -606,6 +606,18 @@ public final class PostfixLogSource implements DeliveryLogSource {
     }
 
     /**
+     * Changes some seams of the current environment, keeping the others.
+     *
+     * @param changes edits to a builder initialised from the current environment
+     * @return this builder
+     */
+    public Builder environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+      requireNonNull(changes, "changes");
+      this.environment = environment.with(changes);
+      return this;
+    }
+
+    /**
      * Sets how many queue ids are followed at once before the oldest is given up.
      *
      * @param max 1 to 10,000,000; default 100,000

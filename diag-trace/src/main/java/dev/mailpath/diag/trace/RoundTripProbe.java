@@ -575,6 +575,18 @@ public final class RoundTripProbe {
     }
 
     /**
+     * Changes some seams of the current environment, keeping the others.
+     *
+     * @param changes edits to a builder initialised from the current environment
+     * @return this builder
+     */
+    public Builder environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+      requireNonNull(changes, "changes");
+      this.environment = environment.with(changes);
+      return this;
+    }
+
+    /**
      * Builds the probe, checking the SMTP script once.
      *
      * @return the immutable, thread-safe probe

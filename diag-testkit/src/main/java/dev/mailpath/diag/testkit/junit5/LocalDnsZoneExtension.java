@@ -1,14 +1,8 @@
 package dev.mailpath.diag.testkit.junit5;
 
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -16,8 +10,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
 
 /**
  * The extension behind {@link LocalDnsZone}. Servers live in the {@link ExtensionContext.Store}
@@ -33,36 +25,12 @@ public final class LocalDnsZoneExtension implements BeforeAllCallback, BeforeEac
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    inject(context, null, f -> Modifier.isStatic(f.getModifiers()));
+    AnnotatedFields.injectStatic(context, LocalDnsZone.class, LocalDnsZoneServer.class, (a, owner, what) -> start(a, owner, what, context));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-      inject(context, instance, f -> !Modifier.isStatic(f.getModifiers()));
-    }
-  }
-
-  private void inject(ExtensionContext context, Object instance, Predicate<Field> which) {
-    Class<?> type = instance == null ? context.getRequiredTestClass() : instance.getClass();
-    List<Field> fields =
-        AnnotationSupport.findAnnotatedFields(type, LocalDnsZone.class, which, HierarchyTraversalMode.TOP_DOWN);
-    for (Field field : fields) {
-      if (field.getType() != LocalDnsZoneServer.class) {
-        throw new ExtensionConfigurationException(
-            "@LocalDnsZone field " + field.getName() + " must be of type LocalDnsZoneServer, not " + field.getType().getName());
-      }
-      if (Modifier.isFinal(field.getModifiers())) {
-        throw new ExtensionConfigurationException("@LocalDnsZone field " + field.getName() + " must not be final");
-      }
-      LocalDnsZoneServer server = start(field.getAnnotation(LocalDnsZone.class), type, field.getName(), context);
-      try {
-        field.setAccessible(true);
-        field.set(instance, server);
-      } catch (IllegalAccessException e) {
-        throw new ExtensionConfigurationException("cannot set @LocalDnsZone field " + field.getName(), e);
-      }
-    }
+    AnnotatedFields.injectInstances(context, LocalDnsZone.class, LocalDnsZoneServer.class, (a, owner, what) -> start(a, owner, what, context));
   }
 
   @Override
@@ -100,17 +68,13 @@ public final class LocalDnsZoneExtension implements BeforeAllCallback, BeforeEac
   }
 
   private static String read(Class<?> owner, String resource) {
-    String name = resource.startsWith("/") ? resource.substring(1) : resource;
-    ClassLoader loader = owner.getClassLoader();
-    try (InputStream in = loader.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new ExtensionConfigurationException("@LocalDnsZone resource not found on the class path: " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ExtensionConfigurationException("cannot read @LocalDnsZone resource " + resource, e);
+    try {
+      return MailLab.Builder.readResource(resource, owner.getClassLoader());
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ExtensionConfigurationException("@LocalDnsZone: " + e.getMessage(), e);
     }
   }
+
 
   /** Closes the server when the store's context ends. */
   @SuppressWarnings("deprecation") // CloseableResource: still what JUnit 5.x closes on every version we support

@@ -1,9 +1,6 @@
 package dev.mailpath.diag.testkit.junit5;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -12,8 +9,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
 
 /**
  * The extension behind {@link LocalMailLab}. Labs live in the {@link ExtensionContext.Store} of
@@ -32,36 +27,12 @@ public final class LocalMailLabExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    inject(context, null, f -> Modifier.isStatic(f.getModifiers()));
+    AnnotatedFields.injectStatic(context, LocalMailLab.class, MailLab.class, (a, owner, what) -> start(a, owner, what, context));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-      inject(context, instance, f -> !Modifier.isStatic(f.getModifiers()));
-    }
-  }
-
-  private void inject(ExtensionContext context, Object instance, Predicate<Field> which) {
-    Class<?> type = instance == null ? context.getRequiredTestClass() : instance.getClass();
-    List<Field> fields =
-        AnnotationSupport.findAnnotatedFields(type, LocalMailLab.class, which, HierarchyTraversalMode.TOP_DOWN);
-    for (Field field : fields) {
-      if (field.getType() != MailLab.class) {
-        throw new ExtensionConfigurationException(
-            "@LocalMailLab field " + field.getName() + " must be of type MailLab, not " + field.getType().getName());
-      }
-      if (Modifier.isFinal(field.getModifiers())) {
-        throw new ExtensionConfigurationException("@LocalMailLab field " + field.getName() + " must not be final");
-      }
-      MailLab lab = start(field.getAnnotation(LocalMailLab.class), type, field.getName(), context);
-      try {
-        field.setAccessible(true);
-        field.set(instance, lab);
-      } catch (IllegalAccessException | RuntimeException e) {
-        throw new ExtensionConfigurationException("cannot set @LocalMailLab field " + field.getName(), e);
-      }
-    }
+    AnnotatedFields.injectInstances(context, LocalMailLab.class, MailLab.class, (a, owner, what) -> start(a, owner, what, context));
   }
 
   @Override

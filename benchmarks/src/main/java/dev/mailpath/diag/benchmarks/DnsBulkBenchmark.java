@@ -22,10 +22,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Bulk MX resolution, whole-process, against a real NSD on loopback: mailpath against dnsjava's
@@ -361,67 +357,17 @@ public final class DnsBulkBenchmark {
   }
 
   /**
-   * Prints where the sampled CPU went: the hottest methods (self time), the first mailpath or
-   * dnsjava frame on each stack (so JDK time is charged to whoever called it), and shares by code
-   * area. Java samples only see threads running Java code; time inside system calls shows as
-   * native samples, of which waits for work (epoll, park) are left out.
+   * Prints where the sampled CPU went; time inside system calls shows as native samples, of which
+   * waits for work (epoll, park) are left out.
    */
   static void printProfile(Path file) throws Exception {
-    Map<String, Integer> top = new HashMap<>();
-    Map<String, Integer> caller = new HashMap<>();
-    Map<String, Integer> area = new LinkedHashMap<>();
-    Map<String, Integer> threads = new HashMap<>();
-    int total = 0;
-    for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-      String type = e.getEventType().getName();
-      boolean nativeSample = type.equals("jdk.NativeMethodSample");
-      if (!type.equals("jdk.ExecutionSample") && !nativeSample) {
-        continue;
-      }
-      RecordedStackTrace st = e.getStackTrace();
-      if (st == null || st.getFrames().isEmpty()) {
-        continue;
-      }
-      String method = name(st.getFrames().get(0));
-      if (nativeSample && (method.contains("EPoll.wait") || method.contains("Unsafe.park")
-          || method.contains("Object.wait") || method.contains("Thread.sleep")
-          || method.contains("socketAccept") || method.contains("readBytes")
-          || method.contains("waitForProcessExit"))) {
-        continue; // waiting for work, not using CPU
-      }
-      total++;
-      top.merge((nativeSample ? "[native] " : "") + method, 1, Integer::sum);
-      area.merge(nativeSample ? "system calls (native, sockets)" : area(method), 1, Integer::sum);
-      String who = "(JDK only)";
-      for (RecordedFrame f : st.getFrames()) {
-        String n = name(f);
-        if (n.startsWith("dev.mailpath.") || n.startsWith("org.xbill.")) {
-          who = n;
-          break;
-        }
-      }
-      caller.merge(who, 1, Integer::sum);
-      Object thread = e.getValue("sampledThread");
-      String tn = thread instanceof jdk.jfr.consumer.RecordedThread t ? t.getJavaName() : "?";
-      threads.merge(tn == null ? "?" : tn.replaceAll("[0-9a-f]{6,}|\\d+", "#"), 1, Integer::sum);
-    }
-    System.out.printf(Locale.ROOT, "%nmailpath profile (JFR, %d CPU samples):%n", total);
-    printTop("hottest methods (self):", top, total, 12);
-    printTop("first mailpath/dnsjava frame on the stack:", caller, total, 12);
-    printTop("by area:", area, total, 10);
-    printTop("by thread:", threads, total, 6);
-  }
-
-  private static String name(RecordedFrame f) {
-    return f.getMethod().getType().getName() + "." + f.getMethod().getName();
-  }
-
-  private static void printTop(String title, Map<String, Integer> counts, int total, int limit) {
-    System.out.println(title);
-    counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-        .limit(limit)
-        .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+    JfrSamples.print(
+        file,
+        "mailpath profile",
+        true,
+        n -> n.startsWith("dev.mailpath.") || n.startsWith("org.xbill."),
+        (st, nativeSample) ->
+            nativeSample ? "system calls (native, sockets)" : area(JfrSamples.name(st.getFrames().get(0))));
   }
 
   private static String area(String method) {

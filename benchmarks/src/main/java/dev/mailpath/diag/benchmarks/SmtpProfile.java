@@ -5,13 +5,10 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where mailpath's CPU goes in the SMTP benchmark: CPU per thread (by name, numbers folded) and a
@@ -62,66 +59,20 @@ final class SmtpProfile {
         Math.max(0, processCpuNanos - sum) / 1e9);
   }
 
-  /** Prints a summary of a JFR file's CPU samples. */
+  /** Prints a summary of a JFR file's Java CPU samples (socket waits are not CPU). */
   static void print(Path file) throws Exception {
-    Map<String, Integer> top = new HashMap<>();
-    Map<String, Integer> caller = new HashMap<>();
-    Map<String, Integer> area = new LinkedHashMap<>();
-    Map<String, Integer> threads = new HashMap<>();
-    int total = 0;
-    for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-      String type = e.getEventType().getName();
-      boolean nativeSample = type.equals("jdk.NativeMethodSample");
-      if (!type.equals("jdk.ExecutionSample") && !nativeSample) {
-        continue;
-      }
-      RecordedStackTrace st = e.getStackTrace();
-      if (st == null || st.getFrames().isEmpty()) {
-        continue;
-      }
-      String method = name(st.getFrames().get(0));
-      if (nativeSample) {
-        continue; // blocked in a system call (a socket read waiting for the reply): not CPU
-      }
-      total++;
-      top.merge(method, 1, Integer::sum);
-      area.merge(area(st), 1, Integer::sum);
-      String who = "(no mailpath frame)";
-      for (RecordedFrame f : st.getFrames()) {
-        String n = name(f);
-        if (n.startsWith("dev.mailpath.") && !n.startsWith("dev.mailpath.diag.benchmarks.")) {
-          who = n;
-          break;
-        }
-      }
-      caller.merge(who, 1, Integer::sum);
-      Object thread = e.getValue("sampledThread");
-      String tn = thread instanceof jdk.jfr.consumer.RecordedThread t ? t.getJavaName() : "?";
-      threads.merge(tn == null ? "?" : tn.replaceAll("\\d+", "#"), 1, Integer::sum);
-    }
-    System.out.printf(Locale.ROOT, "mailpath profile %s (JFR, %d Java CPU samples):%n", file.getFileName(), total);
-    printTop("hottest methods (self):", top, total, 12);
-    printTop("first mailpath frame on the stack:", caller, total, 14);
-    printTop("by area:", area, total, 10);
-    printTop("by thread:", threads, total, 5);
-  }
-
-  private static String name(RecordedFrame f) {
-    return f.getMethod().getType().getName() + "." + f.getMethod().getName();
-  }
-
-  private static void printTop(String title, Map<String, Integer> counts, int total, int limit) {
-    System.out.println(title);
-    counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-        .limit(limit)
-        .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
+    JfrSamples.print(
+        file,
+        "mailpath profile " + file.getFileName(),
+        false,
+        n -> n.startsWith("dev.mailpath.") && !n.startsWith("dev.mailpath.diag.benchmarks."),
+        (st, nativeSample) -> area(st));
   }
 
   private static String area(RecordedStackTrace st) {
     // Classified by the outermost interesting frame below the benchmark's own.
     for (RecordedFrame f : st.getFrames()) {
-      String n = name(f);
+      String n = JfrSamples.name(f);
       if (n.startsWith("dev.mailpath.diag.smtp.internal.Engine.connect")
           || n.startsWith("java.net.Socket.connect") || n.startsWith("sun.nio.ch.NioSocketImpl.connect")) {
         return "connect (socket creation and TCP connect)";

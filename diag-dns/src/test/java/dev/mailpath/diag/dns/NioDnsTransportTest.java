@@ -7,6 +7,7 @@ import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.dns.internal.DnsExchange;
 import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import dev.mailpath.diag.dns.internal.QueryEngine;
+import dev.mailpath.diag.testkit.DnsFault;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -251,14 +252,21 @@ class NioDnsTransportTest {
   @Test
   void exchange_onTheSelectorThread_isRefused() {
     NioDnsTransport t = NioDnsTransport.builder().build();
+    // The first answer is delayed so that the dependent stage is attached before it completes and
+    // therefore runs on the selector thread (a stage attached to a completed future would run on
+    // this test thread instead).
+    dns.setFaults(List.of(DnsFault.delay(Duration.ofMillis(200)).times(1)));
+    try {
+      CompletableFuture<DnsExchange> nested =
+          t.exchangeAsync(dns.address(), query("example.org.", Type.MX), TIMEOUT, false)
+              .thenApply(ex -> t.exchange(dns.address(), query("example.org.", Type.MX), TIMEOUT, false));
 
-    CompletableFuture<DnsExchange> nested =
-        t.exchangeAsync(dns.address(), query("example.org.", Type.MX), TIMEOUT, false)
-            .thenApply(ex -> t.exchange(dns.address(), query("example.org.", Type.MX), TIMEOUT, false));
-
-    assertThatThrownBy(nested::join)
-        .isInstanceOf(CompletionException.class)
-        .hasCauseInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(nested::join)
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(IllegalStateException.class);
+    } finally {
+      dns.clearFaults();
+    }
   }
 
   @Test

@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The benchmark's zone and its answer key: {@code n} domains {@code d<i>.bench.test}, each with
- * two MX records ({@code 10 mx1.d<i>}, {@code 20 mx2.d<i>}) and one A record per exchange, at
- * addresses derived from {@code i}, so every client's answers can be checked without storing
- * them. Per domain a client asks three questions: the MX, then the A of each exchange.
+ * The benchmark's zone and its answer key: {@code n} domains {@code d<i>.bench.test}, each with two
+ * MX records ({@code 10 mx1.d<i>}, {@code 20 mx2.d<i>}) and one A record per exchange, at addresses
+ * derived from {@code i}, so every client's answers can be checked without storing them. Per domain
+ * a client asks three questions: the MX, then the A of each exchange.
  */
 public final class BenchZone {
   /** The zone's origin. */

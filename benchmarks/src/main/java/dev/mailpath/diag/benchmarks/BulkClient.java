@@ -4,9 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * One DNS client in the bulk MX comparison. Each does the same work: for every domain the MX
- * query, then an A query per exchange, at most {@code inFlight} domains at once, and checks every
- * answer against {@link BenchZone#verify}.
+ * One DNS client in the bulk MX comparison. Each does the same work: for every domain the MX query,
+ * then an A query per exchange, at most {@code inFlight} domains at once, and checks every answer
+ * against {@link BenchZone#verify}.
  */
 public interface BulkClient {
 

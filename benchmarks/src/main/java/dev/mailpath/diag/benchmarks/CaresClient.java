@@ -98,14 +98,17 @@ final class CaresClient implements BulkClient {
    */
   static String version() {
     try {
-      return node().isPresent() ? Tools.run(List.of(node().get().toString(), "--version"), 10).strip() : "absent";
+      return node().isPresent()
+          ? Tools.run(List.of(node().get().toString(), "--version"), 10).strip()
+          : "absent";
     } catch (IOException e) {
       return "unknown";
     }
   }
 
   @Override
-  public Outcome run(InetSocketAddress server, List<String> domains, int inFlight) throws Exception {
+  public Outcome run(InetSocketAddress server, List<String> domains, int inFlight)
+      throws Exception {
     Path dir = Files.createTempDirectory("mailpath-cares-");
     try {
       Path script = dir.resolve("bulk-mx.js");
@@ -115,8 +118,10 @@ final class CaresClient implements BulkClient {
       String out =
           Tools.run(
               List.of(
-                  node().orElseThrow().toString(), script.toString(),
-                  server.getAddress().getHostAddress() + ":" + server.getPort(), list.toString(),
+                  node().orElseThrow().toString(),
+                  script.toString(),
+                  server.getAddress().getHostAddress() + ":" + server.getPort(),
+                  list.toString(),
                   Integer.toString(inFlight)),
               TimeUnit.MINUTES.toSeconds(10));
       Matcher m = RESULT.matcher(out);
@@ -125,7 +130,9 @@ final class CaresClient implements BulkClient {
       }
       int failed = Integer.parseInt(m.group(2));
       return new Outcome(
-          Integer.parseInt(m.group(1)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4)),
+          Integer.parseInt(m.group(1)),
+          Long.parseLong(m.group(3)),
+          Long.parseLong(m.group(4)),
           failed == 0 ? "" : failed + " failed");
     } finally {
       Tools.deleteRecursively(dir);

@@ -25,10 +25,10 @@ import jdk.jfr.Recording;
 
 /**
  * Bulk MX resolution, whole-process, against a real NSD on loopback: mailpath against dnsjava's
- * {@code SimpleResolver.sendAsync}, the JDK's JNDI DNS provider, Node's c-ares and, as the
- * ceiling, dnsperf. Every client does the same work (per domain the MX query, then the A query of
- * each of its two exchanges: 3 queries) with the same number of domains in flight, and checks
- * every answer against the zone's key. See {@code docs/benchmarks.md} for the command and figures.
+ * {@code SimpleResolver.sendAsync}, the JDK's JNDI DNS provider, Node's c-ares and, as the ceiling,
+ * dnsperf. Every client does the same work (per domain the MX query, then the A query of each of
+ * its two exchanges: 3 queries) with the same number of domains in flight, and checks every answer
+ * against the zone's key. See {@code docs/benchmarks.md} for the command and figures.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--domains 10000] [--in-flight 200] [--rounds 3]
@@ -61,7 +61,15 @@ public final class DnsBulkBenchmark {
       int inFlight = 200;
       int rounds = 3;
       int warmup = -1;
-      List<String> clients = List.of("mailpath", "mailpath-2io", "dnsjava", "dnsjava-executor", "jndi", "cares", "dnsperf");
+      List<String> clients =
+          List.of(
+              "mailpath",
+              "mailpath-2io",
+              "dnsjava",
+              "dnsjava-executor",
+              "jndi",
+              "cares",
+              "dnsperf");
       InetSocketAddress server = null;
       boolean heap = false;
       Path profile = null;
@@ -77,18 +85,30 @@ public final class DnsBulkBenchmark {
           case "--server" -> {
             String s = args[++i];
             int colon = s.lastIndexOf(':');
-            server = new InetSocketAddress(parseIp(s.substring(0, colon)), Integer.parseInt(s.substring(colon + 1)));
+            server =
+                new InetSocketAddress(
+                    parseIp(s.substring(0, colon)), Integer.parseInt(s.substring(colon + 1)));
           }
           case "--heap" -> heap = true;
           case "--profile" -> profile = Path.of(args[++i]);
           case "--serve" -> serve = true;
-          default -> throw new IllegalArgumentException(
-              "unknown option " + a + "; see the Javadoc of DnsBulkBenchmark or docs/benchmarks.md");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + a
+                      + "; see the Javadoc of DnsBulkBenchmark or docs/benchmarks.md");
         }
       }
       return new Settings(
-          domains, inFlight, rounds, warmup < 0 ? Math.min(domains, 5_000) : warmup, clients, server,
-          heap, profile, serve);
+          domains,
+          inFlight,
+          rounds,
+          warmup < 0 ? Math.min(domains, 5_000) : warmup,
+          clients,
+          server,
+          heap,
+          profile,
+          serve);
     }
 
     private static InetAddress parseIp(String ip) {
@@ -154,7 +174,8 @@ public final class DnsBulkBenchmark {
     try {
       if (s.serve()) {
         // Keeps NSD up for runs by hand (dnsperf, dig, another JVM with --server) until stdin ends.
-        System.out.printf("serving bench.test on %s:%d (NSD pid %d); close stdin to stop%n",
+        System.out.printf(
+            "serving bench.test on %s:%d (NSD pid %d); close stdin to stop%n",
             server.getAddress().getHostAddress(), server.getPort(), serverPid);
         System.in.transferTo(java.io.OutputStream.nullOutputStream());
       } else if (s.heap()) {
@@ -184,8 +205,8 @@ public final class DnsBulkBenchmark {
   }
 
   /**
-   * Runs one client once and measures it: its own wall time, this JVM's and reaped children's
-   * CPU (the client), and the server process tree's CPU.
+   * Runs one client once and measures it: its own wall time, this JVM's and reaped children's CPU
+   * (the client), and the server process tree's CPU.
    *
    * @param client the client
    * @param server the DNS server
@@ -195,7 +216,8 @@ public final class DnsBulkBenchmark {
    * @return the result
    * @throws Exception when the client cannot run
    */
-  static Result measure(BulkClient client, InetSocketAddress server, int domains, int inFlight, long serverPid)
+  static Result measure(
+      BulkClient client, InetSocketAddress server, int domains, int inFlight, long serverPid)
       throws Exception {
     long cpu0 = Tools.selfCpuNanos() + Tools.reapedChildrenCpuNanos();
     long srv0 = Tools.treeCpuNanos(serverPid);
@@ -208,13 +230,20 @@ public final class DnsBulkBenchmark {
         client.name(), domains, o, wall, cpu1 - cpu0, srv0 < 0 || srv1 < 0 ? -1 : srv1 - srv0);
   }
 
-  private static void compare(InetSocketAddress server, long serverPid, Settings s) throws Exception {
+  private static void compare(InetSocketAddress server, long serverPid, Settings s)
+      throws Exception {
     System.out.printf(
         Locale.ROOT,
         "%,d domains x 3 queries, %d domains in flight, %d round(s) per client, median shown;"
             + " %d CPUs (load average %s); Java %s; node %s; %s%n",
-        s.domains(), s.inFlight(), s.rounds(), Runtime.getRuntime().availableProcessors(), loadAverage(),
-        System.getProperty("java.version"), CaresClient.version(), DnsperfClient.version());
+        s.domains(),
+        s.inFlight(),
+        s.rounds(),
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage(),
+        System.getProperty("java.version"),
+        CaresClient.version(),
+        DnsperfClient.version());
     // Rounds are interleaved (every client once per round) so that a burst of load from other
     // processes on the machine hits all clients alike; the median round is reported.
     List<BulkClient> clients = new ArrayList<>();
@@ -235,7 +264,12 @@ public final class DnsBulkBenchmark {
         Result res = measure(c, server, s.domains(), s.inFlight(), serverPid);
         all.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(res);
         System.out.printf(
-            Locale.ROOT, "  %-18s round %d: %s  [load %s]%n", c.name(), r + 1, line(res), loadAverage());
+            Locale.ROOT,
+            "  %-18s round %d: %s  [load %s]%n",
+            c.name(),
+            r + 1,
+            line(res),
+            loadAverage());
       }
     }
     if (s.profile() != null) {
@@ -274,14 +308,21 @@ public final class DnsBulkBenchmark {
     return String.format(
         Locale.ROOT,
         "%,8.0f q/s %,8.0f domains/s  %d/%d verified  %,d queries  %.2f s  client CPU %s  server CPU %s%s",
-        r.queriesPerSecond(), r.domainsPerSecond(), r.outcome().verified(), r.domains(),
-        r.outcome().queries(), r.seconds(), cpu(r.clientCpuNanos(), r.wallNanos()),
+        r.queriesPerSecond(),
+        r.domainsPerSecond(),
+        r.outcome().verified(),
+        r.domains(),
+        r.outcome().queries(),
+        r.seconds(),
+        cpu(r.clientCpuNanos(), r.wallNanos()),
         cpu(r.serverCpuNanos(), r.wallNanos()),
         r.outcome().note().isEmpty() ? "" : "  (" + r.outcome().note() + ")");
   }
 
   private static String cpu(long cpuNanos, long wallNanos) {
-    return cpuNanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpuNanos / wallNanos);
+    return cpuNanos < 0
+        ? "n/a"
+        : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpuNanos / wallNanos);
   }
 
   private static Result median(List<Result> rounds) {
@@ -292,26 +333,38 @@ public final class DnsBulkBenchmark {
 
   private static void printTable(Map<String, List<Result>> all) {
     Result cares = all.containsKey("c-ares (node)") ? median(all.get("c-ares (node)")) : null;
-    System.out.println("| client | queries/s | domains/s | vs c-ares | verified | client CPU | NSD CPU |");
+    System.out.println(
+        "| client | queries/s | domains/s | vs c-ares | verified | client CPU | NSD CPU |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, List<Result>> e : all.entrySet()) {
       Result r = median(e.getValue());
       System.out.printf(
           Locale.ROOT,
           "| %s | %,.0f | %,.0f | %s | %,d / %,d | %s | %s |%n",
-          e.getKey(), r.queriesPerSecond(), r.domainsPerSecond(),
-          cares == null ? "n/a" : String.format(Locale.ROOT, "%.2f", r.queriesPerSecond() / cares.queriesPerSecond()),
-          r.outcome().verified(), r.domains(), cpu(r.clientCpuNanos(), r.wallNanos()),
+          e.getKey(),
+          r.queriesPerSecond(),
+          r.domainsPerSecond(),
+          cares == null
+              ? "n/a"
+              : String.format(Locale.ROOT, "%.2f", r.queriesPerSecond() / cares.queriesPerSecond()),
+          r.outcome().verified(),
+          r.domains(),
+          cpu(r.clientCpuNanos(), r.wallNanos()),
           cpu(r.serverCpuNanos(), r.wallNanos()));
     }
     System.out.println(
         "(CPU as a share of one core over the run's wall time, process start-up included for node and"
-            + " dnsperf; 200% is both cores of a 2-CPU machine. Load average now: " + loadAverage() + ")");
+            + " dnsperf; 200% is both cores of a 2-CPU machine. Load average now: "
+            + loadAverage()
+            + ")");
   }
 
   // ------------------------------------------------------------------------------ profile
 
-  /** CPU time per live Java thread, by name with numbers folded (pool-1-thread-7 -> pool-#-thread-#). */
+  /**
+   * CPU time per live Java thread, by name with numbers folded (pool-1-thread-7 ->
+   * pool-#-thread-#).
+   */
   private static Map<String, Long> threadCpu() {
     java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Map<String, Long> out = new HashMap<>();
@@ -331,20 +384,25 @@ public final class DnsBulkBenchmark {
     for (Map.Entry<String, Long> e : after.entrySet()) {
       long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
       if (d > 0) {
-        String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9a-f]{6,}|\\d+", "#");
+        String name =
+            e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9a-f]{6,}|\\d+", "#");
         byName.merge(name, d, Long::sum);
         sum += d;
       }
     }
     System.out.printf(
-        Locale.ROOT, "%nmailpath CPU by thread over that round (%.2f s wall, %.2f s CPU in all):%n",
-        r.wallNanos() / 1e9, r.clientCpuNanos() / 1e9);
+        Locale.ROOT,
+        "%nmailpath CPU by thread over that round (%.2f s wall, %.2f s CPU in all):%n",
+        r.wallNanos() / 1e9,
+        r.clientCpuNanos() / 1e9);
     byName.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(6)
-        .forEach(e -> System.out.printf(Locale.ROOT, "  %6.3f s  %s%n", e.getValue() / 1e9, e.getKey()));
+        .forEach(
+            e -> System.out.printf(Locale.ROOT, "  %6.3f s  %s%n", e.getValue() / 1e9, e.getKey()));
     System.out.printf(
-        Locale.ROOT, "  %6.3f s  JVM internals (JIT compiler, GC; not Java threads)%n",
+        Locale.ROOT,
+        "  %6.3f s  JVM internals (JIT compiler, GC; not Java threads)%n",
         Math.max(0, r.clientCpuNanos() - sum) / 1e9);
   }
 
@@ -367,11 +425,15 @@ public final class DnsBulkBenchmark {
         true,
         n -> n.startsWith("dev.mailpath.") || n.startsWith("org.xbill."),
         (st, nativeSample) ->
-            nativeSample ? "system calls (native, sockets)" : area(JfrSamples.name(st.getFrames().get(0))));
+            nativeSample
+                ? "system calls (native, sockets)"
+                : area(JfrSamples.name(st.getFrames().get(0))));
   }
 
   private static String area(String method) {
-    if (method.startsWith("sun.nio.ch.") || method.startsWith("java.nio.") || method.startsWith("jdk.internal.misc")) {
+    if (method.startsWith("sun.nio.ch.")
+        || method.startsWith("java.nio.")
+        || method.startsWith("jdk.internal.misc")) {
       return "socket I/O and selector (JDK NIO, system calls)";
     }
     if (method.startsWith("org.xbill.DNS.")) {
@@ -390,14 +452,17 @@ public final class DnsBulkBenchmark {
 
   /**
    * Streams {@code --domains} domains through {@link MxResolver#resolveAll} and prints the heap
-   * every 10,000 reports: in use, and in use after the last collection (what survives). Run it
-   * with {@code -Xmx128m}: finishing at all shows the bound, the figures show it is flat.
+   * every 10,000 reports: in use, and in use after the last collection (what survives). Run it with
+   * {@code -Xmx128m}: finishing at all shows the bound, the figures show it is flat.
    */
   private static void heapRun(InetSocketAddress server, Settings s) {
     System.gc();
     MxResolver resolver = MailpathClient.resolver(server, 1);
     System.out.printf(
-        Locale.ROOT, "streaming %,d domains, %d in flight, max heap %,d MB%n", s.domains(), s.inFlight(),
+        Locale.ROOT,
+        "streaming %,d domains, %d in flight, max heap %,d MB%n",
+        s.domains(),
+        s.inFlight(),
         Runtime.getRuntime().maxMemory() >> 20);
     System.out.println("| reports | verified | heap used MB | live after last GC MB | GCs |");
     System.out.println("|---:|---:|---:|---:|---:|");
@@ -405,7 +470,8 @@ public final class DnsBulkBenchmark {
     int done = 0;
     int verified = 0;
     long maxLive = 0;
-    try (Stream<MxReport> reports = resolver.resolveAll(BenchZone.domains(s.domains()), s.inFlight())) {
+    try (Stream<MxReport> reports =
+        resolver.resolveAll(BenchZone.domains(s.domains()), s.inFlight())) {
       for (Iterator<MxReport> it = reports.iterator(); it.hasNext(); ) {
         MxReport r = it.next();
         done++;
@@ -417,15 +483,25 @@ public final class DnsBulkBenchmark {
           maxLive = Math.max(maxLive, live);
           Runtime rt = Runtime.getRuntime();
           System.out.printf(
-              Locale.ROOT, "| %,d | %,d | %.1f | %.1f | %d |%n", done, verified,
-              (rt.totalMemory() - rt.freeMemory()) / 1048576.0, live / 1048576.0, gcCount());
+              Locale.ROOT,
+              "| %,d | %,d | %.1f | %.1f | %d |%n",
+              done,
+              verified,
+              (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+              live / 1048576.0,
+              gcCount());
         }
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
-        Locale.ROOT, "%,d reports, %,d verified, %.1f s (%,.0f domains/s); live heap after GC at most %.1f MB%n",
-        done, verified, seconds, done / seconds, maxLive / 1048576.0);
+        Locale.ROOT,
+        "%,d reports, %,d verified, %.1f s (%,.0f domains/s); live heap after GC at most %.1f MB%n",
+        done,
+        verified,
+        seconds,
+        done / seconds,
+        maxLive / 1048576.0);
   }
 
   private static long liveAfterGc() {

@@ -23,8 +23,8 @@ import org.xbill.DNS.Type;
 /**
  * dnsjava 3.7's {@code SimpleResolver.sendAsync}, composed the same way (MX, then A per exchange),
  * with a semaphore for the domains in flight. Without an executor dnsjava completes replies on
- * {@code CompletableFuture}'s default pool, which on a 2-core machine is a new thread per task;
- * the "executor" variant hands it a dedicated pool.
+ * {@code CompletableFuture}'s default pool, which on a 2-core machine is a new thread per task; the
+ * "executor" variant hands it a dedicated pool.
  */
 final class DnsjavaClient implements BulkClient {
   private final boolean dedicatedExecutor;
@@ -39,11 +39,14 @@ final class DnsjavaClient implements BulkClient {
   }
 
   @Override
-  public Outcome run(InetSocketAddress server, List<String> domains, int inFlight) throws Exception {
+  public Outcome run(InetSocketAddress server, List<String> domains, int inFlight)
+      throws Exception {
     SimpleResolver resolver = new SimpleResolver(server);
     resolver.setTimeout(Duration.ofSeconds(2));
     ExecutorService executor =
-        dedicatedExecutor ? Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors()) : null;
+        dedicatedExecutor
+            ? Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors())
+            : null;
     Semaphore permits = new Semaphore(inFlight);
     AtomicInteger verified = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -98,7 +101,8 @@ final class DnsjavaClient implements BulkClient {
 
   private static Message query(String name, int type) {
     return Message.newQuery(
-        org.xbill.DNS.Record.newRecord(Name.fromConstantString(name.endsWith(".") ? name : name + "."), type, DClass.IN));
+        org.xbill.DNS.Record.newRecord(
+            Name.fromConstantString(name.endsWith(".") ? name : name + "."), type, DClass.IN));
   }
 
   private static BenchZone.Seen seen(MXRecord m, Message a) {

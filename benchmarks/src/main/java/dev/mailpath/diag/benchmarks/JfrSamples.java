@@ -13,9 +13,9 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Summarises the CPU samples of a JFR recording, for the benchmarks' {@code --profile}: the
- * hottest methods (self time), the first frame of our own code on each stack (so JDK time is
- * charged to whoever called it), shares by code area and by thread.
+ * Summarises the CPU samples of a JFR recording, for the benchmarks' {@code --profile}: the hottest
+ * methods (self time), the first frame of our own code on each stack (so JDK time is charged to
+ * whoever called it), shares by code area and by thread.
  */
 final class JfrSamples {
   private JfrSamples() {}
@@ -81,8 +81,12 @@ final class JfrSamples {
   }
 
   private static boolean waiting(String method) {
-    return method.contains("EPoll.wait") || method.contains("Unsafe.park") || method.contains("Object.wait")
-        || method.contains("Thread.sleep") || method.contains("socketAccept") || method.contains("readBytes")
+    return method.contains("EPoll.wait")
+        || method.contains("Unsafe.park")
+        || method.contains("Object.wait")
+        || method.contains("Thread.sleep")
+        || method.contains("socketAccept")
+        || method.contains("readBytes")
         || method.contains("waitForProcessExit");
   }
 
@@ -101,6 +105,12 @@ final class JfrSamples {
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(limit)
-        .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %5.1f%%  %s%n",
+                    100.0 * e.getValue() / Math.max(1, total),
+                    e.getKey()));
   }
 }

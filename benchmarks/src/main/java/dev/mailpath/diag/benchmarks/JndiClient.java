@@ -29,7 +29,8 @@ final class JndiClient implements BulkClient {
   }
 
   @Override
-  public Outcome run(InetSocketAddress server, List<String> domains, int inFlight) throws Exception {
+  public Outcome run(InetSocketAddress server, List<String> domains, int inFlight)
+      throws Exception {
     Hashtable<String, String> env = new Hashtable<>();
     env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
     env.put(
@@ -51,7 +52,9 @@ final class JndiClient implements BulkClient {
                 () -> {
                   DirContext ctx = new InitialDirContext(env);
                   try {
-                    for (int i = next.getAndIncrement(); i < domains.size(); i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement();
+                        i < domains.size();
+                        i = next.getAndIncrement()) {
                       String domain = domains.get(i);
                       try {
                         if (BenchZone.verify(domain, resolve(ctx, domain, queries))) {

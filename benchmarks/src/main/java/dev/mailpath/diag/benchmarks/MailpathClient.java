@@ -62,7 +62,9 @@ final class MailpathClient implements BulkClient {
     for (MailExchange e : r.exchanges()) {
       out.add(
           new BenchZone.Seen(
-              e.preference(), e.host(), e.addresses().stream().map(InetAddress::getHostAddress).toList()));
+              e.preference(),
+              e.host(),
+              e.addresses().stream().map(InetAddress::getHostAddress).toList()));
     }
     return out;
   }

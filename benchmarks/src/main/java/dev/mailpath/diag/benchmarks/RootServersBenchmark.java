@@ -41,11 +41,11 @@ import java.util.function.ToLongFunction;
  * <p>Thirteen {@link LocalDnsZoneServer}s serve the same small root zone on 127.0.1.1 to
  * 127.0.1.13, one port, each delaying every reply by its own injected delay (by default 10 to 200
  * ms, evenly spread). Each round is one {@code ask("example.org", MX)}: thirteen referrals plus
- * thirteen root SOA queries. Per round it records the wall time of the call, the slowest
- * question round trip the report shows, the slowest of all round trips (question or SOA) and the
- * largest injected delay, and prints min / median / p90 / max of the differences. The first call
- * of the JVM (class loading, JIT, thread creation) is shown apart. Everything stays on loopback.
- * A benchmark, not a test: nothing here asserts timings.
+ * thirteen root SOA queries. Per round it records the wall time of the call, the slowest question
+ * round trip the report shows, the slowest of all round trips (question or SOA) and the largest
+ * injected delay, and prints min / median / p90 / max of the differences. The first call of the JVM
+ * (class loading, JIT, thread creation) is shown apart. Everything stays on loopback. A benchmark,
+ * not a test: nothing here asserts timings.
  */
 public final class RootServersBenchmark {
   /** Thirteen delays from 10 to 200 ms, evenly spread. */
@@ -87,13 +87,15 @@ public final class RootServersBenchmark {
         switch (a) {
           case "--rounds" -> rounds = Integer.parseInt(args[++i]);
           case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-          case "--delays" -> delays =
-              Arrays.stream(args[++i].split(","))
-                  .map(s -> Duration.ofMillis(Long.parseLong(s.trim())))
-                  .toList();
+          case "--delays" ->
+              delays =
+                  Arrays.stream(args[++i].split(","))
+                      .map(s -> Duration.ofMillis(Long.parseLong(s.trim())))
+                      .toList();
           case "--timeout-ms" -> timeout = Duration.ofMillis(Long.parseLong(args[++i]));
-          default -> throw new IllegalArgumentException(
-              "unknown option " + a + "; see the Javadoc of RootServersBenchmark");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option " + a + "; see the Javadoc of RootServersBenchmark");
         }
       }
       return new Settings(rounds, warmup, delays, timeout);

@@ -15,13 +15,13 @@ import jdk.jfr.Recording;
 
 /**
  * Full SMTP transactions (connect, greeting, EHLO, MAIL, RCPT, DATA of 1 KiB, QUIT), whole-process,
- * against Postfix's {@code smtp-sink} on loopback: mailpath against Postfix's {@code
- * smtp-source} (the C reference), swaks, Jakarta Mail's {@code SMTPTransport} and Commons Net's
- * {@code SMTPClient}, one session at a time and 50 at once, all in one run so that the ratios
- * compare figures taken under the same load. Every transaction is verified (a 250 to the final
- * dot, checked by the client, and cross-checked against smtp-sink's own message counter). Then
- * the heap held per open session, after EHLO, for the three Java clients. See {@code
- * docs/benchmarks.md, section SMTP} for the command and figures.
+ * against Postfix's {@code smtp-sink} on loopback: mailpath against Postfix's {@code smtp-source}
+ * (the C reference), swaks, Jakarta Mail's {@code SMTPTransport} and Commons Net's {@code
+ * SMTPClient}, one session at a time and 50 at once, all in one run so that the ratios compare
+ * figures taken under the same load. Every transaction is verified (a 250 to the final dot, checked
+ * by the client, and cross-checked against smtp-sink's own message counter). Then the heap held per
+ * open session, after EHLO, for the three Java clients. See {@code docs/benchmarks.md, section
+ * SMTP} for the command and figures.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mailpath.diag.benchmarks.SmtpBenchmark
@@ -81,13 +81,17 @@ public final class SmtpBenchmark {
             port = Integer.parseInt(s.substring(colon + 1));
           }
           case "--profile" -> profile = Path.of(args[++i]);
-          default -> throw new IllegalArgumentException(
-              "unknown option " + a + "; see the Javadoc of SmtpBenchmark or docs/benchmarks.md, section SMTP");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + a
+                      + "; see the Javadoc of SmtpBenchmark or docs/benchmarks.md, section SMTP");
         }
       }
       for (String m : modes) {
         if (!m.equals("sequential") && !m.equals("concurrent")) {
-          throw new IllegalArgumentException("--modes takes sequential and/or concurrent, not " + m);
+          throw new IllegalArgumentException(
+              "--modes takes sequential and/or concurrent, not " + m);
         }
       }
       return new Settings(
@@ -186,7 +190,13 @@ public final class SmtpBenchmark {
    * @throws Exception when the client cannot run
    */
   static Result measure(
-      SmtpClient client, String mode, String host, int port, int transactions, int sessions, SmtpSinkPeer sink)
+      SmtpClient client,
+      String mode,
+      String host,
+      int port,
+      int transactions,
+      int sessions,
+      SmtpSinkPeer sink)
       throws Exception {
     long before = sink == null ? 0 : sink.messages();
     long sinkCpu0 = sink == null ? -1 : Tools.treeCpuNanos(sink.pid());
@@ -203,17 +213,28 @@ public final class SmtpBenchmark {
       }
     }
     return new Result(
-        client.name(), mode, o, seen, cpu1 - cpu0, sinkCpu0 < 0 || sinkCpu1 < 0 ? -1 : sinkCpu1 - sinkCpu0);
+        client.name(),
+        mode,
+        o,
+        seen,
+        cpu1 - cpu0,
+        sinkCpu0 < 0 || sinkCpu1 < 0 ? -1 : sinkCpu1 - sinkCpu0);
   }
 
-  private static void compare(Settings s, String host, int port, SmtpSinkPeer sink) throws Exception {
+  private static void compare(Settings s, String host, int port, SmtpSinkPeer sink)
+      throws Exception {
     System.out.printf(
         Locale.ROOT,
         "SMTP transactions against smtp-sink: %,d per client and mode (swaks %,d), sequential and %d"
             + " sessions at once, %d interleaved round(s), median shown; %d CPUs (load average %s);"
             + " Java %s%n",
-        s.transactions(), s.swaksTransactions(), s.sessions(), s.rounds(),
-        Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("java.version"));
+        s.transactions(),
+        s.swaksTransactions(),
+        s.sessions(),
+        s.rounds(),
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage(),
+        System.getProperty("java.version"));
     List<SmtpClient> clients = new ArrayList<>();
     for (String name : s.clients()) {
       SmtpClient c = client(name);
@@ -230,7 +251,10 @@ public final class SmtpBenchmark {
         measure(c, "warm-up", host, port, s.warmup() / 2, 1, null);
         measure(c, "warm-up", host, port, s.warmup() / 2, s.sessions(), null);
         System.out.printf(
-            Locale.ROOT, "  %-14s warmed up: %,d transactions in %.1f s%n", c.name(), s.warmup(),
+            Locale.ROOT,
+            "  %-14s warmed up: %,d transactions in %.1f s%n",
+            c.name(),
+            s.warmup(),
             (System.nanoTime() - t0) / 1e9);
       }
     }
@@ -238,21 +262,25 @@ public final class SmtpBenchmark {
     for (int r = 1; r <= s.rounds(); r++) {
       for (String mode : s.modes()) {
         for (SmtpClient c : clients) {
-          boolean profileThis = s.profile() != null && c instanceof SmtpMailpathClient && r == s.rounds();
+          boolean profileThis =
+              s.profile() != null && c instanceof SmtpMailpathClient && r == s.rounds();
           Recording rec = profileThis ? startProfile() : null;
           Map<String, Long> threadCpu0 = profileThis ? SmtpProfile.threadCpu() : null;
-          Result res = measure(c, mode, host, port, s.transactionsFor(c), s.sessionsFor(mode), sink);
+          Result res =
+              measure(c, mode, host, port, s.transactionsFor(c), s.sessionsFor(mode), sink);
           if (rec != null) {
             Map<String, Long> threadCpu1 = SmtpProfile.threadCpu();
             rec.stop();
             Path file = profileFile(s.profile(), mode);
             rec.dump(file);
             rec.close();
-            SmtpProfile.printThreadCpu(threadCpu0, threadCpu1, res.outcome().nanos(), res.clientCpuNanos());
+            SmtpProfile.printThreadCpu(
+                threadCpu0, threadCpu1, res.outcome().nanos(), res.clientCpuNanos());
             SmtpProfile.print(file);
           }
           all.computeIfAbsent(c.name() + "\u0000" + mode, k -> new ArrayList<>()).add(res);
-          System.out.printf(Locale.ROOT, "  round %d %-10s %s  [load %s]%n", r, mode, line(res), loadAverage());
+          System.out.printf(
+              Locale.ROOT, "  round %d %-10s %s  [load %s]%n", r, mode, line(res), loadAverage());
         }
       }
     }
@@ -290,13 +318,21 @@ public final class SmtpBenchmark {
     return String.format(
         Locale.ROOT,
         "%-13s %,8.0f tx/s  %,d/%,d verified (sink saw %s)  %.2f s  client CPU %s  sink CPU %s%s",
-        r.client(), r.perSecond(), o.verified(), o.attempted(), r.sinkMessages() < 0 ? "n/a" : Long.toString(r.sinkMessages()),
-        o.seconds(), cpu(r.clientCpuNanos(), o.nanos()), cpu(r.sinkCpuNanos(), o.nanos()),
+        r.client(),
+        r.perSecond(),
+        o.verified(),
+        o.attempted(),
+        r.sinkMessages() < 0 ? "n/a" : Long.toString(r.sinkMessages()),
+        o.seconds(),
+        cpu(r.clientCpuNanos(), o.nanos()),
+        cpu(r.sinkCpuNanos(), o.nanos()),
         o.note().isEmpty() ? "" : "  (" + o.note() + ")");
   }
 
   private static String cpu(long cpuNanos, long wallNanos) {
-    return cpuNanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpuNanos / wallNanos);
+    return cpuNanos < 0
+        ? "n/a"
+        : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpuNanos / wallNanos);
   }
 
   /**
@@ -345,12 +381,19 @@ public final class SmtpBenchmark {
         System.out.printf(
             Locale.ROOT,
             "| %s | %s | %,d | %.2f | %,.0f | %,.0f-%,.0f | %s | %,d / %,d (%s) | %s | %s | %s |%n",
-            m.client(), mode.equals("sequential") ? "sequential" : s.sessions() + " at once",
-            m.outcome().attempted(), m.outcome().seconds(), m.perSecond(), min, max,
+            m.client(),
+            mode.equals("sequential") ? "sequential" : s.sessions() + " at once",
+            m.outcome().attempted(),
+            m.outcome().seconds(),
+            m.perSecond(),
+            min,
+            max,
             ref == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", m.perSecond() / ref),
-            m.outcome().verified(), m.outcome().attempted(),
+            m.outcome().verified(),
+            m.outcome().attempted(),
             m.sinkMessages() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", m.sinkMessages()),
-            cpu(m.clientCpuNanos(), m.outcome().nanos()), cpuPerTransaction(rs),
+            cpu(m.clientCpuNanos(), m.outcome().nanos()),
+            cpuPerTransaction(rs),
             cpu(m.sinkCpuNanos(), m.outcome().nanos()));
       }
     }
@@ -358,7 +401,8 @@ public final class SmtpBenchmark {
         "(CPU as a share of one core over the run's wall time, and per transaction, process"
             + " start-up included for smtp-source and swaks, JIT and GC for the Java clients; 200% is"
             + " both cores of a 2-CPU machine. Load average now: "
-            + loadAverage() + ")");
+            + loadAverage()
+            + ")");
     System.out.println();
     System.out.println("targets:");
     for (String mode : s.modes()) {
@@ -369,14 +413,21 @@ public final class SmtpBenchmark {
       }
       if (ref != null) {
         System.out.printf(
-            Locale.ROOT, "  %-10s mailpath / smtp-source = %.2fx (target >= 0.80x): %s%n", mode, mp / ref,
+            Locale.ROOT,
+            "  %-10s mailpath / smtp-source = %.2fx (target >= 0.80x): %s%n",
+            mode,
+            mp / ref,
             mp / ref >= 0.8 ? "met" : "MISSED");
       }
       for (String peer : List.of("Jakarta Mail", "Commons Net")) {
         Double p = medians.get(peer + "\u0000" + mode);
         if (p != null) {
           System.out.printf(
-              Locale.ROOT, "  %-10s mailpath / %s = %.2fx (target > 1): %s%n", mode, peer, mp / p,
+              Locale.ROOT,
+              "  %-10s mailpath / %s = %.2fx (target > 1): %s%n",
+              mode,
+              peer,
+              mp / p,
               mp > p ? "met" : "MISSED");
         }
       }

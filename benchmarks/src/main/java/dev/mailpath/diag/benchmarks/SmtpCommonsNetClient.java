@@ -5,11 +5,11 @@ import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
 
 /**
- * Apache Commons Net: a new client per transaction; {@code connect}, {@code elogin} (EHLO:
- * {@code SMTPClient.login} would send HELO, so the EHLO-speaking subclass is used, with TLS never
+ * Apache Commons Net: a new client per transaction; {@code connect}, {@code elogin} (EHLO: {@code
+ * SMTPClient.login} would send HELO, so the EHLO-speaking subclass is used, with TLS never
  * started), {@code setSender}, {@code addRecipient}, {@code sendShortMessageData} (DATA, the
- * dot-stuffed message, the final dot and its reply), {@code logout} (QUIT, waiting for 221),
- * {@code disconnect}. Connect and read timeouts are set.
+ * dot-stuffed message, the final dot and its reply), {@code logout} (QUIT, waiting for 221), {@code
+ * disconnect}. Connect and read timeouts are set.
  */
 final class SmtpCommonsNetClient extends SmtpInProcessClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);

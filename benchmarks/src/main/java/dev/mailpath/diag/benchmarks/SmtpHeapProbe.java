@@ -77,16 +77,23 @@ final class SmtpHeapProbe {
 
   static void printAll(String host, int port, int k) throws Exception {
     System.out.printf(
-        Locale.ROOT, "heap per open session (connected, greeting and EHLO read), %d sessions each:%n", k);
+        Locale.ROOT,
+        "heap per open session (connected, greeting and EHLO read), %d sessions each:%n",
+        k);
     SmtpConversation script = mailpathScript(host, port);
     Session jakarta = SmtpJakartaClient.session(host, port);
     List<HeapResult> results = new ArrayList<>();
     results.add(
-        measure("mailpath", k, () -> openMailpath(script), c -> transcriptBytes(((SmtpSession) c).transcript())));
+        measure(
+            "mailpath",
+            k,
+            () -> openMailpath(script),
+            c -> transcriptBytes(((SmtpSession) c).transcript())));
     results.add(measure("Jakarta Mail", k, () -> SmtpJakartaClient.open(jakarta), c -> 0));
     results.add(
         measure(
-            "Commons Net", k,
+            "Commons Net",
+            k,
             () -> {
               var c = SmtpCommonsNetClient.open(host, port);
               return () -> {
@@ -95,14 +102,22 @@ final class SmtpHeapProbe {
               };
             },
             c -> 0));
-    System.out.println("| client | sessions | heap per session | transcript share | beyond transcript | target |");
+    System.out.println(
+        "| client | sessions | heap per session | transcript share | beyond transcript | target |");
     System.out.println("|---|---:|---:|---:|---:|---|");
     for (HeapResult r : results) {
       boolean mp = r.client().equals("mailpath");
       System.out.printf(
-          Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", r.client(), r.sessions(), kib(r.perSession()),
-          mp ? kib(r.transcriptPerSession()) : "n/a", mp ? kib(r.beyondTranscriptPerSession()) : "n/a",
-          mp ? (r.beyondTranscriptPerSession() < 64 * 1024 ? "< 64 KiB: met" : ">= 64 KiB: MISSED") : "");
+          Locale.ROOT,
+          "| %s | %d | %s | %s | %s | %s |%n",
+          r.client(),
+          r.sessions(),
+          kib(r.perSession()),
+          mp ? kib(r.transcriptPerSession()) : "n/a",
+          mp ? kib(r.beyondTranscriptPerSession()) : "n/a",
+          mp
+              ? (r.beyondTranscriptPerSession() < 64 * 1024 ? "< 64 KiB: met" : ">= 64 KiB: MISSED")
+              : "");
     }
   }
 
@@ -120,7 +135,8 @@ final class SmtpHeapProbe {
    * @return the result
    * @throws Exception when a session cannot be opened
    */
-  static HeapResult measure(String name, int k, Opener opener, ToLongFunction<AutoCloseable> transcript)
+  static HeapResult measure(
+      String name, int k, Opener opener, ToLongFunction<AutoCloseable> transcript)
       throws Exception {
     for (int i = 0; i < 20; i++) {
       opener.open().close(); // classes loaded, caches filled: not part of a session

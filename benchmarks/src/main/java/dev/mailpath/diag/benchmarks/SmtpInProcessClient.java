@@ -9,18 +9,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A Java client of the SMTP benchmark: one transaction per call of {@link #transaction}, played
- * on the calling thread for one session, or on a fixed pool of as many threads as sessions, each
- * taking the next transaction as soon as its last one is done (a closed loop, as smtp-source
- * {@code -s} does with processes).
+ * A Java client of the SMTP benchmark: one transaction per call of {@link #transaction}, played on
+ * the calling thread for one session, or on a fixed pool of as many threads as sessions, each
+ * taking the next transaction as soon as its last one is done (a closed loop, as smtp-source {@code
+ * -s} does with processes).
  */
 abstract class SmtpInProcessClient implements SmtpClient {
 
   /**
    * Runs one full transaction on a new connection.
    *
-   * @return {@code true} when the server answered 250 to the final dot (and the client got to
-   *     the end without an error)
+   * @return {@code true} when the server answered 250 to the final dot (and the client got to the
+   *     end without an error)
    * @throws Exception when the client library throws
    */
   abstract boolean transaction(String host, int port) throws Exception;
@@ -66,7 +66,7 @@ abstract class SmtpInProcessClient implements SmtpClient {
         // Threads started before the clock: the pool is set-up, not part of a transaction.
         List<Future<?>> warm = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-          warm.add(pool.submit(() -> { }));
+          warm.add(pool.submit(() -> {}));
         }
         for (Future<?> f : warm) {
           f.get();

@@ -11,15 +11,16 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * Jakarta Mail (Angus Mail's {@code SMTPTransport}): one {@link Session} for the whole run, a new
  * {@link Transport} per transaction ({@code connect}, {@code sendMessage}, {@code close}, which
  * waits for the 221), the message parsed once. Connect and read timeouts are set (Jakarta Mail's
- * are infinite by default); {@code mail.smtp.writetimeout} is not, since Angus implements it with
- * a scheduler thread per connection unless given an executor, and mailpath's write guard is its
- * overall deadline. {@code mail.smtp.localhost} is set so that EHLO does not look up the local
- * host name.
+ * are infinite by default); {@code mail.smtp.writetimeout} is not, since Angus implements it with a
+ * scheduler thread per connection unless given an executor, and mailpath's write guard is its
+ * overall deadline. {@code mail.smtp.localhost} is set so that EHLO does not look up the local host
+ * name.
  */
 final class SmtpJakartaClient extends SmtpInProcessClient {
   private volatile Holder holder;
 
-  private record Holder(String host, int port, Session session, MimeMessage message, InternetAddress[] to) {}
+  private record Holder(
+      String host, int port, Session session, MimeMessage message, InternetAddress[] to) {}
 
   @Override
   public String name() {

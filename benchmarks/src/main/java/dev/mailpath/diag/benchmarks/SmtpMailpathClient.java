@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * mailpath: one {@link SmtpConversation} script, built once (it is immutable and thread-safe),
- * {@code run()} once per transaction, from one thread or from every thread of the pool.
- * Timeouts are 10 seconds a phase, the overall deadline 30 seconds; everything else is the
- * default, so the transcript, the findings and the report are all built, as for any user.
+ * {@code run()} once per transaction, from one thread or from every thread of the pool. Timeouts
+ * are 10 seconds a phase, the overall deadline 30 seconds; everything else is the default, so the
+ * transcript, the findings and the report are all built, as for any user.
  */
 final class SmtpMailpathClient extends SmtpInProcessClient {
   private volatile SmtpConversation script;

@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The one transaction every client of the SMTP benchmark sends: EHLO with a fixed name, one
- * sender, one recipient, and the same message of five header lines and a 1 KiB body (12 lines of
- * 78 characters and one of 62, 1,024 bytes with their CRLFs, the shape smtp-source's {@code -l
- * 1024} sends).
+ * The one transaction every client of the SMTP benchmark sends: EHLO with a fixed name, one sender,
+ * one recipient, and the same message of five header lines and a 1 KiB body (12 lines of 78
+ * characters and one of 62, 1,024 bytes with their CRLFs, the shape smtp-source's {@code -l 1024}
+ * sends).
  */
 final class SmtpMessage {
   static final String EHLO_NAME = "bench.mailpath.test";
@@ -25,8 +25,10 @@ final class SmtpMessage {
           "Subject: mailpath SMTP benchmark",
           "Date: Thu, 01 Jan 2026 00:00:00 +0000",
           "Message-ID: <benchmark@bench.mailpath.test>");
+
   /** The body with LF line ends; every client sends it with CRLF. */
   static final String BODY = body();
+
   /** Body bytes on the wire, CRLFs included. */
   static final int BODY_WIRE_BYTES = 1024;
 
@@ -50,7 +52,8 @@ final class SmtpMessage {
   static MimeMessage mime(Session session) {
     try {
       MimeMessage m =
-          new MimeMessage(session, new ByteArrayInputStream(crlfText().getBytes(StandardCharsets.US_ASCII)));
+          new MimeMessage(
+              session, new ByteArrayInputStream(crlfText().getBytes(StandardCharsets.US_ASCII)));
       return m;
     } catch (MessagingException e) {
       throw new IllegalStateException(e);

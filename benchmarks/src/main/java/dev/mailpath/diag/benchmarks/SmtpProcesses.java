@@ -14,8 +14,12 @@ final class SmtpProcesses {
   record Result(List<String> command, int exitCode, String output) {
     String describe() {
       String out = output.strip();
-      return command.get(0).replaceAll(".*/", "") + " exit " + exitCode
-          + (out.isEmpty() ? "" : ": " + (out.length() > 300 ? out.substring(0, 300) + "..." : out));
+      return command.get(0).replaceAll(".*/", "")
+          + " exit "
+          + exitCode
+          + (out.isEmpty()
+              ? ""
+              : ": " + (out.length() > 300 ? out.substring(0, 300) + "..." : out));
     }
   }
 

@@ -36,7 +36,8 @@ final class SmtpProfile {
    * Prints CPU by thread name between two snapshots. Threads that started and ended in between
    * (mailpath's per-run deadline watchdogs, for one) are not seen, and fall under "not seen".
    */
-  static void printThreadCpu(Map<String, Long> before, Map<String, Long> after, long wallNanos, long processCpuNanos) {
+  static void printThreadCpu(
+      Map<String, Long> before, Map<String, Long> after, long wallNanos, long processCpuNanos) {
     Map<String, Long> byName = new HashMap<>();
     long sum = 0;
     for (Map.Entry<String, Long> e : after.entrySet()) {
@@ -48,14 +49,18 @@ final class SmtpProfile {
       }
     }
     System.out.printf(
-        Locale.ROOT, "%nmailpath CPU by thread over the profiled round (%.2f s wall, %.2f s process CPU):%n",
-        wallNanos / 1e9, processCpuNanos / 1e9);
+        Locale.ROOT,
+        "%nmailpath CPU by thread over the profiled round (%.2f s wall, %.2f s process CPU):%n",
+        wallNanos / 1e9,
+        processCpuNanos / 1e9);
     byName.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(6)
-        .forEach(e -> System.out.printf(Locale.ROOT, "  %6.3f s  %s%n", e.getValue() / 1e9, e.getKey()));
+        .forEach(
+            e -> System.out.printf(Locale.ROOT, "  %6.3f s  %s%n", e.getValue() / 1e9, e.getKey()));
     System.out.printf(
-        Locale.ROOT, "  %6.3f s  not seen: JIT, GC, and threads that came and went during the round%n",
+        Locale.ROOT,
+        "  %6.3f s  not seen: JIT, GC, and threads that came and went during the round%n",
         Math.max(0, processCpuNanos - sum) / 1e9);
   }
 
@@ -74,17 +79,21 @@ final class SmtpProfile {
     for (RecordedFrame f : st.getFrames()) {
       String n = JfrSamples.name(f);
       if (n.startsWith("dev.mailpath.diag.smtp.internal.Engine.connect")
-          || n.startsWith("java.net.Socket.connect") || n.startsWith("sun.nio.ch.NioSocketImpl.connect")) {
+          || n.startsWith("java.net.Socket.connect")
+          || n.startsWith("sun.nio.ch.NioSocketImpl.connect")) {
         return "connect (socket creation and TCP connect)";
       }
       if (n.startsWith("java.lang.Thread.start") || n.contains("Watchdog")) {
         return "deadline watchdog thread (start/stop per run)";
       }
-      if (n.startsWith("dev.mailpath.diag.dns.") || n.startsWith("org.xbill.")
-          || n.contains("Options.resolver") || n.contains("Engine.resolver")) {
+      if (n.startsWith("dev.mailpath.diag.dns.")
+          || n.startsWith("org.xbill.")
+          || n.contains("Options.resolver")
+          || n.contains("Engine.resolver")) {
         return "resolver set-up (diag-dns, dnsjava)";
       }
-      if (n.startsWith("dev.mailpath.diag.smtp.internal.Engine.report") || n.startsWith("dev.mailpath.diag.smtp.SmtpReport")) {
+      if (n.startsWith("dev.mailpath.diag.smtp.internal.Engine.report")
+          || n.startsWith("dev.mailpath.diag.smtp.SmtpReport")) {
         return "report building";
       }
       if (n.startsWith("dev.mailpath.diag.core.Transcript")) {
@@ -93,7 +102,8 @@ final class SmtpProfile {
       if (n.startsWith("dev.mailpath.diag.smtp.internal.MessageContent")) {
         return "message rendering";
       }
-      if (n.startsWith("dev.mailpath.diag.smtp.internal.ReplyReader") || n.startsWith("dev.mailpath.diag.smtp.internal.SmtpWire")) {
+      if (n.startsWith("dev.mailpath.diag.smtp.internal.ReplyReader")
+          || n.startsWith("dev.mailpath.diag.smtp.internal.SmtpWire")) {
         return "wire (reply parsing, socket reads and writes)";
       }
     }

@@ -17,12 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Postfix's {@code smtp-sink} on a free port of 127.0.0.1: it accepts every transaction and
- * throws the message away, in one event-driven process, so it measures clients rather than a
- * server. Started with {@code -c}, it prints running counters ({@code sess=… quit=… mesg=…})
- * that {@link #messages()} reads, so the benchmark can check each client's count of verified
- * transactions against what the server saw. Run as root it needs {@code -u} (it drops to
- * {@code nobody}).
+ * Postfix's {@code smtp-sink} on a free port of 127.0.0.1: it accepts every transaction and throws
+ * the message away, in one event-driven process, so it measures clients rather than a server.
+ * Started with {@code -c}, it prints running counters ({@code sess=… quit=… mesg=…}) that {@link
+ * #messages()} reads, so the benchmark can check each client's count of verified transactions
+ * against what the server saw. Run as root it needs {@code -u} (it drops to {@code nobody}).
  *
  * <pre>{@code
  * try (SmtpSinkPeer sink = SmtpSinkPeer.start()) {
@@ -62,7 +61,9 @@ final class SmtpSinkPeer implements AutoCloseable {
    * @throws IOException when it is not installed or does not come up
    */
   static SmtpSinkPeer start() throws IOException {
-    Path exe = executable().orElseThrow(() -> new IOException("smtp-sink not installed: apt-get install postfix"));
+    Path exe =
+        executable()
+            .orElseThrow(() -> new IOException("smtp-sink not installed: apt-get install postfix"));
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
@@ -116,7 +117,8 @@ final class SmtpSinkPeer implements AutoCloseable {
         }
       } catch (IOException e) {
         if (System.nanoTime() > end) {
-          throw new IOException("smtp-sink did not greet on " + host() + ":" + port + " within " + timeout, e);
+          throw new IOException(
+              "smtp-sink did not greet on " + host() + ":" + port + " within " + timeout, e);
         }
       }
       try {

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * swaks, the Perl tool an administrator types: one process per transaction (that is how it is
- * used), started from a pool of as many threads as sessions. A transaction counts when swaks
- * exits 0 (it exits non-zero on any unexpected reply). Perl start-up dominates, so the benchmark
- * gives it fewer transactions.
+ * used), started from a pool of as many threads as sessions. A transaction counts when swaks exits
+ * 0 (it exits non-zero on any unexpected reply). Perl start-up dominates, so the benchmark gives it
+ * fewer transactions.
  */
 final class SmtpSwaksClient implements SmtpClient {
   private final Optional<Path> exe = Tools.which("swaks");
@@ -42,18 +42,27 @@ final class SmtpSwaksClient implements SmtpClient {
   public Outcome run(String host, int port, int transactions, int sessions) throws Exception {
     Path data = Files.createTempFile("mailpath-swaks-", ".eml");
     try {
-      Files.writeString(data, SmtpMessage.crlfText().replace("\r\n", "\n"), StandardCharsets.US_ASCII);
+      Files.writeString(
+          data, SmtpMessage.crlfText().replace("\r\n", "\n"), StandardCharsets.US_ASCII);
       List<String> cmd =
           List.of(
               exe.orElseThrow().toString(),
-              "--server", host,
-              "--port", Integer.toString(port),
-              "--helo", SmtpMessage.EHLO_NAME,
-              "--from", SmtpMessage.FROM,
-              "--to", SmtpMessage.TO,
-              "--data", "@" + data,
-              "--timeout", "10",
-              "--silent", "2");
+              "--server",
+              host,
+              "--port",
+              Integer.toString(port),
+              "--helo",
+              SmtpMessage.EHLO_NAME,
+              "--from",
+              SmtpMessage.FROM,
+              "--to",
+              SmtpMessage.TO,
+              "--data",
+              "@" + data,
+              "--timeout",
+              "10",
+              "--silent",
+              "2");
       AtomicInteger next = new AtomicInteger();
       AtomicInteger verified = new AtomicInteger();
       AtomicReference<String> firstError = new AtomicReference<>();

@@ -48,7 +48,9 @@ final class Tools {
   }
 
   static Optional<Path> which(String name) {
-    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin:/usr/local/bin").split(":")) {
+    for (String dir :
+        (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin:/usr/local/bin")
+            .split(":")) {
       Path p = Path.of(dir.isEmpty() ? "." : dir, name);
       if (Files.isExecutable(p)) {
         return Optional.of(p);
@@ -89,7 +91,10 @@ final class Tools {
     }
     long ticks = 0;
     boolean any = false;
-    for (long p : ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants()).map(ProcessHandle::pid).toList()).orElse(List.of())) {
+    for (long p :
+        ProcessHandle.of(pid)
+            .map(h -> Stream.concat(Stream.of(h), h.descendants()).map(ProcessHandle::pid).toList())
+            .orElse(List.of())) {
       long[] f = stat(Long.toString(p));
       if (f != null) {
         ticks += f[14] + f[15];

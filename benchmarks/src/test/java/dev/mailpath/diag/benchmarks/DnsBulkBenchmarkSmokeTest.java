@@ -11,9 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Runs the DNS bulk benchmark's harness on 50 domains against the testkit's local zone server,
- * so that the clients and their verification keep working. No timing is asserted: the figures
- * come from whole-process runs against NSD (docs/benchmarks.md).
+ * Runs the DNS bulk benchmark's harness on 50 domains against the testkit's local zone server, so
+ * that the clients and their verification keep working. No timing is asserted: the figures come
+ * from whole-process runs against NSD (docs/benchmarks.md).
  */
 class DnsBulkBenchmarkSmokeTest {
   static final int DOMAINS = 50;
@@ -55,7 +55,9 @@ class DnsBulkBenchmarkSmokeTest {
     assertThat(
             BenchZone.verify(
                 "d7.bench.test",
-                List.of(right.get(0), new BenchZone.Seen(20, "mx2.d7.bench.test", List.of("192.0.2.66")))))
+                List.of(
+                    right.get(0),
+                    new BenchZone.Seen(20, "mx2.d7.bench.test", List.of("192.0.2.66")))))
         .isFalse();
   }
 }

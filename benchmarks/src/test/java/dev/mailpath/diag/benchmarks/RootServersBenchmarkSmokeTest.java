@@ -60,7 +60,6 @@ class RootServersBenchmarkSmokeTest {
 
     assertThat(RootServersBenchmark.percentile(sorted, 50)).isEqualTo(5);
     assertThat(RootServersBenchmark.percentile(sorted, 90)).isEqualTo(9);
-    assertThat(RootServersBenchmark.percentile(new long[] {7}, 90))
-        .isEqualTo(7);
+    assertThat(RootServersBenchmark.percentile(new long[] {7}, 90)).isEqualTo(7);
   }
 }

@@ -24,12 +24,14 @@ class SmtpBenchmarkSmokeTest {
     Peers.requireExecutable("smtp-sink (Postfix)", "apt-get install postfix", "smtp-sink");
     SmtpClient client = SmtpBenchmark.client(name);
     if (!client.inProcess()) {
-      Peers.requireExecutable(client.name(), "apt-get install " + (name.equals("swaks") ? "swaks" : "postfix"), name);
+      Peers.requireExecutable(
+          client.name(), "apt-get install " + (name.equals("swaks") ? "swaks" : "postfix"), name);
     }
     try (SmtpSinkPeer sink = SmtpSinkPeer.start()) {
       for (int sessions : new int[] {1, 3}) {
         SmtpBenchmark.Result r =
-            SmtpBenchmark.measure(client, "smoke", sink.host(), sink.port(), TRANSACTIONS, sessions, sink);
+            SmtpBenchmark.measure(
+                client, "smoke", sink.host(), sink.port(), TRANSACTIONS, sessions, sink);
 
         assertThat(r.outcome().verified()).as(r.outcome().note()).isEqualTo(TRANSACTIONS);
         assertThat(r.outcome().attempted()).isEqualTo(TRANSACTIONS);
@@ -41,11 +43,18 @@ class SmtpBenchmarkSmokeTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mailpath", "jakarta", "commons-net"})
-  void measure_javaClientAgainstGreenMail_everyTransactionVerifiedAndDelivered(String name) throws Exception {
+  void measure_javaClientAgainstGreenMail_everyTransactionVerifiedAndDelivered(String name)
+      throws Exception {
     try (GreenMailSmtp mail = GreenMailSmtp.builder().start()) {
       SmtpBenchmark.Result r =
           SmtpBenchmark.measure(
-              SmtpBenchmark.client(name), "smoke", mail.host(), mail.smtpPort(), TRANSACTIONS, 2, null);
+              SmtpBenchmark.client(name),
+              "smoke",
+              mail.host(),
+              mail.smtpPort(),
+              TRANSACTIONS,
+              2,
+              null);
 
       assertThat(r.outcome().verified()).as(r.outcome().note()).isEqualTo(TRANSACTIONS);
       assertThat(mail.receivedMessages()).hasSize(TRANSACTIONS);
@@ -59,8 +68,12 @@ class SmtpBenchmarkSmokeTest {
 
       SmtpHeapProbe.HeapResult r =
           SmtpHeapProbe.measure(
-              "mailpath", 5, () -> SmtpHeapProbe.openMailpath(script),
-              c -> SmtpHeapProbe.transcriptBytes(((dev.mailpath.diag.smtp.SmtpSession) c).transcript()));
+              "mailpath",
+              5,
+              () -> SmtpHeapProbe.openMailpath(script),
+              c ->
+                  SmtpHeapProbe.transcriptBytes(
+                      ((dev.mailpath.diag.smtp.SmtpSession) c).transcript()));
 
       assertThat(r.sessions()).isEqualTo(5);
       assertThat(r.transcriptBytes()).as("greeting, EHLO and its reply were recorded").isPositive();

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 import org.assertj.core.api.AbstractObjectAssert;
 
 /**
- * Assertions shared by every report: outcome and findings. Failure messages print the whole
- * report (with its transcript where it has one), so a failing test shows what the server said.
+ * Assertions shared by every report: outcome and findings. Failure messages print the whole report
+ * (with its transcript where it has one), so a failing test shows what the server said.
  *
  * @param <SELF> the assertion type, for chaining
  * @param <ACTUAL> the report type
@@ -41,7 +41,8 @@ public abstract class AbstractDiagnosticReportAssert<
     isNotNull();
     if (actual.outcome() != expected) {
       failWithMessage(
-          "%nExpecting outcome%n  %s%nbut was%n  %s%nin report:%n%s", expected, actual.outcome(), actual);
+          "%nExpecting outcome%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected, actual.outcome(), actual);
     }
     return myself;
   }
@@ -56,7 +57,8 @@ public abstract class AbstractDiagnosticReportAssert<
     isNotNull();
     if (!actual.hasFinding(code)) {
       failWithMessage(
-          "%nExpecting a finding%n  %s%nbut the findings were%n  %s%nin report:%n%s", code, codes(), actual);
+          "%nExpecting a finding%n  %s%nbut the findings were%n  %s%nin report:%n%s",
+          code, codes(), actual);
     }
     return myself;
   }
@@ -80,13 +82,17 @@ public abstract class AbstractDiagnosticReportAssert<
    */
   public SELF hasFinding(String code, Severity severity) {
     hasFinding(code);
-    boolean match = actual.findings().stream().anyMatch(f -> f.code().equals(code) && f.severity() == severity);
+    boolean match =
+        actual.findings().stream().anyMatch(f -> f.code().equals(code) && f.severity() == severity);
     if (!match) {
       failWithMessage(
           "%nExpecting finding%n  %s%nwith severity %s, but it had%n  %s",
           code,
           severity,
-          actual.findings().stream().filter(f -> f.code().equals(code)).map(Finding::severity).toList());
+          actual.findings().stream()
+              .filter(f -> f.code().equals(code))
+              .map(Finding::severity)
+              .toList());
     }
     return myself;
   }
@@ -100,7 +106,8 @@ public abstract class AbstractDiagnosticReportAssert<
   public SELF doesNotHaveFinding(String code) {
     isNotNull();
     if (actual.hasFinding(code)) {
-      failWithMessage("%nExpecting no finding%n  %s%nbut it was present in report:%n%s", code, actual);
+      failWithMessage(
+          "%nExpecting no finding%n  %s%nbut it was present in report:%n%s", code, actual);
     }
     return myself;
   }
@@ -116,7 +123,8 @@ public abstract class AbstractDiagnosticReportAssert<
     TreeSet<String> expected = new TreeSet<>(Arrays.asList(codes));
     if (!expected.equals(new TreeSet<>(codes()))) {
       failWithMessage(
-          "%nExpecting exactly the findings%n  %s%nbut they were%n  %s%nin report:%n%s", expected, codes(), actual);
+          "%nExpecting exactly the findings%n  %s%nbut they were%n  %s%nin report:%n%s",
+          expected, codes(), actual);
     }
     return myself;
   }
@@ -138,10 +146,12 @@ public abstract class AbstractDiagnosticReportAssert<
    */
   public SELF hasNoFindingAtOrAbove(Severity severity) {
     isNotNull();
-    List<Finding> bad = actual.findings().stream().filter(f -> f.severity().isAtLeast(severity)).toList();
+    List<Finding> bad =
+        actual.findings().stream().filter(f -> f.severity().isAtLeast(severity)).toList();
     if (!bad.isEmpty()) {
       failWithMessage(
-          "%nExpecting no finding at or above %s, but found%n  %s%nin report:%n%s", severity, bad, actual);
+          "%nExpecting no finding at or above %s, but found%n  %s%nin report:%n%s",
+          severity, bad, actual);
     }
     return myself;
   }

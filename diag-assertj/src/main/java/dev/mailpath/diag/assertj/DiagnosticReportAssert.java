@@ -2,7 +2,10 @@ package dev.mailpath.diag.assertj;
 
 import dev.mailpath.diag.core.DiagnosticReport;
 
-/** Assertions on any {@link DiagnosticReport}; obtain through {@link DiagAssertions#assertThat(DiagnosticReport)}. */
+/**
+ * Assertions on any {@link DiagnosticReport}; obtain through {@link
+ * DiagAssertions#assertThat(DiagnosticReport)}.
+ */
 public class DiagnosticReportAssert
     extends AbstractDiagnosticReportAssert<DiagnosticReportAssert, DiagnosticReport> {
 

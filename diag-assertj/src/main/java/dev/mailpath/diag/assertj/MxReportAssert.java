@@ -32,9 +32,7 @@ public class MxReportAssert extends AbstractDiagnosticReportAssert<MxReportAsser
     if (!actualHosts.equals(Arrays.asList(hosts))) {
       failWithMessage(
           "%nExpecting exchanges in delivery order%n  %s%nbut were%n  %s%nin report:%n%s",
-          Arrays.asList(hosts),
-          actualHosts,
-          actual);
+          Arrays.asList(hosts), actualHosts, actual);
     }
     return myself;
   }

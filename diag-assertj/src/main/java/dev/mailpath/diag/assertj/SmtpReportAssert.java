@@ -4,9 +4,9 @@ import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
 
 /**
- * Assertions on an {@link SmtpReport}; obtain through {@link DiagAssertions#assertThat(SmtpReport)}.
- * Failure messages print the report, transcript included. Not final, so that AssertJ soft
- * assertions can proxy it.
+ * Assertions on an {@link SmtpReport}; obtain through {@link
+ * DiagAssertions#assertThat(SmtpReport)}. Failure messages print the report, transcript included.
+ * Not final, so that AssertJ soft assertions can proxy it.
  */
 public class SmtpReportAssert extends AbstractDiagnosticReportAssert<SmtpReportAssert, SmtpReport> {
 
@@ -29,9 +29,7 @@ public class SmtpReportAssert extends AbstractDiagnosticReportAssert<SmtpReportA
     if (!actual.completed()) {
       failWithMessage(
           "%nExpecting the conversation to complete, but it ended at %s (%s):%n%s",
-          actual.endedAt().orElse(null),
-          actual.endReason().orElse(""),
-          actual);
+          actual.endedAt().orElse(null), actual.endReason().orElse(""), actual);
     }
     return myself;
   }
@@ -47,9 +45,7 @@ public class SmtpReportAssert extends AbstractDiagnosticReportAssert<SmtpReportA
     if (actual.endedAt().orElse(null) != phase) {
       failWithMessage(
           "%nExpecting the conversation to end at%n  %s%nbut it ended at%n  %s%n%s",
-          phase,
-          actual.endedAt().map(Object::toString).orElse("(completed)"),
-          actual);
+          phase, actual.endedAt().map(Object::toString).orElse("(completed)"), actual);
     }
     return myself;
   }

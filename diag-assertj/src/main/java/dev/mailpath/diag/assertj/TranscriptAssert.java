@@ -32,7 +32,8 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
     isNotNull();
     boolean found = actual.sent().stream().anyMatch(l -> startsWithIgnoreCase(l.text(), command));
     if (!found) {
-      failWithMessage("%nExpecting the client to send%n  %s%nbut the transcript was:%n%s", command, actual);
+      failWithMessage(
+          "%nExpecting the client to send%n  %s%nbut the transcript was:%n%s", command, actual);
     }
     return myself;
   }
@@ -47,7 +48,8 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
     isNotNull();
     boolean found = actual.sent().stream().anyMatch(l -> startsWithIgnoreCase(l.text(), command));
     if (found) {
-      failWithMessage("%nExpecting the client not to send%n  %s%nbut the transcript was:%n%s", command, actual);
+      failWithMessage(
+          "%nExpecting the client not to send%n  %s%nbut the transcript was:%n%s", command, actual);
     }
     return myself;
   }
@@ -63,7 +65,10 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
     String prefix = String.valueOf(code);
     boolean found =
         actual.received().stream()
-            .anyMatch(l -> l.text().startsWith(prefix) && (l.text().length() == 3 || " -".indexOf(l.text().charAt(3)) >= 0));
+            .anyMatch(
+                l ->
+                    l.text().startsWith(prefix)
+                        && (l.text().length() == 3 || " -".indexOf(l.text().charAt(3)) >= 0));
     if (!found) {
       failWithMessage("%nExpecting a %s reply, but the transcript was:%n%s", code, actual);
     }
@@ -71,8 +76,7 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
   }
 
   /**
-   * Verifies that lines containing these texts appear in this order (other lines may come
-   * between).
+   * Verifies that lines containing these texts appear in this order (other lines may come between).
    *
    * @param texts texts each line must contain
    * @return this assertion
@@ -88,9 +92,7 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
       if (at == lines.size()) {
         failWithMessage(
             "%nExpecting lines containing, in order,%n  %s%nbut %s was missing (or out of order) in:%n%s",
-            Arrays.asList(texts),
-            t,
-            actual);
+            Arrays.asList(texts), t, actual);
       }
       at++;
     }
@@ -98,8 +100,7 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
   }
 
   /**
-   * Verifies that no line contains the text, for example a password that must have been
-   * redacted.
+   * Verifies that no line contains the text, for example a password that must have been redacted.
    *
    * @param text the text
    * @return this assertion
@@ -108,7 +109,8 @@ public class TranscriptAssert extends AbstractObjectAssert<TranscriptAssert, Tra
     isNotNull();
     for (TranscriptLine l : actual.lines()) {
       if (l.text().contains(text)) {
-        failWithMessage("%nExpecting no line to contain%n  %s%nbut line %s did:%n%s", text, l.index(), actual);
+        failWithMessage(
+            "%nExpecting no line to contain%n  %s%nbut line %s did:%n%s", text, l.index(), actual);
       }
     }
     return myself;

@@ -71,7 +71,8 @@ class MxReportAssert_hasFinding_Test {
   @Test
   void hasExchanges_order_matters() {
     assertThat(healthy()).hasExchanges("mx1.example.org", "mx2.example.org");
-    assertThatThrownBy(() -> assertThat(healthy()).hasExchanges("mx2.example.org", "mx1.example.org"))
+    assertThatThrownBy(
+            () -> assertThat(healthy()).hasExchanges("mx2.example.org", "mx1.example.org"))
         .hasMessageContaining("delivery order");
   }
 
@@ -84,7 +85,10 @@ class MxReportAssert_hasFinding_Test {
   @Test
   void softAssertions_collectEveryFailure() {
     SoftAssertions softly = new SoftAssertions();
-    softly.proxy(MxReportAssert.class, MxReport.class, healthy()).hasFinding("dns.mx.null").isNullMx();
+    softly
+        .proxy(MxReportAssert.class, MxReport.class, healthy())
+        .hasFinding("dns.mx.null")
+        .isNullMx();
     assertThatThrownBy(softly::assertAll).hasMessageContaining("Multiple Failures (2 failures)");
   }
 }

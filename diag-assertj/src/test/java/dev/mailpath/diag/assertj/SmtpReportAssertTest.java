@@ -32,7 +32,11 @@ class SmtpReportAssertTest {
           .hasOutcome(Outcome.WARN)
           .hasFinding("smtp.auth.offered-without-tls")
           .transcript()
-          .containsSequence("220", "EHLO probe.example.test", "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>")
+          .containsSequence(
+              "220",
+              "EHLO probe.example.test",
+              "MAIL FROM:<a@example.test>",
+              "RCPT TO:<b@example.test>")
           .hasReply(221);
     }
   }
@@ -44,7 +48,8 @@ class SmtpReportAssertTest {
       assertThatThrownBy(() -> assertThat(r).usedTls())
           .hasMessageContaining("Expecting TLS to be established")
           .hasMessageContaining(" -> EHLO probe.example.test");
-      assertThatThrownBy(() -> assertThat(r).endedAt(SmtpPhase.TLS)).hasMessageContaining("(completed)");
+      assertThatThrownBy(() -> assertThat(r).endedAt(SmtpPhase.TLS))
+          .hasMessageContaining("(completed)");
     }
   }
 }

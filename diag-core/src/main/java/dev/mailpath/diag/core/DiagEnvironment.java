@@ -17,8 +17,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The seams every diagnosis runs through: time, sockets, TLS, threads, randomness and event
- * listeners. One immutable value; builders of every client take it with {@code
- * .environment(env)}, so tests and unusual networks swap one piece without global state.
+ * listeners. One immutable value; builders of every client take it with {@code .environment(env)},
+ * so tests and unusual networks swap one piece without global state.
  *
  * <pre>{@code
  * DiagEnvironment env = DiagEnvironment.system().toBuilder()
@@ -50,8 +50,8 @@ public final class DiagEnvironment {
   }
 
   /**
-   * Returns the defaults: system clock, plain sockets, the JDK's default TLS context, a shared
-   * pool of daemon threads, a {@link SecureRandom}, no event listener.
+   * Returns the defaults: system clock, plain sockets, the JDK's default TLS context, a shared pool
+   * of daemon threads, a {@link SecureRandom}, no event listener.
    *
    * @return the system environment
    */

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Receives events as a diagnosis runs, for metrics and progress display; every method is empty
- * by default, so listeners override only what they need.
+ * Receives events as a diagnosis runs, for metrics and progress display; every method is empty by
+ * default, so listeners override only what they need.
  *
  * <p>Listeners must be fast and must not throw; a listener that throws is a bug in the listener,
  * and the exception propagates. Most users never need one: timings and transcripts are in the

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * What every mailpath report has in common: findings and an outcome. Lets tools treat any report
- * alike, for example to set an exit code from the worst finding, or to assert on findings in
- * tests whatever the diagnosis was.
+ * alike, for example to set an exit code from the worst finding, or to assert on findings in tests
+ * whatever the diagnosis was.
  */
 public interface DiagnosticReport {
 

@@ -3,8 +3,8 @@ package dev.mailpath.diag.core;
 /**
  * Who wrote a {@link TranscriptLine}, and whether it travelled inside TLS.
  *
- * <p>The arrows follow swaks: {@code " ->"} client, {@code "<- "} server, {@code " ~>"} and
- * {@code "<~ "} the same inside TLS, {@code "***"} a note (connect, TLS handshake, timeout).
+ * <p>The arrows follow swaks: {@code " ->"} client, {@code "<- "} server, {@code " ~>"} and {@code
+ * "<~ "} the same inside TLS, {@code "***"} a note (connect, TLS handshake, timeout).
  */
 public enum Direction {
   /** Sent by the client (us) in clear text. */

@@ -5,9 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * One thing a diagnosis found: a stable {@link #code()}, a {@link Severity}, a one-line summary
- * of what was observed, an explanation of what it means, the next steps to take, and the
- * evidence.
+ * One thing a diagnosis found: a stable {@link #code()}, a {@link Severity}, a one-line summary of
+ * what was observed, an explanation of what it means, the next steps to take, and the evidence.
  *
  * <p>Library code creates findings from a {@link FindingCode} ({@code
  * DnsFinding.NXDOMAIN.finding("...")}) so that every emitted code is in the catalog; the public
@@ -58,8 +57,8 @@ public record Finding(
   }
 
   /**
-   * Renders the finding over several lines: code, severity and summary, then the evidence and
-   * the next steps, indented.
+   * Renders the finding over several lines: code, severity and summary, then the evidence and the
+   * next steps, indented.
    *
    * @return the long form, as reports print it
    */

@@ -5,12 +5,11 @@ import java.util.List;
 /**
  * A stable, documented finding code such as {@code dns.mx.null} or {@code relay.open}.
  *
- * <p>Each module keeps its codes as an enum implementing this interface ({@code
- * DnsFinding.NULL_MX} has the id {@code dns.mx.null}). The enum constant carries the catalog
- * text: a default severity, a one-line title, an explanation that teaches what the finding
- * means, and next steps in the voice of a mail administrator's field guide. Reports expose the
- * dotted {@link #id()} string through {@link Finding#code()}, which tools may switch on: ids
- * never change once released.
+ * <p>Each module keeps its codes as an enum implementing this interface ({@code DnsFinding.NULL_MX}
+ * has the id {@code dns.mx.null}). The enum constant carries the catalog text: a default severity,
+ * a one-line title, an explanation that teaches what the finding means, and next steps in the voice
+ * of a mail administrator's field guide. Reports expose the dotted {@link #id()} string through
+ * {@link Finding#code()}, which tools may switch on: ids never change once released.
  *
  * <p>Every code is listed in the findings catalog ({@code docs/findings.md}), and {@link
  * FindingCatalog#all()} lists the codes of every module on the class path.
@@ -65,7 +64,8 @@ public interface FindingCode {
    * @return a new finding
    */
   default Finding finding(String summary, Evidence... evidence) {
-    return new Finding(id(), defaultSeverity(), summary, explanation(), nextSteps(), List.of(evidence));
+    return new Finding(
+        id(), defaultSeverity(), summary, explanation(), nextSteps(), List.of(evidence));
   }
 
   /**
@@ -89,7 +89,8 @@ public interface FindingCode {
    * @param explanation what the finding means and why it matters
    * @param nextSteps what to check next, in order
    */
-  record Text(String id, Severity severity, String title, String explanation, List<String> nextSteps) {
+  record Text(
+      String id, Severity severity, String title, String explanation, List<String> nextSteps) {
 
     /**
      * Validates the components and copies the list.

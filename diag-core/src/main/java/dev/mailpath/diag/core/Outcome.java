@@ -9,8 +9,8 @@ import java.util.Collection;
  *   <li>{@link #PASS}: nothing worse than {@link Severity#INFO} was found.
  *   <li>{@link #WARN}: the worst finding is a {@link Severity#WARNING}.
  *   <li>{@link #FAIL}: at least one {@link Severity#ERROR} or {@link Severity#CRITICAL}.
- *   <li>{@link #INCONCLUSIVE}: the question could not be answered (for example the server could
- *       not be reached at all); set by the diagnosis itself, never derived from severities.
+ *   <li>{@link #INCONCLUSIVE}: the question could not be answered (for example the server could not
+ *       be reached at all); set by the diagnosis itself, never derived from severities.
  * </ul>
  */
 public enum Outcome {

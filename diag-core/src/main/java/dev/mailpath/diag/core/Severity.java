@@ -4,12 +4,12 @@ package dev.mailpath.diag.core;
  * How much a {@link Finding} matters, from least to most severe.
  *
  * <ul>
- *   <li>{@link #INFO}: a fact worth knowing; nothing is wrong (for example "the MX answer was
- *       not authoritative").
- *   <li>{@link #WARNING}: mail still flows, but something is fragile, slow or against best
- *       practice (for example "STARTTLS not offered").
- *   <li>{@link #ERROR}: this path fails for at least some mail (for example "NXDOMAIN",
- *       "the server rejected the recipient").
+ *   <li>{@link #INFO}: a fact worth knowing; nothing is wrong (for example "the MX answer was not
+ *       authoritative").
+ *   <li>{@link #WARNING}: mail still flows, but something is fragile, slow or against best practice
+ *       (for example "STARTTLS not offered").
+ *   <li>{@link #ERROR}: this path fails for at least some mail (for example "NXDOMAIN", "the server
+ *       rejected the recipient").
  *   <li>{@link #CRITICAL}: the finding is a danger beyond delivery, such as an open relay.
  * </ul>
  *

@@ -10,8 +10,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Every line sent, received and noted during one session, in order; printed the way swaks prints
- * a session, so that it reads like the telnet session it replaces.
+ * Every line sent, received and noted during one session, in order; printed the way swaks prints a
+ * session, so that it reads like the telnet session it replaces.
  *
  * <pre>{@code
  * *** Connected to 127.0.0.1:2525
@@ -22,8 +22,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Transcripts are bounded so that a hostile peer cannot turn one into a memory problem: a line
- * longer than {@link Limits#maxLineLength()} is kept truncated with a note of what was dropped,
- * and a transcript over {@link Limits#maxLines()} keeps its head and tail with a note of the lines
+ * longer than {@link Limits#maxLineLength()} is kept truncated with a note of what was dropped, and
+ * a transcript over {@link Limits#maxLines()} keeps its head and tail with a note of the lines
  * omitted. Line indexes are never renumbered, so findings that cite a line stay right. Secrets are
  * redacted when recorded, never only when printed. Immutable and thread-safe.
  */
@@ -80,8 +80,8 @@ public final class Transcript implements Iterable<TranscriptLine> {
   }
 
   /**
-   * Returns the kept lines in order; when lines were omitted, a {@link Direction#NOTE} line
-   * stands where they were.
+   * Returns the kept lines in order; when lines were omitted, a {@link Direction#NOTE} line stands
+   * where they were.
    *
    * @return unmodifiable list of lines
    */
@@ -148,7 +148,7 @@ public final class Transcript implements Iterable<TranscriptLine> {
   /**
    * Renders the transcript with each line's offset from the start, for timing questions.
    *
-   * @return lines such as {@code [   12 ms] <-  220 mx.example.org ESMTP}
+   * @return lines such as {@code [ 12 ms] <- 220 mx.example.org ESMTP}
    */
   public String renderWithTimes() {
     StringBuilder sb = new StringBuilder();
@@ -288,10 +288,13 @@ public final class Transcript implements Iterable<TranscriptLine> {
     }
 
     private CharSequence capChars(String text) {
-      return text.length() > limits.maxLineLength() ? text.substring(0, limits.maxLineLength()) : text;
+      return text.length() > limits.maxLineLength()
+          ? text.substring(0, limits.maxLineLength())
+          : text;
     }
 
-    private synchronized int addPrintable(Direction direction, String printable, int originalLength) {
+    private synchronized int addPrintable(
+        Direction direction, String printable, int originalLength) {
       String text = printable;
       if (originalLength > limits.maxLineLength()) {
         if (text.length() > limits.maxLineLength()) {

@@ -5,7 +5,7 @@
  * dev.mailpath.diag.core.Transcript}, {@link dev.mailpath.diag.core.Timings}, and the seams in
  * {@link dev.mailpath.diag.core.DiagEnvironment}.
  *
- * <p>Nullness: parameters and return values are never {@code null} unless a method says so;
- * passing {@code null} throws {@link NullPointerException} naming the parameter.
+ * <p>Nullness: parameters and return values are never {@code null} unless a method says so; passing
+ * {@code null} throws {@link NullPointerException} naming the parameter.
  */
 package dev.mailpath.diag.core;

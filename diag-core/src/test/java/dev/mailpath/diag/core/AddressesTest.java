@@ -27,7 +27,8 @@ class AddressesTest {
 
   @Test
   void format_socketAddress_bracketsIpv6() throws Exception {
-    assertThat(Addresses.format(new InetSocketAddress(InetAddress.getByName("::1"), 53))).isEqualTo("[::1]:53");
+    assertThat(Addresses.format(new InetSocketAddress(InetAddress.getByName("::1"), 53)))
+        .isEqualTo("[::1]:53");
     assertThat(Addresses.format(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 25)))
         .isEqualTo("127.0.0.1:25");
   }

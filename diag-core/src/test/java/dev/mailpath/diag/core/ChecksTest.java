@@ -16,8 +16,7 @@ class ChecksTest {
         .hasMessageContaining("ehloName")
         .hasMessageContaining("CR")
         .hasMessageContaining("a\\r\\nMAIL");
-    assertThatThrownBy(() -> Checks.noLineBreaks("address", "a\nb"))
-        .hasMessageContaining("LF");
+    assertThatThrownBy(() -> Checks.noLineBreaks("address", "a\nb")).hasMessageContaining("LF");
     assertThatThrownBy(() -> Checks.noLineBreaks("address", "a\0b")).hasMessageContaining("NUL");
     assertThat(Checks.noLineBreaks("address", "<\"odd local\"@example.org>"))
         .isEqualTo("<\"odd local\"@example.org>");
@@ -26,7 +25,8 @@ class ChecksTest {
   @Test
   void port_outOfRange_isRejected() {
     assertThatThrownBy(() -> Checks.port("port", 0)).hasMessageContaining("port must be between");
-    assertThatThrownBy(() -> Checks.port("port", 65536)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Checks.port("port", 65536))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Checks.port("port", 65535)).isEqualTo(65535);
   }
 

@@ -23,7 +23,8 @@ public record AddressReport(
     List<InetAddress> addresses,
     Optional<String> canonicalName,
     List<DnsLookup> lookups,
-    List<Finding> findings) implements DiagnosticReport {
+    List<Finding> findings)
+    implements DiagnosticReport {
 
   /**
    * Validates the components and copies the lists.
@@ -57,7 +58,8 @@ public record AddressReport(
   public String toString() {
     StringBuilder sb = new StringBuilder(host);
     canonicalName.ifPresent(c -> sb.append(" (alias for ").append(c).append(')'));
-    sb.append(" -> ").append(addresses.stream().map(dev.mailpath.diag.core.internal.Addresses::format).toList());
+    sb.append(" -> ")
+        .append(addresses.stream().map(dev.mailpath.diag.core.internal.Addresses::format).toList());
     findings.forEach(f -> sb.append("\n  ").append(f));
     return sb.toString();
   }

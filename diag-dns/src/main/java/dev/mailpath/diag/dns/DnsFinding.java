@@ -218,9 +218,9 @@ public enum DnsFinding implements FindingCode.WithText {
       "Add an A/AAAA record for the PTR name pointing at this address, or change the PTR"),
 
   /**
-   * RFC 5452 §9.1: replies that did not match the query (wrong ID or question, QR clear, an
-   * echoed query) were dropped before a valid answer came. Check for a middlebox rewriting DNS,
-   * or spoofing attempts.
+   * RFC 5452 §9.1: replies that did not match the query (wrong ID or question, QR clear, an echoed
+   * query) were dropped before a valid answer came. Check for a middlebox rewriting DNS, or
+   * spoofing attempts.
    */
   RESPONSE_MISMATCHED_IGNORED(
       "dns.response.mismatched-ignored",

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param name the query name (ASCII, no final dot)
  * @param type the record type, for example {@code MX}
  * @param server the server asked
- * @param rcode the response code ({@code NOERROR}, {@code NXDOMAIN}, ...) or, without a
- *     response, {@code TIMEOUT}, {@code NETWORK_ERROR} or {@code MALFORMED}
+ * @param rcode the response code ({@code NOERROR}, {@code NXDOMAIN}, ...) or, without a response,
+ *     {@code TIMEOUT}, {@code NETWORK_ERROR} or {@code MALFORMED}
  * @param authoritative whether the AA flag was set
  * @param tcp whether the answer came over TCP
  * @param truncatedRetry whether a truncated UDP answer was repeated over TCP

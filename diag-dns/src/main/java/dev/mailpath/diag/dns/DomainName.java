@@ -6,24 +6,24 @@ import java.net.IDN;
 import java.util.Locale;
 
 /**
- * A syntactically valid domain name, checked before any query is sent, in both its Unicode form
- * (as given) and its ASCII form (A-labels, RFC 5890) for the wire.
+ * A syntactically valid domain name, checked before any query is sent, in both its Unicode form (as
+ * given) and its ASCII form (A-labels, RFC 5890) for the wire.
  *
  * <pre>{@code
  * DomainName d = DomainName.of("bücher.example");
  * d.ascii();    // "xn--bcher-kva.example"
  * }</pre>
  *
- * <p><b>IDN policy.</b> The JDK's {@link IDN} implements IDNA2003, while registries apply
- * IDNA2008 (RFC 5891). The two agree on almost every name; they disagree on four "deviation"
- * characters ({@code ß}, final sigma {@code ς}, ZERO WIDTH JOINER and NON-JOINER), which IDNA2003
- * maps away and IDNA2008 keeps. Rather than silently query a different name than a registry
- * would, names with those characters are rejected; pass the A-label ({@code xn--...}) instead.
- * Labels that are already ASCII are only lower-cased.
+ * <p><b>IDN policy.</b> The JDK's {@link IDN} implements IDNA2003, while registries apply IDNA2008
+ * (RFC 5891). The two agree on almost every name; they disagree on four "deviation" characters
+ * ({@code ß}, final sigma {@code ς}, ZERO WIDTH JOINER and NON-JOINER), which IDNA2003 maps away
+ * and IDNA2008 keeps. Rather than silently query a different name than a registry would, names with
+ * those characters are rejected; pass the A-label ({@code xn--...}) instead. Labels that are
+ * already ASCII are only lower-cased.
  *
  * <p>Rules: at most 253 octets without the final dot, labels of 1 to 63 octets, letters, digits,
- * hyphens and underscores (underscores appear in SRV and DKIM owner names), no hyphen at either
- * end of a label, no spaces or control characters, and not an IP address. Immutable.
+ * hyphens and underscores (underscores appear in SRV and DKIM owner names), no hyphen at either end
+ * of a label, no spaces or control characters, and not an IP address. Immutable.
  */
 public final class DomainName {
   private static final int MAX_NAME = 253;
@@ -49,7 +49,8 @@ public final class DomainName {
    */
   public static DomainName of(String name) {
     requireNonNull(name, "name");
-    String trimmed = name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
+    String trimmed =
+        name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
     if (trimmed.isEmpty() || trimmed.equals(".")) {
       throw new IllegalArgumentException("domain name is empty: \"" + name + "\"");
     }
@@ -57,7 +58,13 @@ public final class DomainName {
       char c = trimmed.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c)) {
         throw new IllegalArgumentException(
-            "domain name contains " + describe(c) + " at index " + i + ": \"" + escape(name) + "\"");
+            "domain name contains "
+                + describe(c)
+                + " at index "
+                + i
+                + ": \""
+                + escape(name)
+                + "\"");
       }
       if (c == '\u00df' || c == '\u03c2' || c == '\u200c' || c == '\u200d') {
         throw new IllegalArgumentException(
@@ -74,15 +81,23 @@ public final class DomainName {
     for (int i = 0; i < labels.length; i++) {
       String label = labels[i];
       if (label.isEmpty()) {
-        throw new IllegalArgumentException("domain name has an empty label (\"..\" or a leading dot): \"" + name + "\"");
+        throw new IllegalArgumentException(
+            "domain name has an empty label (\"..\" or a leading dot): \"" + name + "\"");
       }
       String a = toAsciiLabel(label, name);
       if (a.length() > MAX_LABEL) {
         throw new IllegalArgumentException(
-            "label \"" + shorten(a) + "\" is " + a.length() + " octets; at most 63 are allowed: \"" + shorten(name) + "\"");
+            "label \""
+                + shorten(a)
+                + "\" is "
+                + a.length()
+                + " octets; at most 63 are allowed: \""
+                + shorten(name)
+                + "\"");
       }
       if (a.startsWith("-") || a.endsWith("-")) {
-        throw new IllegalArgumentException("label \"" + a + "\" starts or ends with a hyphen: \"" + name + "\"");
+        throw new IllegalArgumentException(
+            "label \"" + a + "\" starts or ends with a hyphen: \"" + name + "\"");
       }
       if (i > 0) {
         out.append('.');
@@ -92,11 +107,17 @@ public final class DomainName {
     String ascii = out.toString();
     if (ascii.length() > MAX_NAME) {
       throw new IllegalArgumentException(
-          "domain name is " + ascii.length() + " octets; at most 253 are allowed: \"" + shorten(name) + "\"");
+          "domain name is "
+              + ascii.length()
+              + " octets; at most 253 are allowed: \""
+              + shorten(name)
+              + "\"");
     }
     if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
       throw new IllegalArgumentException(
-          "\"" + name + "\" looks like an IP address, not a domain name; its last label is all digits");
+          "\""
+              + name
+              + "\" looks like an IP address, not a domain name; its last label is all digits");
     }
     return new DomainName(name, ascii);
   }
@@ -111,7 +132,14 @@ public final class DomainName {
         a = IDN.toASCII(label, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "label \"" + label + "\" is not a valid internationalised label (" + e.getMessage() + "): \"" + name + "\"", e);
+            "label \""
+                + label
+                + "\" is not a valid internationalised label ("
+                + e.getMessage()
+                + "): \""
+                + name
+                + "\"",
+            e);
       }
     }
     for (int i = 0; i < a.length(); i++) {
@@ -119,7 +147,11 @@ public final class DomainName {
       boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
       if (!ok) {
         throw new IllegalArgumentException(
-            "domain name contains " + describe(c) + ", which is not allowed in a host name: \"" + escape(name) + "\"");
+            "domain name contains "
+                + describe(c)
+                + ", which is not allowed in a host name: \""
+                + escape(name)
+                + "\"");
       }
     }
     return a;
@@ -138,7 +170,8 @@ public final class DomainName {
     if (c == 0) {
       return "NUL";
     }
-    return String.format("'%s' (U+%04X)", Character.isISOControl(c) ? "?" : String.valueOf(c), (int) c);
+    return String.format(
+        "'%s' (U+%04X)", Character.isISOControl(c) ? "?" : String.valueOf(c), (int) c);
   }
 
   private static String escape(String s) {
@@ -155,7 +188,9 @@ public final class DomainName {
    * @return the name as the caller wrote it
    */
   public String given() {
-    return given.endsWith(".") && given.length() > 1 ? given.substring(0, given.length() - 1) : given;
+    return given.endsWith(".") && given.length() > 1
+        ? given.substring(0, given.length() - 1)
+        : given;
   }
 
   /**

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One mail exchange of a domain: the host senders connect to, its MX preference, the record's
- * TTL and the host's addresses.
+ * One mail exchange of a domain: the host senders connect to, its MX preference, the record's TTL
+ * and the host's addresses.
  *
  * @param host the exchange's name, lower case, ASCII, without the final dot
  * @param preference the MX preference (lower is tried first)

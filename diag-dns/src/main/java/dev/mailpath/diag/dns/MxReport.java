@@ -108,8 +108,8 @@ public final class MxReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the response code of the MX query ({@code NOERROR}, {@code NXDOMAIN}, {@code
-   * SERVFAIL}, ...), or empty when no server answered (timeouts, network errors).
+   * Returns the response code of the MX query ({@code NOERROR}, {@code NXDOMAIN}, {@code SERVFAIL},
+   * ...), or empty when no server answered (timeouts, network errors).
    *
    * @return the rcode name
    */
@@ -146,9 +146,9 @@ public final class MxReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the exchanges in RFC 5321 §5.1 delivery order: ascending preference, random order
-   * among equal preferences. Empty for a null MX, NXDOMAIN, or when no server answered; one
-   * exchange (the domain itself, preference 0) for an implicit MX.
+   * Returns the exchanges in RFC 5321 §5.1 delivery order: ascending preference, random order among
+   * equal preferences. Empty for a null MX, NXDOMAIN, or when no server answered; one exchange (the
+   * domain itself, preference 0) for an implicit MX.
    *
    * @return the exchanges
    */
@@ -250,7 +250,12 @@ public final class MxReport implements DiagnosticReport {
   public String toString() {
     StringBuilder sb = new StringBuilder();
     sb.append("Server:  ")
-        .append(server == null ? "(no answer)" : dev.mailpath.diag.core.internal.Addresses.format(server.getAddress()) + "#" + server.getPort())
+        .append(
+            server == null
+                ? "(no answer)"
+                : dev.mailpath.diag.core.internal.Addresses.format(server.getAddress())
+                    + "#"
+                    + server.getPort())
         .append('\n');
     if (rcode == null) {
       sb.append("*** No answer for ").append(asciiDomain).append('\n');
@@ -261,7 +266,8 @@ public final class MxReport implements DiagnosticReport {
         sb.append("Non-authoritative answer:\n");
       }
       if (nullMx) {
-        sb.append(asciiDomain).append("\tMX preference = 0, mail exchanger = . (null MX: accepts no mail)\n");
+        sb.append(asciiDomain)
+            .append("\tMX preference = 0, mail exchanger = . (null MX: accepts no mail)\n");
       } else if (implicitMx) {
         sb.append(asciiDomain).append("\thas no MX records; implicit MX is the domain itself\n");
       } else if (exchanges.isEmpty()) {
@@ -283,7 +289,8 @@ public final class MxReport implements DiagnosticReport {
         }
         for (InetAddress a : e.addresses()) {
           sb.append(e.host())
-              .append(a.getAddress().length == 4 ? "\tinternet address = " : "\tAAAA IPv6 address = ")
+              .append(
+                  a.getAddress().length == 4 ? "\tinternet address = " : "\tAAAA IPv6 address = ")
               .append(dev.mailpath.diag.core.internal.Addresses.format(a))
               .append('\n');
         }

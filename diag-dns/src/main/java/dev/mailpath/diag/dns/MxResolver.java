@@ -54,9 +54,9 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Answers "where does mail for this domain go?" the way a sending MTA would (RFC 5321 §5.1):
- * MX records in preference order, random among equal preferences, the implicit MX when there is
- * none, the null MX of RFC 7505, and each exchange's IPv4 and IPv6 addresses, with findings for
+ * Answers "where does mail for this domain go?" the way a sending MTA would (RFC 5321 §5.1): MX
+ * records in preference order, random among equal preferences, the implicit MX when there is none,
+ * the null MX of RFC 7505, and each exchange's IPv4 and IPv6 addresses, with findings for
  * everything that is wrong.
  *
  * <pre>{@code
@@ -71,32 +71,35 @@ import org.xbill.DNS.Type;
  *
  * <p>Built on dnsjava's message classes and this library's own non-blocking transport, not on
  * dnsjava's {@code Lookup}: no global cache, no search path, no hidden retries; every query is in
- * the report with the server that answered. A resolution is a chain of futures (the MX query,
- * then the address queries of every exchange at once), so {@link #resolveAsync} and {@link
- * #resolveAll} need no thread per domain; {@link #resolve} waits for the same chain.
+ * the report with the server that answered. A resolution is a chain of futures (the MX query, then
+ * the address queries of every exchange at once), so {@link #resolveAsync} and {@link #resolveAll}
+ * need no thread per domain; {@link #resolve} waits for the same chain.
  *
  * <p><b>Errors.</b> NXDOMAIN, SERVFAIL, timeouts, null MX, dangling exchanges and the like are
  * findings in a normally returned report. So is every way a broken or hostile server can fail to
- * answer: replies with the wrong ID or question and echoed queries are ignored (never taken as
- * an empty answer), compression loops and lying record counts are refused, a truncated answer
- * whose TCP retry fails is not used, out-of-bailiwick additional records are reported and never
- * used, CNAME loops end. Only misuse throws: a malformed domain is an {@link
- * IllegalArgumentException} before any query is sent. In bulk calls a malformed name becomes a
- * report with a {@code dns.invalid-name} finding instead, so one bad line does not abort a run.
+ * answer: replies with the wrong ID or question and echoed queries are ignored (never taken as an
+ * empty answer), compression loops and lying record counts are refused, a truncated answer whose
+ * TCP retry fails is not used, out-of-bailiwick additional records are reported and never used,
+ * CNAME loops end. Only misuse throws: a malformed domain is an {@link IllegalArgumentException}
+ * before any query is sent. In bulk calls a malformed name becomes a report with a {@code
+ * dns.invalid-name} finding instead, so one bad line does not abort a run.
  *
- * <p><b>Limits.</b> At most 100 exchanges per domain and 100 addresses per host are resolved
- * (the lowest preferences first); past that a {@code dns.response.too-large} finding says what
- * was left out. CNAME chains are followed for 8 hops.
+ * <p><b>Limits.</b> At most 100 exchanges per domain and 100 addresses per host are resolved (the
+ * lowest preferences first); past that a {@code dns.response.too-large} finding says what was left
+ * out. CNAME chains are followed for 8 hops.
  *
  * <p>Immutable and thread-safe once built; one instance serves any number of calls. It holds no
  * resources that need closing: the transport's selector thread stops by itself when idle.
  */
 public final class MxResolver {
   private static final int MAX_CNAME_HOPS = 8;
+
   /** Most exchanges resolved per domain; a hostile answer must not cost thousands of queries. */
   static final int MAX_EXCHANGES = 100;
+
   /** Most addresses kept per host. */
   static final int MAX_ADDRESSES = 100;
+
   /** Most out-of-bailiwick records quoted as evidence. */
   private static final int MAX_QUOTED = 5;
 
@@ -139,8 +142,15 @@ public final class MxResolver {
                 .build();
     this.engine =
         new QueryEngine(
-            transport, servers, timeout, retries, tcpOnly, edns, recursionDesired,
-            environment.random(), environment.executor());
+            transport,
+            servers,
+            timeout,
+            retries,
+            tcpOnly,
+            edns,
+            recursionDesired,
+            environment.random(),
+            environment.executor());
   }
 
   private static List<InetSocketAddress> systemServers() {
@@ -157,8 +167,8 @@ public final class MxResolver {
   /**
    * Starts configuring a resolver.
    *
-   * @return a new builder with defaults: the system's resolvers, 5 s timeout, 1 retry, UDP with
-   *     TCP fallback, EDNS on, RD set, IPv4 and IPv6, 1,024 queries in flight per server, no rate
+   * @return a new builder with defaults: the system's resolvers, 5 s timeout, 1 retry, UDP with TCP
+   *     fallback, EDNS on, RD set, IPv4 and IPv6, 1,024 queries in flight per server, no rate
    *     limit, one I/O thread, the system environment
    */
   public static Builder builder() {
@@ -230,9 +240,9 @@ public final class MxResolver {
   }
 
   /**
-   * Finds the mail exchanges of a domain without blocking the caller. The queries go out at
-   * once; the future completes on the environment's executor, so that code chained onto it never
-   * runs on the transport's selector thread.
+   * Finds the mail exchanges of a domain without blocking the caller. The queries go out at once;
+   * the future completes on the environment's executor, so that code chained onto it never runs on
+   * the transport's selector thread.
    *
    * @param domain the domain
    * @return a future of the report; it never completes exceptionally for DNS failures
@@ -245,11 +255,11 @@ public final class MxResolver {
 
   /**
    * Resolves many domains with at most {@code maxInFlight} at once, streaming reports back in
-   * completion order (not input order). The input is read lazily and results are handed over as
-   * the stream is consumed, so memory stays flat however many domains there are: a slow consumer
-   * slows the resolution down (back-pressure), and no thread is started per domain. A malformed
-   * name becomes a report with a {@code dns.invalid-name} finding. Closing the stream stops
-   * reading the input; resolutions already started finish in the background.
+   * completion order (not input order). The input is read lazily and results are handed over as the
+   * stream is consumed, so memory stays flat however many domains there are: a slow consumer slows
+   * the resolution down (back-pressure), and no thread is started per domain. A malformed name
+   * becomes a report with a {@code dns.invalid-name} finding. Closing the stream stops reading the
+   * input; resolutions already started finish in the background.
    *
    * <pre>{@code
    * try (Stream<MxReport> reports = resolver.resolveAll(domains, 200)) {
@@ -270,7 +280,8 @@ public final class MxResolver {
     Checks.range("maxInFlight", maxInFlight, 1, 10_000);
     BulkIterator it = new BulkIterator(domains.iterator(), maxInFlight);
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(it, Spliterator.NONNULL | Spliterator.ORDERED), false)
+            Spliterators.spliteratorUnknownSize(it, Spliterator.NONNULL | Spliterator.ORDERED),
+            false)
         .onClose(it::close);
   }
 
@@ -290,8 +301,8 @@ public final class MxResolver {
   }
 
   /**
-   * Looks up the IPv4 and IPv6 addresses of a host, following CNAMEs; used by diag-smtp to
-   * connect to a host name through the caller's DNS servers rather than the JDK's system lookup.
+   * Looks up the IPv4 and IPv6 addresses of a host, following CNAMEs; used by diag-smtp to connect
+   * to a host name through the caller's DNS servers rather than the JDK's system lookup.
    *
    * @param host the host name
    * @return the addresses and findings
@@ -324,10 +335,13 @@ public final class MxResolver {
               hostProblems(h, name.ascii(), findings);
               findings.addAll(ctx.notes());
               return new AddressReport(
-                  name.ascii(), h.addresses, Optional.ofNullable(h.canonical), ctx.lookups(), findings);
+                  name.ascii(),
+                  h.addresses,
+                  Optional.ofNullable(h.canonical),
+                  ctx.lookups(),
+                  findings);
             });
   }
-
 
   /**
    * Looks up the PTR names of an address and checks which resolve back to it (forward-confirmed
@@ -364,7 +378,8 @@ public final class MxResolver {
                 return CompletableFuture.completedFuture(
                     new ReverseReport(address, names, List.of(), ctx.lookups(), findings));
               }
-              Name owner = followCname(ex.response(), ptrName, new ArrayList<>(List.of(ptrName))).owner();
+              Name owner =
+                  followCname(ex.response(), ptrName, new ArrayList<>(List.of(ptrName))).owner();
               for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
                 if (r instanceof PTRRecord p && r.getName().equals(owner)) {
                   String n = lower(p.getTarget());
@@ -399,12 +414,15 @@ public final class MxResolver {
                         if (confirmed.isEmpty()) {
                           findings.add(
                               DnsFinding.PTR_NOT_CONFIRMED.finding(
-                                  address.getHostAddress() + " has PTR " + names
+                                  address.getHostAddress()
+                                      + " has PTR "
+                                      + names
                                       + ", but no such name resolves back to it",
                                   Evidence.of("ptr", String.join(", ", names))));
                         }
                         findings.addAll(ctx.notes());
-                        return new ReverseReport(address, names, confirmed, ctx.lookups(), findings);
+                        return new ReverseReport(
+                            address, names, confirmed, ctx.lookups(), findings);
                       });
             });
   }
@@ -412,10 +430,10 @@ public final class MxResolver {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * What one diagnosis collects besides its result: every lookup, and notes about replies that
-   * were answers but came with something wrong (ignored forgeries, oversize UDP, out-of-bailiwick
-   * records). Continuations may run on several threads (a blocking transport runs on the
-   * executor), hence the locks.
+   * What one diagnosis collects besides its result: every lookup, and notes about replies that were
+   * answers but came with something wrong (ignored forgeries, oversize UDP, out-of-bailiwick
+   * records). Continuations may run on several threads (a blocking transport runs on the executor),
+   * hence the locks.
    */
   private final class Context {
     final List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
@@ -494,7 +512,9 @@ public final class MxResolver {
       if (mismatched > 0) {
         out.add(
             DnsFinding.RESPONSE_MISMATCHED_IGNORED.finding(
-                mismatched + " repl" + (mismatched == 1 ? "y" : "ies")
+                mismatched
+                    + " repl"
+                    + (mismatched == 1 ? "y" : "ies")
                     + " that did not match the query (echoed, wrong ID or question) were ignored",
                 Evidence.of("query", mismatchedQuery),
                 Evidence.of("first-ignored", String.valueOf(mismatchedReason))));
@@ -502,7 +522,10 @@ public final class MxResolver {
       if (oversizeQuery != null) {
         out.add(
             DnsFinding.RESPONSE_OVERSIZE_UDP.finding(
-                "the UDP reply to " + oversizeQuery + " was " + oversizeBytes
+                "the UDP reply to "
+                    + oversizeQuery
+                    + " was "
+                    + oversizeBytes
                     + " bytes, more than the query allowed, and TC was clear",
                 Evidence.of("query", oversizeQuery),
                 Evidence.of("reply-bytes", oversizeBytes),
@@ -515,7 +538,8 @@ public final class MxResolver {
         }
         out.add(
             DnsFinding.ADDITIONAL_OUT_OF_BAILIWICK.finding(
-                outOfBailiwickCount + " additional record(s) for names the answer did not point"
+                outOfBailiwickCount
+                    + " additional record(s) for names the answer did not point"
                     + " at were ignored",
                 ev.toArray(new Evidence[0])));
       }
@@ -608,7 +632,8 @@ public final class MxResolver {
                   report.addExchange(new MailExchange(lower(owner), 0, Duration.ZERO, h.addresses));
                   findings.add(
                       DnsFinding.IMPLICIT_MX.finding(
-                          domain.ascii() + " has no MX records; mail goes to its own address "
+                          domain.ascii()
+                              + " has no MX records; mail goes to its own address "
                               + h.addresses.stream().map(InetAddress::getHostAddress).toList()));
                   hostProblems(h, lower(owner), findings);
                   return finish(null);
@@ -620,7 +645,9 @@ public final class MxResolver {
                 if (h.failure != null) {
                   findings.add(
                       DnsFinding.ADDRESS_LOOKUP_FAILED.finding(
-                          "no MX records, and the address lookup for " + lower(owner) + " failed: "
+                          "no MX records, and the address lookup for "
+                              + lower(owner)
+                              + " failed: "
                               + QueryEngine.rcodeName(h.failure)));
                   specificFailure(h.failure, lower(owner), findings);
                   return finish(Outcome.INCONCLUSIVE);
@@ -645,7 +672,11 @@ public final class MxResolver {
         if (previous != null) {
           findings.add(
               DnsFinding.MX_DUPLICATE.finding(
-                  host + " is listed at preferences " + previous.getPriority() + " and " + m.getPriority(),
+                  host
+                      + " is listed at preferences "
+                      + previous.getPriority()
+                      + " and "
+                      + m.getPriority(),
                   Evidence.of("record", m.rdataToString())));
           if (m.getPriority() < previous.getPriority()) {
             byHost.put(host, m);
@@ -669,8 +700,13 @@ public final class MxResolver {
       List<MXRecord> ordered = deliveryOrder(new ArrayList<>(byHost.values()));
       if (ordered.size() > MAX_EXCHANGES) {
         ctx.tooLarge(
-            "the MX answer for " + domain.ascii() + " has " + ordered.size()
-                + " exchanges; only the " + MAX_EXCHANGES + " most preferred were resolved");
+            "the MX answer for "
+                + domain.ascii()
+                + " has "
+                + ordered.size()
+                + " exchanges; only the "
+                + MAX_EXCHANGES
+                + " most preferred were resolved");
         ordered = ordered.subList(0, MAX_EXCHANGES);
       }
       List<CompletableFuture<ExchangeResult>> futures = new ArrayList<>(ordered.size());
@@ -699,7 +735,11 @@ public final class MxResolver {
                 new MailExchange(host, m.getPriority(), ttl, List.of()),
                 List.of(
                     DnsFinding.MX_IP_LITERAL.finding(
-                        "MX " + m.getPriority() + " names " + host + ", which is an address, not a host name",
+                        "MX "
+                            + m.getPriority()
+                            + " names "
+                            + host
+                            + ", which is an address, not a host name",
                         Evidence.of("record", m.rdataToString())))));
       }
       return lookupAddresses(ctx, m.getTarget(), host)
@@ -712,7 +752,12 @@ public final class MxResolver {
                   if (h.canonical != null) {
                     found.add(
                         DnsFinding.MX_CNAME_TARGET.finding(
-                            "MX " + m.getPriority() + " " + host + " is an alias for " + h.canonical,
+                            "MX "
+                                + m.getPriority()
+                                + " "
+                                + host
+                                + " is an alias for "
+                                + h.canonical,
                             Evidence.of("record", m.rdataToString())));
                   }
                   hostProblems(h, host, found);
@@ -720,15 +765,23 @@ public final class MxResolver {
                     if (h.failure != null) {
                       found.add(
                           DnsFinding.ADDRESS_LOOKUP_FAILED.finding(
-                              "the address lookup for " + host + " failed: "
+                              "the address lookup for "
+                                  + host
+                                  + " failed: "
                                   + QueryEngine.rcodeName(h.failure),
                               Evidence.of("server", hostPort(h.failure.server()))));
                       specificFailure(h.failure, host, found);
                     } else {
                       found.add(
                           DnsFinding.MX_DANGLING.finding(
-                              "MX " + m.getPriority() + " " + host + " has no " + familyText()
-                                  + " record" + (h.nxdomain ? " (the name does not exist)" : ""),
+                              "MX "
+                                  + m.getPriority()
+                                  + " "
+                                  + host
+                                  + " has no "
+                                  + familyText()
+                                  + " record"
+                                  + (h.nxdomain ? " (the name does not exist)" : ""),
                               Evidence.of("record", m.rdataToString())));
                     }
                   }
@@ -780,7 +833,11 @@ public final class MxResolver {
         if (l.truncatedRetry() && l.answered()) {
           list.add(
               DnsFinding.TRUNCATED_TCP_RETRY.finding(
-                  "the UDP answer for " + l.name() + " " + l.type() + " was truncated; TCP was used",
+                  "the UDP answer for "
+                      + l.name()
+                      + " "
+                      + l.type()
+                      + " was truncated; TCP was used",
                   Evidence.of("server", hostPort(l.server()))));
           break;
         }
@@ -826,8 +883,12 @@ public final class MxResolver {
     if (h.dropped > 0) {
       out.add(
           DnsFinding.RESPONSE_TOO_LARGE.finding(
-              host + " has " + (h.addresses.size() + h.dropped) + " addresses; only the first "
-                  + MAX_ADDRESSES + " were kept"));
+              host
+                  + " has "
+                  + (h.addresses.size() + h.dropped)
+                  + " addresses; only the first "
+                  + MAX_ADDRESSES
+                  + " were kept"));
     }
   }
 
@@ -881,20 +942,26 @@ public final class MxResolver {
     return merged;
   }
 
-  private CompletableFuture<HostAddresses> lookupFamily(Context ctx, Name host, String text, int type) {
+  private CompletableFuture<HostAddresses> lookupFamily(
+      Context ctx, Name host, String text, int type) {
     List<Name> chain = new ArrayList<>();
     chain.add(host);
     return hop(ctx, host, host, text, type, new HostAddresses(), chain);
   }
 
   /**
-   * One query of an address lookup. An authoritative server answers a CNAME for a target in
-   * another zone without chasing it, so the chain is followed here, query by query, with one
-   * list of visited names across all of them: a loop ends as a loop, however many zones it
-   * spans, and a chain ends after {@value #MAX_CNAME_HOPS} hops.
+   * One query of an address lookup. An authoritative server answers a CNAME for a target in another
+   * zone without chasing it, so the chain is followed here, query by query, with one list of
+   * visited names across all of them: a loop ends as a loop, however many zones it spans, and a
+   * chain ends after {@value #MAX_CNAME_HOPS} hops.
    */
   private CompletableFuture<HostAddresses> hop(
-      Context ctx, Name host, Name current, String currentText, int type, HostAddresses h,
+      Context ctx,
+      Name host,
+      Name current,
+      String currentText,
+      int type,
+      HostAddresses h,
       List<Name> chain) {
     return ctx.ask(current, currentText, type)
         .thenCompose(
@@ -927,7 +994,8 @@ public final class MxResolver {
                   continue;
                 }
                 InetAddress a =
-                    r instanceof ARecord ar ? ar.getAddress()
+                    r instanceof ARecord ar
+                        ? ar.getAddress()
                         : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
                 if (a == null || h.addresses.contains(a)) {
                   continue;
@@ -977,8 +1045,8 @@ public final class MxResolver {
 
   /**
    * Follows CNAME records in the answer section from {@code start}, adding each name to {@code
-   * seen} (the chain so far, possibly from earlier answers). A target already in {@code seen} is
-   * a loop; more than {@value #MAX_CNAME_HOPS} hops is too long.
+   * seen} (the chain so far, possibly from earlier answers). A target already in {@code seen} is a
+   * loop; more than {@value #MAX_CNAME_HOPS} hops is too long.
    */
   private static Chain followCname(Message m, Name start, List<Name> seen) {
     Name current = start;
@@ -1028,9 +1096,9 @@ public final class MxResolver {
   }
 
   /**
-   * Turns a failed exchange into its finding. The transport's problem picks a specific code
-   * where there is one (a compression loop, a TCP fallback that failed...), so that a hostile
-   * server is named for what it did rather than reported as a plain timeout.
+   * Turns a failed exchange into its finding. The transport's problem picks a specific code where
+   * there is one (a compression loop, a TCP fallback that failed...), so that a hostile server is
+   * named for what it did rather than reported as a plain timeout.
    */
   private Finding failureFinding(DnsExchange ex, String what) {
     Evidence server = Evidence.of("server", hostPort(ex.server()));
@@ -1039,9 +1107,13 @@ public final class MxResolver {
       case TIMEOUT:
         if (ex.truncatedRetry()) {
           return DnsFinding.TCP_FALLBACK_FAILED.finding(
-              "the UDP answer for " + what + " was truncated, and the TCP retry got no reply within "
-                  + timeout.toMillis() + " ms",
-              server, error);
+              "the UDP answer for "
+                  + what
+                  + " was truncated, and the TCP retry got no reply within "
+                  + timeout.toMillis()
+                  + " ms",
+              server,
+              error);
         }
         List<Evidence> ev = new ArrayList<>();
         ev.add(server);
@@ -1050,28 +1122,47 @@ public final class MxResolver {
           ev.add(Evidence.of("first-ignored", ex.ignoredReason()));
         }
         return DnsFinding.TIMEOUT.finding(
-            "no answer for " + what + " from " + servers.size() + " server(s) within "
-                + timeout.toMillis() + " ms (" + (retries + 1) + " round(s))"
+            "no answer for "
+                + what
+                + " from "
+                + servers.size()
+                + " server(s) within "
+                + timeout.toMillis()
+                + " ms ("
+                + (retries + 1)
+                + " round(s))"
                 + (ex.ignoredReplies() > 0
-                    ? "; " + ex.ignoredReplies() + " repl" + (ex.ignoredReplies() == 1 ? "y" : "ies")
+                    ? "; "
+                        + ex.ignoredReplies()
+                        + " repl"
+                        + (ex.ignoredReplies() == 1 ? "y" : "ies")
                         + " that did not match the query were ignored"
                     : ""),
             ev.toArray(new Evidence[0]));
       case NETWORK_ERROR:
         if (ex.truncatedRetry()) {
           return DnsFinding.TCP_FALLBACK_FAILED.finding(
-              "the UDP answer for " + what + " was truncated, and the TCP retry failed: " + ex.error(),
-              server, error);
+              "the UDP answer for "
+                  + what
+                  + " was truncated, and the TCP retry failed: "
+                  + ex.error(),
+              server,
+              error);
         }
-        return DnsFinding.NETWORK_ERROR.finding("query for " + what + " failed: " + ex.error(), server);
+        return DnsFinding.NETWORK_ERROR.finding(
+            "query for " + what + " failed: " + ex.error(), server);
       case MALFORMED:
         switch (ex.problem()) {
           case COMPRESSION_LOOP:
             return DnsFinding.RESPONSE_COMPRESSION_LOOP.finding(
-                "the reply for " + what + " has a compression-pointer loop: " + ex.error(), server, error);
+                "the reply for " + what + " has a compression-pointer loop: " + ex.error(),
+                server,
+                error);
           case COUNT_MISMATCH:
             return DnsFinding.RESPONSE_COUNT_MISMATCH.finding(
-                "the reply for " + what + " is shorter than its record counts: " + ex.error(), server, error);
+                "the reply for " + what + " is shorter than its record counts: " + ex.error(),
+                server,
+                error);
           case TCP_LENGTH_MISMATCH:
             return DnsFinding.TCP_LENGTH_MISMATCH.finding(
                 "the TCP reply for " + what + " was cut short: " + ex.error(), server, error);
@@ -1121,16 +1212,18 @@ public final class MxResolver {
   }
 
   /**
-   * Pulls input lazily and keeps at most maxInFlight resolutions running. Resolutions complete
-   * (on the transport's thread) into a queue the consumer takes from; the queue never holds more
-   * than maxInFlight reports, because a new domain is only read when a report was taken, which is
-   * the back-pressure: memory is bounded by maxInFlight, not by the input.
+   * Pulls input lazily and keeps at most maxInFlight resolutions running. Resolutions complete (on
+   * the transport's thread) into a queue the consumer takes from; the queue never holds more than
+   * maxInFlight reports, because a new domain is only read when a report was taken, which is the
+   * back-pressure: memory is bounded by maxInFlight, not by the input.
    */
   private final class BulkIterator implements Iterator<MxReport> {
     private final Iterator<String> input;
     private final int maxInFlight;
+
     /** Reports, or the Throwable of a resolution that failed with a bug. */
     private final BlockingQueue<Object> done;
+
     private int inFlight;
     private volatile boolean closed;
 
@@ -1164,7 +1257,8 @@ public final class MxResolver {
       }
       inFlight--;
       if (o instanceof Throwable t) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable cause =
+            t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof RuntimeException re) {
           throw re;
         }
@@ -1230,8 +1324,8 @@ public final class MxResolver {
     private Builder() {}
 
     /**
-     * Asks only this server (replacing any set before), like nslookup's {@code server} command;
-     * any port is allowed.
+     * Asks only this server (replacing any set before), like nslookup's {@code server} command; any
+     * port is allowed.
      *
      * @param server an address with port, for example {@code 127.0.0.1:5353}
      * @return this builder
@@ -1337,9 +1431,9 @@ public final class MxResolver {
     }
 
     /**
-     * Caps the queries on the wire to each server at once; more wait in a queue and their
-     * timeout starts when they are sent. Bounds what a bulk run asks of one server whatever its
-     * {@code maxInFlight}.
+     * Caps the queries on the wire to each server at once; more wait in a queue and their timeout
+     * starts when they are sent. Bounds what a bulk run asks of one server whatever its {@code
+     * maxInFlight}.
      *
      * @param maxInFlightPerServer 1 to 65,535; default 1,024
      * @return this builder
@@ -1353,8 +1447,8 @@ public final class MxResolver {
     /**
      * Limits the queries sent to each server per second (a token bucket that allows bursts of a
      * tenth of a second's worth); queries over the limit wait, they are not dropped. Public
-     * resolvers and authoritative servers rate-limit busy clients (NSD and BIND answer only so
-     * many a second per source), so bulk runs against them should stay under their limit.
+     * resolvers and authoritative servers rate-limit busy clients (NSD and BIND answer only so many
+     * a second per source), so bulk runs against them should stay under their limit.
      *
      * @param queriesPerSecond 0 for no limit (the default), else 1 to 1,000,000
      * @return this builder
@@ -1367,9 +1461,9 @@ public final class MxResolver {
 
     /**
      * Sets how many threads carry the queries. The default, one, sends and receives some 50,000
-     * queries a second on one core, which is more than most servers allow one client; raise it
-     * only for bulk runs on machines with cores to spare. The per-server cap and rate limit hold
-     * for all threads together.
+     * queries a second on one core, which is more than most servers allow one client; raise it only
+     * for bulk runs on machines with cores to spare. The per-server cap and rate limit hold for all
+     * threads together.
      *
      * @param ioThreads 1 to 64; default 1
      * @return this builder
@@ -1380,8 +1474,8 @@ public final class MxResolver {
     }
 
     /**
-     * Sets the environment: clock, executor, random source (seed it for a reproducible order
-     * among equal preferences) and event listeners.
+     * Sets the environment: clock, executor, random source (seed it for a reproducible order among
+     * equal preferences) and event listeners.
      *
      * @param environment the environment
      * @return this builder

@@ -9,9 +9,9 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * Reverse DNS of an address: its PTR names and which of them resolve back to it
- * (forward-confirmed reverse DNS, FCrDNS). Receiving mail servers check this for every client;
- * diag-smtp compares banner and EHLO names against it.
+ * Reverse DNS of an address: its PTR names and which of them resolve back to it (forward-confirmed
+ * reverse DNS, FCrDNS). Receiving mail servers check this for every client; diag-smtp compares
+ * banner and EHLO names against it.
  *
  * @param address the address looked up
  * @param names the PTR names (ASCII, lower case, no final dot), in the order received
@@ -24,7 +24,8 @@ public record ReverseReport(
     List<String> names,
     List<String> confirmedNames,
     List<DnsLookup> lookups,
-    List<Finding> findings) implements DiagnosticReport {
+    List<Finding> findings)
+    implements DiagnosticReport {
 
   /**
    * Validates the components and copies the lists.
@@ -53,8 +54,8 @@ public record ReverseReport(
   }
 
   /**
-   * Tells whether a host name matches one of the confirmed PTR names (case-insensitive, a final
-   * dot ignored).
+   * Tells whether a host name matches one of the confirmed PTR names (case-insensitive, a final dot
+   * ignored).
    *
    * @param hostName a banner or EHLO name
    * @return {@code true} when it matches
@@ -80,7 +81,8 @@ public record ReverseReport(
   /** Returns {@code 192.0.2.1 -> mx.example.org (confirmed)} and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(dev.mailpath.diag.core.internal.Addresses.format(address)).append(" -> ");
+    StringBuilder sb =
+        new StringBuilder(dev.mailpath.diag.core.internal.Addresses.format(address)).append(" -> ");
     if (names.isEmpty()) {
       sb.append("(no PTR)");
     }
@@ -88,7 +90,8 @@ public record ReverseReport(
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(names.get(i)).append(confirmedNames.contains(names.get(i)) ? " (confirmed)" : " (not confirmed)");
+      sb.append(names.get(i))
+          .append(confirmedNames.contains(names.get(i)) ? " (confirmed)" : " (not confirmed)");
     }
     findings.forEach(f -> sb.append("\n  ").append(f));
     return sb.toString();

@@ -37,7 +37,6 @@ public record RootServer(
   /**
    * Validates the components and normalises letter and name case.
    *
-   *
    * @param letter the letter, upper case ({@code A} to {@code M} for the real roots; a short label
    *     for a private root)
    * @param name the server's name, lower case, absolute with the final dot ({@code

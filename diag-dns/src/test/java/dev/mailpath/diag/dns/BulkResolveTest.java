@@ -35,7 +35,8 @@ class BulkResolveTest {
             ns1  A   127.0.0.1
             """);
     for (int i = 0; i < DOMAINS; i++) {
-      zone.append(String.format("d%d MX 10 mx.d%d%nmx.d%d A 127.1.%d.%d%n", i, i, i, i / 256, i % 256));
+      zone.append(
+          String.format("d%d MX 10 mx.d%d%nmx.d%d A 127.1.%d.%d%n", i, i, i, i / 256, i % 256));
     }
     dns = LocalDnsZoneServer.builder().zone(zone.toString()).start();
   }
@@ -59,7 +60,10 @@ class BulkResolveTest {
     int i = Integer.parseInt(r.domain().substring(1, r.domain().indexOf('.')));
     return r.exchanges().size() == 1
         && r.exchanges().get(0).host().equals("mx.d" + i + ".bulk.test")
-        && r.exchanges().get(0).addresses().equals(List.of(InetAddress.getByName("127.1." + i / 256 + "." + i % 256)));
+        && r.exchanges()
+            .get(0)
+            .addresses()
+            .equals(List.of(InetAddress.getByName("127.1." + i / 256 + "." + i % 256)));
   }
 
   /** An endless, lazily generated input that counts how much was read. */
@@ -132,8 +136,18 @@ class BulkResolveTest {
 
   @Test
   void resolveAll_rateLimited_isHeldToTheRate() {
-    List<String> domains = List.of("d1.bulk.test", "d2.bulk.test", "d3.bulk.test", "d4.bulk.test",
-        "d5.bulk.test", "d6.bulk.test", "d7.bulk.test", "d8.bulk.test", "d9.bulk.test", "d10.bulk.test");
+    List<String> domains =
+        List.of(
+            "d1.bulk.test",
+            "d2.bulk.test",
+            "d3.bulk.test",
+            "d4.bulk.test",
+            "d5.bulk.test",
+            "d6.bulk.test",
+            "d7.bulk.test",
+            "d8.bulk.test",
+            "d9.bulk.test",
+            "d10.bulk.test");
     long start = System.nanoTime();
 
     List<MxReport> reports;
@@ -142,7 +156,8 @@ class BulkResolveTest {
     }
 
     // 20 queries at 40/s with a burst of 4: at least 16 / 40 s.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(350));
     assertThat(reports).allSatisfy(r -> assertThat(r.exchanges()).hasSize(1));
   }
 

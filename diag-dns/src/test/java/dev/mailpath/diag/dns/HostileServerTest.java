@@ -101,7 +101,11 @@ class HostileServerTest {
   }
 
   static String evidence(Finding f, String label) {
-    return f.evidence().stream().filter(e -> e.label().equals(label)).map(Evidence::value).findFirst().orElse("");
+    return f.evidence().stream()
+        .filter(e -> e.label().equals(label))
+        .map(Evidence::value)
+        .findFirst()
+        .orElse("");
   }
 
   // ------------------------------------------------------------ replies that are not answers
@@ -116,7 +120,8 @@ class HostileServerTest {
         .containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored")
         .doesNotContain("dns.mx.none", "dns.mx.implicit");
     assertThat(evidence(finding(r, "dns.timeout"), "first-ignored")).contains("QR clear");
-    assertThat(evidence(finding(r, "dns.response.mismatched-ignored"), "first-ignored")).contains("QR clear");
+    assertThat(evidence(finding(r, "dns.response.mismatched-ignored"), "first-ignored"))
+        .contains("QR clear");
     assertThat(r.exchanges()).isEmpty();
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
   }
@@ -129,7 +134,8 @@ class HostileServerTest {
 
     assertThat(r.exchanges()).hasSize(3);
     assertThat(codes(r)).containsExactly("dns.response.mismatched-ignored");
-    assertThat(evidence(finding(r, "dns.response.mismatched-ignored"), "first-ignored")).contains("QR clear");
+    assertThat(evidence(finding(r, "dns.response.mismatched-ignored"), "first-ignored"))
+        .contains("QR clear");
     assertThat(r.lookups()).extracting(DnsLookup::rcode).startsWith("TIMEOUT", "NOERROR");
   }
 
@@ -141,7 +147,8 @@ class HostileServerTest {
 
     assertThat(r.exchanges()).hasSize(3);
     assertThat(codes(r)).containsExactly("dns.response.mismatched-ignored");
-    assertThat(evidence(finding(r, "dns.response.mismatched-ignored"), "first-ignored")).contains("wrong ID");
+    assertThat(evidence(finding(r, "dns.response.mismatched-ignored"), "first-ignored"))
+        .contains("wrong ID");
   }
 
   @Test
@@ -162,7 +169,8 @@ class HostileServerTest {
 
     MxReport r = resolver().build().resolve("example.org");
 
-    assertThat(codes(r)).containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
+    assertThat(codes(r))
+        .containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
     assertThat(evidence(finding(r, "dns.timeout"), "ignored-replies")).isEqualTo("1");
     assertThat(r.exchanges()).isEmpty();
   }
@@ -220,7 +228,11 @@ class HostileServerTest {
   @Test
   void resolve_truncatedAndTcpRefused_reportsTcpFallbackFailed() {
     try (LocalDnsZoneServer udpOnly =
-        LocalDnsZoneServer.builder().zone(TestZones.example()).tcp(false).fault(DnsFault.truncate()).start()) {
+        LocalDnsZoneServer.builder()
+            .zone(TestZones.example())
+            .tcp(false)
+            .fault(DnsFault.truncate())
+            .start()) {
       MxReport r = resolver().server(udpOnly.address()).build().resolve("example.org");
 
       assertThat(codes(r)).containsExactly("dns.tcp-fallback-failed");
@@ -277,7 +289,9 @@ class HostileServerTest {
 
   @Test
   void resolve_outOfBailiwickAdditional_isReportedAndNeverUsed() throws Exception {
-    dns.setFaults(List.of(DnsFault.outOfBailiwickAdditional("mx1.victim.example", "192.0.2.66").forType("MX")));
+    dns.setFaults(
+        List.of(
+            DnsFault.outOfBailiwickAdditional("mx1.victim.example", "192.0.2.66").forType("MX")));
 
     MxReport r = resolver().build().resolve("example.org");
 
@@ -289,21 +303,32 @@ class HostileServerTest {
   }
 
   @Test
-  void bailiwick_authoritativeAnswerAddingDataOutsideItsZone_isFlaggedButReferralGlueIsNot() throws Exception {
+  void bailiwick_authoritativeAnswerAddingDataOutsideItsZone_isFlaggedButReferralGlueIsNot()
+      throws Exception {
     org.xbill.DNS.Name qname = org.xbill.DNS.Name.fromConstantString("example.org.");
     org.xbill.DNS.Name zone = qname;
     org.xbill.DNS.Name mx = org.xbill.DNS.Name.fromConstantString("mx.other.test.");
     org.xbill.DNS.Message m = new org.xbill.DNS.Message(1);
     m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
     m.getHeader().setFlag(org.xbill.DNS.Flags.AA);
-    m.addRecord(new org.xbill.DNS.MXRecord(qname, org.xbill.DNS.DClass.IN, 300, 10, mx), org.xbill.DNS.Section.ANSWER);
-    m.addRecord(new org.xbill.DNS.NSRecord(zone, org.xbill.DNS.DClass.IN, 300,
-        org.xbill.DNS.Name.fromConstantString("ns1.example.org.")), org.xbill.DNS.Section.AUTHORITY);
-    m.addRecord(new org.xbill.DNS.ARecord(mx, org.xbill.DNS.DClass.IN, 300, InetAddress.getByName("192.0.2.7")),
+    m.addRecord(
+        new org.xbill.DNS.MXRecord(qname, org.xbill.DNS.DClass.IN, 300, 10, mx),
+        org.xbill.DNS.Section.ANSWER);
+    m.addRecord(
+        new org.xbill.DNS.NSRecord(
+            zone,
+            org.xbill.DNS.DClass.IN,
+            300,
+            org.xbill.DNS.Name.fromConstantString("ns1.example.org.")),
+        org.xbill.DNS.Section.AUTHORITY);
+    m.addRecord(
+        new org.xbill.DNS.ARecord(
+            mx, org.xbill.DNS.DClass.IN, 300, InetAddress.getByName("192.0.2.7")),
         org.xbill.DNS.Section.ADDITIONAL);
 
     assertThat(dev.mailpath.diag.dns.internal.Bailiwick.outOfBailiwick(m, qname))
-        .extracting(org.xbill.DNS.Record::getName).containsExactly(mx);
+        .extracting(org.xbill.DNS.Record::getName)
+        .containsExactly(mx);
 
     m.getHeader().unsetFlag(org.xbill.DNS.Flags.AA); // the same data from a resolver's cache
     assertThat(dev.mailpath.diag.dns.internal.Bailiwick.outOfBailiwick(m, qname)).isEmpty();
@@ -314,7 +339,8 @@ class HostileServerTest {
     MxReport r = resolver().build().resolve("loopmx.hostile.test");
 
     assertThat(codes(r)).containsExactly("dns.cname-loop");
-    assertThat(finding(r, "dns.cname-loop").summary()).contains("loop1.hostile.test -> loop2.hostile.test -> loop1");
+    assertThat(finding(r, "dns.cname-loop").summary())
+        .contains("loop1.hostile.test -> loop2.hostile.test -> loop1");
     assertThat(r.exchanges()).singleElement().satisfies(e -> assertThat(e.addresses()).isEmpty());
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
   }
@@ -366,14 +392,21 @@ class HostileServerTest {
     dns.setFaults(List.of(DnsFault.compressionLoop().forName("example.org").forType("MX")));
 
     List<MxReport> reports;
-    try (var s = resolver().build().resolveAll(List.of("example.org", "ok.hostile.test", "loopmx.hostile.test"), 3)) {
+    try (var s =
+        resolver()
+            .build()
+            .resolveAll(List.of("example.org", "ok.hostile.test", "loopmx.hostile.test"), 3)) {
       reports = s.toList();
     }
 
     assertThat(reports).hasSize(3);
-    assertThat(reports).filteredOn(r -> r.domain().equals("ok.hostile.test")).singleElement()
+    assertThat(reports)
+        .filteredOn(r -> r.domain().equals("ok.hostile.test"))
+        .singleElement()
         .satisfies(r -> assertThat(r.findings()).isEmpty());
-    assertThat(reports).filteredOn(r -> r.domain().equals("example.org")).singleElement()
+    assertThat(reports)
+        .filteredOn(r -> r.domain().equals("example.org"))
+        .singleElement()
         .satisfies(r -> assertThat(codes(r)).containsExactly("dns.response.compression-loop"));
   }
 }

@@ -45,7 +45,11 @@ class MxResolverNsdIT {
   }
 
   static MxResolver resolver() {
-    return MxResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)).retries(1).build();
+    return MxResolver.builder()
+        .server(nsd.address())
+        .timeout(Duration.ofSeconds(2))
+        .retries(1)
+        .build();
   }
 
   static List<String> codes(MxReport r) {
@@ -93,7 +97,12 @@ class MxResolverNsdIT {
 
   @Test
   void resolve_answerTooBigForUdp_retriesOverTcpAndMatchesDig() {
-    MxReport r = resolver().toBuilder().edns(false).addressFamily(AddressFamily.IPV4).build().resolve("big.example.org");
+    MxReport r =
+        resolver().toBuilder()
+            .edns(false)
+            .addressFamily(AddressFamily.IPV4)
+            .build()
+            .resolve("big.example.org");
 
     assertThat(codes(r)).containsExactly("dns.truncated-tcp-retry");
     assertThat(r.exchanges()).hasSize(60);
@@ -105,7 +114,9 @@ class MxResolverNsdIT {
   void resolve_unicodeDomain_findsALabelZone() {
     MxReport r = resolver().resolve("bücher.example");
 
-    assertThat(r.exchanges()).extracting(MailExchange::host).containsExactly("mx.xn--bcher-kva.example");
+    assertThat(r.exchanges())
+        .extracting(MailExchange::host)
+        .containsExactly("mx.xn--bcher-kva.example");
   }
 
   @Test

@@ -66,7 +66,8 @@ class MxResolverTest {
     assertThat(first.host()).isEqualTo("mx1.example.org");
     assertThat(first.ttl()).isEqualTo(Duration.ofSeconds(300));
     assertThat(first.addresses())
-        .containsExactlyInAnyOrder(InetAddress.getByName("127.0.2.1"), InetAddress.getByName("::1"));
+        .containsExactlyInAnyOrder(
+            InetAddress.getByName("127.0.2.1"), InetAddress.getByName("::1"));
     assertThat(r.exchanges().subList(1, 3))
         .extracting(MailExchange::host)
         .containsExactlyInAnyOrder("mx2.example.org", "mx3.example.org");
@@ -95,9 +96,12 @@ class MxResolverTest {
     long before = dns.queries().stream().filter(q -> q.typeName().equals("AAAA")).count();
     MxReport r = resolver().addressFamily(AddressFamily.IPV4).build().resolve("example.org");
 
-    assertThat(r.exchanges().get(0).addresses()).extracting(a -> a.getAddress().length).containsOnly(4);
+    assertThat(r.exchanges().get(0).addresses())
+        .extracting(a -> a.getAddress().length)
+        .containsOnly(4);
     assertThat(r.lookups()).extracting(DnsLookup::type).containsOnly("MX", "A");
-    assertThat(dns.queries().stream().filter(q -> q.typeName().equals("AAAA")).count()).isEqualTo(before);
+    assertThat(dns.queries().stream().filter(q -> q.typeName().equals("AAAA")).count())
+        .isEqualTo(before);
   }
 
   @Test
@@ -154,11 +158,13 @@ class MxResolverTest {
 
   @Test
   void resolve_mxPointsToCname_reportsCnameTargetButKeepsAddresses() throws Exception {
-    MxReport r = resolver().addressFamily(AddressFamily.IPV4).build().resolve("cnametarget.example.org");
+    MxReport r =
+        resolver().addressFamily(AddressFamily.IPV4).build().resolve("cnametarget.example.org");
 
     assertThat(codes(r)).containsExactly("dns.mx.cname-target");
     assertThat(r.exchanges().get(0).host()).isEqualTo("alias.example.org");
-    assertThat(r.exchanges().get(0).addresses()).containsExactly(InetAddress.getByName("127.0.2.1"));
+    assertThat(r.exchanges().get(0).addresses())
+        .containsExactly(InetAddress.getByName("127.0.2.1"));
   }
 
   @Test
@@ -188,7 +194,8 @@ class MxResolverTest {
 
   @Test
   void resolve_answerTooBigForUdp_retriesOverTcp() {
-    MxReport r = resolver().edns(false).addressFamily(AddressFamily.IPV4).build().resolve("big.example.org");
+    MxReport r =
+        resolver().edns(false).addressFamily(AddressFamily.IPV4).build().resolve("big.example.org");
 
     assertThat(r.exchanges()).hasSize(60);
     assertThat(r.exchanges()).extracting(MailExchange::preference).isSorted();
@@ -234,7 +241,8 @@ class MxResolverTest {
     dns.setFaults(List.of(DnsFault.drop()));
     long start = System.nanoTime();
 
-    MxReport r = resolver().timeout(Duration.ofMillis(200)).retries(1).build().resolve("example.org");
+    MxReport r =
+        resolver().timeout(Duration.ofMillis(200)).retries(1).build().resolve("example.org");
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertThat(codes(r)).containsExactly("dns.timeout");
@@ -281,7 +289,8 @@ class MxResolverTest {
 
     MxReport r = resolver().timeout(Duration.ofMillis(300)).build().resolve("example.org");
 
-    assertThat(codes(r)).containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
+    assertThat(codes(r))
+        .containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
     assertThat(codes(r)).doesNotContain("dns.mx.none", "dns.mx.implicit");
   }
 
@@ -309,7 +318,9 @@ class MxResolverTest {
 
     assertThat(r.domain()).isEqualTo("Bücher.example");
     assertThat(r.asciiDomain()).isEqualTo("xn--bcher-kva.example");
-    assertThat(r.exchanges()).extracting(MailExchange::host).containsExactly("mx.xn--bcher-kva.example");
+    assertThat(r.exchanges())
+        .extracting(MailExchange::host)
+        .containsExactly("mx.xn--bcher-kva.example");
   }
 
   @ParameterizedTest
@@ -341,7 +352,8 @@ class MxResolverTest {
     assertThatThrownBy(() -> resolver.resolve("a".repeat(64) + ".org"))
         .hasMessageContaining("64 octets")
         .hasMessageContaining("63");
-    String longName = Stream.generate(() -> "a".repeat(60)).limit(5).collect(Collectors.joining("."));
+    String longName =
+        Stream.generate(() -> "a".repeat(60)).limit(5).collect(Collectors.joining("."));
     assertThatThrownBy(() -> resolver.resolve(longName)).hasMessageContaining("253");
   }
 
@@ -357,7 +369,12 @@ class MxResolverTest {
   @Test
   void resolveAll_mixedInput_streamsEveryReportAndFlagsInvalidNames() {
     List<String> input =
-        List.of("example.org", "bad..name", "nullmx.example.org", "nosuch.example.org", "implicit.example.org");
+        List.of(
+            "example.org",
+            "bad..name",
+            "nullmx.example.org",
+            "nosuch.example.org",
+            "implicit.example.org");
     List<MxReport> reports;
     try (Stream<MxReport> s = resolver().build().resolveAll(input, 2)) {
       reports = s.toList();
@@ -381,7 +398,8 @@ class MxResolverTest {
 
   @Test
   void addresses_cnameChain_followsToAddresses() throws Exception {
-    AddressReport r = resolver().addressFamily(AddressFamily.IPV4).build().addresses("chain1.example.org");
+    AddressReport r =
+        resolver().addressFamily(AddressFamily.IPV4).build().addresses("chain1.example.org");
 
     assertThat(r.addresses()).containsExactly(InetAddress.getByName("127.0.2.2"));
     assertThat(r.canonicalName()).contains("mx2.example.org");
@@ -398,7 +416,8 @@ class MxResolverTest {
     assertThat(a.addresses()).containsExactly(InetAddress.getByName("127.0.2.2"));
     assertThat(a.outcome()).isEqualTo(Outcome.PASS);
     assertThat(r.forwardConfirmed()).isTrue();
-    assertThatThrownBy(() -> resolver.addressesAsync("bad..name")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> resolver.addressesAsync("bad..name"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -441,7 +460,8 @@ class MxResolverTest {
     assertThatThrownBy(() -> MxResolver.builder().timeout(Duration.ZERO))
         .hasMessageContaining("timeout");
     assertThatThrownBy(() -> MxResolver.builder().retries(-1)).hasMessageContaining("retries");
-    assertThatThrownBy(() -> MxResolver.builder().server(InetSocketAddress.createUnresolved("dns", 53)))
+    assertThatThrownBy(
+            () -> MxResolver.builder().server(InetSocketAddress.createUnresolved("dns", 53)))
         .hasMessageContaining("server");
     assertThatThrownBy(() -> resolver().build().resolveAll(List.of(), 0))
         .hasMessageContaining("maxInFlight");

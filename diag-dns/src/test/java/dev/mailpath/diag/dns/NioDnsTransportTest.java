@@ -52,7 +52,13 @@ class NioDnsTransportTest {
   static Message query(String name, int type) {
     QueryEngine e =
         new QueryEngine(
-            NioDnsTransport.builder().build(), List.of(dns.address()), TIMEOUT, 0, false, true, true,
+            NioDnsTransport.builder().build(),
+            List.of(dns.address()),
+            TIMEOUT,
+            0,
+            false,
+            true,
+            true,
             new SecureRandom());
     return e.newQuery(Name.fromConstantString(name), type);
   }
@@ -123,33 +129,47 @@ class NioDnsTransportTest {
     NioDnsTransport t = NioDnsTransport.builder().maxInFlightPerServer(100).build();
     List<CompletableFuture<DnsExchange>> all = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      all.add(t.exchangeAsync(dns.address(), query("mx" + (1 + i % 3) + ".example.org.", Type.A), TIMEOUT, false));
+      all.add(
+          t.exchangeAsync(
+              dns.address(), query("mx" + (1 + i % 3) + ".example.org.", Type.A), TIMEOUT, false));
     }
 
-    assertThat(all).allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DnsExchange.Status.ANSWER));
-    assertThat(t.stats().socketsOpened()).isLessThanOrEqualTo(NioDnsTransport.DEFAULT_SOCKETS_PER_SERVER + 1);
+    assertThat(all)
+        .allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DnsExchange.Status.ANSWER));
+    assertThat(t.stats().socketsOpened())
+        .isLessThanOrEqualTo(NioDnsTransport.DEFAULT_SOCKETS_PER_SERVER + 1);
   }
 
   @Test
   void exchangeAsync_twoIoThreads_shareTheWorkAndTheCap() throws Exception {
     NioDnsTransport t =
-        NioDnsTransport.builder().ioThreads(2).maxInFlightPerServer(100).idleTimeout(Duration.ofMillis(200)).build();
+        NioDnsTransport.builder()
+            .ioThreads(2)
+            .maxInFlightPerServer(100)
+            .idleTimeout(Duration.ofMillis(200))
+            .build();
     List<CompletableFuture<DnsExchange>> all = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      all.add(t.exchangeAsync(dns.address(), query("mx" + (1 + i % 3) + ".example.org.", Type.A), TIMEOUT, false));
+      all.add(
+          t.exchangeAsync(
+              dns.address(), query("mx" + (1 + i % 3) + ".example.org.", Type.A), TIMEOUT, false));
     }
 
-    assertThat(all).allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DnsExchange.Status.ANSWER));
-    assertThat(t.stats().socketsOpened()).isEqualTo(2L * NioDnsTransport.DEFAULT_SOCKETS_PER_SERVER);
+    assertThat(all)
+        .allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DnsExchange.Status.ANSWER));
+    assertThat(t.stats().socketsOpened())
+        .isEqualTo(2L * NioDnsTransport.DEFAULT_SOCKETS_PER_SERVER);
     assertThat(t.awaitStopped(Duration.ofSeconds(5))).isTrue();
   }
 
   @Test
   void exchange_replyFromAnotherPort_isNeverAccepted() throws Exception {
     NioDnsTransport t = NioDnsTransport.builder().build();
-    try (RawServer server = new RawServer(); DatagramSocket spoofer = new DatagramSocket()) {
+    try (RawServer server = new RawServer();
+        DatagramSocket spoofer = new DatagramSocket()) {
       CompletableFuture<DnsExchange> f =
-          t.exchangeAsync(server.address(), query("example.org.", Type.A), Duration.ofMillis(400), false);
+          t.exchangeAsync(
+              server.address(), query("example.org.", Type.A), Duration.ofMillis(400), false);
       DatagramPacket q = server.receive(TIMEOUT);
       server.answer(q, spoofer); // right ID and question, wrong source port
 
@@ -203,14 +223,18 @@ class NioDnsTransportTest {
     try (RawServer server = new RawServer()) {
       List<CompletableFuture<DnsExchange>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        all.add(t.exchangeAsync(server.address(), query("q" + i + ".example.", Type.A), TIMEOUT, false));
+        all.add(
+            t.exchangeAsync(
+                server.address(), query("q" + i + ".example.", Type.A), TIMEOUT, false));
       }
       List<DatagramPacket> received = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         received.add(server.receive(TIMEOUT));
       }
       assertThat(received).doesNotContainNull();
-      assertThat(server.receive(Duration.ofMillis(300))).as("a fourth query while three are in flight").isNull();
+      assertThat(server.receive(Duration.ofMillis(300)))
+          .as("a fourth query while three are in flight")
+          .isNull();
 
       server.answer(received.get(0), server.socket);
 
@@ -230,19 +254,23 @@ class NioDnsTransportTest {
     all.forEach(CompletableFuture::join);
 
     // 50/s with a burst of 5: the last 15 need at least 300 ms.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
-    assertThat(all).allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DnsExchange.Status.ANSWER));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    assertThat(all)
+        .allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DnsExchange.Status.ANSWER));
   }
 
   @Test
   void exchange_closedPort_isNetworkErrorWithoutWaiting() throws Exception {
     InetSocketAddress closed;
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try (DatagramSocket s =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       closed = (InetSocketAddress) s.getLocalSocketAddress();
     }
     NioDnsTransport t = NioDnsTransport.builder().build();
 
-    DnsExchange ex = t.exchange(closed, query("example.org.", Type.A), Duration.ofSeconds(10), false);
+    DnsExchange ex =
+        t.exchange(closed, query("example.org.", Type.A), Duration.ofSeconds(10), false);
 
     assertThat(ex.status()).isEqualTo(DnsExchange.Status.NETWORK_ERROR);
     assertThat(ex.error()).contains("unreachable");
@@ -259,7 +287,8 @@ class NioDnsTransportTest {
     try {
       CompletableFuture<DnsExchange> nested =
           t.exchangeAsync(dns.address(), query("example.org.", Type.MX), TIMEOUT, false)
-              .thenApply(ex -> t.exchange(dns.address(), query("example.org.", Type.MX), TIMEOUT, false));
+              .thenApply(
+                  ex -> t.exchange(dns.address(), query("example.org.", Type.MX), TIMEOUT, false));
 
       assertThatThrownBy(nested::join)
           .isInstanceOf(CompletionException.class)
@@ -286,7 +315,11 @@ class NioDnsTransportTest {
   void exchange_ipv6Server_isAskedOverIpv6() throws Exception {
     LocalDnsZoneServer v6;
     try {
-      v6 = LocalDnsZoneServer.builder().zone(TestZones.example()).bindAddress(InetAddress.getByName("::1")).start();
+      v6 =
+          LocalDnsZoneServer.builder()
+              .zone(TestZones.example())
+              .bindAddress(InetAddress.getByName("::1"))
+              .start();
     } catch (java.io.UncheckedIOException e) {
       org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback here");
       return;
@@ -318,12 +351,22 @@ class NioDnsTransportTest {
     try (RawServer silent = new RawServer()) {
       QueryEngine e =
           new QueryEngine(
-              t, List.of(silent.address(), dns.address()), Duration.ofMillis(300), 0, false, true,
-              true, new SecureRandom());
+              t,
+              List.of(silent.address(), dns.address()),
+              Duration.ofMillis(300),
+              0,
+              false,
+              true,
+              true,
+              new SecureRandom());
       List<DnsLookup> lookups = new ArrayList<>();
 
       DnsExchange ex =
-          e.askAsync(Name.fromConstantString("example.org."), Type.MX, lookups::add, DiagEventListener.NONE)
+          e.askAsync(
+                  Name.fromConstantString("example.org."),
+                  Type.MX,
+                  lookups::add,
+                  DiagEventListener.NONE)
               .join();
 
       assertThat(ex.status()).isEqualTo(DnsExchange.Status.ANSWER);

@@ -21,17 +21,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RootServerQuery and DelegationTrace against a fake DNS hierarchy of real NSD servers on
- * loopback, all on one port, cross-checked with dig:
+ * RootServerQuery and DelegationTrace against a fake DNS hierarchy of real NSD servers on loopback,
+ * all on one port, cross-checked with dig:
  *
  * <ul>
- *   <li>the roots: one NSD on 127.0.1.1 to 127.0.1.13 serving a root zone that delegates
- *       {@code test.} to ns1/ns2.nic.test. (with glue);
+ *   <li>the roots: one NSD on 127.0.1.1 to 127.0.1.13 serving a root zone that delegates {@code
+ *       test.} to ns1/ns2.nic.test. (with glue);
  *   <li>the TLD: one NSD on 127.0.2.1 and 127.0.2.2 serving {@code test.}, which delegates {@code
  *       mail-lab.test.} and {@code partlame.test.} to 127.0.3.1/.2 (and 127.0.4.1), and {@code
  *       alllame.test.} to 127.0.4.1 only;
- *   <li>the mail domain: one NSD on 127.0.3.1 and 127.0.3.2 serving {@code mail-lab.test.} (MX)
- *       and {@code partlame.test.};
+ *   <li>the mail domain: one NSD on 127.0.3.1 and 127.0.3.2 serving {@code mail-lab.test.} (MX) and
+ *       {@code partlame.test.};
  *   <li>a lame server: one NSD on 127.0.4.1 serving no zone, so REFUSED for everything.
  * </ul>
  *
@@ -264,8 +264,11 @@ class RootServerNsdIT {
 
     List<String> ours = t.answer(RecordType.MX).stream().map(DnsRecord::data).sorted().toList();
     assertThat(ours).containsExactly("10 mx1.mail-lab.test.", "20 mx2.mail-lab.test.");
-    assertThat(dig.query(t.authoritativeServer().orElseThrow(), "mail-lab.test", "MX").stream()
-            .map(s -> s.toLowerCase(Locale.ROOT)).sorted().toList())
+    assertThat(
+            dig.query(t.authoritativeServer().orElseThrow(), "mail-lab.test", "MX").stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .sorted()
+                .toList())
         .isEqualTo(ours);
     // What the TLD refers to, dig sees too.
     assertThat(digRecords(at("127.0.2.2"), "mail-lab.test", "MX", "+authority"))

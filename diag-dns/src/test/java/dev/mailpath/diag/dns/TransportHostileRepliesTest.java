@@ -25,8 +25,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * Both transports judge hostile replies alike (they share {@code ReplyCheck}), so a diagnosis
- * reads the same whichever one carried it.
+ * Both transports judge hostile replies alike (they share {@code ReplyCheck}), so a diagnosis reads
+ * the same whichever one carried it.
  */
 class TransportHostileRepliesTest {
   static LocalDnsZoneServer dns;
@@ -51,7 +51,13 @@ class TransportHostileRepliesTest {
         NioDnsTransport.builder().build(), new SocketDnsTransport(TimeSource.system()));
   }
 
-  static DnsExchange ask(DnsTransport t, InetSocketAddress server, String name, int type, boolean edns, boolean tcpOnly) {
+  static DnsExchange ask(
+      DnsTransport t,
+      InetSocketAddress server,
+      String name,
+      int type,
+      boolean edns,
+      boolean tcpOnly) {
     QueryEngine e =
         new QueryEngine(
             t, List.of(server), Duration.ofMillis(400), 0, tcpOnly, edns, true, new SecureRandom());
@@ -101,7 +107,11 @@ class TransportHostileRepliesTest {
   @MethodSource("transports")
   void truncatedWithTcpRefused_isTcpFallbackFailed(DnsTransport t) {
     try (LocalDnsZoneServer udpOnly =
-        LocalDnsZoneServer.builder().zone(TestZones.example()).tcp(false).fault(DnsFault.truncate()).start()) {
+        LocalDnsZoneServer.builder()
+            .zone(TestZones.example())
+            .tcp(false)
+            .fault(DnsFault.truncate())
+            .start()) {
       DnsExchange ex = ask(t, udpOnly.address(), "example.org.", Type.MX, true, false);
 
       assertThat(ex.status()).isEqualTo(DnsExchange.Status.NETWORK_ERROR);

@@ -63,7 +63,8 @@ import java.util.Set;
 public final class DiagJson {
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final int MAX_DEPTH = 32;
-  private static final Set<String> SKIPPED = Set.of("toString", "hashCode", "builder", "toBuilder", "getClass");
+  private static final Set<String> SKIPPED =
+      Set.of("toString", "hashCode", "builder", "toBuilder", "getClass");
 
   private DiagJson() {}
 
@@ -111,9 +112,11 @@ public final class DiagJson {
     }
   }
 
-  private static void writeValue(JsonGenerator g, Object v, int depth, boolean top) throws IOException {
+  private static void writeValue(JsonGenerator g, Object v, int depth, boolean top)
+      throws IOException {
     if (depth > MAX_DEPTH) {
-      throw new IllegalStateException("value nested deeper than " + MAX_DEPTH + " levels: " + v.getClass());
+      throw new IllegalStateException(
+          "value nested deeper than " + MAX_DEPTH + " levels: " + v.getClass());
     }
     if (v == null) {
       g.writeNull();
@@ -123,7 +126,10 @@ public final class DiagJson {
       g.writeString(c.toString());
     } else if (v instanceof Boolean b) {
       g.writeBoolean(b);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte) {
       g.writeNumber(((Number) v).longValue());
     } else if (v instanceof Number n) {
       g.writeNumber(n.doubleValue());
@@ -194,7 +200,8 @@ public final class DiagJson {
     }
   }
 
-  private static void writeBean(JsonGenerator g, Object v, int depth, boolean top) throws IOException {
+  private static void writeBean(JsonGenerator g, Object v, int depth, boolean top)
+      throws IOException {
     List<Method> accessors = new ArrayList<>();
     for (Method m : v.getClass().getDeclaredMethods()) {
       if (isAccessor(m)) {

@@ -29,8 +29,14 @@ class DiagJsonTest {
             .server(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 53))
             .elapsed(Duration.ofNanos(1_500_000))
             .addExchange(
-                new MailExchange("mx1.example.org", 10, Duration.ofSeconds(300), List.of(InetAddress.getByName("::1"))))
-            .addFinding(DnsFinding.NON_AUTHORITATIVE.finding("cached", dev.mailpath.diag.core.Evidence.of("server", "x")))
+                new MailExchange(
+                    "mx1.example.org",
+                    10,
+                    Duration.ofSeconds(300),
+                    List.of(InetAddress.getByName("::1"))))
+            .addFinding(
+                DnsFinding.NON_AUTHORITATIVE.finding(
+                    "cached", dev.mailpath.diag.core.Evidence.of("server", "x")))
             .build();
 
     String json = DiagJson.toJson(r);
@@ -40,11 +46,13 @@ class DiagJsonTest {
         .contains("\"asciiDomain\":\"example.org\"")
         .contains("\"authoritative\":true")
         .contains("\"elapsed\":1.5")
-        .contains("\"exchanges\":[{\"host\":\"mx1.example.org\",\"preference\":10,\"ttl\":300000,\"addresses\":[\"::1\"]}]")
+        .contains(
+            "\"exchanges\":[{\"host\":\"mx1.example.org\",\"preference\":10,\"ttl\":300000,\"addresses\":[\"::1\"]}]")
         .contains("\"rcode\":\"NOERROR\"")
         .contains("\"server\":\"127.0.0.1:53\"")
         .contains("\"outcome\":\"PASS\"")
-        .contains("{\"code\":\"dns.non-authoritative\",\"severity\":\"INFO\",\"summary\":\"cached\"")
+        .contains(
+            "{\"code\":\"dns.non-authoritative\",\"severity\":\"INFO\",\"summary\":\"cached\"")
         .contains("\"evidence\":[{\"label\":\"server\",\"value\":\"x\"}]")
         .doesNotContain("toBuilder")
         .doesNotContain("render");
@@ -68,7 +76,8 @@ class DiagJsonTest {
 
   @Test
   void toJson_plainValues_followTheRules() {
-    assertThat(DiagJson.toJson(Map.of("a", List.of(1, "x", Duration.ofMillis(7))))).isEqualTo("{\"a\":[1,\"x\",7]}");
+    assertThat(DiagJson.toJson(Map.of("a", List.of(1, "x", Duration.ofMillis(7)))))
+        .isEqualTo("{\"a\":[1,\"x\",7]}");
     assertThat(DiagJson.toJson(java.util.Optional.empty())).isEqualTo("null");
     assertThat(DiagJson.toJson(java.time.Instant.EPOCH)).isEqualTo("\"1970-01-01T00:00:00Z\"");
   }
@@ -86,7 +95,12 @@ class DiagJsonTest {
                 @   MX  10 ns1
                 """)
             .start()) {
-      MxReport r = MxResolver.builder().server(dns.address()).timeout(Duration.ofSeconds(1)).build().resolve("example.org");
+      MxReport r =
+          MxResolver.builder()
+              .server(dns.address())
+              .timeout(Duration.ofSeconds(1))
+              .build()
+              .resolve("example.org");
       String json = DiagJson.toPrettyJson(r);
 
       try (var p = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {

@@ -87,8 +87,8 @@ public record AddressCheck(
     /** The greeting or EHLO was answered 4xx, or a 421 ended the session: busy, try later. */
     SESSION_DEFERRED,
     /**
-     * The connection was made but the session broke before the recipient was answered: no
-     * greeting, a timeout, a hang-up, a failed TLS handshake, an unreadable reply.
+     * The connection was made but the session broke before the recipient was answered: no greeting,
+     * a timeout, a hang-up, a failed TLS handshake, an unreadable reply.
      */
     SESSION_FAILED,
     /** No TCP connection: refused, timed out or unreachable. */
@@ -233,7 +233,11 @@ public record AddressCheck(
 
   private Optional<SmtpReply> reply(SmtpPhase phase) {
     return smtp.flatMap(
-        r -> r.steps().stream().filter(s -> s.phase() == phase).reduce((a, b) -> b).map(SmtpExchange::reply));
+        r ->
+            r.steps().stream()
+                .filter(s -> s.phase() == phase)
+                .reduce((a, b) -> b)
+                .map(SmtpExchange::reply));
   }
 
   /**
@@ -246,8 +250,8 @@ public record AddressCheck(
   }
 
   /**
-   * Returns the conversation's phase timings ({@code connect}, {@code banner}, {@code ehlo},
-   * {@code tls}, ...).
+   * Returns the conversation's phase timings ({@code connect}, {@code banner}, {@code ehlo}, {@code
+   * tls}, ...).
    *
    * @return the timings; empty when no conversation was attempted
    */

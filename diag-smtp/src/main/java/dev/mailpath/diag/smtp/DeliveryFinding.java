@@ -6,13 +6,13 @@ import java.util.List;
 
 /**
  * The finding codes of {@link DeliveryPathCheck}: where delivery stops (one verdict finding per
- * report), how the path fell back from one address or exchange to the next, and what the
- * exchanges disagree on. Ids ({@code path.*}) are stable API: tools may switch on {@link
+ * report), how the path fell back from one address or exchange to the next, and what the exchanges
+ * disagree on. Ids ({@code path.*}) are stable API: tools may switch on {@link
  * dev.mailpath.diag.core.Finding#code()}.
  *
  * <p>A delivery-path report also carries the findings of the checks it made: {@code dns.*} from
- * {@link dev.mailpath.diag.dns.MxResolver}, and {@code smtp.*} from each {@link
- * SmtpConversation}, tagged with the exchange and address they concern.
+ * {@link dev.mailpath.diag.dns.MxResolver}, and {@code smtp.*} from each {@link SmtpConversation},
+ * tagged with the exchange and address they concern.
  */
 public enum DeliveryFinding implements FindingCode.WithText {
 
@@ -240,7 +240,8 @@ public enum DeliveryFinding implements FindingCode.WithText {
 
   private final Text text;
 
-  DeliveryFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+  DeliveryFinding(
+      String id, Severity severity, String title, String explanation, String... nextSteps) {
     this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 

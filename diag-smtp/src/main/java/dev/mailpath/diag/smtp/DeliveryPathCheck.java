@@ -26,14 +26,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Follows the path a message to an address would take, the way a sending MTA does and the way
- * the field guide does it by hand: {@code nslookup -type=mx}, then {@code telnet} to each
- * exchange in preference order. It resolves the MX set with {@link MxResolver} (null MX,
- * implicit MX and every DNS finding carried into the report), then, for each exchange in RFC
- * 5321 §5.1 delivery order and each of its addresses, connects, reads the banner, says EHLO,
- * negotiates STARTTLS when offered (opportunistic TLS: a bad certificate is a finding, not a stop),
- * and sends MAIL FROM, RCPT TO for the address (or {@code postmaster@domain} when only a domain is
- * given), RSET and QUIT. It never sends DATA: no message is delivered.
+ * Follows the path a message to an address would take, the way a sending MTA does and the way the
+ * field guide does it by hand: {@code nslookup -type=mx}, then {@code telnet} to each exchange in
+ * preference order. It resolves the MX set with {@link MxResolver} (null MX, implicit MX and every
+ * DNS finding carried into the report), then, for each exchange in RFC 5321 §5.1 delivery order and
+ * each of its addresses, connects, reads the banner, says EHLO, negotiates STARTTLS when offered
+ * (opportunistic TLS: a bad certificate is a finding, not a stop), and sends MAIL FROM, RCPT TO for
+ * the address (or {@code postmaster@domain} when only a domain is given), RSET and QUIT. It never
+ * sends DATA: no message is delivered.
  *
  * <pre>{@code
  * DeliveryPathCheck check = DeliveryPathCheck.builder()
@@ -51,24 +51,24 @@ import javax.net.ssl.X509TrustManager;
  * <p><b>Fallback, as an MTA does it.</b> The addresses of an exchange are tried in the preferred
  * family's order ({@link AddressPreference#IPV6_FIRST} by default), and the next address, then the
  * next exchange, is tried when one cannot be reached, breaks the session, refuses the client (5xx
- * greeting) or answers with a temporary session failure. An accepted, refused or deferred
- * recipient and a refused sender are decisive: an MTA stops there, and so does the verdict.
- * Every fallback taken is reported ({@code path.fallback.ipv4}, {@code path.fallback.exchange}).
+ * greeting) or answers with a temporary session failure. An accepted, refused or deferred recipient
+ * and a refused sender are decisive: an MTA stops there, and so does the verdict. Every fallback
+ * taken is reported ({@code path.fallback.ipv4}, {@code path.fallback.exchange}).
  *
- * <p><b>Concurrency.</b> Exchanges are checked concurrently, up to {@link
- * Builder#concurrency(int)} at once, on the environment's executor; the addresses of one exchange
- * are tried one after the other. The verdict always follows delivery order, whatever order the
- * answers came in. With {@link Builder#stopAtFirstAccepting(boolean)} (the default), checking
- * stops once the verdict is an acceptance: later exchanges not yet started are not tried and
- * running conversations are cancelled; exchanges that happened to finish in parallel stay in the
- * report. Turn it off to check every address of every exchange (up to the limits).
+ * <p><b>Concurrency.</b> Exchanges are checked concurrently, up to {@link Builder#concurrency(int)}
+ * at once, on the environment's executor; the addresses of one exchange are tried one after the
+ * other. The verdict always follows delivery order, whatever order the answers came in. With {@link
+ * Builder#stopAtFirstAccepting(boolean)} (the default), checking stops once the verdict is an
+ * acceptance: later exchanges not yet started are not tried and running conversations are
+ * cancelled; exchanges that happened to finish in parallel stay in the report. Turn it off to check
+ * every address of every exchange (up to the limits).
  *
  * <p><b>Errors.</b> Everything the DNS, the network or a server does (NXDOMAIN, a null MX, refused
- * connections, timeouts, 4xx/5xx replies, TLS problems) is a finding in a normally returned
- * {@link DeliveryPathReport}; {@link #check(String)} never throws for it. Exceptions are for
- * misuse: an invalid address or domain throws {@link IllegalArgumentException} before anything
- * is sent, builders reject bad settings at once, and interrupting a blocking {@link #check} ends
- * it with a {@link CancellationException} (the interrupt flag is set again).
+ * connections, timeouts, 4xx/5xx replies, TLS problems) is a finding in a normally returned {@link
+ * DeliveryPathReport}; {@link #check(String)} never throws for it. Exceptions are for misuse: an
+ * invalid address or domain throws {@link IllegalArgumentException} before anything is sent,
+ * builders reject bad settings at once, and interrupting a blocking {@link #check} ends it with a
+ * {@link CancellationException} (the interrupt flag is set again).
  *
  * <p>Immutable and thread-safe once built; one instance serves any number of checks.
  */
@@ -124,7 +124,9 @@ public final class DeliveryPathCheck {
     AddressFamily family =
         b.addressPreference == AddressPreference.IPV4_ONLY
             ? AddressFamily.IPV4
-            : b.addressPreference == AddressPreference.IPV6_ONLY ? AddressFamily.IPV6 : AddressFamily.BOTH;
+            : b.addressPreference == AddressPreference.IPV6_ONLY
+                ? AddressFamily.IPV6
+                : AddressFamily.BOTH;
     return MxResolver.builder()
         .servers(b.dnsServers)
         .addressFamily(family)
@@ -137,9 +139,9 @@ public final class DeliveryPathCheck {
    *
    * @return a new builder with the defaults: the system's DNS servers, SMTP port 25, EHLO name
    *     {@code mailpath.invalid}, the null sender {@code <>}, STARTTLS when offered with
-   *     certificate problems reported and the session continued, 30 s for every SMTP phase, a
-   *     5 minute overall deadline, at most 10 exchanges, IPv6 before IPv4, stop at the first
-   *     exchange that accepts, 4 exchanges at once, reverse DNS on, the system environment
+   *     certificate problems reported and the session continued, 30 s for every SMTP phase, a 5
+   *     minute overall deadline, at most 10 exchanges, IPv6 before IPv4, stop at the first exchange
+   *     that accepts, 4 exchanges at once, reverse DNS on, the system environment
    */
   public static Builder builder() {
     return new Builder();
@@ -195,8 +197,10 @@ public final class DeliveryPathCheck {
       Thread.currentThread().interrupt();
       throw new CancellationException("delivery path check of " + addressOrDomain + " interrupted");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-          ? e.getCause().getCause() : e.getCause();
+      Throwable cause =
+          e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+              ? e.getCause().getCause()
+              : e.getCause();
       if (cause instanceof RuntimeException re) {
         throw re;
       }
@@ -208,9 +212,9 @@ public final class DeliveryPathCheck {
   }
 
   /**
-   * Follows the delivery path without blocking the caller: the MX query goes out at once, and
-   * the conversations run on the environment's executor. Cancelling the future stops the check
-   * and closes the connections still open.
+   * Follows the delivery path without blocking the caller: the MX query goes out at once, and the
+   * conversations run on the environment's executor. Cancelling the future stops the check and
+   * closes the connections still open.
    *
    * @param addressOrDomain as for {@link #check(String)}
    * @return a future of the report; it never completes exceptionally for DNS or SMTP failures
@@ -220,14 +224,28 @@ public final class DeliveryPathCheck {
     DeliveryPathRun.Target target = parseTarget(addressOrDomain);
     DeliveryPathRun.Settings settings =
         new DeliveryPathRun.Settings(
-            resolver, smtpPort, connectTo, addressPreference, stopAtFirstAccepting, concurrency,
-            maxExchanges, deadline, reverseDns, environment, sender, this::conversation);
+            resolver,
+            smtpPort,
+            connectTo,
+            addressPreference,
+            stopAtFirstAccepting,
+            concurrency,
+            maxExchanges,
+            deadline,
+            reverseDns,
+            environment,
+            sender,
+            this::conversation);
     return new DeliveryPathRun(settings, target).start();
   }
 
   /** Builds the script for one address: the telnet session of the field guide, without DATA. */
   private SmtpConversation conversation(
-      String tlsName, InetSocketAddress target, String recipient, Duration left, HostResolver reverse) {
+      String tlsName,
+      InetSocketAddress target,
+      String recipient,
+      Duration left,
+      HostResolver reverse) {
     SmtpConversation c =
         SmtpConversation.to(Addresses.format(target.getAddress()), target.getPort())
             .timeouts(timeouts)
@@ -259,7 +277,9 @@ public final class DeliveryPathCheck {
   }
 
   private static boolean isHostName(String name) {
-    return !name.isEmpty() && name.chars().noneMatch(Character::isWhitespace) && name.length() <= 255;
+    return !name.isEmpty()
+        && name.chars().noneMatch(Character::isWhitespace)
+        && name.length() <= 255;
   }
 
   private static DeliveryPathRun.Target parseTarget(String addressOrDomain) {
@@ -269,24 +289,29 @@ public final class DeliveryPathCheck {
       s = s.substring(1, s.length() - 1).strip();
     }
     if (s.isEmpty()) {
-      throw new IllegalArgumentException("addressOrDomain must be an address such as alice@example.org or a domain");
+      throw new IllegalArgumentException(
+          "addressOrDomain must be an address such as alice@example.org or a domain");
     }
     int at = s.lastIndexOf('@');
     String local = at < 0 ? "postmaster" : s.substring(0, at);
     String domainText = at < 0 ? s : s.substring(at + 1);
     if (local.isEmpty()) {
-      throw new IllegalArgumentException("addressOrDomain has an empty local part: '" + addressOrDomain + "'");
+      throw new IllegalArgumentException(
+          "addressOrDomain has an empty local part: '" + addressOrDomain + "'");
     }
     boolean quoted = local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"");
     if (!quoted && local.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException(
           "addressOrDomain has a space in its local part; quote the local part (RFC 5321 §4.1.2): '"
-              + addressOrDomain + "'");
+              + addressOrDomain
+              + "'");
     }
     if (domainText.startsWith("[")) {
       throw new IllegalArgumentException(
           "addressOrDomain has an address literal as domain; a delivery path starts from a domain's MX"
-              + " records (use SmtpConversation to talk to an address): '" + addressOrDomain + "'");
+              + " records (use SmtpConversation to talk to an address): '"
+              + addressOrDomain
+              + "'");
     }
     DomainName domain;
     try {
@@ -297,7 +322,9 @@ public final class DeliveryPathCheck {
     String recipient = local + "@" + domain.ascii();
     if (recipient.length() > MAX_PATH) {
       throw new IllegalArgumentException(
-          "addressOrDomain is " + recipient.length() + " characters; RFC 5321 §4.5.3.1.3 allows 256");
+          "addressOrDomain is "
+              + recipient.length()
+              + " characters; RFC 5321 §4.5.3.1.3 allows 256");
     }
     return new DeliveryPathRun.Target(addressOrDomain, recipient, domain.given(), domain.ascii());
   }
@@ -323,15 +350,29 @@ public final class DeliveryPathCheck {
   /** Returns the main settings, for logs. */
   @Override
   public String toString() {
-    return "DeliveryPathCheck[dns=" + resolver.servers() + ", port=" + smtpPort + ", ehlo=" + ehloName
-        + ", sender=" + sender + ", " + addressPreference + ", maxExchanges=" + maxExchanges
-        + ", concurrency=" + concurrency + ", stopAtFirstAccepting=" + stopAtFirstAccepting + "]";
+    return "DeliveryPathCheck[dns="
+        + resolver.servers()
+        + ", port="
+        + smtpPort
+        + ", ehlo="
+        + ehloName
+        + ", sender="
+        + sender
+        + ", "
+        + addressPreference
+        + ", maxExchanges="
+        + maxExchanges
+        + ", concurrency="
+        + concurrency
+        + ", stopAtFirstAccepting="
+        + stopAtFirstAccepting
+        + "]";
   }
 
   /**
-   * Which address families to try, and in which order, for each exchange. Sending MTAs differ
-   * (Exim and most modern stacks prefer IPv6, RFC 6724; Postfix's {@code
-   * smtp_address_preference} defaults to either); a failed first family falls back to the other.
+   * Which address families to try, and in which order, for each exchange. Sending MTAs differ (Exim
+   * and most modern stacks prefer IPv6, RFC 6724; Postfix's {@code smtp_address_preference}
+   * defaults to either); a failed first family falls back to the other.
    */
   public enum AddressPreference {
     /** IPv6 addresses first, then IPv4 (the default). */
@@ -347,8 +388,8 @@ public final class DeliveryPathCheck {
      * Returns the addresses to try, in order.
      *
      * @param addresses an exchange's addresses as DNS gave them
-     * @return the addresses of the used families, the preferred family first, DNS order kept
-     *     within a family
+     * @return the addresses of the used families, the preferred family first, DNS order kept within
+     *     a family
      */
     public List<InetAddress> order(List<InetAddress> addresses) {
       List<InetAddress> v4 = new ArrayList<>();
@@ -464,17 +505,17 @@ public final class DeliveryPathCheck {
     }
 
     /**
-     * Maps the address a sending MTA would connect to (an exchange's address and {@link
-     * #smtpPort}) to the address to connect to instead, for labs where each exchange listens on
-     * its own port. The report keeps the address from DNS, names the mapped one as the target,
-     * and checks reverse DNS and TLS names against the DNS address and the exchange name.
+     * Maps the address a sending MTA would connect to (an exchange's address and {@link #smtpPort})
+     * to the address to connect to instead, for labs where each exchange listens on its own port.
+     * The report keeps the address from DNS, names the mapped one as the target, and checks reverse
+     * DNS and TLS names against the DNS address and the exchange name.
      *
      * <pre>{@code
      * .connectTo(a -> a.getAddress().equals(mx1) ? greenMail : a)
      * }</pre>
      *
-     * @param connectTo a function returning a resolved socket address; it must not return
-     *     {@code null} (a check fails with {@link IllegalStateException} when it does)
+     * @param connectTo a function returning a resolved socket address; it must not return {@code
+     *     null} (a check fails with {@link IllegalStateException} when it does)
      * @return this builder
      */
     public Builder connectTo(Function<InetSocketAddress, InetSocketAddress> connectTo) {
@@ -483,14 +524,14 @@ public final class DeliveryPathCheck {
     }
 
     /**
-     * Sets the name sent with EHLO. Use your sending host's fully qualified name (ideally its
-     * PTR name): receiving systems compare it with the reverse DNS of the connecting address, and
-     * some refuse names they cannot resolve.
+     * Sets the name sent with EHLO. Use your sending host's fully qualified name (ideally its PTR
+     * name): receiving systems compare it with the reverse DNS of the connecting address, and some
+     * refuse names they cannot resolve.
      *
      * @param name the host name or address literal; default {@code mailpath.invalid}
      * @return this builder
-     * @throws IllegalArgumentException when blank, with spaces, over 255 characters, or holding
-     *     CR, LF or NUL
+     * @throws IllegalArgumentException when blank, with spaces, over 255 characters, or holding CR,
+     *     LF or NUL
      */
     public Builder ehloName(String name) {
       this.ehloName = SmtpConversation.domainArg("ehloName", name);
@@ -499,11 +540,11 @@ public final class DeliveryPathCheck {
 
     /**
      * Sets the reverse path sent in MAIL FROM. Some receiving systems compare its domain with the
-     * reverse DNS of the connecting address; the field guide's advice is to use your actual
-     * domain when testing an outside system.
+     * reverse DNS of the connecting address; the field guide's advice is to use your actual domain
+     * when testing an outside system.
      *
-     * @param sender an address such as {@code postmaster@example.org}, or {@code <>} (the
-     *     default, the null sender recipient callouts use)
+     * @param sender an address such as {@code postmaster@example.org}, or {@code <>} (the default,
+     *     the null sender recipient callouts use)
      * @return this builder
      * @throws IllegalArgumentException when blank, over 256 characters, or holding CR, LF or NUL
      */
@@ -528,8 +569,8 @@ public final class DeliveryPathCheck {
      * Chooses what a certificate problem does. The default, {@link
      * TlsFailurePolicy#REPORT_AND_CONTINUE}, is what an MTA doing opportunistic TLS does: the
      * problem is a finding and the session goes on, so the recipient is still asked. With {@link
-     * TlsFailurePolicy#FAIL} the session ends, as it would for a sender that requires verified
-     * TLS, and the path falls back to the next address.
+     * TlsFailurePolicy#FAIL} the session ends, as it would for a sender that requires verified TLS,
+     * and the path falls back to the next address.
      *
      * @param policy the policy
      * @return this builder
@@ -610,9 +651,9 @@ public final class DeliveryPathCheck {
     }
 
     /**
-     * Sets whether checking stops once an exchange accepts and every exchange before it in
-     * delivery order has answered (an MTA stops there too). Off, every address of every exchange
-     * is checked, which shows backups that are down or disagree with the primary.
+     * Sets whether checking stops once an exchange accepts and every exchange before it in delivery
+     * order has answered (an MTA stops there too). Off, every address of every exchange is checked,
+     * which shows backups that are down or disagree with the primary.
      *
      * @param stop default {@code true}
      * @return this builder
@@ -625,8 +666,7 @@ public final class DeliveryPathCheck {
     /**
      * Sets how many exchanges are checked at once.
      *
-     * @param concurrency 1 to 64; default 4; 1 checks one exchange after the other, as an MTA
-     *     does
+     * @param concurrency 1 to 64; default 4; 1 checks one exchange after the other, as an MTA does
      * @return this builder
      */
     public Builder concurrency(int concurrency) {
@@ -647,9 +687,8 @@ public final class DeliveryPathCheck {
     }
 
     /**
-     * Sets the environment: clock, socket factory, TLS context, executor, random source (for
-     * the order among equal MX preferences when the check builds its resolver) and event
-     * listeners.
+     * Sets the environment: clock, socket factory, TLS context, executor, random source (for the
+     * order among equal MX preferences when the check builds its resolver) and event listeners.
      *
      * @param environment the environment
      * @return this builder
@@ -675,8 +714,8 @@ public final class DeliveryPathCheck {
      * Builds the check.
      *
      * @return an immutable, thread-safe check
-     * @throws IllegalStateException when neither a resolver nor DNS servers were set and the
-     *     system has no DNS servers
+     * @throws IllegalStateException when neither a resolver nor DNS servers were set and the system
+     *     has no DNS servers
      */
     public DeliveryPathCheck build() {
       return new DeliveryPathCheck(this);

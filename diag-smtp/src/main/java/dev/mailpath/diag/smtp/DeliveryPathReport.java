@@ -28,19 +28,19 @@ import java.util.Optional;
  * and {@code telnet host 25}: the MX records, each exchange and what it answered, then where the
  * mail would go and the findings with their next steps. Everything printed has an accessor.
  *
- * <p><b>Findings</b> come in this order: the verdict finding ({@link DeliveryStage#finding()}),
- * the DNS findings of the MX lookup, the path findings (fallbacks, disagreeing exchanges), then
- * each address's reverse DNS and SMTP findings, tagged with {@code exchange} and {@code address}
- * evidence. When an exchange accepts, errors from the addresses that did not decide the verdict
- * (a backup that is down, an IPv6 address that refuses) are reported as warnings, since mail
- * still flows.
+ * <p><b>Findings</b> come in this order: the verdict finding ({@link DeliveryStage#finding()}), the
+ * DNS findings of the MX lookup, the path findings (fallbacks, disagreeing exchanges), then each
+ * address's reverse DNS and SMTP findings, tagged with {@code exchange} and {@code address}
+ * evidence. When an exchange accepts, errors from the addresses that did not decide the verdict (a
+ * backup that is down, an IPv6 address that refuses) are reported as warnings, since mail still
+ * flows.
  *
- * <p><b>Outcome</b> follows the verdict rather than the worst finding alone: {@link
- * Outcome#PASS} when an exchange accepts and nothing is worth a warning, {@link Outcome#WARN}
- * when it accepts with warnings or errors on the way (a failed fallback, an invalid certificate
- * that opportunistic TLS ignores) or when only temporary failures were seen, {@link
- * Outcome#INCONCLUSIVE} when DNS gave no answer or the deadline cut the check short before any
- * exchange answered, and {@link Outcome#FAIL} otherwise (and for a CRITICAL finding).
+ * <p><b>Outcome</b> follows the verdict rather than the worst finding alone: {@link Outcome#PASS}
+ * when an exchange accepts and nothing is worth a warning, {@link Outcome#WARN} when it accepts
+ * with warnings or errors on the way (a failed fallback, an invalid certificate that opportunistic
+ * TLS ignores) or when only temporary failures were seen, {@link Outcome#INCONCLUSIVE} when DNS
+ * gave no answer or the deadline cut the check short before any exchange answered, and {@link
+ * Outcome#FAIL} otherwise (and for a CRITICAL finding).
  *
  * <p>{@link #builder()} is public so that users can fake reports in their own tests.
  */
@@ -97,7 +97,9 @@ public final class DeliveryPathReport implements DiagnosticReport {
         if (critical) {
           return Outcome.FAIL;
         }
-        return findings.stream().anyMatch(f -> f.severity().isAtLeast(Severity.WARNING)) ? Outcome.WARN : Outcome.PASS;
+        return findings.stream().anyMatch(f -> f.severity().isAtLeast(Severity.WARNING))
+            ? Outcome.WARN
+            : Outcome.PASS;
       case TEMPORARY_FAILURE:
         return critical ? Outcome.FAIL : Outcome.WARN;
       case DNS_FAILED:
@@ -191,8 +193,8 @@ public final class DeliveryPathReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the exchanges in RFC 5321 §5.1 delivery order, each with its address checks;
-   * exchanges beyond the check's limit are listed with nothing tried.
+   * Returns the exchanges in RFC 5321 §5.1 delivery order, each with its address checks; exchanges
+   * beyond the check's limit are listed with nothing tried.
    *
    * @return the exchange checks
    */
@@ -219,8 +221,8 @@ public final class DeliveryPathReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the verdict in one sentence, for example {@code "mx2.example.org (192.0.2.2) would
-   * take the mail for alice@example.org, after mx1.example.org could not be reached"}.
+   * Returns the verdict in one sentence, for example {@code "mx2.example.org (192.0.2.2) would take
+   * the mail for alice@example.org, after mx1.example.org could not be reached"}.
    *
    * @return the verdict
    */
@@ -229,8 +231,8 @@ public final class DeliveryPathReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the exchange whose answer decided the verdict, following delivery order as an MTA
-   * does: the one that accepted, refused the sender or the recipient, or deferred the recipient.
+   * Returns the exchange whose answer decided the verdict, following delivery order as an MTA does:
+   * the one that accepted, refused the sender or the recipient, or deferred the recipient.
    *
    * @return the exchange, or empty when no exchange gave a decisive answer
    */
@@ -354,20 +356,27 @@ public final class DeliveryPathReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the narrated path: the MX records, each exchange and what its addresses answered,
-   * the verdict, then the findings with their next steps.
+   * Returns the narrated path: the MX records, each exchange and what its addresses answered, the
+   * verdict, then the findings with their next steps.
    */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append("Delivery path for ").append(recipient).append(" (MAIL FROM:").append(sender)
-        .append(" RCPT TO:<").append(recipient).append(">)\n");
+    sb.append("Delivery path for ")
+        .append(recipient)
+        .append(" (MAIL FROM:")
+        .append(sender)
+        .append(" RCPT TO:<")
+        .append(recipient)
+        .append(">)\n");
     sb.append("> nslookup -type=mx ").append(domain).append('\n');
     if (mx.nullMx()) {
       sb.append("  null MX: ").append(domain).append(" accepts no mail\n");
     } else if (mx.exchanges().isEmpty()) {
       sb.append("  no exchange found");
-      mx.rcode().ifPresentOrElse(rc -> sb.append(" (").append(rc).append(')'), () -> sb.append(" (no answer)"));
+      mx.rcode()
+          .ifPresentOrElse(
+              rc -> sb.append(" (").append(rc).append(')'), () -> sb.append(" (no answer)"));
       sb.append('\n');
     } else {
       if (mx.implicitMx()) {
@@ -392,8 +401,13 @@ public final class DeliveryPathReport implements DiagnosticReport {
   }
 
   private static void narrate(StringBuilder sb, ExchangeCheck e) {
-    sb.append("> telnet ").append(e.host()).append(" 25   (").append(ordinal(e.position()))
-        .append(" exchange, preference ").append(e.preference()).append(")\n");
+    sb.append("> telnet ")
+        .append(e.host())
+        .append(" 25   (")
+        .append(ordinal(e.position()))
+        .append(" exchange, preference ")
+        .append(e.preference())
+        .append(")\n");
     if (e.addresses().isEmpty()) {
       sb.append("    (no address)\n");
     }
@@ -404,16 +418,21 @@ public final class DeliveryPathReport implements DiagnosticReport {
           .ifPresent(t -> sb.append(" via ").append(Addresses.format(t)));
       a.reverse().ifPresent(r -> sb.append(" (").append(describe(r)).append(')'));
       sb.append('\n');
-      a.smtp().ifPresent(r -> {
-        for (SmtpExchange s : r.steps()) {
-          if (s.phase() == SmtpPhase.QUIT || s.phase() == SmtpPhase.OTHER) {
-            continue;
-          }
-          sb.append("        ").append(s.command().isEmpty() ? "(greeting)" : s.command()).append(" -> ")
-              .append(s.reply().firstLine()).append('\n');
-        }
-        r.tls().ifPresent(t -> sb.append("        TLS: ").append(tlsLine(t)).append('\n'));
-      });
+      a.smtp()
+          .ifPresent(
+              r -> {
+                for (SmtpExchange s : r.steps()) {
+                  if (s.phase() == SmtpPhase.QUIT || s.phase() == SmtpPhase.OTHER) {
+                    continue;
+                  }
+                  sb.append("        ")
+                      .append(s.command().isEmpty() ? "(greeting)" : s.command())
+                      .append(" -> ")
+                      .append(s.reply().firstLine())
+                      .append('\n');
+                }
+                r.tls().ifPresent(t -> sb.append("        TLS: ").append(tlsLine(t)).append('\n'));
+              });
       sb.append("      => ").append(a.status()).append(": ").append(a.summary());
       if (a.smtp().isPresent()) {
         sb.append(" (").append(a.elapsed().toMillis()).append(" ms)");
@@ -426,7 +445,9 @@ public final class DeliveryPathReport implements DiagnosticReport {
     if (r.names().isEmpty()) {
       return "no PTR";
     }
-    return "PTR " + String.join(", ", r.names()) + (r.forwardConfirmed() ? ", forward-confirmed" : ", not forward-confirmed");
+    return "PTR "
+        + String.join(", ", r.names())
+        + (r.forwardConfirmed() ? ", forward-confirmed" : ", not forward-confirmed");
   }
 
   private static String tlsLine(TlsInfo t) {
@@ -443,13 +464,18 @@ public final class DeliveryPathReport implements DiagnosticReport {
     if (!t.hostnameValid()) {
       problems.add("name does not match" + t.serverName().map(n -> " " + n).orElse(""));
     }
-    return t.protocol().orElse("?") + ", certificate " + t.subject().orElse("(none)")
+    return t.protocol().orElse("?")
+        + ", certificate "
+        + t.subject().orElse("(none)")
         + (problems.isEmpty() ? ", verified" : ", NOT verified: " + String.join(", ", problems));
   }
 
   private static String ordinal(int n) {
     int mod100 = n % 100;
-    String suffix = mod100 >= 11 && mod100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+    String suffix =
+        mod100 >= 11 && mod100 <= 13
+            ? "th"
+            : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
     return n + suffix;
   }
 

@@ -22,8 +22,8 @@ import java.util.OptionalLong;
  */
 public final class EhloCapabilities {
   private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("[ \t]+");
-  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,18}");
-
+  private static final java.util.regex.Pattern DIGITS =
+      java.util.regex.Pattern.compile("\\d{1,18}");
 
   private final String domain;
   private final Map<String, List<String>> keywords;
@@ -128,8 +128,8 @@ public final class EhloCapabilities {
   /**
    * Returns the message size limit from SIZE (RFC 1870).
    *
-   * @return the limit in octets; empty when SIZE is absent, has no number, or the number is not
-   *     a valid non-negative count ({@link #sizeInvalid()} tells); 0 means "no fixed limit"
+   * @return the limit in octets; empty when SIZE is absent, has no number, or the number is not a
+   *     valid non-negative count ({@link #sizeInvalid()} tells); 0 means "no fixed limit"
    */
   public OptionalLong sizeLimit() {
     List<String> p = keywords.get("SIZE");
@@ -144,8 +144,8 @@ public final class EhloCapabilities {
   }
 
   /**
-   * Tells whether SIZE was advertised with a parameter that is not a valid count (negative, not
-   * a number, or beyond 18 digits): a sign of a broken or hostile server.
+   * Tells whether SIZE was advertised with a parameter that is not a valid count (negative, not a
+   * number, or beyond 18 digits): a sign of a broken or hostile server.
    *
    * @return {@code true} when the SIZE parameter could not be read
    */
@@ -242,7 +242,9 @@ public final class EhloCapabilities {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EhloCapabilities c && c.domain.equals(domain) && c.keywords.equals(keywords);
+    return o instanceof EhloCapabilities c
+        && c.domain.equals(domain)
+        && c.keywords.equals(keywords);
   }
 
   @Override

@@ -25,8 +25,8 @@ import java.util.OptionalInt;
  * @param rcptReply the reply to RCPT TO, when it was sent
  * @param dataReply the reply to the final dot (or to DATA when it was not 354), when the test
  *     message was sent; only with {@link RelayPolicyTester.Builder#sendTestMessage(boolean)}
- * @param connection the index of the session in {@link RelayReport#connections()}, when the
- *     attempt was tried
+ * @param connection the index of the session in {@link RelayReport#connections()}, when the attempt
+ *     was tried
  * @param tries how many connections the attempt was tried on (0 when never tried)
  * @param transcript the lines from MAIL FROM to the reply to RSET
  */
@@ -89,8 +89,8 @@ public record RelayAttempt(
   }
 
   /**
-   * Returns the reply the response was judged from: the reply to RCPT TO when it was sent, else
-   * the reply to MAIL FROM.
+   * Returns the reply the response was judged from: the reply to RCPT TO when it was sent, else the
+   * reply to MAIL FROM.
    *
    * @return the deciding reply
    */
@@ -104,7 +104,17 @@ public record RelayAttempt(
    */
   @Override
   public String toString() {
-    return pass + " " + variant.id() + ": MAIL FROM:" + mailFrom + " RCPT TO:" + rcptTo + " -> " + response
-        + " (" + decidingReply().firstLine() + ")";
+    return pass
+        + " "
+        + variant.id()
+        + ": MAIL FROM:"
+        + mailFrom
+        + " RCPT TO:"
+        + rcptTo
+        + " -> "
+        + response
+        + " ("
+        + decidingReply().firstLine()
+        + ")";
   }
 }

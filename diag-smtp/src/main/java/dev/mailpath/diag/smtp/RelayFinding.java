@@ -5,8 +5,8 @@ import dev.mailpath.diag.core.Severity;
 import java.util.List;
 
 /**
- * The finding codes a {@link RelayPolicyTester} can report. Ids are stable API: tools may switch
- * on {@link dev.mailpath.diag.core.Finding#code()}. Every {@link RelayReport} carries exactly one
+ * The finding codes a {@link RelayPolicyTester} can report. Ids are stable API: tools may switch on
+ * {@link dev.mailpath.diag.core.Finding#code()}. Every {@link RelayReport} carries exactly one
  * verdict finding ({@link #OPEN}, {@link #CLOSED}, {@link #AUTHENTICATED_ONLY}, {@link
  * #REFUSES_ALL} or {@link #INCONCLUSIVE}) and any of the others that apply. Every code is
  * registered with {@link dev.mailpath.diag.core.FindingCatalog} and documented in {@code
@@ -233,7 +233,8 @@ public enum RelayFinding implements FindingCode.WithText {
 
   private final Text text;
 
-  RelayFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+  RelayFinding(
+      String id, Severity severity, String title, String explanation, String... nextSteps) {
     this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 

@@ -45,29 +45,27 @@ import javax.net.ssl.X509TrustManager;
  * server that accepts the recipient has already agreed to relay. The anonymous pass runs the
  * controls first ({@link RelayVariant#LOCAL_DELIVERY} must be accepted, so a server that refuses
  * everything is not mistaken for a closed one; {@link RelayVariant#UNKNOWN_LOCAL_USER} should be
- * refused, so a server that accepts every RCPT is recognised), then the chosen relay variants.
- * With credentials, an authenticated pass repeats {@link RelayVariant#EXTERNAL_SENDER} and {@link
- * RelayVariant#LOCAL_SENDER} after AUTH (with STARTTLS first when AUTH is only offered inside
- * TLS).
+ * refused, so a server that accepts every RCPT is recognised), then the chosen relay variants. With
+ * credentials, an authenticated pass repeats {@link RelayVariant#EXTERNAL_SENDER} and {@link
+ * RelayVariant#LOCAL_SENDER} after AUTH (with STARTTLS first when AUTH is only offered inside TLS).
  *
- * <p>Where simpler checkers misjudge, this one does not: a 4xx (greylisting, {@code 454 4.7.1
- * Relay access denied}) is a deferral, not proof of "closed"; {@code 530 Must issue a STARTTLS
- * command first} is not "authentication required" (the attempt is repeated inside TLS); a server
- * that throttles or drops a client after some refusals (Postfix's {@code smtpd_soft_error_limit},
- * {@code smtpd_hard_error_limit}, {@code smtpd_error_sleep_time}) gets the remaining attempts on
- * fresh connections with fewer attempts each, so its limits decide nothing; a failed AUTH makes
- * the authenticated pass inconclusive, not closed.
+ * <p>Where simpler checkers misjudge, this one does not: a 4xx (greylisting, {@code 454 4.7.1 Relay
+ * access denied}) is a deferral, not proof of "closed"; {@code 530 Must issue a STARTTLS command
+ * first} is not "authentication required" (the attempt is repeated inside TLS); a server that
+ * throttles or drops a client after some refusals (Postfix's {@code smtpd_soft_error_limit}, {@code
+ * smtpd_hard_error_limit}, {@code smtpd_error_sleep_time}) gets the remaining attempts on fresh
+ * connections with fewer attempts each, so its limits decide nothing; a failed AUTH makes the
+ * authenticated pass inconclusive, not closed.
  *
- * <p>Safety: only the host given is contacted (a host name may resolve to several addresses,
- * tried in turn); at most {@link Builder#maxConnections(int)} connections are opened per test (16
- * by default, never more than 100); the whole test ends by {@link Builder#deadline(Duration)}.
+ * <p>Safety: only the host given is contacted (a host name may resolve to several addresses, tried
+ * in turn); at most {@link Builder#maxConnections(int)} connections are opened per test (16 by
+ * default, never more than 100); the whole test ends by {@link Builder#deadline(Duration)}.
  *
- * <p>Errors: everything the server or network does (refused connections, timeouts, 4xx/5xx
- * replies, dropped connections, TLS failures) ends up in the returned {@link RelayReport} as
- * attempts and findings; {@link #test()} never throws for it. Builders throw {@link
- * IllegalArgumentException} (naming the parameter) or {@link NullPointerException} for bad
- * input, CR, LF or NUL included. Interrupting {@link #test()} ends it with a {@link
- * java.util.concurrent.CancellationException}.
+ * <p>Errors: everything the server or network does (refused connections, timeouts, 4xx/5xx replies,
+ * dropped connections, TLS failures) ends up in the returned {@link RelayReport} as attempts and
+ * findings; {@link #test()} never throws for it. Builders throw {@link IllegalArgumentException}
+ * (naming the parameter) or {@link NullPointerException} for bad input, CR, LF or NUL included.
+ * Interrupting {@link #test()} ends it with a {@link java.util.concurrent.CancellationException}.
  *
  * <p>Immutable and thread-safe: one tester may run many tests, from many threads at once.
  */
@@ -110,29 +108,34 @@ public final class RelayPolicyTester {
   }
 
   /**
-   * Runs the battery on the environment's executor. Cancelling the future closes the connection
-   * in progress and stops the test.
+   * Runs the battery on the environment's executor. Cancelling the future closes the connection in
+   * progress and stops the test.
    *
    * @return the future report
    */
   public CompletableFuture<RelayReport> testAsync() {
     RelayRun run = new RelayRun(config.settings());
     CompletableFuture<RelayReport> f = new CompletableFuture<>();
-    f.whenComplete((r, t) -> {
-      if (f.isCancelled()) {
-        run.abort();
-      }
-    });
-    config.environment.executor().execute(() -> {
-      if (f.isDone()) {
-        return;
-      }
-      try {
-        f.complete(run.run());
-      } catch (Throwable t) {
-        f.completeExceptionally(t);
-      }
-    });
+    f.whenComplete(
+        (r, t) -> {
+          if (f.isCancelled()) {
+            run.abort();
+          }
+        });
+    config
+        .environment
+        .executor()
+        .execute(
+            () -> {
+              if (f.isDone()) {
+                return;
+              }
+              try {
+                f.complete(run.run());
+              } catch (Throwable t) {
+                f.completeExceptionally(t);
+              }
+            });
     return f;
   }
 
@@ -175,16 +178,26 @@ public final class RelayPolicyTester {
   /** Returns the target, domains and main settings, never the password. */
   @Override
   public String toString() {
-    return "RelayPolicyTester[" + config.host + ":" + config.port + ", localDomain=" + config.localDomain
-        + ", externalDomain=" + config.externalDomain() + ", variants=" + config.variants.size()
+    return "RelayPolicyTester["
+        + config.host
+        + ":"
+        + config.port
+        + ", localDomain="
+        + config.localDomain
+        + ", externalDomain="
+        + config.externalDomain()
+        + ", variants="
+        + config.variants.size()
         + (config.credentials != null ? ", credentials=" + config.credentials.username() : "")
-        + ", tls=" + config.tlsMode + "]";
+        + ", tls="
+        + config.tlsMode
+        + "]";
   }
 
   /**
    * Configures a {@link RelayPolicyTester}. Every setter checks its argument at once and throws
-   * {@link IllegalArgumentException} naming the parameter; {@link #build()} checks that the
-   * server and both domains were given. Not thread-safe.
+   * {@link IllegalArgumentException} naming the parameter; {@link #build()} checks that the server
+   * and both domains were given. Not thread-safe.
    */
   public static final class Builder {
     /** The default {@link #attemptsPerConnection(int)}: below Postfix's soft error limit of 10. */
@@ -211,7 +224,9 @@ public final class RelayPolicyTester {
     private TlsFailurePolicy tlsFailure = TlsFailurePolicy.REPORT_AND_CONTINUE;
     private Set<RelayVariant> variants = EnumSet.copyOf(RelayVariant.relayVariants());
     private SmtpTimeouts timeouts =
-        SmtpTimeouts.all(Duration.ofSeconds(60)).toBuilder().connect(Duration.ofSeconds(30)).build();
+        SmtpTimeouts.all(Duration.ofSeconds(60)).toBuilder()
+            .connect(Duration.ofSeconds(30))
+            .build();
     private Duration deadline = Duration.ofMinutes(5);
     private int attemptsPerConnection = DEFAULT_ATTEMPTS_PER_CONNECTION;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -252,8 +267,8 @@ public final class RelayPolicyTester {
     /**
      * Sets the server to test. Required.
      *
-     * @param host an IP literal, {@code localhost}, or a host name resolved through diag-dns
-     *     (see {@link #dnsServers(InetSocketAddress...)})
+     * @param host an IP literal, {@code localhost}, or a host name resolved through diag-dns (see
+     *     {@link #dnsServers(InetSocketAddress...)})
      * @param port the port, usually 25
      * @return this builder
      * @throws IllegalArgumentException when the host is blank or holds CR, LF, NUL or spaces, or
@@ -262,7 +277,8 @@ public final class RelayPolicyTester {
     public Builder server(String host, int port) {
       Checks.noLineBreaks("host", host);
       if (host.isBlank() || host.strip().chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("host must be a host name or IP address without spaces: '" + host + "'");
+        throw new IllegalArgumentException(
+            "host must be a host name or IP address without spaces: '" + host + "'");
       }
       this.port = Checks.port("port", port);
       this.host = host.strip();
@@ -357,8 +373,8 @@ public final class RelayPolicyTester {
     }
 
     /**
-     * Validates the server's certificate chain with this trust manager instead of the JDK's
-     * trust store.
+     * Validates the server's certificate chain with this trust manager instead of the JDK's trust
+     * store.
      *
      * @param trustManager the trust manager
      * @return this builder
@@ -393,9 +409,9 @@ public final class RelayPolicyTester {
 
     /**
      * Chooses what an invalid certificate does. {@link TlsFailurePolicy#REPORT_AND_CONTINUE} by
-     * default: relaying is the question, so the test goes on inside TLS and the certificate
-     * problem is reported as a warning (never hidden); with {@link TlsFailurePolicy#FAIL} the
-     * attempts that need TLS stay unanswered.
+     * default: relaying is the question, so the test goes on inside TLS and the certificate problem
+     * is reported as a warning (never hidden); with {@link TlsFailurePolicy#FAIL} the attempts that
+     * need TLS stay unanswered.
      *
      * @param policy the policy
      * @return this builder
@@ -434,7 +450,8 @@ public final class RelayPolicyTester {
         }
       }
       if (set.isEmpty()) {
-        throw new IllegalArgumentException("variants must name at least one relay variant (controls always run)");
+        throw new IllegalArgumentException(
+            "variants must name at least one relay variant (controls always run)");
       }
       this.variants = set;
       return this;
@@ -493,9 +510,9 @@ public final class RelayPolicyTester {
 
     /**
      * Opts in to sending a real test message: after the first relay recipient accepted in each
-     * pass, DATA and a short message saying what it is are sent, and the reply to the final dot
-     * is kept ({@link RelayAttempt#dataReply()}). If the server relays, the message WILL be
-     * delivered to the external recipient: use a recipient you own. Off by default.
+     * pass, DATA and a short message saying what it is are sent, and the reply to the final dot is
+     * kept ({@link RelayAttempt#dataReply()}). If the server relays, the message WILL be delivered
+     * to the external recipient: use a recipient you own. Off by default.
      *
      * @param send whether to send the message
      * @return this builder
@@ -570,16 +587,23 @@ public final class RelayPolicyTester {
         throw new IllegalStateException("server(host, port) is required");
       }
       if (localDomain == null) {
-        throw new IllegalStateException("localDomain(domain) is required: the domain the server receives mail for");
+        throw new IllegalStateException(
+            "localDomain(domain) is required: the domain the server receives mail for");
       }
       String ext = externalDomain();
       if (ext == null) {
         throw new IllegalStateException(
             "externalDomain(domain) or externalRecipient(address) is required: a domain the server must not relay to");
       }
-      if (externalDomain != null && externalRecipient != null && !ext.equalsIgnoreCase(externalDomain)) {
-        throw new IllegalStateException("externalRecipient " + externalRecipient + " is not in externalDomain "
-            + externalDomain + "; set one of them");
+      if (externalDomain != null
+          && externalRecipient != null
+          && !ext.equalsIgnoreCase(externalDomain)) {
+        throw new IllegalStateException(
+            "externalRecipient "
+                + externalRecipient
+                + " is not in externalDomain "
+                + externalDomain
+                + "; set one of them");
       }
       if (ext.equalsIgnoreCase(localDomain)) {
         throw new IllegalStateException("externalDomain must differ from localDomain: " + ext);
@@ -612,9 +636,10 @@ public final class RelayPolicyTester {
       s.localDomain = localDomain;
       s.localRecipient = localRecipient != null ? localRecipient : "postmaster@" + localDomain;
       s.externalDomain = externalDomain();
-      s.externalUser = externalRecipient != null
-          ? externalRecipient.substring(0, externalRecipient.lastIndexOf('@'))
-          : "relaytest";
+      s.externalUser =
+          externalRecipient != null
+              ? externalRecipient.substring(0, externalRecipient.lastIndexOf('@'))
+              : "relaytest";
       s.ehloName = ehloName != null ? ehloName : s.externalDomain;
       s.credentials = credentials;
       s.tlsMode = tlsMode;
@@ -631,8 +656,11 @@ public final class RelayPolicyTester {
       if (d.endsWith(".")) {
         d = d.substring(0, d.length() - 1);
       }
-      if (d.isEmpty() || !d.matches("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?") || d.contains("..")) {
-        throw new IllegalArgumentException(name + " must be a domain name such as example.org: '" + value + "'");
+      if (d.isEmpty()
+          || !d.matches("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+          || d.contains("..")) {
+        throw new IllegalArgumentException(
+            name + " must be a domain name such as example.org: '" + value + "'");
       }
       return d;
     }
@@ -644,9 +672,12 @@ public final class RelayPolicyTester {
         a = a.substring(1, a.length() - 1).strip();
       }
       int at = a.lastIndexOf('@');
-      if (at <= 0 || at == a.length() - 1 || a.chars().anyMatch(c -> Character.isWhitespace(c) || c == '<' || c == '>')
+      if (at <= 0
+          || at == a.length() - 1
+          || a.chars().anyMatch(c -> Character.isWhitespace(c) || c == '<' || c == '>')
           || a.length() > 254) {
-        throw new IllegalArgumentException(name + " must be an address such as user@example.org: '" + value + "'");
+        throw new IllegalArgumentException(
+            name + " must be an address such as user@example.org: '" + value + "'");
       }
       domain(name, a.substring(at + 1));
       return a;

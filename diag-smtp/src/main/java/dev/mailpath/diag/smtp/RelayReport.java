@@ -22,10 +22,10 @@ import java.util.Optional;
  * thread-safe.
  *
  * <p>{@link #toString()} prints what JShell shows: the verdict, a table of the variants with the
- * reply each got, the findings with their next steps, then the transcripts of the controls, of
- * the first few acceptances and of every attempt left unsettled (deferrals, broken connections).
- * Everything printed is also available through an accessor. {@link #builder()} is public so that users can
- * fake reports in their own tests.
+ * reply each got, the findings with their next steps, then the transcripts of the controls, of the
+ * first few acceptances and of every attempt left unsettled (deferrals, broken connections).
+ * Everything printed is also available through an accessor. {@link #builder()} is public so that
+ * users can fake reports in their own tests.
  */
 public final class RelayReport implements DiagnosticReport {
 
@@ -207,8 +207,8 @@ public final class RelayReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the relay variants (controls excluded) accepted without authentication: the ways
-   * this server can be abused.
+   * Returns the relay variants (controls excluded) accepted without authentication: the ways this
+   * server can be abused.
    *
    * @return the accepted variants, empty unless the verdict is {@link RelayVerdict#OPEN_RELAY}
    */
@@ -223,14 +223,16 @@ public final class RelayReport implements DiagnosticReport {
    * @return the accepted variants, in battery order
    */
   public List<RelayVariant> acceptedVariants(RelayPass pass) {
-    return attempts(pass).stream().filter(a -> a.accepted() && !a.variant().isControl()).map(RelayAttempt::variant)
+    return attempts(pass).stream()
+        .filter(a -> a.accepted() && !a.variant().isControl())
+        .map(RelayAttempt::variant)
         .toList();
   }
 
   /**
-   * Returns every SMTP session the test opened, in order; {@link RelayAttempt#connection()}
-   * indexes this list. Each report has the full transcript (greeting, EHLO, STARTTLS, AUTH with
-   * secrets redacted, the attempts, QUIT) and the session's own SMTP findings.
+   * Returns every SMTP session the test opened, in order; {@link RelayAttempt#connection()} indexes
+   * this list. Each report has the full transcript (greeting, EHLO, STARTTLS, AUTH with secrets
+   * redacted, the attempts, QUIT) and the session's own SMTP findings.
    *
    * @return the sessions
    */
@@ -240,8 +242,8 @@ public final class RelayReport implements DiagnosticReport {
 
   /**
    * Returns the findings: one verdict finding ({@code relay.open}, {@code relay.closed}, {@code
-   * relay.authenticated-only}, {@code relay.refuses-all} or {@code relay.inconclusive}) first,
-   * then the others that apply, and connection or TLS problems copied from the sessions.
+   * relay.authenticated-only}, {@code relay.refuses-all} or {@code relay.inconclusive}) first, then
+   * the others that apply, and connection or TLS problems copied from the sessions.
    *
    * @return the findings
    */
@@ -269,7 +271,9 @@ public final class RelayReport implements DiagnosticReport {
    */
   @Override
   public Outcome outcome() {
-    return verdict == RelayVerdict.INCONCLUSIVE ? Outcome.INCONCLUSIVE : Outcome.fromFindings(findings);
+    return verdict == RelayVerdict.INCONCLUSIVE
+        ? Outcome.INCONCLUSIVE
+        : Outcome.fromFindings(findings);
   }
 
   @Override
@@ -300,20 +304,38 @@ public final class RelayReport implements DiagnosticReport {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append("Relay test of ").append(host).append(':').append(port)
-        .append(" (local domain ").append(localDomain).append(", external domain ").append(externalDomain).append(")\n");
-    sb.append("Verdict: ").append(verdict).append(" (").append(outcome()).append(") in ")
-        .append(elapsed.toMillis()).append(" ms over ").append(connections.size())
+    sb.append("Relay test of ")
+        .append(host)
+        .append(':')
+        .append(port)
+        .append(" (local domain ")
+        .append(localDomain)
+        .append(", external domain ")
+        .append(externalDomain)
+        .append(")\n");
+    sb.append("Verdict: ")
+        .append(verdict)
+        .append(" (")
+        .append(outcome())
+        .append(") in ")
+        .append(elapsed.toMillis())
+        .append(" ms over ")
+        .append(connections.size())
         .append(connections.size() == 1 ? " connection\n" : " connections\n");
     for (RelayPass p : RelayPass.values()) {
       sb.append("  ").append(p).append(" pass: ");
       RelayPassResult r = passResults.get(p);
       if (r == null) {
-        sb.append(p == RelayPass.AUTHENTICATED ? "not run (no credentials)" : "not run").append('\n');
+        sb.append(p == RelayPass.AUTHENTICATED ? "not run (no credentials)" : "not run")
+            .append('\n');
         continue;
       }
       long relays = attempts(p).stream().filter(a -> !a.variant().isControl()).count();
-      sb.append(r).append(", ").append(acceptedVariants(p).size()).append(" of ").append(relays)
+      sb.append(r)
+          .append(", ")
+          .append(acceptedVariants(p).size())
+          .append(" of ")
+          .append(relays)
           .append(" relay variants accepted\n");
     }
     appendTable(sb);
@@ -341,14 +363,15 @@ public final class RelayReport implements DiagnosticReport {
       if (reply.length() > MAX_REPLY_WIDTH) {
         reply = reply.substring(0, MAX_REPLY_WIDTH - 3) + "...";
       }
-      rows.add(new String[] {
-        a.pass().toString(),
-        a.variant().id() + (a.variant().isControl() ? " (control)" : ""),
-        a.mailFrom(),
-        a.rcptTo(),
-        a.response().name(),
-        reply
-      });
+      rows.add(
+          new String[] {
+            a.pass().toString(),
+            a.variant().id() + (a.variant().isControl() ? " (control)" : ""),
+            a.mailFrom(),
+            a.rcptTo(),
+            a.response().name(),
+            reply
+          });
     }
     int[] width = new int[6];
     for (String[] r : rows) {
@@ -390,7 +413,12 @@ public final class RelayReport implements DiagnosticReport {
     }
     sb.append("\nEvidence (every attempt: attempts(); whole sessions: connections()):\n");
     for (RelayAttempt a : shown) {
-      sb.append("  ").append(a.pass()).append(' ').append(a.variant().id()).append(": ").append(a.response());
+      sb.append("  ")
+          .append(a.pass())
+          .append(' ')
+          .append(a.variant().id())
+          .append(": ")
+          .append(a.response());
       a.connection().ifPresent(c -> sb.append(", connection ").append(c));
       if (a.tries() > 1) {
         sb.append(", ").append(a.tries()).append(" tries");
@@ -404,7 +432,9 @@ public final class RelayReport implements DiagnosticReport {
       }
     }
     if (acceptedHidden > 0) {
-      sb.append("  ... and ").append(acceptedHidden).append(" more accepted attempt(s), see attempts()\n");
+      sb.append("  ... and ")
+          .append(acceptedHidden)
+          .append(" more accepted attempt(s), see attempts()\n");
     }
   }
 

@@ -3,8 +3,8 @@ package dev.mailpath.diag.smtp;
 /**
  * When {@link RelayPolicyTester} uses STARTTLS (RFC 3207).
  *
- * <p>Relaying is a policy question, not an encryption one, so by default the tester talks in
- * clear text as most spam software does, and switches to TLS only when the server demands it.
+ * <p>Relaying is a policy question, not an encryption one, so by default the tester talks in clear
+ * text as most spam software does, and switches to TLS only when the server demands it.
  */
 public enum RelayTlsMode {
   /**

@@ -6,7 +6,9 @@ public enum SmtpAuthMechanism {
   PLAIN("PLAIN"),
   /** LOGIN (draft-murchison-sasl-login): user name and password as two base64 answers. */
   LOGIN("LOGIN"),
-  /** CRAM-MD5 (RFC 2195): an HMAC-MD5 answer to the server's challenge; the password is not sent. */
+  /**
+   * CRAM-MD5 (RFC 2195): an HMAC-MD5 answer to the server's challenge; the password is not sent.
+   */
   CRAM_MD5("CRAM-MD5");
 
   private final String keyword;

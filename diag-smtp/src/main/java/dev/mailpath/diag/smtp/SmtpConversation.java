@@ -42,15 +42,15 @@ import javax.net.ssl.X509TrustManager;
  * steps in order, and QUIT whenever the connection is still up (RFC 5321 §4.1.1.10), waiting for
  * the 221. The script stops early when going on is pointless: the greeting is not 220, EHLO (and
  * the HELO fallback) is rejected, STARTTLS is not offered or fails, AUTH fails, MAIL is rejected,
- * no RCPT is accepted, or DATA is not answered 354. A rejected RCPT among several is a finding,
- * not a stop.
+ * no RCPT is accepted, or DATA is not answered 354. A rejected RCPT among several is a finding, not
+ * a stop.
  *
  * <p>Errors: everything the server or network does (refusal, reset, timeout, 4xx/5xx replies,
  * malformed or oversized replies, TLS problems) is a finding in a normally returned report; {@link
  * #run()} never throws for it. Arguments are checked when the step is added: CR, LF or NUL in any
  * of them (addresses, EHLO name, header values, raw commands) throws {@link
- * IllegalArgumentException}, so nothing is ever sent from a bad script. Interrupting the thread
- * in {@link #run()} ends it with a {@link java.util.concurrent.CancellationException}.
+ * IllegalArgumentException}, so nothing is ever sent from a bad script. Interrupting the thread in
+ * {@link #run()} ends it with a {@link java.util.concurrent.CancellationException}.
  *
  * <p>Host names are resolved through diag-dns with the configured DNS servers, never through the
  * JDK's system lookup; an IP literal (and {@code localhost}) needs no DNS at all.
@@ -79,13 +79,14 @@ public final class SmtpConversation {
    *     resolved through diag-dns (see {@link #dnsServers(InetSocketAddress...)})
    * @param port the port, for example 25, 587 or 465 (with {@link #implicitTls()})
    * @return an empty script: connect, read the greeting, QUIT
-   * @throws IllegalArgumentException when the host is blank or holds CR, LF, NUL or spaces, or
-   *     the port is outside 1-65535
+   * @throws IllegalArgumentException when the host is blank or holds CR, LF, NUL or spaces, or the
+   *     port is outside 1-65535
    */
   public static SmtpConversation to(String host, int port) {
     Checks.noLineBreaks("host", host);
     if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("host must be a host name or IP address without spaces: '" + host + "'");
+      throw new IllegalArgumentException(
+          "host must be a host name or IP address without spaces: '" + host + "'");
     }
     Checks.port("port", port);
     Options o = new Options();
@@ -136,10 +137,10 @@ public final class SmtpConversation {
   }
 
   /**
-   * Adds STARTTLS (RFC 3207): the TLS handshake, validation of the certificate, and EHLO again
-   * with the same name (capabilities learnt before TLS are discarded). When the EHLO reply does
-   * not offer STARTTLS the conversation ends with {@link SmtpFinding#STARTTLS_NOT_OFFERED}.
-   * Plaintext that follows the 220 ends it with {@link SmtpFinding#STARTTLS_PLAINTEXT_INJECTION}.
+   * Adds STARTTLS (RFC 3207): the TLS handshake, validation of the certificate, and EHLO again with
+   * the same name (capabilities learnt before TLS are discarded). When the EHLO reply does not
+   * offer STARTTLS the conversation ends with {@link SmtpFinding#STARTTLS_NOT_OFFERED}. Plaintext
+   * that follows the 220 ends it with {@link SmtpFinding#STARTTLS_PLAINTEXT_INJECTION}.
    *
    * @return the new script
    */
@@ -148,10 +149,10 @@ public final class SmtpConversation {
   }
 
   /**
-   * Adds STARTTLS only when the EHLO reply offers it, as a sending MTA does (opportunistic TLS,
-   * RFC 3207): when it is not offered, a {@link SmtpFinding#STARTTLS_NOT_OFFERED} finding is
-   * recorded and the conversation goes on in clear text. When it is offered, it behaves as
-   * {@link #startTls()}, including certificate checks.
+   * Adds STARTTLS only when the EHLO reply offers it, as a sending MTA does (opportunistic TLS, RFC
+   * 3207): when it is not offered, a {@link SmtpFinding#STARTTLS_NOT_OFFERED} finding is recorded
+   * and the conversation goes on in clear text. When it is offered, it behaves as {@link
+   * #startTls()}, including certificate checks.
    *
    * @return the new script
    */
@@ -194,8 +195,8 @@ public final class SmtpConversation {
   }
 
   /**
-   * Adds one RCPT TO per address. Any RFC 5321 forward path is accepted (relay tests need odd
-   * ones: source routes, quoted local parts, percent hacks).
+   * Adds one RCPT TO per address. Any RFC 5321 forward path is accepted (relay tests need odd ones:
+   * source routes, quoted local parts, percent hacks).
    *
    * @param addresses the forward paths
    * @return the new script
@@ -216,9 +217,9 @@ public final class SmtpConversation {
 
   /**
    * Adds DATA with a Jakarta Mail message, captured now (so later changes to the message do not
-   * change the script). Date and Message-ID are added when missing. Note that Jakarta Mail's
-   * {@code writeTo} saves the message first, which may set headers on it and, for a session
-   * without {@code mail.from}, look up the local host name for its own Message-ID.
+   * change the script). Date and Message-ID are added when missing. Note that Jakarta Mail's {@code
+   * writeTo} saves the message first, which may set headers on it and, for a session without {@code
+   * mail.from}, look up the local host name for its own Message-ID.
    *
    * @param message the message
    * @return the new script
@@ -226,37 +227,42 @@ public final class SmtpConversation {
    */
   public SmtpConversation data(MimeMessage message) {
     requireNonNull(message, "message");
-    return plus(new Step(Step.Kind.DATA, SmtpPhase.DATA, "", List.of(), null, MessageContent.of(message)));
+    return plus(
+        new Step(Step.Kind.DATA, SmtpPhase.DATA, "", List.of(), null, MessageContent.of(message)));
   }
 
   /**
    * Adds DATA with headers and a body, as typed into telnet. Date and Message-ID are added when
-   * missing; a non-ASCII body without Content-Type gets a UTF-8 text/plain one. Lines starting
-   * with a dot are dot-stuffed, and every line ends with CRLF on the wire.
+   * missing; a non-ASCII body without Content-Type gets a UTF-8 text/plain one. Lines starting with
+   * a dot are dot-stuffed, and every line ends with CRLF on the wire.
    *
    * <pre>{@code
    * .data(Map.of("Subject", "Test message via mailpath"), "This is a test\nPlease reply if received\n")
    * }</pre>
    *
-   * @param headers header names and values; iteration order is kept (use a {@code LinkedHashMap}
-   *     or {@code Map.of} for one header)
+   * @param headers header names and values; iteration order is kept (use a {@code LinkedHashMap} or
+   *     {@code Map.of} for one header)
    * @param body the body text
    * @return the new script
-   * @throws IllegalArgumentException on an invalid header name, CR/LF/NUL in a value, or NUL in
-   *     the body
+   * @throws IllegalArgumentException on an invalid header name, CR/LF/NUL in a value, or NUL in the
+   *     body
    */
   public SmtpConversation data(Map<String, String> headers, String body) {
     requireNonNull(headers, "headers");
     requireNonNull(body, "body");
     return plus(
         new Step(
-            Step.Kind.DATA, SmtpPhase.DATA, "", List.of(), null,
+            Step.Kind.DATA,
+            SmtpPhase.DATA,
+            "",
+            List.of(),
+            null,
             MessageContent.of(new ArrayList<>(headers.entrySet()), body)));
   }
 
   /**
-   * Adds DATA with header lines and a body; like {@link #data(Map, String)}, but header lines
-   * keep their order and may repeat (several {@code Received} or {@code To} lines).
+   * Adds DATA with header lines and a body; like {@link #data(Map, String)}, but header lines keep
+   * their order and may repeat (several {@code Received} or {@code To} lines).
    *
    * <pre>{@code
    * .data(List.of("From: me@example.org", "To: you@example.net", "Subject: Test"), "This is a test\n")
@@ -271,7 +277,13 @@ public final class SmtpConversation {
   public SmtpConversation data(List<String> headerLines, String body) {
     requireNonNull(body, "body");
     return plus(
-        new Step(Step.Kind.DATA, SmtpPhase.DATA, "", List.of(), null, MessageContent.of(headerEntries(headerLines), body)));
+        new Step(
+            Step.Kind.DATA,
+            SmtpPhase.DATA,
+            "",
+            List.of(),
+            null,
+            MessageContent.of(headerEntries(headerLines), body)));
   }
 
   static List<Map.Entry<String, String>> headerEntries(List<String> headerLines) {
@@ -329,8 +341,8 @@ public final class SmtpConversation {
   }
 
   /**
-   * Adds any command line, sent as given (checked for CR, LF and NUL only). A raw {@code AUTH}
-   * with an argument is recorded with the argument redacted.
+   * Adds any command line, sent as given (checked for CR, LF and NUL only). A raw {@code AUTH} with
+   * an argument is recorded with the argument redacted.
    *
    * @param raw the command line, without line ending
    * @return the new script
@@ -341,8 +353,8 @@ public final class SmtpConversation {
   }
 
   /**
-   * Ends the script with QUIT; steps cannot be added after it. QUIT is sent at the end anyway,
-   * so this only makes the script read like the session.
+   * Ends the script with QUIT; steps cannot be added after it. QUIT is sent at the end anyway, so
+   * this only makes the script read like the session.
    *
    * @return the new script
    */
@@ -386,8 +398,8 @@ public final class SmtpConversation {
   }
 
   /**
-   * Sets the overall deadline for the whole conversation, DNS and connect included (30 minutes
-   * by default); when it passes, the conversation ends with a {@link SmtpFinding#TIMEOUT}.
+   * Sets the overall deadline for the whole conversation, DNS and connect included (30 minutes by
+   * default); when it passes, the conversation ends with a {@link SmtpFinding#TIMEOUT}.
    *
    * @param deadline the deadline, positive, at most a day
    * @return the new script
@@ -398,8 +410,8 @@ public final class SmtpConversation {
   }
 
   /**
-   * Sends MAIL, the RCPTs and DATA as one group when the server offers PIPELINING (RFC 2920);
-   * off by default, since one command at a time gives the clearest transcript.
+   * Sends MAIL, the RCPTs and DATA as one group when the server offers PIPELINING (RFC 2920); off
+   * by default, since one command at a time gives the clearest transcript.
    *
    * @param enabled whether to pipeline
    * @return the new script
@@ -432,8 +444,8 @@ public final class SmtpConversation {
 
   /**
    * Uses a TLS context as is; its trust decides the chain, and a rejected chain always ends the
-   * handshake (so {@link TlsFailurePolicy#REPORT_AND_CONTINUE} only covers expiry and name).
-   * Prefer {@link #trustManager(X509TrustManager)} to keep the chain verdict separate.
+   * handshake (so {@link TlsFailurePolicy#REPORT_AND_CONTINUE} only covers expiry and name). Prefer
+   * {@link #trustManager(X509TrustManager)} to keep the chain verdict separate.
    *
    * @param sslContext the context
    * @return the new script
@@ -468,8 +480,8 @@ public final class SmtpConversation {
   }
 
   /**
-   * Chooses what happens when the certificate does not validate ({@link TlsFailurePolicy#FAIL}
-   * by default). Either way the problem is a finding.
+   * Chooses what happens when the certificate does not validate ({@link TlsFailurePolicy#FAIL} by
+   * default). Either way the problem is a finding.
    *
    * @param policy the policy
    * @return the new script
@@ -497,14 +509,15 @@ public final class SmtpConversation {
    * @param changes edits to a builder initialised from the current environment
    * @return the new script
    */
-  public SmtpConversation environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+  public SmtpConversation environment(
+      java.util.function.Consumer<DiagEnvironment.Builder> changes) {
     requireNonNull(changes, "changes");
     return environment(options.environment.with(changes));
   }
 
   /**
-   * Sets the EHLO name used after STARTTLS when the script has no EHLO before it (by default
-   * the client's address literal, RFC 5321 §4.1.4).
+   * Sets the EHLO name used after STARTTLS when the script has no EHLO before it (by default the
+   * client's address literal, RFC 5321 §4.1.4).
    *
    * @param name the name
    * @return the new script
@@ -585,17 +598,20 @@ public final class SmtpConversation {
             engine.abort();
           }
         });
-    options.environment.executor().execute(
-        () -> {
-          if (f.isDone()) {
-            return;
-          }
-          try {
-            f.complete(engine.run(steps, quitAfter));
-          } catch (Throwable t) {
-            f.completeExceptionally(t);
-          }
-        });
+    options
+        .environment
+        .executor()
+        .execute(
+            () -> {
+              if (f.isDone()) {
+                return;
+              }
+              try {
+                f.complete(engine.run(steps, quitAfter));
+              } catch (Throwable t) {
+                f.completeExceptionally(t);
+              }
+            });
     return f;
   }
 
@@ -629,8 +645,15 @@ public final class SmtpConversation {
   /** Returns the target and the steps, without secrets. */
   @Override
   public String toString() {
-    return "SmtpConversation[" + options.host + ":" + options.port + (options.implicitTls ? " (TLS)" : "")
-        + ", steps=" + steps + (quitAfter != null ? ", quitAfter=" + quitAfter : "") + "]";
+    return "SmtpConversation["
+        + options.host
+        + ":"
+        + options.port
+        + (options.implicitTls ? " (TLS)" : "")
+        + ", steps="
+        + steps
+        + (quitAfter != null ? ", quitAfter=" + quitAfter : "")
+        + "]";
   }
 
   // ---------------------------------------------------------------- argument checks
@@ -639,12 +662,18 @@ public final class SmtpConversation {
     Checks.noLineBreaks(name, address);
     String a = address.strip();
     if (a.isEmpty()) {
-      throw new IllegalArgumentException(name + " must not be blank; use \"<>\" for the null sender");
+      throw new IllegalArgumentException(
+          name + " must not be blank; use \"<>\" for the null sender");
     }
     String p = a.startsWith("<") ? a : "<" + a + ">";
     if (p.length() > MAX_PATH + 2) {
       throw new IllegalArgumentException(
-          name + " is " + (p.length() - 2) + " characters; RFC 5321 §4.5.3.1.3 allows 256: " + a.substring(0, 40) + "...");
+          name
+              + " is "
+              + (p.length() - 2)
+              + " characters; RFC 5321 §4.5.3.1.3 allows 256: "
+              + a.substring(0, 40)
+              + "...");
     }
     return p;
   }
@@ -653,7 +682,8 @@ public final class SmtpConversation {
     Checks.noLineBreaks(name, value);
     String v = value.strip();
     if (v.isEmpty() || v.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException(name + " must be a non-blank name without spaces: '" + value + "'");
+      throw new IllegalArgumentException(
+          name + " must be a non-blank name without spaces: '" + value + "'");
     }
     if (v.length() > 255) {
       throw new IllegalArgumentException(name + " is longer than 255 characters");

@@ -88,7 +88,10 @@ public final class SmtpCredentials {
   /** Returns the user name and mechanism; never the password. */
   @Override
   public String toString() {
-    return "SmtpCredentials[username=" + username + ", password=[redacted]"
-        + (mechanism == null ? "" : ", mechanism=" + mechanism.keyword()) + "]";
+    return "SmtpCredentials[username="
+        + username
+        + ", password=[redacted]"
+        + (mechanism == null ? "" : ", mechanism=" + mechanism.keyword())
+        + "]";
   }
 }

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * One step of a conversation: the command sent (with secrets redacted), the reply it got, the
- * phase it belongs to and how long the reply took. The banner is a step with the command {@code
- * ""} (nothing was sent). Immutable.
+ * One step of a conversation: the command sent (with secrets redacted), the reply it got, the phase
+ * it belongs to and how long the reply took. The banner is a step with the command {@code ""}
+ * (nothing was sent). Immutable.
  *
  * @param phase the phase the command belongs to
  * @param command the command line as recorded, for example {@code MAIL FROM:<a@example.org>} or

@@ -5,8 +5,8 @@ import dev.mailpath.diag.core.Severity;
 import java.util.List;
 
 /**
- * The finding codes an SMTP conversation can report. Ids are stable API: tools may switch on
- * {@link dev.mailpath.diag.core.Finding#code()}. Every code is registered with {@link
+ * The finding codes an SMTP conversation can report. Ids are stable API: tools may switch on {@link
+ * dev.mailpath.diag.core.Finding#code()}. Every code is registered with {@link
  * dev.mailpath.diag.core.FindingCatalog} and documented in {@code docs/findings.md}.
  */
 public enum SmtpFinding implements FindingCode.WithText {

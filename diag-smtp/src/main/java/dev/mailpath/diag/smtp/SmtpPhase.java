@@ -1,8 +1,8 @@
 package dev.mailpath.diag.smtp;
 
 /**
- * The phases of an SMTP conversation, in the order a delivery goes through them; used to name
- * where a conversation ended, which timeout applied, and where {@link
+ * The phases of an SMTP conversation, in the order a delivery goes through them; used to name where
+ * a conversation ended, which timeout applied, and where {@link
  * SmtpConversation#quitAfter(SmtpPhase)} stops (like swaks' {@code --quit-after}).
  */
 public enum SmtpPhase {

@@ -8,25 +8,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One SMTP reply: the three-digit code, the RFC 3463 enhanced status code when the server sent
- * one, and the text of every line (RFC 5321 §4.2).
+ * One SMTP reply: the three-digit code, the RFC 3463 enhanced status code when the server sent one,
+ * and the text of every line (RFC 5321 §4.2).
  *
  * <p>{@link #lines()} holds the text after {@code "250-"} or {@code "250 "} of each line, so the
  * reply {@code 250-mx.example.org} / {@code 250 SIZE 10240000} has the lines {@code
  * ["mx.example.org", "SIZE 10240000"]}; {@link #toString()} prints the lines as the server sent
- * them. When no reply came (the server hung up, a timeout, a malformed reply), {@link #none(String)}
- * stands in for it: {@link #received()} is false, the code is 0 and the only line says why.
- * Immutable.
+ * them. When no reply came (the server hung up, a timeout, a malformed reply), {@link
+ * #none(String)} stands in for it: {@link #received()} is false, the code is 0 and the only line
+ * says why. Immutable.
  *
  * @param code the reply code, 200 to 599, or 0 when no reply was received
- * @param enhancedStatus the enhanced status code such as {@code 5.7.1}, when the first line
- *     starts with one whose class matches the reply code
+ * @param enhancedStatus the enhanced status code such as {@code 5.7.1}, when the first line starts
+ *     with one whose class matches the reply code
  * @param lines the text of each line, without the code and separator
  */
 public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> lines) {
 
   // RFC 3463 §2: class "." subject "." detail; subject and detail 1-3 digits.
-  private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?=\\s|$)");
+  private static final Pattern ENHANCED =
+      Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?=\\s|$)");
 
   /**
    * Validates the components and copies the lines.

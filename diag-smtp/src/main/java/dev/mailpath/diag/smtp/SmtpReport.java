@@ -18,10 +18,10 @@ import java.util.Optional;
  * The result of one SMTP conversation: the transcript, every step with its reply, the EHLO
  * capabilities, the TLS details, how it ended, and the findings. Immutable and thread-safe.
  *
- * <p>{@link #toString()} prints what JShell shows: the target and outcome, the transcript as
- * swaks would print it, then the findings with their next steps. Everything printed is also
- * available through an accessor. {@link #builder()} is public so that users can fake reports in
- * their own tests.
+ * <p>{@link #toString()} prints what JShell shows: the target and outcome, the transcript as swaks
+ * would print it, then the findings with their next steps. Everything printed is also available
+ * through an accessor. {@link #builder()} is public so that users can fake reports in their own
+ * tests.
  */
 public final class SmtpReport implements DiagnosticReport {
 
@@ -166,8 +166,8 @@ public final class SmtpReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the capabilities from the last successful EHLO (after STARTTLS, the post-TLS ones;
-   * the pre-TLS ones are discarded as RFC 3207 §4.2 requires).
+   * Returns the capabilities from the last successful EHLO (after STARTTLS, the post-TLS ones; the
+   * pre-TLS ones are discarded as RFC 3207 §4.2 requires).
    *
    * @return the capabilities, or empty when no EHLO succeeded
    */

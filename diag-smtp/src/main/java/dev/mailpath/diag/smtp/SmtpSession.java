@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An interactive SMTP session for JShell: each call sends one command and returns the parsed
- * reply at once, as telnet would show it.
+ * An interactive SMTP session for JShell: each call sends one command and returns the parsed reply
+ * at once, as telnet would show it.
  *
  * <pre>{@code
  * try (SmtpSession s = SmtpSession.open("127.0.0.1", 25)) {
@@ -32,9 +32,9 @@ import java.util.Optional;
  * returned reply ({@link SmtpReply#received()} is false and its line says why) and in {@link
  * #findings()}. After the server hangs up, every call returns such a reply-less result without
  * sending anything. Arguments with CR, LF or NUL throw {@link IllegalArgumentException} before
- * anything is sent. Each call waits at most its phase's timeout (RFC 5321 §4.5.3.2 defaults);
- * there is no overall deadline. Calls from several threads are serialised, so {@link #close()}
- * from another thread waits for a call in progress (at most that call's timeout).
+ * anything is sent. Each call waits at most its phase's timeout (RFC 5321 §4.5.3.2 defaults); there
+ * is no overall deadline. Calls from several threads are serialised, so {@link #close()} from
+ * another thread waits for a call in progress (at most that call's timeout).
  */
 public final class SmtpSession implements AutoCloseable {
 
@@ -49,8 +49,8 @@ public final class SmtpSession implements AutoCloseable {
    * Connects and reads the greeting, with default settings.
    *
    * @param host an IP literal, {@code localhost}, or a host name (resolved through diag-dns with
-   *     the system's DNS configuration; for other DNS servers use {@code
-   *     SmtpConversation.to(host, port).dnsServers(...).open()})
+   *     the system's DNS configuration; for other DNS servers use {@code SmtpConversation.to(host,
+   *     port).dnsServers(...).open()})
    * @param port the port
    * @return the session; check {@link #banner()} to see whether the server greeted
    * @throws IllegalArgumentException for a blank host or a port outside 1-65535
@@ -111,8 +111,8 @@ public final class SmtpSession implements AutoCloseable {
   /**
    * Sends STARTTLS (even when not offered: this is telnet), runs the handshake and EHLO again.
    *
-   * @return the reply to STARTTLS; see {@link #tls()} for the handshake and {@link
-   *     #capabilities()} for the post-TLS EHLO
+   * @return the reply to STARTTLS; see {@link #tls()} for the handshake and {@link #capabilities()}
+   *     for the post-TLS EHLO
    */
   public synchronized SmtpReply startTls() {
     return engine.startTls(false);

@@ -6,9 +6,9 @@ import dev.mailpath.diag.core.internal.Checks;
 import java.time.Duration;
 
 /**
- * How long a conversation waits in each phase; the defaults are the minimums RFC 5321 §4.5.3.2
- * asks a client to wait (banner 5 min, MAIL 5 min, RCPT 5 min, DATA initiation 2 min, each data
- * block 3 min, the final dot 10 min).
+ * How long a conversation waits in each phase; the defaults are the minimums RFC 5321 §4.5.3.2 asks
+ * a client to wait (banner 5 min, MAIL 5 min, RCPT 5 min, DATA initiation 2 min, each data block 3
+ * min, the final dot 10 min).
  *
  * <p>Each timeout is a deadline for the whole phase, not only for one read: a server that drips a
  * byte a second is stopped when the phase's time is up. A separate {@link #read()} limit caps any
@@ -48,8 +48,8 @@ public final class SmtpTimeouts {
   }
 
   /**
-   * Returns the RFC 5321 §4.5.3.2 defaults, with 2 minutes to connect, 5 minutes for EHLO and
-   * other commands and for the TLS handshake, and no single silence longer than 5 minutes.
+   * Returns the RFC 5321 §4.5.3.2 defaults, with 2 minutes to connect, 5 minutes for EHLO and other
+   * commands and for the TLS handshake, and no single silence longer than 5 minutes.
    *
    * @return the defaults
    */
@@ -174,8 +174,8 @@ public final class SmtpTimeouts {
 
   /**
    * Returns the time allowed to send each block of message data (RFC 5321 §4.5.3.2.5: 3 minutes).
-   * Not yet enforced per block: Java sockets have no write timeout, so a server that stops
-   * reading is cut off by the conversation's overall deadline.
+   * Not yet enforced per block: Java sockets have no write timeout, so a server that stops reading
+   * is cut off by the conversation's overall deadline.
    *
    * @return the data block timeout
    */
@@ -224,12 +224,33 @@ public final class SmtpTimeouts {
 
   @Override
   public String toString() {
-    return "SmtpTimeouts[connect=" + connect + ", banner=" + banner + ", command=" + command
-        + ", tls=" + tls + ", mail=" + mail + ", rcpt=" + rcpt + ", dataInit=" + dataInit
-        + ", dataBlock=" + dataBlock + ", dataEnd=" + dataEnd + ", read=" + read + "]";
+    return "SmtpTimeouts[connect="
+        + connect
+        + ", banner="
+        + banner
+        + ", command="
+        + command
+        + ", tls="
+        + tls
+        + ", mail="
+        + mail
+        + ", rcpt="
+        + rcpt
+        + ", dataInit="
+        + dataInit
+        + ", dataBlock="
+        + dataBlock
+        + ", dataEnd="
+        + dataEnd
+        + ", read="
+        + read
+        + "]";
   }
 
-  /** Builds {@link SmtpTimeouts}; every setter takes a positive duration of at most a day. Not thread-safe. */
+  /**
+   * Builds {@link SmtpTimeouts}; every setter takes a positive duration of at most a day. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private Duration connect = Duration.ofMinutes(2);
     private Duration banner = Duration.ofMinutes(5);

@@ -11,8 +11,8 @@ public enum TlsFailurePolicy {
   /** Ends the conversation at the failed validation (the default, and what an MTA should do). */
   FAIL,
   /**
-   * Records the validation failure as a finding and continues, so that the rest of the server
-   * can still be diagnosed. Never silent: the finding is always in the report.
+   * Records the validation failure as a finding and continues, so that the rest of the server can
+   * still be diagnosed. Never silent: the finding is always in the report.
    */
   REPORT_AND_CONTINUE
 }

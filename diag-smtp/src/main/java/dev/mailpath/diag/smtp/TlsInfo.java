@@ -82,8 +82,8 @@ public record TlsInfo(
   }
 
   /**
-   * Tells whether the connection was fully verified: handshake done, chain trusted, name
-   * matching, not expired.
+   * Tells whether the connection was fully verified: handshake done, chain trusted, name matching,
+   * not expired.
    *
    * @return {@code true} when everything validated
    */

@@ -19,56 +19,78 @@ class DeliveryPathCheckBuilderTest {
   @Test
   void builder_portOutOfRange_throwsNamingIt() {
     assertThatThrownBy(() -> DeliveryPathCheck.builder().smtpPort(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("smtpPort");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("smtpPort");
     assertThatThrownBy(() -> DeliveryPathCheck.builder().smtpPort(65536))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("smtpPort");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("smtpPort");
   }
 
   @Test
   void builder_ehloNameWithLineBreakOrNul_throws() {
     assertThatThrownBy(() -> DeliveryPathCheck.builder().ehloName("probe.test\r\nRSET"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ehloName").hasMessageContaining("CR");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ehloName")
+        .hasMessageContaining("CR");
     assertThatThrownBy(() -> DeliveryPathCheck.builder().ehloName("probe\0.test"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NUL");
     assertThatThrownBy(() -> DeliveryPathCheck.builder().ehloName("two words"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ehloName");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ehloName");
   }
 
   @Test
   void builder_senderWithLineBreak_throws() {
     assertThatThrownBy(() -> DeliveryPathCheck.builder().sender("a@b.test\nDATA"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sender").hasMessageContaining("LF");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sender")
+        .hasMessageContaining("LF");
     assertThatThrownBy(() -> DeliveryPathCheck.builder().sender(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sender");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sender");
   }
 
   @Test
   void builder_limitsOutOfRange_throwNamingThem() {
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().maxExchanges(0)).hasMessageContaining("maxExchanges");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().concurrency(0)).hasMessageContaining("concurrency");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().deadline(Duration.ZERO)).hasMessageContaining("deadline");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().deadline(Duration.ofSeconds(-1))).hasMessageContaining("deadline");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().maxExchanges(0))
+        .hasMessageContaining("maxExchanges");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().concurrency(0))
+        .hasMessageContaining("concurrency");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().deadline(Duration.ZERO))
+        .hasMessageContaining("deadline");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().deadline(Duration.ofSeconds(-1)))
+        .hasMessageContaining("deadline");
   }
 
   @Test
   void builder_unresolvedDnsServer_throws() {
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().dnsServer(InetSocketAddress.createUnresolved("ns.test", 53)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dnsServers");
+    assertThatThrownBy(
+            () ->
+                DeliveryPathCheck.builder()
+                    .dnsServer(InetSocketAddress.createUnresolved("ns.test", 53)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dnsServers");
   }
 
   @Test
   void builder_nulls_throwNamingTheParameter() {
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().connectTo(null)).hasMessageContaining("connectTo");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().resolver(null)).hasMessageContaining("resolver");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().timeouts(null)).hasMessageContaining("timeouts");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().connectTo(null))
+        .hasMessageContaining("connectTo");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().resolver(null))
+        .hasMessageContaining("resolver");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().timeouts(null))
+        .hasMessageContaining("timeouts");
   }
 
   @Test
   void check_inputWithCrLfOrNul_throwsBeforeAnyQuery() {
     assertThatThrownBy(() -> CHECK.check("alice@example.test\r\nRCPT TO:<x@y>"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("addressOrDomain");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("addressOrDomain");
     assertThatThrownBy(() -> CHECK.checkAsync("alice\0@example.test"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NUL");
   }
 
   @Test
@@ -76,15 +98,20 @@ class DeliveryPathCheckBuilderTest {
     assertThatThrownBy(() -> CHECK.check("  ")).hasMessageContaining("addressOrDomain");
     assertThatThrownBy(() -> CHECK.check("@example.test")).hasMessageContaining("empty local part");
     assertThatThrownBy(() -> CHECK.check("a b@example.test")).hasMessageContaining("space");
-    assertThatThrownBy(() -> CHECK.check("alice@[192.0.2.1]")).hasMessageContaining("address literal");
-    assertThatThrownBy(() -> CHECK.check("alice@exa mple.test")).hasMessageContaining("addressOrDomain");
-    assertThatThrownBy(() -> CHECK.check("alice@" + "a".repeat(64) + ".test")).hasMessageContaining("63");
-    assertThatThrownBy(() -> CHECK.check("a".repeat(250) + "@example.test")).hasMessageContaining("256");
+    assertThatThrownBy(() -> CHECK.check("alice@[192.0.2.1]"))
+        .hasMessageContaining("address literal");
+    assertThatThrownBy(() -> CHECK.check("alice@exa mple.test"))
+        .hasMessageContaining("addressOrDomain");
+    assertThatThrownBy(() -> CHECK.check("alice@" + "a".repeat(64) + ".test"))
+        .hasMessageContaining("63");
+    assertThatThrownBy(() -> CHECK.check("a".repeat(250) + "@example.test"))
+        .hasMessageContaining("256");
   }
 
   @Test
   void toBuilder_keepsSettingsAndGivenResolver() {
-    MxResolver resolver = MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 9)).build();
+    MxResolver resolver =
+        MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 9)).build();
     DeliveryPathCheck check = DeliveryPathCheck.builder().resolver(resolver).smtpPort(2525).build();
 
     DeliveryPathCheck copy = check.toBuilder().build();
@@ -101,8 +128,10 @@ class DeliveryPathCheckBuilderTest {
     var v6 = java.net.InetAddress.getByName("2001:db8::1");
     List<java.net.InetAddress> dns = List.of(v4a, v6, v4b);
 
-    assertThat(DeliveryPathCheck.AddressPreference.IPV6_FIRST.order(dns)).containsExactly(v6, v4a, v4b);
-    assertThat(DeliveryPathCheck.AddressPreference.IPV4_FIRST.order(dns)).containsExactly(v4a, v4b, v6);
+    assertThat(DeliveryPathCheck.AddressPreference.IPV6_FIRST.order(dns))
+        .containsExactly(v6, v4a, v4b);
+    assertThat(DeliveryPathCheck.AddressPreference.IPV4_FIRST.order(dns))
+        .containsExactly(v4a, v4b, v6);
     assertThat(DeliveryPathCheck.AddressPreference.IPV4_ONLY.order(dns)).containsExactly(v4a, v4b);
     assertThat(DeliveryPathCheck.AddressPreference.IPV6_ONLY.order(dns)).containsExactly(v6);
   }

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The delivery path against an embedded DNS zone and loopback peers: GreenMail plays the exchange
  * that accepts, scripted servers the ones that refuse, defer or present a bad certificate, and
- * addresses where nothing listens play exchanges that are down. Every MX target is a 127.0.0.x
- * (or ::1) address; the lab's SMTP port is GreenMail's, and scripted peers are reached through
- * the {@code connectTo} mapper.
+ * addresses where nothing listens play exchanges that are down. Every MX target is a 127.0.0.x (or
+ * ::1) address; the lab's SMTP port is GreenMail's, and scripted peers are reached through the
+ * {@code connectTo} mapper.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DeliveryPathCheckTest {
@@ -104,8 +104,13 @@ class DeliveryPathCheckTest {
 
   @BeforeAll
   static void start() {
-    dns = LocalDnsZoneServer.builder().zone(ZONE).zone(REVERSE).zone(REVERSE6)
-        .fault(DnsFault.servfail().forName("broken.path.test")).start();
+    dns =
+        LocalDnsZoneServer.builder()
+            .zone(ZONE)
+            .zone(REVERSE)
+            .zone(REVERSE6)
+            .fault(DnsFault.servfail().forName("broken.path.test"))
+            .start();
     greenMail = GreenMailSmtp.builder().start();
     resolver = MxResolver.builder().server(dns.address()).timeout(Duration.ofSeconds(2)).build();
   }
@@ -148,18 +153,30 @@ class DeliveryPathCheckTest {
   }
 
   private static ScriptedSmtpServer.Builder greeting(String name) {
-    return ScriptedSmtpServer.builder().reply(220, name + " ESMTP scripted")
-        .expect("EHLO").reply(250, name, "PIPELINING");
+    return ScriptedSmtpServer.builder()
+        .reply(220, name + " ESMTP scripted")
+        .expect("EHLO")
+        .reply(250, name, "PIPELINING");
   }
 
   private static ScriptedSmtpServer accepting(String name) {
-    return greeting(name).expect("MAIL FROM").reply(250, "2.1.0 Ok")
-        .expect("RCPT TO").reply(250, "2.1.5 Ok").expect("RSET").reply(250, "2.0.0 Ok").start();
+    return greeting(name)
+        .expect("MAIL FROM")
+        .reply(250, "2.1.0 Ok")
+        .expect("RCPT TO")
+        .reply(250, "2.1.5 Ok")
+        .expect("RSET")
+        .reply(250, "2.0.0 Ok")
+        .start();
   }
 
   private static ScriptedSmtpServer refusingRecipient(String name) {
-    return greeting(name).expect("MAIL FROM").reply(250, "2.1.0 Ok")
-        .expect("RCPT TO").reply(550, "5.1.1 <nobody@two.path.test>: Recipient address rejected: User unknown").start();
+    return greeting(name)
+        .expect("MAIL FROM")
+        .reply(250, "2.1.0 Ok")
+        .expect("RCPT TO")
+        .reply(550, "5.1.1 <nobody@two.path.test>: Recipient address rejected: User unknown")
+        .start();
   }
 
   private static Set<String> codes(DeliveryPathReport r) {
@@ -174,17 +191,26 @@ class DeliveryPathCheckTest {
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.acceptedBy()).map(ExchangeCheck::host).contains("mx-gm.path.test");
-    assertThat(r.exchanges()).extracting(ExchangeCheck::host).containsExactly("mx-down.path.test", "mx-gm.path.test");
+    assertThat(r.exchanges())
+        .extracting(ExchangeCheck::host)
+        .containsExactly("mx-down.path.test", "mx-gm.path.test");
     assertThat(r.exchanges().get(0).status()).isEqualTo(AddressCheck.Status.UNREACHABLE);
-    assertThat(r.findings(DeliveryFinding.FALLBACK_EXCHANGE)).singleElement()
+    assertThat(r.findings(DeliveryFinding.FALLBACK_EXCHANGE))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("mx-down.path.test", "mx-gm.path.test"));
-    assertThat(r.findings(SmtpFinding.CONNECT_REFUSED)).singleElement()
-        .satisfies(f -> assertThat(f.severity()).as("softened: mail still flows").isEqualTo(Severity.WARNING))
+    assertThat(r.findings(SmtpFinding.CONNECT_REFUSED))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.severity())
+                    .as("softened: mail still flows")
+                    .isEqualTo(Severity.WARNING))
         .satisfies(f -> assertThat(f.summary()).startsWith("mx-down.path.test [127.0.0.2]: "));
     assertThat(r.findings().get(0).code()).isEqualTo("path.accepted");
     assertThat(r.outcome()).isEqualTo(Outcome.WARN);
     assertThat(r.recipient()).isEqualTo("alice@down-first.path.test");
-    assertThat(r.verdict()).contains("mx-gm.path.test (127.0.0.3) would take the mail", "after mx-down.path.test");
+    assertThat(r.verdict())
+        .contains("mx-gm.path.test (127.0.0.3) would take the mail", "after mx-down.path.test");
   }
 
   @Test
@@ -198,29 +224,41 @@ class DeliveryPathCheckTest {
     assertThat(addresses.get(0).reverse().orElseThrow().names()).containsExactly("mx-v6.path.test");
     assertThat(addresses.get(1).status()).isEqualTo(AddressCheck.Status.ACCEPTED);
     assertThat(r.decidingAddress()).contains(addresses.get(1));
-    assertThat(r.findings(DeliveryFinding.FALLBACK_IPV4)).singleElement()
+    assertThat(r.findings(DeliveryFinding.FALLBACK_IPV4))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("::1", "127.0.0.3"));
   }
 
   @Test
   void check_ipv4First_triesIpv4AndStopsThere() {
-    DeliveryPathReport r = check().addressPreference(DeliveryPathCheck.AddressPreference.IPV4_FIRST).build()
-        .check("alice@v6.path.test");
+    DeliveryPathReport r =
+        check()
+            .addressPreference(DeliveryPathCheck.AddressPreference.IPV4_FIRST)
+            .build()
+            .check("alice@v6.path.test");
 
     List<AddressCheck> addresses = r.exchanges().get(0).addresses();
     assertThat(addresses).extracting(AddressCheck::addressText).containsExactly("127.0.0.3", "::1");
-    assertThat(addresses).extracting(AddressCheck::status)
+    assertThat(addresses)
+        .extracting(AddressCheck::status)
         .containsExactly(AddressCheck.Status.ACCEPTED, AddressCheck.Status.NOT_TRIED);
     assertThat(codes(r)).doesNotContain("path.fallback.ipv4");
   }
 
   @Test
   void check_ipv4Only_listsIpv6AsNotTried() {
-    DeliveryPathReport r = check().addressPreference(DeliveryPathCheck.AddressPreference.IPV4_ONLY).build()
-        .check("alice@v6.path.test");
+    DeliveryPathReport r =
+        check()
+            .addressPreference(DeliveryPathCheck.AddressPreference.IPV4_ONLY)
+            .build()
+            .check("alice@v6.path.test");
 
     assertThat(r.stage()).isEqualTo(DeliveryStage.ACCEPTED);
-    AddressCheck v6 = r.exchanges().get(0).addresses().stream().filter(AddressCheck::ipv6).findFirst().orElseThrow();
+    AddressCheck v6 =
+        r.exchanges().get(0).addresses().stream()
+            .filter(AddressCheck::ipv6)
+            .findFirst()
+            .orElseThrow();
     assertThat(v6.status()).isEqualTo(AddressCheck.Status.NOT_TRIED);
     assertThat(v6.summary()).contains("IPv6 is not used");
   }
@@ -232,15 +270,19 @@ class DeliveryPathCheckTest {
     route("127.0.0.4", refusingRecipient("mx-a.path.test"));
     route("127.0.0.5", refusingRecipient("mx-b.path.test"));
 
-    DeliveryPathReport r = check().stopAtFirstAccepting(false).build().check("nobody@two.path.test");
+    DeliveryPathReport r =
+        check().stopAtFirstAccepting(false).build().check("nobody@two.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.RECIPIENT_REFUSED);
     assertThat(r.decidingExchange()).map(ExchangeCheck::host).contains("mx-a.path.test");
-    assertThat(r.exchanges()).extracting(ExchangeCheck::status)
-        .containsExactly(AddressCheck.Status.RECIPIENT_REFUSED, AddressCheck.Status.RECIPIENT_REFUSED);
+    assertThat(r.exchanges())
+        .extracting(ExchangeCheck::status)
+        .containsExactly(
+            AddressCheck.Status.RECIPIENT_REFUSED, AddressCheck.Status.RECIPIENT_REFUSED);
     assertThat(r.decidingAddress().orElseThrow().rcptReply().orElseThrow().code()).isEqualTo(550);
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(r.findings(DeliveryFinding.RECIPIENT_REFUSED)).singleElement()
+    assertThat(r.findings(DeliveryFinding.RECIPIENT_REFUSED))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("5.1.1"))
         .satisfies(f -> assertThat(f.nextSteps()).anyMatch(s -> s.contains("spelling")));
     assertThat(codes(r)).doesNotContain("path.exchanges-disagree", "path.fallback.exchange");
@@ -248,13 +290,21 @@ class DeliveryPathCheckTest {
 
   @Test
   void check_allExchangesRefuseSender_stopsAtSenderRefused() {
-    route("127.0.0.4", greeting("mx-a.path.test").expect("MAIL FROM").reply(550, "5.7.1 Sender rejected").start());
-    route("127.0.0.5", greeting("mx-b.path.test").expect("MAIL FROM").reply(553, "5.1.8 Sender domain unknown").start());
+    route(
+        "127.0.0.4",
+        greeting("mx-a.path.test").expect("MAIL FROM").reply(550, "5.7.1 Sender rejected").start());
+    route(
+        "127.0.0.5",
+        greeting("mx-b.path.test")
+            .expect("MAIL FROM")
+            .reply(553, "5.1.8 Sender domain unknown")
+            .start());
 
     DeliveryPathReport r = check().build().check("alice@two.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.SENDER_REFUSED);
-    assertThat(r.exchanges()).extracting(ExchangeCheck::status)
+    assertThat(r.exchanges())
+        .extracting(ExchangeCheck::status)
         .containsExactly(AddressCheck.Status.SENDER_REFUSED, AddressCheck.Status.SENDER_REFUSED);
     assertThat(r.verdict()).contains("refuses the sender <postmaster@client.test>", "550 5.7.1");
     assertThat(r.findings(DeliveryFinding.SENDER_REFUSED)).hasSize(1);
@@ -262,37 +312,54 @@ class DeliveryPathCheckTest {
 
   @Test
   void check_temporaryFailuresOnly_reportsTemporaryFailure() {
-    route("127.0.0.4", ScriptedSmtpServer.builder().reply(421, "4.3.2 mx-a.path.test busy, try later").start());
-    route("127.0.0.5", greeting("mx-b.path.test").expect("MAIL FROM").reply(250, "2.1.0 Ok")
-        .expect("RCPT TO").reply(451, "4.7.1 Greylisted, try again in 5 minutes").start());
+    route(
+        "127.0.0.4",
+        ScriptedSmtpServer.builder().reply(421, "4.3.2 mx-a.path.test busy, try later").start());
+    route(
+        "127.0.0.5",
+        greeting("mx-b.path.test")
+            .expect("MAIL FROM")
+            .reply(250, "2.1.0 Ok")
+            .expect("RCPT TO")
+            .reply(451, "4.7.1 Greylisted, try again in 5 minutes")
+            .start());
 
     DeliveryPathReport r = check().build().check("alice@two.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.TEMPORARY_FAILURE);
-    assertThat(r.exchanges()).extracting(ExchangeCheck::status)
-        .containsExactly(AddressCheck.Status.SESSION_DEFERRED, AddressCheck.Status.RECIPIENT_DEFERRED);
+    assertThat(r.exchanges())
+        .extracting(ExchangeCheck::status)
+        .containsExactly(
+            AddressCheck.Status.SESSION_DEFERRED, AddressCheck.Status.RECIPIENT_DEFERRED);
     assertThat(r.decidingExchange()).map(ExchangeCheck::host).contains("mx-b.path.test");
     assertThat(r.outcome()).isEqualTo(Outcome.WARN);
-    assertThat(codes(r)).contains("path.temporary-failure", "path.fallback.exchange", "smtp.banner.not-220");
+    assertThat(codes(r))
+        .contains("path.temporary-failure", "path.fallback.exchange", "smtp.banner.not-220");
   }
 
   @Test
   void check_everyExchangeBusy_reportsTemporaryFailureWithoutDecider() {
     route("127.0.0.4", ScriptedSmtpServer.builder().reply(421, "4.3.2 busy").start());
-    route("127.0.0.5", greeting("mx-b.path.test").expect("MAIL FROM").reply(451, "4.3.0 queue full").start());
+    route(
+        "127.0.0.5",
+        greeting("mx-b.path.test").expect("MAIL FROM").reply(451, "4.3.0 queue full").start());
 
     DeliveryPathReport r = check().build().check("alice@two.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.TEMPORARY_FAILURE);
     assertThat(r.decidingExchange()).isEmpty();
-    assertThat(r.exchanges()).extracting(ExchangeCheck::status)
+    assertThat(r.exchanges())
+        .extracting(ExchangeCheck::status)
         .containsExactly(AddressCheck.Status.SESSION_DEFERRED, AddressCheck.Status.SENDER_DEFERRED);
   }
 
   @Test
   void check_everyExchangeRefusesTheClient_reportsClientRefused() {
-    route("127.0.0.4", ScriptedSmtpServer.builder().reply(554, "5.7.1 You are on our blocklist").start());
-    route("127.0.0.5", ScriptedSmtpServer.builder().reply(554, "5.7.1 No SMTP service here").start());
+    route(
+        "127.0.0.4",
+        ScriptedSmtpServer.builder().reply(554, "5.7.1 You are on our blocklist").start());
+    route(
+        "127.0.0.5", ScriptedSmtpServer.builder().reply(554, "5.7.1 No SMTP service here").start());
 
     DeliveryPathReport r = check().build().check("alice@two.path.test");
 
@@ -304,20 +371,33 @@ class DeliveryPathCheckTest {
   void check_primaryRefusesBackupAccepts_verdictFollowsDeliveryOrder() {
     route("127.0.0.4", refusingRecipient("mx-a.path.test"));
 
-    DeliveryPathReport r = check().stopAtFirstAccepting(false).build().check("nobody@primary-a.path.test");
+    DeliveryPathReport r =
+        check().stopAtFirstAccepting(false).build().check("nobody@primary-a.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.RECIPIENT_REFUSED);
     assertThat(r.decidingExchange()).map(ExchangeCheck::host).contains("mx-a.path.test");
     assertThat(r.exchanges().get(1).status()).isEqualTo(AddressCheck.Status.ACCEPTED);
-    assertThat(r.findings(DeliveryFinding.EXCHANGES_DISAGREE)).singleElement()
-        .satisfies(f -> assertThat(f.summary()).contains("mx-a.path.test refuses", "mx-gm.path.test accepts"));
+    assertThat(r.findings(DeliveryFinding.EXCHANGES_DISAGREE))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.summary())
+                    .contains("mx-a.path.test refuses", "mx-gm.path.test accepts"));
   }
 
   @Test
   void check_slowPrimaryAcceptsFastBackupAccepts_verdictIsThePrimary() {
-    route("127.0.0.4", greeting("mx-a.path.test").expect("MAIL FROM").reply(250, "2.1.0 Ok")
-        .expect("RCPT TO").pause(Duration.ofMillis(300)).reply(250, "2.1.5 Ok")
-        .expect("RSET").reply(250, "2.0.0 Ok").start());
+    route(
+        "127.0.0.4",
+        greeting("mx-a.path.test")
+            .expect("MAIL FROM")
+            .reply(250, "2.1.0 Ok")
+            .expect("RCPT TO")
+            .pause(Duration.ofMillis(300))
+            .reply(250, "2.1.5 Ok")
+            .expect("RSET")
+            .reply(250, "2.0.0 Ok")
+            .start());
 
     DeliveryPathReport r = check().concurrency(2).build().check("alice@primary-a.path.test");
 
@@ -340,19 +420,25 @@ class DeliveryPathCheckTest {
     assertThat(r.stage()).isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.outcome()).as("%s", r).isEqualTo(Outcome.WARN); // no STARTTLS offered
     assertThat(backup.connectionCount()).isZero();
-    assertThat(r.exchanges().get(1).addresses()).singleElement()
+    assertThat(r.exchanges().get(1).addresses())
+        .singleElement()
         .satisfies(a -> assertThat(a.status()).isEqualTo(AddressCheck.Status.NOT_TRIED))
         .satisfies(a -> assertThat(a.summary()).contains("mx-a.path.test already accepts"));
   }
 
   @Test
   void check_fullCheckWithBackupDown_reportsBackupFailed() {
-    DeliveryPathReport r = check().stopAtFirstAccepting(false).build().check("alice@backup-down.path.test");
+    DeliveryPathReport r =
+        check().stopAtFirstAccepting(false).build().check("alice@backup-down.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.acceptedBy()).map(ExchangeCheck::host).contains("mx-gm.path.test");
-    assertThat(r.findings(DeliveryFinding.BACKUP_FAILED)).singleElement()
-        .satisfies(f -> assertThat(f.summary()).contains("mx-down.path.test (preference 20) could not be reached"));
+    assertThat(r.findings(DeliveryFinding.BACKUP_FAILED))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.summary())
+                    .contains("mx-down.path.test (preference 20) could not be reached"));
   }
 
   @Test
@@ -361,30 +447,45 @@ class DeliveryPathCheckTest {
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.UNREACHABLE);
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(r.findings(DeliveryFinding.UNREACHABLE)).singleElement()
-        .satisfies(f -> assertThat(f.nextSteps().get(0)).contains("telnet", "lowest-preference exchange"));
-    assertThat(r.findings(SmtpFinding.CONNECT_REFUSED)).singleElement()
+    assertThat(r.findings(DeliveryFinding.UNREACHABLE))
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f.nextSteps().get(0)).contains("telnet", "lowest-preference exchange"));
+    assertThat(r.findings(SmtpFinding.CONNECT_REFUSED))
+        .singleElement()
         .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.ERROR));
   }
 
   // ------------------------------------------------------------------ TLS
 
-  private static ScriptedSmtpServer tlsAccepting(String name, TestCertificates.ServerCertificate cert) {
-    return ScriptedSmtpServer.builder().reply(220, name + " ESMTP scripted")
-        .expect("EHLO").reply(250, name, "STARTTLS")
-        .expect("STARTTLS").reply(220, "2.0.0 Ready to start TLS").startTls(cert.serverContext())
-        .expect("EHLO").reply(250, name, "PIPELINING")
-        .expect("MAIL FROM").reply(250, "2.1.0 Ok")
-        .expect("RCPT TO").reply(250, "2.1.5 Ok")
-        .expect("RSET").reply(250, "2.0.0 Ok").start();
+  private static ScriptedSmtpServer tlsAccepting(
+      String name, TestCertificates.ServerCertificate cert) {
+    return ScriptedSmtpServer.builder()
+        .reply(220, name + " ESMTP scripted")
+        .expect("EHLO")
+        .reply(250, name, "STARTTLS")
+        .expect("STARTTLS")
+        .reply(220, "2.0.0 Ready to start TLS")
+        .startTls(cert.serverContext())
+        .expect("EHLO")
+        .reply(250, name, "PIPELINING")
+        .expect("MAIL FROM")
+        .reply(250, "2.1.0 Ok")
+        .expect("RCPT TO")
+        .reply(250, "2.1.5 Ok")
+        .expect("RSET")
+        .reply(250, "2.0.0 Ok")
+        .start();
   }
 
   @Test
   void check_expiredCertificate_isReportedAndMailStillAcceptedLikeOpportunisticTls() {
-    TestCertificates.ServerCertificate expired = TestCertificates.builder().dnsNames("mx-a.path.test").expired().build();
+    TestCertificates.ServerCertificate expired =
+        TestCertificates.builder().dnsNames("mx-a.path.test").expired().build();
     route("127.0.0.4", tlsAccepting("mx-a.path.test", expired));
 
-    DeliveryPathReport r = check().trustManager(expired.trustManager()).build().check("alice@primary-a.path.test");
+    DeliveryPathReport r =
+        check().trustManager(expired.trustManager()).build().check("alice@primary-a.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
     AddressCheck a = r.decidingAddress().orElseThrow();
@@ -393,7 +494,8 @@ class DeliveryPathCheckTest {
     assertThat(a.tls().orElseThrow().hostnameValid()).isTrue();
     assertThat(codes(r)).contains("smtp.tls.certificate-expired", "path.tls.unverified");
     assertThat(r.outcome()).isEqualTo(Outcome.WARN);
-    assertThat(a.smtp().orElseThrow().transcript().toString()).contains(" ~> RCPT TO:<alice@primary-a.path.test>");
+    assertThat(a.smtp().orElseThrow().transcript().toString())
+        .contains(" ~> RCPT TO:<alice@primary-a.path.test>");
   }
 
   @Test
@@ -401,21 +503,30 @@ class DeliveryPathCheckTest {
     TestCertificates.ServerCertificate other = TestCertificates.selfSigned("mail.elsewhere.test");
     route("127.0.0.4", tlsAccepting("mx-a.path.test", other));
 
-    DeliveryPathReport r = check().trustManager(other.trustManager()).build().check("alice@primary-a.path.test");
+    DeliveryPathReport r =
+        check().trustManager(other.trustManager()).build().check("alice@primary-a.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
-    assertThat(r.findings(SmtpFinding.TLS_NAME_MISMATCH)).singleElement()
+    assertThat(r.findings(SmtpFinding.TLS_NAME_MISMATCH))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("mx-a.path.test", "mail.elsewhere.test"));
-    assertThat(r.decidingAddress().orElseThrow().tls().orElseThrow().serverName()).contains("mx-a.path.test");
+    assertThat(r.decidingAddress().orElseThrow().tls().orElseThrow().serverName())
+        .contains("mx-a.path.test");
   }
 
   @Test
   void check_badCertificateWithTlsFailurePolicyFail_fallsBackToNextExchange() {
-    TestCertificates.ServerCertificate expired = TestCertificates.builder().dnsNames("mx-a.path.test").expired().build();
+    TestCertificates.ServerCertificate expired =
+        TestCertificates.builder().dnsNames("mx-a.path.test").expired().build();
     route("127.0.0.4", tlsAccepting("mx-a.path.test", expired));
 
-    DeliveryPathReport r = check().trustManager(expired.trustManager()).tlsFailure(TlsFailurePolicy.FAIL)
-        .concurrency(1).build().check("alice@primary-a.path.test");
+    DeliveryPathReport r =
+        check()
+            .trustManager(expired.trustManager())
+            .tlsFailure(TlsFailurePolicy.FAIL)
+            .concurrency(1)
+            .build()
+            .check("alice@primary-a.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.exchanges().get(0).status()).isEqualTo(AddressCheck.Status.SESSION_FAILED);
@@ -487,7 +598,12 @@ class DeliveryPathCheckTest {
   void check_deadlinePassesWhileFirstExchangeStalls_isInconclusive() {
     route("127.0.0.4", ScriptedSmtpServer.builder().stall().start());
 
-    DeliveryPathReport r = check().deadline(Duration.ofMillis(400)).concurrency(1).build().check("alice@two.path.test");
+    DeliveryPathReport r =
+        check()
+            .deadline(Duration.ofMillis(400))
+            .concurrency(1)
+            .build()
+            .check("alice@two.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.UNREACHABLE);
     assertThat(r.incomplete()).isTrue();
@@ -513,7 +629,8 @@ class DeliveryPathCheckTest {
 
     assertThat(r.stage()).isEqualTo(DeliveryStage.UNREACHABLE);
     assertThat(r.exchanges()).hasSize(2);
-    assertThat(r.exchanges().get(1).addresses()).allSatisfy(a -> assertThat(a.summary()).contains("beyond the limit"));
+    assertThat(r.exchanges().get(1).addresses())
+        .allSatisfy(a -> assertThat(a.summary()).contains("beyond the limit"));
     assertThat(r.incomplete()).isTrue();
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
     assertThat(codes(r)).contains("path.exchange-limit");
@@ -521,10 +638,15 @@ class DeliveryPathCheckTest {
 
   @Test
   void check_singleThreadExecutor_completesWithoutDeadlock() {
-    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.ExecutorService one =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      DeliveryPathReport r = check().environment(DiagEnvironment.system().with(e -> e.executor(one)))
-          .concurrency(4).build().check("alice@down-first.path.test");
+      DeliveryPathReport r =
+          check()
+              .environment(DiagEnvironment.system().with(e -> e.executor(one)))
+              .concurrency(4)
+              .build()
+              .check("alice@down-first.path.test");
 
       assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
     } finally {
@@ -536,8 +658,16 @@ class DeliveryPathCheckTest {
 
   @Test
   void check_bannerNameDiffersFromPtr_comparesWithTheDnsAddressNotTheLabAddress() {
-    route("127.0.0.4", greeting("smtp.other.test").expect("MAIL FROM").reply(250, "2.1.0 Ok")
-        .expect("RCPT TO").reply(250, "2.1.5 Ok").expect("RSET").reply(250, "2.0.0 Ok").start());
+    route(
+        "127.0.0.4",
+        greeting("smtp.other.test")
+            .expect("MAIL FROM")
+            .reply(250, "2.1.0 Ok")
+            .expect("RCPT TO")
+            .reply(250, "2.1.5 Ok")
+            .expect("RSET")
+            .reply(250, "2.0.0 Ok")
+            .start());
 
     DeliveryPathReport r = check().build().check("alice@primary-a.path.test");
 
@@ -545,7 +675,8 @@ class DeliveryPathCheckTest {
     assertThat(a.reverse().orElseThrow().confirmedNames()).containsExactly("mx-a.path.test");
     assertThat(a.bannerName()).contains("smtp.other.test");
     assertThat(a.bannerNameConfirmed()).isFalse();
-    assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH)).singleElement()
+    assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("smtp.other.test", "mx-a.path.test"));
   }
 
@@ -558,7 +689,8 @@ class DeliveryPathCheckTest {
     AddressCheck a = r.decidingAddress().orElseThrow();
     assertThat(a.bannerNameConfirmed()).isTrue();
     assertThat(a.ehloNameConfirmed()).isTrue();
-    assertThat(codes(r)).doesNotContain("smtp.banner.rdns-mismatch", "smtp.ehlo.rdns-mismatch", "dns.ptr.none");
+    assertThat(codes(r))
+        .doesNotContain("smtp.banner.rdns-mismatch", "smtp.ehlo.rdns-mismatch", "dns.ptr.none");
     assertThat(a.timings().get("connect")).isPresent();
     assertThat(r.timings().get("dns.mx")).isPresent();
   }
@@ -584,17 +716,24 @@ class DeliveryPathCheckTest {
 
     check().build().check("alice@primary-a.path.test");
 
-    assertThat(server.commands()).noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("DATA"));
+    assertThat(server.commands())
+        .noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("DATA"));
     assertThat(server.mismatches()).isEmpty();
   }
 
   @Test
   void findings_everyEmittedCodeIsInTheCatalog() {
     route("127.0.0.4", refusingRecipient("mx-a.path.test"));
-    Set<String> catalog = FindingCatalog.all().stream().map(FindingCode::id).collect(Collectors.toSet());
+    Set<String> catalog =
+        FindingCatalog.all().stream().map(FindingCode::id).collect(Collectors.toSet());
 
-    for (String input : List.of("alice@down-first.path.test", "nobody@primary-a.path.test", "v6.path.test",
-        "nullmx.path.test", "alice@broken.path.test")) {
+    for (String input :
+        List.of(
+            "alice@down-first.path.test",
+            "nobody@primary-a.path.test",
+            "v6.path.test",
+            "nullmx.path.test",
+            "alice@broken.path.test")) {
       DeliveryPathReport r = check().stopAtFirstAccepting(false).build().check(input);
       assertThat(catalog).as("codes of %s", input).containsAll(codes(r));
     }

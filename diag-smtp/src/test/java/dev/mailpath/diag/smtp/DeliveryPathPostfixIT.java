@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Ring 3: the delivery path through real peers. NSD serves a zone whose primary exchange has an
  * address where nothing listens and whose backup is a real Postfix (local domain path.test,
- * STARTTLS with a certificate for the backup's MX name, unknown users refused with 5.1.1,
- * relaying denied). Postfix listens on 127.0.0.1 only, so the backup's DNS address 127.0.0.3 is
- * mapped to it; the primary's 127.0.0.2 is reached on Postfix's port, where nothing listens.
- * Skipped when NSD, Postfix or root is missing, unless {@code -Dpeers.required=true}.
+ * STARTTLS with a certificate for the backup's MX name, unknown users refused with 5.1.1, relaying
+ * denied). Postfix listens on 127.0.0.1 only, so the backup's DNS address 127.0.0.3 is mapped to
+ * it; the primary's 127.0.0.2 is reached on Postfix's port, where nothing listens. Skipped when
+ * NSD, Postfix or root is missing, unless {@code -Dpeers.required=true}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DeliveryPathPostfixIT {
 
-  private static final TestCertificates.ServerCertificate CERT = TestCertificates.selfSigned("mx2.path.test");
+  private static final TestCertificates.ServerCertificate CERT =
+      TestCertificates.selfSigned("mx2.path.test");
 
   private static NsdServer nsd;
   private static PostfixServer postfix;
@@ -38,10 +39,18 @@ class DeliveryPathPostfixIT {
   @BeforeAll
   static void start() {
     NsdServer.requireInstalled();
-    postfix = PostfixServer.builder().myHostname("mx2.path.test").domain("path.test")
-        .user("alice", "s3cret").tls(CERT).start();
-    nsd = NsdServer.builder()
-        .zone("path.test.", """
+    postfix =
+        PostfixServer.builder()
+            .myHostname("mx2.path.test")
+            .domain("path.test")
+            .user("alice", "s3cret")
+            .tls(CERT)
+            .start();
+    nsd =
+        NsdServer.builder()
+            .zone(
+                "path.test.",
+                """
             $TTL 300
             @      SOA ns1 hostmaster 1 3600 600 86400 300
             @      NS  ns1
@@ -52,14 +61,16 @@ class DeliveryPathPostfixIT {
             mx2    A   127.0.0.3
             relay  MX  10 mx2
             """)
-        .zone("0.0.127.in-addr.arpa.", """
+            .zone(
+                "0.0.127.in-addr.arpa.",
+                """
             $TTL 300
             @      SOA ns1.path.test. hostmaster.path.test. 1 3600 600 86400 300
             @      NS  ns1.path.test.
             2      PTR mx1.path.test.
             3      PTR mx2.path.test.
             """)
-        .start();
+            .start();
   }
 
   @AfterAll
@@ -98,11 +109,14 @@ class DeliveryPathPostfixIT {
 
   @Test
   void check_primaryDownBackupIsPostfix_acceptsOverVerifiedTls() {
-    DeliveryPathReport r = check().trustManager(CERT.trustManager()).concurrency(1).build().check("alice@path.test");
+    DeliveryPathReport r =
+        check().trustManager(CERT.trustManager()).concurrency(1).build().check("alice@path.test");
 
     assertThat(r.stage()).as("%s\n%s", r, postfix.log()).isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.mx().authoritative()).isTrue();
-    assertThat(r.exchanges()).extracting(ExchangeCheck::host).containsExactly("mx1.path.test", "mx2.path.test");
+    assertThat(r.exchanges())
+        .extracting(ExchangeCheck::host)
+        .containsExactly("mx1.path.test", "mx2.path.test");
     assertThat(r.exchanges().get(0).status()).isEqualTo(AddressCheck.Status.UNREACHABLE);
     AddressCheck a = r.decidingAddress().orElseThrow();
     assertThat(a.exchange()).isEqualTo("mx2.path.test");
@@ -110,8 +124,11 @@ class DeliveryPathPostfixIT {
     assertThat(a.bannerName()).contains("mx2.path.test");
     assertThat(a.bannerNameConfirmed()).isTrue();
     assertThat(a.rcptReply().orElseThrow().code()).isEqualTo(250);
-    assertThat(a.smtp().orElseThrow().transcript().toString()).contains(" ~> RSET").doesNotContain("DATA");
-    assertThat(codes(r)).contains("path.accepted", "path.fallback.exchange", "smtp.connect.refused")
+    assertThat(a.smtp().orElseThrow().transcript().toString())
+        .contains(" ~> RSET")
+        .doesNotContain("DATA");
+    assertThat(codes(r))
+        .contains("path.accepted", "path.fallback.exchange", "smtp.connect.refused")
         .doesNotContain("smtp.tls.certificate-invalid", "smtp.banner.rdns-mismatch");
     assertThat(r.outcome()).isEqualTo(Outcome.WARN);
   }
@@ -126,20 +143,24 @@ class DeliveryPathPostfixIT {
 
   @Test
   void check_unknownUser_isRefusedWith511AfterTheFallback() {
-    DeliveryPathReport r = check().trustManager(CERT.trustManager()).build().check("nobody@path.test");
+    DeliveryPathReport r =
+        check().trustManager(CERT.trustManager()).build().check("nobody@path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.RECIPIENT_REFUSED);
-    assertThat(r.decidingAddress().orElseThrow().rcptReply().orElseThrow().enhancedStatus()).contains("5.1.1");
+    assertThat(r.decidingAddress().orElseThrow().rcptReply().orElseThrow().enhancedStatus())
+        .contains("5.1.1");
     assertThat(codes(r)).contains("path.recipient-refused", "path.fallback.exchange");
   }
 
   @Test
   void check_domainPostfixDoesNotField_isRelayDenied() {
-    DeliveryPathReport r = check().trustManager(CERT.trustManager()).build().check("alice@relay.path.test");
+    DeliveryPathReport r =
+        check().trustManager(CERT.trustManager()).build().check("alice@relay.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.RECIPIENT_REFUSED);
     assertThat(r.decidingAddress().orElseThrow().rcptReply().orElseThrow().firstLine())
-        .contains("5.7.1").contains("Relay access denied");
+        .contains("5.7.1")
+        .contains("Relay access denied");
   }
 
   @Test

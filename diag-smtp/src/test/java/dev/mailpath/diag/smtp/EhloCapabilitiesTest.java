@@ -41,7 +41,8 @@ class EhloCapabilitiesTest {
 
   @Test
   void parse_absurdSize_isInvalidAndHasNoLimit() {
-    EhloCapabilities c = EhloCapabilities.parse(List.of("mx.test", "SIZE 999999999999999999999999"));
+    EhloCapabilities c =
+        EhloCapabilities.parse(List.of("mx.test", "SIZE 999999999999999999999999"));
 
     assertThat(c.sizeLimit()).isEmpty();
     assertThat(c.sizeInvalid()).isTrue();

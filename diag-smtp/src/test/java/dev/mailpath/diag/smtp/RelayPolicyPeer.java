@@ -25,12 +25,16 @@ import javax.net.ssl.SSLSocket;
 /**
  * A policy-driven SMTP peer for relay tests: unlike {@code ScriptedSmtpServer}, which plays the
  * same script on every connection, it answers RCPT by what the address is (a known local user, an
- * unknown local user, anything else is relaying), so a battery spread over several connections
- * gets consistent answers. Postfix-like replies and error limits; binds 127.0.0.1 only.
+ * unknown local user, anything else is relaying), so a battery spread over several connections gets
+ * consistent answers. Postfix-like replies and error limits; binds 127.0.0.1 only.
  */
 final class RelayPolicyPeer implements AutoCloseable {
 
-  enum Relay { OPEN, CLOSED, AUTHENTICATED_ONLY }
+  enum Relay {
+    OPEN,
+    CLOSED,
+    AUTHENTICATED_ONLY
+  }
 
   private final Builder b;
   private final ServerSocket server;
@@ -160,8 +164,15 @@ final class RelayPolicyPeer implements AutoCloseable {
     }
     if (upper.startsWith("STARTTLS") && b.tls != null && !c.tls) {
       c.send("220 2.0.0 Ready to start TLS");
-      SSLSocket s = (SSLSocket) b.tls.getSocketFactory()
-          .createSocket(c.socket, c.socket.getInetAddress().getHostAddress(), c.socket.getPort(), true);
+      SSLSocket s =
+          (SSLSocket)
+              b.tls
+                  .getSocketFactory()
+                  .createSocket(
+                      c.socket,
+                      c.socket.getInetAddress().getHostAddress(),
+                      c.socket.getPort(),
+                      true);
       s.setUseClientMode(false);
       s.startHandshake();
       c.socket = s;
@@ -201,20 +212,29 @@ final class RelayPolicyPeer implements AutoCloseable {
         return true;
       }
       String path = line.substring(8).strip();
-      String addr = path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1) : path;
+      String addr =
+          path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1) : path;
       if (b.greylist) {
-        c.error("450 4.2.0 <" + addr + ">: Recipient address rejected: Greylisted, see https://greylisting.test/");
+        c.error(
+            "450 4.2.0 <"
+                + addr
+                + ">: Recipient address rejected: Greylisted, see https://greylisting.test/");
         return true;
       }
       if (isLocal(addr)) {
-        if (b.users.contains(addr.substring(0, addr.lastIndexOf('@')).toLowerCase(Locale.ROOT)) || b.acceptEveryLocal) {
+        if (b.users.contains(addr.substring(0, addr.lastIndexOf('@')).toLowerCase(Locale.ROOT))
+            || b.acceptEveryLocal) {
           c.send("250 2.1.5 Ok");
         } else {
-          c.error("550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown in local recipient table");
+          c.error(
+              "550 5.1.1 <"
+                  + addr
+                  + ">: Recipient address rejected: User unknown in local recipient table");
         }
         return true;
       }
-      boolean allowed = b.relay == Relay.OPEN || b.relay == Relay.AUTHENTICATED_ONLY && c.authenticated;
+      boolean allowed =
+          b.relay == Relay.OPEN || b.relay == Relay.AUTHENTICATED_ONLY && c.authenticated;
       if (allowed) {
         c.send("250 2.1.5 Ok");
       } else {
@@ -247,8 +267,10 @@ final class RelayPolicyPeer implements AutoCloseable {
   }
 
   private boolean isLocal(String addr) {
-    return Pattern.compile("[A-Za-z0-9._+-]+@" + Pattern.quote(b.localDomain), Pattern.CASE_INSENSITIVE)
-        .matcher(addr).matches();
+    return Pattern.compile(
+            "[A-Za-z0-9._+-]+@" + Pattern.quote(b.localDomain), Pattern.CASE_INSENSITIVE)
+        .matcher(addr)
+        .matches();
   }
 
   private static final class Conn {
@@ -302,7 +324,8 @@ final class RelayPolicyPeer implements AutoCloseable {
   static final class Builder {
     private String banner = "220 mx.relay.test ESMTP policy peer";
     private String localDomain = "relay.test";
-    private final List<String> users = Collections.synchronizedList(new ArrayList<>(List.of("postmaster")));
+    private final List<String> users =
+        Collections.synchronizedList(new ArrayList<>(List.of("postmaster")));
     private Relay relay = Relay.CLOSED;
     private String relayRefusal = "554 5.7.1 <%s>: Relay access denied";
     private int hardErrorLimit;

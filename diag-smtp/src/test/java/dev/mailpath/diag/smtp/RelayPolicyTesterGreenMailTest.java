@@ -49,22 +49,34 @@ class RelayPolicyTesterGreenMailTest {
 
     assertThat(r.verdict()).as("%s", r).isEqualTo(RelayVerdict.OPEN_RELAY);
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(r.findings()).extracting(Finding::code).startsWith("relay.open", "relay.accepts-every-rcpt");
+    assertThat(r.findings())
+        .extracting(Finding::code)
+        .startsWith("relay.open", "relay.accepts-every-rcpt");
     assertThat(r.findings().get(0).summary()).contains("may still bounce later");
-    assertThat(r.findings(RelayFinding.ACCEPTS_EVERY_RCPT).get(0).summary()).contains("already agreed to carry");
+    assertThat(r.findings(RelayFinding.ACCEPTS_EVERY_RCPT).get(0).summary())
+        .contains("already agreed to carry");
     // Every relay variant but one: GreenMail answers MAIL FROM:<> with 250, then the RCPT with
     // "503 MAIL must come before RCPT" (it forgets the null sender), which answers nothing.
-    assertThat(r.acceptedVariants()).containsExactlyElementsOf(RelayVariant.relayVariants().stream()
-        .filter(v -> v != RelayVariant.NULL_SENDER).toList());
+    assertThat(r.acceptedVariants())
+        .containsExactlyElementsOf(
+            RelayVariant.relayVariants().stream()
+                .filter(v -> v != RelayVariant.NULL_SENDER)
+                .toList());
     assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.NULL_SENDER).orElseThrow())
         .satisfies(a -> assertThat(a.response()).isEqualTo(RelayResponse.NO_ANSWER))
         .satisfies(a -> assertThat(a.decidingReply().code()).isEqualTo(503));
     // Nothing is delivered: no DATA was sent, and every session ended with QUIT and 221.
     assertThat(mail.receivedMessages()).isEmpty();
-    assertThat(r.connections()).hasSize(4).allSatisfy(c -> {
-      assertThat(c.transcript().sent()).extracting(TranscriptLine::text).doesNotContain("DATA").endsWith("QUIT");
-      assertThat(c.transcript().toString()).contains("<-  221 ");
-    });
+    assertThat(r.connections())
+        .hasSize(4)
+        .allSatisfy(
+            c -> {
+              assertThat(c.transcript().sent())
+                  .extracting(TranscriptLine::text)
+                  .doesNotContain("DATA")
+                  .endsWith("QUIT");
+              assertThat(c.transcript().toString()).contains("<-  221 ");
+            });
   }
 
   @Test
@@ -72,32 +84,53 @@ class RelayPolicyTesterGreenMailTest {
     RelayReport r = tester().variants(RelayVariant.EXTERNAL_SENDER).build().test();
 
     RelayAttempt a = r.attempt(RelayPass.ANONYMOUS, RelayVariant.EXTERNAL_SENDER).orElseThrow();
-    assertThat(a.transcript().lines()).extracting(TranscriptLine::toString).containsExactly(
-        " -> MAIL FROM:<probe@external.test>",
-        "<-  250 OK",
-        " -> RCPT TO:<relaytest@external.test>",
-        "<-  250 OK",
-        " -> RSET",
-        "<-  250 OK");
-    assertThat(r.connections()).singleElement().satisfies(c -> assertThat(c.transcript().sent())
-        .extracting(l -> l.text().replaceAll("mailpath-nonexistent-[0-9a-f]{8}", "mailpath-nonexistent-X"))
+    assertThat(a.transcript().lines())
+        .extracting(TranscriptLine::toString)
         .containsExactly(
-            "EHLO external.test",
-            "MAIL FROM:<probe@external.test>", "RCPT TO:<alice@mail.test>", "RSET",
-            "MAIL FROM:<probe@external.test>", "RCPT TO:<mailpath-nonexistent-X@mail.test>", "RSET",
-            "MAIL FROM:<probe@external.test>", "RCPT TO:<relaytest@external.test>", "RSET",
-            "QUIT"));
+            " -> MAIL FROM:<probe@external.test>",
+            "<-  250 OK",
+            " -> RCPT TO:<relaytest@external.test>",
+            "<-  250 OK",
+            " -> RSET",
+            "<-  250 OK");
+    assertThat(r.connections())
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.transcript().sent())
+                    .extracting(
+                        l ->
+                            l.text()
+                                .replaceAll(
+                                    "mailpath-nonexistent-[0-9a-f]{8}", "mailpath-nonexistent-X"))
+                    .containsExactly(
+                        "EHLO external.test",
+                        "MAIL FROM:<probe@external.test>",
+                        "RCPT TO:<alice@mail.test>",
+                        "RSET",
+                        "MAIL FROM:<probe@external.test>",
+                        "RCPT TO:<mailpath-nonexistent-X@mail.test>",
+                        "RSET",
+                        "MAIL FROM:<probe@external.test>",
+                        "RCPT TO:<relaytest@external.test>",
+                        "RSET",
+                        "QUIT"));
   }
 
   @Test
   void test_greenMail_withCredentials_authenticatedPassRelaysToo() {
-    RelayReport r = tester().variants(RelayVariant.EXTERNAL_SENDER)
-        .credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
+    RelayReport r =
+        tester()
+            .variants(RelayVariant.EXTERNAL_SENDER)
+            .credentials(SmtpCredentials.of("alice", "s3cret"))
+            .build()
+            .test();
 
     // Open for anyone: the authenticated pass relays as well, and the verdict stays OPEN_RELAY.
     assertThat(r.verdict()).isEqualTo(RelayVerdict.OPEN_RELAY);
     assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.RELAYED);
-    assertThat(r.connections().get(1).transcript().toString()).contains(" -> AUTH PLAIN [redacted]")
+    assertThat(r.connections().get(1).transcript().toString())
+        .contains(" -> AUTH PLAIN [redacted]")
         .doesNotContain("s3cret");
     List<RelayVariant> auth = r.acceptedVariants(RelayPass.AUTHENTICATED);
     assertThat(auth).containsExactly(RelayVariant.EXTERNAL_SENDER, RelayVariant.LOCAL_SENDER);

@@ -23,20 +23,31 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RelayPolicyTesterPostfixIT {
 
-  private static final TestCertificates.ServerCertificate CERT = TestCertificates.selfSigned("mx.postfix.test");
+  private static final TestCertificates.ServerCertificate CERT =
+      TestCertificates.selfSigned("mx.postfix.test");
   private static PostfixServer postfix;
 
   @BeforeAll
   static void start() {
-    postfix = PostfixServer.builder().myHostname("mx.postfix.test").domain("postfix.test")
-        .user("alice", "s3cret").tls(CERT).saslWithDovecot().tlsAuthOnly(true)
-        .service("closed", PostfixServer.RelayPolicy.CLOSED)
-        .service("open", PostfixServer.RelayPolicy.OPEN)
-        .service("sasl", PostfixServer.RelayPolicy.SASL_ONLY)
-        // Postfix's error limits shrunk so that the battery meets them: 421 after two errors.
-        .service("strict", PostfixServer.RelayPolicy.CLOSED,
-            "smtpd_soft_error_limit=1", "smtpd_hard_error_limit=2", "smtpd_error_sleep_time=0")
-        .start();
+    postfix =
+        PostfixServer.builder()
+            .myHostname("mx.postfix.test")
+            .domain("postfix.test")
+            .user("alice", "s3cret")
+            .tls(CERT)
+            .saslWithDovecot()
+            .tlsAuthOnly(true)
+            .service("closed", PostfixServer.RelayPolicy.CLOSED)
+            .service("open", PostfixServer.RelayPolicy.OPEN)
+            .service("sasl", PostfixServer.RelayPolicy.SASL_ONLY)
+            // Postfix's error limits shrunk so that the battery meets them: 421 after two errors.
+            .service(
+                "strict",
+                PostfixServer.RelayPolicy.CLOSED,
+                "smtpd_soft_error_limit=1",
+                "smtpd_hard_error_limit=2",
+                "smtpd_error_sleep_time=0")
+            .start();
   }
 
   @AfterAll
@@ -64,22 +75,32 @@ class RelayPolicyTesterPostfixIT {
 
   @Test
   void test_closedService_isClosedForEveryoneEvenAfterAuth() {
-    RelayReport r = tester("closed").credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
+    RelayReport r =
+        tester("closed").credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
 
     assertThat(r.verdict()).as("%s", why(r)).isEqualTo(RelayVerdict.CLOSED);
     assertThat(r.acceptedVariants()).isEmpty();
     assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.LOCAL_DELIVERY).orElseThrow().response())
         .isEqualTo(RelayResponse.ACCEPTED);
-    assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER).orElseThrow().decidingReply())
+    assertThat(
+            r.attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER)
+                .orElseThrow()
+                .decidingReply())
         .satisfies(reply -> assertThat(reply.code()).isEqualTo(550))
         .satisfies(reply -> assertThat(reply.enhancedStatus()).contains("5.1.1"))
         .satisfies(reply -> assertThat(reply.text()).contains("User unknown"));
-    assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.EXTERNAL_SENDER).orElseThrow().decidingReply().firstLine())
+    assertThat(
+            r.attempt(RelayPass.ANONYMOUS, RelayVariant.EXTERNAL_SENDER)
+                .orElseThrow()
+                .decidingReply()
+                .firstLine())
         .contains("554 5.7.1", "Relay access denied");
-    assertThat(r.attempts(RelayPass.ANONYMOUS)).filteredOn(a -> !a.variant().isControl())
+    assertThat(r.attempts(RelayPass.ANONYMOUS))
+        .filteredOn(a -> !a.variant().isControl())
         .allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.REFUSED));
     assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.REFUSED);
-    assertThat(r.findings()).extracting(Finding::code)
+    assertThat(r.findings())
+        .extracting(Finding::code)
         .containsExactly("relay.closed", "relay.authenticated-refused");
   }
 
@@ -90,16 +111,20 @@ class RelayPolicyTesterPostfixIT {
     assertThat(r.verdict()).as("%s", why(r)).isEqualTo(RelayVerdict.OPEN_RELAY);
     // Postfix with a permit-everyone policy takes every trick: it rewrites percent hacks, source
     // routes, bang paths and quoted addresses to relaytest@external.test, then relays.
-    assertThat(r.acceptedVariants()).as("%s", r).containsExactlyElementsOf(RelayVariant.relayVariants());
+    assertThat(r.acceptedVariants())
+        .as("%s", r)
+        .containsExactlyElementsOf(RelayVariant.relayVariants());
     // Postfix still knows its own users: the made-up one is refused, so the acceptances are real.
     assertThat(r.hasFinding(RelayFinding.ACCEPTS_EVERY_RCPT)).isFalse();
     assertThat(r.findings().get(0).code()).isEqualTo("relay.open");
-    assertThat(String.join("\n", postfix.log())).doesNotContain("status=sent", "status=bounced", "status=deferred");
+    assertThat(String.join("\n", postfix.log()))
+        .doesNotContain("status=sent", "status=bounced", "status=deferred");
   }
 
   @Test
   void test_saslService_withCredentials_isAuthenticatedOnly() {
-    RelayReport r = tester("sasl").credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
+    RelayReport r =
+        tester("sasl").credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
 
     assertThat(r.verdict()).as("%s", why(r)).isEqualTo(RelayVerdict.AUTHENTICATED_ONLY);
     assertThat(r.acceptedVariants()).isEmpty();
@@ -109,7 +134,8 @@ class RelayPolicyTesterPostfixIT {
     // smtpd_tls_auth_only: AUTH is offered only inside TLS, so the tester started TLS for it.
     assertThat(authSession.tls().orElseThrow().verified()).isTrue();
     assertThat(authSession.transcript().toString())
-        .contains(" ~> AUTH PLAIN [redacted]", "<~  235 2.7.0 Authentication successful").doesNotContain("s3cret");
+        .contains(" ~> AUTH PLAIN [redacted]", "<~  235 2.7.0 Authentication successful")
+        .doesNotContain("s3cret");
   }
 
   @Test
@@ -122,12 +148,19 @@ class RelayPolicyTesterPostfixIT {
 
   @Test
   void test_saslService_wrongPassword_authenticatedPassInconclusive() {
-    RelayReport r = tester("sasl").credentials(SmtpCredentials.of("alice", "wrong"))
-        .variants(RelayVariant.EXTERNAL_SENDER).build().test();
+    RelayReport r =
+        tester("sasl")
+            .credentials(SmtpCredentials.of("alice", "wrong"))
+            .variants(RelayVariant.EXTERNAL_SENDER)
+            .build()
+            .test();
 
-    assertThat(r.passResult(RelayPass.AUTHENTICATED)).as("%s", why(r)).contains(RelayPassResult.INCONCLUSIVE);
+    assertThat(r.passResult(RelayPass.AUTHENTICATED))
+        .as("%s", why(r))
+        .contains(RelayPassResult.INCONCLUSIVE);
     assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
-    assertThat(r.findings(RelayFinding.AUTH_FAILED)).singleElement()
+    assertThat(r.findings(RelayFinding.AUTH_FAILED))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("535 5.7.8"));
   }
 
@@ -138,6 +171,7 @@ class RelayPolicyTesterPostfixIT {
     assertThat(r.verdict()).as("%s", why(r)).isEqualTo(RelayVerdict.CLOSED);
     assertThat(r.attempts()).allSatisfy(a -> assertThat(a.response().isFinal()).isTrue());
     assertThat(r.hasFinding(RelayFinding.THROTTLED)).isTrue();
-    assertThat(r.connections()).anySatisfy(c -> assertThat(c.transcript().toString()).contains("too many errors"));
+    assertThat(r.connections())
+        .anySatisfy(c -> assertThat(c.transcript().toString()).contains("too many errors"));
   }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RelayPolicyTesterTest {
 
-  private static final TestCertificates.ServerCertificate CERT = TestCertificates.selfSigned("mx.relay.test");
+  private static final TestCertificates.ServerCertificate CERT =
+      TestCertificates.selfSigned("mx.relay.test");
 
   static RelayPolicyTester.Builder tester(RelayPolicyPeer peer) {
     return RelayPolicyTester.builder()
@@ -50,12 +51,15 @@ class RelayPolicyTesterTest {
       assertThat(r.findings()).extracting(Finding::code).containsExactly("relay.closed");
       assertThat(r.acceptedVariants()).isEmpty();
       assertThat(r.attempts()).hasSize(RelayVariant.values().length);
-      assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.LOCAL_DELIVERY).orElseThrow().response())
+      assertThat(
+              r.attempt(RelayPass.ANONYMOUS, RelayVariant.LOCAL_DELIVERY).orElseThrow().response())
           .isEqualTo(RelayResponse.ACCEPTED);
-      RelayAttempt unknown = r.attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER).orElseThrow();
+      RelayAttempt unknown =
+          r.attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER).orElseThrow();
       assertThat(unknown.response()).isEqualTo(RelayResponse.REFUSED);
       assertThat(unknown.rcptTo()).matches("<mailpath-nonexistent-[0-9a-f]{8}@relay\\.test>");
-      assertThat(r.attempts(RelayPass.ANONYMOUS)).filteredOn(a -> !a.variant().isControl())
+      assertThat(r.attempts(RelayPass.ANONYMOUS))
+          .filteredOn(a -> !a.variant().isControl())
           .allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.REFUSED));
       // 20 attempts, 5 per connection, QUIT on each: nothing else was opened.
       assertThat(r.connections()).hasSize(4);
@@ -70,22 +74,30 @@ class RelayPolicyTesterTest {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().start()) {
       RelayReport r = tester(peer).variants(RelayVariant.PERCENT_HACK_IP_LITERAL).build().test();
 
-      RelayAttempt a = r.attempt(RelayPass.ANONYMOUS, RelayVariant.PERCENT_HACK_IP_LITERAL).orElseThrow();
+      RelayAttempt a =
+          r.attempt(RelayPass.ANONYMOUS, RelayVariant.PERCENT_HACK_IP_LITERAL).orElseThrow();
       assertThat(a.mailFrom()).isEqualTo("<probe@[127.0.0.1]>");
       assertThat(a.rcptTo()).isEqualTo("<relaytest%external.test@[127.0.0.1]>");
-      assertThat(sent(a)).containsExactly(
-          "MAIL FROM:<probe@[127.0.0.1]>", "RCPT TO:<relaytest%external.test@[127.0.0.1]>", "RSET");
-      assertThat(a.transcript().toString()).contains("<-  554 5.7.1 <relaytest%external.test@[127.0.0.1]>: Relay access denied");
+      assertThat(sent(a))
+          .containsExactly(
+              "MAIL FROM:<probe@[127.0.0.1]>",
+              "RCPT TO:<relaytest%external.test@[127.0.0.1]>",
+              "RSET");
+      assertThat(a.transcript().toString())
+          .contains("<-  554 5.7.1 <relaytest%external.test@[127.0.0.1]>: Relay access denied");
       assertThat(a.connection()).hasValue(0);
       assertThat(a.tries()).isEqualTo(1);
-      assertThat(r.connections().get(0).transcript().sent()).extracting(TranscriptLine::text)
-          .startsWith("EHLO external.test").endsWith("QUIT");
+      assertThat(r.connections().get(0).transcript().sent())
+          .extracting(TranscriptLine::text)
+          .startsWith("EHLO external.test")
+          .endsWith("QUIT");
     }
   }
 
   @Test
   void test_openRelay_listsAcceptedVariantsAndIsCritical() {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.OPEN).start()) {
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.OPEN).start()) {
       RelayReport r = tester(peer).build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.OPEN_RELAY);
@@ -100,10 +112,19 @@ class RelayPolicyTesterTest {
 
   @Test
   void test_authenticatedOnly_relaysAfterAuthInsideTls() {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
-        .tls(CERT.serverContext(), false).auth("alice", "s3cret", true).start()) {
-      RelayReport r = tester(peer).credentials(SmtpCredentials.of("alice", "s3cret"))
-          .trustManager(CERT.trustManager()).expectedTlsName("mx.relay.test").build().test();
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder()
+            .relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
+            .tls(CERT.serverContext(), false)
+            .auth("alice", "s3cret", true)
+            .start()) {
+      RelayReport r =
+          tester(peer)
+              .credentials(SmtpCredentials.of("alice", "s3cret"))
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("mx.relay.test")
+              .build()
+              .test();
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(RelayVerdict.AUTHENTICATED_ONLY);
       assertThat(r.passResult(RelayPass.ANONYMOUS)).contains(RelayPassResult.REFUSED);
@@ -114,7 +135,9 @@ class RelayPolicyTesterTest {
       assertThat(r.findings().get(0).code()).isEqualTo("relay.authenticated-only");
       SmtpReport authSession = r.connections().get(r.connections().size() - 1);
       assertThat(authSession.tls()).isPresent();
-      assertThat(authSession.transcript().toString()).contains(" ~> AUTH PLAIN [redacted]").doesNotContain("s3cret");
+      assertThat(authSession.transcript().toString())
+          .contains(" ~> AUTH PLAIN [redacted]")
+          .doesNotContain("s3cret");
       // Anonymous sessions stayed in clear text: TLS is used when needed, not by default.
       assertThat(r.connections().get(0).tls()).isEmpty();
     }
@@ -122,14 +145,19 @@ class RelayPolicyTesterTest {
 
   @Test
   void test_wrongPassword_authenticatedPassIsInconclusiveNotClosed() {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
-        .auth("alice", "s3cret", false).start()) {
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder()
+            .relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
+            .auth("alice", "s3cret", false)
+            .start()) {
       RelayReport r = tester(peer).credentials(SmtpCredentials.of("alice", "wrong")).build().test();
 
       assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.INCONCLUSIVE);
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
-      assertThat(r.findings(RelayFinding.AUTH_FAILED)).singleElement()
-          .satisfies(f -> assertThat(f.summary()).contains("535 5.7.8", "inconclusive, not closed"));
+      assertThat(r.findings(RelayFinding.AUTH_FAILED))
+          .singleElement()
+          .satisfies(
+              f -> assertThat(f.summary()).contains("535 5.7.8", "inconclusive, not closed"));
       assertThat(r.attempts(RelayPass.AUTHENTICATED))
           .allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.NOT_TRIED));
       assertThat(r.outcome()).isEqualTo(Outcome.WARN);
@@ -139,7 +167,8 @@ class RelayPolicyTesterTest {
   @Test
   void test_authenticatedUsersRefusedToo_isClosedWithWarning() {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().auth("alice", "s3cret", false).start()) {
-      RelayReport r = tester(peer).credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
+      RelayReport r =
+          tester(peer).credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
       assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.REFUSED);
@@ -153,8 +182,10 @@ class RelayPolicyTesterTest {
       RelayReport r = tester(peer).build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
-      assertThat(r.findings(RelayFinding.ACCEPTS_EVERY_RCPT)).singleElement()
-          .satisfies(f -> assertThat(f.summary()).contains("mailpath-nonexistent-", "bounces later"));
+      assertThat(r.findings(RelayFinding.ACCEPTS_EVERY_RCPT))
+          .singleElement()
+          .satisfies(
+              f -> assertThat(f.summary()).contains("mailpath-nonexistent-", "bounces later"));
       assertThat(r.outcome()).isEqualTo(Outcome.WARN);
     }
   }
@@ -182,21 +213,29 @@ class RelayPolicyTesterTest {
       assertThat(r.attempts()).allSatisfy(a -> assertThat(a.response().isFinal()).isTrue());
       assertThat(r.hasFinding(RelayFinding.THROTTLED)).isTrue();
       assertThat(r.connections().size()).isGreaterThan(4).isLessThanOrEqualTo(30);
-      assertThat(r.connections()).anySatisfy(c -> assertThat(c.transcript().toString()).contains("421 4.7.0"));
+      assertThat(r.connections())
+          .anySatisfy(c -> assertThat(c.transcript().toString()).contains("421 4.7.0"));
     }
   }
 
   @Test
   void test_startTlsRequired_isRetriedInsideTlsAndNotTakenForAuth() {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().tls(CERT.serverContext(), true).start()) {
-      RelayReport r = tester(peer).trustManager(CERT.trustManager()).expectedTlsName("mx.relay.test").build().test();
+      RelayReport r =
+          tester(peer)
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("mx.relay.test")
+              .build()
+              .test();
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(RelayVerdict.CLOSED);
       assertThat(r.hasFinding(RelayFinding.STARTTLS_REQUIRED)).isTrue();
       assertThat(r.hasFinding(RelayFinding.AUTH_REQUIRED)).isFalse();
-      assertThat(r.findings(RelayFinding.STARTTLS_REQUIRED).get(0).summary()).contains("repeated inside TLS");
+      assertThat(r.findings(RelayFinding.STARTTLS_REQUIRED).get(0).summary())
+          .contains("repeated inside TLS");
       assertThat(r.connections()).allSatisfy(c -> assertThat(c.tls()).isPresent());
-      // The first attempt met the 530 in clear text and was repeated inside TLS on the same connection.
+      // The first attempt met the 530 in clear text and was repeated inside TLS on the same
+      // connection.
       assertThat(r.attempts().get(0).tries()).isEqualTo(2);
     }
   }
@@ -208,19 +247,28 @@ class RelayPolicyTesterTest {
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.INCONCLUSIVE);
       assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
-      assertThat(r.attempts()).allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.STARTTLS_REQUIRED));
-      assertThat(r.findings(RelayFinding.STARTTLS_REQUIRED).get(0).summary()).contains("could not use TLS");
+      assertThat(r.attempts())
+          .allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.STARTTLS_REQUIRED));
+      assertThat(r.findings(RelayFinding.STARTTLS_REQUIRED).get(0).summary())
+          .contains("could not use TLS");
     }
   }
 
   @Test
   void test_ifOffered_usesTlsOnEveryConnection() {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().tls(CERT.serverContext(), false).start()) {
-      RelayReport r = tester(peer).tlsMode(RelayTlsMode.IF_OFFERED).trustManager(CERT.trustManager())
-          .expectedTlsName("mx.relay.test").build().test();
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder().tls(CERT.serverContext(), false).start()) {
+      RelayReport r =
+          tester(peer)
+              .tlsMode(RelayTlsMode.IF_OFFERED)
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("mx.relay.test")
+              .build()
+              .test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
-      assertThat(r.connections()).allSatisfy(c -> assertThat(c.tls().orElseThrow().verified()).isTrue());
+      assertThat(r.connections())
+          .allSatisfy(c -> assertThat(c.tls().orElseThrow().verified()).isTrue());
     }
   }
 
@@ -230,8 +278,10 @@ class RelayPolicyTesterTest {
       RelayReport r = tester(peer).expectedTlsName("mx.relay.test").build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
-      assertThat(r.findings(SmtpFinding.TLS_CERTIFICATE_INVALID)).singleElement()
-          .satisfies(f -> assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.WARNING));
+      assertThat(r.findings(SmtpFinding.TLS_CERTIFICATE_INVALID))
+          .singleElement()
+          .satisfies(
+              f -> assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.WARNING));
     }
   }
 
@@ -243,17 +293,21 @@ class RelayPolicyTesterTest {
       assertThat(r.verdict()).isEqualTo(RelayVerdict.INCONCLUSIVE);
       assertThat(r.hasFinding(RelayFinding.GREYLISTED)).isTrue();
       assertThat(r.hasFinding(RelayFinding.TEMPORARY_REFUSAL)).isFalse();
-      assertThat(r.attempts()).allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.DEFERRED));
+      assertThat(r.attempts())
+          .allSatisfy(a -> assertThat(a.response()).isEqualTo(RelayResponse.DEFERRED));
     }
   }
 
   @Test
   void test_454RelayAccessDenied_isNotProofOfClosed() {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().relayRefusal("454 4.7.1 <%s>: Relay access denied").start()) {
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder().relayRefusal("454 4.7.1 <%s>: Relay access denied").start()) {
       RelayReport r = tester(peer).build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.INCONCLUSIVE);
-      assertThat(r.findings()).extracting(Finding::code).containsExactly("relay.inconclusive", "relay.temporary-refusal");
+      assertThat(r.findings())
+          .extracting(Finding::code)
+          .containsExactly("relay.inconclusive", "relay.temporary-refusal");
       assertThat(r.findings().get(0).summary()).contains("18 DEFERRED");
     }
   }
@@ -267,23 +321,40 @@ class RelayPolicyTesterTest {
 
       assertThat(peer.connectionCount()).isEqualTo(2);
       assertThat(r.verdict()).isEqualTo(RelayVerdict.INCONCLUSIVE);
-      assertThat(r.attempts()).filteredOn(a -> a.response() == RelayResponse.NOT_TRIED).hasSize(10)
-          .allSatisfy(a -> assertThat(a.decidingReply().firstLine()).contains("connection cap of 2 reached"));
+      assertThat(r.attempts())
+          .filteredOn(a -> a.response() == RelayResponse.NOT_TRIED)
+          .hasSize(10)
+          .allSatisfy(
+              a ->
+                  assertThat(a.decidingReply().firstLine())
+                      .contains("connection cap of 2 reached"));
       assertThat(r.hasFinding(RelayFinding.ATTEMPTS_SKIPPED)).isTrue();
     }
   }
 
   @Test
   void test_sendTestMessage_sendsDataOncePerPassAfterAcceptance() {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.OPEN).start()) {
-      RelayReport r = tester(peer).sendTestMessage(true).variants(RelayVariant.EXTERNAL_SENDER, RelayVariant.NULL_SENDER)
-          .build().test();
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.OPEN).start()) {
+      RelayReport r =
+          tester(peer)
+              .sendTestMessage(true)
+              .variants(RelayVariant.EXTERNAL_SENDER, RelayVariant.NULL_SENDER)
+              .build()
+              .test();
 
-      assertThat(peer.messages()).singleElement().satisfies(m -> assertThat(m).contains("RelayPolicyTester"));
+      assertThat(peer.messages())
+          .singleElement()
+          .satisfies(m -> assertThat(m).contains("RelayPolicyTester"));
       assertThat(r.hasFinding(RelayFinding.MESSAGE_ACCEPTED)).isTrue();
-      assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.EXTERNAL_SENDER).orElseThrow().dataReply())
+      assertThat(
+              r.attempt(RelayPass.ANONYMOUS, RelayVariant.EXTERNAL_SENDER)
+                  .orElseThrow()
+                  .dataReply())
           .hasValueSatisfying(d -> assertThat(d.code()).isEqualTo(250));
-      assertThat(r.attempt(RelayPass.ANONYMOUS, RelayVariant.LOCAL_DELIVERY).orElseThrow().dataReply()).isEmpty();
+      assertThat(
+              r.attempt(RelayPass.ANONYMOUS, RelayVariant.LOCAL_DELIVERY).orElseThrow().dataReply())
+          .isEmpty();
     }
   }
 
@@ -296,15 +367,24 @@ class RelayPolicyTesterTest {
 
       assertThat(first.verdict()).isEqualTo(RelayVerdict.CLOSED);
       assertThat(second.verdict()).isEqualTo(RelayVerdict.CLOSED);
-      assertThat(first.attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER).orElseThrow().rcptTo())
-          .isNotEqualTo(second.attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER).orElseThrow().rcptTo());
+      assertThat(
+              first
+                  .attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER)
+                  .orElseThrow()
+                  .rcptTo())
+          .isNotEqualTo(
+              second
+                  .attempt(RelayPass.ANONYMOUS, RelayVariant.UNKNOWN_LOCAL_USER)
+                  .orElseThrow()
+                  .rcptTo());
       assertThat(peer.connectionCount()).isEqualTo(2);
     }
   }
 
   @Test
   void testAsync_completesWithTheSameVerdict() throws Exception {
-    try (RelayPolicyPeer peer = RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.OPEN).start()) {
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder().relay(RelayPolicyPeer.Relay.OPEN).start()) {
       CompletableFuture<RelayReport> f = tester(peer).build().testAsync();
 
       assertThat(f.get(20, TimeUnit.SECONDS).verdict()).isEqualTo(RelayVerdict.OPEN_RELAY);
@@ -315,9 +395,14 @@ class RelayPolicyTesterTest {
   void testAsync_cancelled_stopsTheTest() throws Exception {
     // A listener that never accepts: the kernel completes the handshake, no greeting ever comes.
     try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      CompletableFuture<RelayReport> f = RelayPolicyTester.builder().server("127.0.0.1", silent.getLocalPort())
-          .localDomain("relay.test").externalDomain("external.test").timeouts(SmtpTimeouts.all(Duration.ofSeconds(20)))
-          .build().testAsync();
+      CompletableFuture<RelayReport> f =
+          RelayPolicyTester.builder()
+              .server("127.0.0.1", silent.getLocalPort())
+              .localDomain("relay.test")
+              .externalDomain("external.test")
+              .timeouts(SmtpTimeouts.all(Duration.ofSeconds(20)))
+              .build()
+              .testAsync();
       f.cancel(true);
 
       assertThat(f).isCancelled();
@@ -328,17 +413,31 @@ class RelayPolicyTesterTest {
   @Test
   void toString_showsVerdictTableFindingsAndEvidence() {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().acceptEveryLocal().start()) {
-      String text = tester(peer).variants(RelayVariant.EXTERNAL_SENDER, RelayVariant.BANG_PATH).build().test().toString();
+      String text =
+          tester(peer)
+              .variants(RelayVariant.EXTERNAL_SENDER, RelayVariant.BANG_PATH)
+              .build()
+              .test()
+              .toString();
 
       assertThat(text)
-          .contains("Relay test of 127.0.0.1:" + peer.port() + " (local domain relay.test, external domain external.test)")
+          .contains(
+              "Relay test of 127.0.0.1:"
+                  + peer.port()
+                  + " (local domain relay.test, external domain external.test)")
           .contains("Verdict: CLOSED (WARN)")
           .contains("anonymous pass: REFUSED, 0 of 2 relay variants accepted")
           .contains("authenticated pass: not run (no credentials)")
-          .containsPattern("anonymous +local-delivery \\(control\\) +<probe@external.test> +<postmaster@relay.test> +ACCEPTED +250 2.1.5 Ok")
-          .containsPattern("anonymous +bang-path +<probe@\\[127.0.0.1\\]> +<external.test!relaytest> +REFUSED +554 5.7.1")
-          .contains("INFO relay.closed:", "WARNING relay.accepts-every-rcpt:", "-> Turn on recipient validation")
-          .contains("Evidence", " -> MAIL FROM:<probe@external.test>", "<-  250 2.1.5 Ok", " -> RSET");
+          .containsPattern(
+              "anonymous +local-delivery \\(control\\) +<probe@external.test> +<postmaster@relay.test> +ACCEPTED +250 2.1.5 Ok")
+          .containsPattern(
+              "anonymous +bang-path +<probe@\\[127.0.0.1\\]> +<external.test!relaytest> +REFUSED +554 5.7.1")
+          .contains(
+              "INFO relay.closed:",
+              "WARNING relay.accepts-every-rcpt:",
+              "-> Turn on recipient validation")
+          .contains(
+              "Evidence", " -> MAIL FROM:<probe@external.test>", "<-  250 2.1.5 Ok", " -> RSET");
     }
   }
 
@@ -347,45 +446,79 @@ class RelayPolicyTesterTest {
   @Test
   void builder_rejectsLineBreaksAndBadValues() {
     RelayPolicyTester.Builder b = RelayPolicyTester.builder();
-    assertThatThrownBy(() -> b.server("mx.test\r\nRSET", 25)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("host").hasMessageContaining("CR");
+    assertThatThrownBy(() -> b.server("mx.test\r\nRSET", 25))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("host")
+        .hasMessageContaining("CR");
     assertThatThrownBy(() -> b.server("mx.test", 0)).hasMessageContaining("port");
     assertThatThrownBy(() -> b.localDomain("example.org\n")).hasMessageContaining("localDomain");
     assertThatThrownBy(() -> b.localDomain("a b")).hasMessageContaining("localDomain");
     assertThatThrownBy(() -> b.externalDomain("x@y")).hasMessageContaining("externalDomain");
     assertThatThrownBy(() -> b.localRecipient("postmaster")).hasMessageContaining("localRecipient");
-    assertThatThrownBy(() -> b.externalRecipient("me@ex\0t.test")).hasMessageContaining("externalRecipient");
+    assertThatThrownBy(() -> b.externalRecipient("me@ex\0t.test"))
+        .hasMessageContaining("externalRecipient");
     assertThatThrownBy(() -> b.ehloName("")).hasMessageContaining("ehloName");
-    assertThatThrownBy(() -> b.attemptsPerConnection(0)).hasMessageContaining("attemptsPerConnection");
+    assertThatThrownBy(() -> b.attemptsPerConnection(0))
+        .hasMessageContaining("attemptsPerConnection");
     assertThatThrownBy(() -> b.maxConnections(101)).hasMessageContaining("maxConnections");
     assertThatThrownBy(() -> b.deadline(Duration.ZERO)).hasMessageContaining("deadline");
-    assertThatThrownBy(() -> b.variants(RelayVariant.LOCAL_DELIVERY)).hasMessageContaining("variants");
+    assertThatThrownBy(() -> b.variants(RelayVariant.LOCAL_DELIVERY))
+        .hasMessageContaining("variants");
     assertThatThrownBy(() -> b.credentials(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void build_missingOrConflictingSettings_throwsIllegalState() {
-    assertThatThrownBy(() -> RelayPolicyTester.builder().localDomain("a.test").externalDomain("b.test").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("server");
-    assertThatThrownBy(() -> RelayPolicyTester.builder().server("127.0.0.1", 25).externalDomain("b.test").build())
+    assertThatThrownBy(
+            () ->
+                RelayPolicyTester.builder().localDomain("a.test").externalDomain("b.test").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("server");
+    assertThatThrownBy(
+            () ->
+                RelayPolicyTester.builder()
+                    .server("127.0.0.1", 25)
+                    .externalDomain("b.test")
+                    .build())
         .hasMessageContaining("localDomain");
-    assertThatThrownBy(() -> RelayPolicyTester.builder().server("127.0.0.1", 25).localDomain("a.test").build())
+    assertThatThrownBy(
+            () -> RelayPolicyTester.builder().server("127.0.0.1", 25).localDomain("a.test").build())
         .hasMessageContaining("externalDomain");
-    assertThatThrownBy(() -> RelayPolicyTester.builder().server("127.0.0.1", 25).localDomain("a.test")
-        .externalDomain("A.test").build()).hasMessageContaining("differ");
-    assertThatThrownBy(() -> RelayPolicyTester.builder().server("127.0.0.1", 25).localDomain("a.test")
-        .externalDomain("b.test").externalRecipient("me@c.test").build()).hasMessageContaining("not in externalDomain");
+    assertThatThrownBy(
+            () ->
+                RelayPolicyTester.builder()
+                    .server("127.0.0.1", 25)
+                    .localDomain("a.test")
+                    .externalDomain("A.test")
+                    .build())
+        .hasMessageContaining("differ");
+    assertThatThrownBy(
+            () ->
+                RelayPolicyTester.builder()
+                    .server("127.0.0.1", 25)
+                    .localDomain("a.test")
+                    .externalDomain("b.test")
+                    .externalRecipient("me@c.test")
+                    .build())
+        .hasMessageContaining("not in externalDomain");
   }
 
   @Test
   void toBuilder_derivesAVariantAndToStringHidesThePassword() {
-    RelayPolicyTester t = RelayPolicyTester.builder().server("127.0.0.1", 2525).localDomain("a.test")
-        .externalRecipient("me@b.test").credentials(SmtpCredentials.of("alice", "s3cret")).build();
+    RelayPolicyTester t =
+        RelayPolicyTester.builder()
+            .server("127.0.0.1", 2525)
+            .localDomain("a.test")
+            .externalRecipient("me@b.test")
+            .credentials(SmtpCredentials.of("alice", "s3cret"))
+            .build();
     RelayPolicyTester u = t.toBuilder().variants(RelayVariant.BANG_PATH).build();
 
     assertThat(t.variants()).hasSize(RelayVariant.relayVariants().size());
     assertThat(u.variants()).containsExactly(RelayVariant.BANG_PATH);
     assertThat(t.maxConnections()).isEqualTo(RelayPolicyTester.Builder.DEFAULT_MAX_CONNECTIONS);
-    assertThat(t.toString()).contains("127.0.0.1:2525", "externalDomain=b.test", "alice").doesNotContain("s3cret");
+    assertThat(t.toString())
+        .contains("127.0.0.1:2525", "externalDomain=b.test", "alice")
+        .doesNotContain("s3cret");
   }
 }

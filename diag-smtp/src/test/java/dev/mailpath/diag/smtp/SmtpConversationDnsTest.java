@@ -47,13 +47,15 @@ class SmtpConversationDnsTest {
   }
 
   private static SmtpConversation to(String host, ScriptedSmtpServer server) {
-    return SmtpConversation.to(host, server.port()).dnsServers(dns.address())
+    return SmtpConversation.to(host, server.port())
+        .dnsServers(dns.address())
         .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)));
   }
 
   @Test
   void run_hostName_isResolvedThroughGivenDnsServer() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx1.mail.test ESMTP").start()) {
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder().reply(220, "mx1.mail.test ESMTP").start()) {
       SmtpReport r = to("mx1.mail.test", server).run();
 
       assertThat(r.completed()).as("%s", r).isTrue();
@@ -65,10 +67,12 @@ class SmtpConversationDnsTest {
 
   @Test
   void run_bannerNameDiffersFromReverseDns_reportsRdnsMismatch() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "smtp.other.test ESMTP").start()) {
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder().reply(220, "smtp.other.test ESMTP").start()) {
       SmtpReport r = to("127.0.0.1", server).run();
 
-      assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH)).singleElement()
+      assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH))
+          .singleElement()
           .satisfies(f -> assertThat(f.summary()).contains("smtp.other.test", "mx1.mail.test"));
     }
   }
@@ -76,18 +80,24 @@ class SmtpConversationDnsTest {
   @Test
   void run_ehloNameDiffersFromReverseDns_reportsEhloRdnsMismatch() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().reply(220, "mx1.mail.test ESMTP").expect("EHLO").reply(250, "relay.other.test").start()) {
+        ScriptedSmtpServer.builder()
+            .reply(220, "mx1.mail.test ESMTP")
+            .expect("EHLO")
+            .reply(250, "relay.other.test")
+            .start()) {
       SmtpReport r = to("127.0.0.1", server).ehlo("c.test").run();
 
       assertThat(r.hasFinding(SmtpFinding.BANNER_RDNS_MISMATCH)).isFalse();
-      assertThat(r.findings(SmtpFinding.EHLO_RDNS_MISMATCH)).singleElement()
+      assertThat(r.findings(SmtpFinding.EHLO_RDNS_MISMATCH))
+          .singleElement()
           .satisfies(f -> assertThat(f.summary()).contains("relay.other.test", "mx1.mail.test"));
     }
   }
 
   @Test
   void run_unknownHostName_reportsUnresolved() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx1.mail.test").start()) {
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder().reply(220, "mx1.mail.test").start()) {
       SmtpReport r = to("nope.mail.test", server).run();
 
       assertThat(r.hasFinding(SmtpFinding.HOST_UNRESOLVED)).as("%s", r).isTrue();

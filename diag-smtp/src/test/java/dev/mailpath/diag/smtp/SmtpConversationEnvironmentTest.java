@@ -22,7 +22,11 @@ class SmtpConversationEnvironmentTest {
           }
         };
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().reply(220, "mx.test ESMTP").expect("EHLO").reply(250, "mx.test").start()) {
+        ScriptedSmtpServer.builder()
+            .reply(220, "mx.test ESMTP")
+            .expect("EHLO")
+            .reply(250, "mx.test")
+            .start()) {
       SmtpReport r =
           SmtpConversation.to(server.host(), server.port())
               .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))

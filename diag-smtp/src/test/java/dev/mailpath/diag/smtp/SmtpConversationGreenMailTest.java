@@ -43,11 +43,13 @@ class SmtpConversationGreenMailTest {
   }
 
   private static SmtpConversation smtp() {
-    return SmtpConversation.to(mail.host(), mail.smtpPort()).timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
+    return SmtpConversation.to(mail.host(), mail.smtpPort())
+        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
   }
 
   private static SmtpConversation smtps() {
-    return SmtpConversation.to(mail.host(), mail.smtpsPort()).implicitTls()
+    return SmtpConversation.to(mail.host(), mail.smtpsPort())
+        .implicitTls()
         .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
   }
 
@@ -62,37 +64,47 @@ class SmtpConversationGreenMailTest {
     headers.put("To", "alice@mail.test");
     headers.put("Subject", "Test message via Telnet");
 
-    SmtpReport r = smtp().ehlo("probe.example.test").mailFrom("me@example.test").rcptTo("alice@mail.test")
-        .data(headers, "This is a test\nPlease reply if received\n").quit().run();
+    SmtpReport r =
+        smtp()
+            .ehlo("probe.example.test")
+            .mailFrom("me@example.test")
+            .rcptTo("alice@mail.test")
+            .data(headers, "This is a test\nPlease reply if received\n")
+            .quit()
+            .run();
 
     assertThat(r.completed()).as("%s", r).isTrue();
     assertThat(r.outcome()).isEqualTo(Outcome.WARN); // AUTH offered in clear
-    assertThat(r.findings()).extracting(f -> f.code()).containsExactly("smtp.auth.offered-without-tls");
-    assertThat(transcript(r)).containsSubsequence(
-        "<-  220 /127.0.0.1 GreenMail SMTP Service v2.1.13 ready",
-        " -> EHLO probe.example.test",
-        "<-  250-AUTH PLAIN LOGIN XOAUTH2",
-        " -> MAIL FROM:<me@example.test>",
-        "<-  250 OK",
-        " -> RCPT TO:<alice@mail.test>",
-        "<-  250 OK",
-        " -> DATA",
-        "<-  354 Start mail input; end with <CRLF>.<CRLF>",
-        " -> Subject: Test message via Telnet",
-        " -> ",
-        " -> This is a test",
-        " -> Please reply if received",
-        " -> .",
-        "<-  250 OK",
-        " -> QUIT",
-        "<-  221 /127.0.0.1 Service closing transmission channel");
+    assertThat(r.findings())
+        .extracting(f -> f.code())
+        .containsExactly("smtp.auth.offered-without-tls");
+    assertThat(transcript(r))
+        .containsSubsequence(
+            "<-  220 /127.0.0.1 GreenMail SMTP Service v2.1.13 ready",
+            " -> EHLO probe.example.test",
+            "<-  250-AUTH PLAIN LOGIN XOAUTH2",
+            " -> MAIL FROM:<me@example.test>",
+            "<-  250 OK",
+            " -> RCPT TO:<alice@mail.test>",
+            "<-  250 OK",
+            " -> DATA",
+            "<-  354 Start mail input; end with <CRLF>.<CRLF>",
+            " -> Subject: Test message via Telnet",
+            " -> ",
+            " -> This is a test",
+            " -> Please reply if received",
+            " -> .",
+            "<-  250 OK",
+            " -> QUIT",
+            "<-  221 /127.0.0.1 Service closing transmission channel");
     assertThat(mail.awaitMessages(5000, 1)).isTrue();
     MimeMessage received = mail.receivedMessages().get(0);
     assertThat(received.getSubject()).isEqualTo("Test message via Telnet");
     assertThat(received.getSentDate()).isNotNull();
     assertThat(received.getMessageID()).endsWith("@example.test>");
     assertThat(r.capabilities().orElseThrow().smtpUtf8()).isTrue();
-    assertThat(r.timings().phases()).containsKeys("connect", "banner", "ehlo", "mail", "rcpt", "data", "quit");
+    assertThat(r.timings().phases())
+        .containsKeys("connect", "banner", "ehlo", "mail", "rcpt", "data", "quit");
   }
 
   @Test
@@ -105,7 +117,8 @@ class SmtpConversationGreenMailTest {
     m.setSubject("Grüße via Jakarta Mail", "UTF-8");
     m.setText("Hallo Alice\n.a line with a leading dot\n", "UTF-8");
 
-    SmtpReport r = smtp().ehlo("c.test").mailFrom("me@example.test").rcptTo("alice@mail.test").data(m).run();
+    SmtpReport r =
+        smtp().ehlo("c.test").mailFrom("me@example.test").rcptTo("alice@mail.test").data(m).run();
 
     assertThat(r.completed()).as("%s", r).isTrue();
     assertThat(mail.awaitMessages(5000, 1)).isTrue();
@@ -116,50 +129,76 @@ class SmtpConversationGreenMailTest {
 
   @Test
   void run_authPlain_succeedsAndRedacts() {
-    SmtpReport r = smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.PLAIN))
-        .mailFrom("alice@mail.test").quitAfter(SmtpPhase.MAIL).run();
+    SmtpReport r =
+        smtp()
+            .ehlo("c.test")
+            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.PLAIN))
+            .mailFrom("alice@mail.test")
+            .quitAfter(SmtpPhase.MAIL)
+            .run();
 
     assertThat(r.completed()).isTrue();
-    assertThat(transcript(r)).containsSubsequence(" -> AUTH PLAIN [redacted]", "<-  235 2.7.0  Authentication Succeeded");
+    assertThat(transcript(r))
+        .containsSubsequence(
+            " -> AUTH PLAIN [redacted]", "<-  235 2.7.0  Authentication Succeeded");
     assertThat(r.toString()).doesNotContain("s3cret").doesNotContain("AGFsaWNl");
   }
 
   @Test
   void run_authLogin_succeedsAndRedacts() {
-    SmtpReport r = smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN)).run();
+    SmtpReport r =
+        smtp()
+            .ehlo("c.test")
+            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
+            .run();
 
     assertThat(r.completed()).isTrue();
-    assertThat(transcript(r)).containsSubsequence(
-        " -> AUTH LOGIN", "<-  334 VXNlcm5hbWU6", " -> [redacted]", "<-  334 UGFzc3dvcmQ6", " -> [redacted]",
-        "<-  235 2.7.0  Authentication Succeeded");
-    assertThat(r.toString()).doesNotContain("s3cret").doesNotContain("YWxpY2U=").doesNotContain("czNjcmV0");
+    assertThat(transcript(r))
+        .containsSubsequence(
+            " -> AUTH LOGIN",
+            "<-  334 VXNlcm5hbWU6",
+            " -> [redacted]",
+            "<-  334 UGFzc3dvcmQ6",
+            " -> [redacted]",
+            "<-  235 2.7.0  Authentication Succeeded");
+    assertThat(r.toString())
+        .doesNotContain("s3cret")
+        .doesNotContain("YWxpY2U=")
+        .doesNotContain("czNjcmV0");
   }
 
   @Test
   void run_authChoosesPlainFromGreenMailsOffer() {
     SmtpReport r = smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret")).run();
 
-    assertThat(r.transcript().sent()).extracting(TranscriptLine::text).contains("AUTH PLAIN [redacted]");
+    assertThat(r.transcript().sent())
+        .extracting(TranscriptLine::text)
+        .contains("AUTH PLAIN [redacted]");
   }
 
   @Test
   void run_authWrongPassword_reportsRejectionAndStops() {
-    SmtpReport r = smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "wrong")).mailFrom("a@b.test").run();
+    SmtpReport r =
+        smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "wrong")).mailFrom("a@b.test").run();
 
     assertThat(r.hasFinding(SmtpFinding.AUTH_REJECTED)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.AUTH);
-    assertThat(r.transcript().sent()).extracting(TranscriptLine::text).doesNotContain("MAIL FROM:<a@b.test>");
+    assertThat(r.transcript().sent())
+        .extracting(TranscriptLine::text)
+        .doesNotContain("MAIL FROM:<a@b.test>");
   }
 
   @Test
   void run_otherCommands_repliesRecordedPerStep() {
-    SmtpReport r = smtp().ehlo("c.test").noop().rset().vrfy("alice").expn("staff").command("HELP").run();
+    SmtpReport r =
+        smtp().ehlo("c.test").noop().rset().vrfy("alice").expn("staff").command("HELP").run();
 
     assertThat(r.completed()).isTrue();
-    assertThat(r.steps()).extracting(s -> s.command() + " " + s.reply().code())
+    assertThat(r.steps())
+        .extracting(s -> s.command() + " " + s.reply().code())
         .contains("NOOP 250", "RSET 250", "VRFY alice 252", "EXPN staff 500");
-    assertThat(r.findings(SmtpFinding.REPLY_PERMANENT)).allSatisfy(f ->
-        assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.INFO));
+    assertThat(r.findings(SmtpFinding.REPLY_PERMANENT))
+        .allSatisfy(f -> assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.INFO));
   }
 
   @Test
@@ -172,25 +211,48 @@ class SmtpConversationGreenMailTest {
 
   @Test
   void run_quitAfterEhlo_stopsBeforeMail() {
-    SmtpReport r = smtp().ehlo("c.test").mailFrom("a@b.test").rcptTo("alice@mail.test").quitAfter(SmtpPhase.EHLO).run();
+    SmtpReport r =
+        smtp()
+            .ehlo("c.test")
+            .mailFrom("a@b.test")
+            .rcptTo("alice@mail.test")
+            .quitAfter(SmtpPhase.EHLO)
+            .run();
 
-    assertThat(r.transcript().sent()).extracting(TranscriptLine::text).containsExactly("EHLO c.test", "QUIT");
+    assertThat(r.transcript().sent())
+        .extracting(TranscriptLine::text)
+        .containsExactly("EHLO c.test", "QUIT");
   }
 
   @Test
   void run_smtpUtf8Offered_addsParameter() {
-    SmtpReport r = smtp().smtpUtf8().ehlo("c.test").mailFrom("jörg@example.test").rcptTo("alice@mail.test")
-        .quitAfter(SmtpPhase.RCPT).run();
+    SmtpReport r =
+        smtp()
+            .smtpUtf8()
+            .ehlo("c.test")
+            .mailFrom("jörg@example.test")
+            .rcptTo("alice@mail.test")
+            .quitAfter(SmtpPhase.RCPT)
+            .run();
 
-    assertThat(r.transcript().sent()).extracting(TranscriptLine::text).contains("MAIL FROM:<jörg@example.test> SMTPUTF8");
+    assertThat(r.transcript().sent())
+        .extracting(TranscriptLine::text)
+        .contains("MAIL FROM:<jörg@example.test> SMTPUTF8");
     assertThat(r.hasFinding(SmtpFinding.SMTPUTF8_NOT_OFFERED)).isFalse();
   }
 
   @Test
   void run_smtpsTrustingGreenMailsCertificate_talksInsideTls() {
-    SmtpReport r = smtps().trustManager(mail.smtpsTrustManager()).tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
-        .ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
-        .mailFrom("alice@mail.test").rcptTo("alice@mail.test").data(Map.of("Subject", "over TLS"), "secure").run();
+    SmtpReport r =
+        smtps()
+            .trustManager(mail.smtpsTrustManager())
+            .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
+            .ehlo("c.test")
+            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
+            .mailFrom("alice@mail.test")
+            .rcptTo("alice@mail.test")
+            .data(Map.of("Subject", "over TLS"), "secure")
+            .run();
 
     assertThat(r.completed()).as("%s", r).isTrue();
     TlsInfo tls = r.tls().orElseThrow();
@@ -200,9 +262,15 @@ class SmtpConversationGreenMailTest {
     // GreenMail's bundled certificate names no host, so connecting by address is a mismatch.
     assertThat(r.hasFinding(SmtpFinding.TLS_NAME_MISMATCH)).isTrue();
     assertThat(r.hasFinding(SmtpFinding.AUTH_OFFERED_WITHOUT_TLS)).isFalse();
-    assertThat(transcript(r)).containsSubsequence("<~  220 /127.0.0.1 GreenMail SMTP Service v2.1.13 ready",
-        " ~> EHLO c.test", " ~> AUTH LOGIN", " ~> [redacted]", " ~> [redacted]", "<~  235 2.7.0  Authentication Succeeded",
-        " ~> QUIT");
+    assertThat(transcript(r))
+        .containsSubsequence(
+            "<~  220 /127.0.0.1 GreenMail SMTP Service v2.1.13 ready",
+            " ~> EHLO c.test",
+            " ~> AUTH LOGIN",
+            " ~> [redacted]",
+            " ~> [redacted]",
+            "<~  235 2.7.0  Authentication Succeeded",
+            " ~> QUIT");
     assertThat(mail.awaitMessages(5000, 1)).isTrue();
   }
 

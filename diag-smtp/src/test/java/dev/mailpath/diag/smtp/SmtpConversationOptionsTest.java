@@ -19,21 +19,36 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SmtpConversationOptionsTest {
 
-  private static final TestCertificates.ServerCertificate CERT = TestCertificates.selfSigned("mail.test");
+  private static final TestCertificates.ServerCertificate CERT =
+      TestCertificates.selfSigned("mail.test");
 
   private static ScriptedSmtpServer.Builder tls() {
-    return ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reply(250, "mx.test", "STARTTLS")
-        .expect("STARTTLS").reply(220, "go").startTls(CERT.serverContext()).expect("EHLO").reply(250, "mx.test");
+    return ScriptedSmtpServer.builder()
+        .reply(220, "mx.test")
+        .expect("EHLO")
+        .reply(250, "mx.test", "STARTTLS")
+        .expect("STARTTLS")
+        .reply(220, "go")
+        .startTls(CERT.serverContext())
+        .expect("EHLO")
+        .reply(250, "mx.test");
   }
 
   private static SmtpConversation to(ScriptedSmtpServer s) {
-    return SmtpConversation.to(s.host(), s.port()).timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)));
+    return SmtpConversation.to(s.host(), s.port())
+        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)));
   }
 
   @Test
   void run_callersSslContextTrustingCertificate_verifies() {
     try (ScriptedSmtpServer server = tls().start()) {
-      SmtpReport r = to(server).sslContext(CERT.clientContext()).expectedTlsName("mail.test").ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server)
+              .sslContext(CERT.clientContext())
+              .expectedTlsName("mail.test")
+              .ehlo("c.test")
+              .startTls()
+              .run();
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.tls().orElseThrow().verified()).isTrue();
@@ -43,8 +58,13 @@ class SmtpConversationOptionsTest {
   @Test
   void run_callersSslContextNotTrustingCertificate_reportsInvalid() {
     try (ScriptedSmtpServer server = tls().start()) {
-      SmtpReport r = to(server).sslContext(TestCertificates.selfSigned("x.test").clientContext())
-          .expectedTlsName("mail.test").ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server)
+              .sslContext(TestCertificates.selfSigned("x.test").clientContext())
+              .expectedTlsName("mail.test")
+              .ehlo("c.test")
+              .startTls()
+              .run();
 
       assertThat(r.hasFinding(SmtpFinding.TLS_CERTIFICATE_INVALID)).as("%s", r).isTrue();
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -56,7 +76,8 @@ class SmtpConversationOptionsTest {
     try (ScriptedSmtpServer server = tls().start()) {
       DiagEnvironment env = DiagEnvironment.builder().sslContext(CERT.clientContext()).build();
 
-      SmtpReport r = to(server).environment(env).expectedTlsName("mail.test").ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server).environment(env).expectedTlsName("mail.test").ehlo("c.test").startTls().run();
 
       assertThat(r.findings()).as("%s", r).isEmpty();
     }
@@ -67,7 +88,8 @@ class SmtpConversationOptionsTest {
     try (ScriptedSmtpServer server = tls().start()) {
       SmtpReport r = to(server).trustManager(CERT.trustManager()).ehlo("c.test").startTls().run();
 
-      assertThat(r.findings(SmtpFinding.TLS_NAME_MISMATCH)).singleElement()
+      assertThat(r.findings(SmtpFinding.TLS_NAME_MISMATCH))
+          .singleElement()
           .satisfies(f -> assertThat(f.summary()).contains("127.0.0.1"));
     }
   }
@@ -75,7 +97,8 @@ class SmtpConversationOptionsTest {
   @Test
   void run_localAddress_bindsConnection() throws Exception {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").start()) {
-      SmtpReport r = to(server).localAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})).run();
+      SmtpReport r =
+          to(server).localAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})).run();
 
       assertThat(r.transcript().toString()).contains("from 127.0.0.1");
     }
@@ -91,10 +114,19 @@ class SmtpConversationOptionsTest {
             commands.add(command);
           }
         };
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO")
-        .reply(250, "mx.test", "AUTH PLAIN").expect("AUTH").reply(235, "ok").start()) {
-      to(server).environment(DiagEnvironment.builder().eventListener(listener).build())
-          .ehlo("c.test").auth(SmtpCredentials.of("u", "topsecret")).run();
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder()
+            .reply(220, "mx.test")
+            .expect("EHLO")
+            .reply(250, "mx.test", "AUTH PLAIN")
+            .expect("AUTH")
+            .reply(235, "ok")
+            .start()) {
+      to(server)
+          .environment(DiagEnvironment.builder().eventListener(listener).build())
+          .ehlo("c.test")
+          .auth(SmtpCredentials.of("u", "topsecret"))
+          .run();
 
       assertThat(commands).containsExactly("EHLO c.test", "AUTH PLAIN [redacted]");
     }
@@ -102,13 +134,29 @@ class SmtpConversationOptionsTest {
 
   @Test
   void run_headerLines_keepOrderAndRepeats() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reply(250, "mx")
-        .expect("MAIL").reply(250, "ok").expect("RCPT").reply(250, "ok").expect("DATA").reply(354, "go")
-        .expectData().reply(250, "ok").start()) {
-      to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("c@d.test")
-          .data(List.of("To: x@d.test", "To: y@d.test", "Subject: s"), "b").run();
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder()
+            .reply(220, "mx.test")
+            .expect("EHLO")
+            .reply(250, "mx")
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT")
+            .reply(250, "ok")
+            .expect("DATA")
+            .reply(354, "go")
+            .expectData()
+            .reply(250, "ok")
+            .start()) {
+      to(server)
+          .ehlo("c.test")
+          .mailFrom("a@b.test")
+          .rcptTo("c@d.test")
+          .data(List.of("To: x@d.test", "To: y@d.test", "Subject: s"), "b")
+          .run();
 
-      assertThat(server.messages().get(0)).contains("To: x@d.test\r\nTo: y@d.test\r\nSubject: s\r\n\r\nb\r\n");
+      assertThat(server.messages().get(0))
+          .contains("To: x@d.test\r\nTo: y@d.test\r\nSubject: s\r\n\r\nb\r\n");
     }
   }
 
@@ -116,7 +164,9 @@ class SmtpConversationOptionsTest {
   void runAsync_cancelled_closesConnection() throws Exception {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().stall().start()) {
       CompletableFuture<SmtpReport> f =
-          SmtpConversation.to(server.host(), server.port()).timeouts(SmtpTimeouts.all(Duration.ofSeconds(30))).runAsync();
+          SmtpConversation.to(server.host(), server.port())
+              .timeouts(SmtpTimeouts.all(Duration.ofSeconds(30)))
+              .runAsync();
 
       assertThat(f.cancel(true)).isTrue();
       assertThat(f.isCancelled()).isTrue();
@@ -125,7 +175,10 @@ class SmtpConversationOptionsTest {
 
   @Test
   void toString_scriptShowsStepsWithoutSecrets() {
-    SmtpConversation c = SmtpConversation.to("127.0.0.1", 25).ehlo("c.test").auth(SmtpCredentials.of("u", "topsecret"));
+    SmtpConversation c =
+        SmtpConversation.to("127.0.0.1", 25)
+            .ehlo("c.test")
+            .auth(SmtpCredentials.of("u", "topsecret"));
 
     assertThat(c.toString()).contains("EHLO c.test", "AUTH").doesNotContain("topsecret");
     assertThat(SmtpCredentials.of("u", "topsecret").toString()).doesNotContain("topsecret");
@@ -133,10 +186,13 @@ class SmtpConversationOptionsTest {
 
   @Test
   void builders_invalidArguments_throwNamingTheProblem() {
-    assertThatThrownBy(() -> SmtpConversation.to("", 25)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SmtpConversation.to("", 25))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SmtpConversation.to("127.0.0.1", 0)).hasMessageContaining("port");
-    assertThatThrownBy(() -> SmtpConversation.to("127.0.0.1", 25).quit().noop()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SmtpConversation.to("127.0.0.1", 25).quit().noop())
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> SmtpCredentials.of("u", "p\r\n")).hasMessageNotContaining("p\\r");
-    assertThatThrownBy(() -> SmtpTimeouts.builder().banner(Duration.ZERO)).hasMessageContaining("banner");
+    assertThatThrownBy(() -> SmtpTimeouts.builder().banner(Duration.ZERO))
+        .hasMessageContaining("banner");
   }
 }

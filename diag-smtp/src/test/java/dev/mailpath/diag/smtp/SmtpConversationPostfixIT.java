@@ -23,13 +23,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SmtpConversationPostfixIT {
 
-  private static final TestCertificates.ServerCertificate CERT = TestCertificates.selfSigned("mx.postfix.test");
+  private static final TestCertificates.ServerCertificate CERT =
+      TestCertificates.selfSigned("mx.postfix.test");
   private static PostfixServer postfix;
 
   @BeforeAll
   static void start() {
-    postfix = PostfixServer.builder().myHostname("mx.postfix.test").domain("postfix.test")
-        .user("alice", "s3cret").tls(CERT).saslWithDovecot().tlsAuthOnly(true).start();
+    postfix =
+        PostfixServer.builder()
+            .myHostname("mx.postfix.test")
+            .domain("postfix.test")
+            .user("alice", "s3cret")
+            .tls(CERT)
+            .saslWithDovecot()
+            .tlsAuthOnly(true)
+            .start();
   }
 
   @AfterAll
@@ -40,31 +48,49 @@ class SmtpConversationPostfixIT {
   }
 
   private static SmtpConversation smtp() {
-    return SmtpConversation.to(postfix.host(), postfix.port()).timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-        .trustManager(CERT.trustManager()).expectedTlsName("mx.postfix.test");
+    return SmtpConversation.to(postfix.host(), postfix.port())
+        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+        .trustManager(CERT.trustManager())
+        .expectedTlsName("mx.postfix.test");
   }
 
   @Test
   void run_startTlsThenAuthThroughDovecot_deliversToLocalUser() {
-    SmtpReport r = smtp().ehlo("client.test").startTls().auth(SmtpCredentials.of("alice", "s3cret"))
-        .mailFrom("alice@postfix.test").rcptTo("alice@postfix.test")
-        .data(Map.of("Subject", "real peer"), "hello from mailpath\n.leading dot\n").run();
+    SmtpReport r =
+        smtp()
+            .ehlo("client.test")
+            .startTls()
+            .auth(SmtpCredentials.of("alice", "s3cret"))
+            .mailFrom("alice@postfix.test")
+            .rcptTo("alice@postfix.test")
+            .data(Map.of("Subject", "real peer"), "hello from mailpath\n.leading dot\n")
+            .run();
 
     assertThat(r.completed()).as("%s\n%s", r, postfix.log()).isTrue();
     assertThat(r.findings()).as("%s", r).isEmpty();
     assertThat(r.tls().orElseThrow().verified()).isTrue();
     assertThat(r.capabilities().orElseThrow().authMechanisms()).contains("PLAIN", "LOGIN");
-    assertThat(r.steps()).filteredOn(s -> s.command().equals("EHLO client.test")).first()
+    assertThat(r.steps())
+        .filteredOn(s -> s.command().equals("EHLO client.test"))
+        .first()
         .satisfies(s -> assertThat(EhloCapabilities.parse(s.reply()).startTls()).isTrue())
         .satisfies(s -> assertThat(EhloCapabilities.parse(s.reply()).authMechanisms()).isEmpty());
-    assertThat(r.transcript().sent()).extracting(TranscriptLine::text).contains("AUTH PLAIN [redacted]");
-    assertThat(r.transcript().toString()).doesNotContain("s3cret").contains("<~  235 2.7.0 Authentication successful");
+    assertThat(r.transcript().sent())
+        .extracting(TranscriptLine::text)
+        .contains("AUTH PLAIN [redacted]");
+    assertThat(r.transcript().toString())
+        .doesNotContain("s3cret")
+        .contains("<~  235 2.7.0 Authentication successful");
   }
 
   @Test
   void run_authLoginInsideTls_succeeds() {
-    SmtpReport r = smtp().ehlo("client.test").startTls()
-        .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN)).run();
+    SmtpReport r =
+        smtp()
+            .ehlo("client.test")
+            .startTls()
+            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
+            .run();
 
     assertThat(r.completed()).as("%s", r).isTrue();
     assertThat(r.transcript().toString()).contains(" ~> AUTH LOGIN", " ~> [redacted]");
@@ -72,7 +98,8 @@ class SmtpConversationPostfixIT {
 
   @Test
   void run_wrongPassword_reportsAuthRejected() {
-    SmtpReport r = smtp().ehlo("client.test").startTls().auth(SmtpCredentials.of("alice", "wrong")).run();
+    SmtpReport r =
+        smtp().ehlo("client.test").startTls().auth(SmtpCredentials.of("alice", "wrong")).run();
 
     assertThat(r.hasFinding(SmtpFinding.AUTH_REJECTED)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.AUTH);
@@ -80,27 +107,44 @@ class SmtpConversationPostfixIT {
 
   @Test
   void run_unknownLocalUser_isRejectedWith511() {
-    SmtpReport r = smtp().ehlo("client.test").mailFrom("someone@example.test").rcptTo("nobody@postfix.test")
-        .quitAfter(SmtpPhase.RCPT).run();
+    SmtpReport r =
+        smtp()
+            .ehlo("client.test")
+            .mailFrom("someone@example.test")
+            .rcptTo("nobody@postfix.test")
+            .quitAfter(SmtpPhase.RCPT)
+            .run();
 
-    assertThat(r.findings(SmtpFinding.REPLY_PERMANENT)).singleElement()
+    assertThat(r.findings(SmtpFinding.REPLY_PERMANENT))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("RCPT TO:<nobody@postfix.test>", "5.1.1"));
     assertThat(r.endReason()).contains("no recipient accepted");
   }
 
   @Test
   void run_relayWithoutAuth_isDenied() {
-    SmtpReport r = smtp().ehlo("client.test").mailFrom("someone@example.test").rcptTo("victim@elsewhere.test")
-        .quitAfter(SmtpPhase.RCPT).run();
+    SmtpReport r =
+        smtp()
+            .ehlo("client.test")
+            .mailFrom("someone@example.test")
+            .rcptTo("victim@elsewhere.test")
+            .quitAfter(SmtpPhase.RCPT)
+            .run();
 
-    assertThat(r.findings(SmtpFinding.REPLY_PERMANENT)).singleElement()
+    assertThat(r.findings(SmtpFinding.REPLY_PERMANENT))
+        .singleElement()
         .satisfies(f -> assertThat(f.summary()).contains("Relay access denied", "5.7.1"));
   }
 
   @Test
   void run_defaultTrust_reportsSelfSignedCertificateAsInvalid() {
-    SmtpReport r = SmtpConversation.to(postfix.host(), postfix.port()).timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-        .expectedTlsName("mx.postfix.test").ehlo("client.test").startTls().run();
+    SmtpReport r =
+        SmtpConversation.to(postfix.host(), postfix.port())
+            .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+            .expectedTlsName("mx.postfix.test")
+            .ehlo("client.test")
+            .startTls()
+            .run();
 
     assertThat(r.hasFinding(SmtpFinding.TLS_CERTIFICATE_INVALID)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -108,16 +152,21 @@ class SmtpConversationPostfixIT {
 
   @Test
   void run_bannerNameDiffersFromReverseDnsOfLoopback_reportsRdnsMismatch() {
-    try (LocalDnsZoneServer dns = LocalDnsZoneServer.builder().zone("""
+    try (LocalDnsZoneServer dns =
+        LocalDnsZoneServer.builder()
+            .zone(
+                """
         $ORIGIN 0.0.127.in-addr.arpa.
         $TTL 300
         @    IN SOA localhost. hostmaster.localhost. 1 3600 600 86400 300
         @    IN NS  localhost.
         1    IN PTR localhost.
-        """).start()) {
+        """)
+            .start()) {
       SmtpReport r = smtp().dnsServers(dns.address()).ehlo("client.test").run();
 
-      assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH)).singleElement()
+      assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH))
+          .singleElement()
           .satisfies(f -> assertThat(f.summary()).contains("mx.postfix.test", "localhost"));
     }
   }

@@ -53,7 +53,11 @@ class SmtpConversationScriptedTest {
   }
 
   private static String phaseOf(Finding f) {
-    return f.evidence().stream().filter(e -> e.label().equals("phase")).findFirst().orElseThrow().value();
+    return f.evidence().stream()
+        .filter(e -> e.label().equals("phase"))
+        .findFirst()
+        .orElseThrow()
+        .value();
   }
 
   private static List<String> sent(SmtpReport r) {
@@ -66,10 +70,14 @@ class SmtpConversationScriptedTest {
   void run_fullSession_completesWithReadableTranscript() {
     try (ScriptedSmtpServer server =
         ehloDone("PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES")
-            .expect("MAIL FROM:<me@example.test>").reply(250, "2.1.0 Ok")
-            .expect("RCPT TO:<you@example.test>").reply(250, "2.1.5 Ok")
-            .expect("DATA").reply(354, "End data with <CR><LF>.<CR><LF>")
-            .expectData().reply(250, "2.0.0 Ok: queued as 4711")
+            .expect("MAIL FROM:<me@example.test>")
+            .reply(250, "2.1.0 Ok")
+            .expect("RCPT TO:<you@example.test>")
+            .reply(250, "2.1.5 Ok")
+            .expect("DATA")
+            .reply(354, "End data with <CR><LF>.<CR><LF>")
+            .expectData()
+            .reply(250, "2.0.0 Ok: queued as 4711")
             .start()) {
 
       SmtpReport r =
@@ -77,7 +85,9 @@ class SmtpConversationScriptedTest {
               .ehlo("probe.example.test")
               .mailFrom("me@example.test")
               .rcptTo("you@example.test")
-              .data(Map.of("Subject", "Test message via Telnet"), "This is a test\nPlease reply if received\n")
+              .data(
+                  Map.of("Subject", "Test message via Telnet"),
+                  "This is a test\nPlease reply if received\n")
               .quit()
               .run();
 
@@ -85,29 +95,58 @@ class SmtpConversationScriptedTest {
       assertThat(r.findings()).isEmpty();
       assertThat(r.outcome()).isEqualTo(Outcome.PASS);
       assertThat(r.capabilities().orElseThrow().sizeLimit()).hasValue(10240000);
-      assertThat(r.steps()).extracting(SmtpExchange::command)
-          .containsExactly("", "EHLO probe.example.test", "MAIL FROM:<me@example.test>", "RCPT TO:<you@example.test>",
-              "DATA", ".", "QUIT");
+      assertThat(r.steps())
+          .extracting(SmtpExchange::command)
+          .containsExactly(
+              "",
+              "EHLO probe.example.test",
+              "MAIL FROM:<me@example.test>",
+              "RCPT TO:<you@example.test>",
+              "DATA",
+              ".",
+              "QUIT");
       assertThat(r.steps().get(5).reply().enhancedStatus()).contains("2.0.0");
       String t = r.transcript().toString();
-      assertThat(t).contains("<-  220 mx.test ESMTP scripted", " -> EHLO probe.example.test",
-          "<-  250-mx.test", "<-  250 ENHANCEDSTATUSCODES", " -> Subject: Test message via Telnet",
-          " -> This is a test", " -> .", "<-  221 2.0.0 Bye");
+      assertThat(t)
+          .contains(
+              "<-  220 mx.test ESMTP scripted",
+              " -> EHLO probe.example.test",
+              "<-  250-mx.test",
+              "<-  250 ENHANCEDSTATUSCODES",
+              " -> Subject: Test message via Telnet",
+              " -> This is a test",
+              " -> .",
+              "<-  221 2.0.0 Bye");
       assertThat(server.messages()).hasSize(1);
-      assertThat(server.messages().get(0)).contains("Date: ", "Message-ID: <", "@example.test>")
+      assertThat(server.messages().get(0))
+          .contains("Date: ", "Message-ID: <", "@example.test>")
           .contains("\r\n\r\nThis is a test\r\nPlease reply if received\r\n");
-      assertThat(r.toString()).contains("SMTP 127.0.0.1:" + server.port(), "PASS, completed", "No findings.");
+      assertThat(r.toString())
+          .contains("SMTP 127.0.0.1:" + server.port(), "PASS, completed", "No findings.");
     }
   }
 
   @Test
   void run_bodyWithLeadingDotsAndBareLf_isDotStuffedWithCrlf() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(250, "ok")
-            .expect("DATA").reply(354, "go").expectData().reply(250, "ok").start()) {
+        ehloDone()
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT")
+            .reply(250, "ok")
+            .expect("DATA")
+            .reply(354, "go")
+            .expectData()
+            .reply(250, "ok")
+            .start()) {
 
-      SmtpReport r = to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("c@d.test")
-          .data(Map.of("Subject", "dots"), ".hidden\n..two\r.\nend").run();
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("c@d.test")
+              .data(Map.of("Subject", "dots"), ".hidden\n..two\r.\nend")
+              .run();
 
       assertThat(sent(r)).contains("..hidden", "...two", "..", "end", ".");
       assertThat(server.messages().get(0)).contains("\r\n.hidden\r\n..two\r\n.\r\nend\r\n");
@@ -145,13 +184,17 @@ class SmtpConversationScriptedTest {
       SmtpConversation base = to(server).ehlo("c.test");
 
       assertThatThrownBy(() -> base.mailFrom("a@b.test>\r\nRCPT TO:<victim@x.test"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CR");
-      assertThatThrownBy(() -> base.rcptTo("a@b.test\n")).isInstanceOf(IllegalArgumentException.class);
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CR");
+      assertThatThrownBy(() -> base.rcptTo("a@b.test\n"))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> base.ehlo("x\u0000y")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> base.data(Map.of("Subject", "a\r\nBcc: x@y"), "b"))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> base.command("NOOP\r\nQUIT")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> base.mailFrom("a".repeat(300) + "@b.test")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> base.command("NOOP\r\nQUIT"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> base.mailFrom("a".repeat(300) + "@b.test"))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(server.connectionCount()).isZero();
     }
   }
@@ -159,11 +202,20 @@ class SmtpConversationScriptedTest {
   @Test
   void mailFrom_rfc5321OddPaths_areSentAsGiven() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL FROM:<>").reply(250, "ok")
-            .expect("RCPT TO:<@relay.test:\"john doe\"@x.test>").reply(250, "ok").start()) {
+        ehloDone()
+            .expect("MAIL FROM:<>")
+            .reply(250, "ok")
+            .expect("RCPT TO:<@relay.test:\"john doe\"@x.test>")
+            .reply(250, "ok")
+            .start()) {
 
-      SmtpReport r = to(server).ehlo("c.test").mailFrom("<>").rcptTo("<@relay.test:\"john doe\"@x.test>")
-          .quitAfter(SmtpPhase.RCPT).run();
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("<>")
+              .rcptTo("<@relay.test:\"john doe\"@x.test>")
+              .quitAfter(SmtpPhase.RCPT)
+              .run();
 
       assertThat(r.completed()).isTrue();
       assertThat(server.mismatches()).isEmpty();
@@ -175,7 +227,9 @@ class SmtpConversationScriptedTest {
   @Test
   void run_banner554_reportsBannerNot220AndQuits() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().reply(554, "5.7.1 mx.test: your address is on a blocklist").start()) {
+        ScriptedSmtpServer.builder()
+            .reply(554, "5.7.1 mx.test: your address is on a blocklist")
+            .start()) {
 
       SmtpReport r = to(server).ehlo("c.test").run();
 
@@ -204,7 +258,9 @@ class SmtpConversationScriptedTest {
   @Test
   void run_drippedBanner_isStoppedByPhaseDeadlineNotReadTimeout() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().drip("220 " + "x".repeat(200) + "\r\n", Duration.ofMillis(20)).start()) {
+        ScriptedSmtpServer.builder()
+            .drip("220 " + "x".repeat(200) + "\r\n", Duration.ofMillis(20))
+            .start()) {
       SmtpTimeouts t = SmtpTimeouts.all(Duration.ofSeconds(5)).toBuilder().banner(SHORT).build();
       long t0 = System.nanoTime();
 
@@ -217,7 +273,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_garbageBanner_reportsMalformedReply() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().lines("SSH-2.0-OpenSSH_9.2").stall().start()) {
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder().lines("SSH-2.0-OpenSSH_9.2").stall().start()) {
       SmtpReport r = to(server).run();
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_MALFORMED))).isEqualTo("BANNER");
@@ -229,7 +286,10 @@ class SmtpConversationScriptedTest {
   @Test
   void run_binaryBanner_reportsMalformedReplyWithEscapedBytes() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().raw(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xff, '\r', '\n'}).stall().start()) {
+        ScriptedSmtpServer.builder()
+            .raw(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xff, '\r', '\n'})
+            .stall()
+            .start()) {
       SmtpReport r = to(server).run();
 
       only(r, SmtpFinding.REPLY_MALFORMED);
@@ -239,15 +299,21 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_replyCodeOutOfRange_reportsMalformedReply() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().lines("600 mx.test hello").stall().start()) {
-      assertThat(only(to(server).run(), SmtpFinding.REPLY_MALFORMED).summary()).contains("outside 200-599");
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder().lines("600 mx.test hello").stall().start()) {
+      assertThat(only(to(server).run(), SmtpFinding.REPLY_MALFORMED).summary())
+          .contains("outside 200-599");
     }
   }
 
   @Test
   void run_bareLfReplies_toleratedAndReported() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().raw("220 mx.test\n").expect("EHLO").raw("250-mx.test\n250 8BITMIME\n").start()) {
+        ScriptedSmtpServer.builder()
+            .raw("220 mx.test\n")
+            .expect("EHLO")
+            .raw("250-mx.test\n250 8BITMIME\n")
+            .start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       assertThat(r.completed()).isTrue();
@@ -269,7 +335,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_bannerThen421_endsWithoutFinding221Complaint() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(421, "4.3.2 busy").disconnect().start()) {
+    try (ScriptedSmtpServer server =
+        ScriptedSmtpServer.builder().reply(421, "4.3.2 busy").disconnect().start()) {
       SmtpReport r = to(server).run();
 
       Finding f = only(r, SmtpFinding.BANNER_NOT_220);
@@ -282,7 +349,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_endlessMultilineEhlo_reportsTooLarge() {
-    try (ScriptedSmtpServer server = greeting().expect("EHLO").endless("PIPELINING", 8 << 20).start()) {
+    try (ScriptedSmtpServer server =
+        greeting().expect("EHLO").endless("PIPELINING", 8 << 20).start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_TOO_LARGE))).isEqualTo("EHLO");
@@ -303,8 +371,12 @@ class SmtpConversationScriptedTest {
   @Test
   void run_ehlo502_fallsBackToHeloAndSaysSo() {
     try (ScriptedSmtpServer server =
-        greeting().expect("EHLO").reply(502, "5.5.2 Error: command not recognized")
-            .expect("HELO c.test").reply(250, "mx.test").start()) {
+        greeting()
+            .expect("EHLO")
+            .reply(502, "5.5.2 Error: command not recognized")
+            .expect("HELO c.test")
+            .reply(250, "mx.test")
+            .start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       only(r, SmtpFinding.EHLO_REJECTED_HELO_USED);
@@ -315,7 +387,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_ehlo554_neverFallsBackToHelo() {
-    try (ScriptedSmtpServer server = greeting().expect("EHLO").reply(554, "5.7.1 go away").start()) {
+    try (ScriptedSmtpServer server =
+        greeting().expect("EHLO").reply(554, "5.7.1 go away").start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       assertThat(sent(r)).containsExactly("EHLO c.test", "QUIT");
@@ -327,7 +400,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_ehlo421_neverFallsBackToHelo() {
-    try (ScriptedSmtpServer server = greeting().expect("EHLO").reply(421, "4.3.2 shutting down").start()) {
+    try (ScriptedSmtpServer server =
+        greeting().expect("EHLO").reply(421, "4.3.2 shutting down").start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       assertThat(sent(r)).doesNotContain("HELO c.test");
@@ -348,14 +422,16 @@ class SmtpConversationScriptedTest {
   @Test
   void run_authOfferedInClear_reportsIt() {
     try (ScriptedSmtpServer server = ehloDone("AUTH PLAIN LOGIN").start()) {
-      assertThat(only(to(server).ehlo("c.test").run(), SmtpFinding.AUTH_OFFERED_WITHOUT_TLS).summary())
+      assertThat(
+              only(to(server).ehlo("c.test").run(), SmtpFinding.AUTH_OFFERED_WITHOUT_TLS).summary())
           .contains("PLAIN LOGIN");
     }
   }
 
   @Test
   void run_closeInMiddleOfReply_reportsClosedInPhase() {
-    try (ScriptedSmtpServer server = greeting().expect("EHLO").lines("250-mx.test").disconnect().start()) {
+    try (ScriptedSmtpServer server =
+        greeting().expect("EHLO").lines("250-mx.test").disconnect().start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       Finding f = only(r, SmtpFinding.CONNECT_CLOSED);
@@ -366,7 +442,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_resetInMiddleOfReply_reportsResetOrClosed() {
-    try (ScriptedSmtpServer server = greeting().expect("EHLO").lines("250-mx.test").reset().start()) {
+    try (ScriptedSmtpServer server =
+        greeting().expect("EHLO").lines("250-mx.test").reset().start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       assertThat(r.hasFinding(SmtpFinding.CONNECT_RESET)).as("%s", r).isTrue();
@@ -377,8 +454,11 @@ class SmtpConversationScriptedTest {
   @Test
   void run_extraReplyAfterBanner_reportsUnsolicitedAndStaysInStep() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().raw("220 mx.test\r\n250 surprise\r\n")
-            .expect("EHLO").reply(250, "mx.test", "8BITMIME").start()) {
+        ScriptedSmtpServer.builder()
+            .raw("220 mx.test\r\n250 surprise\r\n")
+            .expect("EHLO")
+            .reply(250, "mx.test", "8BITMIME")
+            .start()) {
       SmtpReport r = to(server).ehlo("c.test").run();
 
       assertThat(only(r, SmtpFinding.REPLY_UNSOLICITED).summary()).contains("250 surprise");
@@ -392,12 +472,25 @@ class SmtpConversationScriptedTest {
   @Test
   void run_oneOfTwoRecipientsRejected_reportsAndGoesOn() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL").reply(250, "ok")
-            .expect("RCPT TO:<nobody@x.test>").reply(550, "5.1.1 <nobody@x.test>: Recipient address rejected")
-            .expect("RCPT TO:<user@x.test>").reply(250, "ok")
-            .expect("DATA").reply(354, "go").expectData().reply(250, "queued").start()) {
-      SmtpReport r = to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("nobody@x.test", "user@x.test")
-          .data(Map.of("Subject", "x"), "y").run();
+        ehloDone()
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT TO:<nobody@x.test>")
+            .reply(550, "5.1.1 <nobody@x.test>: Recipient address rejected")
+            .expect("RCPT TO:<user@x.test>")
+            .reply(250, "ok")
+            .expect("DATA")
+            .reply(354, "go")
+            .expectData()
+            .reply(250, "queued")
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("nobody@x.test", "user@x.test")
+              .data(Map.of("Subject", "x"), "y")
+              .run();
 
       Finding f = only(r, SmtpFinding.REPLY_PERMANENT);
       assertThat(phaseOf(f)).isEqualTo("RCPT");
@@ -409,9 +502,19 @@ class SmtpConversationScriptedTest {
   @Test
   void run_everyRecipientRejected_stopsBeforeData() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(554, "5.7.1 Relay access denied").start()) {
-      SmtpReport r = to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("x@elsewhere.test")
-          .data(Map.of("Subject", "x"), "y").run();
+        ehloDone()
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT")
+            .reply(554, "5.7.1 Relay access denied")
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("x@elsewhere.test")
+              .data(Map.of("Subject", "x"), "y")
+              .run();
 
       assertThat(r.endedAt()).contains(SmtpPhase.RCPT);
       assertThat(r.endReason()).contains("no recipient accepted");
@@ -422,8 +525,16 @@ class SmtpConversationScriptedTest {
   @Test
   void run_greylisted_reportsTemporaryFailure() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(451, "4.7.1 Greylisted, try again later").start()) {
-      Finding f = only(to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test").run(), SmtpFinding.REPLY_TEMPORARY);
+        ehloDone()
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT")
+            .reply(451, "4.7.1 Greylisted, try again later")
+            .start()) {
+      Finding f =
+          only(
+              to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test").run(),
+              SmtpFinding.REPLY_TEMPORARY);
 
       assertThat(f.summary()).contains("4.7.1");
     }
@@ -432,8 +543,21 @@ class SmtpConversationScriptedTest {
   @Test
   void run_dataAnswered250_reportsUnexpectedDataReply() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(250, "ok").expect("DATA").reply(250, "ok?").start()) {
-      SmtpReport r = to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test").data(Map.of(), "body").run();
+        ehloDone()
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT")
+            .reply(250, "ok")
+            .expect("DATA")
+            .reply(250, "ok?")
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("u@x.test")
+              .data(Map.of(), "body")
+              .run();
 
       only(r, SmtpFinding.DATA_UNEXPECTED_REPLY);
       assertThat(r.endedAt()).contains(SmtpPhase.DATA);
@@ -444,10 +568,24 @@ class SmtpConversationScriptedTest {
   @Test
   void run_noReplyToFinalDot_timesOutInDataPhase() {
     try (ScriptedSmtpServer server =
-        ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(250, "ok").expect("DATA").reply(354, "go")
-            .expectData().stall().start()) {
-      SmtpReport r = to(server).timeouts(QUICK.toBuilder().dataEnd(SHORT).build())
-          .ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test").data(Map.of(), "body").run();
+        ehloDone()
+            .expect("MAIL")
+            .reply(250, "ok")
+            .expect("RCPT")
+            .reply(250, "ok")
+            .expect("DATA")
+            .reply(354, "go")
+            .expectData()
+            .stall()
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .timeouts(QUICK.toBuilder().dataEnd(SHORT).build())
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("u@x.test")
+              .data(Map.of(), "body")
+              .run();
 
       Finding f = only(r, SmtpFinding.TIMEOUT);
       assertThat(f.summary()).contains("DATA phase", "300 ms");
@@ -459,29 +597,55 @@ class SmtpConversationScriptedTest {
   void run_quitAfterRcpt_sendsNoData() {
     try (ScriptedSmtpServer server =
         ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(250, "ok").start()) {
-      SmtpReport r = to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test")
-          .data(Map.of(), "body").quitAfter(SmtpPhase.RCPT).run();
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("u@x.test")
+              .data(Map.of(), "body")
+              .quitAfter(SmtpPhase.RCPT)
+              .run();
 
       assertThat(r.completed()).isTrue();
-      assertThat(sent(r)).containsExactly("EHLO c.test", "MAIL FROM:<a@b.test>", "RCPT TO:<u@x.test>", "QUIT");
+      assertThat(sent(r))
+          .containsExactly("EHLO c.test", "MAIL FROM:<a@b.test>", "RCPT TO:<u@x.test>", "QUIT");
     }
   }
 
   @Test
   void run_pipeliningOffered_sendsTransactionAsOneGroup() {
     try (ScriptedSmtpServer server =
-        ehloDone("PIPELINING").expect("MAIL").expect("RCPT").expect("RCPT").expect("DATA")
-            .reply(250, "ok").reply(250, "ok").reply(550, "no such user").reply(354, "go")
-            .expectData().reply(250, "queued").start()) {
-      SmtpReport r = to(server).pipelining(true).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test", "v@x.test")
-          .data(Map.of("Subject", "p"), "body").run();
+        ehloDone("PIPELINING")
+            .expect("MAIL")
+            .expect("RCPT")
+            .expect("RCPT")
+            .expect("DATA")
+            .reply(250, "ok")
+            .reply(250, "ok")
+            .reply(550, "no such user")
+            .reply(354, "go")
+            .expectData()
+            .reply(250, "queued")
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .pipelining(true)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("u@x.test", "v@x.test")
+              .data(Map.of("Subject", "p"), "body")
+              .run();
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings(SmtpFinding.REPLY_PERMANENT)).hasSize(1);
       List<String> lines = r.transcript().lines().stream().map(TranscriptLine::toString).toList();
       int mail = lines.indexOf(" -> MAIL FROM:<a@b.test>");
       assertThat(lines.subList(mail, mail + 4))
-          .containsExactly(" -> MAIL FROM:<a@b.test>", " -> RCPT TO:<u@x.test>", " -> RCPT TO:<v@x.test>", " -> DATA");
+          .containsExactly(
+              " -> MAIL FROM:<a@b.test>",
+              " -> RCPT TO:<u@x.test>",
+              " -> RCPT TO:<v@x.test>",
+              " -> DATA");
       assertThat(server.messages()).hasSize(1);
     }
   }
@@ -497,10 +661,12 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_vrfyDisabled_isInfoOnly() {
-    try (ScriptedSmtpServer server = ehloDone().expect("VRFY").reply(502, "5.5.1 VRFY disabled").start()) {
+    try (ScriptedSmtpServer server =
+        ehloDone().expect("VRFY").reply(502, "5.5.1 VRFY disabled").start()) {
       SmtpReport r = to(server).ehlo("c.test").vrfy("postmaster").run();
 
-      assertThat(only(r, SmtpFinding.REPLY_PERMANENT).severity()).isEqualTo(dev.mailpath.diag.core.Severity.INFO);
+      assertThat(only(r, SmtpFinding.REPLY_PERMANENT).severity())
+          .isEqualTo(dev.mailpath.diag.core.Severity.INFO);
       assertThat(r.outcome()).isEqualTo(Outcome.PASS);
     }
   }
@@ -510,7 +676,10 @@ class SmtpConversationScriptedTest {
   @Test
   void run_authPlain_sendsInitialResponseAndRedactsIt() throws Exception {
     try (ScriptedSmtpServer server =
-        ehloDone("AUTH PLAIN LOGIN").expect("AUTH PLAIN ").reply(235, "2.7.0 Authentication successful").start()) {
+        ehloDone("AUTH PLAIN LOGIN")
+            .expect("AUTH PLAIN ")
+            .reply(235, "2.7.0 Authentication successful")
+            .start()) {
       SmtpReport r = to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret!")).run();
 
       assertThat(r.completed()).isTrue();
@@ -526,8 +695,14 @@ class SmtpConversationScriptedTest {
   @Test
   void run_authLogin_redactsUserAndPasswordLines() {
     try (ScriptedSmtpServer server =
-        ehloDone("AUTH LOGIN").expect("AUTH LOGIN").reply(334, "VXNlcm5hbWU6").expect("").reply(334, "UGFzc3dvcmQ6")
-            .expect("").reply(235, "ok").start()) {
+        ehloDone("AUTH LOGIN")
+            .expect("AUTH LOGIN")
+            .reply(334, "VXNlcm5hbWU6")
+            .expect("")
+            .reply(334, "UGFzc3dvcmQ6")
+            .expect("")
+            .reply(235, "ok")
+            .start()) {
       SmtpReport r = to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret!")).run();
 
       assertThat(r.completed()).isTrue();
@@ -541,14 +716,22 @@ class SmtpConversationScriptedTest {
   void run_authCramMd5_answersChallengeWithHmac() throws Exception {
     String challenge = "<1896.697170952@postoffice.reston.mci.net>";
     try (ScriptedSmtpServer server =
-        ehloDone("AUTH CRAM-MD5 PLAIN").expect("AUTH CRAM-MD5").reply(334, b64(challenge)).expect("").reply(235, "ok")
+        ehloDone("AUTH CRAM-MD5 PLAIN")
+            .expect("AUTH CRAM-MD5")
+            .reply(334, b64(challenge))
+            .expect("")
+            .reply(235, "ok")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").auth(SmtpCredentials.of("tim", "tanstaaftanstaaf")).run();
+      SmtpReport r =
+          to(server).ehlo("c.test").auth(SmtpCredentials.of("tim", "tanstaaftanstaaf")).run();
 
       assertThat(r.completed()).isTrue();
       server.takeCommand(Duration.ofSeconds(1));
       server.takeCommand(Duration.ofSeconds(1));
-      String answer = new String(Base64.getDecoder().decode(server.takeCommand(Duration.ofSeconds(1))), StandardCharsets.UTF_8);
+      String answer =
+          new String(
+              Base64.getDecoder().decode(server.takeCommand(Duration.ofSeconds(1))),
+              StandardCharsets.UTF_8);
       // RFC 2195 §2's example: tim / tanstaaftanstaaf over this challenge.
       assertThat(answer).isEqualTo("tim b913a602c7eda7a495b4e6e7334d3890");
       assertThat(hmac("tanstaaftanstaaf", challenge)).isEqualTo("b913a602c7eda7a495b4e6e7334d3890");
@@ -559,8 +742,16 @@ class SmtpConversationScriptedTest {
   @Test
   void run_authRejected_reportsAndStops() {
     try (ScriptedSmtpServer server =
-        ehloDone("AUTH PLAIN").expect("AUTH").reply(535, "5.7.8 Authentication credentials invalid").start()) {
-      SmtpReport r = to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "wrong")).mailFrom("a@b.test").run();
+        ehloDone("AUTH PLAIN")
+            .expect("AUTH")
+            .reply(535, "5.7.8 Authentication credentials invalid")
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .auth(SmtpCredentials.of("alice", "wrong"))
+              .mailFrom("a@b.test")
+              .run();
 
       assertThat(only(r, SmtpFinding.AUTH_REJECTED).summary()).contains("535");
       assertThat(r.endedAt()).contains(SmtpPhase.AUTH);
@@ -591,20 +782,29 @@ class SmtpConversationScriptedTest {
 
   // ---------------------------------------------------------------- STARTTLS and TLS
 
-  private static final TestCertificates.ServerCertificate CERT = TestCertificates.selfSigned("mail.test");
+  private static final TestCertificates.ServerCertificate CERT =
+      TestCertificates.selfSigned("mail.test");
 
   private static ScriptedSmtpServer tlsServer(TestCertificates.ServerCertificate cert) {
     return ehloDone("PIPELINING", "STARTTLS", "SIZE 1000")
-        .expect("STARTTLS").reply(220, "2.0.0 Ready to start TLS").startTls(cert.serverContext())
-        .expect("EHLO").reply(250, "mx.test", "AUTH PLAIN", "SIZE 2000")
+        .expect("STARTTLS")
+        .reply(220, "2.0.0 Ready to start TLS")
+        .startTls(cert.serverContext())
+        .expect("EHLO")
+        .reply(250, "mx.test", "AUTH PLAIN", "SIZE 2000")
         .start();
   }
 
   @Test
   void run_startTls_reEhloReplacesCapabilitiesAndTranscriptShowsTls() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
-      SmtpReport r = to(server).trustManager(CERT.trustManager()).expectedTlsName("mail.test")
-          .ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server)
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("mail.test")
+              .ehlo("c.test")
+              .startTls()
+              .run();
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings()).isEmpty();
@@ -617,8 +817,16 @@ class SmtpConversationScriptedTest {
       assertThat(caps.startTls()).isFalse();
       assertThat(caps.pipelining()).isFalse();
       String t = r.transcript().toString();
-      assertThat(t).contains(" -> STARTTLS", "*** TLS established", " ~> EHLO c.test", "<~  250 SIZE 2000", " ~> QUIT");
-      assertThat(r.steps()).filteredOn(s -> s.command().equals("EHLO c.test")).extracting(SmtpExchange::phase)
+      assertThat(t)
+          .contains(
+              " -> STARTTLS",
+              "*** TLS established",
+              " ~> EHLO c.test",
+              "<~  250 SIZE 2000",
+              " ~> QUIT");
+      assertThat(r.steps())
+          .filteredOn(s -> s.command().equals("EHLO c.test"))
+          .extracting(SmtpExchange::phase)
           .containsExactly(SmtpPhase.EHLO, SmtpPhase.TLS);
     }
   }
@@ -638,13 +846,22 @@ class SmtpConversationScriptedTest {
   void run_startTlsIfOfferedNotOffered_reportsAndGoesOnInClearText() {
     try (ScriptedSmtpServer server =
         ehloDone("PIPELINING")
-            .expect("MAIL FROM:<a@b.test>").reply(250, "2.1.0 Ok")
-            .expect("RCPT TO:<c@d.test>").reply(250, "2.1.5 Ok")
+            .expect("MAIL FROM:<a@b.test>")
+            .reply(250, "2.1.0 Ok")
+            .expect("RCPT TO:<c@d.test>")
+            .reply(250, "2.1.5 Ok")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").startTlsIfOffered().mailFrom("a@b.test").rcptTo("c@d.test").run();
+      SmtpReport r =
+          to(server)
+              .ehlo("c.test")
+              .startTlsIfOffered()
+              .mailFrom("a@b.test")
+              .rcptTo("c@d.test")
+              .run();
 
       only(r, SmtpFinding.STARTTLS_NOT_OFFERED);
-      assertThat(sent(r)).containsExactly("EHLO c.test", "MAIL FROM:<a@b.test>", "RCPT TO:<c@d.test>", "QUIT");
+      assertThat(sent(r))
+          .containsExactly("EHLO c.test", "MAIL FROM:<a@b.test>", "RCPT TO:<c@d.test>", "QUIT");
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.tls()).isEmpty();
     }
@@ -653,8 +870,13 @@ class SmtpConversationScriptedTest {
   @Test
   void run_startTlsIfOfferedOffered_negotiatesTls() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
-      SmtpReport r = to(server).trustManager(CERT.trustManager()).expectedTlsName("mail.test")
-          .ehlo("c.test").startTlsIfOffered().run();
+      SmtpReport r =
+          to(server)
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("mail.test")
+              .ehlo("c.test")
+              .startTlsIfOffered()
+              .run();
 
       assertThat(r.findings()).isEmpty();
       assertThat(r.tls().orElseThrow().verified()).isTrue();
@@ -664,7 +886,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_startTlsAnsweredWithGarbage_reportsMalformedInTlsPhase() {
-    try (ScriptedSmtpServer server = ehloDone("STARTTLS").expect("STARTTLS").lines("+OK POP3 ready").stall().start()) {
+    try (ScriptedSmtpServer server =
+        ehloDone("STARTTLS").expect("STARTTLS").lines("+OK POP3 ready").stall().start()) {
       SmtpReport r = to(server).ehlo("c.test").startTls().run();
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_MALFORMED))).isEqualTo("TLS");
@@ -675,8 +898,11 @@ class SmtpConversationScriptedTest {
   @Test
   void run_plaintextInjectedAfterStartTls220_abortsWithFinding() {
     try (ScriptedSmtpServer server =
-        ehloDone("STARTTLS").expect("STARTTLS").raw("220 2.0.0 Ready\r\n250-injected\r\n250 AUTH PLAIN\r\n")
-            .startTls(CERT.serverContext()).start()) {
+        ehloDone("STARTTLS")
+            .expect("STARTTLS")
+            .raw("220 2.0.0 Ready\r\n250-injected\r\n250 AUTH PLAIN\r\n")
+            .startTls(CERT.serverContext())
+            .start()) {
       SmtpReport r = to(server).trustManager(CERT.trustManager()).ehlo("c.test").startTls().run();
 
       Finding f = only(r, SmtpFinding.STARTTLS_PLAINTEXT_INJECTION);
@@ -689,10 +915,17 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_expiredCertificateEvenWhenTrusted_reportsExpiredAndEnds() {
-    TestCertificates.ServerCertificate expired = TestCertificates.builder().dnsNames("mail.test").expired().build();
+    TestCertificates.ServerCertificate expired =
+        TestCertificates.builder().dnsNames("mail.test").expired().build();
     try (ScriptedSmtpServer server = tlsServer(expired)) {
-      SmtpReport r = to(server).trustManager(expired.trustManager()).expectedTlsName("mail.test")
-          .ehlo("c.test").startTls().mailFrom("a@b.test").run();
+      SmtpReport r =
+          to(server)
+              .trustManager(expired.trustManager())
+              .expectedTlsName("mail.test")
+              .ehlo("c.test")
+              .startTls()
+              .mailFrom("a@b.test")
+              .run();
 
       assertThat(phaseOf(only(r, SmtpFinding.TLS_CERTIFICATE_EXPIRED))).isEqualTo("TLS");
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -703,10 +936,17 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_expiredCertificateReportMode_continuesWithFinding() {
-    TestCertificates.ServerCertificate expired = TestCertificates.builder().dnsNames("mail.test").expired().build();
+    TestCertificates.ServerCertificate expired =
+        TestCertificates.builder().dnsNames("mail.test").expired().build();
     try (ScriptedSmtpServer server = tlsServer(expired)) {
-      SmtpReport r = to(server).trustManager(expired.trustManager()).expectedTlsName("mail.test")
-          .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE).ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server)
+              .trustManager(expired.trustManager())
+              .expectedTlsName("mail.test")
+              .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
+              .ehlo("c.test")
+              .startTls()
+              .run();
 
       only(r, SmtpFinding.TLS_CERTIFICATE_EXPIRED);
       assertThat(r.completed()).isTrue();
@@ -722,15 +962,21 @@ class SmtpConversationScriptedTest {
       only(r, SmtpFinding.TLS_CERTIFICATE_INVALID);
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
       assertThat(r.tls().orElseThrow().chainValid()).isFalse();
-      assertThat(r.tls().orElseThrow().subject()).hasValueSatisfying(s -> assertThat(s).contains("CN=mail.test"));
+      assertThat(r.tls().orElseThrow().subject())
+          .hasValueSatisfying(s -> assertThat(s).contains("CN=mail.test"));
     }
   }
 
   @Test
   void run_untrustedCertificateReportMode_continuesInsideTls() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
-      SmtpReport r = to(server).expectedTlsName("mail.test").tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
-          .ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server)
+              .expectedTlsName("mail.test")
+              .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
+              .ehlo("c.test")
+              .startTls()
+              .run();
 
       only(r, SmtpFinding.TLS_CERTIFICATE_INVALID);
       assertThat(r.completed()).isTrue();
@@ -741,10 +987,16 @@ class SmtpConversationScriptedTest {
   @Test
   void run_certificateForOtherName_reportsNameMismatch() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
-      SmtpReport r = to(server).trustManager(CERT.trustManager()).expectedTlsName("other.test")
-          .ehlo("c.test").startTls().run();
+      SmtpReport r =
+          to(server)
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("other.test")
+              .ehlo("c.test")
+              .startTls()
+              .run();
 
-      assertThat(only(r, SmtpFinding.TLS_NAME_MISMATCH).summary()).contains("other.test", "DNS:mail.test");
+      assertThat(only(r, SmtpFinding.TLS_NAME_MISMATCH).summary())
+          .contains("other.test", "DNS:mail.test");
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
       assertThat(sent(r)).endsWith("QUIT");
     }
@@ -753,10 +1005,19 @@ class SmtpConversationScriptedTest {
   @Test
   void run_implicitTls_handshakesBeforeBanner() {
     try (ScriptedSmtpServer server =
-        ScriptedSmtpServer.builder().startTls(CERT.serverContext()).reply(220, "mx.test ESMTP over TLS")
-            .expect("EHLO").reply(250, "mx.test", "AUTH PLAIN").start()) {
-      SmtpReport r = to(server).implicitTls().trustManager(CERT.trustManager()).expectedTlsName("mail.test")
-          .ehlo("c.test").run();
+        ScriptedSmtpServer.builder()
+            .startTls(CERT.serverContext())
+            .reply(220, "mx.test ESMTP over TLS")
+            .expect("EHLO")
+            .reply(250, "mx.test", "AUTH PLAIN")
+            .start()) {
+      SmtpReport r =
+          to(server)
+              .implicitTls()
+              .trustManager(CERT.trustManager())
+              .expectedTlsName("mail.test")
+              .ehlo("c.test")
+              .run();
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings()).isEmpty();
@@ -769,7 +1030,8 @@ class SmtpConversationScriptedTest {
   @Test
   void run_nothingListening_reportsRefusedAndInconclusive() throws Exception {
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+    try (ServerSocket s =
+        new ServerSocket(0, 1, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       port = s.getLocalPort();
     }
     SmtpReport r = SmtpConversation.to("127.0.0.1", port).timeouts(QUICK).ehlo("c.test").run();
@@ -782,8 +1044,11 @@ class SmtpConversationScriptedTest {
 
   @Test
   void run_hostNameWithoutDns_reportsUnresolvedWithoutSystemLookup() {
-    SmtpReport r = SmtpConversation.to("mx.example.test", 25).timeouts(QUICK)
-        .hostResolver(dev.mailpath.diag.smtp.internal.NoDnsResolver.INSTANCE).run();
+    SmtpReport r =
+        SmtpConversation.to("mx.example.test", 25)
+            .timeouts(QUICK)
+            .hostResolver(dev.mailpath.diag.smtp.internal.NoDnsResolver.INSTANCE)
+            .run();
 
     only(r, SmtpFinding.HOST_UNRESOLVED);
     assertThat(r.endedAt()).contains(SmtpPhase.CONNECT);
@@ -794,8 +1059,13 @@ class SmtpConversationScriptedTest {
     try (ScriptedSmtpServer server = ehloDone().expect("MAIL").stall().start()) {
       long t0 = System.nanoTime();
 
-      SmtpReport r = SmtpConversation.to(server.host(), server.port()).timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-          .deadline(Duration.ofMillis(400)).ehlo("c.test").mailFrom("a@b.test").run();
+      SmtpReport r =
+          SmtpConversation.to(server.host(), server.port())
+              .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+              .deadline(Duration.ofMillis(400))
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .run();
 
       Finding f = only(r, SmtpFinding.TIMEOUT);
       assertThat(f.summary()).contains("overall deadline of 400 ms", "MAIL phase");
@@ -807,7 +1077,8 @@ class SmtpConversationScriptedTest {
 
   @Test
   void catalog_listsEverySmtpCode() {
-    Set<String> ids = FindingCatalog.all().stream().map(FindingCode::id).collect(Collectors.toSet());
+    Set<String> ids =
+        FindingCatalog.all().stream().map(FindingCode::id).collect(Collectors.toSet());
 
     for (SmtpFinding f : SmtpFinding.values()) {
       assertThat(ids).contains(f.id());

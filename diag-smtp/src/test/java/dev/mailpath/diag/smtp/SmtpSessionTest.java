@@ -16,7 +16,8 @@ class SmtpSessionTest {
 
   @Test
   void calls_againstGreenMail_returnRepliesAtOnce() {
-    try (GreenMailSmtp mail = GreenMailSmtp.builder().user("alice@mail.test", "alice", "pw").start();
+    try (GreenMailSmtp mail =
+            GreenMailSmtp.builder().user("alice@mail.test", "alice", "pw").start();
         SmtpSession s = SmtpSession.open(mail.host(), mail.smtpPort())) {
 
       assertThat(s.banner().code()).isEqualTo(220);
@@ -27,7 +28,8 @@ class SmtpSessionTest {
       assertThat(s.mailFrom("a@b.test").code()).isEqualTo(250);
       assertThat(s.rcptTo("alice@mail.test").code()).isEqualTo(250);
       assertThat(s.data(Map.of("Subject", "interactive"), "hi").code()).isEqualTo(250);
-      assertThat(s.transcript().toString()).contains(" -> RCPT TO:<alice@mail.test>", " -> AUTH PLAIN [redacted]");
+      assertThat(s.transcript().toString())
+          .contains(" -> RCPT TO:<alice@mail.test>", " -> AUTH PLAIN [redacted]");
       assertThat(s.quit().code()).isEqualTo(221);
       assertThat(s.connected()).isFalse();
       SmtpReply after = s.noop();
@@ -40,8 +42,14 @@ class SmtpSessionTest {
   @Test
   void calls_afterServerHangsUp_returnReplyLessResultSayingSo() {
     try (ScriptedSmtpServer server =
-            ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reply(250, "mx.test")
-                .expect("MAIL").reply(421, "4.7.0 bye").disconnect().start();
+            ScriptedSmtpServer.builder()
+                .reply(220, "mx.test")
+                .expect("EHLO")
+                .reply(250, "mx.test")
+                .expect("MAIL")
+                .reply(421, "4.7.0 bye")
+                .disconnect()
+                .start();
         SmtpSession s = SmtpSession.open(server.host(), server.port())) {
 
       assertThat(s.ehlo("c.test").code()).isEqualTo(250);
@@ -72,7 +80,9 @@ class SmtpSessionTest {
   @Test
   void open_refused_givesReplyLessBanner() throws Exception {
     int port;
-    try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+    try (java.net.ServerSocket ss =
+        new java.net.ServerSocket(
+            0, 1, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       port = ss.getLocalPort();
     }
     try (SmtpSession s = SmtpSession.open("127.0.0.1", port)) {
@@ -87,16 +97,20 @@ class SmtpSessionTest {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").start();
         SmtpSession s = SmtpSession.open(server.host(), server.port())) {
 
-      assertThatThrownBy(() -> s.mailFrom("a@b\r\nDATA")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> s.mailFrom("a@b\r\nDATA"))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(s.transcript().sent()).isEmpty();
     }
   }
 
   @Test
   void open_withConversationSettings_usesItsTimeouts() {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").stall().start();
-        SmtpSession s = SmtpConversation.to(server.host(), server.port())
-            .timeouts(SmtpTimeouts.all(Duration.ofMillis(300))).open()) {
+    try (ScriptedSmtpServer server =
+            ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").stall().start();
+        SmtpSession s =
+            SmtpConversation.to(server.host(), server.port())
+                .timeouts(SmtpTimeouts.all(Duration.ofMillis(300)))
+                .open()) {
 
       SmtpReply r = s.ehlo("c.test");
 

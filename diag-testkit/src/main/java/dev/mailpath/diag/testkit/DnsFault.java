@@ -17,10 +17,11 @@ import org.xbill.DNS.Type;
  * <p>A fault is an immutable value: the static factories create it, and the restriction methods
  * ({@link #forName(String)}, {@link #forType(String)}, {@link #onlyUdp()}, {@link #onlyTcp()},
  * {@link #times(int)}) each return a new, narrower fault. Several faults may be installed on one
- * server; for every query the server applies the <em>first</em> installed fault that matches it, and
- * only that one. A fault limited with {@link #times(int)} stops matching once it has been applied that
- * many times (the count lives in the server, so the same value may be installed on several servers or
- * re-installed with {@link LocalDnsZoneServer#setFaults(java.util.List)} to start counting again).
+ * server; for every query the server applies the <em>first</em> installed fault that matches it,
+ * and only that one. A fault limited with {@link #times(int)} stops matching once it has been
+ * applied that many times (the count lives in the server, so the same value may be installed on
+ * several servers or re-installed with {@link LocalDnsZoneServer#setFaults(java.util.List)} to
+ * start counting again).
  *
  * <pre>{@code
  * DnsFault flaky = DnsFault.servfail().forName("broken.example.org").forType("MX").times(2);
@@ -113,7 +114,15 @@ public final class DnsFault {
 
   private DnsFault with(Name newName, int newType, Transport newTransport, int newTimes) {
     return new DnsFault(
-        kind, delay, rcode, extraName, extraAddress, rawReply, newName, newType, newTransport,
+        kind,
+        delay,
+        rcode,
+        extraName,
+        extraAddress,
+        rawReply,
+        newName,
+        newType,
+        newTransport,
         newTimes);
   }
 
@@ -159,8 +168,8 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that answers with RCODE REFUSED (5), as a server that will not serve this client
-   * does.
+   * Returns a fault that answers with RCODE REFUSED (5), as a server that will not serve this
+   * client does.
    *
    * @return the fault
    */
@@ -169,9 +178,9 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that answers with the given RCODE and no records, for codes that have no factory
-   * of their own (FORMERR 1, NXDOMAIN 3 without SOA, NOTIMP 4, or an extended RCODE such as BADVERS
-   * 16, which is carried in the OPT record of EDNS replies per RFC 6891 §6.1.3).
+   * Returns a fault that answers with the given RCODE and no records, for codes that have no
+   * factory of their own (FORMERR 1, NXDOMAIN 3 without SOA, NOTIMP 4, or an extended RCODE such as
+   * BADVERS 16, which is carried in the OPT record of EDNS replies per RFC 6891 §6.1.3).
    *
    * <p>Codes above 15 need the upper bits in OPT, so only EDNS queries see them whole; a query
    * without EDNS receives the low four bits in the header.
@@ -190,7 +199,8 @@ public final class DnsFault {
 
   /**
    * Returns a fault that answers UDP queries with TC set and empty answer, authority and additional
-   * sections (apart from OPT), whatever the size of the real answer; TCP queries get the full answer.
+   * sections (apart from OPT), whatever the size of the real answer; TCP queries get the full
+   * answer.
    *
    * <p>This forces a client to retry over TCP (RFC 1035 §4.2.1, RFC 7766 §5). The fault only ever
    * matches UDP queries, so a {@link #times(int)} budget is not used up by the TCP retry.
@@ -202,8 +212,8 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that sends the normal reply with the AA (authoritative answer) flag cleared, as a
-   * lame or caching server would.
+   * Returns a fault that sends the normal reply with the AA (authoritative answer) flag cleared, as
+   * a lame or caching server would.
    *
    * @return the fault
    */
@@ -212,8 +222,8 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that sends the normal reply with a different message ID (the query's ID plus one,
-   * modulo 65536). RFC 5452 §4.3 requires resolvers to discard such replies.
+   * Returns a fault that sends the normal reply with a different message ID (the query's ID plus
+   * one, modulo 65536). RFC 5452 §4.3 requires resolvers to discard such replies.
    *
    * @return the fault
    */
@@ -222,8 +232,8 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that sends the query's own bytes back unchanged, so the "reply" has QR clear and
-   * no answers. Some resolvers (dnsjava among them) take that for an empty answer.
+   * Returns a fault that sends the query's own bytes back unchanged, so the "reply" has QR clear
+   * and no answers. Some resolvers (dnsjava among them) take that for an empty answer.
    *
    * @return the fault
    */
@@ -232,8 +242,9 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that sends the normal reply with its question and answer owner names replaced by
-   * {@code wrong-question.invalid.}. RFC 5452 §9.1 requires resolvers to check the question section.
+   * Returns a fault that sends the normal reply with its question and answer owner names replaced
+   * by {@code wrong-question.invalid.}. RFC 5452 §9.1 requires resolvers to check the question
+   * section.
    *
    * @return the fault
    */
@@ -242,9 +253,9 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that sends the full answer over UDP whatever its size, ignoring the payload limit
-   * (512 bytes without EDNS, RFC 1035 §4.2.1; the advertised size with EDNS, RFC 6891 §6.2.5) and
-   * leaving TC clear. Only UDP queries match.
+   * Returns a fault that sends the full answer over UDP whatever its size, ignoring the payload
+   * limit (512 bytes without EDNS, RFC 1035 §4.2.1; the advertised size with EDNS, RFC 6891 §6.2.5)
+   * and leaving TC clear. Only UDP queries match.
    *
    * @return the fault
    */
@@ -258,11 +269,11 @@ public final class DnsFault {
    * ignore.
    *
    * @param name the owner name of the extra record, e.g. {@code "www.victim.example"}
-   * @param address an IPv4 or IPv6 address literal (never looked up); an A record is added for IPv4,
-   *     an AAAA record for IPv6
+   * @param address an IPv4 or IPv6 address literal (never looked up); an A record is added for
+   *     IPv4, an AAAA record for IPv6
    * @return the fault
-   * @throws IllegalArgumentException if {@code name} is not a valid domain name or {@code address} is
-   *     not an IP address literal
+   * @throws IllegalArgumentException if {@code name} is not a valid domain name or {@code address}
+   *     is not an IP address literal
    */
   public static DnsFault outOfBailiwickAdditional(String name, String address) {
     Name owner = parseName(name, "name");
@@ -276,13 +287,21 @@ public final class DnsFault {
           "address must be an IPv4 or IPv6 literal such as 192.0.2.1, got '" + address + "'", e);
     }
     return new DnsFault(
-        Kind.OUT_OF_BAILIWICK_ADDITIONAL, null, 0, owner, parsed, null, null, ANY_TYPE,
-        Transport.ANY, UNLIMITED);
+        Kind.OUT_OF_BAILIWICK_ADDITIONAL,
+        null,
+        0,
+        owner,
+        parsed,
+        null,
+        null,
+        ANY_TYPE,
+        Transport.ANY,
+        UNLIMITED);
   }
 
   /**
-   * Returns a fault that sends the normal reply with an answer count (ANCOUNT) three larger than the
-   * number of answer records present, so a parser reading by the header runs off the end.
+   * Returns a fault that sends the normal reply with an answer count (ANCOUNT) three larger than
+   * the number of answer records present, so a parser reading by the header runs off the end.
    *
    * @return the fault
    */
@@ -301,8 +320,9 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that, over TCP, sends a length prefix (RFC 1035 §4.2.2) larger than the reply that
-   * follows and then closes the connection, so the client sees a short read. Only TCP queries match.
+   * Returns a fault that, over TCP, sends a length prefix (RFC 1035 §4.2.2) larger than the reply
+   * that follows and then closes the connection, so the client sees a short read. Only TCP queries
+   * match.
    *
    * @return the fault
    */
@@ -311,13 +331,13 @@ public final class DnsFault {
   }
 
   /**
-   * Returns a fault that passes the wire bytes of the would-be reply through {@code transformer} and
-   * sends what it returns; a general hook for misbehaviour that has no factory.
+   * Returns a fault that passes the wire bytes of the would-be reply through {@code transformer}
+   * and sends what it returns; a general hook for misbehaviour that has no factory.
    *
-   * <p>The transformer receives a fresh copy of the reply (after UDP truncation, before TCP framing)
-   * and may modify and return it or return a new array; returning {@code null} sends no reply. It runs
-   * on a server thread and must be thread-safe and quick; an exception it throws is logged and no
-   * reply is sent.
+   * <p>The transformer receives a fresh copy of the reply (after UDP truncation, before TCP
+   * framing) and may modify and return it or return a new array; returning {@code null} sends no
+   * reply. It runs on a server thread and must be thread-safe and quick; an exception it throws is
+   * logged and no reply is sent.
    *
    * @param transformer maps the reply bytes to the bytes to send
    * @return the fault
@@ -325,8 +345,7 @@ public final class DnsFault {
   public static DnsFault rawReply(UnaryOperator<byte[]> transformer) {
     Objects.requireNonNull(transformer, "transformer");
     return new DnsFault(
-        Kind.RAW_REPLY, null, 0, null, null, transformer, null, ANY_TYPE, Transport.ANY,
-        UNLIMITED);
+        Kind.RAW_REPLY, null, 0, null, null, transformer, null, ANY_TYPE, Transport.ANY, UNLIMITED);
   }
 
   // ---------------------------------------------------------------- restrictions
@@ -383,7 +402,8 @@ public final class DnsFault {
    */
   public DnsFault onlyUdp() {
     if (kind == Kind.TCP_LENGTH_LIE) {
-      throw new IllegalStateException("tcpLengthLie() only applies to TCP; onlyUdp() never matches");
+      throw new IllegalStateException(
+          "tcpLengthLie() only applies to TCP; onlyUdp() never matches");
     }
     return with(name, type, Transport.UDP, times);
   }
@@ -392,8 +412,8 @@ public final class DnsFault {
    * Returns a copy of this fault that matches only queries received over TCP.
    *
    * @return the restricted fault
-   * @throws IllegalStateException if this fault only ever applies to UDP ({@link #truncate()}, {@link
-   *     #oversizeUdpWithoutTc()})
+   * @throws IllegalStateException if this fault only ever applies to UDP ({@link #truncate()},
+   *     {@link #oversizeUdpWithoutTc()})
    */
   public DnsFault onlyTcp() {
     if (kind == Kind.TRUNCATE || kind == Kind.OVERSIZE_UDP_WITHOUT_TC) {
@@ -483,7 +503,10 @@ public final class DnsFault {
       return Name.fromString(trimmed, Name.root);
     } catch (TextParseException e) {
       throw new IllegalArgumentException(
-          parameter + " must be a domain name such as mx1.example.org, got '" + name + "': "
+          parameter
+              + " must be a domain name such as mx1.example.org, got '"
+              + name
+              + "': "
               + e.getMessage(),
           e);
     }
@@ -515,8 +538,16 @@ public final class DnsFault {
   @Override
   public int hashCode() {
     return Objects.hash(
-        kind, delay, rcode, extraName, extraAddress, System.identityHashCode(rawReply), name, type,
-        transport, times);
+        kind,
+        delay,
+        rcode,
+        extraName,
+        extraAddress,
+        System.identityHashCode(rawReply),
+        name,
+        type,
+        transport,
+        times);
   }
 
   /**
@@ -536,13 +567,19 @@ public final class DnsFault {
         } else if (rcode == Rcode.REFUSED) {
           sb.append("refused()");
         } else {
-          sb.append("rcode(").append(rcode).append(") /* ").append(Rcode.string(rcode))
+          sb.append("rcode(")
+              .append(rcode)
+              .append(") /* ")
+              .append(Rcode.string(rcode))
               .append(" */");
         }
         break;
       case OUT_OF_BAILIWICK_ADDITIONAL:
-        sb.append("outOfBailiwickAdditional(\"").append(extraName).append("\", \"")
-            .append(extraAddress.getHostAddress()).append("\")");
+        sb.append("outOfBailiwickAdditional(\"")
+            .append(extraName)
+            .append("\", \"")
+            .append(extraAddress.getHostAddress())
+            .append("\")");
         break;
       default:
         sb.append(kind.factoryName).append("()");

@@ -8,8 +8,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * Byte-level helpers for replies that dnsjava's {@code Message} cannot or will not produce: header-only
- * FORMERR for unparseable queries and the deliberately malformed replies of {@link DnsFault}.
+ * Byte-level helpers for replies that dnsjava's {@code Message} cannot or will not produce:
+ * header-only FORMERR for unparseable queries and the deliberately malformed replies of {@link
+ * DnsFault}.
  *
  * <p>Offsets follow the header layout of RFC 1035 §4.1.1: ID (0-1), flags (2-3), QDCOUNT (4-5),
  * ANCOUNT (6-7), NSCOUNT (8-9), ARCOUNT (10-11).
@@ -36,12 +37,12 @@ final class DnsWire {
   }
 
   /**
-   * Returns a header-only FORMERR reply to a query dnsjava could not parse, or null when not even the
-   * header can be read or the message is itself a response.
+   * Returns a header-only FORMERR reply to a query dnsjava could not parse, or null when not even
+   * the header can be read or the message is itself a response.
    *
-   * <p>RFC 1035 §4.1.1 defines FORMERR for "unable to interpret the query"; the reply echoes ID, opcode
-   * and RD but no sections, since the question could not be read. Never answering responses keeps two
-   * misconfigured servers from bouncing errors at each other forever.
+   * <p>RFC 1035 §4.1.1 defines FORMERR for "unable to interpret the query"; the reply echoes ID,
+   * opcode and RD but no sections, since the question could not be read. Never answering responses
+   * keeps two misconfigured servers from bouncing errors at each other forever.
    */
   static byte[] formErr(byte[] query, boolean recursionAvailable) {
     if (query.length < HEADER_LENGTH || isResponse(query)) {
@@ -66,9 +67,9 @@ final class DnsWire {
   }
 
   /**
-   * Appends one A record to {@code headerAndQuestion} (a reply with only a question) whose owner name
-   * is a compression pointer to its own offset: RFC 1035 §4.1.4 pointers must point backwards to
-   * earlier data, and a pointer to itself makes a naive decompressor spin.
+   * Appends one A record to {@code headerAndQuestion} (a reply with only a question) whose owner
+   * name is a compression pointer to its own offset: RFC 1035 §4.1.4 pointers must point backwards
+   * to earlier data, and a pointer to itself makes a naive decompressor spin.
    */
   static byte[] compressionLoop(Message headerAndQuestion) {
     byte[] head = headerAndQuestion.toWire();
@@ -95,8 +96,8 @@ final class DnsWire {
   }
 
   /**
-   * Returns a length prefix that promises {@link #LENGTH_LIE} more bytes than follow, and the body to
-   * send after it (shortened when the real length leaves no room to lie within 16 bits).
+   * Returns a length prefix that promises {@link #LENGTH_LIE} more bytes than follow, and the body
+   * to send after it (shortened when the real length leaves no room to lie within 16 bits).
    */
   static byte[] lyingLengthPrefix(byte[] message) {
     int claimed = Math.min(0xFFFF, message.length + LENGTH_LIE);

@@ -86,8 +86,8 @@ final class DnsZoneAnswerer {
     Name effectiveOrigin = origin != null ? origin : originDirective(text);
     List<Record> records = new ArrayList<>();
     try (Master master =
-        new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-            effectiveOrigin)) {
+        new Master(
+            new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), effectiveOrigin)) {
       // A test zone must never read files from the machine it runs on.
       master.disableIncludes(true);
       Record record;
@@ -95,7 +95,8 @@ final class DnsZoneAnswerer {
         records.add(record);
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("masterFileText is not a valid zone: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "masterFileText is not a valid zone: " + e.getMessage(), e);
     }
     if (effectiveOrigin == null) {
       effectiveOrigin =
@@ -121,7 +122,10 @@ final class DnsZoneAnswerer {
       return new Zone(effectiveOrigin, records.toArray(new Record[0]));
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "masterFileText is not a valid zone for " + effectiveOrigin + ": " + e.getMessage()
+          "masterFileText is not a valid zone for "
+              + effectiveOrigin
+              + ": "
+              + e.getMessage()
               + " (a zone needs one SOA and an NS set at its origin)",
           e);
     }
@@ -156,7 +160,9 @@ final class DnsZoneAnswerer {
 
   // ---------------------------------------------------------------- replies
 
-  /** Returns a reply with the given RCODE, the question, OPT if the query had one and nothing else. */
+  /**
+   * Returns a reply with the given RCODE, the question, OPT if the query had one and nothing else.
+   */
   Message error(Message query, int rcode) {
     return baseReply(query, rcode, true);
   }
@@ -211,8 +217,8 @@ final class DnsZoneAnswerer {
   }
 
   private static void copyHeader(Header from, Header to) {
-    for (int flag : new int[] {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD,
-        Flags.CD}) {
+    for (int flag :
+        new int[] {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD, Flags.CD}) {
       if (from.getFlag(flag)) {
         to.setFlag(flag);
       }
@@ -386,16 +392,24 @@ final class DnsZoneAnswerer {
   }
 
   /**
-   * RFC 2308 §3: negative answers carry the zone's SOA in authority, with a TTL of the lesser of the
-   * SOA's own TTL and its MINIMUM field.
+   * RFC 2308 §3: negative answers carry the zone's SOA in authority, with a TTL of the lesser of
+   * the SOA's own TTL and its MINIMUM field.
    */
   private static void addNegativeSoa(Message reply, Zone zone) {
     SOARecord soa = zone.getSOA();
     long ttl = Math.min(soa.getTTL(), soa.getMinimum());
     SOARecord negative =
         new SOARecord(
-            soa.getName(), soa.getDClass(), ttl, soa.getHost(), soa.getAdmin(), soa.getSerial(),
-            soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
+            soa.getName(),
+            soa.getDClass(),
+            ttl,
+            soa.getHost(),
+            soa.getAdmin(),
+            soa.getSerial(),
+            soa.getRefresh(),
+            soa.getRetry(),
+            soa.getExpire(),
+            soa.getMinimum());
     addRecord(reply, negative, Section.AUTHORITY);
   }
 
@@ -412,10 +426,10 @@ final class DnsZoneAnswerer {
   }
 
   /**
-   * Starts a reply: same ID and opcode, QR set, RD and CD copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6),
-   * RA as configured, the question echoed, and an OPT record when the query had one (RFC 6891
-   * §7: a server that speaks EDNS answers EDNS queries with OPT), carrying the DO bit back (RFC 3225
-   * §3) and the upper bits of an extended RCODE.
+   * Starts a reply: same ID and opcode, QR set, RD and CD copied (RFC 1035 §4.1.1, RFC 4035
+   * §3.1.6), RA as configured, the question echoed, and an OPT record when the query had one (RFC
+   * 6891 §7: a server that speaks EDNS answers EDNS queries with OPT), carrying the DO bit back
+   * (RFC 3225 §3) and the upper bits of an extended RCODE.
    */
   private Message baseReply(Message query, int rcode, boolean withOpt) {
     Header qh = query.getHeader();

@@ -128,7 +128,8 @@ public final class GreenMailSmtp implements AutoCloseable {
           trust.setCertificateEntry("greenmail-" + i++, c);
         }
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       for (TrustManager tm : tmf.getTrustManagers()) {
         if (tm instanceof X509TrustManager x) {
@@ -162,7 +163,8 @@ public final class GreenMailSmtp implements AutoCloseable {
      * @return this builder
      */
     public Builder user(String email, String login, String password) {
-      users.add(new String[] {requireNonNull(email), requireNonNull(login), requireNonNull(password)});
+      users.add(
+          new String[] {requireNonNull(email), requireNonNull(login), requireNonNull(password)});
       return this;
     }
 

@@ -90,8 +90,8 @@ import org.xbill.DNS.Zone;
  *
  * <p>Threads: one daemon thread receives UDP queries and answers them; one accepts TCP connections
  * and a small pool serves them (several queries per connection, RFC 7766 §6.2.1); one schedules
- * delayed replies. All are daemon threads named {@code local-dns-...}. Instances are thread-safe; an
- * exception thrown by a {@link DnsFault#rawReply} transformer is logged and the reply dropped.
+ * delayed replies. All are daemon threads named {@code local-dns-...}. Instances are thread-safe;
+ * an exception thrown by a {@link DnsFault#rawReply} transformer is logged and the reply dropped.
  */
 public final class LocalDnsZoneServer implements AutoCloseable {
 
@@ -106,7 +106,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
   private static final int BIND_ATTEMPTS = 5;
   private static final int MAX_UDP_DATAGRAM = 0xFFFF;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
-  private static final Name WRONG_QUESTION_NAME = Name.fromConstantString("wrong-question.invalid.");
+  private static final Name WRONG_QUESTION_NAME =
+      Name.fromConstantString("wrong-question.invalid.");
 
   private final DnsZoneAnswerer answerer;
   private final InetAddress bindAddress;
@@ -137,7 +138,9 @@ public final class LocalDnsZoneServer implements AutoCloseable {
     this.faults = activate(b.faults);
     this.udpThread = threadFactory("local-dns-udp-" + port).newThread(this::udpLoop);
     this.acceptThread =
-        tcp == null ? null : threadFactory("local-dns-tcp-accept-" + port).newThread(this::acceptLoop);
+        tcp == null
+            ? null
+            : threadFactory("local-dns-tcp-accept-" + port).newThread(this::acceptLoop);
     this.tcpWorkers =
         new ThreadPoolExecutor(
             0,
@@ -152,8 +155,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
   }
 
   /**
-   * Returns a new builder with the defaults: no zones (every query REFUSED), 127.0.0.1, an ephemeral
-   * port, TCP enabled, RA clear, no faults.
+   * Returns a new builder with the defaults: no zones (every query REFUSED), 127.0.0.1, an
+   * ephemeral port, TCP enabled, RA clear, no faults.
    *
    * @return a new builder
    */
@@ -204,8 +207,9 @@ public final class LocalDnsZoneServer implements AutoCloseable {
   }
 
   /**
-   * Replaces the active faults; takes effect for the next query received. The {@link DnsFault#times}
-   * budgets of the new faults start from zero, even for faults that were installed before.
+   * Replaces the active faults; takes effect for the next query received. The {@link
+   * DnsFault#times} budgets of the new faults start from zero, even for faults that were installed
+   * before.
    *
    * @param faults the faults, first match wins; an empty list restores normal answers
    * @throws NullPointerException if {@code faults} or an element is null
@@ -300,7 +304,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
       record(query, question, tcpQuery);
       DnsFault fault = pickFault(question.getName(), question.getType(), tcpQuery);
       if (fault != null) {
-        log.debug("applying {} to {} {}", fault, question.getName(), Type.string(question.getType()));
+        log.debug(
+            "applying {} to {} {}", fault, question.getName(), Type.string(question.getType()));
       }
       byte[] reply = buildReply(query, raw, tcpQuery, fault);
       if (reply != null) {
@@ -368,8 +373,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
           reply = DnsZoneAnswerer.renamedCopy(reply, WRONG_QUESTION_NAME);
           break;
         case OUT_OF_BAILIWICK_ADDITIONAL:
-          reply.addRecord(addressRecord(fault.extraName(), fault.extraAddress()),
-              Section.ADDITIONAL);
+          reply.addRecord(
+              addressRecord(fault.extraName(), fault.extraAddress()), Section.ADDITIONAL);
           break;
         default:
           break;
@@ -737,8 +742,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
 
   /**
    * Configures and starts a {@link LocalDnsZoneServer}. Setters validate eagerly and throw {@link
-   * IllegalArgumentException} naming the bad parameter. Not thread-safe; each {@link #start()} starts
-   * a new, independent server with the current settings.
+   * IllegalArgumentException} naming the bad parameter. Not thread-safe; each {@link #start()}
+   * starts a new, independent server with the current settings.
    */
   public static final class Builder {
     private final List<Zone> zones = new ArrayList<>();
@@ -754,15 +759,15 @@ public final class LocalDnsZoneServer implements AutoCloseable {
 
     /**
      * Adds a zone from master-file text (RFC 1035 §5) whose origin is given by its first {@code
-     * $ORIGIN} directive or, without one, by the owner of its SOA record. Call it once per zone; each
-     * query is answered from the zone with the longest origin enclosing the query name, so a root
-     * zone {@code "."} and a child zone {@code "org."} may be served together.
+     * $ORIGIN} directive or, without one, by the owner of its SOA record. Call it once per zone;
+     * each query is answered from the zone with the longest origin enclosing the query name, so a
+     * root zone {@code "."} and a child zone {@code "org."} may be served together.
      *
      * @param masterFileText the zone text; it needs one SOA and an NS set at the origin, and no
      *     {@code $INCLUDE}
      * @return this builder
-     * @throws IllegalArgumentException if the text does not parse, has no origin, has records outside
-     *     the origin, or a zone with the same origin was already added
+     * @throws IllegalArgumentException if the text does not parse, has no origin, has records
+     *     outside the origin, or a zone with the same origin was already added
      */
     public Builder zone(String masterFileText) {
       Objects.requireNonNull(masterFileText, "masterFileText");
@@ -776,8 +781,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
      *     {@code "."} for the root zone
      * @param masterFileText the zone text
      * @return this builder
-     * @throws IllegalArgumentException as {@link #zone(String)}, or if {@code origin} is not a domain
-     *     name
+     * @throws IllegalArgumentException as {@link #zone(String)}, or if {@code origin} is not a
+     *     domain name
      */
     public Builder zone(String origin, String masterFileText) {
       Objects.requireNonNull(origin, "origin");
@@ -841,9 +846,9 @@ public final class LocalDnsZoneServer implements AutoCloseable {
 
     /**
      * Caps the UDP reply size for EDNS queries and sets the size the server advertises in its OPT
-     * record; default 1232. EDNS queries may receive up to the smaller of the client's advertised size
-     * and this cap; queries without EDNS always get at most 512 bytes (RFC 1035 §4.2.1). Larger
-     * replies are truncated with TC set.
+     * record; default 1232. EDNS queries may receive up to the smaller of the client's advertised
+     * size and this cap; queries without EDNS always get at most 512 bytes (RFC 1035 §4.2.1).
+     * Larger replies are truncated with TC set.
      *
      * @param bytes 512 to 65535 (RFC 6891 §6.2.5 treats anything below 512 as 512)
      * @return this builder
@@ -943,8 +948,15 @@ public final class LocalDnsZoneServer implements AutoCloseable {
         }
       }
       throw new UncheckedIOException(
-          "could not bind UDP" + (tcpEnabled ? " and TCP" : "") + " on "
-              + bindAddress.getHostAddress() + ":" + port + " (" + attempts + " attempt(s))",
+          "could not bind UDP"
+              + (tcpEnabled ? " and TCP" : "")
+              + " on "
+              + bindAddress.getHostAddress()
+              + ":"
+              + port
+              + " ("
+              + attempts
+              + " attempt(s))",
           last);
     }
 

@@ -28,10 +28,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A small loopback SMTP server that decides like a real one: it receives mail for its local
- * domains and users, relays for nobody, for everybody, or only after AUTH, and answers the way
- * Postfix does (550 for unknown users, 554 "Relay access denied"). Unlike {@link
- * ScriptedSmtpServer}, nothing is canned: relay tests against it earn their verdicts.
+ * A small loopback SMTP server that decides like a real one: it receives mail for its local domains
+ * and users, relays for nobody, for everybody, or only after AUTH, and answers the way Postfix does
+ * (550 for unknown users, 554 "Relay access denied"). Unlike {@link ScriptedSmtpServer}, nothing is
+ * canned: relay tests against it earn their verdicts.
  *
  * <pre>{@code
  * try (PolicySmtpServer closed = PolicySmtpServer.builder()
@@ -47,8 +47,8 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Speaks EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, VRFY (252), QUIT, AUTH PLAIN and LOGIN, and
  * STARTTLS when given a TLS context; accepted messages are kept in memory ({@link #messages()}).
- * Lines are bounded (1,000 octets, RFC 5321 §4.5.3.1.6) and a connection gets at most 100
- * commands. Binds loopback only. Thread-safe.
+ * Lines are bounded (1,000 octets, RFC 5321 §4.5.3.1.6) and a connection gets at most 100 commands.
+ * Binds loopback only. Thread-safe.
  */
 public final class PolicySmtpServer implements AutoCloseable {
 
@@ -89,7 +89,8 @@ public final class PolicySmtpServer implements AutoCloseable {
     this.serverSocket = new ServerSocket();
     serverSocket.setReuseAddress(true);
     serverSocket.bind(new InetSocketAddress(b.bindAddress, b.port), 50);
-    this.acceptor = new Thread(this::acceptLoop, "policy-smtp-accept-" + serverSocket.getLocalPort());
+    this.acceptor =
+        new Thread(this::acceptLoop, "policy-smtp-accept-" + serverSocket.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -149,8 +150,8 @@ public final class PolicySmtpServer implements AutoCloseable {
   }
 
   /**
-   * Returns the messages accepted so far, each as its envelope line followed by the message
-   * text, in arrival order.
+   * Returns the messages accepted so far, each as its envelope line followed by the message text,
+   * in arrival order.
    *
    * @return a snapshot
    */
@@ -180,7 +181,15 @@ public final class PolicySmtpServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PolicySmtpServer[" + host() + ":" + port() + " relay=" + relay + " domains=" + localDomains + "]";
+    return "PolicySmtpServer["
+        + host()
+        + ":"
+        + port()
+        + " relay="
+        + relay
+        + " domains="
+        + localDomains
+        + "]";
   }
 
   private void acceptLoop() {
@@ -288,7 +297,10 @@ public final class PolicySmtpServer implements AutoCloseable {
       case "EHLO":
         s.greeted = true;
         s.resetTransaction();
-        List<String> caps = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES"));
+        List<String> caps =
+            new ArrayList<>(
+                List.of(
+                    hostname, "PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES"));
         if (tls != null && !s.inTls) {
           caps.add("STARTTLS");
         }
@@ -311,7 +323,13 @@ public final class PolicySmtpServer implements AutoCloseable {
         }
         s.reply("220 2.0.0 Ready to start TLS");
         SSLSocket ssl =
-            (SSLSocket) tls.getSocketFactory().createSocket(s.socket, s.socket.getInetAddress().getHostAddress(), s.socket.getPort(), true);
+            (SSLSocket)
+                tls.getSocketFactory()
+                    .createSocket(
+                        s.socket,
+                        s.socket.getInetAddress().getHostAddress(),
+                        s.socket.getPort(),
+                        true);
         ssl.setUseClientMode(false);
         ssl.startHandshake();
         s.socket = ssl;
@@ -383,7 +401,10 @@ public final class PolicySmtpServer implements AutoCloseable {
         s.rcpts.add(mailbox);
         s.reply("250 2.1.5 Ok");
       } else {
-        s.reply("550 5.1.1 <" + mailbox + ">: Recipient address rejected: need fully-qualified address");
+        s.reply(
+            "550 5.1.1 <"
+                + mailbox
+                + ">: Recipient address rejected: need fully-qualified address");
       }
       return;
     }
@@ -394,7 +415,10 @@ public final class PolicySmtpServer implements AutoCloseable {
         s.rcpts.add(mailbox);
         s.reply("250 2.1.5 Ok");
       } else {
-        s.reply("550 5.1.1 <" + mailbox + ">: Recipient address rejected: User unknown in local recipient table");
+        s.reply(
+            "550 5.1.1 <"
+                + mailbox
+                + ">: Recipient address rejected: User unknown in local recipient table");
       }
       return;
     }

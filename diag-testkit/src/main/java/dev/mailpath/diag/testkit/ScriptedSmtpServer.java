@@ -44,9 +44,9 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Every connection plays the whole script from the start, so a client script can be run again.
  * When the script is done the server answers QUIT with 221 and anything else with 502 until the
- * client hangs up. Commands received are queued for {@link #takeCommand(Duration)}; a command
- * that does not match an {@link Builder#expect(String)} is recorded in {@link #mismatches()} and
- * the script goes on. Binds 127.0.0.1 on an ephemeral port only. Thread-safe.
+ * client hangs up. Commands received are queued for {@link #takeCommand(Duration)}; a command that
+ * does not match an {@link Builder#expect(String)} is recorded in {@link #mismatches()} and the
+ * script goes on. Binds 127.0.0.1 on an ephemeral port only. Thread-safe.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -64,8 +64,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private ScriptedSmtpServer(List<Action> script) throws IOException {
     this.script = List.copyOf(script);
     this.serverSocket = new ServerSocket();
-    serverSocket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 50);
-    this.acceptor = new Thread(this::acceptLoop, "scripted-smtp-accept-" + serverSocket.getLocalPort());
+    serverSocket.bind(
+        new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 50);
+    this.acceptor =
+        new Thread(this::acceptLoop, "scripted-smtp-accept-" + serverSocket.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -305,8 +307,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Sends a reply: one line per text, with {@code code-} on all but the last and {@code code }
-     * on the last, each ending in CRLF.
+     * Sends a reply: one line per text, with {@code code-} on all but the last and {@code code } on
+     * the last, each ending in CRLF.
      *
      * @param code the reply code
      * @param texts the line texts (at least one)
@@ -353,10 +355,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      */
     public Builder raw(byte[] bytes) {
       byte[] copy = bytes.clone();
-      actions.add(c -> {
-        c.send(copy);
-        return true;
-      });
+      actions.add(
+          c -> {
+            c.send(copy);
+            return true;
+          });
       return this;
     }
 
@@ -370,18 +373,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      */
     public Builder endless(String line, long maxBytes) {
       byte[] l = ("250-" + line + "\r\n").getBytes(StandardCharsets.UTF_8);
-      actions.add(c -> {
-        long sent = 0;
-        byte[] chunk = new byte[l.length * 64];
-        for (int i = 0; i < 64; i++) {
-          System.arraycopy(l, 0, chunk, i * l.length, l.length);
-        }
-        while (sent < maxBytes) {
-          c.send(chunk);
-          sent += chunk.length;
-        }
-        return true;
-      });
+      actions.add(
+          c -> {
+            long sent = 0;
+            byte[] chunk = new byte[l.length * 64];
+            for (int i = 0; i < 64; i++) {
+              System.arraycopy(l, 0, chunk, i * l.length, l.length);
+            }
+            while (sent < maxBytes) {
+              c.send(chunk);
+              sent += chunk.length;
+            }
+            return true;
+          });
       return this;
     }
 
@@ -394,13 +398,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      */
     public Builder drip(String text, Duration perByte) {
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      actions.add(c -> {
-        for (byte x : b) {
-          c.send(new byte[] {x});
-          sleep(perByte);
-        }
-        return true;
-      });
+      actions.add(
+          c -> {
+            for (byte x : b) {
+              c.send(new byte[] {x});
+              sleep(perByte);
+            }
+            return true;
+          });
       return this;
     }
 
@@ -411,10 +416,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      * @return this builder
      */
     public Builder pause(Duration d) {
-      actions.add(c -> {
-        sleep(d);
-        return true;
-      });
+      actions.add(
+          c -> {
+            sleep(d);
+            return true;
+          });
       return this;
     }
 
@@ -431,20 +437,21 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private Builder addExpect(String prefix) {
-      actions.add(new Action() {
-        @Override
-        public boolean play(Conn c) throws IOException {
-          String line = c.readLine();
-          if (line == null) {
-            return false;
-          }
-          owner(c).commands.add(line);
-          if (!line.toUpperCase(Locale.ROOT).startsWith(prefix.toUpperCase(Locale.ROOT))) {
-            owner(c).mismatches.add("expected " + prefix + ", got " + line);
-          }
-          return true;
-        }
-      });
+      actions.add(
+          new Action() {
+            @Override
+            public boolean play(Conn c) throws IOException {
+              String line = c.readLine();
+              if (line == null) {
+                return false;
+              }
+              owner(c).commands.add(line);
+              if (!line.toUpperCase(Locale.ROOT).startsWith(prefix.toUpperCase(Locale.ROOT))) {
+                owner(c).mismatches.add("expected " + prefix + ", got " + line);
+              }
+              return true;
+            }
+          });
       return this;
     }
 
@@ -455,21 +462,22 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      * @return this builder
      */
     public Builder expectData() {
-      actions.add(c -> {
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-          String line = c.readLine();
-          if (line == null) {
-            return false;
-          }
-          if (line.equals(".")) {
-            break;
-          }
-          sb.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
-        }
-        owner(c).messages.add(sb.toString());
-        return true;
-      });
+      actions.add(
+          c -> {
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+              String line = c.readLine();
+              if (line == null) {
+                return false;
+              }
+              if (line.equals(".")) {
+                break;
+              }
+              sb.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
+            }
+            owner(c).messages.add(sb.toString());
+            return true;
+          });
       return this;
     }
 
@@ -479,13 +487,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      * @return this builder
      */
     public Builder stall() {
-      actions.add(c -> {
-        byte[] b = new byte[4096];
-        while (c.in.read(b) >= 0) {
-          // discard: a stalled server says nothing
-        }
-        return false;
-      });
+      actions.add(
+          c -> {
+            byte[] b = new byte[4096];
+            while (c.in.read(b) >= 0) {
+              // discard: a stalled server says nothing
+            }
+            return false;
+          });
       return this;
     }
 
@@ -495,10 +504,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      * @return this builder
      */
     public Builder disconnect() {
-      actions.add(c -> {
-        c.closeQuietly();
-        return false;
-      });
+      actions.add(
+          c -> {
+            c.closeQuietly();
+            return false;
+          });
       return this;
     }
 
@@ -508,15 +518,16 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      * @return this builder
      */
     public Builder reset() {
-      actions.add(c -> {
-        try {
-          c.socket.setSoLinger(true, 0);
-        } catch (SocketException ignored) {
-          // best effort
-        }
-        c.closeQuietly();
-        return false;
-      });
+      actions.add(
+          c -> {
+            try {
+              c.socket.setSoLinger(true, 0);
+            } catch (SocketException ignored) {
+              // best effort
+            }
+            c.closeQuietly();
+            return false;
+          });
       return this;
     }
 
@@ -529,23 +540,28 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      */
     public Builder startTls(SSLContext serverContext) {
       requireNonNull(serverContext, "serverContext");
-      actions.add(c -> {
-        SSLSocket s =
-            (SSLSocket)
-                serverContext
-                    .getSocketFactory()
-                    .createSocket(c.socket, c.socket.getInetAddress().getHostAddress(), c.socket.getPort(), true);
-        s.setUseClientMode(false);
-        try {
-          s.startHandshake();
-        } catch (IOException e) {
-          return false;
-        }
-        c.socket = s;
-        c.in = s.getInputStream();
-        c.out = s.getOutputStream();
-        return true;
-      });
+      actions.add(
+          c -> {
+            SSLSocket s =
+                (SSLSocket)
+                    serverContext
+                        .getSocketFactory()
+                        .createSocket(
+                            c.socket,
+                            c.socket.getInetAddress().getHostAddress(),
+                            c.socket.getPort(),
+                            true);
+            s.setUseClientMode(false);
+            try {
+              s.startHandshake();
+            } catch (IOException e) {
+              return false;
+            }
+            c.socket = s;
+            c.in = s.getInputStream();
+            c.out = s.getOutputStream();
+            return true;
+          });
       return this;
     }
 

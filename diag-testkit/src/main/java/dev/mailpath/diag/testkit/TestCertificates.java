@@ -163,7 +163,8 @@ public final class TestCertificates {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         KeyPair kp = g.generateKeyPair();
-        String cn = commonName != null ? commonName : dnsNames.isEmpty() ? "localhost" : dnsNames.get(0);
+        String cn =
+            commonName != null ? commonName : dnsNames.isEmpty() ? "localhost" : dnsNames.get(0);
         X500Name name = new X500Name("CN=" + cn + ",O=mailpath test");
         X509v3CertificateBuilder b =
             new JcaX509v3CertificateBuilder(
@@ -177,12 +178,16 @@ public final class TestCertificates {
         dnsNames.forEach(n -> sans.add(new GeneralName(GeneralName.dNSName, n)));
         ipAddresses.forEach(a -> sans.add(new GeneralName(GeneralName.iPAddress, a)));
         if (!sans.isEmpty()) {
-          b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(new GeneralName[0])));
+          b.addExtension(
+              Extension.subjectAlternativeName,
+              false,
+              new GeneralNames(sans.toArray(new GeneralName[0])));
         }
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         X509Certificate cert =
             new JcaX509CertificateConverter()
-                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+                .getCertificate(
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
         return new ServerCertificate(cert, kp);
       } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
         throw new IllegalStateException("cannot make a test certificate", e);
@@ -229,7 +234,8 @@ public final class TestCertificates {
       try {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("server", keyPair.getPrivate(), password, new X509Certificate[] {certificate});
+        ks.setKeyEntry(
+            "server", keyPair.getPrivate(), password, new X509Certificate[] {certificate});
         return ks;
       } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException("cannot build a key store", e);
@@ -275,7 +281,8 @@ public final class TestCertificates {
     }
 
     private static String pem(String type, byte[] der) {
-      String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+      String b64 =
+          Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
       return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
     }
 
@@ -286,7 +293,8 @@ public final class TestCertificates {
      */
     public SSLContext serverContext() {
       try {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keyStore(PASSWORD), PASSWORD);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
@@ -306,7 +314,8 @@ public final class TestCertificates {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("trusted", certificate);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         for (TrustManager tm : tmf.getTrustManagers()) {
           if (tm instanceof X509TrustManager x) {
@@ -337,8 +346,11 @@ public final class TestCertificates {
     /** Returns the subject and validity. */
     @Override
     public String toString() {
-      return certificate.getSubjectX500Principal().getName() + " valid " + certificate.getNotBefore().toInstant()
-          + " to " + certificate.getNotAfter().toInstant();
+      return certificate.getSubjectX500Principal().getName()
+          + " valid "
+          + certificate.getNotBefore().toInstant()
+          + " to "
+          + certificate.getNotAfter().toInstant();
     }
   }
 }

@@ -109,7 +109,8 @@ class LocalDnsZoneServerTest {
     assertThat(reply.getHeader().getFlag(Flags.AA)).isTrue();
     assertThat(reply.getHeader().getFlag(Flags.RD)).as("RD copied from query").isTrue();
     assertThat(reply.getHeader().getFlag(Flags.RA)).isFalse();
-    assertThat(Raw.strings(reply, Section.ANSWER)).containsExactly("example.org. MX 10 mx1.example.org.");
+    assertThat(Raw.strings(reply, Section.ANSWER))
+        .containsExactly("example.org. MX 10 mx1.example.org.");
     assertThat(Raw.strings(reply, Section.ADDITIONAL))
         .contains("mx1.example.org. A 127.0.0.1", "mx1.example.org. AAAA 0:0:0:0:0:0:0:1");
   }
@@ -196,7 +197,8 @@ class LocalDnsZoneServerTest {
     assertThat(reply.getSection(Section.ANSWER)).isEmpty();
     assertThat(Raw.strings(reply, Section.AUTHORITY))
         .containsExactly("child.example.org. NS ns.child.example.org.");
-    assertThat(Raw.strings(reply, Section.ADDITIONAL)).contains("ns.child.example.org. A 127.0.0.53");
+    assertThat(Raw.strings(reply, Section.ADDITIONAL))
+        .contains("ns.child.example.org. A 127.0.0.53");
   }
 
   @Test
@@ -241,7 +243,10 @@ class LocalDnsZoneServerTest {
     Message orgDs = Raw.ask(resolver, "org.", Type.DS);
 
     assertThat(orgSoa.getHeader().getFlag(Flags.AA)).isTrue();
-    assertThat(Raw.strings(orgSoa, Section.ANSWER)).singleElement().asString().startsWith("org. SOA");
+    assertThat(Raw.strings(orgSoa, Section.ANSWER))
+        .singleElement()
+        .asString()
+        .startsWith("org. SOA");
     assertThat(referral.getHeader().getFlag(Flags.AA)).isFalse();
     assertThat(Raw.strings(referral, Section.AUTHORITY))
         .containsExactly("example.org. NS ns1.example.org.");
@@ -265,7 +270,9 @@ class LocalDnsZoneServerTest {
     OPTRecord opt = reply.getOPT();
     assertThat(opt).isNotNull();
     assertThat(opt.getPayloadSize()).isEqualTo(1232);
-    assertThat(dns.queries()).singleElement().extracting(LocalDnsZoneServer.ReceivedQuery::edns)
+    assertThat(dns.queries())
+        .singleElement()
+        .extracting(LocalDnsZoneServer.ReceivedQuery::edns)
         .isEqualTo(true);
   }
 
@@ -278,7 +285,9 @@ class LocalDnsZoneServerTest {
     Message reply = Raw.ask(resolver, "example.org.", Type.MX);
 
     assertThat(reply.getOPT()).isNull();
-    assertThat(dns.queries()).singleElement().extracting(LocalDnsZoneServer.ReceivedQuery::edns)
+    assertThat(dns.queries())
+        .singleElement()
+        .extracting(LocalDnsZoneServer.ReceivedQuery::edns)
         .isEqualTo(false);
   }
 
@@ -362,7 +371,8 @@ class LocalDnsZoneServerTest {
     assertThat(replies)
         .extracting(m -> m.getHeader().getID())
         .containsExactly(q1.getHeader().getID(), q2.getHeader().getID(), q3.getHeader().getID());
-    assertThat(replies).extracting(Message::getRcode)
+    assertThat(replies)
+        .extracting(Message::getRcode)
         .containsExactly(Rcode.NOERROR, Rcode.NOERROR, Rcode.NXDOMAIN);
     assertThat(dns.queryCount()).isEqualTo(3);
   }
@@ -389,7 +399,8 @@ class LocalDnsZoneServerTest {
 
   @Test
   void start_recursionAvailable_setsRa() throws IOException {
-    LocalDnsZoneServer dns = start(LocalDnsZoneServer.builder().zone(ZONE).recursionAvailable(true));
+    LocalDnsZoneServer dns =
+        start(LocalDnsZoneServer.builder().zone(ZONE).recursionAvailable(true));
 
     Message reply = Raw.ask(Raw.resolver(dns), "example.org.", Type.MX);
 
@@ -405,15 +416,18 @@ class LocalDnsZoneServerTest {
     byte[] reply = Raw.udp(dns, query.toWire());
 
     assertThat(Raw.parse(reply).getHeader().getFlag(Flags.RD)).isFalse();
-    assertThat(dns.queries()).singleElement()
-        .extracting(LocalDnsZoneServer.ReceivedQuery::recursionDesired).isEqualTo(false);
+    assertThat(dns.queries())
+        .singleElement()
+        .extracting(LocalDnsZoneServer.ReceivedQuery::recursionDesired)
+        .isEqualTo(false);
   }
 
   @Test
   void start_unparseableQueryWithHeader_answersFormerr() throws IOException {
     LocalDnsZoneServer dns = startDefault();
     byte[] query = Raw.query("example.org.", Type.MX, false);
-    byte[] cut = java.util.Arrays.copyOf(query, 15); // header says one question; only 3 bytes follow
+    byte[] cut =
+        java.util.Arrays.copyOf(query, 15); // header says one question; only 3 bytes follow
 
     byte[] reply = Raw.udp(dns, cut);
 
@@ -583,7 +597,8 @@ class LocalDnsZoneServerTest {
   @Test
   void zone_syntaxError_isRejectedNamingTheText() {
     assertThatThrownBy(
-            () -> LocalDnsZoneServer.builder().zone("$ORIGIN example.org.\n@ IN MX notanumber mx1\n"))
+            () ->
+                LocalDnsZoneServer.builder().zone("$ORIGIN example.org.\n@ IN MX notanumber mx1\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("masterFileText");
   }
@@ -601,14 +616,16 @@ class LocalDnsZoneServerTest {
 
   @Test
   void zone_withoutOriginOrSoa_isRejected() {
-    assertThatThrownBy(() -> LocalDnsZoneServer.builder().zone("$TTL 300\nns1.example.org. IN A 127.0.0.1\n"))
+    assertThatThrownBy(
+            () -> LocalDnsZoneServer.builder().zone("$TTL 300\nns1.example.org. IN A 127.0.0.1\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("$ORIGIN");
   }
 
   @Test
   void zone_recordOutsideOrigin_isRejected() {
-    assertThatThrownBy(() -> LocalDnsZoneServer.builder().zone(ZONE + "www.example.net. IN A 127.0.0.1\n"))
+    assertThatThrownBy(
+            () -> LocalDnsZoneServer.builder().zone(ZONE + "www.example.net. IN A 127.0.0.1\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("outside the zone");
   }

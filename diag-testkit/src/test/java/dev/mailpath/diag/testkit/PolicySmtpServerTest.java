@@ -24,7 +24,9 @@ class PolicySmtpServerTest {
     Client(PolicySmtpServer server) throws IOException {
       socket = new Socket(server.host(), server.port());
       socket.setSoTimeout(2000);
-      in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       out = socket.getOutputStream();
     }
 
@@ -60,13 +62,15 @@ class PolicySmtpServerTest {
 
   @Test
   void closed_localRecipientAccepted_externalRefusedAsRelay() throws IOException {
-    try (PolicySmtpServer server = example().start(); Client c = new Client(server)) {
+    try (PolicySmtpServer server = example().start();
+        Client c = new Client(server)) {
       assertThat(c.read()).startsWith("220 mx.example.com");
       assertThat(c.send("EHLO probe.test")).startsWith("250 ");
       assertThat(c.send("MAIL FROM:<someone@external.test>")).startsWith("250");
       assertThat(c.send("RCPT TO:<alice@example.com>")).startsWith("250");
       assertThat(c.send("RCPT TO:<bob@example.com>")).startsWith("550 5.1.1");
-      assertThat(c.send("RCPT TO:<victim@external.test>")).isEqualTo("554 5.7.1 <victim@external.test>: Relay access denied");
+      assertThat(c.send("RCPT TO:<victim@external.test>"))
+          .isEqualTo("554 5.7.1 <victim@external.test>: Relay access denied");
       assertThat(c.send("RCPT TO:<@example.com:victim@external.test>")).startsWith("554 5.7.1");
       assertThat(c.send("RCPT TO:<victim%external.test@example.com>")).startsWith("550 5.1.1");
       assertThat(c.send("RCPT TO:<\"victim@external.test\"@example.com>")).startsWith("550 5.1.1");
@@ -76,29 +80,37 @@ class PolicySmtpServerTest {
 
   @Test
   void openRelay_externalRecipientAccepted_messageKept() throws IOException {
-    try (PolicySmtpServer server = example().relay(PolicySmtpServer.Relay.ANYONE).start(); Client c = new Client(server)) {
+    try (PolicySmtpServer server = example().relay(PolicySmtpServer.Relay.ANYONE).start();
+        Client c = new Client(server)) {
       c.read();
       c.send("EHLO probe.test");
       c.send("MAIL FROM:<a@external.test>");
       assertThat(c.send("RCPT TO:<victim@elsewhere.test>")).startsWith("250");
       assertThat(c.send("DATA")).startsWith("354");
       assertThat(c.send("Subject: hi\r\n\r\n..dot line\r\n.")).startsWith("250");
-      assertThat(server.messages()).singleElement().asString().contains("victim@elsewhere.test").contains("\n.dot line\n");
+      assertThat(server.messages())
+          .singleElement()
+          .asString()
+          .contains("victim@elsewhere.test")
+          .contains("\n.dot line\n");
     }
   }
 
   @Test
   void authenticatedRelay_refusedBeforeAuthAcceptedAfter() throws IOException {
-    try (PolicySmtpServer server = example().relay(PolicySmtpServer.Relay.AUTHENTICATED).user("alice", "s3cret").start();
+    try (PolicySmtpServer server =
+            example().relay(PolicySmtpServer.Relay.AUTHENTICATED).user("alice", "s3cret").start();
         Client c = new Client(server)) {
       c.read();
       c.send("EHLO probe.test");
       c.send("MAIL FROM:<alice@example.com>");
       assertThat(c.send("RCPT TO:<x@external.test>")).startsWith("554 5.7.1");
       c.send("RSET");
-      String bad = Base64.getEncoder().encodeToString("\0alice\0wrong".getBytes(StandardCharsets.UTF_8));
+      String bad =
+          Base64.getEncoder().encodeToString("\0alice\0wrong".getBytes(StandardCharsets.UTF_8));
       assertThat(c.send("AUTH PLAIN " + bad)).startsWith("535");
-      String good = Base64.getEncoder().encodeToString("\0alice\0s3cret".getBytes(StandardCharsets.UTF_8));
+      String good =
+          Base64.getEncoder().encodeToString("\0alice\0s3cret".getBytes(StandardCharsets.UTF_8));
       assertThat(c.send("AUTH PLAIN " + good)).startsWith("235");
       c.send("MAIL FROM:<alice@example.com>");
       assertThat(c.send("RCPT TO:<x@external.test>")).startsWith("250");
@@ -107,19 +119,25 @@ class PolicySmtpServerTest {
 
   @Test
   void authLogin_twoChallenges() throws IOException {
-    try (PolicySmtpServer server = example().relay(PolicySmtpServer.Relay.AUTHENTICATED).user("alice", "s3cret").start();
+    try (PolicySmtpServer server =
+            example().relay(PolicySmtpServer.Relay.AUTHENTICATED).user("alice", "s3cret").start();
         Client c = new Client(server)) {
       c.read();
       c.send("EHLO probe.test");
       assertThat(c.send("AUTH LOGIN")).isEqualTo("334 VXNlcm5hbWU6");
-      assertThat(c.send(Base64.getEncoder().encodeToString("alice".getBytes(StandardCharsets.UTF_8)))).isEqualTo("334 UGFzc3dvcmQ6");
-      assertThat(c.send(Base64.getEncoder().encodeToString("s3cret".getBytes(StandardCharsets.UTF_8)))).startsWith("235");
+      assertThat(
+              c.send(Base64.getEncoder().encodeToString("alice".getBytes(StandardCharsets.UTF_8))))
+          .isEqualTo("334 UGFzc3dvcmQ6");
+      assertThat(
+              c.send(Base64.getEncoder().encodeToString("s3cret".getBytes(StandardCharsets.UTF_8))))
+          .startsWith("235");
     }
   }
 
   @Test
   void sequenceErrors_areAnsweredLikePostfix() throws IOException {
-    try (PolicySmtpServer server = example().start(); Client c = new Client(server)) {
+    try (PolicySmtpServer server = example().start();
+        Client c = new Client(server)) {
       c.read();
       assertThat(c.send("MAIL FROM:<a@b.test>")).startsWith("503");
       c.send("HELO probe.test");
@@ -133,6 +151,7 @@ class PolicySmtpServerTest {
   @Test
   void builder_nonLoopbackBind_isRejected() throws Exception {
     InetAddress other = InetAddress.getByAddress(new byte[] {10, 0, 0, 1});
-    assertThatThrownBy(() -> PolicySmtpServer.builder().bindAddress(other)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PolicySmtpServer.builder().bindAddress(other))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -31,9 +31,14 @@ class ScriptedSmtpServerTest {
   @Test
   void reply_multiline_usesHyphenThenSpace() throws Exception {
     try (ScriptedSmtpServer server =
-            ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reply(250, "mx.test", "STARTTLS").start();
+            ScriptedSmtpServer.builder()
+                .reply(220, "mx.test")
+                .expect("EHLO")
+                .reply(250, "mx.test", "STARTTLS")
+                .start();
         Socket c = connect(server)) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
 
       assertThat(in.readLine()).isEqualTo("220 mx.test");
       send(c, "EHLO c.test");
@@ -51,9 +56,14 @@ class ScriptedSmtpServerTest {
   @Test
   void expect_otherCommand_recordsMismatchAndGoesOn() throws Exception {
     try (ScriptedSmtpServer server =
-            ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reply(250, "ok").start();
+            ScriptedSmtpServer.builder()
+                .reply(220, "mx.test")
+                .expect("EHLO")
+                .reply(250, "ok")
+                .start();
         Socket c = connect(server)) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
       in.readLine();
 
       send(c, "HELO c.test");
@@ -66,9 +76,14 @@ class ScriptedSmtpServerTest {
   @Test
   void expectData_undoesDotStuffing() throws Exception {
     try (ScriptedSmtpServer server =
-            ScriptedSmtpServer.builder().reply(354, "go").expectData().reply(250, "queued").start();
+            ScriptedSmtpServer.builder()
+                .reply(354, "go")
+                .expectData()
+                .reply(250, "queued")
+                .start();
         Socket c = connect(server)) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
       in.readLine();
 
       send(c, "Subject: x\r\n\r\n..dot\r\n.");
@@ -80,7 +95,8 @@ class ScriptedSmtpServerTest {
 
   @Test
   void reset_clientSeesConnectionReset() throws Exception {
-    try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reset().start();
+    try (ScriptedSmtpServer server =
+            ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").reset().start();
         Socket c = connect(server)) {
       c.getInputStream().read(new byte[64]);
       send(c, "EHLO c.test");
@@ -102,16 +118,28 @@ class ScriptedSmtpServerTest {
   void startTls_handshakesWithGivenCertificate() throws Exception {
     TestCertificates.ServerCertificate cert = TestCertificates.selfSigned("mail.test");
     try (ScriptedSmtpServer server =
-            ScriptedSmtpServer.builder().reply(220, "ready").startTls(cert.serverContext()).reply(250, "inside").start();
+            ScriptedSmtpServer.builder()
+                .reply(220, "ready")
+                .startTls(cert.serverContext())
+                .reply(250, "inside")
+                .start();
         Socket plain = connect(server)) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
       assertThat(in.readLine()).isEqualTo("220 ready");
 
-      javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) cert.clientContext().getSocketFactory()
-          .createSocket(plain, "mail.test", server.port(), true);
+      javax.net.ssl.SSLSocket tls =
+          (javax.net.ssl.SSLSocket)
+              cert.clientContext()
+                  .getSocketFactory()
+                  .createSocket(plain, "mail.test", server.port(), true);
       tls.startHandshake();
 
-      assertThat(new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII)).readLine())
+      assertThat(
+              new BufferedReader(
+                      new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII))
+                  .readLine())
           .isEqualTo("250 inside");
       assertThat(tls.getSession().getPeerCertificates()[0]).isEqualTo(cert.certificate());
     }

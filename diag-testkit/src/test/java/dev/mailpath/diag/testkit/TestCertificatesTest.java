@@ -23,7 +23,8 @@ class TestCertificatesTest {
 
   @Test
   void expired_isOutsideItsValidity() {
-    X509Certificate c = TestCertificates.builder().dnsNames("mail.test").expired().build().certificate();
+    X509Certificate c =
+        TestCertificates.builder().dnsNames("mail.test").expired().build().certificate();
 
     assertThatThrownBy(c::checkValidity).isInstanceOf(CertificateExpiredException.class);
     assertThat(c.getNotAfter().toInstant()).isBefore(Instant.now());
@@ -36,15 +37,20 @@ class TestCertificatesTest {
 
     a.trustManager().checkServerTrusted(new X509Certificate[] {a.certificate()}, "ECDHE_ECDSA");
     assertThatThrownBy(
-            () -> a.trustManager().checkServerTrusted(new X509Certificate[] {b.certificate()}, "ECDHE_ECDSA"))
+            () ->
+                a.trustManager()
+                    .checkServerTrusted(new X509Certificate[] {b.certificate()}, "ECDHE_ECDSA"))
         .isInstanceOf(java.security.cert.CertificateException.class);
   }
 
   @Test
   void pem_hasBeginAndEndLines() {
-    TestCertificates.ServerCertificate c = TestCertificates.builder().ipAddresses("127.0.0.1").build();
+    TestCertificates.ServerCertificate c =
+        TestCertificates.builder().ipAddresses("127.0.0.1").build();
 
-    assertThat(c.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
+    assertThat(c.certificatePem())
+        .startsWith("-----BEGIN CERTIFICATE-----\n")
+        .endsWith("-----END CERTIFICATE-----\n");
     assertThat(c.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----\n");
     assertThat(List.of(c.pkcs12("pw".toCharArray()))).isNotEmpty();
   }

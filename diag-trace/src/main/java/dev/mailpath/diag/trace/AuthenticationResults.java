@@ -39,8 +39,8 @@ public record AuthenticationResults(Optional<String> authservId, List<Result> re
    * Returns the result of the first entry for a method.
    *
    * @param method a method name such as {@code dmarc}, any case
-   * @return the result such as {@code pass} or {@code fail}, lower case; empty when the method
-   *     is not in the field
+   * @return the result such as {@code pass} or {@code fail}, lower case; empty when the method is
+   *     not in the field
    */
   public Optional<String> result(String method) {
     String m = method.toLowerCase(Locale.ROOT);

@@ -2,19 +2,21 @@ package dev.mailpath.diag.trace;
 
 /**
  * Where a {@link MissingMessageInvestigation} places the message: the field guide's four
- * possibilities ("1. It never reached our systems; 2. It reached our systems but did not reach
- * the mail server; 3. It reached the server but was not delivered to the recipient's mailbox; 4.
- * It reached the recipient's mailbox but does not appear in the client"), with the fourth split
- * by what the mailbox showed, and {@link #INCONCLUSIVE} when the sources cannot tell.
+ * possibilities ("1. It never reached our systems; 2. It reached our systems but did not reach the
+ * mail server; 3. It reached the server but was not delivered to the recipient's mailbox; 4. It
+ * reached the recipient's mailbox but does not appear in the client"), with the fourth split by
+ * what the mailbox showed, and {@link #INCONCLUSIVE} when the sources cannot tell.
  */
 public enum Conclusion {
   /** Possibility 1: no system checked has a record of the message. Continue with Part 2. */
   NEVER_REACHED_US(1, 2, TraceFinding.INVESTIGATION_NEVER_REACHED_US),
-  /** Possibility 2: a gateway in front of the mail server has it, the mail server does not. Part 2. */
+  /**
+   * Possibility 2: a gateway in front of the mail server has it, the mail server does not. Part 2.
+   */
   REACHED_US_NOT_SERVER(2, 2, TraceFinding.INVESTIGATION_REACHED_US_NOT_SERVER),
   /**
-   * Possibility 3: message tracking sees the message, but not its delivery to the mailbox:
-   * queued, deferred, bounced, rejected, looping, filtered or relayed elsewhere ({@link
+   * Possibility 3: message tracking sees the message, but not its delivery to the mailbox: queued,
+   * deferred, bounced, rejected, looping, filtered or relayed elsewhere ({@link
    * UndeliveredReason}). Part 3.
    */
   REACHED_SERVER_NOT_MAILBOX(3, 3, TraceFinding.INVESTIGATION_NOT_DELIVERED),

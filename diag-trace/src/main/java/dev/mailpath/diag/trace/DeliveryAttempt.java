@@ -15,8 +15,8 @@ import java.util.Optional;
  *     virtual}, {@code pipe}, {@code error}, {@code qmgr}, {@code smtpd}, {@code cleanup})
  * @param recipient the recipient ({@code to=}), when the event concerns one
  * @param originalRecipient the address before alias or forwarding rewrites ({@code orig_to=})
- * @param relay where the message went, for example {@code mx.example.net[192.0.2.1]:25} or
- *     {@code none}
+ * @param relay where the message went, for example {@code mx.example.net[192.0.2.1]:25} or {@code
+ *     none}
  * @param delay total time in the queue so far ({@code delay=})
  * @param delays the breakdown {@code a/b/c/d}: before the queue manager, in the queue manager,
  *     connection setup, transmission
@@ -24,8 +24,8 @@ import java.util.Optional;
  * @param status the outcome
  * @param reason the text in parentheses or the reply, for example {@code 250 2.0.0 Ok: queued as
  *     4T4Bq55bY3z9sQ} or {@code connect to ...: Connection timed out}
- * @param nextQueueId the queue id the next server (or content filter) gave the message, read
- *     from {@code queued as ID} in the reply
+ * @param nextQueueId the queue id the next server (or content filter) gave the message, read from
+ *     {@code queued as ID} in the reply
  */
 public record DeliveryAttempt(
     Instant time,
@@ -82,8 +82,11 @@ public record DeliveryAttempt(
    */
   public boolean finalDelivery() {
     return status == DeliveryStatus.SENT
-        && (service.equals("local") || service.equals("virtual") || service.equals("lmtp")
-            || service.equals("pipe") || service.equals("maildrop"))
+        && (service.equals("local")
+            || service.equals("virtual")
+            || service.equals("lmtp")
+            || service.equals("pipe")
+            || service.equals("maildrop"))
         && nextQueueId.isEmpty();
   }
 

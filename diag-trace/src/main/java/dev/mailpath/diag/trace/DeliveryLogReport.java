@@ -16,8 +16,8 @@ import java.util.Objects;
  * trace.log.unreadable}).
  *
  * <p>{@link #findings()} holds the search's own findings followed by every record's findings, so
- * the {@link #outcome()} reflects the worst thing that happened to any matching message.
- * Immutable and thread-safe; {@link #builder()} is public so that users can fake reports.
+ * the {@link #outcome()} reflects the worst thing that happened to any matching message. Immutable
+ * and thread-safe; {@link #builder()} is public so that users can fake reports.
  */
 public final class DeliveryLogReport implements DiagnosticReport {
   private final String source;
@@ -130,9 +130,15 @@ public final class DeliveryLogReport implements DiagnosticReport {
   /** Returns a message-tracking view: the query, each record's trail, the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("Delivery log ").append(source).append(": ").append(records.size())
-        .append(records.size() == 1 ? " record" : " records").append(truncated ? " (truncated)" : "")
-        .append(" for ").append(query);
+    StringBuilder sb =
+        new StringBuilder("Delivery log ")
+            .append(source)
+            .append(": ")
+            .append(records.size())
+            .append(records.size() == 1 ? " record" : " records")
+            .append(truncated ? " (truncated)" : "")
+            .append(" for ")
+            .append(query);
     for (DeliveryRecord r : records) {
       sb.append("\n  ").append(r.toString().replace("\n", "\n  "));
     }

@@ -7,10 +7,10 @@ import java.util.Iterator;
 import java.util.stream.Stream;
 
 /**
- * A delivery log that can be searched for a message: Postfix's mail log ({@link
- * PostfixLogSource}), or anything a user plugs in (Exim's main log, Microsoft's message tracking
- * logs, a log index, a SIEM). It is the library's "Message Tracking": "If MT finds the message
- * (regardless of outcome), rule out #1 and #2."
+ * A delivery log that can be searched for a message: Postfix's mail log ({@link PostfixLogSource}),
+ * or anything a user plugs in (Exim's main log, Microsoft's message tracking logs, a log index, a
+ * SIEM). It is the library's "Message Tracking": "If MT finds the message (regardless of outcome),
+ * rule out #1 and #2."
  *
  * <pre>{@code
  * DeliveryLogSource log = PostfixLogSource.builder().path(Path.of("/var/log/mail.log")).build();
@@ -44,8 +44,8 @@ public interface DeliveryLogSource {
   Stream<DeliveryRecord> search(MessageQuery query);
 
   /**
-   * Searches and collects the result into a report: up to {@link MessageQuery#limit()} records,
-   * the findings of each, {@code trace.log.not-found} when nothing matched and {@code
+   * Searches and collects the result into a report: up to {@link MessageQuery#limit()} records, the
+   * findings of each, {@code trace.log.not-found} when nothing matched and {@code
    * trace.log.unreadable} (outcome INCONCLUSIVE) when the log could not be read.
    *
    * @param query what to find
@@ -68,7 +68,8 @@ public interface DeliveryLogSource {
     } catch (UncheckedIOException e) {
       b.addFinding(
           TraceFinding.LOG_UNREADABLE.finding(
-              "reading " + name() + " failed: " + e.getCause().getMessage(), Evidence.of("source", name())));
+              "reading " + name() + " failed: " + e.getCause().getMessage(),
+              Evidence.of("source", name())));
       return b.outcome(Outcome.INCONCLUSIVE).build();
     }
     if (count == 0) {

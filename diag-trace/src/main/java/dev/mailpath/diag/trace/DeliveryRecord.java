@@ -16,9 +16,9 @@ import java.util.OptionalLong;
 
 /**
  * One message's life on one server, as a delivery log tells it ("message tracking"): when it
- * arrived and from whom, its Message-ID, every delivery attempt per recipient, and whether it
- * left the queue. A message rejected before it was queued (Postfix's {@code NOQUEUE: reject}) is
- * a record without a queue id.
+ * arrived and from whom, its Message-ID, every delivery attempt per recipient, and whether it left
+ * the queue. A message rejected before it was queued (Postfix's {@code NOQUEUE: reject}) is a
+ * record without a queue id.
  *
  * <p>{@link #findings()} says what the record means, in the terms of the field guide: delivered to
  * the mailbox, relayed, deferred, bounced, expired, rejected, held, still queued, redirected.
@@ -76,8 +76,8 @@ public final class DeliveryRecord {
   }
 
   /**
-   * Returns the queue id, the key of the message on this server (and the {@code id} in the
-   * {@code Received:} field the server wrote).
+   * Returns the queue id, the key of the message on this server (and the {@code id} in the {@code
+   * Received:} field the server wrote).
    *
    * @return the queue id; empty for a message rejected before it was queued
    */
@@ -168,8 +168,8 @@ public final class DeliveryRecord {
   }
 
   /**
-   * Returns the last event for each recipient, in order of first appearance: the current
-   * status per recipient.
+   * Returns the last event for each recipient, in order of first appearance: the current status per
+   * recipient.
    *
    * @return recipient to last attempt
    */
@@ -192,8 +192,8 @@ public final class DeliveryRecord {
   }
 
   /**
-   * Returns the raw log lines of this message, the audit trail (at most the first lines kept;
-   * see {@link #omittedLines()}).
+   * Returns the raw log lines of this message, the audit trail (at most the first lines kept; see
+   * {@link #omittedLines()}).
    *
    * @return the lines
    */
@@ -211,8 +211,8 @@ public final class DeliveryRecord {
   }
 
   /**
-   * Returns what the record means: delivered, relayed, deferred, bounced, expired, rejected,
-   * held, still queued, redirected.
+   * Returns what the record means: delivered, relayed, deferred, bounced, expired, rejected, held,
+   * still queued, redirected.
    *
    * @return the findings
    */
@@ -232,16 +232,30 @@ public final class DeliveryRecord {
 
   private List<Finding> deriveFindings() {
     List<Finding> out = new ArrayList<>();
-    String what = (queueId != null ? queueId : "NOQUEUE") + (messageId != null ? " <" + messageId + ">" : "");
+    String what =
+        (queueId != null ? queueId : "NOQUEUE") + (messageId != null ? " <" + messageId + ">" : "");
     Evidence ev = Evidence.of("queue-id", queueId != null ? queueId : "NOQUEUE");
     boolean expired = attempts.stream().anyMatch(a -> a.status() == DeliveryStatus.EXPIRED);
     for (DeliveryAttempt a : attempts) {
       if (a.status() == DeliveryStatus.EXPIRED) {
-        out.add(TraceFinding.LOG_EXPIRED.finding(what + " expired in the queue and was returned to the sender", ev, Evidence.of("event", a)));
+        out.add(
+            TraceFinding.LOG_EXPIRED.finding(
+                what + " expired in the queue and was returned to the sender",
+                ev,
+                Evidence.of("event", a)));
       } else if (a.status() == DeliveryStatus.REJECTED) {
-        out.add(TraceFinding.LOG_REJECTED.finding(what + " was rejected: " + a.reason(), ev, Evidence.of("event", a)));
+        out.add(
+            TraceFinding.LOG_REJECTED.finding(
+                what + " was rejected: " + a.reason(), ev, Evidence.of("event", a)));
       } else if (a.status() == DeliveryStatus.HELD || a.status() == DeliveryStatus.DISCARDED) {
-        out.add(TraceFinding.LOG_HELD.finding(what + " was " + (a.status() == DeliveryStatus.HELD ? "put on hold" : "discarded") + (a.reason().isEmpty() ? "" : ": " + a.reason()), ev, Evidence.of("event", a)));
+        out.add(
+            TraceFinding.LOG_HELD.finding(
+                what
+                    + " was "
+                    + (a.status() == DeliveryStatus.HELD ? "put on hold" : "discarded")
+                    + (a.reason().isEmpty() ? "" : ": " + a.reason()),
+                ev,
+                Evidence.of("event", a)));
       }
     }
     for (Map.Entry<String, DeliveryAttempt> e : finalAttempts().entrySet()) {
@@ -251,27 +265,51 @@ public final class DeliveryRecord {
       switch (a.status()) {
         case SENT -> {
           if (a.finalDelivery()) {
-            out.add(TraceFinding.LOG_DELIVERED.finding(what + " was delivered to the mailbox of " + rcpt + " by " + a.service(), ev, event));
+            out.add(
+                TraceFinding.LOG_DELIVERED.finding(
+                    what + " was delivered to the mailbox of " + rcpt + " by " + a.service(),
+                    ev,
+                    event));
           } else {
-            out.add(TraceFinding.LOG_RELAYED.finding(what + " for " + rcpt + " was handed to " + a.relay().orElse("the next server") + a.nextQueueId().map(q -> ", queued there as " + q).orElse(""), ev, event));
+            out.add(
+                TraceFinding.LOG_RELAYED.finding(
+                    what
+                        + " for "
+                        + rcpt
+                        + " was handed to "
+                        + a.relay().orElse("the next server")
+                        + a.nextQueueId().map(q -> ", queued there as " + q).orElse(""),
+                    ev,
+                    event));
           }
         }
         case DEFERRED -> {
           if (!expired) {
-            out.add(TraceFinding.LOG_DEFERRED.finding(what + " for " + rcpt + " is deferred: " + a.reason(), ev, event));
+            out.add(
+                TraceFinding.LOG_DEFERRED.finding(
+                    what + " for " + rcpt + " is deferred: " + a.reason(), ev, event));
           }
         }
-        case BOUNCED -> out.add(TraceFinding.LOG_BOUNCED.finding(what + " for " + rcpt + " bounced: " + a.reason(), ev, event));
+        case BOUNCED ->
+            out.add(
+                TraceFinding.LOG_BOUNCED.finding(
+                    what + " for " + rcpt + " bounced: " + a.reason(), ev, event));
         default -> {
           // REJECTED, HELD, DISCARDED, EXPIRED are reported above, once per event.
         }
       }
       a.originalRecipient()
           .filter(o -> !o.equalsIgnoreCase(e.getKey()))
-          .ifPresent(o -> out.add(TraceFinding.LOG_REDIRECTED.finding(what + ": <" + o + "> was rewritten to " + rcpt, ev, event)));
+          .ifPresent(
+              o ->
+                  out.add(
+                      TraceFinding.LOG_REDIRECTED.finding(
+                          what + ": <" + o + "> was rewritten to " + rcpt, ev, event)));
     }
     if (queueId != null && !removed && attempts.isEmpty()) {
-      out.add(TraceFinding.LOG_STILL_QUEUED.finding(what + " was queued but the log never shows it leaving", ev));
+      out.add(
+          TraceFinding.LOG_STILL_QUEUED.finding(
+              what + " was queued but the log never shows it leaving", ev));
     }
     return List.copyOf(out);
   }
@@ -302,7 +340,8 @@ public final class DeliveryRecord {
   /** Returns a message-tracking view: the arrival line, one line per event, the removal. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(queueId != null ? queueId : "NOQUEUE").append("  ").append(firstSeen);
+    StringBuilder sb =
+        new StringBuilder(queueId != null ? queueId : "NOQUEUE").append("  ").append(firstSeen);
     if (sender != null) {
       sb.append("  from=<").append(sender).append('>');
     }

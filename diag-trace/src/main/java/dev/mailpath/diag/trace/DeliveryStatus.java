@@ -6,9 +6,14 @@ public enum DeliveryStatus {
   SENT,
   /** A temporary failure; the server keeps the message and retries ({@code status=deferred}). */
   DEFERRED,
-  /** A permanent failure; a bounce goes to the sender ({@code status=bounced}, {@code undeliverable}). */
+  /**
+   * A permanent failure; a bounce goes to the sender ({@code status=bounced}, {@code
+   * undeliverable}).
+   */
   BOUNCED,
-  /** Retried until the queue lifetime ran out, then returned to the sender ({@code status=expired}). */
+  /**
+   * Retried until the queue lifetime ran out, then returned to the sender ({@code status=expired}).
+   */
   EXPIRED,
   /** Refused before it was queued, or by a header, body or milter check ({@code reject}). */
   REJECTED,

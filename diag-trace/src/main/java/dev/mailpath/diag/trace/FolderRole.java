@@ -42,7 +42,8 @@ public enum FolderRole {
 
   private static final Map<FolderRole, Set<String>> NAMES =
       Map.of(
-          JUNK, Set.of("junk", "junk e-mail", "junk email", "junk mail", "spam", "bulk mail", "bulk"),
+          JUNK,
+              Set.of("junk", "junk e-mail", "junk email", "junk mail", "spam", "bulk mail", "bulk"),
           TRASH, Set.of("trash", "deleted items", "deleted messages", "deleted", "bin"),
           SENT, Set.of("sent", "sent items", "sent messages", "sent mail"),
           DRAFTS, Set.of("drafts", "draft"),
@@ -66,8 +67,8 @@ public enum FolderRole {
   }
 
   /**
-   * Guesses the role from a folder's full name, using its last component ({@code
-   * INBOX.Junk}, {@code [Gmail]/Spam}); {@code INBOX} (any case) is the Inbox (RFC 3501 §5.1).
+   * Guesses the role from a folder's full name, using its last component ({@code INBOX.Junk},
+   * {@code [Gmail]/Spam}); {@code INBOX} (any case) is the Inbox (RFC 3501 §5.1).
    *
    * @param fullName the full folder name
    * @param separator the hierarchy separator, or {@code 0} when there is none
@@ -77,7 +78,8 @@ public enum FolderRole {
     if (fullName.equalsIgnoreCase("INBOX")) {
       return INBOX;
     }
-    String leaf = separator == 0 ? fullName : fullName.substring(fullName.lastIndexOf(separator) + 1);
+    String leaf =
+        separator == 0 ? fullName : fullName.substring(fullName.lastIndexOf(separator) + 1);
     String l = leaf.strip().toLowerCase(Locale.ROOT);
     for (Map.Entry<FolderRole, Set<String>> e : NAMES.entrySet()) {
       if (e.getValue().contains(l)) {

@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The answer of a {@link MissingMessageInvestigation}: where the message is (a {@link
- * Conclusion}, with the {@link UndeliveredReason} or the folder), what each {@link
- * InvestigationStage} showed, the next steps in the voice of the field guide, and the findings.
+ * The answer of a {@link MissingMessageInvestigation}: where the message is (a {@link Conclusion},
+ * with the {@link UndeliveredReason} or the folder), what each {@link InvestigationStage} showed,
+ * the next steps in the voice of the field guide, and the findings.
  *
  * <p>{@code toString()} narrates the investigation the way the field guide's four parts walk it:
  *
@@ -96,7 +96,10 @@ public final class InvestigationReport implements DiagnosticReport {
     this.otherMailDelivered = b.otherMailDelivered;
     this.nextSteps = List.copyOf(b.nextSteps);
     this.findings = List.copyOf(b.findings);
-    this.outcome = conclusion == Conclusion.INCONCLUSIVE ? Outcome.INCONCLUSIVE : Outcome.fromFindings(findings);
+    this.outcome =
+        conclusion == Conclusion.INCONCLUSIVE
+            ? Outcome.INCONCLUSIVE
+            : Outcome.fromFindings(findings);
     this.startedAt = requireNonNull(b.startedAt, "startedAt");
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
   }
@@ -139,8 +142,8 @@ public final class InvestigationReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the message as found in the mailbox (folder, role, {@code \Deleted} flag), for
-   * {@link Conclusion#IN_INBOX} and {@link Conclusion#IN_MAILBOX_MOVED}.
+   * Returns the message as found in the mailbox (folder, role, {@code \Deleted} flag), for {@link
+   * Conclusion#IN_INBOX} and {@link Conclusion#IN_MAILBOX_MOVED}.
    *
    * @return the hit, or empty when the message was not found in the mailbox
    */
@@ -149,8 +152,8 @@ public final class InvestigationReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the conclusion in one sentence, for example "The message reached the mailbox and is
-   * in Junk E-mail (junk)."
+   * Returns the conclusion in one sentence, for example "The message reached the mailbox and is in
+   * Junk E-mail (junk)."
    *
    * @return the summary
    */
@@ -285,7 +288,10 @@ public final class InvestigationReport implements DiagnosticReport {
     return elapsed;
   }
 
-  /** Returns the narrated investigation: the question, the conclusion, the four parts, next steps, findings. */
+  /**
+   * Returns the narrated investigation: the question, the conclusion, the four parts, next steps,
+   * findings.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Missing message");
@@ -303,7 +309,12 @@ public final class InvestigationReport implements DiagnosticReport {
     question.subject().ifPresent(s -> row(sb, "What was the subject?", "\"" + s + "\""));
     row(sb, "Are you seeing other messages arrive?", otherMail());
     StageResult box = stage(InvestigationStage.MAILBOX);
-    row(sb, "May I open your mailbox to investigate?", box.source().isEmpty() ? "not asked (no mailbox access was given)" : "yes: " + box.source());
+    row(
+        sb,
+        "May I open your mailbox to investigate?",
+        box.source().isEmpty()
+            ? "not asked (no mailbox access was given)"
+            : "yes: " + box.source());
     row(sb, "Does the server think it was delivered?", tracking());
 
     part(sb, 2, "Message tracking does not find the message: where could it be?");
@@ -336,7 +347,11 @@ public final class InvestigationReport implements DiagnosticReport {
   }
 
   private static void row(StringBuilder sb, String q, String a) {
-    sb.append("  ").append(String.format(Locale.ROOT, "%-41s", q)).append(' ').append(a).append('\n');
+    sb.append("  ")
+        .append(String.format(Locale.ROOT, "%-41s", q))
+        .append(' ')
+        .append(a)
+        .append('\n');
   }
 
   private void stageLine(StringBuilder sb, InvestigationStage stage) {
@@ -353,7 +368,10 @@ public final class InvestigationReport implements DiagnosticReport {
     if (since.isPresent() && until.isPresent()) {
       return "between " + seconds(since.get()) + " and " + seconds(until.get());
     }
-    return since.map(s -> "after " + seconds(s)).or(() -> until.map(u -> "before " + seconds(u))).orElse("(time not given)");
+    return since
+        .map(s -> "after " + seconds(s))
+        .or(() -> until.map(u -> "before " + seconds(u)))
+        .orElse("(time not given)");
   }
 
   private static Instant seconds(Instant t) {
@@ -366,7 +384,13 @@ public final class InvestigationReport implements DiagnosticReport {
     }
     String to = question.recipient().orElse("the recipient");
     return otherMailDelivered > 0
-        ? "yes: " + otherMailDelivered + " other message" + (otherMailDelivered == 1 ? " was" : "s were") + " delivered to " + to + " then"
+        ? "yes: "
+            + otherMailDelivered
+            + " other message"
+            + (otherMailDelivered == 1 ? " was" : "s were")
+            + " delivered to "
+            + to
+            + " then"
         : "no: the server delivered nothing to " + to + " then (is all inbound mail affected?)";
   }
 
@@ -455,8 +479,8 @@ public final class InvestigationReport implements DiagnosticReport {
     }
 
     /**
-     * Adds a stage result; a stage given twice keeps the last, a stage never given is reported
-     * as not checked.
+     * Adds a stage result; a stage given twice keeps the last, a stage never given is reported as
+     * not checked.
      *
      * @param stage the result
      * @return this builder

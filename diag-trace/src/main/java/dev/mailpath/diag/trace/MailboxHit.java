@@ -9,14 +9,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * A message found by {@link MailboxSearch}: where it is, its flags and arrival time, and its
- * {@code Received:} chain (read from the headers alone; the body is never fetched).
+ * A message found by {@link MailboxSearch}: where it is, its flags and arrival time, and its {@code
+ * Received:} chain (read from the headers alone; the body is never fetched).
  *
  * @param folder the full folder name
  * @param role the folder's role
  * @param uid the message's IMAP UID in the folder, when known
- * @param flags the IMAP flags, for example {@code \Seen}, {@code \Deleted}, {@code \Flagged},
- *     and keywords such as {@code $Junk}
+ * @param flags the IMAP flags, for example {@code \Seen}, {@code \Deleted}, {@code \Flagged}, and
+ *     keywords such as {@code $Junk}
  * @param internalDate when the server stored the message (IMAP INTERNALDATE)
  * @param messageId the Message-ID with angle brackets
  * @param from the From addresses
@@ -81,7 +81,11 @@ public record MailboxHit(
   /** Returns {@code folder [role] uid=N date flags <id> from "subject"}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(folder).append(" [").append(role.name().toLowerCase(java.util.Locale.ROOT)).append(']');
+    StringBuilder sb =
+        new StringBuilder(folder)
+            .append(" [")
+            .append(role.name().toLowerCase(java.util.Locale.ROOT))
+            .append(']');
     uid.ifPresent(u -> sb.append(" uid=").append(u));
     internalDate.ifPresent(d -> sb.append(' ').append(d));
     if (!flags.isEmpty()) {

@@ -58,11 +58,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds a message in every folder of an IMAP mailbox (RFC 3501) by Message-ID, sender,
- * recipient, subject and time window: the field guide's Part 4, "The message was delivered to
- * the mailbox - where did it go?". It tells which folder holds the message and what that means
- * (the Junk folder, Deleted Items, an archive, a folder a rule moved it to), whether it is marked
- * deleted or read, when it arrived, and its {@code Received:} chain.
+ * Finds a message in every folder of an IMAP mailbox (RFC 3501) by Message-ID, sender, recipient,
+ * subject and time window: the field guide's Part 4, "The message was delivered to the mailbox -
+ * where did it go?". It tells which folder holds the message and what that means (the Junk folder,
+ * Deleted Items, an archive, a folder a rule moved it to), whether it is marked deleted or read,
+ * when it arrived, and its {@code Received:} chain.
  *
  * <pre>{@code
  * MailboxSearch mailbox = MailboxSearch.builder()
@@ -79,28 +79,30 @@ import org.slf4j.LoggerFactory;
  * r.findings();   // [trace.mailbox.found-in-junk WARNING "The message is in the Junk folder"]
  * }</pre>
  *
- * <p><b>On the wire.</b> Folders are listed once; each is opened read-only (EXAMINE, so no
- * {@code \Seen} flag changes) and searched on the server (IMAP SEARCH); only the matching
- * messages' envelope, flags, UID and selected header fields are fetched, never bodies and never
- * whole folders, so the number of commands does not grow with the size of a folder. Because IMAP
- * matches headers by substring and SINCE/BEFORE by day, the server narrows and the client then
- * matches exactly. Folder roles come from SPECIAL-USE attributes (RFC 6154) or, without them,
- * from names such as "Junk E-mail", "Spam", "Deleted Items". The report counts commands and
- * bytes and keeps a transcript, with authentication redacted.
+ * <p><b>On the wire.</b> Folders are listed once; each is opened read-only (EXAMINE, so no {@code
+ * \Seen} flag changes) and searched on the server (IMAP SEARCH); only the matching messages'
+ * envelope, flags, UID and selected header fields are fetched, never bodies and never whole
+ * folders, so the number of commands does not grow with the size of a folder. Because IMAP matches
+ * headers by substring and SINCE/BEFORE by day, the server narrows and the client then matches
+ * exactly. Folder roles come from SPECIAL-USE attributes (RFC 6154) or, without them, from names
+ * such as "Junk E-mail", "Spam", "Deleted Items". The report counts commands and bytes and keeps a
+ * transcript, with authentication redacted.
  *
  * <p><b>Errors.</b> Unreachable servers, TLS failures, refused logins, timeouts and folders that
  * cannot be searched are findings in a normally returned report (outcome INCONCLUSIVE when no
  * folder could be searched). Misuse throws: {@link IllegalArgumentException} from the builder,
- * {@link IllegalStateException} from {@link Builder#build()} without server or credentials,
- * {@link CancellationException} when the thread is interrupted. Every Jakarta Mail timeout
- * (connect, read, write) is set; none is infinite.
+ * {@link IllegalStateException} from {@link Builder#build()} without server or credentials, {@link
+ * CancellationException} when the thread is interrupted. Every Jakarta Mail timeout (connect, read,
+ * write) is set; none is infinite.
  *
  * <p>The password is never logged, printed or put in a report. Immutable and thread-safe once
  * built; one instance serves any number of concurrent searches (each opens its own session).
  */
 public final class MailboxSearch {
   private static final Logger LOG = LoggerFactory.getLogger(MailboxSearch.class);
-  private static final String[] HEADERS = {"Received", "Authentication-Results", "Message-ID", "Date"};
+  private static final String[] HEADERS = {
+    "Received", "Authentication-Results", "Message-ID", "Date"
+  };
 
   private final String host;
   private final int port;
@@ -202,7 +204,13 @@ public final class MailboxSearch {
 
   private String url() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return (security == ImapSecurity.IMPLICIT_TLS ? "imaps" : "imap") + "://" + user + "@" + h + ":" + port;
+    return (security == ImapSecurity.IMPLICIT_TLS ? "imaps" : "imap")
+        + "://"
+        + user
+        + "@"
+        + h
+        + ":"
+        + port;
   }
 
   /** One search; holds the per-call state so the client stays immutable. */
@@ -210,7 +218,8 @@ public final class MailboxSearch {
     final MessageQuery query;
     final long start = environment.timeSource().nanoTime();
     final MailboxSearchReport.Builder report = MailboxSearchReport.builder();
-    final ImapTrace trace = new ImapTrace(environment.timeSource(), security == ImapSecurity.IMPLICIT_TLS);
+    final ImapTrace trace =
+        new ImapTrace(environment.timeSource(), security == ImapSecurity.IMPLICIT_TLS);
     final List<Finding> findings = new ArrayList<>();
     boolean anyFolderSearched;
 
@@ -228,13 +237,21 @@ public final class MailboxSearch {
       Session session = Session.getInstance(properties(protocol, address));
       session.setDebugOut(trace.stream());
       session.setDebug(true);
-      trace.note("Connecting to " + Addresses.format(address) + ":" + port + (security == ImapSecurity.IMPLICIT_TLS ? " (implicit TLS)" : ""));
+      trace.note(
+          "Connecting to "
+              + Addresses.format(address)
+              + ":"
+              + port
+              + (security == ImapSecurity.IMPLICIT_TLS ? " (implicit TLS)" : ""));
       Store store = null;
       try {
         store = session.getStore(protocol);
         store.connect(Addresses.format(address), port, user, password);
       } catch (AuthenticationFailedException e) {
-        findings.add(TraceFinding.IMAP_AUTH_FAILED.finding("the server refused the login of " + user + ": " + safe(e), Evidence.of("server", url())));
+        findings.add(
+            TraceFinding.IMAP_AUTH_FAILED.finding(
+                "the server refused the login of " + user + ": " + safe(e),
+                Evidence.of("server", url())));
         close(store);
         return finish(Outcome.INCONCLUSIVE);
       } catch (MessagingException e) {
@@ -255,13 +272,16 @@ public final class MailboxSearch {
       if (literal != null) {
         return literal;
       }
-      MxResolver r = resolver != null ? resolver : MxResolver.builder().environment(environment).build();
+      MxResolver r =
+          resolver != null ? resolver : MxResolver.builder().environment(environment).build();
       AddressReport a = r.addresses(host);
       if (a.addresses().isEmpty()) {
         List<Evidence> ev = new ArrayList<>();
         ev.add(Evidence.of("host", host));
         a.findings().forEach(f -> ev.add(Evidence.of(f.code(), f.summary())));
-        findings.add(TraceFinding.IMAP_CONNECT_FAILED.finding(host + " has no address", ev.toArray(Evidence[]::new)));
+        findings.add(
+            TraceFinding.IMAP_CONNECT_FAILED.finding(
+                host + " has no address", ev.toArray(Evidence[]::new)));
         return null;
       }
       return a.addresses().get(0);
@@ -279,7 +299,9 @@ public final class MailboxSearch {
       p.setProperty("mail.debug.auth", "false");
       if (security != ImapSecurity.NONE) {
         // TLS to the address, with SNI and certificate checks against the expected name.
-        p.put(pre + "ssl.socketFactory", new TlsNameSocketFactory(environment.sslContext().getSocketFactory(), tlsName));
+        p.put(
+            pre + "ssl.socketFactory",
+            new TlsNameSocketFactory(environment.sslContext().getSocketFactory(), tlsName));
         p.setProperty(pre + "ssl.checkserveridentity", "false");
       }
       if (security == ImapSecurity.STARTTLS) {
@@ -294,7 +316,8 @@ public final class MailboxSearch {
       try {
         all = store.getDefaultFolder().list("*");
       } catch (MessagingException e) {
-        findings.add(TraceFinding.IMAP_FOLDER_FAILED.finding("listing the folders failed: " + safe(e)));
+        findings.add(
+            TraceFinding.IMAP_FOLDER_FAILED.finding("listing the folders failed: " + safe(e)));
         return;
       }
       int n = Math.min(all.length, maxFolders);
@@ -307,7 +330,9 @@ public final class MailboxSearch {
         }
       }
       if (all.length > n) {
-        findings.add(TraceFinding.IMAP_TRUNCATED.finding("the mailbox has " + all.length + " folders; only " + n + " were searched"));
+        findings.add(
+            TraceFinding.IMAP_TRUNCATED.finding(
+                "the mailbox has " + all.length + " folders; only " + n + " were searched"));
       }
     }
 
@@ -336,7 +361,12 @@ public final class MailboxSearch {
         if (found.length > maxCandidatesPerFolder) {
           findings.add(
               TraceFinding.IMAP_TRUNCATED.finding(
-                  name + ": " + found.length + " candidates, the newest " + maxCandidatesPerFolder + " were examined",
+                  name
+                      + ": "
+                      + found.length
+                      + " candidates, the newest "
+                      + maxCandidatesPerFolder
+                      + " were examined",
                   Evidence.of("folder", name)));
           found = Arrays.copyOfRange(found, found.length - maxCandidatesPerFolder, found.length);
         }
@@ -354,15 +384,23 @@ public final class MailboxSearch {
           }
         }
         anyFolderSearched = true;
-        report.addFolder(new MailboxFolder(name, role, specialUse, attributes, messages, candidates, Optional.empty()));
+        report.addFolder(
+            new MailboxFolder(
+                name, role, specialUse, attributes, messages, candidates, Optional.empty()));
         return true;
       } catch (FolderClosedException | StoreClosedException e) {
         findings.add(connectionLost(e));
-        report.addFolder(new MailboxFolder(name, role, specialUse, attributes, messages, candidates, Optional.of(safe(e))));
+        report.addFolder(
+            new MailboxFolder(
+                name, role, specialUse, attributes, messages, candidates, Optional.of(safe(e))));
         return false;
       } catch (MessagingException e) {
-        findings.add(TraceFinding.IMAP_FOLDER_FAILED.finding(name + " could not be searched: " + safe(e), Evidence.of("folder", name)));
-        report.addFolder(new MailboxFolder(name, role, specialUse, attributes, messages, candidates, Optional.of(safe(e))));
+        findings.add(
+            TraceFinding.IMAP_FOLDER_FAILED.finding(
+                name + " could not be searched: " + safe(e), Evidence.of("folder", name)));
+        report.addFolder(
+            new MailboxFolder(
+                name, role, specialUse, attributes, messages, candidates, Optional.of(safe(e))));
         return true;
       } finally {
         try {
@@ -385,17 +423,39 @@ public final class MailboxSearch {
       return folder.search(term);
     }
 
-    /** The server-side narrowing; every term is one IMAP supports, so nothing falls back to the client. */
+    /**
+     * The server-side narrowing; every term is one IMAP supports, so nothing falls back to the
+     * client.
+     */
     private SearchTerm term() {
       List<SearchTerm> terms = new ArrayList<>();
       query.messageId().ifPresent(id -> terms.add(new HeaderTerm("Message-ID", id)));
       query.sender().ifPresent(s -> terms.add(new FromStringTerm(s)));
-      query.recipient().ifPresent(r -> terms.add(new OrTerm(new RecipientStringTerm(Message.RecipientType.TO, r), new RecipientStringTerm(Message.RecipientType.CC, r))));
+      query
+          .recipient()
+          .ifPresent(
+              r ->
+                  terms.add(
+                      new OrTerm(
+                          new RecipientStringTerm(Message.RecipientType.TO, r),
+                          new RecipientStringTerm(Message.RecipientType.CC, r))));
       query.subject().ifPresent(s -> terms.add(new SubjectTerm(s)));
       // SINCE/BEFORE compare dates only, in the server's zone: widen by a day on each side and
       // check the exact internal date on the client.
-      query.since().ifPresent(s -> terms.add(new ReceivedDateTerm(ComparisonTerm.GE, Date.from(s.minus(Duration.ofDays(1))))));
-      query.until().ifPresent(u -> terms.add(new ReceivedDateTerm(ComparisonTerm.LT, Date.from(u.plus(Duration.ofDays(1))))));
+      query
+          .since()
+          .ifPresent(
+              s ->
+                  terms.add(
+                      new ReceivedDateTerm(
+                          ComparisonTerm.GE, Date.from(s.minus(Duration.ofDays(1))))));
+      query
+          .until()
+          .ifPresent(
+              u ->
+                  terms.add(
+                      new ReceivedDateTerm(
+                          ComparisonTerm.LT, Date.from(u.plus(Duration.ofDays(1))))));
       if (terms.isEmpty()) {
         return null;
       }
@@ -433,7 +493,8 @@ public final class MailboxSearch {
           }
         }
       }
-      OptionalLong uid = folder instanceof UIDFolder u ? OptionalLong.of(u.getUID(m)) : OptionalLong.empty();
+      OptionalLong uid =
+          folder instanceof UIDFolder u ? OptionalLong.of(u.getUID(m)) : OptionalLong.empty();
       MailboxHit hit =
           new MailboxHit(
               folder.getFullName(),
@@ -449,17 +510,32 @@ public final class MailboxSearch {
       Evidence where = Evidence.of("folder", folder.getFullName());
       String what = messageId != null ? messageId : "the message";
       switch (role) {
-        case INBOX -> findings.add(TraceFinding.MAILBOX_FOUND.finding(what + " is in the Inbox", where));
-        case JUNK -> findings.add(TraceFinding.MAILBOX_FOUND_IN_JUNK.finding(what + " is in " + folder.getFullName(), where));
-        case TRASH -> findings.add(TraceFinding.MAILBOX_FOUND_IN_TRASH.finding(what + " is in " + folder.getFullName(), where));
-        case ARCHIVE -> findings.add(TraceFinding.MAILBOX_FOUND_IN_ARCHIVE.finding(what + " is in " + folder.getFullName(), where));
+        case INBOX ->
+            findings.add(TraceFinding.MAILBOX_FOUND.finding(what + " is in the Inbox", where));
+        case JUNK ->
+            findings.add(
+                TraceFinding.MAILBOX_FOUND_IN_JUNK.finding(
+                    what + " is in " + folder.getFullName(), where));
+        case TRASH ->
+            findings.add(
+                TraceFinding.MAILBOX_FOUND_IN_TRASH.finding(
+                    what + " is in " + folder.getFullName(), where));
+        case ARCHIVE ->
+            findings.add(
+                TraceFinding.MAILBOX_FOUND_IN_ARCHIVE.finding(
+                    what + " is in " + folder.getFullName(), where));
         case ALL -> {
           // A virtual "All Mail" view holds every message; it says nothing about where it is.
         }
-        default -> findings.add(TraceFinding.MAILBOX_FOUND_IN_FOLDER.finding(what + " is in " + folder.getFullName(), where));
+        default ->
+            findings.add(
+                TraceFinding.MAILBOX_FOUND_IN_FOLDER.finding(
+                    what + " is in " + folder.getFullName(), where));
       }
       if (hit.deleted()) {
-        findings.add(TraceFinding.MAILBOX_DELETED_FLAG.finding(what + " in " + folder.getFullName() + " is marked \\Deleted", where));
+        findings.add(
+            TraceFinding.MAILBOX_DELETED_FLAG.finding(
+                what + " in " + folder.getFullName() + " is marked \\Deleted", where));
       }
     }
 
@@ -468,32 +544,42 @@ public final class MailboxSearch {
       Evidence server = Evidence.of("server", url());
       for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
         if (t instanceof SSLException) {
-          return TraceFinding.IMAP_TLS_FAILED.finding("TLS with " + url() + " failed: " + t.getMessage(), server, Evidence.of("tls-name", tlsName));
+          return TraceFinding.IMAP_TLS_FAILED.finding(
+              "TLS with " + url() + " failed: " + t.getMessage(),
+              server,
+              Evidence.of("tls-name", tlsName));
         }
       }
       if (cause instanceof SocketTimeoutException) {
-        return TraceFinding.IMAP_TIMEOUT.finding("no answer from " + url() + " within the timeout: " + cause.getMessage(), server);
+        return TraceFinding.IMAP_TIMEOUT.finding(
+            "no answer from " + url() + " within the timeout: " + cause.getMessage(), server);
       }
       if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-        return TraceFinding.IMAP_CONNECT_FAILED.finding("could not connect to " + url() + ": " + cause.getMessage(), server);
+        return TraceFinding.IMAP_CONNECT_FAILED.finding(
+            "could not connect to " + url() + ": " + cause.getMessage(), server);
       }
-      return TraceFinding.IMAP_CONNECT_FAILED.finding("connecting to " + url() + " failed: " + safe(e), server);
+      return TraceFinding.IMAP_CONNECT_FAILED.finding(
+          "connecting to " + url() + " failed: " + safe(e), server);
     }
 
     private Finding connectionLost(MessagingException e) {
       Throwable cause = rootCause(e);
       if (cause instanceof SocketTimeoutException) {
-        return TraceFinding.IMAP_TIMEOUT.finding("the server stopped answering: " + cause.getMessage(), Evidence.of("server", url()));
+        return TraceFinding.IMAP_TIMEOUT.finding(
+            "the server stopped answering: " + cause.getMessage(), Evidence.of("server", url()));
       }
-      return TraceFinding.IMAP_CONNECT_FAILED.finding("the connection was lost: " + safe(e), Evidence.of("server", url()));
+      return TraceFinding.IMAP_CONNECT_FAILED.finding(
+          "the connection was lost: " + safe(e), Evidence.of("server", url()));
     }
 
     private MailboxSearchReport finish(Outcome outcome) {
       if (anyFolderSearched && report.build().hits().isEmpty()) {
-        findings.add(TraceFinding.MAILBOX_NOT_FOUND.finding("no folder holds a message matching " + query));
+        findings.add(
+            TraceFinding.MAILBOX_NOT_FOUND.finding("no folder holds a message matching " + query));
       }
       findings.forEach(report::addFinding);
-      report.transcript(trace.transcript())
+      report
+          .transcript(trace.transcript())
           .wire(trace.commands(), trace.bytesSent(), trace.bytesReceived())
           .elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start));
       if (outcome != null) {
@@ -627,8 +713,8 @@ public final class MailboxSearch {
     }
 
     /**
-     * Sets the name the server's certificate must carry (and SNI), when it differs from the
-     * host given to {@link #server(String, int)}, for example when connecting by address.
+     * Sets the name the server's certificate must carry (and SNI), when it differs from the host
+     * given to {@link #server(String, int)}, for example when connecting by address.
      *
      * @param tlsName a host name
      * @return this builder
@@ -639,8 +725,8 @@ public final class MailboxSearch {
     }
 
     /**
-     * Sets the login. The password is kept only in this builder and the client built from it:
-     * never logged, printed or put in a report.
+     * Sets the login. The password is kept only in this builder and the client built from it: never
+     * logged, printed or put in a report.
      *
      * @param user the user name
      * @param password the password
@@ -675,8 +761,8 @@ public final class MailboxSearch {
     }
 
     /**
-     * Sets how many server-side candidates per folder are fetched and checked at most (the
-     * newest); more are reported as {@code trace.imap.truncated}.
+     * Sets how many server-side candidates per folder are fetched and checked at most (the newest);
+     * more are reported as {@code trace.imap.truncated}.
      *
      * @param max 1 to 10,000; default 200
      * @return this builder
@@ -698,8 +784,8 @@ public final class MailboxSearch {
     }
 
     /**
-     * Sets the resolver for a host name; by default one using the system's DNS servers (never
-     * the JDK's lookup) is built on first need.
+     * Sets the resolver for a host name; by default one using the system's DNS servers (never the
+     * JDK's lookup) is built on first need.
      *
      * @param resolver the resolver
      * @return this builder

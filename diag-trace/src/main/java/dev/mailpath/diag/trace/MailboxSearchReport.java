@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The answer of a {@link MailboxSearch}: every folder looked at (with its role), every message
- * that matched, what that means ("the message is in the Junk folder", "marked as deleted", "in
- * no folder"), and what it cost on the wire: the IMAP transcript, the number of commands and the
- * bytes each way.
+ * The answer of a {@link MailboxSearch}: every folder looked at (with its role), every message that
+ * matched, what that means ("the message is in the Junk folder", "marked as deleted", "in no
+ * folder"), and what it cost on the wire: the IMAP transcript, the number of commands and the bytes
+ * each way.
  *
  * <p>{@code toString()} prints:
  *
@@ -216,7 +216,8 @@ public final class MailboxSearchReport implements DiagnosticReport {
   /** Returns the folders, the hits, the cost and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("Mailbox search ").append(server).append(" for ").append(query);
+    StringBuilder sb =
+        new StringBuilder("Mailbox search ").append(server).append(" for ").append(query);
     sb.append("\nFolders: ");
     if (folders.isEmpty()) {
       sb.append("(none listed)");
@@ -228,7 +229,10 @@ public final class MailboxSearchReport implements DiagnosticReport {
     for (MailboxHit h : hits) {
       sb.append("\n  ").append(h);
     }
-    sb.append(String.format("%nIMAP: %,d commands, %,d bytes sent, %,d bytes received, %d ms", commands, bytesSent, bytesReceived, elapsed.toMillis()));
+    sb.append(
+        String.format(
+            "%nIMAP: %,d commands, %,d bytes sent, %,d bytes received, %d ms",
+            commands, bytesSent, bytesReceived, elapsed.toMillis()));
     sb.append("\nOutcome: ").append(outcome);
     for (Finding f : findings) {
       sb.append("\n  ").append(f.render().replace("\n", "\n  "));

@@ -47,7 +47,8 @@ public final class MessageQuery {
     this.until = b.until;
     this.limit = b.limit;
     if (since != null && until != null && !since.isBefore(until)) {
-      throw new IllegalArgumentException("since (" + since + ") must be before until (" + until + ")");
+      throw new IllegalArgumentException(
+          "since (" + since + ") must be before until (" + until + ")");
     }
   }
 
@@ -191,7 +192,8 @@ public final class MessageQuery {
    */
   public boolean matchesSubject(String candidate) {
     return subject == null
-        || (candidate != null && candidate.toLowerCase(Locale.ROOT).contains(subject.toLowerCase(Locale.ROOT)));
+        || (candidate != null
+            && candidate.toLowerCase(Locale.ROOT).contains(subject.toLowerCase(Locale.ROOT)));
   }
 
   /**
@@ -204,7 +206,9 @@ public final class MessageQuery {
     if (since == null && until == null) {
       return true;
     }
-    return t != null && (since == null || !t.isBefore(since)) && (until == null || t.isBefore(until));
+    return t != null
+        && (since == null || !t.isBefore(since))
+        && (until == null || t.isBefore(until));
   }
 
   /**
@@ -296,7 +300,8 @@ public final class MessageQuery {
     public Builder messageId(String messageId) {
       String id = stripAngles(Checks.noLineBreaks("messageId", messageId));
       if (id.isEmpty() || id.indexOf(' ') >= 0) {
-        throw new IllegalArgumentException("messageId must be a non-empty id without spaces: " + messageId);
+        throw new IllegalArgumentException(
+            "messageId must be a non-empty id without spaces: " + messageId);
       }
       this.messageId = id;
       return this;
@@ -350,8 +355,8 @@ public final class MessageQuery {
     }
 
     /**
-     * Sets the window around an approximate time, the answer to "approximately what time was
-     * the message sent?": {@code [time - tolerance, time + tolerance)}.
+     * Sets the window around an approximate time, the answer to "approximately what time was the
+     * message sent?": {@code [time - tolerance, time + tolerance)}.
      *
      * <pre>{@code
      * MessageQuery.builder().sender("alice@example.org").recipient("bob@example.net")

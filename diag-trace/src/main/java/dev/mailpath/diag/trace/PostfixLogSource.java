@@ -26,7 +26,6 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -42,8 +41,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Reads a Postfix mail log and follows each queue id through its life: {@code smtpd} (client=),
  * {@code cleanup} (message-id=, header and milter rejects), {@code qmgr} (from=, size, nrcpt,
- * expiry, removed), the delivery agents {@code smtp}, {@code lmtp}, {@code local}, {@code
- * virtual}, {@code pipe} and {@code error} (to=, orig_to=, relay=, delay=, delays=, dsn=,
+ * expiry, removed), the delivery agents {@code smtp}, {@code lmtp}, {@code local}, {@code virtual},
+ * {@code pipe} and {@code error} (to=, orig_to=, relay=, delay=, delays=, dsn=,
  * status=sent/deferred/bounced with the reason), {@code bounce} (the non-delivery notification's
  * queue id) and {@code postsuper}. {@code NOQUEUE} rejects at RCPT become records of their own,
  * with the reply text. Short (hex) and long ({@code enable_long_queue_ids}) queue ids both work.
@@ -58,14 +57,14 @@ import java.util.zip.GZIPInputStream;
  * System.out.println(r);   // each queue id's trail, and trace.log.* findings
  * }</pre>
  *
- * <p>Timestamps: classic syslog ({@code Jan  2 09:00:02}, read in {@link Builder#zone(ZoneId)},
- * year from {@link Builder#year(int)} or guessed so that no line lies in the future, and a
+ * <p>Timestamps: classic syslog ({@code Jan 2 09:00:02}, read in {@link Builder#zone(ZoneId)}, year
+ * from {@link Builder#year(int)} or guessed so that no line lies in the future, and a
  * December-to-January step in the log moves to the next year) and RFC 3339 ({@code
  * 2024-01-02T09:00:02.123456+01:00}, as rsyslog and journald write).
  *
- * <p>Lines that are not Postfix lines, or that cannot be read, are skipped: garbage never throws.
- * A missing or unreadable file is an {@link UncheckedIOException} from {@link #search} and a
- * {@code trace.log.unreadable} finding from {@link #find}. Memory stays bounded: at most {@link
+ * <p>Lines that are not Postfix lines, or that cannot be read, are skipped: garbage never throws. A
+ * missing or unreadable file is an {@link UncheckedIOException} from {@link #search} and a {@code
+ * trace.log.unreadable} finding from {@link #find}. Memory stays bounded: at most {@link
  * Builder#maxOpenMessages(int)} queue ids are followed at once (the oldest is given up, as if the
  * log ended for it), and each record keeps at most 200 raw lines.
  *
@@ -79,15 +78,18 @@ public final class PostfixLogSource implements DeliveryLogSource {
               + "|(?<bsd>(?<mon>[A-Z][a-z]{2}) +(?<day>\\d{1,2}) (?<time>\\d\\d:\\d\\d:\\d\\d)))"
               + "\\s+(?<host>\\S+)\\s+(?<prog>[^\\s\\[:]+)(?:\\[\\d+\\])?:\\s(?<msg>.*)$");
   private static final Pattern QUEUE_LINE =
-      Pattern.compile("^(?<qid>[0-9A-F]{5,20}|[" + ALPHABET + "]{6,}z[" + ALPHABET + "]+): (?<body>.*)$");
+      Pattern.compile(
+          "^(?<qid>[0-9A-F]{5,20}|[" + ALPHABET + "]{6,}z[" + ALPHABET + "]+): (?<body>.*)$");
   private static final Pattern NOQUEUE =
       Pattern.compile("^NOQUEUE: (?<action>(?:milter-)?(?:reject|discard|hold)): (?<rest>.*)$");
   private static final Pattern ACTION =
       Pattern.compile("^(?<action>(?:milter-)?(?:reject|discard|hold|redirect)): (?<rest>.*)$");
   private static final Pattern FROM =
-      Pattern.compile("^from=<(?<from>[^>]*)>(?:, size=(?<size>\\d+))?(?:, nrcpt=(?<n>\\d+))?(?<rest>.*)$");
+      Pattern.compile(
+          "^from=<(?<from>[^>]*)>(?:, size=(?<size>\\d+))?(?:, nrcpt=(?<n>\\d+))?(?<rest>.*)$");
   private static final Pattern DELIVERY =
-      Pattern.compile("^to=<(?<to>[^>]*)>, (?<kv>.*?)status=(?<status>[a-z]+)(?: \\((?<reason>.*)\\))?\\s*$");
+      Pattern.compile(
+          "^to=<(?<to>[^>]*)>, (?<kv>.*?)status=(?<status>[a-z]+)(?: \\((?<reason>.*)\\))?\\s*$");
   private static final Pattern KV_ORIG = Pattern.compile("(?:^|, )orig_to=<([^>]*)>");
   private static final Pattern KV_RELAY = Pattern.compile("(?:^|, )relay=([^,]+)");
   private static final Pattern KV_DELAY = Pattern.compile("(?:^|, )delay=([\\d.]+)");
@@ -150,9 +152,9 @@ public final class PostfixLogSource implements DeliveryLogSource {
   }
 
   /**
-   * Streams the records matching the query. A record is complete, and handed out, when the log
-   * says {@code removed} (or for a NOQUEUE reject at once); queue ids still open when the log
-   * ends come last.
+   * Streams the records matching the query. A record is complete, and handed out, when the log says
+   * {@code removed} (or for a NOQUEUE reject at once); queue ids still open when the log ends come
+   * last.
    *
    * @param query what to find (the subject is ignored: Postfix does not log it)
    * @return the records, lazily; close the stream
@@ -165,7 +167,8 @@ public final class PostfixLogSource implements DeliveryLogSource {
     Iterator<String> it = input.iterator();
     Reader reader = new Reader(it, query);
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(reader, Spliterator.NONNULL | Spliterator.ORDERED), false)
+            Spliterators.spliteratorUnknownSize(reader, Spliterator.NONNULL | Spliterator.ORDERED),
+            false)
         .onClose(input::close);
   }
 
@@ -185,13 +188,15 @@ public final class PostfixLogSource implements DeliveryLogSource {
                       .onMalformedInput(CodingErrorAction.REPLACE)
                       .onUnmappableCharacter(CodingErrorAction.REPLACE)),
               65536);
-      return r.lines().onClose(() -> {
-        try {
-          r.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      return r.lines()
+          .onClose(
+              () -> {
+                try {
+                  r.close();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path + ": " + e, e);
     }
@@ -253,8 +258,10 @@ public final class PostfixLogSource implements DeliveryLogSource {
       }
       if (query.recipient().isPresent()
           && r.attempts().stream()
-              .noneMatch(a -> query.matchesRecipient(a.recipient().orElse(null))
-                  || query.matchesRecipient(a.originalRecipient().orElse(null)))) {
+              .noneMatch(
+                  a ->
+                      query.matchesRecipient(a.recipient().orElse(null))
+                          || query.matchesRecipient(a.originalRecipient().orElse(null)))) {
         return false;
       }
       return query.overlaps(r.firstSeen(), r.lastSeen());
@@ -301,7 +308,8 @@ public final class PostfixLogSource implements DeliveryLogSource {
       body(b, qid, time, service, body);
     }
 
-    private void body(DeliveryRecord.Builder b, String qid, Instant time, String service, String body) {
+    private void body(
+        DeliveryRecord.Builder b, String qid, Instant time, String service, String body) {
       if (body.startsWith("client=")) {
         String c = body.substring(7);
         int comma = c.indexOf(',');
@@ -325,7 +333,18 @@ public final class PostfixLogSource implements DeliveryLogSource {
           }
           String rest = f.group("rest");
           if (rest.contains("status=expired")) {
-            b.addAttempt(attempt(time, service, null, null, null, null, null, null, DeliveryStatus.EXPIRED, "returned to sender"));
+            b.addAttempt(
+                attempt(
+                    time,
+                    service,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    DeliveryStatus.EXPIRED,
+                    "returned to sender"));
           }
         }
       } else if (body.startsWith("to=<")) {
@@ -337,7 +356,8 @@ public final class PostfixLogSource implements DeliveryLogSource {
       } else if (body.startsWith("sender non-delivery notification: ")) {
         b.bounceQueueId(body.substring(body.lastIndexOf(' ') + 1));
       } else if (body.startsWith("placed on hold")) {
-        b.addAttempt(attempt(time, service, null, null, null, null, null, null, DeliveryStatus.HELD, body));
+        b.addAttempt(
+            attempt(time, service, null, null, null, null, null, null, DeliveryStatus.HELD, body));
       } else {
         Matcher a = ACTION.matcher(body);
         if (a.matches()) {
@@ -378,12 +398,14 @@ public final class PostfixLogSource implements DeliveryLogSource {
               reason));
     }
 
-    private void filterAction(DeliveryRecord.Builder b, Instant time, String service, String action, String rest) {
+    private void filterAction(
+        DeliveryRecord.Builder b, Instant time, String service, String action, String rest) {
       DeliveryStatus status =
-          action.endsWith("reject") ? DeliveryStatus.REJECTED
-              : action.endsWith("discard") ? DeliveryStatus.DISCARDED
-              : action.endsWith("hold") ? DeliveryStatus.HELD
-              : null;
+          action.endsWith("reject")
+              ? DeliveryStatus.REJECTED
+              : action.endsWith("discard")
+                  ? DeliveryStatus.DISCARDED
+                  : action.endsWith("hold") ? DeliveryStatus.HELD : null;
       Matcher f = FROM_ANY.matcher(rest);
       if (f.find()) {
         b.sender(f.group(1));
@@ -398,7 +420,17 @@ public final class PostfixLogSource implements DeliveryLogSource {
       String reason = reason(rest);
       Matcher t = TO.matcher(rest);
       b.addAttempt(
-          attempt(time, service, t.find() ? t.group(1) : null, null, null, null, null, dsnIn(reason), status, reason));
+          attempt(
+              time,
+              service,
+              t.find() ? t.group(1) : null,
+              null,
+              null,
+              null,
+              null,
+              dsnIn(reason),
+              status,
+              reason));
     }
 
     private void noQueue(String raw, Instant time, String service, String action, String rest) {
@@ -432,7 +464,9 @@ public final class PostfixLogSource implements DeliveryLogSource {
           currentYear++; // December -> January in the same log
         }
         lastMonth = month;
-        LocalDateTime local = LocalDateTime.of(LocalDate.of(currentYear, month, day), java.time.LocalTime.parse(m.group("time")));
+        LocalDateTime local =
+            LocalDateTime.of(
+                LocalDate.of(currentYear, month, day), java.time.LocalTime.parse(m.group("time")));
         return local.atZone(zone).toInstant();
       } catch (DateTimeException | NumberFormatException e) {
         return null;
@@ -549,8 +583,8 @@ public final class PostfixLogSource implements DeliveryLogSource {
     }
 
     /**
-     * Reads lines from a supplier called once per search, for example a remote log streamed
-     * without copying it into memory.
+     * Reads lines from a supplier called once per search, for example a remote log streamed without
+     * copying it into memory.
      *
      * @param lines supplies a fresh stream per search; the stream is closed after the search
      * @return this builder

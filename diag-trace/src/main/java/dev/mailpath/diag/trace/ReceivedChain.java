@@ -30,12 +30,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads the path a message took from its {@code Received:} fields (RFC 5321 §4.4, RFC 5322
- * §3.6.7) and its {@code Authentication-Results} fields (RFC 8601): the hops in transit order,
- * the delay at each hop, which hops used TLS and which were authenticated, and findings for clock
- * skew, slow hops, routing loops, overlong chains, clear-text hops and failed sender
- * authentication. It is the header analysis a mail administrator does by eye when a message
- * arrived late, or arrived in the Junk folder.
+ * Reads the path a message took from its {@code Received:} fields (RFC 5321 §4.4, RFC 5322 §3.6.7)
+ * and its {@code Authentication-Results} fields (RFC 8601): the hops in transit order, the delay at
+ * each hop, which hops used TLS and which were authenticated, and findings for clock skew, slow
+ * hops, routing loops, overlong chains, clear-text hops and failed sender authentication. It is the
+ * header analysis a mail administrator does by eye when a message arrived late, or arrived in the
+ * Junk folder.
  *
  * <pre>{@code
  * ReceivedChainReport chain = ReceivedChain.parse(Files.readString(Path.of("message.eml")));
@@ -52,15 +52,15 @@ import java.util.Set;
  * ReceivedChainReport r = strict.analyze(mimeMessage);
  * }</pre>
  *
- * <p>The reader is lenient by design: it understands the forms of Postfix, Exim, Sendmail,
- * qmail, Microsoft Exchange / Microsoft 365 and the big webmail services, folded fields, nested
- * comments, dates with or without the day name and obsolete zones ({@code GMT}, {@code EST}).
- * <b>An unreadable field, date or header is a finding, never an exception.</b> Exceptions are
- * only {@link NullPointerException} for null arguments and {@link UncheckedIOException} when the
- * caller's stream (or a Jakarta Mail message) cannot be read.
+ * <p>The reader is lenient by design: it understands the forms of Postfix, Exim, Sendmail, qmail,
+ * Microsoft Exchange / Microsoft 365 and the big webmail services, folded fields, nested comments,
+ * dates with or without the day name and obsolete zones ({@code GMT}, {@code EST}). <b>An
+ * unreadable field, date or header is a finding, never an exception.</b> Exceptions are only {@link
+ * NullPointerException} for null arguments and {@link UncheckedIOException} when the caller's
+ * stream (or a Jakarta Mail message) cannot be read.
  *
- * <p>No DNS lookups and no network: addresses are taken only from literals in the fields.
- * Immutable and thread-safe once built; one instance serves any number of calls.
+ * <p>No DNS lookups and no network: addresses are taken only from literals in the fields. Immutable
+ * and thread-safe once built; one instance serves any number of calls.
  */
 public final class ReceivedChain {
   private static final ReceivedChain DEFAULT = new Builder().build();
@@ -79,8 +79,11 @@ public final class ReceivedChain {
     this.trustedAuthservIds = Set.copyOf(b.trustedAuthservIds);
     if (hopErrorThreshold <= hopWarningThreshold) {
       throw new IllegalArgumentException(
-          "hopErrorThreshold (" + hopErrorThreshold + ") must be greater than hopWarningThreshold ("
-              + hopWarningThreshold + ")");
+          "hopErrorThreshold ("
+              + hopErrorThreshold
+              + ") must be greater than hopWarningThreshold ("
+              + hopWarningThreshold
+              + ")");
     }
   }
 
@@ -110,8 +113,7 @@ public final class ReceivedChain {
   }
 
   /**
-   * Analyses a message held as text (a whole message or only its header) with the default
-   * settings.
+   * Analyses a message held as text (a whole message or only its header) with the default settings.
    *
    * @param message the message; everything after the first empty line is ignored
    * @return the report
@@ -147,8 +149,8 @@ public final class ReceivedChain {
    *
    * @param message the message
    * @return the report
-   * @throws UncheckedIOException when Jakarta Mail cannot load the headers (for example the
-   *     folder was closed)
+   * @throws UncheckedIOException when Jakarta Mail cannot load the headers (for example the folder
+   *     was closed)
    */
   public static ReceivedChainReport parse(MimeMessage message) {
     return DEFAULT.analyze(message);
@@ -216,7 +218,8 @@ public final class ReceivedChain {
         fields.add(new HeaderFields.Field(h.getName(), h.getValue() == null ? "" : h.getValue()));
       }
     } catch (MessagingException e) {
-      throw new UncheckedIOException(new IOException("cannot read the message headers: " + e.getMessage(), e));
+      throw new UncheckedIOException(
+          new IOException("cannot read the message headers: " + e.getMessage(), e));
     }
     return analyze(HeaderFields.of(fields));
   }
@@ -234,8 +237,15 @@ public final class ReceivedChain {
 
   private ReceivedChainReport analyze(HeaderFields header) {
     ReceivedChainReport.Builder report = ReceivedChainReport.builder();
-    header.named("Message-ID").stream().findFirst().map(f -> f.value().strip()).filter(s -> !s.isEmpty()).ifPresent(report::messageId);
-    header.named("Date").stream().findFirst().flatMap(f -> MailDates.parse(f.value())).ifPresent(report::messageDate);
+    header.named("Message-ID").stream()
+        .findFirst()
+        .map(f -> f.value().strip())
+        .filter(s -> !s.isEmpty())
+        .ifPresent(report::messageId);
+    header.named("Date").stream()
+        .findFirst()
+        .flatMap(f -> MailDates.parse(f.value()))
+        .ifPresent(report::messageDate);
 
     List<HeaderFields.Field> received = header.named("Received");
     if (received.isEmpty()) {
@@ -250,16 +260,22 @@ public final class ReceivedChain {
       ReceivedParser.Result r = ReceivedParser.parse(received.get(n - 1 - i).value());
       int index = i + 1;
       ReceivedHop.Builder hop = r.hop.index(index);
-      Evidence field = Evidence.of("received[" + index + "]", shorten(received.get(n - 1 - i).value()));
+      Evidence field =
+          Evidence.of("received[" + index + "]", shorten(received.get(n - 1 - i).value()));
       OffsetDateTime date = hop.date().orElse(null);
       if (hop.build().parsed()) {
         if (r.dateMissing) {
-          report.addFinding(TraceFinding.RECEIVED_MISSING_DATE.finding("hop " + index + " has no date", field));
+          report.addFinding(
+              TraceFinding.RECEIVED_MISSING_DATE.finding("hop " + index + " has no date", field));
         } else if (r.dateUnreadable) {
-          report.addFinding(TraceFinding.RECEIVED_BAD_DATE.finding("hop " + index + " has an unreadable date", field));
+          report.addFinding(
+              TraceFinding.RECEIVED_BAD_DATE.finding(
+                  "hop " + index + " has an unreadable date", field));
         }
       } else {
-        report.addFinding(TraceFinding.RECEIVED_UNPARSEABLE.finding("hop " + index + " could not be read", field));
+        report.addFinding(
+            TraceFinding.RECEIVED_UNPARSEABLE.finding(
+                "hop " + index + " could not be read", field));
       }
       if (previousKnown && date != null) {
         Duration delay = Duration.between(previousDate, date);
@@ -267,15 +283,24 @@ public final class ReceivedChain {
         if (delay.isNegative() && delay.abs().compareTo(clockSkewTolerance) > 0) {
           report.addFinding(
               TraceFinding.RECEIVED_CLOCK_SKEW.finding(
-                  "hop " + index + " is dated " + ReceivedChainReport.formatDelay(delay.negated(), false)
-                      + " before hop " + (index - 1),
+                  "hop "
+                      + index
+                      + " is dated "
+                      + ReceivedChainReport.formatDelay(delay.negated(), false)
+                      + " before hop "
+                      + (index - 1),
                   field,
                   Evidence.of("delay", delay)));
         } else if (delay.compareTo(slowHopThreshold) > 0) {
           report.addFinding(
               TraceFinding.RECEIVED_SLOW_HOP.finding(
-                  "hop " + index + " took " + ReceivedChainReport.formatDelay(delay, false)
-                      + " (threshold " + ReceivedChainReport.formatDelay(slowHopThreshold, false) + ")",
+                  "hop "
+                      + index
+                      + " took "
+                      + ReceivedChainReport.formatDelay(delay, false)
+                      + " (threshold "
+                      + ReceivedChainReport.formatDelay(slowHopThreshold, false)
+                      + ")",
                   field,
                   Evidence.of("delay", delay)));
         }
@@ -284,22 +309,35 @@ public final class ReceivedChain {
       previousKnown = date != null;
       ReceivedHop built = hop.build();
       hops.add(built);
-      if (built.parsed() && r.smtpFamily && built.security() == TransportSecurity.PLAINTEXT && built.from().isPresent()) {
+      if (built.parsed()
+          && r.smtpFamily
+          && built.security() == TransportSecurity.PLAINTEXT
+          && built.from().isPresent()) {
         InetAddress a = built.address().orElse(null);
         if (a == null || !a.isLoopbackAddress()) {
           Severity s = a != null && isInternal(a) ? Severity.INFO : Severity.WARNING;
           report.addFinding(
               TraceFinding.RECEIVED_NO_TLS_HOP.finding(
                   s,
-                  "hop " + index + " from " + built.describeFrom() + " to " + built.by().orElse("?")
-                      + " used " + built.with().orElse("SMTP") + " without TLS",
+                  "hop "
+                      + index
+                      + " from "
+                      + built.describeFrom()
+                      + " to "
+                      + built.by().orElse("?")
+                      + " used "
+                      + built.with().orElse("SMTP")
+                      + " without TLS",
                   field));
         }
       }
-      if (built.parsed() && built.reverseNameMissing() && built.address().map(a -> !a.isLoopbackAddress()).orElse(true)) {
+      if (built.parsed()
+          && built.reverseNameMissing()
+          && built.address().map(a -> !a.isLoopbackAddress()).orElse(true)) {
         report.addFinding(
             TraceFinding.RECEIVED_RDNS_MISSING.finding(
-                "hop " + index + ": " + built.describeFrom() + " had no verified reverse DNS name", field));
+                "hop " + index + ": " + built.describeFrom() + " had no verified reverse DNS name",
+                field));
       }
     }
     hops.forEach(report::addHop);
@@ -308,12 +346,16 @@ public final class ReceivedChain {
       report.addFinding(
           TraceFinding.RECEIVED_TOO_MANY_HOPS.finding(
               Severity.ERROR,
-              n + " Received: fields (at least " + hopErrorThreshold + " is treated as a loop, RFC 5321 §6.3)",
+              n
+                  + " Received: fields (at least "
+                  + hopErrorThreshold
+                  + " is treated as a loop, RFC 5321 §6.3)",
               Evidence.of("hops", n)));
     } else if (n > hopWarningThreshold) {
       report.addFinding(
           TraceFinding.RECEIVED_TOO_MANY_HOPS.finding(
-              n + " Received: fields (more than " + hopWarningThreshold + ")", Evidence.of("hops", n)));
+              n + " Received: fields (more than " + hopWarningThreshold + ")",
+              Evidence.of("hops", n)));
     }
     authenticationResults(header, report);
     return report.build();
@@ -329,7 +371,10 @@ public final class ReceivedChain {
       }
       String by = h.by().get();
       byCount.merge(by, 1, Integer::sum);
-      String sender = h.reverseName().or(h::heloName).orElse(h.address().map(InetAddress::getHostAddress).orElse(null));
+      String sender =
+          h.reverseName()
+              .or(h::heloName)
+              .orElse(h.address().map(InetAddress::getHostAddress).orElse(null));
       if (sender != null) {
         String pair = sender.toLowerCase(Locale.ROOT) + " -> " + by;
         if (pairCount.merge(pair, 1, Integer::sum) == 2) {
@@ -337,13 +382,22 @@ public final class ReceivedChain {
         }
       }
     }
-    List<String> manyTimes = byCount.entrySet().stream().filter(e -> e.getValue() >= 3).map(Map.Entry::getKey).sorted().toList();
+    List<String> manyTimes =
+        byCount.entrySet().stream()
+            .filter(e -> e.getValue() >= 3)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     if (!loopedPairs.isEmpty() || !manyTimes.isEmpty()) {
       List<Evidence> ev = new ArrayList<>();
       loopedPairs.forEach(p -> ev.add(Evidence.of("repeated-pair", p + " x" + pairCount.get(p))));
       manyTimes.forEach(h -> ev.add(Evidence.of("repeated-host", h + " x" + byCount.get(h))));
-      String what = !loopedPairs.isEmpty() ? "the hop " + loopedPairs.iterator().next() + " repeats" : manyTimes.get(0) + " appears " + byCount.get(manyTimes.get(0)) + " times";
-      report.addFinding(TraceFinding.RECEIVED_LOOP.finding("routing loop: " + what, ev.toArray(Evidence[]::new)));
+      String what =
+          !loopedPairs.isEmpty()
+              ? "the hop " + loopedPairs.iterator().next() + " repeats"
+              : manyTimes.get(0) + " appears " + byCount.get(manyTimes.get(0)) + " times";
+      report.addFinding(
+          TraceFinding.RECEIVED_LOOP.finding("routing loop: " + what, ev.toArray(Evidence[]::new)));
       return;
     }
     byCount.entrySet().stream()
@@ -364,13 +418,16 @@ public final class ReceivedChain {
       if (parsed.isEmpty()) {
         report.addFinding(
             TraceFinding.AUTH_RESULTS_UNPARSEABLE.finding(
-                "an Authentication-Results field could not be read", Evidence.of("field", shorten(f.value()))));
+                "an Authentication-Results field could not be read",
+                Evidence.of("field", shorten(f.value()))));
         continue;
       }
       AuthenticationResults ar = parsed.get();
       report.addAuthenticationResults(ar);
       if (!trustedAuthservIds.isEmpty()
-          && ar.authservId().map(id -> !trustedAuthservIds.contains(id.toLowerCase(Locale.ROOT))).orElse(true)) {
+          && ar.authservId()
+              .map(id -> !trustedAuthservIds.contains(id.toLowerCase(Locale.ROOT)))
+              .orElse(true)) {
         continue; // written by someone else: listed, but not judged (RFC 8601 §5)
       }
       for (AuthenticationResults.Result r : ar.results()) {
@@ -378,16 +435,31 @@ public final class ReceivedChain {
           continue;
         }
         Evidence by = Evidence.of("authserv-id", ar.authservId().orElse("(none)"));
-        Evidence what = Evidence.of(r.method(), r.result() + r.properties().entrySet().stream().map(e -> " " + e.getKey() + "=" + e.getValue()).reduce("", String::concat));
+        Evidence what =
+            Evidence.of(
+                r.method(),
+                r.result()
+                    + r.properties().entrySet().stream()
+                        .map(e -> " " + e.getKey() + "=" + e.getValue())
+                        .reduce("", String::concat));
         if (r.failed()) {
           Severity s = r.method().equals("dmarc") ? Severity.ERROR : Severity.WARNING;
           report.addFinding(
               TraceFinding.AUTH_RESULTS_FAIL.finding(
-                  s, r.method() + "=fail at " + ar.authservId().orElse("(no authserv-id)"), by, what));
+                  s,
+                  r.method() + "=fail at " + ar.authservId().orElse("(no authserv-id)"),
+                  by,
+                  what));
         } else if (r.error()) {
           report.addFinding(
               TraceFinding.AUTH_RESULTS_ERROR.finding(
-                  r.method() + "=" + r.result() + " at " + ar.authservId().orElse("(no authserv-id)"), by, what));
+                  r.method()
+                      + "="
+                      + r.result()
+                      + " at "
+                      + ar.authservId().orElse("(no authserv-id)"),
+                  by,
+                  what));
         }
       }
     }
@@ -457,8 +529,8 @@ public final class ReceivedChain {
     }
 
     /**
-     * Sets the hop count at which the chain is reported as an ERROR; RFC 5321 §6.3 suggests
-     * servers reject at no fewer than 100.
+     * Sets the hop count at which the chain is reported as an ERROR; RFC 5321 §6.3 suggests servers
+     * reject at no fewer than 100.
      *
      * @param hops 2 to 1,000, greater than the warning threshold; default 100
      * @return this builder
@@ -469,9 +541,9 @@ public final class ReceivedChain {
     }
 
     /**
-     * Trusts {@code Authentication-Results} fields from this authserv-id (RFC 8601 §5). Once any
-     * is set, fields from other ids are still listed in the report but raise no findings. With
-     * none set (the default), every field is judged.
+     * Trusts {@code Authentication-Results} fields from this authserv-id (RFC 8601 §5). Once any is
+     * set, fields from other ids are still listed in the report but raise no findings. With none
+     * set (the default), every field is judged.
      *
      * @param authservId the id your boundary servers write, for example {@code mx.example.net}
      * @return this builder

@@ -15,9 +15,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The path a message took, read from its {@code Received:} fields: the hops in transit order
- * with their delays, TLS and authentication, the {@code Authentication-Results} fields, and what
- * is wrong with the path (clock skew, slow hops, loops, clear-text hops, failed authentication).
+ * The path a message took, read from its {@code Received:} fields: the hops in transit order with
+ * their delays, TLS and authentication, the {@code Authentication-Results} fields, and what is
+ * wrong with the path (clock skew, slow hops, loops, clear-text hops, failed authentication).
  *
  * <p>{@code toString()} prints a hop table:
  *
@@ -35,7 +35,8 @@ import java.util.Optional;
  * their own tests.
  */
 public final class ReceivedChainReport implements DiagnosticReport {
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
   private final List<ReceivedHop> hops;
   private final List<AuthenticationResults> authenticationResults;
@@ -79,8 +80,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the hops in transit order: the first server that received the message first (the
-   * bottom {@code Received:} field), the final one last (the top field).
+   * Returns the hops in transit order: the first server that received the message first (the bottom
+   * {@code Received:} field), the final one last (the top field).
    *
    * @return the hops
    */
@@ -91,8 +92,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
   /**
    * Returns the time from the first dated hop to the last dated hop.
    *
-   * @return the total delay (negative when clocks disagree badly); empty with fewer than two
-   *     dated hops
+   * @return the total delay (negative when clocks disagree badly); empty with fewer than two dated
+   *     hops
    */
   public Optional<Duration> totalDelay() {
     OffsetDateTime first = null;
@@ -106,7 +107,9 @@ public final class ReceivedChainReport implements DiagnosticReport {
         }
       }
     }
-    return first == null || last == null ? Optional.empty() : Optional.of(Duration.between(first, last));
+    return first == null || last == null
+        ? Optional.empty()
+        : Optional.of(Duration.between(first, last));
   }
 
   /**
@@ -121,8 +124,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
   /**
    * Returns the message's {@code Message-ID}, with angle brackets as written.
    *
-   * @return the id, or empty when the message has none (or only header fields were given that
-   *     lack it)
+   * @return the id, or empty when the message has none (or only header fields were given that lack
+   *     it)
    */
   public Optional<String> messageId() {
     return Optional.ofNullable(messageId);
@@ -184,7 +187,10 @@ public final class ReceivedChainReport implements DiagnosticReport {
   /** Returns the hop table, the authentication results and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("Received chain: ").append(hops.size()).append(hops.size() == 1 ? " hop" : " hops");
+    StringBuilder sb =
+        new StringBuilder("Received chain: ")
+            .append(hops.size())
+            .append(hops.size() == 1 ? " hop" : " hops");
     totalDelay().ifPresent(d -> sb.append(", total delay ").append(formatDelay(d, false)));
     messageId().ifPresent(id -> sb.append(", Message-ID ").append(id));
     sb.append('\n');
@@ -193,16 +199,35 @@ public final class ReceivedChainReport implements DiagnosticReport {
       rows.add(new String[] {"#", "delay", "from", "by", "with", "tls", "date"});
       for (ReceivedHop h : hops) {
         if (!h.parsed()) {
-          rows.add(new String[] {String.valueOf(h.index()), h.delay().map(d -> formatDelay(d, true)).orElse("-"), "(unparseable: " + shorten(h.raw(), 60) + ")", "", "", "", h.date().map(DATE::format).orElse("-")});
+          rows.add(
+              new String[] {
+                String.valueOf(h.index()),
+                h.delay().map(d -> formatDelay(d, true)).orElse("-"),
+                "(unparseable: " + shorten(h.raw(), 60) + ")",
+                "",
+                "",
+                "",
+                h.date().map(DATE::format).orElse("-")
+              });
           continue;
         }
         rows.add(
             new String[] {
               String.valueOf(h.index()),
               h.delay().map(d -> formatDelay(d, true)).orElse("-"),
-              shorten(h.from().isEmpty() && h.by().isEmpty() && !h.comments().isEmpty() ? "(" + h.comments().get(0) + ")" : h.describeFrom(), 60),
+              shorten(
+                  h.from().isEmpty() && h.by().isEmpty() && !h.comments().isEmpty()
+                      ? "(" + h.comments().get(0) + ")"
+                      : h.describeFrom(),
+                  60),
               h.by().orElse("-"),
-              h.with().orElse("-") + (h.authenticated() && !h.with().map(w -> w.toUpperCase(java.util.Locale.ROOT).endsWith("A")).orElse(false) ? " (auth)" : ""),
+              h.with().orElse("-")
+                  + (h.authenticated()
+                          && !h.with()
+                              .map(w -> w.toUpperCase(java.util.Locale.ROOT).endsWith("A"))
+                              .orElse(false)
+                      ? " (auth)"
+                      : ""),
               switch (h.security()) {
                 case TLS -> "TLS";
                 case PLAINTEXT -> "none";
@@ -220,7 +245,10 @@ public final class ReceivedChainReport implements DiagnosticReport {
       for (String[] r : rows) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < r.length; i++) {
-          line.append(i == 0 ? String.format("%" + (width[0] + 1) + "s", r[0]) : "  " + pad(r[i], i == r.length - 1 ? 0 : width[i]));
+          line.append(
+              i == 0
+                  ? String.format("%" + (width[0] + 1) + "s", r[0])
+                  : "  " + pad(r[i], i == r.length - 1 ? 0 : width[i]));
         }
         sb.append(line.toString().stripTrailing()).append('\n');
       }
@@ -244,8 +272,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
   }
 
   /**
-   * Formats a delay the way people read it: {@code +2s}, {@code +1m05s}, {@code +2h03m},
-   * {@code -10s}.
+   * Formats a delay the way people read it: {@code +2s}, {@code +1m05s}, {@code +2h03m}, {@code
+   * -10s}.
    *
    * @param d the delay
    * @param signed whether to print a plus sign for positive delays

@@ -15,8 +15,8 @@ import java.util.Optional;
  * One hop of a message's path: what one {@code Received:} field (RFC 5321 §4.4) says about the
  * server that accepted the message, where it came from, how, and when.
  *
- * <p>For the from clause, the field records the name the client announced (HELO/EHLO), the name
- * the server found in reverse DNS, and the connecting address; different servers write them in
+ * <p>For the from clause, the field records the name the client announced (HELO/EHLO), the name the
+ * server found in reverse DNS, and the connecting address; different servers write them in
  * different places (Postfix: {@code from HELO (RDNS [IP])}; Exim: {@code from RDNS ([IP]
  * helo=HELO)}; qmail: {@code from RDNS (HELO name) (IP)}), and this class holds them apart.
  *
@@ -105,8 +105,8 @@ public final class ReceivedHop {
   }
 
   /**
-   * Returns the position in transit order: 1 is the first server that received the message
-   * (the bottom {@code Received:} field), the highest number the last (the top field).
+   * Returns the position in transit order: 1 is the first server that received the message (the
+   * bottom {@code Received:} field), the highest number the last (the top field).
    *
    * @return the 1-based index
    */
@@ -124,8 +124,8 @@ public final class ReceivedHop {
   }
 
   /**
-   * Tells whether the field could be read; an unreadable field keeps only {@link #raw()} (and
-   * its date, if that could be read).
+   * Tells whether the field could be read; an unreadable field keeps only {@link #raw()} (and its
+   * date, if that could be read).
    *
    * @return {@code false} for a field reported as {@code trace.received.unparseable}
    */
@@ -134,8 +134,8 @@ public final class ReceivedHop {
   }
 
   /**
-   * Returns the word after {@code from} as written (a host name, an address literal, or
-   * {@code unknown}).
+   * Returns the word after {@code from} as written (a host name, an address literal, or {@code
+   * unknown}).
    *
    * @return the from domain
    */
@@ -171,8 +171,8 @@ public final class ReceivedHop {
   }
 
   /**
-   * Tells whether the receiving server said that the address has no (verified) reverse DNS
-   * name: {@code unknown}, {@code may be forged}, or a bare address literal as the from name.
+   * Tells whether the receiving server said that the address has no (verified) reverse DNS name:
+   * {@code unknown}, {@code may be forged}, or a bare address literal as the from name.
    *
    * @return {@code true} when the reverse name is recorded as missing
    */

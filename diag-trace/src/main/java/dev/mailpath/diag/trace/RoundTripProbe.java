@@ -15,7 +15,6 @@ import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.trace.internal.PollSchedule;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -34,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * until it arrives or a deadline passes: the field guide's "give it a minute and check", and its
  * Part 2 advice to "test inbound routing by sending yourself a message", as one call. It reports
  * whether the server accepted the message, how long it took to arrive, which folder it landed in
- * (the Inbox, or Junk, or a folder a rule moved it to), the message's {@code Received:} chain,
- * the SMTP transcript, and findings such as "never arrived", "landed in junk", "slow", "SMTP
- * refused".
+ * (the Inbox, or Junk, or a folder a rule moved it to), the message's {@code Received:} chain, the
+ * SMTP transcript, and findings such as "never arrived", "landed in junk", "slow", "SMTP refused".
  *
  * <pre>{@code
  * RoundTripProbe probe = RoundTripProbe.builder()
@@ -57,23 +55,23 @@ import org.slf4j.LoggerFactory;
  * System.out.println(r);
  * }</pre>
  *
- * <p><b>The message.</b> Each run makes a new Message-ID from 96 random bits of the
- * environment's random source ({@code <mailpath-probe.TOKEN@sender-domain>}), and puts the token
- * in the Subject and an {@code X-Mailpath-Probe} header, so that the probe is found exactly and
- * is easy to recognise and delete. It stays in the mailbox: the search is read-only.
+ * <p><b>The message.</b> Each run makes a new Message-ID from 96 random bits of the environment's
+ * random source ({@code <mailpath-probe.TOKEN@sender-domain>}), and puts the token in the Subject
+ * and an {@code X-Mailpath-Probe} header, so that the probe is found exactly and is easy to
+ * recognise and delete. It stays in the mailbox: the search is read-only.
  *
  * <p><b>On the wire.</b> One SMTP conversation (EHLO, STARTTLS per {@link ProbeTls}, AUTH when
- * credentials are given, MAIL, RCPT, DATA, QUIT) through {@link SmtpConversation}; then one
- * {@link MailboxSearch} by Message-ID per poll. Polls start {@link Builder#pollInterval(Duration,
- * Duration) 500 ms} apart and back off by doubling to a ceiling (5 s by default), with a last
- * poll at the deadline; between polls the thread sleeps, it never spins. Delays and the deadline
- * are measured with the environment's {@link TimeSource}; the waits themselves are real time.
- * Polling stops early when the IMAP server refuses the login or the TLS handshake, since waiting
- * longer cannot fix either.
+ * credentials are given, MAIL, RCPT, DATA, QUIT) through {@link SmtpConversation}; then one {@link
+ * MailboxSearch} by Message-ID per poll. Polls start {@link Builder#pollInterval(Duration,
+ * Duration) 500 ms} apart and back off by doubling to a ceiling (5 s by default), with a last poll
+ * at the deadline; between polls the thread sleeps, it never spins. Delays and the deadline are
+ * measured with the environment's {@link TimeSource}; the waits themselves are real time. Polling
+ * stops early when the IMAP server refuses the login or the TLS handshake, since waiting longer
+ * cannot fix either.
  *
- * <p><b>Errors.</b> A refused connection, a 5xx, a TLS or AUTH failure, an unreachable IMAP
- * server are findings in a normally returned report ({@link Outcome#INCONCLUSIVE} when the SMTP
- * server could not be reached or the mailbox could never be searched). Misuse throws: {@link
+ * <p><b>Errors.</b> A refused connection, a 5xx, a TLS or AUTH failure, an unreachable IMAP server
+ * are findings in a normally returned report ({@link Outcome#INCONCLUSIVE} when the SMTP server
+ * could not be reached or the mailbox could never be searched). Misuse throws: {@link
  * IllegalArgumentException} from the builder for a bad address, port or duration, {@link
  * IllegalStateException} from {@link Builder#build()} when something required is missing, and
  * {@link CancellationException} when the thread is interrupted.
@@ -83,7 +81,8 @@ import org.slf4j.LoggerFactory;
 public final class RoundTripProbe {
   private static final Logger LOG = LoggerFactory.getLogger(RoundTripProbe.class);
   private static final DateTimeFormatter RFC5322 =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private final String host;
   private final int port;
@@ -100,6 +99,7 @@ public final class RoundTripProbe {
   private final Duration maxPoll;
   private final Duration slowAfter;
   private final DiagEnvironment environment;
+
   /** Everything up to RCPT; each run adds DATA with a fresh message. Validated when built. */
   private final SmtpConversation envelope;
 
@@ -108,7 +108,8 @@ public final class RoundTripProbe {
       throw new IllegalStateException("set the SMTP server with smtpServer(host, port)");
     }
     if (b.from == null || b.to == null) {
-      throw new IllegalStateException("set the sender and recipient with from(address) and to(address)");
+      throw new IllegalStateException(
+          "set the sender and recipient with from(address) and to(address)");
     }
     if (b.mailbox == null) {
       throw new IllegalStateException("set the recipient's mailbox with mailbox(MailboxSearch)");
@@ -134,8 +135,8 @@ public final class RoundTripProbe {
   /**
    * Starts configuring a probe.
    *
-   * @return a builder with the defaults: STARTTLS when offered, deadline 5 minutes, polls from
-   *     500 ms backing off to 5 s, slow after 1 minute, the system environment
+   * @return a builder with the defaults: STARTTLS when offered, deadline 5 minutes, polls from 500
+   *     ms backing off to 5 s, slow after 1 minute, the system environment
    */
   public static Builder builder() {
     return new Builder();
@@ -225,7 +226,10 @@ public final class RoundTripProbe {
             "X-Mailpath-Probe: " + token);
     String body =
         "This is a round-trip test message sent by mailpath to check that mail from\n"
-            + from + " reaches " + to + ". It can be deleted.\n";
+            + from
+            + " reaches "
+            + to
+            + ". It can be deleted.\n";
     RoundTripReport.Builder report =
         RoundTripReport.builder().addresses(from, to).messageId(messageId).polling(0, deadline);
 
@@ -234,7 +238,9 @@ public final class RoundTripProbe {
     report.smtp(smtp);
     long sent = time.nanoTime();
     Optional<SmtpExchange> dot =
-        smtp.steps().stream().filter(s -> s.phase() == SmtpPhase.DATA && s.command().equals(".")).reduce((a, b) -> b);
+        smtp.steps().stream()
+            .filter(s -> s.phase() == SmtpPhase.DATA && s.command().equals("."))
+            .reduce((a, b) -> b);
     if (dot.isEmpty() || !dot.get().reply().isPositive()) {
       report.addFinding(refused(smtp, dot));
       smtp.findings().forEach(report::addFinding);
@@ -265,7 +271,8 @@ public final class RoundTripProbe {
         report.arrived(hit, delay);
         break;
       }
-      if (search.hasFinding(TraceFinding.IMAP_AUTH_FAILED) || search.hasFinding(TraceFinding.IMAP_TLS_FAILED)) {
+      if (search.hasFinding(TraceFinding.IMAP_AUTH_FAILED)
+          || search.hasFinding(TraceFinding.IMAP_TLS_FAILED)) {
         break; // waiting longer cannot fix a refused login or a failed handshake
       }
       if (now - deadlineNanos >= 0) {
@@ -273,7 +280,11 @@ public final class RoundTripProbe {
       }
       PollSchedule.pause(schedule.nextWait(now, deadlineNanos));
     }
-    LOG.debug("round trip {}: {} after {} polls", messageId, hit != null ? "arrived in " + hit.folder() : "not found", polls);
+    LOG.debug(
+        "round trip {}: {} after {} polls",
+        messageId,
+        hit != null ? "arrived in " + hit.folder() : "not found",
+        polls);
     report.polling(polls, deadline).lastSearch(search);
 
     Evidence id = Evidence.of("message-id", messageId);
@@ -282,27 +293,64 @@ public final class RoundTripProbe {
       Evidence where = Evidence.of("folder", hit.folder());
       Evidence after = Evidence.of("delay", RoundTripReport.seconds(delay));
       switch (hit.role()) {
-        case INBOX -> report.addFinding(TraceFinding.ROUNDTRIP_ARRIVED.finding(
-            "the probe arrived in " + hit.folder() + " after " + RoundTripReport.seconds(delay), id, where, after));
-        case JUNK -> report.addFinding(TraceFinding.ROUNDTRIP_IN_JUNK.finding(
-            "the probe landed in " + hit.folder() + " after " + RoundTripReport.seconds(delay), id, where, after));
-        default -> report.addFinding(TraceFinding.ROUNDTRIP_IN_FOLDER.finding(
-            "the probe was filed in " + hit.folder() + " (" + hit.role().name().toLowerCase(Locale.ROOT) + ")"
-                + (hit.deleted() ? ", marked \\Deleted" : ""), id, where, after));
+        case INBOX ->
+            report.addFinding(
+                TraceFinding.ROUNDTRIP_ARRIVED.finding(
+                    "the probe arrived in "
+                        + hit.folder()
+                        + " after "
+                        + RoundTripReport.seconds(delay),
+                    id,
+                    where,
+                    after));
+        case JUNK ->
+            report.addFinding(
+                TraceFinding.ROUNDTRIP_IN_JUNK.finding(
+                    "the probe landed in "
+                        + hit.folder()
+                        + " after "
+                        + RoundTripReport.seconds(delay),
+                    id,
+                    where,
+                    after));
+        default ->
+            report.addFinding(
+                TraceFinding.ROUNDTRIP_IN_FOLDER.finding(
+                    "the probe was filed in "
+                        + hit.folder()
+                        + " ("
+                        + hit.role().name().toLowerCase(Locale.ROOT)
+                        + ")"
+                        + (hit.deleted() ? ", marked \\Deleted" : ""),
+                    id,
+                    where,
+                    after));
       }
       if (delay.compareTo(slowAfter) > 0) {
         report.addFinding(slow(hit, delay));
       }
     } else if (!searched) {
-      report.addFinding(TraceFinding.ROUNDTRIP_NOT_VERIFIED.finding(
-          "the probe was accepted, but " + search.server() + " could not be searched (" + polls + (polls == 1 ? " attempt)" : " attempts)"),
-          id, mailboxEvidence));
+      report.addFinding(
+          TraceFinding.ROUNDTRIP_NOT_VERIFIED.finding(
+              "the probe was accepted, but "
+                  + search.server()
+                  + " could not be searched ("
+                  + polls
+                  + (polls == 1 ? " attempt)" : " attempts)"),
+              id,
+              mailboxEvidence));
       report.outcome(Outcome.INCONCLUSIVE);
     } else {
-      report.addFinding(TraceFinding.ROUNDTRIP_NEVER_ARRIVED.finding(
-          "the probe was accepted but was in no folder of " + search.server() + " after " + RoundTripReport.seconds(deadline),
-          id, mailboxEvidence, Evidence.of("polls", polls),
-          Evidence.of("accepted", dot.get().reply().firstLine())));
+      report.addFinding(
+          TraceFinding.ROUNDTRIP_NEVER_ARRIVED.finding(
+              "the probe was accepted but was in no folder of "
+                  + search.server()
+                  + " after "
+                  + RoundTripReport.seconds(deadline),
+              id,
+              mailboxEvidence,
+              Evidence.of("polls", polls),
+              Evidence.of("accepted", dot.get().reply().firstLine())));
     }
     smtp.findings().forEach(report::addFinding);
     for (Finding f : search.findings()) {
@@ -328,20 +376,40 @@ public final class RoundTripProbe {
   /** Returns {@code RoundTripProbe[from -> to via host:port, mailbox]}; never a password. */
   @Override
   public String toString() {
-    return "RoundTripProbe[" + from + " -> " + to + " via " + host + ":" + port + " (" + tls + "), " + mailbox + "]";
+    return "RoundTripProbe["
+        + from
+        + " -> "
+        + to
+        + " via "
+        + host
+        + ":"
+        + port
+        + " ("
+        + tls
+        + "), "
+        + mailbox
+        + "]";
   }
 
   /** The mailbox search's where-is-it findings, which the round-trip findings restate. */
   private static boolean isWhereabouts(Finding f) {
-    return f.is(TraceFinding.MAILBOX_FOUND) || f.is(TraceFinding.MAILBOX_FOUND_IN_JUNK)
-        || f.is(TraceFinding.MAILBOX_FOUND_IN_TRASH) || f.is(TraceFinding.MAILBOX_FOUND_IN_ARCHIVE)
-        || f.is(TraceFinding.MAILBOX_FOUND_IN_FOLDER) || f.is(TraceFinding.MAILBOX_NOT_FOUND);
+    return f.is(TraceFinding.MAILBOX_FOUND)
+        || f.is(TraceFinding.MAILBOX_FOUND_IN_JUNK)
+        || f.is(TraceFinding.MAILBOX_FOUND_IN_TRASH)
+        || f.is(TraceFinding.MAILBOX_FOUND_IN_ARCHIVE)
+        || f.is(TraceFinding.MAILBOX_FOUND_IN_FOLDER)
+        || f.is(TraceFinding.MAILBOX_NOT_FOUND);
   }
 
   /** The hit that says where the message is: the Inbox first, never a virtual "All Mail" view. */
   static MailboxHit best(List<MailboxHit> hits) {
     return hits.stream()
-        .min(Comparator.comparingInt((MailboxHit h) -> h.role() == FolderRole.ALL ? 2 : h.role() == FolderRole.INBOX && !h.deleted() ? 0 : 1))
+        .min(
+            Comparator.comparingInt(
+                (MailboxHit h) ->
+                    h.role() == FolderRole.ALL
+                        ? 2
+                        : h.role() == FolderRole.INBOX && !h.deleted() ? 0 : 1))
         .orElse(null);
   }
 
@@ -349,30 +417,62 @@ public final class RoundTripProbe {
     Evidence server = Evidence.of("server", smtp.host() + ":" + smtp.port());
     // The last reply that was not positive names the reason; else the conversation's own.
     Optional<SmtpExchange> last =
-        smtp.steps().stream().filter(s -> s.reply().received() && !s.reply().isPositive() && !s.reply().isIntermediate())
+        smtp.steps().stream()
+            .filter(
+                s -> s.reply().received() && !s.reply().isPositive() && !s.reply().isIntermediate())
             .reduce((a, b) -> b);
-    String why = last.map(s -> (s.command().isEmpty() ? "the greeting" : s.command()) + " got " + s.reply().firstLine())
-        .or(() -> dot.map(s -> "the end of data got no reply"))
-        .or(() -> smtp.endReason())
-        .orElse("the conversation ended early");
-    return last.map(s -> TraceFinding.ROUNDTRIP_SMTP_REFUSED.finding("the server did not accept the probe: " + why, server,
-            Evidence.of("reply", s.reply().firstLine()), Evidence.of("phase", s.phase())))
-        .orElseGet(() -> TraceFinding.ROUNDTRIP_SMTP_REFUSED.finding("the server did not accept the probe: " + why, server,
-            Evidence.of("ended-at", smtp.endedAt().map(Enum::name).orElse("?"))));
+    String why =
+        last.map(
+                s ->
+                    (s.command().isEmpty() ? "the greeting" : s.command())
+                        + " got "
+                        + s.reply().firstLine())
+            .or(() -> dot.map(s -> "the end of data got no reply"))
+            .or(() -> smtp.endReason())
+            .orElse("the conversation ended early");
+    return last.map(
+            s ->
+                TraceFinding.ROUNDTRIP_SMTP_REFUSED.finding(
+                    "the server did not accept the probe: " + why,
+                    server,
+                    Evidence.of("reply", s.reply().firstLine()),
+                    Evidence.of("phase", s.phase())))
+        .orElseGet(
+            () ->
+                TraceFinding.ROUNDTRIP_SMTP_REFUSED.finding(
+                    "the server did not accept the probe: " + why,
+                    server,
+                    Evidence.of("ended-at", smtp.endedAt().map(Enum::name).orElse("?"))));
   }
 
   private Finding slow(MailboxHit hit, Duration delay) {
-    Optional<ReceivedHop> slowest = hit.receivedChain().hops().stream()
-        .filter(h -> h.delay().isPresent())
-        .max(Comparator.comparing(h -> h.delay().get()));
+    Optional<ReceivedHop> slowest =
+        hit.receivedChain().hops().stream()
+            .filter(h -> h.delay().isPresent())
+            .max(Comparator.comparing(h -> h.delay().get()));
     Evidence threshold = Evidence.of("threshold", RoundTripReport.seconds(slowAfter));
     Evidence took = Evidence.of("delay", RoundTripReport.seconds(delay));
     return slowest
-        .map(h -> TraceFinding.ROUNDTRIP_SLOW.finding(
-            "the probe took " + RoundTripReport.seconds(delay) + " to arrive", took, threshold,
-            Evidence.of("slowest-hop", "#" + h.index() + " " + h.by().orElse("?") + " "
-                + ReceivedChainReport.formatDelay(h.delay().get(), true))))
-        .orElseGet(() -> TraceFinding.ROUNDTRIP_SLOW.finding("the probe took " + RoundTripReport.seconds(delay) + " to arrive", took, threshold));
+        .map(
+            h ->
+                TraceFinding.ROUNDTRIP_SLOW.finding(
+                    "the probe took " + RoundTripReport.seconds(delay) + " to arrive",
+                    took,
+                    threshold,
+                    Evidence.of(
+                        "slowest-hop",
+                        "#"
+                            + h.index()
+                            + " "
+                            + h.by().orElse("?")
+                            + " "
+                            + ReceivedChainReport.formatDelay(h.delay().get(), true))))
+        .orElseGet(
+            () ->
+                TraceFinding.ROUNDTRIP_SLOW.finding(
+                    "the probe took " + RoundTripReport.seconds(delay) + " to arrive",
+                    took,
+                    threshold));
   }
 
   static String domainOf(String address) {
@@ -402,8 +502,8 @@ public final class RoundTripProbe {
     private Builder() {}
 
     /**
-     * Sets the SMTP server the probe is submitted to: the sender's submission server (587), or
-     * an MX of the recipient's domain (25) to test inbound mail.
+     * Sets the SMTP server the probe is submitted to: the sender's submission server (587), or an
+     * MX of the recipient's domain (25) to test inbound mail.
      *
      * @param host an IP literal or a host name (resolved through diag-dns, see {@link
      *     #smtpOptions(UnaryOperator)} for DNS servers)
@@ -442,10 +542,10 @@ public final class RoundTripProbe {
     }
 
     /**
-     * Sets connection options of the SMTP conversation: timeouts, trust manager, expected TLS
-     * name, TLS failure policy, DNS servers, local address. The function gets the bare
-     * conversation (target and environment set) and returns it with options; steps added here
-     * would run before EHLO, so add none.
+     * Sets connection options of the SMTP conversation: timeouts, trust manager, expected TLS name,
+     * TLS failure policy, DNS servers, local address. The function gets the bare conversation
+     * (target and environment set) and returns it with options; steps added here would run before
+     * EHLO, so add none.
      *
      * <pre>{@code
      * .smtpOptions(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
@@ -543,7 +643,8 @@ public final class RoundTripProbe {
       Checks.positive("first", first);
       Checks.positive("max", max);
       if (max.compareTo(first) < 0) {
-        throw new IllegalArgumentException("max (" + max + ") must not be shorter than first (" + first + ")");
+        throw new IllegalArgumentException(
+            "max (" + max + ") must not be shorter than first (" + first + ")");
       }
       this.firstPoll = first;
       this.maxPoll = max;
@@ -601,7 +702,8 @@ public final class RoundTripProbe {
       String a = MessageQuery.stripAngles(Checks.noLineBreaks(name, address));
       int at = a.lastIndexOf('@');
       if (at <= 0 || at == a.length() - 1 || a.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException(name + " must be an address such as user@example.org: '" + address + "'");
+        throw new IllegalArgumentException(
+            name + " must be an address such as user@example.org: '" + address + "'");
       }
       return a;
     }

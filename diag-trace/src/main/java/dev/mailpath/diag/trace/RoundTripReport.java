@@ -32,10 +32,10 @@ import java.util.Optional;
  *   WARNING trace.roundtrip.in-junk: ...
  * }</pre>
  *
- * <p>{@link #findings()} holds the probe's own findings ({@code trace.roundtrip.*}) first, then
- * the SMTP findings, the mailbox search's findings other than where-is-it ones (which the
- * round-trip findings restate), and the arrived message's {@code Received:} chain findings.
- * Immutable and thread-safe; {@link #builder()} is public so that users can fake reports.
+ * <p>{@link #findings()} holds the probe's own findings ({@code trace.roundtrip.*}) first, then the
+ * SMTP findings, the mailbox search's findings other than where-is-it ones (which the round-trip
+ * findings restate), and the arrived message's {@code Received:} chain findings. Immutable and
+ * thread-safe; {@link #builder()} is public so that users can fake reports.
  */
 public final class RoundTripReport implements DiagnosticReport {
   private final String from;
@@ -206,8 +206,8 @@ public final class RoundTripReport implements DiagnosticReport {
   }
 
   /**
-   * Returns the last mailbox search: the one that found the message, or the last one before
-   * the deadline.
+   * Returns the last mailbox search: the one that found the message, or the last one before the
+   * deadline.
    *
    * @return the search report, or empty when the mailbox was not searched
    */
@@ -253,11 +253,18 @@ public final class RoundTripReport implements DiagnosticReport {
   /** Returns the submission, the arrival, the Received chain and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("Round trip ").append(from).append(" -> ").append(to)
-        .append(", Message-ID ").append(messageId);
+    StringBuilder sb =
+        new StringBuilder("Round trip ")
+            .append(from)
+            .append(" -> ")
+            .append(to)
+            .append(", Message-ID ")
+            .append(messageId);
     sb.append("\nSMTP ").append(smtp.host()).append(':').append(smtp.port()).append(": ");
-    Optional<SmtpExchange> dot = smtp.steps().stream()
-        .filter(s -> s.phase() == SmtpPhase.DATA && s.command().equals(".")).reduce((a, b) -> b);
+    Optional<SmtpExchange> dot =
+        smtp.steps().stream()
+            .filter(s -> s.phase() == SmtpPhase.DATA && s.command().equals("."))
+            .reduce((a, b) -> b);
     if (accepted()) {
       sb.append("accepted (").append(dot.map(s -> s.reply().firstLine()).orElse("?")).append(')');
     } else {
@@ -270,8 +277,13 @@ public final class RoundTripReport implements DiagnosticReport {
     if (lastSearch != null) {
       sb.append("\nMailbox ").append(lastSearch.server()).append(": ");
       if (hit != null) {
-        sb.append("arrived after ").append(seconds(delay)).append(" in ").append(hit.folder())
-            .append(" (").append(hit.role().name().toLowerCase(Locale.ROOT)).append(')')
+        sb.append("arrived after ")
+            .append(seconds(delay))
+            .append(" in ")
+            .append(hit.folder())
+            .append(" (")
+            .append(hit.role().name().toLowerCase(Locale.ROOT))
+            .append(')')
             .append(hit.deleted() ? ", marked \\Deleted" : "");
       } else if (!anySearchWorked()) {
         sb.append("could not be searched");
@@ -280,7 +292,11 @@ public final class RoundTripReport implements DiagnosticReport {
       }
       sb.append(", ").append(polls).append(polls == 1 ? " poll" : " polls");
     }
-    receivedChain().ifPresent(c -> sb.append('\n').append(c.toString().replace("\nOutcome: ", "\nReceived chain outcome: ")));
+    receivedChain()
+        .ifPresent(
+            c ->
+                sb.append('\n')
+                    .append(c.toString().replace("\nOutcome: ", "\nReceived chain outcome: ")));
     sb.append("\nOutcome: ").append(outcome);
     for (Finding f : findings) {
       sb.append("\n  ").append(f.render().replace("\n", "\n  "));
@@ -297,7 +313,9 @@ public final class RoundTripReport implements DiagnosticReport {
       return "?";
     }
     long ms = d.toMillis();
-    return ms < 60_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1000.0) : ReceivedChainReport.formatDelay(d, false);
+    return ms < 60_000
+        ? String.format(Locale.ROOT, "%.1f s", ms / 1000.0)
+        : ReceivedChainReport.formatDelay(d, false);
   }
 
   /** Builds a {@link RoundTripReport}; not thread-safe. */

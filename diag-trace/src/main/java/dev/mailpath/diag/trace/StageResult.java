@@ -58,7 +58,8 @@ public record StageResult(
    * @return the result, status {@link StageStatus#NOT_CHECKED}
    */
   public static StageResult notChecked(InvestigationStage stage, String why) {
-    return new StageResult(stage, StageStatus.NOT_CHECKED, "", why, List.of(), List.of(), Duration.ZERO);
+    return new StageResult(
+        stage, StageStatus.NOT_CHECKED, "", why, List.of(), List.of(), Duration.ZERO);
   }
 
   /**
@@ -73,6 +74,12 @@ public record StageResult(
   /** Returns {@code [STATUS] Title (source): summary}. */
   @Override
   public String toString() {
-    return "[" + status + "] " + stage.title() + (source.isEmpty() ? "" : " (" + source + ")") + ": " + summary;
+    return "["
+        + status
+        + "] "
+        + stage.title()
+        + (source.isEmpty() ? "" : " (" + source + ")")
+        + ": "
+        + summary;
   }
 }

@@ -633,7 +633,8 @@ public enum TraceFinding implements FindingCode.WithText {
 
   private final Text text;
 
-  TraceFinding(String id, Severity severity, String title, String explanation, String... nextSteps) {
+  TraceFinding(
+      String id, Severity severity, String title, String explanation, String... nextSteps) {
     this.text = new Text(id, severity, title, explanation, List.of(nextSteps));
   }
 

@@ -1,9 +1,9 @@
 package dev.mailpath.diag.trace;
 
 /**
- * Why a message that reached a server did not get further, read from its delivery log: the
- * field guide's Part 3 ("stuck in a queue, stuck in a routing loop, segregated by anti-virus /
- * anti-spam filtering") plus the outcomes a log states outright.
+ * Why a message that reached a server did not get further, read from its delivery log: the field
+ * guide's Part 3 ("stuck in a queue, stuck in a routing loop, segregated by anti-virus / anti-spam
+ * filtering") plus the outcomes a log states outright.
  */
 public enum UndeliveredReason {
   /** In the queue with no delivery attempt logged yet (or the log ends before it left). */
@@ -16,7 +16,10 @@ public enum UndeliveredReason {
   EXPIRED("expired in the queue"),
   /** Refused during the SMTP dialogue (at RCPT, for example relay denied or unknown user). */
   REJECTED("rejected"),
-  /** Held, discarded or rejected by a content filter (header/body checks, anti-virus, anti-spam milter). */
+  /**
+   * Held, discarded or rejected by a content filter (header/body checks, anti-virus, anti-spam
+   * milter).
+   */
   FILTERED("filtered"),
   /** Went round in a mail routing loop (too many hops, "mail forwarding loop"). */
   LOOPING("looping"),

@@ -29,14 +29,22 @@ class FindingCatalogTraceTest {
 
   @Test
   void all_serviceLoader_listsEveryTraceCode() {
-    List<String> registered = FindingCatalog.all().stream().map(FindingCode::id).filter(id -> id.startsWith("trace.")).toList();
+    List<String> registered =
+        FindingCatalog.all().stream()
+            .map(FindingCode::id)
+            .filter(id -> id.startsWith("trace."))
+            .toList();
 
-    assertThat(registered).containsExactlyInAnyOrderElementsOf(Arrays.stream(TraceFinding.values()).map(TraceFinding::id).toList());
+    assertThat(registered)
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(TraceFinding.values()).map(TraceFinding::id).toList());
   }
 
   @Test
   void docs_findingsCatalog_documentsExactlyTheTraceCodes() throws IOException {
-    assertThat(documentedCodes()).containsExactlyInAnyOrderElementsOf(Arrays.stream(TraceFinding.values()).map(TraceFinding::id).toList());
+    assertThat(documentedCodes())
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(TraceFinding.values()).map(TraceFinding::id).toList());
   }
 
   @Test

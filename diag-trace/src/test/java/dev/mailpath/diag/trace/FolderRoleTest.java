@@ -26,7 +26,8 @@ class FolderRoleTest {
 
   @Test
   void fromSpecialUse_noSpecialUseAttribute_isEmpty() {
-    assertThat(FolderRole.fromSpecialUse(List.of("\\HasNoChildren", "\\Marked", "\\Noinferiors"))).isEmpty();
+    assertThat(FolderRole.fromSpecialUse(List.of("\\HasNoChildren", "\\Marked", "\\Noinferiors")))
+        .isEmpty();
   }
 
   @ParameterizedTest
@@ -60,7 +61,8 @@ class FolderRoleTest {
     // A Dovecot folder named "Spam" marked \Archive is an archive; a German "Papierkorb" marked
     // \Trash is the trash.
     assertThat(FolderRole.of("Spam", '.', List.of("\\Archive"))).isEqualTo(FolderRole.ARCHIVE);
-    assertThat(FolderRole.of("Papierkorb", '.', List.of("\\HasNoChildren", "\\Trash"))).isEqualTo(FolderRole.TRASH);
+    assertThat(FolderRole.of("Papierkorb", '.', List.of("\\HasNoChildren", "\\Trash")))
+        .isEqualTo(FolderRole.TRASH);
     assertThat(FolderRole.of("INBOX", '.', List.of("\\Junk"))).isEqualTo(FolderRole.INBOX);
     assertThat(FolderRole.of("Papierkorb", '.', List.of())).isEqualTo(FolderRole.OTHER);
   }

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Part 2 of the guide, "start at the outside and work your way in": the investigation's inbound
- * route stage with a real {@link DeliveryPathCheck} (a local DNS zone, GreenMail as the MX) and
- * its test-message stage with a {@link RoundTripProbe}, when message tracking has no record.
+ * route stage with a real {@link DeliveryPathCheck} (a local DNS zone, GreenMail as the MX) and its
+ * test-message stage with a {@link RoundTripProbe}, when message tracking has no record.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class InvestigationOutsideChecksTest {
-  static final String ZONE = """
+  static final String ZONE =
+      """
       $ORIGIN example.net.
       $TTL 300
       @      IN SOA ns1 hostmaster 1 3600 600 86400 300
@@ -72,8 +73,11 @@ class InvestigationOutsideChecksTest {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     return DeliveryPathCheck.builder()
         .resolver(MxResolver.builder().server(dns.address()).timeout(Duration.ofSeconds(2)).build())
-        .connectTo(a -> a.getAddress().equals(gm) ? new InetSocketAddress(loopback, mail.smtpPort())
-            : a.getAddress().equals(down) ? new InetSocketAddress(loopback, closedPort) : a)
+        .connectTo(
+            a ->
+                a.getAddress().equals(gm)
+                    ? new InetSocketAddress(loopback, mail.smtpPort())
+                    : a.getAddress().equals(down) ? new InetSocketAddress(loopback, closedPort) : a)
         .ehloName("probe.outside.test")
         .sender("postmaster@outside.test")
         .reverseDns(false)
@@ -82,49 +86,74 @@ class InvestigationOutsideChecksTest {
   }
 
   static PostfixLogSource emptyLog() {
-    return PostfixLogSource.builder().name("postfix (no record)").year(2024).lines(List.of()).build();
+    return PostfixLogSource.builder()
+        .name("postfix (no record)")
+        .year(2024)
+        .lines(List.of())
+        .build();
   }
 
   static MessageQuery question(String recipient) {
-    return MessageQuery.builder().sender("alice@example.org").recipient(recipient)
-        .around(Instant.parse("2024-01-02T09:00:00Z"), Duration.ofHours(2)).build();
+    return MessageQuery.builder()
+        .sender("alice@example.org")
+        .recipient(recipient)
+        .around(Instant.parse("2024-01-02T09:00:00Z"), Duration.ofHours(2))
+        .build();
   }
 
   @Test
   void investigate_notFoundAndTheMxAcceptsTheRecipient_routeCheckedOk() throws Exception {
-    InvestigationReport r = MissingMessageInvestigation.builder().serverLog(emptyLog()).deliveryPath(deliveryPath()).build()
-        .investigate(question("bob@example.net"));
+    InvestigationReport r =
+        MissingMessageInvestigation.builder()
+            .serverLog(emptyLog())
+            .deliveryPath(deliveryPath())
+            .build()
+            .investigate(question("bob@example.net"));
 
     assertThat(r.conclusion()).as("%s", r).isEqualTo(Conclusion.NEVER_REACHED_US);
     StageResult route = r.stage(InvestigationStage.INBOUND_ROUTE);
     assertThat(route.status()).isEqualTo(StageStatus.CHECKED_OK);
     assertThat(route.source()).isEqualTo("delivery path of example.net");
     assertThat(r.inboundRoute()).containsInstanceOf(DeliveryPathReport.class);
-    assertThat(((DeliveryPathReport) r.inboundRoute().orElseThrow()).stage()).isEqualTo(DeliveryStage.ACCEPTED);
+    assertThat(((DeliveryPathReport) r.inboundRoute().orElseThrow()).stage())
+        .isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.summary()).doesNotContain("fails now");
   }
 
   @Test
   void investigate_notFoundAndTheMxIsDown_routeProblemInTheConclusion() throws Exception {
-    InvestigationReport r = MissingMessageInvestigation.builder().serverLog(emptyLog()).deliveryPath(deliveryPath()).build()
-        .investigate(question("bob@down.example.net"));
+    InvestigationReport r =
+        MissingMessageInvestigation.builder()
+            .serverLog(emptyLog())
+            .deliveryPath(deliveryPath())
+            .build()
+            .investigate(question("bob@down.example.net"));
 
     assertThat(r.conclusion()).as("%s", r).isEqualTo(Conclusion.NEVER_REACHED_US);
     assertThat(r.stage(InvestigationStage.INBOUND_ROUTE).status()).isEqualTo(StageStatus.PROBLEM);
-    assertThat(((DeliveryPathReport) r.inboundRoute().orElseThrow()).stage()).isEqualTo(DeliveryStage.UNREACHABLE);
+    assertThat(((DeliveryPathReport) r.inboundRoute().orElseThrow()).stage())
+        .isEqualTo(DeliveryStage.UNREACHABLE);
     assertThat(r.summary()).contains("inbound mail fails now as well");
-    assertThat(r.toString()).contains("[PROBLEM] Inbound route (delivery path of down.example.net)");
+    assertThat(r.toString())
+        .contains("[PROBLEM] Inbound route (delivery path of down.example.net)");
   }
 
   @Test
   void investigate_notFoundAndATestMessageArrives_testMessageCheckedOk() {
     RoundTripProbe probe = mail.probe().build();
 
-    InvestigationReport r = MissingMessageInvestigation.builder().serverLog(emptyLog()).testMessage(probe).build()
-        .investigate(question(LocalMailbox.EMAIL));
+    InvestigationReport r =
+        MissingMessageInvestigation.builder()
+            .serverLog(emptyLog())
+            .testMessage(probe)
+            .build()
+            .investigate(question(LocalMailbox.EMAIL));
 
-    assertThat(r.stage(InvestigationStage.TEST_MESSAGE).status()).as("%s", r).isEqualTo(StageStatus.CHECKED_OK);
-    assertThat(r.stage(InvestigationStage.TEST_MESSAGE).summary()).startsWith("a test message arrived in INBOX (inbox) after");
+    assertThat(r.stage(InvestigationStage.TEST_MESSAGE).status())
+        .as("%s", r)
+        .isEqualTo(StageStatus.CHECKED_OK);
+    assertThat(r.stage(InvestigationStage.TEST_MESSAGE).summary())
+        .startsWith("a test message arrived in INBOX (inbox) after");
     assertThat(r.testMessage().orElseThrow().arrived()).isTrue();
     assertThat(r.conclusion()).isEqualTo(Conclusion.NEVER_REACHED_US);
   }
@@ -134,13 +163,20 @@ class InvestigationOutsideChecksTest {
     mail.next(LocalMailbox.Delivery.DROP);
     RoundTripProbe probe = mail.probe().deadline(Duration.ofMillis(500)).build();
 
-    InvestigationReport r = MissingMessageInvestigation.builder().serverLog(emptyLog()).testMessage(probe).build()
-        .investigate(question(LocalMailbox.EMAIL));
+    InvestigationReport r =
+        MissingMessageInvestigation.builder()
+            .serverLog(emptyLog())
+            .testMessage(probe)
+            .build()
+            .investigate(question(LocalMailbox.EMAIL));
 
     assertThat(r.stage(InvestigationStage.TEST_MESSAGE).status()).isEqualTo(StageStatus.PROBLEM);
-    assertThat(r.stage(InvestigationStage.TEST_MESSAGE).summary()).isEqualTo("a test message was accepted but never arrived");
+    assertThat(r.stage(InvestigationStage.TEST_MESSAGE).summary())
+        .isEqualTo("a test message was accepted but never arrived");
     assertThat(r.summary()).contains("inbound mail fails now as well");
-    assertThat(r.nextSteps()).first().asString().startsWith("Check message tracking (the delivery log) on the server that accepted it");
+    assertThat(r.nextSteps())
+        .first()
+        .asString()
+        .startsWith("Check message tracking (the delivery log) on the server that accepted it");
   }
-
 }

@@ -13,20 +13,43 @@ import org.junit.jupiter.api.Test;
 
 /** The report as a value: defaults, outcome and the narration of the guide's four parts. */
 class InvestigationReportTest {
-  static final MessageQuery QUESTION = MessageQuery.builder().sender("alice@example.org").recipient("bob@example.net")
-      .around(Instant.parse("2024-01-02T09:00:00.123456Z"), Duration.ofHours(2)).subject("Quarterly numbers").build();
+  static final MessageQuery QUESTION =
+      MessageQuery.builder()
+          .sender("alice@example.org")
+          .recipient("bob@example.net")
+          .around(Instant.parse("2024-01-02T09:00:00.123456Z"), Duration.ofHours(2))
+          .subject("Quarterly numbers")
+          .build();
 
   static InvestigationReport.Builder deferred() {
     return InvestigationReport.builder()
         .question(QUESTION)
-        .conclusion(Conclusion.REACHED_SERVER_NOT_MAILBOX, "The mail server has the message but did not deliver it: 1A2B3C4D5E: deferred.")
+        .conclusion(
+            Conclusion.REACHED_SERVER_NOT_MAILBOX,
+            "The mail server has the message but did not deliver it: 1A2B3C4D5E: deferred.")
         .reason(UndeliveredReason.DEFERRED)
-        .addStage(new StageResult(InvestigationStage.SERVER_LOG, StageStatus.PROBLEM, "postfix mail.log", "1A2B3C4D5E: deferred",
-            List.of(Evidence.of("queue-id", "1A2B3C4D5E")), List.of(), Duration.ofMillis(3)))
-        .addServerLog(DeliveryLogReport.builder().source("postfix mail.log").query(QUESTION)
-            .addRecord(DeliveryRecord.builder().source("postfix mail.log").queueId("1A2B3C4D5E").seen(Instant.parse("2024-01-02T09:00:01Z")).build())
-            .build())
-        .addFinding(Conclusion.REACHED_SERVER_NOT_MAILBOX.code().finding(Severity.WARNING, "deferred"))
+        .addStage(
+            new StageResult(
+                InvestigationStage.SERVER_LOG,
+                StageStatus.PROBLEM,
+                "postfix mail.log",
+                "1A2B3C4D5E: deferred",
+                List.of(Evidence.of("queue-id", "1A2B3C4D5E")),
+                List.of(),
+                Duration.ofMillis(3)))
+        .addServerLog(
+            DeliveryLogReport.builder()
+                .source("postfix mail.log")
+                .query(QUESTION)
+                .addRecord(
+                    DeliveryRecord.builder()
+                        .source("postfix mail.log")
+                        .queueId("1A2B3C4D5E")
+                        .seen(Instant.parse("2024-01-02T09:00:01Z"))
+                        .build())
+                .build())
+        .addFinding(
+            Conclusion.REACHED_SERVER_NOT_MAILBOX.code().finding(Severity.WARNING, "deferred"))
         .addNextStep("Check the queues")
         .addNextStep("Check the queues")
         .addNextStep("Read the deferral reason");
@@ -36,7 +59,9 @@ class InvestigationReportTest {
   void build_stagesNotGiven_areReportedNotCheckedInFlowOrder() {
     InvestigationReport r = deferred().build();
 
-    assertThat(r.stages()).extracting(StageResult::stage).containsExactly(InvestigationStage.values());
+    assertThat(r.stages())
+        .extracting(StageResult::stage)
+        .containsExactly(InvestigationStage.values());
     assertThat(r.stage(InvestigationStage.MAILBOX).status()).isEqualTo(StageStatus.NOT_CHECKED);
     assertThat(r.stage(InvestigationStage.MAILBOX).checked()).isFalse();
     assertThat(r.stage(InvestigationStage.SERVER_LOG).checked()).isTrue();
@@ -50,16 +75,21 @@ class InvestigationReportTest {
     String text = deferred().build().toString();
 
     assertThat(text)
-        .startsWith("Missing message from alice@example.org to bob@example.net, sent between 2024-01-02T07:00:00Z and 2024-01-02T11:00:00Z")
+        .startsWith(
+            "Missing message from alice@example.org to bob@example.net, sent between 2024-01-02T07:00:00Z and 2024-01-02T11:00:00Z")
         .contains("Conclusion: REACHED_SERVER_NOT_MAILBOX (deferred)")
         .contains("Part 1 - How to start")
         .contains("What was the sending address?             alice@example.org")
         .contains("What was the subject?                     \"Quarterly numbers\"")
-        .contains("May I open your mailbox to investigate?   not asked (no mailbox access was given)")
-        .contains("Does the server think it was delivered?   no: it has the message but did not deliver it -> rule out #1 and #2, see Part 3")
+        .contains(
+            "May I open your mailbox to investigate?   not asked (no mailbox access was given)")
+        .contains(
+            "Does the server think it was delivered?   no: it has the message but did not deliver it -> rule out #1 and #2, see Part 3")
         .contains("Part 2 - Message tracking does not find the message: where could it be?\n")
-        .contains("Part 3 - Message tracking sees the message, but it was not delivered to the mailbox   <== the message is here")
-        .contains("  [PROBLEM] Message tracking (postfix mail.log): 1A2B3C4D5E: deferred\n      queue-id=1A2B3C4D5E")
+        .contains(
+            "Part 3 - Message tracking sees the message, but it was not delivered to the mailbox   <== the message is here")
+        .contains(
+            "  [PROBLEM] Message tracking (postfix mail.log): 1A2B3C4D5E: deferred\n      queue-id=1A2B3C4D5E")
         .contains("  [NOT_CHECKED] Mailbox: no source was given")
         .contains("Next steps:\n  1. Check the queues\n  2. Read the deferral reason");
     assertThat(text.indexOf("Part 1")).isLessThan(text.indexOf("Part 2"));
@@ -68,8 +98,11 @@ class InvestigationReportTest {
 
   @Test
   void outcome_inconclusiveConclusion_isInconclusiveWhateverTheFindings() {
-    InvestigationReport r = InvestigationReport.builder().question(QUESTION)
-        .conclusion(Conclusion.INCONCLUSIVE, "nothing to go on").build();
+    InvestigationReport r =
+        InvestigationReport.builder()
+            .question(QUESTION)
+            .conclusion(Conclusion.INCONCLUSIVE, "nothing to go on")
+            .build();
 
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
     assertThat(r.toString()).doesNotContain("<== the message is here");
@@ -94,7 +127,8 @@ class InvestigationReportTest {
 
   @Test
   void build_withoutConclusion_throws() {
-    assertThatThrownBy(() -> InvestigationReport.builder().question(QUESTION).build()).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> InvestigationReport.builder().question(QUESTION).build())
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("conclusion");
   }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * GreenMail with SMTP and IMAP on 127.0.0.1 (ephemeral ports), one user {@code bob@example.net}
  * with the folders Junk and Trash, and a scripted delivery agent standing in for the server's
  * filters: the next message SMTP accepts goes to the Inbox, to Junk, to Trash marked deleted,
- * nowhere (a filter that discards it), or to the Inbox after a delay, delivered from another
- * thread (a slow queue).
+ * nowhere (a filter that discards it), or to the Inbox after a delay, delivered from another thread
+ * (a slow queue).
  */
 final class LocalMailbox implements AutoCloseable {
   static final String EMAIL = "bob@example.net";
@@ -30,38 +30,50 @@ final class LocalMailbox implements AutoCloseable {
   static final String PASSWORD = "b0b-imap-Pa55";
 
   /** Where the next accepted message goes. */
-  enum Delivery { INBOX, JUNK, TRASH_DELETED, DROP, LATE }
+  enum Delivery {
+    INBOX,
+    JUNK,
+    TRASH_DELETED,
+    DROP,
+    LATE
+  }
 
   private final GreenMail greenMail;
   private final ImapHostManager folders;
   private final GreenMailUser bob;
   private final MailFolder junk;
   private final MailFolder trash;
-  private final ScheduledExecutorService slowQueue = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "local-mailbox-slow-queue");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService slowQueue =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "local-mailbox-slow-queue");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile Delivery next = Delivery.INBOX;
   private volatile Duration lateBy = Duration.ZERO;
 
   private LocalMailbox() throws Exception {
-    greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+    greenMail =
+        new GreenMail(
+            new ServerSetup[] {
+              new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+              new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
+            });
     greenMail.start();
     bob = greenMail.setUser(EMAIL, LOGIN, PASSWORD);
     folders = greenMail.getManagers().getImapHostManager();
     junk = folders.createMailbox(bob, "Junk");
     trash = folders.createMailbox(bob, "Trash");
     UserManager users = greenMail.getManagers().getUserManager();
-    users.setMessageDeliveryHandler((message, address) -> {
-      GreenMailUser user = users.getUserByEmail(address.getEmail());
-      if (user == null) {
-        user = users.createUser(address.getEmail(), address.getEmail(), address.getEmail());
-      }
-      return new Filing(user);
-    });
+    users.setMessageDeliveryHandler(
+        (message, address) -> {
+          GreenMailUser user = users.getUserByEmail(address.getEmail());
+          if (user == null) {
+            user = users.createUser(address.getEmail(), address.getEmail(), address.getEmail());
+          }
+          return new Filing(user);
+        });
   }
 
   static LocalMailbox start() throws Exception {
@@ -89,8 +101,12 @@ final class LocalMailbox implements AutoCloseable {
 
   /** A search of bob's mailbox over plain IMAP with short timeouts. */
   MailboxSearch.Builder search() {
-    return MailboxSearch.builder().server("127.0.0.1", imapPort()).security(ImapSecurity.NONE)
-        .credentials(LOGIN, PASSWORD).connectTimeout(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(5));
+    return MailboxSearch.builder()
+        .server("127.0.0.1", imapPort())
+        .security(ImapSecurity.NONE)
+        .credentials(LOGIN, PASSWORD)
+        .connectTimeout(Duration.ofSeconds(5))
+        .timeout(Duration.ofSeconds(5));
   }
 
   /** A probe from alice@example.org to bob through this server, polling briskly, 5 s deadline. */
@@ -108,12 +124,13 @@ final class LocalMailbox implements AutoCloseable {
 
   /** Puts a message straight into a folder, as if delivered earlier. */
   void append(String folder, MimeMessage message, Flags flags, Date arrived) throws Exception {
-    MailFolder f = switch (folder) {
-      case "INBOX" -> folders.getInbox(bob);
-      case "Junk" -> junk;
-      case "Trash" -> trash;
-      default -> throw new IllegalArgumentException(folder);
-    };
+    MailFolder f =
+        switch (folder) {
+          case "INBOX" -> folders.getInbox(bob);
+          case "Junk" -> junk;
+          case "Trash" -> trash;
+          default -> throw new IllegalArgumentException(folder);
+        };
     f.appendMessage(message, flags, arrived);
   }
 
@@ -148,7 +165,8 @@ final class LocalMailbox implements AutoCloseable {
         case DROP -> {
           // a filter discarded it silently
         }
-        case LATE -> slowQueue.schedule(() -> user.deliver(m), lateBy.toMillis(), TimeUnit.MILLISECONDS);
+        case LATE ->
+            slowQueue.schedule(() -> user.deliver(m), lateBy.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
 

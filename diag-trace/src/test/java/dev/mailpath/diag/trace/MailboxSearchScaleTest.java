@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The "Measure" item of issue 8: a Message-ID search costs the same number of IMAP commands
  * whatever the size of the folder, because the server searches and only the hit is fetched. The
- * counts are recorded in docs/benchmarks.md ("Mailbox search"); this test guards the property, not timings.
+ * counts are recorded in docs/benchmarks.md ("Mailbox search"); this test guards the property, not
+ * timings.
  */
 class MailboxSearchScaleTest {
   static GreenMail greenMail;
@@ -48,14 +49,26 @@ class MailboxSearchScaleTest {
     Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
     for (int i = 0; i < n; i++) {
       String raw =
-          "Received: from a.example (a.example [192.0.2.1]) by mx.example.net with ESMTPS id Q" + i
+          "Received: from a.example (a.example [192.0.2.1]) by mx.example.net with ESMTPS id Q"
+              + i
               + "; Mon, 1 Jan 2024 00:00:00 +0000\r\n"
-              + "Message-ID: <m" + i + "@example.org>\r\n"
-              + "From: sender" + (i % 50) + "@example.org\r\n"
-              + "To: " + user.getEmail() + "\r\n"
-              + "Subject: message " + i + "\r\n\r\nbody " + i + "\r\n";
+              + "Message-ID: <m"
+              + i
+              + "@example.org>\r\n"
+              + "From: sender"
+              + (i % 50)
+              + "@example.org\r\n"
+              + "To: "
+              + user.getEmail()
+              + "\r\n"
+              + "Subject: message "
+              + i
+              + "\r\n\r\nbody "
+              + i
+              + "\r\n";
       inbox.appendMessage(
-          new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))),
+          new MimeMessage(
+              session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))),
           new Flags(),
           Date.from(t0.plusSeconds(60L * i)));
     }

@@ -58,13 +58,34 @@ class MailboxSearchTest {
     MailFolder projects = m.createMailbox(bob, "Projects");
     m.createMailbox(bob, "Spam");
 
-    inbox.appendMessage(message("inbox-1@example.org", "alice@example.org", "Weekly report"), new Flags(Flags.Flag.SEEN), date("2024-01-02T08:00:00Z"));
-    inbox.appendMessage(message("inbox-2@example.org", "malice@example.org", "Weekly report too"), new Flags(), date("2024-01-02T09:00:00Z"));
-    inbox.appendMessage(message("late@example.org", "alice@example.org", "Weekly report, late"), new Flags(), date("2024-01-02T23:00:00Z"));
-    junk.appendMessage(message("numbers@example.org", "alice@example.org", "Quarterly numbers"), new Flags(), date("2024-01-02T09:00:43Z"));
-    trash.appendMessage(message("gone@example.org", "carol@example.org", "Lunch"), new Flags(Flags.Flag.DELETED), date("2024-01-03T12:00:00Z"));
-    projects.appendMessage(message("moved@example.org", "dave@example.org", "Project X"), new Flags(), date("2024-01-04T12:00:00Z"));
-    projects.appendMessage(message("old-numbers@example.org", "dave@example.org", "Old numbers"), new Flags(), date("2023-01-04T12:00:00Z"));
+    inbox.appendMessage(
+        message("inbox-1@example.org", "alice@example.org", "Weekly report"),
+        new Flags(Flags.Flag.SEEN),
+        date("2024-01-02T08:00:00Z"));
+    inbox.appendMessage(
+        message("inbox-2@example.org", "malice@example.org", "Weekly report too"),
+        new Flags(),
+        date("2024-01-02T09:00:00Z"));
+    inbox.appendMessage(
+        message("late@example.org", "alice@example.org", "Weekly report, late"),
+        new Flags(),
+        date("2024-01-02T23:00:00Z"));
+    junk.appendMessage(
+        message("numbers@example.org", "alice@example.org", "Quarterly numbers"),
+        new Flags(),
+        date("2024-01-02T09:00:43Z"));
+    trash.appendMessage(
+        message("gone@example.org", "carol@example.org", "Lunch"),
+        new Flags(Flags.Flag.DELETED),
+        date("2024-01-03T12:00:00Z"));
+    projects.appendMessage(
+        message("moved@example.org", "dave@example.org", "Project X"),
+        new Flags(),
+        date("2024-01-04T12:00:00Z"));
+    projects.appendMessage(
+        message("old-numbers@example.org", "dave@example.org", "Old numbers"),
+        new Flags(),
+        date("2023-01-04T12:00:00Z"));
   }
 
   @AfterAll
@@ -86,14 +107,24 @@ class MailboxSearchTest {
             + "\tby submit.example.org (Postfix) with ESMTPSA id 4T4Bq3Qw1M\r\n"
             + "\tfor <bob@example.net>; Tue,  2 Jan 2024 10:00:00 +0100\r\n"
             + "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org; dmarc=pass header.from=example.org\r\n"
-            + "Message-ID: <" + id + ">\r\n"
-            + "From: " + from + "\r\n"
+            + "Message-ID: <"
+            + id
+            + ">\r\n"
+            + "From: "
+            + from
+            + "\r\n"
             + "To: Bob <bob@example.net>\r\n"
-            + "Subject: " + subject + "\r\n"
+            + "Subject: "
+            + subject
+            + "\r\n"
             + "Date: Tue, 2 Jan 2024 10:00:00 +0100\r\n"
             + "\r\n"
-            + "Body of " + id + "\r\n";
-    return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+            + "Body of "
+            + id
+            + "\r\n";
+    return new MimeMessage(
+        Session.getInstance(new Properties()),
+        new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
   }
 
   static MailboxSearch.Builder plain() {
@@ -113,41 +144,54 @@ class MailboxSearchTest {
   void search_messageIdInJunkEmail_findsHitWithRoleFromName() {
     MailboxSearchReport r = plain().build().search(MessageQuery.byMessageId("numbers@example.org"));
 
-    assertThat(r.hits()).singleElement().satisfies(h -> {
-      assertThat(h.folder()).isEqualTo("Junk E-mail");
-      assertThat(h.role()).isEqualTo(FolderRole.JUNK);
-      assertThat(h.messageId()).contains("<numbers@example.org>");
-      assertThat(h.from()).containsExactly("alice@example.org");
-      assertThat(h.internalDate()).contains(Instant.parse("2024-01-02T09:00:43Z"));
-      assertThat(h.uid()).isPresent();
-      assertThat(h.receivedChain().hops()).hasSize(2);
-      assertThat(h.receivedChain().hops().get(1).by()).contains("mx.example.net");
-      assertThat(h.receivedChain().authenticationResults()).hasSize(1);
-    });
+    assertThat(r.hits())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.folder()).isEqualTo("Junk E-mail");
+              assertThat(h.role()).isEqualTo(FolderRole.JUNK);
+              assertThat(h.messageId()).contains("<numbers@example.org>");
+              assertThat(h.from()).containsExactly("alice@example.org");
+              assertThat(h.internalDate()).contains(Instant.parse("2024-01-02T09:00:43Z"));
+              assertThat(h.uid()).isPresent();
+              assertThat(h.receivedChain().hops()).hasSize(2);
+              assertThat(h.receivedChain().hops().get(1).by()).contains("mx.example.net");
+              assertThat(h.receivedChain().authenticationResults()).hasSize(1);
+            });
     assertThat(codes(r)).containsExactly("trace.mailbox.found-in-junk");
     assertThat(r.outcome()).isEqualTo(Outcome.WARN);
-    assertThat(r.folders()).extracting(MailboxFolder::name).contains("INBOX", "Junk E-mail", "Deleted Items", "Projects", "Spam");
-    assertThat(r.folders()).filteredOn(f -> f.name().equals("Spam")).singleElement()
-        .satisfies(f -> {
-          assertThat(f.role()).isEqualTo(FolderRole.JUNK);
-          assertThat(f.specialUse()).isFalse();
-        });
+    assertThat(r.folders())
+        .extracting(MailboxFolder::name)
+        .contains("INBOX", "Junk E-mail", "Deleted Items", "Projects", "Spam");
+    assertThat(r.folders())
+        .filteredOn(f -> f.name().equals("Spam"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.role()).isEqualTo(FolderRole.JUNK);
+              assertThat(f.specialUse()).isFalse();
+            });
   }
 
   @Test
   void search_deletedMessageInDeletedItems_reportsTrashAndDeletedFlag() {
     MailboxSearchReport r = plain().build().search(MessageQuery.byMessageId("<gone@example.org>"));
 
-    assertThat(r.hits()).singleElement().satisfies(h -> {
-      assertThat(h.role()).isEqualTo(FolderRole.TRASH);
-      assertThat(h.deleted()).isTrue();
-    });
-    assertThat(codes(r)).containsExactly("trace.mailbox.found-in-trash", "trace.mailbox.deleted-flag");
+    assertThat(r.hits())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.role()).isEqualTo(FolderRole.TRASH);
+              assertThat(h.deleted()).isTrue();
+            });
+    assertThat(codes(r))
+        .containsExactly("trace.mailbox.found-in-trash", "trace.mailbox.deleted-flag");
   }
 
   @Test
   void search_messageMovedToOtherFolder_reportsFoundInFolder() {
-    MailboxSearchReport r = plain().build().search(MessageQuery.builder().subject("project x").build());
+    MailboxSearchReport r =
+        plain().build().search(MessageQuery.builder().subject("project x").build());
 
     assertThat(r.hits()).extracting(MailboxHit::folder).containsExactly("Projects");
     assertThat(codes(r)).containsExactly("trace.mailbox.found-in-folder");
@@ -159,16 +203,25 @@ class MailboxSearchTest {
 
     // IMAP HEADER search is a substring match: <old-numbers@example.org> is a server-side
     // candidate, and the client drops it
-    assertThat(r.folders()).filteredOn(f -> f.name().equals("Projects")).singleElement()
+    assertThat(r.folders())
+        .filteredOn(f -> f.name().equals("Projects"))
+        .singleElement()
         .satisfies(f -> assertThat(f.candidates()).isEqualTo(1));
-    assertThat(r.hits()).extracting(h -> h.messageId().orElseThrow()).containsExactly("<numbers@example.org>");
+    assertThat(r.hits())
+        .extracting(h -> h.messageId().orElseThrow())
+        .containsExactly("<numbers@example.org>");
   }
 
   @Test
   void search_senderAddress_matchesExactAddressOnClient() {
-    MailboxSearchReport r = plain().build().search(MessageQuery.builder().sender("alice@example.org").subject("Weekly").build());
+    MailboxSearchReport r =
+        plain()
+            .build()
+            .search(MessageQuery.builder().sender("alice@example.org").subject("Weekly").build());
 
-    assertThat(r.hits()).extracting(h -> h.messageId().orElseThrow()).containsExactlyInAnyOrder("<inbox-1@example.org>", "<late@example.org>");
+    assertThat(r.hits())
+        .extracting(h -> h.messageId().orElseThrow())
+        .containsExactlyInAnyOrder("<inbox-1@example.org>", "<late@example.org>");
   }
 
   @Test
@@ -181,21 +234,35 @@ class MailboxSearchTest {
 
     MailboxSearchReport r = plain().build().search(q);
 
-    assertThat(r.hits()).extracting(h -> h.messageId().orElseThrow()).containsExactlyInAnyOrder("<inbox-1@example.org>", "<numbers@example.org>");
-    assertThat(r.hits()).filteredOn(h -> h.role() == FolderRole.INBOX).singleElement().satisfies(h -> assertThat(h.seen()).isTrue());
-    assertThat(codes(r)).containsExactlyInAnyOrder("trace.mailbox.found", "trace.mailbox.found-in-junk");
+    assertThat(r.hits())
+        .extracting(h -> h.messageId().orElseThrow())
+        .containsExactlyInAnyOrder("<inbox-1@example.org>", "<numbers@example.org>");
+    assertThat(r.hits())
+        .filteredOn(h -> h.role() == FolderRole.INBOX)
+        .singleElement()
+        .satisfies(h -> assertThat(h.seen()).isTrue());
+    assertThat(codes(r))
+        .containsExactlyInAnyOrder("trace.mailbox.found", "trace.mailbox.found-in-junk");
   }
 
   @Test
   void search_recipient_findsThroughToHeader() {
-    MailboxSearchReport r = plain().build().search(MessageQuery.builder().recipient("bob@example.net").sender("dave@example.org").build());
+    MailboxSearchReport r =
+        plain()
+            .build()
+            .search(
+                MessageQuery.builder()
+                    .recipient("bob@example.net")
+                    .sender("dave@example.org")
+                    .build());
 
     assertThat(r.hits()).extracting(MailboxHit::folder).containsExactly("Projects", "Projects");
   }
 
   @Test
   void search_nothingMatches_reportsNotFound() {
-    MailboxSearchReport r = plain().build().search(MessageQuery.byMessageId("never-sent@example.org"));
+    MailboxSearchReport r =
+        plain().build().search(MessageQuery.byMessageId("never-sent@example.org"));
 
     assertThat(r.hits()).isEmpty();
     assertThat(codes(r)).containsExactly("trace.mailbox.not-found");
@@ -217,7 +284,11 @@ class MailboxSearchTest {
 
   @Test
   void search_wrongPassword_reportsAuthFailedWithoutPassword() {
-    MailboxSearchReport r = plain().credentials("bob", "wrong-" + PASSWORD).build().search(MessageQuery.byMessageId("x@example.org"));
+    MailboxSearchReport r =
+        plain()
+            .credentials("bob", "wrong-" + PASSWORD)
+            .build()
+            .search(MessageQuery.byMessageId("x@example.org"));
 
     assertThat(codes(r)).containsExactly("trace.imap.auth-failed");
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
@@ -231,7 +302,11 @@ class MailboxSearchTest {
       closed = s.getLocalPort();
     }
 
-    MailboxSearchReport r = plain().server("127.0.0.1", closed).build().search(MessageQuery.byMessageId("x@example.org"));
+    MailboxSearchReport r =
+        plain()
+            .server("127.0.0.1", closed)
+            .build()
+            .search(MessageQuery.byMessageId("x@example.org"));
 
     assertThat(codes(r)).containsExactly("trace.imap.connect-failed");
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
@@ -241,7 +316,10 @@ class MailboxSearchTest {
   void search_serverNeverGreets_reportsTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       MailboxSearchReport r =
-          plain().server("127.0.0.1", silent.getLocalPort()).timeout(Duration.ofMillis(300)).build()
+          plain()
+              .server("127.0.0.1", silent.getLocalPort())
+              .timeout(Duration.ofMillis(300))
+              .build()
               .search(MessageQuery.byMessageId("x@example.org"));
 
       assertThat(codes(r)).containsExactly("trace.imap.timeout");
@@ -255,20 +333,27 @@ class MailboxSearchTest {
     trustAll.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
 
     MailboxSearchReport r =
-        plain().server("127.0.0.1", imapsPort).security(ImapSecurity.IMPLICIT_TLS)
+        plain()
+            .server("127.0.0.1", imapsPort)
+            .security(ImapSecurity.IMPLICIT_TLS)
             .environment(DiagEnvironment.system().with(e -> e.sslContext(trustAll)))
             .build()
             .search(MessageQuery.byMessageId("numbers@example.org"));
 
     assertThat(r.hits()).hasSize(1);
     assertThat(r.server()).startsWith("imaps://bob@127.0.0.1:");
-    assertThat(r.transcript().lines()).anySatisfy(l -> assertThat(l.direction().insideTls()).isTrue());
+    assertThat(r.transcript().lines())
+        .anySatisfy(l -> assertThat(l.direction().insideTls()).isTrue());
   }
 
   @Test
   void search_imapsWithUntrustedCertificate_reportsTlsFailed() {
     MailboxSearchReport r =
-        plain().server("127.0.0.1", imapsPort).security(ImapSecurity.IMPLICIT_TLS).tlsName("imap.example.net").build()
+        plain()
+            .server("127.0.0.1", imapsPort)
+            .security(ImapSecurity.IMPLICIT_TLS)
+            .tlsName("imap.example.net")
+            .build()
             .search(MessageQuery.byMessageId("numbers@example.org"));
 
     assertThat(codes(r)).containsExactly("trace.imap.tls-failed");
@@ -277,7 +362,8 @@ class MailboxSearchTest {
 
   @Test
   void searchAsync_completesWithReport() throws Exception {
-    MailboxSearchReport r = plain().build().searchAsync(MessageQuery.byMessageId("moved@example.org")).get();
+    MailboxSearchReport r =
+        plain().build().searchAsync(MessageQuery.byMessageId("moved@example.org")).get();
 
     assertThat(r.hits()).hasSize(1);
   }
@@ -285,9 +371,11 @@ class MailboxSearchTest {
   @Test
   void builder_missingServerOrCredentials_throwsWithFix() {
     assertThatThrownBy(() -> MailboxSearch.builder().credentials("a", "b").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("server(host, port)");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("server(host, port)");
     assertThatThrownBy(() -> MailboxSearch.builder().server("127.0.0.1", 143).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("credentials");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("credentials");
     assertThatThrownBy(() -> MailboxSearch.builder().server("bad host", 143))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MailboxSearch.builder().credentials("bob\r\nA1 LOGOUT", "x"))

@@ -43,9 +43,12 @@ class PostfixLogSourceTest {
 
   @Test
   void find_messageIdThroughContentFilter_returnsBothQueueIdsDeliveredAtTheEnd() {
-    DeliveryLogReport r = source().find(MessageQuery.byMessageId("<20240102090000.abc123@example.org>"));
+    DeliveryLogReport r =
+        source().find(MessageQuery.byMessageId("<20240102090000.abc123@example.org>"));
 
-    assertThat(r.records()).extracting(rec -> rec.queueId().orElseThrow()).containsExactly("4T4Bq41XkLz9sP", "4T4Bq55bY3z9sQ");
+    assertThat(r.records())
+        .extracting(rec -> rec.queueId().orElseThrow())
+        .containsExactly("4T4Bq41XkLz9sP", "4T4Bq55bY3z9sQ");
     DeliveryRecord first = r.records().get(0);
     assertThat(first.client()).contains("submit.example.org[198.51.100.7]");
     assertThat(first.sender()).contains("alice@example.org");
@@ -69,36 +72,44 @@ class PostfixLogSourceTest {
 
   @Test
   void find_recipientWithDeferralThenBounce_reportsBouncedAndBounceQueueId() {
-    DeliveryLogReport r = source().find(MessageQuery.builder().recipient("erin@remote.example").build());
+    DeliveryLogReport r =
+        source().find(MessageQuery.builder().recipient("erin@remote.example").build());
 
     DeliveryRecord rec = r.records().get(0);
     assertThat(rec.queueId()).contains("7C1A22E0123");
     assertThat(rec.sender()).contains("carol@example.net");
     assertThat(rec.bounceQueueId()).contains("8D2B33F0456");
-    assertThat(rec.attempts()).extracting(DeliveryAttempt::status)
+    assertThat(rec.attempts())
+        .extracting(DeliveryAttempt::status)
         .containsExactly(DeliveryStatus.SENT, DeliveryStatus.DEFERRED, DeliveryStatus.BOUNCED);
     DeliveryAttempt bounce = rec.finalAttempts().get("erin@remote.example");
     assertThat(bounce.dsn()).contains("5.1.1");
     assertThat(bounce.reason()).contains("User unknown");
-    assertThat(codes(rec.findings())).containsExactly("trace.log.delivered", "trace.log.redirected", "trace.log.bounced");
+    assertThat(codes(rec.findings()))
+        .containsExactly("trace.log.delivered", "trace.log.redirected", "trace.log.bounced");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
   }
 
   @Test
   void find_aliasRecipient_matchesOriginalRecipientAndReportsRedirect() {
-    DeliveryLogReport r = source().find(MessageQuery.builder().recipient("postmaster@example.net").build());
+    DeliveryLogReport r =
+        source().find(MessageQuery.builder().recipient("postmaster@example.net").build());
 
-    assertThat(r.records()).singleElement().satisfies(rec -> {
-      DeliveryAttempt a = rec.finalAttempts().get("dave@mx.example.net");
-      assertThat(a.originalRecipient()).contains("postmaster@example.net");
-      assertThat(a.finalDelivery()).isTrue();
-    });
+    assertThat(r.records())
+        .singleElement()
+        .satisfies(
+            rec -> {
+              DeliveryAttempt a = rec.finalAttempts().get("dave@mx.example.net");
+              assertThat(a.originalRecipient()).contains("postmaster@example.net");
+              assertThat(a.finalDelivery()).isTrue();
+            });
     assertThat(r.hasFinding(TraceFinding.LOG_REDIRECTED)).isTrue();
   }
 
   @Test
   void find_noQueueReject_returnsRecordWithReplyText() {
-    DeliveryLogReport r = source().find(MessageQuery.builder().sender("spammer@bad.example").build());
+    DeliveryLogReport r =
+        source().find(MessageQuery.builder().sender("spammer@bad.example").build());
 
     DeliveryRecord rec = r.records().get(0);
     assertThat(rec.queueId()).isEmpty();
@@ -116,11 +127,14 @@ class PostfixLogSourceTest {
     DeliveryLogReport r = source().find(MessageQuery.byMessageId("win-123@spammy.example"));
 
     DeliveryRecord rec = r.records().get(0);
-    assertThat(rec.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.status()).isEqualTo(DeliveryStatus.REJECTED);
-      assertThat(a.service()).isEqualTo("cleanup");
-      assertThat(a.reason()).isEqualTo("5.7.1 message content rejected");
-    });
+    assertThat(rec.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo(DeliveryStatus.REJECTED);
+              assertThat(a.service()).isEqualTo("cleanup");
+              assertThat(a.reason()).isEqualTo("5.7.1 message content rejected");
+            });
     assertThat(codes(rec.findings())).containsExactly("trace.log.rejected");
   }
 
@@ -129,12 +143,14 @@ class PostfixLogSourceTest {
     DeliveryLogReport r = source().find(MessageQuery.byMessageId("quarantine-me@partner.example"));
 
     assertThat(codes(r.findings())).containsExactly("trace.log.held");
-    assertThat(r.records().get(0).attempts().get(0).reason()).isEqualTo("milter triggers HOLD action");
+    assertThat(r.records().get(0).attempts().get(0).reason())
+        .isEqualTo("milter triggers HOLD action");
   }
 
   @Test
   void find_expiredAfterDeferrals_reportsExpiredNotDeferred() {
-    DeliveryLogReport r = source().find(MessageQuery.builder().recipient("grace@slow.example").build());
+    DeliveryLogReport r =
+        source().find(MessageQuery.builder().recipient("grace@slow.example").build());
 
     assertThat(codes(r.findings())).containsExactly("trace.log.expired");
     assertThat(r.records().get(0).lastSeen()).isEqualTo(Instant.parse("2024-01-07T09:30:01Z"));
@@ -167,7 +183,9 @@ class PostfixLogSourceTest {
     DeliveryLogReport r = source().find(q);
 
     // the NOQUEUE reject at 09:05:11 and the local message 09:06:00-09:16:31
-    assertThat(r.records()).extracting(rec -> rec.queueId().orElse("NOQUEUE")).containsExactly("NOQUEUE", "7C1A22E0123");
+    assertThat(r.records())
+        .extracting(rec -> rec.queueId().orElse("NOQUEUE"))
+        .containsExactly("NOQUEUE", "7C1A22E0123");
   }
 
   @Test
@@ -180,7 +198,8 @@ class PostfixLogSourceTest {
 
   @Test
   void find_missingFile_reportsUnreadableInconclusive(@TempDir Path dir) {
-    DeliveryLogReport r = PostfixLogSource.of(dir.resolve("absent.log")).find(MessageQuery.byMessageId("x@y"));
+    DeliveryLogReport r =
+        PostfixLogSource.of(dir.resolve("absent.log")).find(MessageQuery.byMessageId("x@y"));
 
     assertThat(codes(r.findings())).containsExactly("trace.log.unreadable");
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
@@ -188,7 +207,10 @@ class PostfixLogSourceTest {
 
   @Test
   void search_missingFile_throwsUncheckedIoException(@TempDir Path dir) {
-    assertThatThrownBy(() -> PostfixLogSource.of(dir.resolve("absent.log")).search(MessageQuery.builder().build()))
+    assertThatThrownBy(
+            () ->
+                PostfixLogSource.of(dir.resolve("absent.log"))
+                    .search(MessageQuery.builder().build()))
         .isInstanceOf(UncheckedIOException.class);
   }
 
@@ -199,7 +221,12 @@ class PostfixLogSourceTest {
       Files.copy(log(), out);
     }
 
-    try (Stream<DeliveryRecord> s = PostfixLogSource.builder().path(gz).year(2024).build().search(MessageQuery.byMessageId("stuck@example.org"))) {
+    try (Stream<DeliveryRecord> s =
+        PostfixLogSource.builder()
+            .path(gz)
+            .year(2024)
+            .build()
+            .search(MessageQuery.byMessageId("stuck@example.org"))) {
       assertThat(s.toList()).hasSize(1);
     }
   }
@@ -261,10 +288,13 @@ class PostfixLogSourceTest {
     PostfixLogSource src =
         PostfixLogSource.builder()
             .environment(DiagEnvironment.system().with(e -> e.timeSource(march2025)))
-            .lines(List.of("Dec 30 10:00:00 mx postfix/qmgr[3]: 5A6B7C8D9E: from=<a@a.example>, size=1, nrcpt=1 (queue active)"))
+            .lines(
+                List.of(
+                    "Dec 30 10:00:00 mx postfix/qmgr[3]: 5A6B7C8D9E: from=<a@a.example>, size=1, nrcpt=1 (queue active)"))
             .build();
 
-    assertThat(src.find(MessageQuery.builder().build()).records().get(0).firstSeen()).isEqualTo(Instant.parse("2024-12-30T10:00:00Z"));
+    assertThat(src.find(MessageQuery.builder().build()).records().get(0).firstSeen())
+        .isEqualTo(Instant.parse("2024-12-30T10:00:00Z"));
   }
 
   @Test
@@ -273,12 +303,20 @@ class PostfixLogSourceTest {
     lines.add("");
     lines.add("\u0000\u00ff binary junk");
     lines.add("Foo 99 99:99:99 mx postfix/smtpd[1]: 5A6B7C8D9E: client=x[1.2.3.4]");
-    lines.add("Jan  2 09:00:00 mx postfix/smtpd[1]: warning: hostname x does not resolve to address 1.2.3.4");
+    lines.add(
+        "Jan  2 09:00:00 mx postfix/smtpd[1]: warning: hostname x does not resolve to address 1.2.3.4");
     lines.add("Jan  2 09:00:00 mx postfix/smtp[1]: 5A6B7C8D9E: to=<broken");
-    lines.add("Jan  2 09:00:00 mx postfix/smtp[1]: 5A6B7C8D9E: to=<b@b.example>, relay=none, status=weird (x)");
+    lines.add(
+        "Jan  2 09:00:00 mx postfix/smtp[1]: 5A6B7C8D9E: to=<b@b.example>, relay=none, status=weird (x)");
     lines.add("Jan  2 09:00:00 mx sshd[1]: 5A6B7C8D9E: not postfix");
 
-    List<DeliveryRecord> records = PostfixLogSource.builder().year(2024).lines(lines).build().search(MessageQuery.builder().build()).toList();
+    List<DeliveryRecord> records =
+        PostfixLogSource.builder()
+            .year(2024)
+            .lines(lines)
+            .build()
+            .search(MessageQuery.builder().build())
+            .toList();
 
     assertThat(records).singleElement().satisfies(r -> assertThat(r.attempts()).isEmpty());
   }
@@ -287,11 +325,20 @@ class PostfixLogSourceTest {
   void search_moreOpenQueueIdsThanAllowed_evictsOldestAndStaysBounded() {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      lines.add(String.format("Jan  2 09:00:00 mx postfix/qmgr[3]: %010X: from=<a@a.example>, size=1, nrcpt=1 (queue active)", 0xA00000L + i));
+      lines.add(
+          String.format(
+              "Jan  2 09:00:00 mx postfix/qmgr[3]: %010X: from=<a@a.example>, size=1, nrcpt=1 (queue active)",
+              0xA00000L + i));
     }
 
     List<DeliveryRecord> records =
-        PostfixLogSource.builder().year(2024).maxOpenMessages(10).lines(lines).build().search(MessageQuery.builder().build()).toList();
+        PostfixLogSource.builder()
+            .year(2024)
+            .maxOpenMessages(10)
+            .lines(lines)
+            .build()
+            .search(MessageQuery.builder().build())
+            .toList();
 
     assertThat(records).hasSize(50);
     assertThat(records.get(0).queueId()).contains("0000A00000");
@@ -303,7 +350,10 @@ class PostfixLogSourceTest {
     Stream<String> lines =
         Stream.iterate(0, i -> i + 1)
             .limit(100_000)
-            .map(i -> String.format("Jan  2 09:00:00 mx postfix/qmgr[3]: %010X: removed", 0xB00000L + i))
+            .map(
+                i ->
+                    String.format(
+                        "Jan  2 09:00:00 mx postfix/qmgr[3]: %010X: removed", 0xB00000L + i))
             .peek(consumed::add);
     PostfixLogSource src = PostfixLogSource.builder().year(2024).lines(() -> lines).build();
 
@@ -316,13 +366,21 @@ class PostfixLogSourceTest {
 
   @Test
   void toString_printsTrailAndFindings() {
-    String s = source().find(MessageQuery.byMessageId("20240102090000.abc123@example.org")).toString();
+    String s =
+        source().find(MessageQuery.byMessageId("20240102090000.abc123@example.org")).toString();
 
-    assertThat(s).contains("4T4Bq41XkLz9sP", "from=<alice@example.org>", "relay=127.0.0.1[127.0.0.1]:10024", "removed", "trace.log.delivered");
+    assertThat(s)
+        .contains(
+            "4T4Bq41XkLz9sP",
+            "from=<alice@example.org>",
+            "relay=127.0.0.1[127.0.0.1]:10024",
+            "removed",
+            "trace.log.delivered");
   }
 
   @Test
   void builder_neitherPathNorLines_throws() {
-    assertThatThrownBy(() -> PostfixLogSource.builder().build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> PostfixLogSource.builder().build())
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -46,13 +46,21 @@ class ReceivedChainTest {
     ReceivedChainReport r = ReceivedChain.parse(resource("postfix-amavis-dovecot.eml"));
 
     assertThat(r.hops()).hasSize(5);
-    assertThat(r.hops()).extracting(h -> h.by().orElse(null))
-        .containsExactly("submit.example.org", "mx.example.net", "localhost", "mx.example.net", "mail.example.net");
-    assertThat(r.hops()).extracting(h -> h.delay().map(Duration::getSeconds).orElse(null))
+    assertThat(r.hops())
+        .extracting(h -> h.by().orElse(null))
+        .containsExactly(
+            "submit.example.org",
+            "mx.example.net",
+            "localhost",
+            "mx.example.net",
+            "mail.example.net");
+    assertThat(r.hops())
+        .extracting(h -> h.delay().map(Duration::getSeconds).orElse(null))
         .containsExactly(null, 2L, 38L, 2L, 1L);
     assertThat(r.totalDelay()).contains(Duration.ofSeconds(43));
     assertThat(r.messageId()).contains("<20240102090000.abc123@example.org>");
-    assertThat(r.messageDate()).contains(OffsetDateTime.of(2024, 1, 2, 10, 0, 0, 0, ZoneOffset.ofHours(1)));
+    assertThat(r.messageDate())
+        .contains(OffsetDateTime.of(2024, 1, 2, 10, 0, 0, 0, ZoneOffset.ofHours(1)));
   }
 
   @Test
@@ -84,8 +92,11 @@ class ReceivedChainTest {
   void parse_contentFilterOnSameHost_reportsRepeatedHostNotLoop() {
     ReceivedChainReport r = ReceivedChain.parse(resource("postfix-amavis-dovecot.eml"));
 
-    assertThat(codes(r)).contains("trace.received.repeated-host").doesNotContain("trace.received.loop");
-    assertThat(codes(r)).doesNotContain("trace.received.no-tls-hop"); // clear text only on loopback / LMTP
+    assertThat(codes(r))
+        .contains("trace.received.repeated-host")
+        .doesNotContain("trace.received.loop");
+    assertThat(codes(r))
+        .doesNotContain("trace.received.no-tls-hop"); // clear text only on loopback / LMTP
     assertThat(codes(r)).contains("trace.received.rdns-missing");
     assertThat(r.outcome()).isEqualTo(Outcome.PASS);
   }
@@ -95,12 +106,16 @@ class ReceivedChainTest {
     ReceivedChainReport r = ReceivedChain.parse(resource("postfix-amavis-dovecot.eml"));
 
     assertThat(r.authenticationResults()).hasSize(3);
-    assertThat(r.authenticationResults()).allSatisfy(a -> assertThat(a.authservId()).contains("mx.example.net"));
+    assertThat(r.authenticationResults())
+        .allSatisfy(a -> assertThat(a.authservId()).contains("mx.example.net"));
     AuthenticationResults dkim = r.authenticationResults().get(0);
     assertThat(dkim.result("dkim")).contains("pass");
-    assertThat(dkim.results().get(0).properties()).containsEntry("header.d", "example.org").containsEntry("header.b", "AbCdEf12");
+    assertThat(dkim.results().get(0).properties())
+        .containsEntry("header.d", "example.org")
+        .containsEntry("header.b", "AbCdEf12");
     assertThat(dkim.result("dkim-atps")).contains("neutral");
-    assertThat(r.authenticationResults().get(1).results().get(0).properties()).containsEntry("smtp.mailfrom", "example.org");
+    assertThat(r.authenticationResults().get(1).results().get(0).properties())
+        .containsEntry("smtp.mailfrom", "example.org");
     assertThat(r.authenticationResults().get(2).result("dmarc")).contains("pass");
   }
 
@@ -126,7 +141,8 @@ class ReceivedChainTest {
     assertThat(edge.security()).isEqualTo(TransportSecurity.TLS);
     assertThat(edge.tlsDetails()).contains("TLS1_3 TLS_AES_256_GCM_SHA384");
     assertThat(r.hops().get(1).address()).contains(ip("2603:10a6:20b:3c0:cafe::d2"));
-    assertThat(r.hops().get(2).date()).contains(OffsetDateTime.of(2024, 1, 2, 9, 0, 20, 0, ZoneOffset.UTC));
+    assertThat(r.hops().get(2).date())
+        .contains(OffsetDateTime.of(2024, 1, 2, 9, 0, 20, 0, ZoneOffset.UTC));
     assertThat(r.hops().get(3).with()).contains("HTTPS");
     assertThat(r.hops().get(3).security()).isEqualTo(TransportSecurity.TLS);
     assertThat(r.totalDelay()).contains(Duration.ofSeconds(3));
@@ -190,12 +206,14 @@ class ReceivedChainTest {
   void parse_plainSmtpFromPublicAddress_reportsNoTlsHopWarning() {
     ReceivedChainReport r = ReceivedChain.parse(resource("exim-sendmail-qmail.txt"));
 
-    assertThat(r.findings()).filteredOn(f -> f.is(TraceFinding.RECEIVED_NO_TLS_HOP))
+    assertThat(r.findings())
+        .filteredOn(f -> f.is(TraceFinding.RECEIVED_NO_TLS_HOP))
         .singleElement()
-        .satisfies(f -> {
-          assertThat(f.severity()).isEqualTo(Severity.WARNING);
-          assertThat(f.summary()).contains("hop 4");
-        });
+        .satisfies(
+            f -> {
+              assertThat(f.severity()).isEqualTo(Severity.WARNING);
+              assertThat(f.summary()).contains("hop 4");
+            });
     assertThat(r.outcome()).isEqualTo(Outcome.WARN);
   }
 
@@ -207,10 +225,13 @@ class ReceivedChainTest {
                 "Received: from app1.corp.example (app1.corp.example [10.1.2.3]) by mx.example.net"
                     + " (Postfix) with ESMTP id 4T1; Tue, 2 Jan 2024 09:00:00 +0000"));
 
-    assertThat(r.findings()).singleElement().satisfies(f -> {
-      assertThat(f.is(TraceFinding.RECEIVED_NO_TLS_HOP)).isTrue();
-      assertThat(f.severity()).isEqualTo(Severity.INFO);
-    });
+    assertThat(r.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.is(TraceFinding.RECEIVED_NO_TLS_HOP)).isTrue();
+              assertThat(f.severity()).isEqualTo(Severity.INFO);
+            });
   }
 
   @Test
@@ -295,7 +316,13 @@ class ReceivedChainTest {
             "Received: from a.example.org by b.example.org with ESMTPS; Tue, 2 Jan 2024 09:00:00 +0000");
 
     assertThat(codes(ReceivedChain.parseFields(fields))).containsExactly("trace.received.slow-hop");
-    assertThat(ReceivedChain.builder().slowHopThreshold(Duration.ofHours(1)).build().analyzeFields(fields).findings()).isEmpty();
+    assertThat(
+            ReceivedChain.builder()
+                .slowHopThreshold(Duration.ofHours(1))
+                .build()
+                .analyzeFields(fields)
+                .findings())
+        .isEmpty();
   }
 
   @Test
@@ -304,13 +331,25 @@ class ReceivedChainTest {
     for (int i = 5; i >= 0; i--) {
       String from = i % 2 == 0 ? "mx1.example.net" : "mx2.example.net";
       String by = i % 2 == 0 ? "mx2.example.net" : "mx1.example.net";
-      fields.add("Received: from " + from + " (" + from + " [192.0.2." + (i % 2 + 1) + "]) by " + by
-          + " with ESMTPS; Tue, 2 Jan 2024 09:00:0" + i + " +0000");
+      fields.add(
+          "Received: from "
+              + from
+              + " ("
+              + from
+              + " [192.0.2."
+              + (i % 2 + 1)
+              + "]) by "
+              + by
+              + " with ESMTPS; Tue, 2 Jan 2024 09:00:0"
+              + i
+              + " +0000");
     }
 
     ReceivedChainReport r = ReceivedChain.parseFields(fields);
 
-    assertThat(r.findings()).filteredOn(f -> f.is(TraceFinding.RECEIVED_LOOP)).singleElement()
+    assertThat(r.findings())
+        .filteredOn(f -> f.is(TraceFinding.RECEIVED_LOOP))
+        .singleElement()
         .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.ERROR));
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
   }
@@ -318,18 +357,25 @@ class ReceivedChainTest {
   @Test
   void parse_moreThan25Hops_warnsAndAt100Errors() {
     assertThat(ReceivedChain.parseFields(distinctHops(26)).findings())
-        .filteredOn(f -> f.is(TraceFinding.RECEIVED_TOO_MANY_HOPS)).singleElement()
+        .filteredOn(f -> f.is(TraceFinding.RECEIVED_TOO_MANY_HOPS))
+        .singleElement()
         .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.WARNING));
     assertThat(ReceivedChain.parseFields(distinctHops(25)).findings()).isEmpty();
     assertThat(ReceivedChain.parseFields(distinctHops(100)).findings())
-        .filteredOn(f -> f.is(TraceFinding.RECEIVED_TOO_MANY_HOPS)).singleElement()
+        .filteredOn(f -> f.is(TraceFinding.RECEIVED_TOO_MANY_HOPS))
+        .singleElement()
         .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.ERROR));
   }
 
   private static List<String> distinctHops(int n) {
     List<String> fields = new ArrayList<>();
     for (int i = n; i >= 1; i--) {
-      fields.add("Received: from h" + (i - 1) + ".example by h" + i + ".example with ESMTPS; Tue, 2 Jan 2024 09:00:00 +0000");
+      fields.add(
+          "Received: from h"
+              + (i - 1)
+              + ".example by h"
+              + i
+              + ".example with ESMTPS; Tue, 2 Jan 2024 09:00:00 +0000");
     }
     return fields;
   }
@@ -354,8 +400,10 @@ class ReceivedChainTest {
                 "Received: from a.example.org (a.example.org [192.0.2.1]) by mx.example.net with ESMTPS;"
                     + " Tue, 2 Jan 2024 09:00:00 +0000"));
 
-    assertThat(r.findings()).filteredOn(f -> f.is(TraceFinding.AUTH_RESULTS_FAIL))
-        .extracting(Finding::severity).containsExactly(Severity.WARNING, Severity.ERROR);
+    assertThat(r.findings())
+        .filteredOn(f -> f.is(TraceFinding.AUTH_RESULTS_FAIL))
+        .extracting(Finding::severity)
+        .containsExactly(Severity.WARNING, Severity.ERROR);
     assertThat(codes(r)).contains("trace.auth-results.error");
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
   }
@@ -385,25 +433,32 @@ class ReceivedChainTest {
                 "Authentication-Results: mx.example.net; spf",
                 "Received: by mx.example.net with ESMTPS; Tue, 2 Jan 2024 09:00:00 +0000"));
 
-    assertThat(codes(r)).containsExactly("trace.auth-results.unparseable", "trace.auth-results.unparseable");
+    assertThat(codes(r))
+        .containsExactly("trace.auth-results.unparseable", "trace.auth-results.unparseable");
     assertThat(r.authenticationResults()).isEmpty();
   }
 
   @Test
   void parse_noneResult_readsEmptyResults() {
-    ReceivedChainReport r = ReceivedChain.parseFields(List.of("Authentication-Results: mx.example.net 1; none"));
+    ReceivedChainReport r =
+        ReceivedChain.parseFields(List.of("Authentication-Results: mx.example.net 1; none"));
 
-    assertThat(r.authenticationResults()).singleElement().satisfies(a -> {
-      assertThat(a.authservId()).contains("mx.example.net");
-      assertThat(a.results()).isEmpty();
-    });
+    assertThat(r.authenticationResults())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.authservId()).contains("mx.example.net");
+              assertThat(a.results()).isEmpty();
+            });
   }
 
   @Test
   void parse_mimeMessage_readsSameChainAsText() throws Exception {
     String text = resource("postfix-amavis-dovecot.eml");
     MimeMessage m =
-        new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        new MimeMessage(
+            Session.getInstance(new Properties()),
+            new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
 
     ReceivedChainReport fromMime = ReceivedChain.parse(m);
 
@@ -413,7 +468,8 @@ class ReceivedChainTest {
 
   @Test
   void parse_bytesAndStream_readOnlyTheHeader() {
-    byte[] header = resource("office365.eml").split("\n\n")[0].concat("\n\n").getBytes(StandardCharsets.UTF_8);
+    byte[] header =
+        resource("office365.eml").split("\n\n")[0].concat("\n\n").getBytes(StandardCharsets.UTF_8);
     InputStream failingBody =
         new InputStream() {
           @Override
@@ -422,7 +478,8 @@ class ReceivedChainTest {
           }
         };
 
-    ReceivedChainReport fromStream = ReceivedChain.parse(new SequenceInputStream(new ByteArrayInputStream(header), failingBody));
+    ReceivedChainReport fromStream =
+        ReceivedChain.parse(new SequenceInputStream(new ByteArrayInputStream(header), failingBody));
 
     assertThat(fromStream.hops()).hasSize(4);
     assertThat(ReceivedChain.parse(header).hops()).isEqualTo(fromStream.hops());
@@ -438,13 +495,17 @@ class ReceivedChainTest {
           }
         };
 
-    assertThatThrownBy(() -> ReceivedChain.parse(broken)).isInstanceOf(UncheckedIOException.class).hasMessageContaining("disk on fire");
+    assertThatThrownBy(() -> ReceivedChain.parse(broken))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("disk on fire");
   }
 
   @Test
   void parse_crlfAndNonUtf8Bytes_doesNotThrow() {
-    byte[] raw = ("Received: from a.example (a.example [192.0.2.1])\r\n\tby b.example with ESMTP; Tue, 2 Jan 2024 09:00:00 +0000\r\n"
-            + "Received: \u00ff\u00fe garbage\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] raw =
+        ("Received: from a.example (a.example [192.0.2.1])\r\n\tby b.example with ESMTP; Tue, 2 Jan 2024 09:00:00 +0000\r\n"
+                + "Received: \u00ff\u00fe garbage\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     ReceivedChainReport r = ReceivedChain.parse(raw);
 
@@ -462,7 +523,8 @@ class ReceivedChainTest {
                     + " with ESMTP; 2 Jan 2024 04:00 EST"));
 
     ReceivedHop h = r.hops().get(0);
-    assertThat(h.date()).contains(OffsetDateTime.of(2024, 1, 2, 4, 0, 0, 0, ZoneOffset.ofHours(-5)));
+    assertThat(h.date())
+        .contains(OffsetDateTime.of(2024, 1, 2, 4, 0, 0, 0, ZoneOffset.ofHours(-5)));
     assertThat(h.address()).isPresent();
   }
 
@@ -470,15 +532,20 @@ class ReceivedChainTest {
   void toString_printsHopTableAndFindings() {
     String s = ReceivedChain.parse(resource("postfix-amavis-dovecot.eml")).toString();
 
-    assertThat(s).startsWith("Received chain: 5 hops, total delay 43s, Message-ID <20240102090000.abc123@example.org>");
-    assertThat(s).contains("[192.168.1.23] (unknown [203.0.113.5])", "submit.example.org", "ESMTPSA", "+38s");
+    assertThat(s)
+        .startsWith(
+            "Received chain: 5 hops, total delay 43s, Message-ID <20240102090000.abc123@example.org>");
+    assertThat(s)
+        .contains(
+            "[192.168.1.23] (unknown [203.0.113.5])", "submit.example.org", "ESMTPSA", "+38s");
     assertThat(s).contains("Authentication-Results: mx.example.net: dmarc=pass");
     assertThat(s).contains("Outcome: PASS", "trace.received.repeated-host");
   }
 
   @Test
   void builder_errorThresholdNotAboveWarning_throws() {
-    assertThatThrownBy(() -> ReceivedChain.builder().hopWarningThreshold(50).hopErrorThreshold(50).build())
+    assertThatThrownBy(
+            () -> ReceivedChain.builder().hopWarningThreshold(50).hopErrorThreshold(50).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("hopErrorThreshold");
   }

@@ -29,14 +29,16 @@ import org.junit.jupiter.api.Timeout;
  * (implicit TLS) serves that Maildir to the probe's mailbox search. The investigation then reads
  * the real Postfix log as message tracking.
  *
- * <p>{@link PostfixServer} delivers only to local users; this test switches the instance to
- * virtual mailbox delivery into {@link DovecotServer}'s store with {@code postconf} and {@code
- * postfix reload}: the harness's own files are not changed, only the running instance.
+ * <p>{@link PostfixServer} delivers only to local users; this test switches the instance to virtual
+ * mailbox delivery into {@link DovecotServer}'s store with {@code postconf} and {@code postfix
+ * reload}: the harness's own files are not changed, only the running instance.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RoundTripProbePostfixDovecotIT {
-  static final TestCertificates.ServerCertificate SMTP_CERT = TestCertificates.selfSigned("mx.postfix.test");
-  static final TestCertificates.ServerCertificate IMAP_CERT = TestCertificates.selfSigned("imap.postfix.test");
+  static final TestCertificates.ServerCertificate SMTP_CERT =
+      TestCertificates.selfSigned("mx.postfix.test");
+  static final TestCertificates.ServerCertificate IMAP_CERT =
+      TestCertificates.selfSigned("imap.postfix.test");
   static final String ALICE_PASSWORD = "4lice-Smtp";
   static final String BOB_PASSWORD = "b0b-Imap";
 
@@ -47,8 +49,15 @@ class RoundTripProbePostfixDovecotIT {
   static void start() {
     DovecotServer.requireInstalled();
     dovecot = DovecotServer.builder().user("bob", BOB_PASSWORD).tls(IMAP_CERT).start();
-    postfix = PostfixServer.builder().myHostname("mx.postfix.test").domain("postfix.test")
-        .user("alice", ALICE_PASSWORD).tls(SMTP_CERT).saslWithDovecot().tlsAuthOnly(true).start();
+    postfix =
+        PostfixServer.builder()
+            .myHostname("mx.postfix.test")
+            .domain("postfix.test")
+            .user("alice", ALICE_PASSWORD)
+            .tls(SMTP_CERT)
+            .saslWithDovecot()
+            .tlsAuthOnly(true)
+            .start();
     deliverInto(postfix, dovecot, "postfix.test");
   }
 
@@ -70,7 +79,12 @@ class RoundTripProbePostfixDovecotIT {
     Path conf = postfix.directory().resolve("conf");
     StringBuilder map = new StringBuilder();
     for (String user : dovecot.users()) {
-      map.append(user).append('@').append(domain).append(' ').append(user).append("/\n"); // trailing slash: Maildir
+      map.append(user)
+          .append('@')
+          .append(domain)
+          .append(' ')
+          .append(user)
+          .append("/\n"); // trailing slash: Maildir
     }
     try {
       Files.writeString(conf.resolve("vmailbox"), map.toString());
@@ -78,7 +92,11 @@ class RoundTripProbePostfixDovecotIT {
       throw new UncheckedIOException(e);
     }
     String c = conf.toString();
-    run("postconf", "-c", c, "-e",
+    run(
+        "postconf",
+        "-c",
+        c,
+        "-e",
         "mydestination=localhost",
         "virtual_mailbox_domains=" + domain,
         "virtual_mailbox_base=" + dovecot.mailRoot(),
@@ -98,7 +116,8 @@ class RoundTripProbePostfixDovecotIT {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out + "\n" + String.join("\n", postfix.log()));
+        throw new AssertionError(
+            String.join(" ", cmd) + " failed:\n" + out + "\n" + String.join("\n", postfix.log()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -122,23 +141,32 @@ class RoundTripProbePostfixDovecotIT {
 
   @Test
   void run_postfixToDovecot_arrivesInTheInboxWithItsReceivedChain() {
-    RoundTripProbe probe = RoundTripProbe.builder()
-        .smtpServer(postfix.host(), postfix.port())
-        .tls(ProbeTls.STARTTLS)
-        .smtpOptions(c -> c.trustManager(SMTP_CERT.trustManager()).expectedTlsName("mx.postfix.test")
-            .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))))
-        .credentials(SmtpCredentials.of("alice", ALICE_PASSWORD))
-        .ehloName("client.postfix.test")
-        .from("alice@postfix.test")
-        .to("bob@postfix.test")
-        .mailbox(bobsMailbox())
-        .pollInterval(Duration.ofMillis(100), Duration.ofSeconds(1))
-        .deadline(Duration.ofSeconds(60))
-        .build();
+    RoundTripProbe probe =
+        RoundTripProbe.builder()
+            .smtpServer(postfix.host(), postfix.port())
+            .tls(ProbeTls.STARTTLS)
+            .smtpOptions(
+                c ->
+                    c.trustManager(SMTP_CERT.trustManager())
+                        .expectedTlsName("mx.postfix.test")
+                        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))))
+            .credentials(SmtpCredentials.of("alice", ALICE_PASSWORD))
+            .ehloName("client.postfix.test")
+            .from("alice@postfix.test")
+            .to("bob@postfix.test")
+            .mailbox(bobsMailbox())
+            .pollInterval(Duration.ofMillis(100), Duration.ofSeconds(1))
+            .deadline(Duration.ofSeconds(60))
+            .build();
 
     RoundTripReport r = probe.run();
 
-    String context = r + "\n--- postfix log ---\n" + String.join("\n", postfix.log()) + "\n--- dovecot log ---\n" + dovecot.logText();
+    String context =
+        r
+            + "\n--- postfix log ---\n"
+            + String.join("\n", postfix.log())
+            + "\n--- dovecot log ---\n"
+            + dovecot.logText();
     assertThat(r.accepted()).as(context).isTrue();
     assertThat(r.smtp().tls().orElseThrow().verified()).as(context).isTrue();
     assertThat(r.arrived()).as(context).isTrue();
@@ -147,20 +175,36 @@ class RoundTripProbePostfixDovecotIT {
     assertThat(r.hasFinding(TraceFinding.ROUNDTRIP_ARRIVED)).as(context).isTrue();
     assertThat(r.outcome()).as(context).isIn(Outcome.PASS, Outcome.WARN);
     ReceivedChainReport chain = r.receivedChain().orElseThrow();
-    assertThat(chain.hops()).as(context).anySatisfy(h -> {
-      assertThat(h.by()).contains("mx.postfix.test");
-      assertThat(h.with()).hasValueSatisfying(w -> assertThat(w).startsWith("ESMTPSA"));
-      assertThat(h.security()).isEqualTo(TransportSecurity.TLS);
-    });
+    assertThat(chain.hops())
+        .as(context)
+        .anySatisfy(
+            h -> {
+              assertThat(h.by()).contains("mx.postfix.test");
+              assertThat(h.with()).hasValueSatisfying(w -> assertThat(w).startsWith("ESMTPSA"));
+              assertThat(h.security()).isEqualTo(TransportSecurity.TLS);
+            });
     assertThat(r.smtp().transcript().toString()).doesNotContain(ALICE_PASSWORD);
 
-    // Message tracking from the real Postfix log, and the mailbox: the investigation finds it in the Inbox.
-    PostfixLogSource log = PostfixLogSource.builder().name("postfix (test instance)").lines(postfix.log()).build();
-    InvestigationReport inv = MissingMessageInvestigation.builder().serverLog(log).mailbox(bobsMailbox()).build()
-        .investigate(MessageQuery.builder().sender("alice@postfix.test").recipient("bob@postfix.test")
-            .around(r.sentAt().orElseThrow(), Duration.ofMinutes(10)).build());
-    assertThat(inv.stage(InvestigationStage.SERVER_LOG).status()).as("%s\n%s", inv, context).isEqualTo(StageStatus.CHECKED_OK);
-    assertThat(inv.stage(InvestigationStage.SERVER_LOG).summary()).contains("delivered to the mailbox", "by virtual");
+    // Message tracking from the real Postfix log, and the mailbox: the investigation finds it in
+    // the Inbox.
+    PostfixLogSource log =
+        PostfixLogSource.builder().name("postfix (test instance)").lines(postfix.log()).build();
+    InvestigationReport inv =
+        MissingMessageInvestigation.builder()
+            .serverLog(log)
+            .mailbox(bobsMailbox())
+            .build()
+            .investigate(
+                MessageQuery.builder()
+                    .sender("alice@postfix.test")
+                    .recipient("bob@postfix.test")
+                    .around(r.sentAt().orElseThrow(), Duration.ofMinutes(10))
+                    .build());
+    assertThat(inv.stage(InvestigationStage.SERVER_LOG).status())
+        .as("%s\n%s", inv, context)
+        .isEqualTo(StageStatus.CHECKED_OK);
+    assertThat(inv.stage(InvestigationStage.SERVER_LOG).summary())
+        .contains("delivered to the mailbox", "by virtual");
     assertThat(inv.conclusion()).as("%s", inv).isEqualTo(Conclusion.IN_INBOX);
     assertThat(inv.location().orElseThrow().messageId()).contains(r.messageId());
   }

@@ -20,15 +20,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * "Where would mail for this address go?" The field guide's nslookup-then-telnet walk, done the
- * way a sending MTA does it, and told the way a person would tell it: the MX records, each
- * exchange in turn and what it said, and where the mail would end up.
+ * "Where would mail for this address go?" The field guide's nslookup-then-telnet walk, done the way
+ * a sending MTA does it, and told the way a person would tell it: the MX records, each exchange in
+ * turn and what it said, and where the mail would end up.
  *
- * <p>Without arguments it starts the embedded {@link DemoLab} (no network needed) and follows
- * four addresses: one that a backup exchange takes after the primary and an IPv6 address fail,
- * one the exchange refuses, a domain with a null MX, and a domain whose own address (its
- * implicit MX) has no mail server. With arguments it asks real servers; it never sends a
- * message, only MAIL FROM and RCPT TO, then RSET and QUIT.
+ * <p>Without arguments it starts the embedded {@link DemoLab} (no network needed) and follows four
+ * addresses: one that a backup exchange takes after the primary and an IPv6 address fail, one the
+ * exchange refuses, a domain with a null MX, and a domain whose own address (its implicit MX) has
+ * no mail server. With arguments it asks real servers; it never sends a message, only MAIL FROM and
+ * RCPT TO, then RSET and QUIT.
  *
  * <pre>
  * DeliveryPath                                       # the embedded lab
@@ -42,8 +42,8 @@ public final class DeliveryPath {
   /**
    * Runs the example.
    *
-   * @param args {@code [--dns IP[:PORT]] [--port N] [--ehlo NAME] [--from ADDRESS] address...}; none
-   *     for the embedded lab
+   * @param args {@code [--dns IP[:PORT]] [--port N] [--ehlo NAME] [--from ADDRESS] address...};
+   *     none for the embedded lab
    */
   public static void main(String[] args) {
     run(args, System.out);
@@ -58,7 +58,9 @@ public final class DeliveryPath {
    */
   public static Outcome run(String[] args, PrintStream out) {
     DeliveryPathCheck.Builder builder =
-        DeliveryPathCheck.builder().timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))).deadline(Duration.ofMinutes(2));
+        DeliveryPathCheck.builder()
+            .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+            .deadline(Duration.ofMinutes(2));
     List<String> targets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -80,7 +82,8 @@ public final class DeliveryPath {
           break;
         default:
           if (a.startsWith("--")) {
-            throw new IllegalArgumentException("unknown option " + a + "; use --dns, --port, --ehlo or --from");
+            throw new IllegalArgumentException(
+                "unknown option " + a + "; use --dns, --port, --ehlo or --from");
           }
           targets.add(a);
       }
@@ -89,8 +92,12 @@ public final class DeliveryPath {
       return follow(builder.build(), targets, out);
     }
     try (DemoLab lab = DemoLab.start()) {
-      out.println("The embedded lab: example.com served on " + Addresses.format(lab.dns())
-          + "; every SMTP server listens on port " + lab.smtpPort() + " of 127.0.3.x");
+      out.println(
+          "The embedded lab: example.com served on "
+              + Addresses.format(lab.dns())
+              + "; every SMTP server listens on port "
+              + lab.smtpPort()
+              + " of 127.0.3.x");
       DeliveryPathCheck check =
           builder
               .dnsServer(lab.dns())
@@ -100,7 +107,11 @@ public final class DeliveryPath {
               .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
               .concurrency(1)
               .build();
-      return follow(check, List.of("alice@example.com", "nobody@example.com", "nomail.example.com", "web.example.com"), out);
+      return follow(
+          check,
+          List.of(
+              "alice@example.com", "nobody@example.com", "nomail.example.com", "web.example.com"),
+          out);
     }
   }
 
@@ -121,14 +132,25 @@ public final class DeliveryPath {
     out.println();
     out.println("Where does mail for " + r.recipient() + " go?");
     if (r.mx().nullMx()) {
-      out.println("  nslookup says " + r.domain() + " publishes a null MX: it takes no mail at all.");
+      out.println(
+          "  nslookup says " + r.domain() + " publishes a null MX: it takes no mail at all.");
     } else if (r.mx().implicitMx()) {
-      out.println("  nslookup finds no MX records for " + r.domain() + ", so its own address is the only exchange.");
+      out.println(
+          "  nslookup finds no MX records for "
+              + r.domain()
+              + ", so its own address is the only exchange.");
     } else if (!r.mx().exchanges().isEmpty()) {
-      out.println("  nslookup lists " + r.mx().exchanges().size() + " exchange(s), lowest preference first: "
-          + r.mx().exchanges().stream().map(MailExchange::toString).collect(Collectors.joining(", ")) + ".");
+      out.println(
+          "  nslookup lists "
+              + r.mx().exchanges().size()
+              + " exchange(s), lowest preference first: "
+              + r.mx().exchanges().stream()
+                  .map(MailExchange::toString)
+                  .collect(Collectors.joining(", "))
+              + ".");
     } else {
-      out.println("  nslookup finds nowhere to deliver (" + r.mx().rcode().orElse("no answer") + ").");
+      out.println(
+          "  nslookup finds nowhere to deliver (" + r.mx().rcode().orElse("no answer") + ").");
     }
     for (ExchangeCheck e : r.exchanges()) {
       out.println("  " + e.position() + ". " + e.host() + " (preference " + e.preference() + "):");
@@ -152,7 +174,12 @@ public final class DeliveryPath {
   private static String describeReverse(AddressCheck a) {
     return a.reverse()
         .filter(rr -> !rr.names().isEmpty())
-        .map(rr -> " (PTR " + String.join(", ", rr.names()) + (rr.forwardConfirmed() ? "" : ", not confirmed") + ")")
+        .map(
+            rr ->
+                " (PTR "
+                    + String.join(", ", rr.names())
+                    + (rr.forwardConfirmed() ? "" : ", not confirmed")
+                    + ")")
         .orElse("");
   }
 
@@ -165,11 +192,20 @@ public final class DeliveryPath {
       default:
         StringBuilder sb = new StringBuilder();
         a.banner().ifPresent(b -> sb.append("greets \"").append(b.firstLine()).append("\"; "));
-        a.tls().ifPresent(t -> sb.append(t.established() ? "STARTTLS " + t.protocol().orElse("") : "STARTTLS fails")
-            .append(t.established() && !t.verified() ? " (certificate not valid)" : "").append("; "));
-        a.rcptReply().filter(SmtpReply::received)
+        a.tls()
+            .ifPresent(
+                t ->
+                    sb.append(
+                            t.established()
+                                ? "STARTTLS " + t.protocol().orElse("")
+                                : "STARTTLS fails")
+                        .append(t.established() && !t.verified() ? " (certificate not valid)" : "")
+                        .append("; "));
+        a.rcptReply()
+            .filter(SmtpReply::received)
             .ifPresentOrElse(
-                rcpt -> sb.append("answers the recipient with \"").append(rcpt.firstLine()).append('"'),
+                rcpt ->
+                    sb.append("answers the recipient with \"").append(rcpt.firstLine()).append('"'),
                 () -> sb.append(a.summary()));
         return sb.append(" -> ").append(a.status()).toString();
     }
@@ -195,7 +231,8 @@ public final class DeliveryPath {
       // Only IP literals reach this point, and InetAddress parses those without a lookup.
       return new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--dns must be an IP address with an optional port: " + s, e);
+      throw new IllegalArgumentException(
+          "--dns must be an IP address with an optional port: " + s, e);
     }
   }
 }

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The embedded lab the doctor demo and the examples run against, entirely on loopback: a fake
- * root hierarchy (13 roots on 127.0.1.1-13, the {@code com.} server on 127.0.7.1, {@code
- * example.com.} on 127.0.7.2, all on one port), policy-driven SMTP servers on 127.0.3.x (a closed
- * exchange, an open relay, one that relays after AUTH) and GreenMail for SMTP and IMAP.
+ * The embedded lab the doctor demo and the examples run against, entirely on loopback: a fake root
+ * hierarchy (13 roots on 127.0.1.1-13, the {@code com.} server on 127.0.7.1, {@code example.com.}
+ * on 127.0.7.2, all on one port), policy-driven SMTP servers on 127.0.3.x (a closed exchange, an
+ * open relay, one that relays after AUTH) and GreenMail for SMTP and IMAP.
  *
  * <pre>{@code
  * try (DemoLab lab = DemoLab.start()) {
@@ -27,8 +27,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>{@code mail1.example.com} (127.0.3.1) has nothing listening, so senders fall back to {@code
- * mail2.example.com}, whose IPv6 address (::1) has nothing listening either. C-root serves an
- * older root zone and K-root answers slowly, so the root table has something to say.
+ * mail2.example.com}, whose IPv6 address (::1) has nothing listening either. C-root serves an older
+ * root zone and K-root answers slowly, so the root table has something to say.
  */
 public final class DemoLab implements AutoCloseable {
   /** Letters of the thirteen roots. */
@@ -86,12 +86,24 @@ public final class DemoLab implements AutoCloseable {
     }
     dnsPort = port;
     for (int i = 1; i <= 13; i++) {
-      roots.add(RootServer.of(LETTERS[i - 1], LETTERS[i - 1] + ".root-servers.lab", "127.0.1." + i, null).withPort(port));
+      roots.add(
+          RootServer.of(LETTERS[i - 1], LETTERS[i - 1] + ".root-servers.lab", "127.0.1." + i, null)
+              .withPort(port));
     }
     hints = RootHints.of(roots);
-    resources.add(LocalDnsZoneServer.builder().zone(COM).bindAddress(address("127.0.7.1")).port(port).start());
     resources.add(
-        LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).zone(DemoZones.reverse()).bindAddress(address("127.0.7.2")).port(port).start());
+        LocalDnsZoneServer.builder()
+            .zone(COM)
+            .bindAddress(address("127.0.7.1"))
+            .port(port)
+            .start());
+    resources.add(
+        LocalDnsZoneServer.builder()
+            .zone(DemoZones.exampleCom())
+            .zone(DemoZones.reverse())
+            .bindAddress(address("127.0.7.2"))
+            .port(port)
+            .start());
   }
 
   private void startSmtp() {
@@ -225,12 +237,17 @@ public final class DemoLab implements AutoCloseable {
 
   static String rootZone(long serial) {
     StringBuilder sb = new StringBuilder("$ORIGIN .\n$TTL 86400\n");
-    sb.append("@ SOA a.root-servers.lab. nstld.lab. ").append(serial).append(" 1800 900 604800 86400\n");
+    sb.append("@ SOA a.root-servers.lab. nstld.lab. ")
+        .append(serial)
+        .append(" 1800 900 604800 86400\n");
     for (String l : LETTERS) {
       sb.append("@ 518400 NS ").append(l).append(".root-servers.lab.\n");
     }
     for (int i = 1; i <= 13; i++) {
-      sb.append(LETTERS[i - 1]).append(".root-servers.lab. 518400 A 127.0.1.").append(i).append('\n');
+      sb.append(LETTERS[i - 1])
+          .append(".root-servers.lab. 518400 A 127.0.1.")
+          .append(i)
+          .append('\n');
     }
     sb.append("com. 172800 NS ns1.nic.com.\nns1.nic.com. 172800 A 127.0.7.1\n");
     return sb.toString();

@@ -1,8 +1,8 @@
 package dev.mailpath.diag.examples;
 
 /**
- * Zones of the embedded demo lab: a healthy domain and one domain for each kind of MX trouble
- * the field guide talks about. Every address is on loopback, so the demo needs no network.
+ * Zones of the embedded demo lab: a healthy domain and one domain for each kind of MX trouble the
+ * field guide talks about. Every address is on loopback, so the demo needs no network.
  */
 public final class DemoZones {
   private DemoZones() {}

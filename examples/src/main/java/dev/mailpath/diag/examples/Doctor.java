@@ -16,7 +16,6 @@ import dev.mailpath.diag.smtp.RelayPolicyTester;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
-import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.smtp.TlsFailurePolicy;
 import dev.mailpath.diag.trace.InvestigationReport;
@@ -30,13 +29,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The doctor: the field guide's whole troubleshooting walk in one run. Without arguments it
- * starts the embedded {@link DemoLab} (DNS with fake roots, policy-driven SMTP servers, GreenMail)
- * and prints, as a person would want to read it: the MX lookup, a telnet-style SMTP transcript,
- * where mail for an address would go, the relay verdicts of three servers (closed, open relay,
- * relay after AUTH), three "I never received that message" investigations (one ending in each
- * of the field guide's parts 2, 3 and 4), the root-server table and a delegation trace, then a
- * summary.
+ * The doctor: the field guide's whole troubleshooting walk in one run. Without arguments it starts
+ * the embedded {@link DemoLab} (DNS with fake roots, policy-driven SMTP servers, GreenMail) and
+ * prints, as a person would want to read it: the MX lookup, a telnet-style SMTP transcript, where
+ * mail for an address would go, the relay verdicts of three servers (closed, open relay, relay
+ * after AUTH), three "I never received that message" investigations (one ending in each of the
+ * field guide's parts 2, 3 and 4), the root-server table and a delegation trace, then a summary.
  *
  * <pre>
  * Doctor                                           # the embedded lab, no network needed
@@ -44,8 +42,8 @@ import java.util.Map;
  * Doctor --domain example.org --dns 192.0.2.53 --ehlo probe.example.net --from me@example.net
  * </pre>
  *
- * <p>Against real servers it never sends a message: the SMTP check stops after RCPT TO, and it
- * asks the real root servers only when run with {@code --domain}.
+ * <p>Against real servers it never sends a message: the SMTP check stops after RCPT TO, and it asks
+ * the real root servers only when run with {@code --domain}.
  */
 public final class Doctor {
   private Doctor() {}
@@ -53,7 +51,8 @@ public final class Doctor {
   /**
    * Runs the doctor.
    *
-   * @param args {@code [--domain D [--dns IP[:PORT]] [--port N] [--ehlo NAME] [--from ADDR] [--to ADDR]]}
+   * @param args {@code [--domain D [--dns IP[:PORT]] [--port N] [--ehlo NAME] [--from ADDR] [--to
+   *     ADDR]]}
    */
   public static void main(String[] args) {
     run(args, System.out);
@@ -80,13 +79,20 @@ public final class Doctor {
     try (DemoLab lab = DemoLab.start()) {
       Walk walk = new Walk(out, 11);
       out.println("mailpath doctor: the embedded lab (no network needed)");
-      out.println("  DNS     example.com on " + Addresses.format(lab.dns()) + ", 13 fake roots on 127.0.1.1-13");
-      out.println("  SMTP    mail2 127.0.3.2 (closed), legacy 127.0.3.3 (open relay), submission 127.0.3.4"
-          + " (relay after AUTH), all on port " + lab.smtpPort());
+      out.println(
+          "  DNS     example.com on "
+              + Addresses.format(lab.dns())
+              + ", 13 fake roots on 127.0.1.1-13");
+      out.println(
+          "  SMTP    mail2 127.0.3.2 (closed), legacy 127.0.3.3 (open relay), submission 127.0.3.4"
+              + " (relay after AUTH), all on port "
+              + lab.smtpPort());
       out.println("  Mailbox GreenMail SMTP " + lab.mailbox().smtpPort());
-      MxResolver resolver = MxResolver.builder().server(lab.dns()).timeout(Duration.ofSeconds(2)).build();
+      MxResolver resolver =
+          MxResolver.builder().server(lab.dns()).timeout(Duration.ofSeconds(2)).build();
 
-      MxReport mx = walk.step("nslookup -type=mx example.com", () -> resolver.resolve("example.com"));
+      MxReport mx =
+          walk.step("nslookup -type=mx example.com", () -> resolver.resolve("example.com"));
       walk.step(
           "telnet mail2.example.com " + lab.smtpPort() + " (EHLO, MAIL FROM, RCPT TO, DATA, QUIT)",
           () ->
@@ -96,7 +102,9 @@ public final class Doctor {
                   .ehlo("client.example.net")
                   .mailFrom("sender@example.net")
                   .rcptTo("alice@example.com")
-                  .data(Map.of("Subject", "Test message via Telnet"), "This is a test\nPlease reply if received\n")
+                  .data(
+                      Map.of("Subject", "Test message via Telnet"),
+                      "This is a test\nPlease reply if received\n")
                   .quit()
                   .run());
       walk.step(
@@ -125,7 +133,9 @@ public final class Doctor {
       for (int i = 0; i < senders.length; i++) {
         int index = i;
         walk.step(
-            "\"I never received that message\" from " + senders[i] + " (message tracking, the mailbox, a test message)",
+            "\"I never received that message\" from "
+                + senders[i]
+                + " (message tracking, the mailbox, a test message)",
             () -> {
               if (investigations.isEmpty()) {
                 investigations.addAll(MissingMessage.investigations());
@@ -136,15 +146,28 @@ public final class Doctor {
       RootHints hints = lab.rootHints();
       walk.step(
           "what the root servers say about example.com (no recursion, every root)",
-          () -> RootServerQuery.builder().hints(hints).addressFamily(AddressFamily.IPV4)
-              .timeout(Duration.ofSeconds(1)).build().ask("example.com", RecordType.MX));
+          () ->
+              RootServerQuery.builder()
+                  .hints(hints)
+                  .addressFamily(AddressFamily.IPV4)
+                  .timeout(Duration.ofSeconds(1))
+                  .build()
+                  .ask("example.com", RecordType.MX));
       walk.step(
           "the delegation from the roots to example.com's servers (dig +trace)",
-          () -> DelegationTrace.builder().hints(hints).addressFamily(AddressFamily.IPV4).port(lab.dnsPort())
-              .timeout(Duration.ofSeconds(1)).compareWith(resolver).build()
-              .trace("example.com", RecordType.MX));
+          () ->
+              DelegationTrace.builder()
+                  .hints(hints)
+                  .addressFamily(AddressFamily.IPV4)
+                  .port(lab.dnsPort())
+                  .timeout(Duration.ofSeconds(1))
+                  .compareWith(resolver)
+                  .build()
+                  .trace("example.com", RecordType.MX));
       out.println();
-      out.println("Exchanges of example.com in delivery order: " + mx.exchanges().stream().map(MailExchange::host).toList());
+      out.println(
+          "Exchanges of example.com in delivery order: "
+              + mx.exchanges().stream().map(MailExchange::host).toList());
       return walk.summary();
     }
   }
@@ -155,13 +178,15 @@ public final class Doctor {
     MxResolver.Builder rb = MxResolver.builder().timeout(Duration.ofSeconds(5));
     if (opts.containsKey("dns")) {
       String[] hp = opts.get("dns").split(":");
-      rb.server(new InetSocketAddress(literal(hp[0]), hp.length > 1 ? Integer.parseInt(hp[1]) : 53));
+      rb.server(
+          new InetSocketAddress(literal(hp[0]), hp.length > 1 ? Integer.parseInt(hp[1]) : 53));
     }
     MxResolver resolver = rb.build();
     Walk walk = new Walk(out, 4);
     out.println("mailpath doctor: " + domain + " against real servers");
     MxReport mx = walk.step("nslookup -type=mx " + domain, () -> resolver.resolve(domain));
-    List<MailExchange> exchanges = mx.exchanges().stream().filter(e -> !e.addresses().isEmpty()).toList();
+    List<MailExchange> exchanges =
+        mx.exchanges().stream().filter(e -> !e.addresses().isEmpty()).toList();
     if (exchanges.isEmpty()) {
       walk.skip("telnet to the lowest-preference exchange", "no exchange with an address");
     } else {
@@ -178,18 +203,24 @@ public final class Doctor {
                     .ehlo(opts.getOrDefault("ehlo", "probe.mailpath.invalid"))
                     .startTlsIfOffered();
             if (opts.containsKey("from")) {
-              c = c.mailFrom(opts.get("from")).rcptTo(opts.getOrDefault("to", "postmaster@" + domain));
+              c =
+                  c.mailFrom(opts.get("from"))
+                      .rcptTo(opts.getOrDefault("to", "postmaster@" + domain));
             }
             return c.quitAfter(SmtpPhase.RCPT).run();
           });
     }
-    walk.step("what the root servers say about " + domain, () -> RootServerQuery.builder().build().ask(domain, RecordType.MX));
-    walk.step("the delegation from the roots (dig +trace)",
+    walk.step(
+        "what the root servers say about " + domain,
+        () -> RootServerQuery.builder().build().ask(domain, RecordType.MX));
+    walk.step(
+        "the delegation from the roots (dig +trace)",
         () -> DelegationTrace.builder().compareWith(resolver).build().trace(domain, RecordType.MX));
     return walk.summary();
   }
 
-  private static void relay(Walk walk, String title, String host, int port, SmtpCredentials credentials) {
+  private static void relay(
+      Walk walk, String title, String host, int port, SmtpCredentials credentials) {
     walk.step(
         title + " (EHLO, MAIL FROM, RCPT TO, RSET: nothing is delivered)",
         () -> {
@@ -233,7 +264,10 @@ public final class Doctor {
       long ms = (System.nanoTime() - start) / 1_000_000;
       out.println(report);
       String shortTitle = title.length() > 78 ? title.substring(0, 75) + "..." : title;
-      lines.add(String.format("  %-13s %-78s %5d ms  %d finding(s)", report.outcome(), shortTitle, ms, report.findings().size()));
+      lines.add(
+          String.format(
+              "  %-13s %-78s %5d ms  %d finding(s)",
+              report.outcome(), shortTitle, ms, report.findings().size()));
       if (rank(report.outcome()) > rank(worst)) {
         worst = report.outcome();
       }

@@ -42,9 +42,12 @@ public final class FindingCatalogDoc {
   public static String render(List<FindingCode> codes) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Findings catalog\n\n")
-        .append("Every finding a mailpath diagnosis can report. `code` is stable API: tools may switch")
-        .append(" on it.\nSeverities: INFO (a fact), WARNING (fragile or against best practice), ERROR")
-        .append(" (this path fails\nfor some mail), CRITICAL (a danger beyond delivery, such as an open")
+        .append(
+            "Every finding a mailpath diagnosis can report. `code` is stable API: tools may switch")
+        .append(
+            " on it.\nSeverities: INFO (a fact), WARNING (fragile or against best practice), ERROR")
+        .append(
+            " (this path fails\nfor some mail), CRITICAL (a danger beyond delivery, such as an open")
         .append(" relay).\n\n")
         .append("This file is generated from the code (`FindingCatalogDoc` in `examples`); a test")
         .append(" fails when it is out\nof date.\n");

@@ -37,8 +37,8 @@ import java.util.Locale;
  *       E-mail;
  *   <li>Part 3: carol's message is in the mail server's queue, deferred (the mailbox is over
  *       quota);
- *   <li>Part 2: nothing anywhere has dave's message; a test message from outside shows that
- *       inbound mail works right now.
+ *   <li>Part 2: nothing anywhere has dave's message; a test message from outside shows that inbound
+ *       mail works right now.
  * </ol>
  *
  * <p>Each investigation prints its narration: Part 1's questions and answers, what each stage
@@ -75,15 +75,18 @@ public final class MissingMessage {
   }
 
   /**
-   * Runs the three investigations against a fresh local mail system and returns their reports
-   * (Part 4: in Junk E-mail; Part 3: deferred in the queue; Part 2: never reached us).
+   * Runs the three investigations against a fresh local mail system and returns their reports (Part
+   * 4: in Junk E-mail; Part 3: deferred in the queue; Part 2: never reached us).
    *
    * @return the reports, in that order
    */
   public static List<InvestigationReport> investigations() {
-    GreenMail greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+    GreenMail greenMail =
+        new GreenMail(
+            new ServerSetup[] {
+              new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+              new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
+            });
     greenMail.start();
     try {
       return walk(greenMail);
@@ -100,26 +103,33 @@ public final class MissingMessage {
     MailFolder junk = folders.createMailbox(bob, "Junk E-mail");
     folders.createMailbox(bob, "Deleted Items");
     int smtpPort = greenMail.getSmtp().getPort();
-    MailboxSearch bobsMailbox = MailboxSearch.builder()
-        .server("127.0.0.1", greenMail.getImap().getPort())
-        .security(ImapSecurity.NONE)                         // loopback only; use IMAPS for real servers
-        .credentials("bob", BOB_PASSWORD)
-        .timeout(Duration.ofSeconds(10))
-        .build();
+    MailboxSearch bobsMailbox =
+        MailboxSearch.builder()
+            .server("127.0.0.1", greenMail.getImap().getPort())
+            .security(ImapSecurity.NONE) // loopback only; use IMAPS for real servers
+            .credentials("bob", BOB_PASSWORD)
+            .timeout(Duration.ofSeconds(10))
+            .build();
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     List<String> mailLog = new ArrayList<>();
 
     // alice's message really goes through SMTP; the server logs its delivery, then the spam
     // filter files it in Junk E-mail.
-    SmtpReport sent = SmtpConversation.to("127.0.0.1", smtpPort)
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-        .ehlo("mail.example.org")
-        .mailFrom("alice@example.org")
-        .rcptTo(BOB)
-        .data(List.of("From: alice@example.org", "To: " + BOB, "Subject: Quarterly numbers",
-            "Message-ID: <numbers-q3@example.org>"), "Here are the numbers.\n")
-        .quit()
-        .run();
+    SmtpReport sent =
+        SmtpConversation.to("127.0.0.1", smtpPort)
+            .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+            .ehlo("mail.example.org")
+            .mailFrom("alice@example.org")
+            .rcptTo(BOB)
+            .data(
+                List.of(
+                    "From: alice@example.org",
+                    "To: " + BOB,
+                    "Subject: Quarterly numbers",
+                    "Message-ID: <numbers-q3@example.org>"),
+                "Here are the numbers.\n")
+            .quit()
+            .run();
     if (!sent.completed() || !greenMail.waitForIncomingEmail(10_000, 1)) {
       throw new IllegalStateException("the local SMTP server did not take the message:\n" + sent);
     }
@@ -128,43 +138,61 @@ public final class MissingMessage {
       inbox.moveMessage(uid, junk);
     }
     String t = SYSLOG.format(now);
-    mailLog.addAll(List.of(
-        t + " mx postfix/smtpd[2101]: 4T4Bq41XkLz9sP: client=mail.example.org[198.51.100.7]",
-        t + " mx postfix/cleanup[2105]: 4T4Bq41XkLz9sP: message-id=<numbers-q3@example.org>",
-        t + " mx postfix/qmgr[900]: 4T4Bq41XkLz9sP: from=<alice@example.org>, size=2417, nrcpt=1 (queue active)",
-        t + " mx postfix/lmtp[2120]: 4T4Bq41XkLz9sP: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
-            + " delay=0.52, delays=0.1/0.01/0.06/0.35, dsn=2.0.0, status=sent (250 2.0.0 <bob@example.net> Saved)",
-        t + " mx postfix/qmgr[900]: 4T4Bq41XkLz9sP: removed"));
+    mailLog.addAll(
+        List.of(
+            t + " mx postfix/smtpd[2101]: 4T4Bq41XkLz9sP: client=mail.example.org[198.51.100.7]",
+            t + " mx postfix/cleanup[2105]: 4T4Bq41XkLz9sP: message-id=<numbers-q3@example.org>",
+            t
+                + " mx postfix/qmgr[900]: 4T4Bq41XkLz9sP: from=<alice@example.org>, size=2417, nrcpt=1 (queue active)",
+            t
+                + " mx postfix/lmtp[2120]: 4T4Bq41XkLz9sP: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
+                + " delay=0.52, delays=0.1/0.01/0.06/0.35, dsn=2.0.0, status=sent (250 2.0.0 <bob@example.net> Saved)",
+            t + " mx postfix/qmgr[900]: 4T4Bq41XkLz9sP: removed"));
     // carol's message is stuck: the mailbox store defers it.
-    mailLog.addAll(List.of(
-        t + " mx postfix/smtpd[2130]: 7C1A22E0123: client=mail.example.com[203.0.113.25]",
-        t + " mx postfix/cleanup[2105]: 7C1A22E0123: message-id=<invoice-42@example.com>",
-        t + " mx postfix/qmgr[900]: 7C1A22E0123: from=<carol@example.com>, size=81234, nrcpt=1 (queue active)",
-        t + " mx postfix/lmtp[2131]: 7C1A22E0123: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
-            + " delay=1.2, delays=0.1/0/0.1/1, dsn=4.2.2, status=deferred (host mail.example.net[private/dovecot-lmtp] said:"
-            + " 452 4.2.2 <bob@example.net> Quota exceeded (mailbox for user is full) (in reply to end of DATA command))"));
-    PostfixLogSource messageTracking = PostfixLogSource.builder()
-        .name("postfix /var/log/mail.log (sample)").lines(mailLog).year(now.atZone(ZoneOffset.UTC).getYear()).build();
+    mailLog.addAll(
+        List.of(
+            t + " mx postfix/smtpd[2130]: 7C1A22E0123: client=mail.example.com[203.0.113.25]",
+            t + " mx postfix/cleanup[2105]: 7C1A22E0123: message-id=<invoice-42@example.com>",
+            t
+                + " mx postfix/qmgr[900]: 7C1A22E0123: from=<carol@example.com>, size=81234, nrcpt=1 (queue active)",
+            t
+                + " mx postfix/lmtp[2131]: 7C1A22E0123: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
+                + " delay=1.2, delays=0.1/0/0.1/1, dsn=4.2.2, status=deferred (host mail.example.net[private/dovecot-lmtp] said:"
+                + " 452 4.2.2 <bob@example.net> Quota exceeded (mailbox for user is full) (in reply to end of DATA command))"));
+    PostfixLogSource messageTracking =
+        PostfixLogSource.builder()
+            .name("postfix /var/log/mail.log (sample)")
+            .lines(mailLog)
+            .year(now.atZone(ZoneOffset.UTC).getYear())
+            .build();
 
-    MissingMessageInvestigation investigation = MissingMessageInvestigation.builder()
-        .serverLog(messageTracking)                          // "Use Message Tracking to confirm whether it was delivered"
-        .mailbox(bobsMailbox)                                // "If necessary may I open your mailbox to investigate?"
-        .testMessage(RoundTripProbe.builder()                // "Test inbound routing by sending a message from outside"
-            .smtpServer("127.0.0.1", smtpPort).tls(ProbeTls.NONE)
-            .from("postmaster@outside.example").to(BOB)
-            .mailbox(bobsMailbox)
-            .pollInterval(Duration.ofMillis(100), Duration.ofSeconds(1))
-            .deadline(Duration.ofSeconds(30))
-            .build())
-        .build();
+    MissingMessageInvestigation investigation =
+        MissingMessageInvestigation.builder()
+            .serverLog(
+                messageTracking) // "Use Message Tracking to confirm whether it was delivered"
+            .mailbox(bobsMailbox) // "If necessary may I open your mailbox to investigate?"
+            .testMessage(
+                RoundTripProbe.builder() // "Test inbound routing by sending a message from outside"
+                    .smtpServer("127.0.0.1", smtpPort)
+                    .tls(ProbeTls.NONE)
+                    .from("postmaster@outside.example")
+                    .to(BOB)
+                    .mailbox(bobsMailbox)
+                    .pollInterval(Duration.ofMillis(100), Duration.ofSeconds(1))
+                    .deadline(Duration.ofSeconds(30))
+                    .build())
+            .build();
 
     List<InvestigationReport> reports = new ArrayList<>();
     for (String sender : List.of("alice@example.org", "carol@example.com", "dave@example.com")) {
-      reports.add(investigation.investigate(MessageQuery.builder()
-          .sender(sender)                                    // "What was the sending address?"
-          .recipient(BOB)
-          .around(now, Duration.ofHours(1))                  // "Approximately what time was the message sent?"
-          .build()));
+      reports.add(
+          investigation.investigate(
+              MessageQuery.builder()
+                  .sender(sender) // "What was the sending address?"
+                  .recipient(BOB)
+                  .around(
+                      now, Duration.ofHours(1)) // "Approximately what time was the message sent?"
+                  .build()));
     }
     return reports;
   }

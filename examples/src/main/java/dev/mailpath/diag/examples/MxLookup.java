@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * The field guide's first move, {@code nslookup} with {@code set type=mx}, as a program.
  *
- * <p>Without arguments it starts an embedded DNS server with a demo zone on loopback and looks
- * up a healthy domain and four broken ones, so it runs without a network. With arguments it asks
- * a real server:
+ * <p>Without arguments it starts an embedded DNS server with a demo zone on loopback and looks up a
+ * healthy domain and four broken ones, so it runs without a network. With arguments it asks a real
+ * server:
  *
  * <pre>
  * MxLookup                                  # the embedded demo
@@ -51,7 +51,8 @@ public final class MxLookup {
       }
     }
     if (domains.isEmpty()) {
-      try (LocalDnsZoneServer dns = LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start()) {
+      try (LocalDnsZoneServer dns =
+          LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start()) {
         out.println("Embedded demo zone example.com served on " + hostPort(dns.address()));
         lookup(
             dns.address(),
@@ -92,7 +93,8 @@ public final class MxLookup {
       // An IP literal is parsed without any lookup.
       return new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException("--server must be an IP address with an optional port: " + s, e);
+      throw new IllegalArgumentException(
+          "--server must be an IP address with an optional port: " + s, e);
     }
   }
 

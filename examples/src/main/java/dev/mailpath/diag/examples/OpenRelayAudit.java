@@ -17,9 +17,9 @@ import java.time.Duration;
  * The field guide's question "Relays - good or bad?" answered for a server: runs {@link
  * RelayPolicyTester}'s battery and prints the verdict, the variants table and the evidence.
  *
- * <p>Without arguments it needs no network: it audits two servers started in-process on
- * loopback, GreenMail (which accepts every recipient, so it plays an open relay) and a scripted
- * server that refuses to relay the way Postfix does. With {@code --host} it audits a real server:
+ * <p>Without arguments it needs no network: it audits two servers started in-process on loopback,
+ * GreenMail (which accepts every recipient, so it plays an open relay) and a scripted server that
+ * refuses to relay the way Postfix does. With {@code --host} it audits a real server:
  *
  * <pre>
  * OpenRelayAudit                                  # the in-process demo
@@ -98,16 +98,31 @@ public final class OpenRelayAudit {
     try (GreenMailSmtp greenMail = GreenMailSmtp.builder().start();
         ScriptedSmtpServer closed = closedServer()) {
       SmtpTimeouts quick = SmtpTimeouts.all(Duration.ofSeconds(5));
-      audit("1. GreenMail on " + greenMail.host() + ":" + greenMail.smtpPort()
+      audit(
+          "1. GreenMail on "
+              + greenMail.host()
+              + ":"
+              + greenMail.smtpPort()
               + " (accepts every recipient: it can only play an open relay)",
-          RelayPolicyTester.builder().server(greenMail.host(), greenMail.smtpPort())
-              .localDomain("example.com").externalDomain("relay-test.example.net").timeouts(quick).build(),
+          RelayPolicyTester.builder()
+              .server(greenMail.host(), greenMail.smtpPort())
+              .localDomain("example.com")
+              .externalDomain("relay-test.example.net")
+              .timeouts(quick)
+              .build(),
           out);
       out.println();
-      audit("2. A scripted server on " + closed.host() + ":" + closed.port()
+      audit(
+          "2. A scripted server on "
+              + closed.host()
+              + ":"
+              + closed.port()
               + " (refuses to relay, as Postfix with reject_unauth_destination does)",
-          RelayPolicyTester.builder().server(closed.host(), closed.port())
-              .localDomain("example.com").externalDomain("relay-test.example.net").timeouts(quick)
+          RelayPolicyTester.builder()
+              .server(closed.host(), closed.port())
+              .localDomain("example.com")
+              .externalDomain("relay-test.example.net")
+              .timeouts(quick)
               // The script answers commands in order on one connection, so the whole battery
               // runs on one connection here; real servers get a few attempts per connection.
               .attemptsPerConnection(RelayVariant.values().length)
@@ -116,11 +131,16 @@ public final class OpenRelayAudit {
     }
   }
 
-  /** A server that takes mail for postmaster@example.com and refuses everything else, once per attempt. */
+  /**
+   * A server that takes mail for postmaster@example.com and refuses everything else, once per
+   * attempt.
+   */
   private static ScriptedSmtpServer closedServer() {
-    ScriptedSmtpServer.Builder b = ScriptedSmtpServer.builder()
-        .reply(220, "mx.example.com ESMTP")
-        .expect("EHLO").reply(250, "mx.example.com", "PIPELINING", "SIZE 10240000", "ENHANCEDSTATUSCODES");
+    ScriptedSmtpServer.Builder b =
+        ScriptedSmtpServer.builder()
+            .reply(220, "mx.example.com ESMTP")
+            .expect("EHLO")
+            .reply(250, "mx.example.com", "PIPELINING", "SIZE 10240000", "ENHANCEDSTATUSCODES");
     attempt(b, "250 2.1.5 Ok");
     attempt(b, "550 5.1.1 Recipient address rejected: User unknown in local recipient table");
     for (int i = 0; i < RelayVariant.relayVariants().size(); i++) {
@@ -130,8 +150,12 @@ public final class OpenRelayAudit {
   }
 
   private static void attempt(ScriptedSmtpServer.Builder b, String rcptReply) {
-    b.expect("MAIL FROM:").reply(250, "2.1.0 Ok").expect("RCPT TO:").lines(rcptReply)
-        .expect("RSET").reply(250, "2.0.0 Ok");
+    b.expect("MAIL FROM:")
+        .reply(250, "2.1.0 Ok")
+        .expect("RCPT TO:")
+        .lines(rcptReply)
+        .expect("RSET")
+        .reply(250, "2.0.0 Ok");
   }
 
   private static void audit(String title, RelayPolicyTester tester, PrintStream out) {
@@ -139,9 +163,16 @@ public final class OpenRelayAudit {
     RelayReport report = tester.test();
     out.println(report);
     out.println();
-    out.println("Verdict: " + report.verdict() + (report.acceptedVariants().isEmpty()
-        ? ""
-        : " (" + report.acceptedVariants().size() + " ways through: " + report.acceptedVariants() + ")"));
+    out.println(
+        "Verdict: "
+            + report.verdict()
+            + (report.acceptedVariants().isEmpty()
+                ? ""
+                : " ("
+                    + report.acceptedVariants().size()
+                    + " ways through: "
+                    + report.acceptedVariants()
+                    + ")"));
   }
 
   private static InetSocketAddress parseServer(String s) {
@@ -153,7 +184,8 @@ public final class OpenRelayAudit {
       // An IP literal is parsed without any lookup.
       return new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--dns must be an IP address with an optional port: " + s, e);
+      throw new IllegalArgumentException(
+          "--dns must be an IP address with an optional port: " + s, e);
     }
   }
 }

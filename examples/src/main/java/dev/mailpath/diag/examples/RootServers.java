@@ -95,7 +95,8 @@ public final class RootServers {
           DelegationTrace.builder()
               .hints(lab.rootHints())
               .addressFamily(AddressFamily.IPV4)
-              .port(lab.dnsPort()) // delegations carry no port: send every referral to the lab's port
+              .port(
+                  lab.dnsPort()) // delegations carry no port: send every referral to the lab's port
               .timeout(Duration.ofSeconds(1))
               .build();
       show(roots, trace, name, type, out);

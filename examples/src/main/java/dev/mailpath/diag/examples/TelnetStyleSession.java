@@ -17,10 +17,10 @@ import java.util.Map;
  * subject, a blank line, the body, a lone dot, QUIT.
  *
  * <p>It runs the walkthrough twice: once as a script ({@link SmtpConversation}, which gives a
- * report with the transcript and findings), and once interactively ({@link SmtpSession}, one
- * call per typed line, each returning the server's reply at once, as in JShell). Without
- * arguments it starts GreenMail on loopback; with {@code host port} it talks to that server
- * (an IP address, or a name resolved through the system's DNS servers by diag-dns).
+ * report with the transcript and findings), and once interactively ({@link SmtpSession}, one call
+ * per typed line, each returning the server's reply at once, as in JShell). Without arguments it
+ * starts GreenMail on loopback; with {@code host port} it talks to that server (an IP address, or a
+ * name resolved through the system's DNS servers by diag-dns).
  */
 public final class TelnetStyleSession {
   private TelnetStyleSession() {}
@@ -69,7 +69,8 @@ public final class TelnetStyleSession {
             .run();
     out.println(report.transcript());
     out.println();
-    out.println("Outcome: " + report.outcome() + (report.findings().isEmpty() ? ", no findings" : ""));
+    out.println(
+        "Outcome: " + report.outcome() + (report.findings().isEmpty() ? ", no findings" : ""));
     report.findings().forEach(f -> out.println("  " + f));
 
     out.println();

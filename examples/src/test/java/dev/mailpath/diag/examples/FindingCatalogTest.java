@@ -75,6 +75,9 @@ class FindingCatalogTest {
 
   private static boolean isMainSource(Path f) {
     String s = f.toString().replace('\\', '/');
-    return s.endsWith(".java") && s.contains("/src/main/java/") && !s.contains("/target/") && !s.contains("/examples/");
+    return s.endsWith(".java")
+        && s.contains("/src/main/java/")
+        && !s.contains("/target/")
+        && !s.contains("/examples/");
   }
 }

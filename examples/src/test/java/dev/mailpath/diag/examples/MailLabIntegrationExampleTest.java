@@ -16,16 +16,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MailLabIntegrationExampleTest {
   @RegisterExtension
   static MailLabExtension lab =
-      MailLabExtension.builder().domain("example.com").mailbox("alice@example.com", "alice", "secret").build();
+      MailLabExtension.builder()
+          .domain("example.com")
+          .mailbox("alice@example.com", "alice", "secret")
+          .build();
 
   @Test
   void mailForAlice_isAcceptedByTheDomainsExchange() {
     MxReport mx = MxResolver.builder().server(lab.dnsAddress()).build().resolve("example.com");
     assertThat(mx).hasExchanges("mx.example.com").hasNoFindingAtOrAbove(Severity.WARNING);
 
-    SmtpReport smtp = SmtpConversation.to(mx.addresses().get(0).getHostAddress(), lab.smtpPort())
-        .ehlo("client.example.net").mailFrom("bob@example.net").rcptTo("alice@example.com")
-        .quitAfter(SmtpPhase.RCPT).run();
-    assertThat(smtp).isCompleted().transcript().containsCommand("RCPT TO:<alice@example.com>").hasReply(250);
+    SmtpReport smtp =
+        SmtpConversation.to(mx.addresses().get(0).getHostAddress(), lab.smtpPort())
+            .ehlo("client.example.net")
+            .mailFrom("bob@example.net")
+            .rcptTo("alice@example.com")
+            .quitAfter(SmtpPhase.RCPT)
+            .run();
+    assertThat(smtp)
+        .isCompleted()
+        .transcript()
+        .containsCommand("RCPT TO:<alice@example.com>")
+        .hasReply(250);
   }
 }

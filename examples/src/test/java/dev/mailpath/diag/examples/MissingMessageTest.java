@@ -29,7 +29,12 @@ class MissingMessageTest {
         .contains("Conclusion: NEVER_REACHED_US")
         .contains("[CHECKED_OK] Test message")
         .contains("inbound mail works now: a test message arrived in INBOX")
-        .contains("Part 1 - How to start", "Part 2 - ", "Part 3 - ", "Part 4 - ", "<== the message is here");
+        .contains(
+            "Part 1 - How to start",
+            "Part 2 - ",
+            "Part 3 - ",
+            "Part 4 - ",
+            "<== the message is here");
     assertThat(out.split("Part 1 - How to start", -1)).hasSize(4);
     assertThat(out).doesNotContain("b0b-imap-pw");
   }

@@ -30,7 +30,8 @@ class OpenRelayAuditTest {
         .contains("=== 2. A scripted server on 127.0.0.1:")
         .contains("Verdict: CLOSED (PASS)")
         .contains("INFO relay.closed: All 18 relay variants were refused for good")
-        .containsPattern("anonymous +percent-hack +<probe@\\[127.0.0.1\\]> +<relaytest%relay-test.example.net@example.com>")
+        .containsPattern(
+            "anonymous +percent-hack +<probe@\\[127.0.0.1\\]> +<relaytest%relay-test.example.net@example.com>")
         .contains(" -> MAIL FROM:<probe@relay-test.example.net>", "<-  250 2.1.5 Ok", " -> RSET");
     assertThat(out.indexOf("OPEN_RELAY")).isLessThan(out.indexOf("Verdict: CLOSED"));
   }
@@ -38,7 +39,8 @@ class OpenRelayAuditTest {
   @Test
   void main_withoutHost_explainsUsage() {
     assertThatThrownBy(() -> run("--local-domain", "example.org"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--host is required");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--host is required");
     assertThatThrownBy(() -> run("--bogus", "x")).hasMessageContaining("unknown option --bogus");
   }
 }

@@ -68,6 +68,8 @@ public final class Addresses {
       return address.getHostString() + ":" + address.getPort();
     }
     String host = format(address.getAddress());
-    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host)
+        + ":"
+        + address.getPort();
   }
 }

@@ -24,7 +24,12 @@ public final class Checks {
       if (c == '\r' || c == '\n' || c == 0) {
         String what = c == '\r' ? "CR" : c == '\n' ? "LF" : "NUL";
         throw new IllegalArgumentException(
-            name + " must not contain " + what + " (found at index " + i + "): "
+            name
+                + " must not contain "
+                + what
+                + " (found at index "
+                + i
+                + "): "
                 + Printable.escape(value));
       }
     }

@@ -115,6 +115,8 @@ public final class Printable {
   }
 
   private static void hex(StringBuilder sb, int b) {
-    sb.append("\\x").append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    sb.append("\\x")
+        .append(Character.forDigit((b >> 4) & 0xf, 16))
+        .append(Character.forDigit(b & 0xf, 16));
   }
 }

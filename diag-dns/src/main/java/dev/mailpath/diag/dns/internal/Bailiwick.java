@@ -12,16 +12,16 @@ import org.xbill.DNS.Type;
 
 /**
  * Finds additional-section records a response had no business carrying, the way a resolver's
- * scrubber does before anything is cached (RFC 2181 §5.4.1 ranks such data lowest; dnsjava hands
- * it through unchecked). Stateless.
+ * scrubber does before anything is cached (RFC 2181 §5.4.1 ranks such data lowest; dnsjava hands it
+ * through unchecked). Stateless.
  *
  * <p>Two rules. <em>Relevance</em>: RFC 1035 §3.3 and §4.1 only put records in the additional
- * section for names the answer or authority section points at (an MX exchange, an NS host, an
- * SRV target); an address for any other name is unsolicited, the classic cache-poisoning move.
+ * section for names the answer or authority section points at (an MX exchange, an NS host, an SRV
+ * target); an address for any other name is unsolicited, the classic cache-poisoning move.
  * <em>Zone</em>: an authoritative answer (AA set) whose authority section names its zone (an SOA,
- * or NS at or above the query name) may only add data inside that zone. A referral (AA clear)
- * comes from the parent, whose own zone is unknown here, so only relevance applies to it: sibling
- * glue is legitimate there.
+ * or NS at or above the query name) may only add data inside that zone. A referral (AA clear) comes
+ * from the parent, whose own zone is unknown here, so only relevance applies to it: sibling glue is
+ * legitimate there.
  */
 public final class Bailiwick {
   private Bailiwick() {}
@@ -74,7 +74,8 @@ public final class Bailiwick {
   private static boolean pointsAt(List<org.xbill.DNS.Record> section, Name name) {
     for (org.xbill.DNS.Record r : section) {
       Name target =
-          r instanceof CNAMERecord c ? c.getTarget()
+          r instanceof CNAMERecord c
+              ? c.getTarget()
               : r instanceof DNAMERecord d ? d.getTarget() : r.getAdditionalName();
       if (name.equals(target)) {
         return true;

@@ -3,11 +3,11 @@ package dev.mailpath.diag.dns.internal;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of deadlines whose entries know their index, so that an answered query
- * leaves the heap at once in O(log n). A plain {@code PriorityQueue} with lazy deletion would keep
- * every answered query (and its message and future) alive until its timeout passed: at 30,000
- * queries a second and a 5 s timeout that is 150,000 dead entries, which is what makes heaps
- * grow. Used by one thread only.
+ * A binary min-heap of deadlines whose entries know their index, so that an answered query leaves
+ * the heap at once in O(log n). A plain {@code PriorityQueue} with lazy deletion would keep every
+ * answered query (and its message and future) alive until its timeout passed: at 30,000 queries a
+ * second and a 5 s timeout that is 150,000 dead entries, which is what makes heaps grow. Used by
+ * one thread only.
  */
 final class DeadlineHeap {
 

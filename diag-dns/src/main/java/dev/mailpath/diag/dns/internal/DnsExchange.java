@@ -7,8 +7,8 @@ import org.xbill.DNS.Message;
 /**
  * The result of one query to one server: a validated response, or why there is none.
  *
- * <p>The first eight components are the original shape (and its constructor is kept); the rest
- * say what a hostile or broken server did, so that reports can name it with its own finding code
+ * <p>The first eight components are the original shape (and its constructor is kept); the rest say
+ * what a hostile or broken server did, so that reports can name it with its own finding code
  * instead of a plain timeout.
  *
  * @param status what happened
@@ -18,10 +18,10 @@ import org.xbill.DNS.Message;
  * @param truncatedRetry whether a truncated UDP answer was repeated over TCP
  * @param elapsed time from sending to the end
  * @param error a short description when there is no answer
- * @param ignoredReplies replies dropped because they did not match the query (wrong ID or
- *     question, QR clear); when returned by {@link QueryEngine}, summed over all attempts
- * @param problem what was wrong with the replies that ended a failed exchange; {@link
- *     Problem#NONE} for answers and plain timeouts
+ * @param ignoredReplies replies dropped because they did not match the query (wrong ID or question,
+ *     QR clear); when returned by {@link QueryEngine}, summed over all attempts
+ * @param problem what was wrong with the replies that ended a failed exchange; {@link Problem#NONE}
+ *     for answers and plain timeouts
  * @param ignoredReason why the first ignored reply was ignored, or {@code null} when none was
  * @param oversizeUdp whether the answer came over UDP larger than the query allowed (512 bytes
  *     without EDNS, else the advertised payload) without the TC flag
@@ -114,8 +114,18 @@ public record DnsExchange(
       String error,
       int ignoredReplies) {
     this(
-        status, server, response, tcp, truncatedRetry, elapsed, error, ignoredReplies,
-        Problem.NONE, null, false, 0);
+        status,
+        server,
+        response,
+        tcp,
+        truncatedRetry,
+        elapsed,
+        error,
+        ignoredReplies,
+        Problem.NONE,
+        null,
+        false,
+        0);
   }
 
   /**
@@ -137,7 +147,17 @@ public record DnsExchange(
    */
   public DnsExchange withIgnored(int count, String reason) {
     return new DnsExchange(
-        status, server, response, tcp, truncatedRetry, elapsed, error, count, problem, reason,
-        oversizeUdp, responseSize);
+        status,
+        server,
+        response,
+        tcp,
+        truncatedRetry,
+        elapsed,
+        error,
+        count,
+        problem,
+        reason,
+        oversizeUdp,
+        responseSize);
   }
 }

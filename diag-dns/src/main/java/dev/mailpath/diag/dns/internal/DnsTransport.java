@@ -7,8 +7,8 @@ import org.xbill.DNS.Message;
 
 /**
  * Sends one DNS query to one server and returns a validated answer or the reason there is none.
- * Implementations never throw for network faults: those are {@link DnsExchange.Status} values.
- * This is the seam a faster transport slides in under, without changing the public API.
+ * Implementations never throw for network faults: those are {@link DnsExchange.Status} values. This
+ * is the seam a faster transport slides in under, without changing the public API.
  *
  * <p>Blocking implementations only need {@link #exchange}; callers that compose queries
  * asynchronously ({@link QueryEngine#askAsync}) then run them on an executor. Non-blocking ones
@@ -44,8 +44,8 @@ public interface DnsTransport {
   }
 
   /**
-   * Tells whether {@link #exchangeAsync} returns at once without blocking the caller. When
-   * {@code false}, asynchronous callers hand blocking exchanges to an executor.
+   * Tells whether {@link #exchangeAsync} returns at once without blocking the caller. When {@code
+   * false}, asynchronous callers hand blocking exchanges to an executor.
    *
    * @return {@code false} by default
    */

@@ -14,8 +14,8 @@ public final class Futures {
    * @param future the future
    * @param <T> the value type
    * @return the value
-   * @throws CancellationException when the calling thread is interrupted (the flag is set again)
-   *     or the future was cancelled
+   * @throws CancellationException when the calling thread is interrupted (the flag is set again) or
+   *     the future was cancelled
    * @throws RuntimeException the future's own failure, unwrapped (our bugs propagate as they are)
    */
   public static <T> T await(CompletableFuture<T> future) {

@@ -35,63 +35,75 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 
 /**
- * A non-blocking DNS transport: UDP over a few pooled {@link DatagramChannel}s per server and
- * one selector thread, TCP when an answer is truncated (RFC 7766 §5), every reply checked by
- * {@link ReplyCheck} before use, and futures instead of threads per query.
+ * A non-blocking DNS transport: UDP over a few pooled {@link DatagramChannel}s per server and one
+ * selector thread, TCP when an answer is truncated (RFC 7766 §5), every reply checked by {@link
+ * ReplyCheck} before use, and futures instead of threads per query.
  *
- * <p><b>Why this shape.</b> A bulk MX run keeps hundreds of queries in flight. A thread or a
- * socket per query (JNDI, dnsjava's {@code SimpleResolver}) spends its time in thread hand-offs
- * and socket set-up; here a selector thread owns its sockets, pending-query tables and timers, so
- * none of them needs a lock, and replies complete their futures on that thread, where the
- * resolver's next step (the A query for each exchange) is sent without another hand-off. Callers
- * on other threads only add to a queue and, when the loop sleeps, wake it. One thread is the
- * default; {@code ioThreads} deals new queries to several, each with its own sockets, for
- * machines where the system calls of one core are the limit.
+ * <p><b>Why this shape.</b> A bulk MX run keeps hundreds of queries in flight. A thread or a socket
+ * per query (JNDI, dnsjava's {@code SimpleResolver}) spends its time in thread hand-offs and socket
+ * set-up; here a selector thread owns its sockets, pending-query tables and timers, so none of them
+ * needs a lock, and replies complete their futures on that thread, where the resolver's next step
+ * (the A query for each exchange) is sent without another hand-off. Callers on other threads only
+ * add to a queue and, when the loop sleeps, wake it. One thread is the default; {@code ioThreads}
+ * deals new queries to several, each with its own sockets, for machines where the system calls of
+ * one core are the limit.
  *
  * <p><b>Spoofing defences (RFC 5452).</b> Query IDs are random (chosen by {@link QueryEngine});
  * each server gets {@code socketsPerServer} sockets bound to port 0, so the operating system picks
- * a random source port for each (RFC 6056; Linux, the BSDs and Windows randomise), and a socket
- * is replaced by a fresh one, with a fresh port, after {@code queriesPerSocket} queries, a
- * middle way between a new port per query (RFC 5452 §9.2, costly at 30,000 queries a second) and
- * a fixed port. Sockets are connected, so the kernel only lets through datagrams from the server
- * asked. A reply must carry a pending ID, have QR set, and repeat the question; a reply that
- * fails is ignored and waiting goes on, so a forged or echoed packet cannot end a query early.
+ * a random source port for each (RFC 6056; Linux, the BSDs and Windows randomise), and a socket is
+ * replaced by a fresh one, with a fresh port, after {@code queriesPerSocket} queries, a middle way
+ * between a new port per query (RFC 5452 §9.2, costly at 30,000 queries a second) and a fixed port.
+ * Sockets are connected, so the kernel only lets through datagrams from the server asked. A reply
+ * must carry a pending ID, have QR set, and repeat the question; a reply that fails is ignored and
+ * waiting goes on, so a forged or echoed packet cannot end a query early.
  *
- * <p><b>Bounds.</b> At most {@code maxInFlightPerServer} queries per server are on the wire at
- * once and, with a rate limit, at most that many start per second (a token bucket holding a
- * tenth of a second's worth); the rest wait in a queue, and their timeout starts when they are
- * sent. Each query has one deadline for UDP and the TCP retry together.
+ * <p><b>Bounds.</b> At most {@code maxInFlightPerServer} queries per server are on the wire at once
+ * and, with a rate limit, at most that many start per second (a token bucket holding a tenth of a
+ * second's worth); the rest wait in a queue, and their timeout starts when they are sent. Each
+ * query has one deadline for UDP and the TCP retry together.
  *
- * <p><b>Lifecycle.</b> The selector thread (a daemon named {@code mailpath-dns-io-...}) starts
- * with the first query and stops, closing its sockets, after {@code idleTimeout} without work,
- * so resolvers need no {@code close()}. Thread-safe.
+ * <p><b>Lifecycle.</b> The selector thread (a daemon named {@code mailpath-dns-io-...}) starts with
+ * the first query and stops, closing its sockets, after {@code idleTimeout} without work, so
+ * resolvers need no {@code close()}. Thread-safe.
  */
 public final class NioDnsTransport implements DnsTransport {
   private static final Logger log = LoggerFactory.getLogger(NioDnsTransport.class);
 
   /** Default cap of queries in flight per server. */
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_SERVER = 1024;
+
   /** Default number of UDP sockets per server. */
   public static final int DEFAULT_SOCKETS_PER_SERVER = 4;
+
   /** Default number of queries a UDP socket carries before it is replaced. */
   public static final int DEFAULT_QUERIES_PER_SOCKET = 1000;
+
   /** Default time without work after which the selector thread stops. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(2);
 
   /** Big enough for any UDP datagram, so an oversize reply is seen whole (and reported). */
   private static final int MAX_DATAGRAM = 65_536;
+
   /** Replies to hundreds of queries can arrive between two reads; the default 208 KB drops some. */
   private static final int RECEIVE_BUFFER = 1 << 20;
+
   /** Bound on datagrams read per socket per wake-up, so one busy socket cannot starve the rest. */
   private static final int READS_PER_WAKEUP = 256;
+
   /** Bound on pending queries scanned to attribute a reply with an unknown ID. */
   private static final int STRAY_SCAN_LIMIT = 256;
+
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final int maxInFlightPerServer;
   private final int rateLimit;
-  /** Each selector thread's share of the per-server cap and rate (queries from one thread stay there). */
+
+  /**
+   * Each selector thread's share of the per-server cap and rate (queries from one thread stay
+   * there).
+   */
   private final int inFlightCap;
+
   private final double loopRate;
   private final int socketsPerServer;
   private final int queriesPerSocket;
@@ -100,8 +112,10 @@ public final class NioDnsTransport implements DnsTransport {
   private final SecureRandom idRandom = new SecureRandom();
   private final Object lock = new Object();
   private final int ioThreads;
+
   /** One slot per selector thread; a slot is null while its thread is stopped. Guarded by lock. */
   private final Loop[] loops;
+
   private int nextLoop;
   private final LongAdder socketsOpened = new LongAdder();
   private final LongAdder udpQueries = new LongAdder();
@@ -141,7 +155,11 @@ public final class NioDnsTransport implements DnsTransport {
    * @param strayReplies replies that matched no pending query
    */
   public record Stats(
-      long socketsOpened, long udpQueries, long tcpQueries, long ignoredReplies, long strayReplies) {}
+      long socketsOpened,
+      long udpQueries,
+      long tcpQueries,
+      long ignoredReplies,
+      long strayReplies) {}
 
   /**
    * Returns the counters.
@@ -150,7 +168,10 @@ public final class NioDnsTransport implements DnsTransport {
    */
   public Stats stats() {
     return new Stats(
-        socketsOpened.sum(), udpQueries.sum(), tcpQueries.sum(), ignoredReplies.sum(),
+        socketsOpened.sum(),
+        udpQueries.sum(),
+        tcpQueries.sum(),
+        ignoredReplies.sum(),
         strayReplies.sum());
   }
 
@@ -223,8 +244,8 @@ public final class NioDnsTransport implements DnsTransport {
   /**
    * Sends a query and waits for the exchange.
    *
-   * @throws IllegalStateException when called on the transport's own selector thread, which
-   *     would wait for itself
+   * @throws IllegalStateException when called on the transport's own selector thread, which would
+   *     wait for itself
    */
   @Override
   public DnsExchange exchange(
@@ -272,7 +293,13 @@ public final class NioDnsTransport implements DnsTransport {
         try {
           l = new Loop(slot);
         } catch (IOException e) {
-          p.future.complete(failure(p, DnsExchange.Status.NETWORK_ERROR, false, "cannot open a selector: " + e, null));
+          p.future.complete(
+              failure(
+                  p,
+                  DnsExchange.Status.NETWORK_ERROR,
+                  false,
+                  "cannot open a selector: " + e,
+                  null));
           return;
         }
         loops[slot] = l;
@@ -287,7 +314,9 @@ public final class NioDnsTransport implements DnsTransport {
 
   // ------------------------------------------------------------------------------ per query
 
-  /** One query, from submission to its exchange. Touched only by the selector thread once queued. */
+  /**
+   * One query, from submission to its exchange. Touched only by the selector thread once queued.
+   */
   private static final class Pending extends DeadlineHeap.Entry {
     final InetSocketAddress server;
     final long timeoutNanos;
@@ -325,14 +354,30 @@ public final class NioDnsTransport implements DnsTransport {
   }
 
   private DnsExchange failure(
-      Pending p, DnsExchange.Status status, boolean tcp, String error, DnsExchange.Problem problem) {
+      Pending p,
+      DnsExchange.Status status,
+      boolean tcp,
+      String error,
+      DnsExchange.Problem problem) {
     return new DnsExchange(
-        status, p.server, null, tcp, p.truncatedRetry, elapsed(p), error, p.ignored, problem,
-        p.ignoredReason, false, 0);
+        status,
+        p.server,
+        null,
+        tcp,
+        p.truncatedRetry,
+        elapsed(p),
+        error,
+        p.ignored,
+        problem,
+        p.ignoredReason,
+        false,
+        0);
   }
 
   private Duration elapsed(Pending p) {
-    return p.startTime == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, time.nanoTime() - p.startTime));
+    return p.startTime == 0
+        ? Duration.ZERO
+        : Duration.ofNanos(Math.max(0, time.nanoTime() - p.startTime));
   }
 
   /** A server's sockets, queue and rate-limit bucket. */
@@ -433,7 +478,8 @@ public final class NioDnsTransport implements DnsTransport {
       this.selector = Selector.open();
       this.thread =
           new IoThread(
-              NioDnsTransport.this, this,
+              NioDnsTransport.this,
+              this,
               "mailpath-dns-io-" + Integer.toHexString(System.identityHashCode(this)));
     }
 
@@ -549,7 +595,8 @@ public final class NioDnsTransport implements DnsTransport {
           p.future.completeExceptionally(failure);
         } else {
           // Cannot happen (the loop only stops when idle), but never leave a caller hanging.
-          p.future.complete(failure(p, DnsExchange.Status.NETWORK_ERROR, false, "transport stopped", null));
+          p.future.complete(
+              failure(p, DnsExchange.Status.NETWORK_ERROR, false, "transport stopped", null));
         }
       }
     }
@@ -645,7 +692,10 @@ public final class NioDnsTransport implements DnsTransport {
       }
       if (p.tcp != null) {
         return failure(
-            p, DnsExchange.Status.TIMEOUT, true, "TCP: no reply in time",
+            p,
+            DnsExchange.Status.TIMEOUT,
+            true,
+            "TCP: no reply in time",
             p.truncatedRetry ? DnsExchange.Problem.TCP_FALLBACK_FAILED : null);
       }
       return failure(p, DnsExchange.Status.TIMEOUT, false, "no valid reply", null);
@@ -692,7 +742,14 @@ public final class NioDnsTransport implements DnsTransport {
       try {
         socket = socketFor(s, p);
       } catch (IOException e) {
-        finish(p, failure(p, DnsExchange.Status.NETWORK_ERROR, false, "cannot open a UDP socket: " + e, null));
+        finish(
+            p,
+            failure(
+                p,
+                DnsExchange.Status.NETWORK_ERROR,
+                false,
+                "cannot open a UDP socket: " + e,
+                null));
         return;
       }
       socket.pending.put(p.id, p);
@@ -708,7 +765,8 @@ public final class NioDnsTransport implements DnsTransport {
         failSocket(socket, "port unreachable");
         return;
       } catch (IOException e) {
-        finish(p, failure(p, DnsExchange.Status.NETWORK_ERROR, false, "UDP send failed: " + e, null));
+        finish(
+            p, failure(p, DnsExchange.Status.NETWORK_ERROR, false, "UDP send failed: " + e, null));
         return;
       }
       if (++socket.sent >= queriesPerSocket && !socket.retired) {
@@ -752,7 +810,8 @@ public final class NioDnsTransport implements DnsTransport {
 
     private UdpSocket open(ServerState s) throws IOException {
       boolean v6 = s.address.getAddress() instanceof Inet6Address;
-      DatagramChannel ch = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+      DatagramChannel ch =
+          DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
       try {
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
@@ -908,9 +967,9 @@ public final class NioDnsTransport implements DnsTransport {
     }
 
     /**
-     * A reply whose ID no query on this socket has: dropped, but if it repeats the question of
-     * one that is waiting (a server that mangles IDs), that query notes it, so that its
-     * timeout can say a reply came and was refused.
+     * A reply whose ID no query on this socket has: dropped, but if it repeats the question of one
+     * that is waiting (a server that mangles IDs), that query notes it, so that its timeout can say
+     * a reply came and was refused.
      */
     private void attributeStray(UdpSocket u, byte[] data) {
       strayReplies.increment();
@@ -924,14 +983,25 @@ public final class NioDnsTransport implements DnsTransport {
           return;
         }
       }
-      log.debug("dropping a {}-byte reply with an unknown ID from {}", data.length, u.server.address);
+      log.debug(
+          "dropping a {}-byte reply with an unknown ID from {}", data.length, u.server.address);
     }
 
     private DnsExchange answer(Pending p, Message response, boolean tcp, int size) {
       boolean oversize = !tcp && size > 512 && size > ReplyCheck.udpLimit(p.query);
       return new DnsExchange(
-          DnsExchange.Status.ANSWER, p.server, response, tcp, p.truncatedRetry, elapsed(p), null,
-          p.ignored, DnsExchange.Problem.NONE, p.ignoredReason, oversize, size);
+          DnsExchange.Status.ANSWER,
+          p.server,
+          response,
+          tcp,
+          p.truncatedRetry,
+          elapsed(p),
+          null,
+          p.ignored,
+          DnsExchange.Problem.NONE,
+          p.ignoredReason,
+          oversize,
+          size);
     }
 
     // ---------------------------------------------------------------------------- TCP
@@ -954,7 +1024,8 @@ public final class NioDnsTransport implements DnsTransport {
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         boolean connected = ch.connect(p.server);
-        c.key = ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
+        c.key =
+            ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
       } catch (IOException e) {
         tcpFailed(p, "TCP: " + describe(e));
       }
@@ -1023,7 +1094,9 @@ public final class NioDnsTransport implements DnsTransport {
           default:
             // Unlike a UDP datagram, a TCP stream cannot be injected off-path: its content is
             // the server's, so an unreadable frame ends the attempt.
-            finish(p, failure(p, DnsExchange.Status.MALFORMED, true, "TCP: " + v.detail(), v.problem()));
+            finish(
+                p,
+                failure(p, DnsExchange.Status.MALFORMED, true, "TCP: " + v.detail(), v.problem()));
             return;
         }
       }
@@ -1036,10 +1109,20 @@ public final class NioDnsTransport implements DnsTransport {
         int got = c.body != null ? c.body.position() : 0;
         String what =
             promised >= 0
-                ? "the TCP length prefix promised " + promised + " bytes, but the server closed the"
-                    + " connection after " + got
+                ? "the TCP length prefix promised "
+                    + promised
+                    + " bytes, but the server closed the"
+                    + " connection after "
+                    + got
                 : "the server closed the TCP connection inside a length prefix";
-        finish(p, failure(p, DnsExchange.Status.MALFORMED, true, what, DnsExchange.Problem.TCP_LENGTH_MISMATCH));
+        finish(
+            p,
+            failure(
+                p,
+                DnsExchange.Status.MALFORMED,
+                true,
+                what,
+                DnsExchange.Problem.TCP_LENGTH_MISMATCH));
         return;
       }
       tcpFailed(p, "TCP: the server closed the connection without a reply");
@@ -1049,7 +1132,10 @@ public final class NioDnsTransport implements DnsTransport {
       finish(
           p,
           failure(
-              p, DnsExchange.Status.NETWORK_ERROR, true, why,
+              p,
+              DnsExchange.Status.NETWORK_ERROR,
+              true,
+              why,
               p.truncatedRetry ? DnsExchange.Problem.TCP_FALLBACK_FAILED : null));
     }
 
@@ -1123,10 +1209,10 @@ public final class NioDnsTransport implements DnsTransport {
     private Builder() {}
 
     /**
-     * Sets how many selector threads carry the queries. One thread sends and receives about
-     * 50,000 queries a second on one core; more threads spread the system calls over more
-     * cores. Queries from callers are dealt to the threads in turn, and each query's follow-ups
-     * stay on its thread; the per-server cap and rate limit are shared out between them.
+     * Sets how many selector threads carry the queries. One thread sends and receives about 50,000
+     * queries a second on one core; more threads spread the system calls over more cores. Queries
+     * from callers are dealt to the threads in turn, and each query's follow-ups stay on its
+     * thread; the per-server cap and rate limit are shared out between them.
      *
      * @param threads 1 to 64; default 1
      * @return this builder

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Runs a few blocking tasks in parallel on an executor without the nested-blocking deadlock: a
- * task that no pool thread has started by the time its result is needed runs on the waiting
- * thread instead. So a bounded pool that is busy with callers waiting on their own sub-tasks
- * still makes progress.
+ * Runs a few blocking tasks in parallel on an executor without the nested-blocking deadlock: a task
+ * that no pool thread has started by the time its result is needed runs on the waiting thread
+ * instead. So a bounded pool that is busy with callers waiting on their own sub-tasks still makes
+ * progress.
  */
 public final class ParallelTasks {
   private ParallelTasks() {}

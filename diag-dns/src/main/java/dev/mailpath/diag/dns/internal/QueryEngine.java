@@ -28,8 +28,8 @@ import org.xbill.DNS.Type;
  *
  * <p>{@link #askAsync} does the same without blocking: with a {@linkplain
  * DnsTransport#nonBlocking() non-blocking} transport each attempt is a future and the next one is
- * composed onto it, so thousands of questions need no thread each; a blocking transport's
- * attempts run on the executor given to the constructor.
+ * composed onto it, so thousands of questions need no thread each; a blocking transport's attempts
+ * run on the executor given to the constructor.
  */
 public final class QueryEngine {
   /** EDNS UDP payload size recommended by the DNS Flag Day 2020 to avoid IP fragmentation. */
@@ -66,7 +66,16 @@ public final class QueryEngine {
       boolean edns,
       boolean recursionDesired,
       RandomGenerator random) {
-    this(transport, servers, timeout, retries, tcpOnly, edns, recursionDesired, random, Runnable::run);
+    this(
+        transport,
+        servers,
+        timeout,
+        retries,
+        tcpOnly,
+        edns,
+        recursionDesired,
+        random,
+        Runnable::run);
   }
 
   /**
@@ -135,14 +144,16 @@ public final class QueryEngine {
    * @return the usable exchange, or the most informative failure (a SERVFAIL answer beats a
    *     timeout)
    */
-  public DnsExchange ask(Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
+  public DnsExchange ask(
+      Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
     if (transport.nonBlocking()) {
       return Futures.await(askAsync(name, type, sink, listener));
     }
     Attempts a = new Attempts(name, name.toString(true), type, sink, listener);
     for (int i = 0; i < a.total; i++) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new java.util.concurrent.CancellationException("interrupted while querying " + a.qname);
+        throw new java.util.concurrent.CancellationException(
+            "interrupted while querying " + a.qname);
       }
       InetSocketAddress server = a.begin(i);
       DnsExchange ex = transport.exchange(server, newQuery(name, type), timeout, tcpOnly);
@@ -154,16 +165,16 @@ public final class QueryEngine {
   }
 
   /**
-   * Asks the question like {@link #ask} without blocking: each attempt starts when the one
-   * before it ended unusable.
+   * Asks the question like {@link #ask} without blocking: each attempt starts when the one before
+   * it ended unusable.
    *
    * @param name the query name
    * @param type the record type
    * @param sink receives one {@link DnsLookup} per attempt, on whichever thread ended it
    * @param listener event listener
    * @return a future of the usable exchange or the most informative failure; its {@link
-   *     DnsExchange#ignoredReplies()} is summed over all attempts. It completes exceptionally
-   *     only for bugs (a listener or sink that throws).
+   *     DnsExchange#ignoredReplies()} is summed over all attempts. It completes exceptionally only
+   *     for bugs (a listener or sink that throws).
    */
   public CompletableFuture<DnsExchange> askAsync(
       Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
@@ -192,7 +203,8 @@ public final class QueryEngine {
     CompletableFuture<DnsExchange> f =
         transport.nonBlocking()
             ? transport.exchangeAsync(server, query, timeout, tcpOnly)
-            : CompletableFuture.supplyAsync(() -> transport.exchange(server, query, timeout, tcpOnly), executor);
+            : CompletableFuture.supplyAsync(
+                () -> transport.exchange(server, query, timeout, tcpOnly), executor);
     return f.thenCompose(
         ex -> {
           if (a.end(ex)) {
@@ -219,7 +231,8 @@ public final class QueryEngine {
     String ignoredReason;
     InetSocketAddress server;
 
-    Attempts(Name name, String qname, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
+    Attempts(
+        Name name, String qname, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
       this.name = name;
       this.type = type;
       this.sink = sink;
@@ -268,7 +281,8 @@ public final class QueryEngine {
     }
 
     DnsExchange result(DnsExchange ex) {
-      return ignored == ex.ignoredReplies() && java.util.Objects.equals(ignoredReason, ex.ignoredReason())
+      return ignored == ex.ignoredReplies()
+              && java.util.Objects.equals(ignoredReason, ex.ignoredReason())
           ? ex
           : ex.withIgnored(ignored, ignoredReason);
     }

@@ -13,12 +13,12 @@ import org.xbill.DNS.Type;
  * used: an answer, a truncation signal, something to ignore and keep waiting past, or a broken
  * reply that ends the attempt. Shared by every transport so they judge replies alike.
  *
- * <p>The order of the checks is the point. Header checks come first because they are cheap and
- * a spoofer cannot pass them without guessing the ID (RFC 5452 §9.1: ID, QR, question, source).
- * Then a bounded structural walk of the message (RFC 1035 §4.1), so that a compression-pointer
- * loop or record counts that lie are named as such instead of surfacing as a generic parse
- * error from dnsjava, and so that no parser ever follows a pointer forward. Only then does
- * dnsjava parse the message. Stateless and thread-safe.
+ * <p>The order of the checks is the point. Header checks come first because they are cheap and a
+ * spoofer cannot pass them without guessing the ID (RFC 5452 §9.1: ID, QR, question, source). Then
+ * a bounded structural walk of the message (RFC 1035 §4.1), so that a compression-pointer loop or
+ * record counts that lie are named as such instead of surfacing as a generic parse error from
+ * dnsjava, and so that no parser ever follows a pointer forward. Only then does dnsjava parse the
+ * message. Stateless and thread-safe.
  */
 public final class ReplyCheck {
   /** The DNS header is 12 bytes (RFC 1035 §4.1.1). */
@@ -64,7 +64,9 @@ public final class ReplyCheck {
   public static Verdict check(Message query, byte[] reply, boolean tcp) {
     if (reply.length < HEADER) {
       return new Verdict(
-          Kind.GARBLED, null, DnsExchange.Problem.UNPARSEABLE,
+          Kind.GARBLED,
+          null,
+          DnsExchange.Problem.UNPARSEABLE,
           "a " + reply.length + "-byte reply is shorter than a DNS header");
     }
     Header qh = query.getHeader();
@@ -98,7 +100,9 @@ public final class ReplyCheck {
       }
       String why = String.valueOf(e.getMessage());
       DnsExchange.Problem p =
-          why.contains("compression") ? DnsExchange.Problem.COMPRESSION_LOOP : DnsExchange.Problem.UNPARSEABLE;
+          why.contains("compression")
+              ? DnsExchange.Problem.COMPRESSION_LOOP
+              : DnsExchange.Problem.UNPARSEABLE;
       return unreadable(query, reply, p, why);
     }
     String mismatch = mismatch(query, response);
@@ -116,7 +120,8 @@ public final class ReplyCheck {
    * question both match): forging that is no easier than forging a valid answer. Anything less
    * could be an off-path spoofer trying to abort the query, so it is dropped and waiting goes on.
    */
-  private static Verdict unreadable(Message query, byte[] reply, DnsExchange.Problem p, String detail) {
+  private static Verdict unreadable(
+      Message query, byte[] reply, DnsExchange.Problem p, String detail) {
     if (questionMatches(query, reply)) {
       return new Verdict(Kind.MALFORMED, null, p, detail);
     }
@@ -188,7 +193,8 @@ public final class ReplyCheck {
       if (total > MAX_NAME) {
         return -1;
       }
-      out.append(new String(m, p + 1, len, java.nio.charset.StandardCharsets.ISO_8859_1)).append('.');
+      out.append(new String(m, p + 1, len, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .append('.');
       p += 1 + len;
     }
     return -1;
@@ -198,10 +204,10 @@ public final class ReplyCheck {
   record Scan(DnsExchange.Problem problem, String detail) {}
 
   /**
-   * Walks the message the way RFC 1035 §4.1 lays it out, without building anything: the
-   * question entries and resource records the header counts, each name with its compression
-   * pointers, and each RDLENGTH. Pointers must point strictly backwards (RFC 1035 §4.1.4 calls
-   * them pointers to a "prior occurrence"), which rules out loops however they are built.
+   * Walks the message the way RFC 1035 §4.1 lays it out, without building anything: the question
+   * entries and resource records the header counts, each name with its compression pointers, and
+   * each RDLENGTH. Pointers must point strictly backwards (RFC 1035 §4.1.4 calls them pointers to a
+   * "prior occurrence"), which rules out loops however they are built.
    *
    * @param m the message
    * @return {@code null} when the structure holds, else what is wrong
@@ -216,7 +222,10 @@ public final class ReplyCheck {
         if (after == LOOP) {
           return new Scan(
               DnsExchange.Problem.COMPRESSION_LOOP,
-              "a compression pointer in " + names[s] + " record " + (i + 1)
+              "a compression pointer in "
+                  + names[s]
+                  + " record "
+                  + (i + 1)
                   + " does not point to earlier data");
         }
         if (after == BAD) {
@@ -241,12 +250,24 @@ public final class ReplyCheck {
     return null;
   }
 
-  private static Scan countMismatch(int[] counts, String[] names, int section, int index, int length) {
+  private static Scan countMismatch(
+      int[] counts, String[] names, int section, int index, int length) {
     return new Scan(
         DnsExchange.Problem.COUNT_MISMATCH,
-        "the header counts " + counts[0] + "/" + counts[1] + "/" + counts[2] + "/" + counts[3]
-            + " records, but the " + length + "-byte message ends inside " + names[section]
-            + " record " + (index + 1));
+        "the header counts "
+            + counts[0]
+            + "/"
+            + counts[1]
+            + "/"
+            + counts[2]
+            + "/"
+            + counts[3]
+            + " records, but the "
+            + length
+            + "-byte message ends inside "
+            + names[section]
+            + " record "
+            + (index + 1));
   }
 
   private static final int SHORT = -1;
@@ -326,8 +347,8 @@ public final class ReplyCheck {
   }
 
   /**
-   * Returns the UDP payload size the query allows a response (RFC 1035 §4.2.1: 512 bytes;
-   * RFC 6891 §6.2.5: the OPT record's size, never below 512).
+   * Returns the UDP payload size the query allows a response (RFC 1035 §4.2.1: 512 bytes; RFC 6891
+   * §6.2.5: the OPT record's size, never below 512).
    *
    * @param query the query
    * @return the limit in bytes

@@ -17,14 +17,14 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 
 /**
- * A blocking transport over plain sockets, one UDP socket per query: UDP first, TCP when the
- * answer is truncated (RFC 7766 §5). Simple and dependable for a handful of queries (root
- * probes, one-off lookups); bulk work belongs on {@link NioDnsTransport}.
+ * A blocking transport over plain sockets, one UDP socket per query: UDP first, TCP when the answer
+ * is truncated (RFC 7766 §5). Simple and dependable for a handful of queries (root probes, one-off
+ * lookups); bulk work belongs on {@link NioDnsTransport}.
  *
  * <p>Every reply is judged by {@link ReplyCheck} before use (RFC 5452 §9.1): it must come from the
- * server asked (a connected UDP socket lets only that address through), carry the query's ID,
- * have QR set, and repeat the question. Replies that fail a check are ignored and waiting goes
- * on, so a spoofed or echoed packet cannot end a query early. Thread-safe.
+ * server asked (a connected UDP socket lets only that address through), carry the query's ID, have
+ * QR set, and repeat the question. Replies that fail a check are ignored and waiting goes on, so a
+ * spoofed or echoed packet cannot end a query early. Thread-safe.
  */
 public final class SocketDnsTransport implements DnsTransport {
   private static final Logger log = LoggerFactory.getLogger(SocketDnsTransport.class);
@@ -120,17 +120,23 @@ public final class SocketDnsTransport implements DnsTransport {
         int got = readFully(socket, in, len, st.deadline);
         if (got == 0) {
           return st.fail(
-              DnsExchange.Status.NETWORK_ERROR, true,
-              "TCP: the server closed the connection without a reply", failed);
+              DnsExchange.Status.NETWORK_ERROR,
+              true,
+              "TCP: the server closed the connection without a reply",
+              failed);
         }
         int length = ((len[0] & 0xff) << 8) | (len[1] & 0xff);
         byte[] body = new byte[length];
         int read = got < 2 ? 0 : readFully(socket, in, body, st.deadline);
         if (got < 2 || read < length) {
           return st.fail(
-              DnsExchange.Status.MALFORMED, true,
-              "the TCP length prefix promised " + length + " bytes, but the server closed the"
-                  + " connection after " + read,
+              DnsExchange.Status.MALFORMED,
+              true,
+              "the TCP length prefix promised "
+                  + length
+                  + " bytes, but the server closed the"
+                  + " connection after "
+                  + read,
               DnsExchange.Problem.TCP_LENGTH_MISMATCH);
         }
         ReplyCheck.Verdict v = ReplyCheck.check(st.query, body, true);
@@ -212,14 +218,34 @@ public final class SocketDnsTransport implements DnsTransport {
     DnsExchange answer(Message response, boolean tcp, int size) {
       boolean oversize = !tcp && size > ReplyCheck.udpLimit(query);
       return new DnsExchange(
-          DnsExchange.Status.ANSWER, server, response, tcp, truncatedRetry, since(start), null,
-          ignored, DnsExchange.Problem.NONE, ignoredReason, oversize, size);
+          DnsExchange.Status.ANSWER,
+          server,
+          response,
+          tcp,
+          truncatedRetry,
+          since(start),
+          null,
+          ignored,
+          DnsExchange.Problem.NONE,
+          ignoredReason,
+          oversize,
+          size);
     }
 
     DnsExchange fail(DnsExchange.Status status, boolean tcp, String error, DnsExchange.Problem p) {
       return new DnsExchange(
-          status, server, null, tcp, truncatedRetry, since(start), error, ignored, p,
-          ignoredReason, false, 0);
+          status,
+          server,
+          null,
+          tcp,
+          truncatedRetry,
+          since(start),
+          error,
+          ignored,
+          p,
+          ignoredReason,
+          false,
+          0);
     }
   }
 

@@ -41,9 +41,9 @@ public final class DeliveryPathReverse implements HostResolver {
   }
 
   /**
-   * Tells whether a reverse lookup says something about the PTR records: names were found, or
-   * the answer was that there are none. A lookup that failed (timeout, SERVFAIL, REFUSED) must
-   * not be read as "no PTR", or every banner would be reported as a mismatch.
+   * Tells whether a reverse lookup says something about the PTR records: names were found, or the
+   * answer was that there are none. A lookup that failed (timeout, SERVFAIL, REFUSED) must not be
+   * read as "no PTR", or every banner would be reported as a mismatch.
    *
    * @param r the reverse report
    * @return {@code true} when it can be compared with names

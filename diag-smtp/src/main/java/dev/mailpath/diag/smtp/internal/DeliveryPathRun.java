@@ -30,13 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivery-path check in progress: the MX lookup, then the exchanges, up to {@code
- * concurrency} at once, each trying its addresses one after the other, and finally the verdict.
- * Everything is a chain of futures on the environment's executor (no task waits for another
- * task), so a small or single-thread executor only makes the check slower, never stuck.
+ * One delivery-path check in progress: the MX lookup, then the exchanges, up to {@code concurrency}
+ * at once, each trying its addresses one after the other, and finally the verdict. Everything is a
+ * chain of futures on the environment's executor (no task waits for another task), so a small or
+ * single-thread executor only makes the check slower, never stuck.
  *
- * <p>State that several completions touch is guarded by {@code lock}; futures are completed and
- * new work is started outside it, so that code chained onto a future never runs under the lock.
+ * <p>State that several completions touch is guarded by {@code lock}; futures are completed and new
+ * work is started outside it, so that code chained onto a future never runs under the lock.
  */
 public final class DeliveryPathRun {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryPathRun.class);
@@ -58,7 +58,11 @@ public final class DeliveryPathRun {
      * @return the conversation
      */
     SmtpConversation create(
-        String tlsName, InetSocketAddress target, String recipient, Duration left, HostResolver reverse);
+        String tlsName,
+        InetSocketAddress target,
+        String recipient,
+        Duration left,
+        HostResolver reverse);
   }
 
   /**
@@ -256,7 +260,9 @@ public final class DeliveryPathRun {
           }
           List<InetAddress> ordered = s.preference().order(e.addresses());
           List<InetAddress> plan =
-              ordered.size() > MAX_ADDRESSES_PER_EXCHANGE ? ordered.subList(0, MAX_ADDRESSES_PER_EXCHANGE) : ordered;
+              ordered.size() > MAX_ADDRESSES_PER_EXCHANGE
+                  ? ordered.subList(0, MAX_ADDRESSES_PER_EXCHANGE)
+                  : ordered;
           List<InetAddress> excluded = new ArrayList<>();
           for (InetAddress a : e.addresses()) {
             if (!plan.contains(a)) {
@@ -325,17 +331,28 @@ public final class DeliveryPathRun {
     // a single-thread executor runs it first and the conversation never waits on queued work.
     CompletableFuture<ReverseReport> reverse =
         s.reverseDns()
-            ? CompletableFuture.supplyAsync(() -> s.resolver().reverse(a), s.environment().executor())
+            ? CompletableFuture.supplyAsync(
+                () -> s.resolver().reverse(a), s.environment().executor())
             : CompletableFuture.completedFuture(null);
     SmtpConversation c =
         s.conversations()
-            .create(sl.exchange.host(), target, t.recipient(), Duration.ofNanos(left), new DeliveryPathReverse(reverse));
+            .create(
+                sl.exchange.host(),
+                target,
+                t.recipient(),
+                Duration.ofNanos(left),
+                new DeliveryPathReverse(reverse));
     synchronized (lock) {
       if (smtpFirstStart < 0) {
         smtpFirstStart = elapsedNanos();
       }
     }
-    LOG.debug("delivery path check of {}: trying {} {} at {}", t.recipient(), sl.exchange.host(), a, target);
+    LOG.debug(
+        "delivery path check of {}: trying {} {} at {}",
+        t.recipient(),
+        sl.exchange.host(),
+        a,
+        target);
     CompletableFuture<SmtpReport> conversation = c.runAsync();
     running.add(conversation);
     boolean cancel;
@@ -361,13 +378,22 @@ public final class DeliveryPathRun {
     InetSocketAddress mapped = s.connectTo().apply(base);
     if (mapped == null || mapped.isUnresolved()) {
       throw new IllegalStateException(
-          "connectTo must return a resolved socket address; it returned " + mapped + " for " + base);
+          "connectTo must return a resolved socket address; it returned "
+              + mapped
+              + " for "
+              + base);
     }
     return mapped;
   }
 
   private void afterConversation(
-      Slot sl, int j, InetSocketAddress target, SmtpReport report, Throwable x, ReverseReport rr, Throwable y) {
+      Slot sl,
+      int j,
+      InetSocketAddress target,
+      SmtpReport report,
+      Throwable x,
+      ReverseReport rr,
+      Throwable y) {
     if (y != null) {
       throw unchecked(y);
     }
@@ -402,7 +428,10 @@ public final class DeliveryPathRun {
         restReason =
             stopped
                 ? "not tried: " + stopReason
-                : "not needed: " + check.addressText() + " already answered for " + sl.exchange.host();
+                : "not needed: "
+                    + check.addressText()
+                    + " already answered for "
+                    + sl.exchange.host();
       }
     }
     if (tryNext) {
@@ -429,7 +458,8 @@ public final class DeliveryPathRun {
     synchronized (lock) {
       for (int k = from; k < sl.plan.size(); k++) {
         if (sl.results[k] == null) {
-          sl.results[k] = DeliveryPathVerdict.notTried(sl.exchange.host(), sl.plan.get(k), null, rr, reason);
+          sl.results[k] =
+              DeliveryPathVerdict.notTried(sl.exchange.host(), sl.plan.get(k), null, rr, reason);
         }
       }
     }
@@ -450,7 +480,10 @@ public final class DeliveryPathRun {
       }
     }
     if (toCancel != null) {
-      LOG.debug("delivery path check of {}: decided, cancelling {} conversation(s)", t.recipient(), toCancel.size());
+      LOG.debug(
+          "delivery path check of {}: decided, cancelling {} conversation(s)",
+          t.recipient(),
+          toCancel.size());
       toCancel.forEach(f -> f.cancel(true));
     }
     schedule();
@@ -492,7 +525,9 @@ public final class DeliveryPathRun {
               startedAt,
               Duration.ofNanos(Math.max(0, elapsedNanos())),
               Duration.ofNanos(Math.max(0, dnsNanos)),
-              smtpFirstStart < 0 ? null : Duration.ofNanos(Math.max(0, smtpLastEnd - smtpFirstStart)),
+              smtpFirstStart < 0
+                  ? null
+                  : Duration.ofNanos(Math.max(0, smtpLastEnd - smtpFirstStart)),
               stopped ? stopReason : null);
       report = DeliveryPathVerdict.report(in);
     }

@@ -105,7 +105,11 @@ final class DeliveryPathVerdict {
    * @return the check
    */
   static AddressCheck check(
-      String exchange, InetAddress address, InetSocketAddress target, ReverseReport reverse, SmtpReport report) {
+      String exchange,
+      InetAddress address,
+      InetSocketAddress target,
+      ReverseReport reverse,
+      SmtpReport report) {
     Answer answer = classify(report);
     String tag = exchange + " [" + Addresses.format(address) + "]: ";
     Evidence[] where = where(exchange, address);
@@ -121,8 +125,14 @@ final class DeliveryPathVerdict {
       findings.add(retag(f, f.severity(), tag, where));
     }
     return new AddressCheck(
-        exchange, address, Optional.of(target), answer.status(), answer.summary(), Optional.ofNullable(reverse),
-        Optional.of(report), findings);
+        exchange,
+        address,
+        Optional.of(target),
+        answer.status(),
+        answer.summary(),
+        Optional.ofNullable(reverse),
+        Optional.of(report),
+        findings);
   }
 
   /**
@@ -136,10 +146,20 @@ final class DeliveryPathVerdict {
    * @return the check
    */
   static AddressCheck notTried(
-      String exchange, InetAddress address, InetSocketAddress target, ReverseReport reverse, String reason) {
+      String exchange,
+      InetAddress address,
+      InetSocketAddress target,
+      ReverseReport reverse,
+      String reason) {
     return new AddressCheck(
-        exchange, address, Optional.ofNullable(target), Status.NOT_TRIED, reason, Optional.ofNullable(reverse),
-        Optional.empty(), List.of());
+        exchange,
+        address,
+        Optional.ofNullable(target),
+        Status.NOT_TRIED,
+        reason,
+        Optional.ofNullable(reverse),
+        Optional.empty(),
+        List.of());
   }
 
   /**
@@ -149,29 +169,40 @@ final class DeliveryPathVerdict {
    * @return {@code true} when its conversation ran out of the overall deadline
    */
   static boolean hitOverallDeadline(AddressCheck check) {
-    return check.smtp()
-        .map(r -> r.endReason().filter(x -> x.contains("overall deadline")).isPresent()
-            || r.findings().stream().anyMatch(f -> f.is(SmtpFinding.TIMEOUT) && f.summary().contains("overall deadline")))
+    return check
+        .smtp()
+        .map(
+            r ->
+                r.endReason().filter(x -> x.contains("overall deadline")).isPresent()
+                    || r.findings().stream()
+                        .anyMatch(
+                            f ->
+                                f.is(SmtpFinding.TIMEOUT)
+                                    && f.summary().contains("overall deadline")))
         .orElse(false);
   }
 
   /**
    * Reads a conversation as a sending MTA would: where it stopped and what that means for the
-   * delivery. The greeting and EHLO refuse or defer the client, MAIL FROM the sender, RCPT TO
-   * the recipient (RFC 5321 §4.2.1: 4yz is transient, 5yz permanent); a 421 anywhere is the
-   * server closing the session (§3.8), a temporary failure.
+   * delivery. The greeting and EHLO refuse or defer the client, MAIL FROM the sender, RCPT TO the
+   * recipient (RFC 5321 §4.2.1: 4yz is transient, 5yz permanent); a 421 anywhere is the server
+   * closing the session (§3.8), a temporary failure.
    */
   static Answer classify(SmtpReport r) {
     List<SmtpExchange> steps = r.steps();
     SmtpExchange banner = first(steps, SmtpPhase.BANNER);
     if (banner == null) {
-      String why = r.findings().stream().findFirst().map(Finding::summary)
-          .orElse(r.endReason().orElse("no connection"));
+      String why =
+          r.findings().stream()
+              .findFirst()
+              .map(Finding::summary)
+              .orElse(r.endReason().orElse("no connection"));
       return new Answer(Status.UNREACHABLE, why);
     }
     SmtpReply greeting = banner.reply();
     if (!greeting.received()) {
-      return new Answer(Status.SESSION_FAILED, "no greeting: " + r.endReason().orElse(greeting.lines().get(0)));
+      return new Answer(
+          Status.SESSION_FAILED, "no greeting: " + r.endReason().orElse(greeting.lines().get(0)));
     }
     if (greeting.code() != 220) {
       return session("greeting", greeting);
@@ -192,7 +223,9 @@ final class DeliveryPathVerdict {
     }
     SmtpExchange mail = last(steps, SmtpPhase.MAIL);
     if (mail == null) {
-      return new Answer(Status.SESSION_FAILED, "the session ended before MAIL FROM: " + r.endReason().orElse("?"));
+      return new Answer(
+          Status.SESSION_FAILED,
+          "the session ended before MAIL FROM: " + r.endReason().orElse("?"));
     }
     Answer a = transaction(mail, Status.SENDER_DEFERRED, Status.SENDER_REFUSED, r);
     if (a != null) {
@@ -200,7 +233,8 @@ final class DeliveryPathVerdict {
     }
     SmtpExchange rcpt = last(steps, SmtpPhase.RCPT);
     if (rcpt == null) {
-      return new Answer(Status.SESSION_FAILED, "the session ended before RCPT TO: " + r.endReason().orElse("?"));
+      return new Answer(
+          Status.SESSION_FAILED, "the session ended before RCPT TO: " + r.endReason().orElse("?"));
     }
     a = transaction(rcpt, Status.RECIPIENT_DEFERRED, Status.RECIPIENT_REFUSED, r);
     if (a != null) {
@@ -224,10 +258,13 @@ final class DeliveryPathVerdict {
   }
 
   /** Judges MAIL or RCPT; {@code null} when the reply is positive and the walk goes on. */
-  private static Answer transaction(SmtpExchange step, Status deferred, Status refused, SmtpReport r) {
+  private static Answer transaction(
+      SmtpExchange step, Status deferred, Status refused, SmtpReport r) {
     SmtpReply reply = step.reply();
     if (!reply.received()) {
-      return new Answer(Status.SESSION_FAILED, "no reply to " + step.command() + ": " + r.endReason().orElse(reply.lines().get(0)));
+      return new Answer(
+          Status.SESSION_FAILED,
+          "no reply to " + step.command() + ": " + r.endReason().orElse(reply.lines().get(0)));
     }
     if (reply.code() == 421) {
       return new Answer(Status.SESSION_DEFERRED, answered(step));
@@ -270,7 +307,9 @@ final class DeliveryPathVerdict {
   // ------------------------------------------------------------------ findings helpers
 
   private static Evidence[] where(String exchange, InetAddress address) {
-    return new Evidence[] {Evidence.of("exchange", exchange), Evidence.of("exchange-address", Addresses.format(address))};
+    return new Evidence[] {
+      Evidence.of("exchange", exchange), Evidence.of("exchange-address", Addresses.format(address))
+    };
   }
 
   /**
@@ -288,7 +327,8 @@ final class DeliveryPathVerdict {
         ev.add(e);
       }
     }
-    String summary = prefix.isEmpty() || f.summary().startsWith(prefix) ? f.summary() : prefix + f.summary();
+    String summary =
+        prefix.isEmpty() || f.summary().startsWith(prefix) ? f.summary() : prefix + f.summary();
     return code.finding(severity, summary, ev.toArray(new Evidence[0]));
   }
 
@@ -328,7 +368,10 @@ final class DeliveryPathVerdict {
 
   /** The tried addresses in the order an MTA would use them, up to the one that decided. */
   private record Walk(
-      List<ExchangeCheck> exchanges, List<AddressCheck> addresses, ExchangeCheck decidingExchange, AddressCheck decider) {
+      List<ExchangeCheck> exchanges,
+      List<AddressCheck> addresses,
+      ExchangeCheck decidingExchange,
+      AddressCheck decider) {
 
     int indexOf(AddressCheck a) {
       return addresses.indexOf(a);
@@ -401,7 +444,8 @@ final class DeliveryPathVerdict {
       for (AddressCheck a : e.addresses()) {
         for (Finding f : a.findings()) {
           // Mail flows through the deciding address; what went wrong elsewhere is a warning.
-          boolean soften = stage == DeliveryStage.ACCEPTED && a != decider && f.severity() == Severity.ERROR;
+          boolean soften =
+              stage == DeliveryStage.ACCEPTED && a != decider && f.severity() == Severity.ERROR;
           b.addFinding(soften ? retag(f, Severity.WARNING, "") : f);
         }
       }
@@ -416,10 +460,12 @@ final class DeliveryPathVerdict {
       for (int k = 0; k < sl.plan.size(); k++) {
         AddressCheck a = sl.results[k];
         String why = in.stopReason() == null ? "not tried" : "not tried: " + in.stopReason();
-        addresses.add(a != null ? a : notTried(sl.exchange.host(), sl.plan.get(k), null, null, why));
+        addresses.add(
+            a != null ? a : notTried(sl.exchange.host(), sl.plan.get(k), null, null, why));
       }
       for (InetAddress a : sl.excluded) {
-        addresses.add(notTried(sl.exchange.host(), a, null, null, excludedReason(a, in.preference())));
+        addresses.add(
+            notTried(sl.exchange.host(), a, null, null, excludedReason(a, in.preference())));
       }
       checks.add(new ExchangeCheck(sl.position, sl.exchange, addresses));
     }
@@ -428,7 +474,13 @@ final class DeliveryPathVerdict {
       position++;
       List<AddressCheck> addresses = new ArrayList<>();
       for (InetAddress a : e.addresses()) {
-        addresses.add(notTried(e.host(), a, null, null, "not tried: beyond the limit of " + in.slots().size() + " exchanges"));
+        addresses.add(
+            notTried(
+                e.host(),
+                a,
+                null,
+                null,
+                "not tried: beyond the limit of " + in.slots().size() + " exchanges"));
       }
       checks.add(new ExchangeCheck(position, e, addresses));
     }
@@ -437,10 +489,13 @@ final class DeliveryPathVerdict {
 
   private static String excludedReason(InetAddress a, DeliveryPathCheck.AddressPreference p) {
     boolean v6 = a instanceof Inet6Address;
-    if ((v6 && p == DeliveryPathCheck.AddressPreference.IPV4_ONLY) || (!v6 && p == DeliveryPathCheck.AddressPreference.IPV6_ONLY)) {
+    if ((v6 && p == DeliveryPathCheck.AddressPreference.IPV4_ONLY)
+        || (!v6 && p == DeliveryPathCheck.AddressPreference.IPV6_ONLY)) {
       return "not tried: " + (v6 ? "IPv6" : "IPv4") + " is not used (" + p + ")";
     }
-    return "not tried: more than " + DeliveryPathRun.MAX_ADDRESSES_PER_EXCHANGE + " addresses for one exchange";
+    return "not tried: more than "
+        + DeliveryPathRun.MAX_ADDRESSES_PER_EXCHANGE
+        + " addresses for one exchange";
   }
 
   private static DeliveryStage stageOf(Walk w) {
@@ -507,45 +562,87 @@ final class DeliveryPathVerdict {
     List<AddressCheck> before = d == null ? w.addresses() : w.addresses().subList(0, w.indexOf(d));
     switch (stage) {
       case NULL_MX:
-        return domain + " publishes a null MX: it accepts no mail, and a sending MTA bounces the message at once";
+        return domain
+            + " publishes a null MX: it accepts no mail, and a sending MTA bounces the message at once";
       case NO_SUCH_DOMAIN:
         return domain + " does not exist (NXDOMAIN); a sending MTA bounces the message at once";
       case NO_MX:
-        return domain + " has no MX records and no address to fall back on; there is nowhere to deliver";
+        return domain
+            + " has no MX records and no address to fall back on; there is nowhere to deliver";
       case DNS_FAILED:
-        return "the MX lookup for " + domain + " got no usable answer ("
-            + in.mx().rcode().orElse("no reply") + "); a sending MTA retries later";
+        return "the MX lookup for "
+            + domain
+            + " got no usable answer ("
+            + in.mx().rcode().orElse("no reply")
+            + "); a sending MTA retries later";
       case NO_ADDRESS:
         String family =
             in.preference() == DeliveryPathCheck.AddressPreference.IPV4_ONLY
                 ? "IPv4 "
                 : in.preference() == DeliveryPathCheck.AddressPreference.IPV6_ONLY ? "IPv6 " : "";
-        return "none of the " + checks.size() + " exchange(s) of " + domain + " has an " + family
+        return "none of the "
+            + checks.size()
+            + " exchange(s) of "
+            + domain
+            + " has an "
+            + family
             + "address to connect to";
       case ACCEPTED:
-        return at(d) + " would take the mail for " + rcpt + " (" + decisiveReply(d) + ")"
+        return at(d)
+            + " would take the mail for "
+            + rcpt
+            + " ("
+            + decisiveReply(d)
+            + ")"
             + (before.isEmpty() ? "" : ", after " + failures(before));
       case RECIPIENT_REFUSED:
-        return at(d) + " refuses " + rcpt + " (" + decisiveReply(d) + "); a sending MTA bounces the message"
+        return at(d)
+            + " refuses "
+            + rcpt
+            + " ("
+            + decisiveReply(d)
+            + "); a sending MTA bounces the message"
             + " without trying the other exchanges";
       case SENDER_REFUSED:
-        return at(d) + " refuses the sender " + in.sender() + " (" + decisiveReply(d) + "); a sending MTA"
+        return at(d)
+            + " refuses the sender "
+            + in.sender()
+            + " ("
+            + decisiveReply(d)
+            + "); a sending MTA"
             + " bounces the message";
       case TEMPORARY_FAILURE:
         if (d != null) {
-          return at(d) + " defers " + rcpt + " (" + decisiveReply(d) + "); a sending MTA keeps the message"
+          return at(d)
+              + " defers "
+              + rcpt
+              + " ("
+              + decisiveReply(d)
+              + "); a sending MTA keeps the message"
               + " queued and retries";
         }
-        return "no exchange accepted or refused " + rcpt + ", there were only temporary failures ("
-            + failures(before) + "); a sending MTA keeps the message queued and retries";
+        return "no exchange accepted or refused "
+            + rcpt
+            + ", there were only temporary failures ("
+            + failures(before)
+            + "); a sending MTA keeps the message queued and retries";
       case CLIENT_REFUSED:
-        return "every exchange that answered refuses this client (" + failures(before) + "); a sending MTA"
+        return "every exchange that answered refuses this client ("
+            + failures(before)
+            + "); a sending MTA"
             + " bounces the message";
       default:
         long exchanges = w.exchanges().stream().distinct().count();
-        return "none of the " + exchanges + " exchange(s) tried could take the mail ("
-            + failures(before) + "); a sending MTA keeps the message queued and retries"
-            + (in.deadlineHit() ? " (the overall deadline of " + Durations.format(in.deadline()) + " cut the check short)" : "");
+        return "none of the "
+            + exchanges
+            + " exchange(s) tried could take the mail ("
+            + failures(before)
+            + "); a sending MTA keeps the message queued and retries"
+            + (in.deadlineHit()
+                ? " (the overall deadline of "
+                    + Durations.format(in.deadline())
+                    + " cut the check short)"
+                : "");
     }
   }
 
@@ -562,9 +659,11 @@ final class DeliveryPathVerdict {
     return stage.finding().finding(verdict, ev.toArray(new Evidence[0]));
   }
 
-  private static final Set<Status> BROKEN = EnumSet.of(Status.UNREACHABLE, Status.SESSION_FAILED, Status.CLIENT_REFUSED);
+  private static final Set<Status> BROKEN =
+      EnumSet.of(Status.UNREACHABLE, Status.SESSION_FAILED, Status.CLIENT_REFUSED);
 
-  private static List<Finding> pathFindings(DeliveryStage stage, Walk w, List<ExchangeCheck> checks, Input in) {
+  private static List<Finding> pathFindings(
+      DeliveryStage stage, Walk w, List<ExchangeCheck> checks, Input in) {
     List<Finding> out = new ArrayList<>();
     AddressCheck d = w.decider();
     if (d != null) {
@@ -576,23 +675,49 @@ final class DeliveryPathVerdict {
         ExchangeCheck ce = w.exchanges().get(i);
         ExchangeCheck ne = w.exchanges().get(i + 1);
         Evidence[] ev = {
-          Evidence.of("exchange", cur.exchange()), Evidence.of("failed", cur.addressText() + ": " + cur.summary()),
+          Evidence.of("exchange", cur.exchange()),
+          Evidence.of("failed", cur.addressText() + ": " + cur.summary()),
           Evidence.of("next", nxt.exchange() + " " + nxt.addressText())
         };
         if (ce == ne) {
           if (cur.ipv6() && !nxt.ipv6()) {
-            out.add(DeliveryFinding.FALLBACK_IPV4.finding(
-                cur.exchange() + ": the IPv6 address " + cur.addressText() + " " + failure(cur)
-                    + "; an MTA falls back to its IPv4 address " + nxt.addressText(), ev));
+            out.add(
+                DeliveryFinding.FALLBACK_IPV4.finding(
+                    cur.exchange()
+                        + ": the IPv6 address "
+                        + cur.addressText()
+                        + " "
+                        + failure(cur)
+                        + "; an MTA falls back to its IPv4 address "
+                        + nxt.addressText(),
+                    ev));
           } else {
-            out.add(DeliveryFinding.FALLBACK_ADDRESS.finding(
-                cur.exchange() + ": " + cur.addressText() + " " + failure(cur) + "; an MTA tries "
-                    + nxt.addressText() + " next", ev));
+            out.add(
+                DeliveryFinding.FALLBACK_ADDRESS.finding(
+                    cur.exchange()
+                        + ": "
+                        + cur.addressText()
+                        + " "
+                        + failure(cur)
+                        + "; an MTA tries "
+                        + nxt.addressText()
+                        + " next",
+                    ev));
           }
         } else {
-          out.add(DeliveryFinding.FALLBACK_EXCHANGE.finding(
-              cur.exchange() + " (preference " + ce.preference() + ") " + failure(cur) + "; an MTA moves on to "
-                  + nxt.exchange() + " (preference " + ne.preference() + ")", ev));
+          out.add(
+              DeliveryFinding.FALLBACK_EXCHANGE.finding(
+                  cur.exchange()
+                      + " (preference "
+                      + ce.preference()
+                      + ") "
+                      + failure(cur)
+                      + "; an MTA moves on to "
+                      + nxt.exchange()
+                      + " (preference "
+                      + ne.preference()
+                      + ")",
+                  ev));
         }
       }
     }
@@ -617,17 +742,27 @@ final class DeliveryPathVerdict {
           ev.add(Evidence.of(e.host(), decisiveReply(a)));
         }
       }
-      out.add(DeliveryFinding.EXCHANGES_DISAGREE.finding(
-          "for " + in.target().recipient() + ": " + String.join(", ", parts), ev.toArray(new Evidence[0])));
+      out.add(
+          DeliveryFinding.EXCHANGES_DISAGREE.finding(
+              "for " + in.target().recipient() + ": " + String.join(", ", parts),
+              ev.toArray(new Evidence[0])));
     }
     if (stage == DeliveryStage.ACCEPTED) {
       ExchangeCheck de = w.decidingExchange();
       for (ExchangeCheck e : checks) {
         if (e.position() > de.position() && BROKEN.contains(e.status())) {
           AddressCheck a = e.answer().orElseThrow();
-          out.add(DeliveryFinding.BACKUP_FAILED.finding(
-              e.host() + " (preference " + e.preference() + ") " + failure(a) + ": " + a.summary(),
-              Evidence.of("exchange", e.host()), Evidence.of("exchange-address", a.addressText())));
+          out.add(
+              DeliveryFinding.BACKUP_FAILED.finding(
+                  e.host()
+                      + " (preference "
+                      + e.preference()
+                      + ") "
+                      + failure(a)
+                      + ": "
+                      + a.summary(),
+                  Evidence.of("exchange", e.host()),
+                  Evidence.of("exchange-address", a.addressText())));
         }
       }
       Optional<TlsInfo> tls = d.tls();
@@ -643,23 +778,40 @@ final class DeliveryPathVerdict {
         if (!t.hostnameValid()) {
           problems.add("the certificate does not name " + t.serverName().orElse(d.exchange()));
         }
-        out.add(DeliveryFinding.TLS_UNVERIFIED.finding(
-            at(d) + " takes the mail over TLS that does not validate: " + String.join(", ", problems),
-            Evidence.of("exchange", d.exchange()), Evidence.of("exchange-address", d.addressText()),
-            Evidence.of("certificate", t.subject().orElse("(none)"))));
+        out.add(
+            DeliveryFinding.TLS_UNVERIFIED.finding(
+                at(d)
+                    + " takes the mail over TLS that does not validate: "
+                    + String.join(", ", problems),
+                Evidence.of("exchange", d.exchange()),
+                Evidence.of("exchange-address", d.addressText()),
+                Evidence.of("certificate", t.subject().orElse("(none)"))));
       }
     }
     if (in.deadlineHit()) {
-      long skipped = checks.stream().flatMap(e -> e.addresses().stream())
-          .filter(a -> a.summary().contains("deadline")).count();
-      out.add(DeliveryFinding.DEADLINE_EXCEEDED.finding(
-          "the overall deadline of " + Durations.format(in.deadline()) + " passed; " + skipped
-              + " address(es) were cut short or not tried", Evidence.of("deadline", Durations.format(in.deadline()))));
+      long skipped =
+          checks.stream()
+              .flatMap(e -> e.addresses().stream())
+              .filter(a -> a.summary().contains("deadline"))
+              .count();
+      out.add(
+          DeliveryFinding.DEADLINE_EXCEEDED.finding(
+              "the overall deadline of "
+                  + Durations.format(in.deadline())
+                  + " passed; "
+                  + skipped
+                  + " address(es) were cut short or not tried",
+              Evidence.of("deadline", Durations.format(in.deadline()))));
     }
     if (!in.beyondLimit().isEmpty()) {
-      out.add(DeliveryFinding.EXCHANGE_LIMIT.finding(
-          "only the first " + in.slots().size() + " of " + (in.slots().size() + in.beyondLimit().size())
-              + " exchanges were checked", Evidence.of("max-exchanges", in.slots().size())));
+      out.add(
+          DeliveryFinding.EXCHANGE_LIMIT.finding(
+              "only the first "
+                  + in.slots().size()
+                  + " of "
+                  + (in.slots().size() + in.beyondLimit().size())
+                  + " exchanges were checked",
+              Evidence.of("max-exchanges", in.slots().size())));
     }
     return out;
   }

@@ -4,7 +4,6 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
-import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Timings;
@@ -31,9 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -42,6 +38,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
@@ -50,11 +49,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one SMTP conversation, command by command, turning everything the server does into
- * replies, transcript lines and findings. Used by both the scripted {@code SmtpConversation} and
- * the interactive {@code SmtpSession}. Never throws for anything the peer does; a rejected step
- * is a finding, a broken connection ends the conversation with a finding. Not thread-safe, except
- * {@link #abort()}.
+ * Runs one SMTP conversation, command by command, turning everything the server does into replies,
+ * transcript lines and findings. Used by both the scripted {@code SmtpConversation} and the
+ * interactive {@code SmtpSession}. Never throws for anything the peer does; a rejected step is a
+ * finding, a broken connection ends the conversation with a finding. Not thread-safe, except {@link
+ * #abort()}.
  */
 public final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -185,8 +184,8 @@ public final class Engine {
   }
 
   /**
-   * Marks the conversation as ended by the script's own decision (a rejected MAIL, no
-   * recipient accepted...).
+   * Marks the conversation as ended by the script's own decision (a rejected MAIL, no recipient
+   * accepted...).
    *
    * @param phase the phase
    * @param reason why
@@ -222,7 +221,8 @@ public final class Engine {
 
   private SmtpReply notConnected() {
     if (endReason != null) {
-      return SmtpReply.none("not sent: the conversation ended at " + endPhase + " (" + endReason + ")");
+      return SmtpReply.none(
+          "not sent: the conversation ended at " + endPhase + " (" + endReason + ")");
     }
     return SmtpReply.none("not sent: not connected");
   }
@@ -261,7 +261,10 @@ public final class Engine {
         }
         s.connect(sa, (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.remainingMillis())));
         listener.connectEnd(sa, null, since(c0));
-        rec.note("Connected to " + format(sa) + (o.localAddress != null ? " from " + s.getLocalAddress().getHostAddress() : ""));
+        rec.note(
+            "Connected to "
+                + format(sa)
+                + (o.localAddress != null ? " from " + s.getLocalAddress().getHostAddress() : ""));
         socket = s;
         remote = sa;
         break;
@@ -282,10 +285,14 @@ public final class Engine {
     }
     try {
       socket.setTcpNoDelay(true);
-      wire = new SmtpWire(socket, rec, (int) Math.min(Integer.MAX_VALUE, o.timeouts.read().toMillis()));
+      wire =
+          new SmtpWire(
+              socket, rec, (int) Math.min(Integer.MAX_VALUE, o.timeouts.read().toMillis()));
     } catch (IOException e) {
       closeQuietly(socket);
-      addFinding(SmtpFinding.CONNECT_CLOSED.finding("Connection unusable right after connect: " + e.getMessage()));
+      addFinding(
+          SmtpFinding.CONNECT_CLOSED.finding(
+              "Connection unusable right after connect: " + e.getMessage()));
       end(SmtpPhase.CONNECT, "connection unusable");
       return false;
     }
@@ -311,7 +318,8 @@ public final class Engine {
     }
     HostResolver.Resolution r = resolver().resolve(o.host);
     r.findings().forEach(this::addFinding);
-    if (r.addresses().isEmpty() && findings.stream().noneMatch(f -> f.is(SmtpFinding.HOST_UNRESOLVED))) {
+    if (r.addresses().isEmpty()
+        && findings.stream().noneMatch(f -> f.is(SmtpFinding.HOST_UNRESOLVED))) {
       addFinding(
           SmtpFinding.HOST_UNRESOLVED.finding(
               "No address found for " + o.host, Evidence.of("host", o.host)));
@@ -334,17 +342,25 @@ public final class Engine {
     Evidence where = Evidence.of("address", format(sa));
     if (e instanceof SocketTimeoutException) {
       return SmtpFinding.TIMEOUT.finding(
-          "No TCP connection to " + format(sa) + " within the connect " + d.describe() + " (CONNECT phase)",
+          "No TCP connection to "
+              + format(sa)
+              + " within the connect "
+              + d.describe()
+              + " (CONNECT phase)",
           Evidence.of("phase", SmtpPhase.CONNECT),
           where);
     }
     if (e instanceof ConnectException && msg.toLowerCase(Locale.ROOT).contains("refused")) {
       return SmtpFinding.CONNECT_REFUSED.finding(
-          "Connection to " + format(sa) + " refused", Evidence.of("phase", SmtpPhase.CONNECT), where);
+          "Connection to " + format(sa) + " refused",
+          Evidence.of("phase", SmtpPhase.CONNECT),
+          where);
     }
     if (e instanceof SocketException && msg.toLowerCase(Locale.ROOT).contains("reset")) {
       return SmtpFinding.CONNECT_RESET.finding(
-          "Connection to " + format(sa) + " reset while connecting", Evidence.of("phase", SmtpPhase.CONNECT), where);
+          "Connection to " + format(sa) + " reset while connecting",
+          Evidence.of("phase", SmtpPhase.CONNECT),
+          where);
     }
     return SmtpFinding.CONNECT_FAILED.finding(
         "Connection to " + format(sa) + " failed: " + msg,
@@ -415,9 +431,20 @@ public final class Engine {
     if (ptr.isEmpty()) {
       summary = "The banner names " + name + " but " + ip + " has no PTR record";
     } else if (ptr.contains(name)) {
-      summary = "The banner name " + name + " is the PTR name of " + ip + ", but it does not resolve back to it";
+      summary =
+          "The banner name "
+              + name
+              + " is the PTR name of "
+              + ip
+              + ", but it does not resolve back to it";
     } else {
-      summary = "The banner names " + name + " but the PTR record of " + ip + " says " + String.join(", ", ptr);
+      summary =
+          "The banner names "
+              + name
+              + " but the PTR record of "
+              + ip
+              + " says "
+              + String.join(", ", ptr);
     }
     addFinding(
         SmtpFinding.BANNER_RDNS_MISMATCH.finding(
@@ -446,12 +473,18 @@ public final class Engine {
     addOnce(
         "ehlo-rdns",
         SmtpFinding.EHLO_RDNS_MISMATCH.finding(
-            "The EHLO greeting names " + name + " but the reverse DNS of "
-                + remote.getAddress().getHostAddress() + " says "
-                + (reverse.names().isEmpty() ? "nothing (no PTR)" : String.join(", ", reverse.names())),
+            "The EHLO greeting names "
+                + name
+                + " but the reverse DNS of "
+                + remote.getAddress().getHostAddress()
+                + " says "
+                + (reverse.names().isEmpty()
+                    ? "nothing (no PTR)"
+                    : String.join(", ", reverse.names())),
             Evidence.of("phase", phase),
             Evidence.of("ehlo-name", name),
-            Evidence.of("ptr", reverse.names().isEmpty() ? "(none)" : String.join(", ", reverse.names()))));
+            Evidence.of(
+                "ptr", reverse.names().isEmpty() ? "(none)" : String.join(", ", reverse.names()))));
   }
 
   private static String firstWord(String s) {
@@ -475,7 +508,13 @@ public final class Engine {
         rec.note("Timeout in " + phase + ": " + r.detail());
         addFinding(
             SmtpFinding.TIMEOUT.finding(
-                "No complete " + what.substring(4) + " within the " + d.describe() + " (" + phase + " phase)",
+                "No complete "
+                    + what.substring(4)
+                    + " within the "
+                    + d.describe()
+                    + " ("
+                    + phase
+                    + " phase)",
                 ph,
                 Evidence.of("timeout", d.describe()),
                 detail));
@@ -487,8 +526,12 @@ public final class Engine {
         rec.note("Connection closed by server");
         addFinding(
             SmtpFinding.CONNECT_CLOSED.finding(
-                "The server closed the connection while the client waited for " + what
-                    + (r.linesRead() > 0 ? " (in the middle of a reply)" : "") + " (" + phase + " phase)",
+                "The server closed the connection while the client waited for "
+                    + what
+                    + (r.linesRead() > 0 ? " (in the middle of a reply)" : "")
+                    + " ("
+                    + phase
+                    + " phase)",
                 ph,
                 detail,
                 line));
@@ -499,8 +542,12 @@ public final class Engine {
         rec.note("Connection reset by server");
         addFinding(
             SmtpFinding.CONNECT_RESET.finding(
-                "The connection was reset while the client waited for " + what
-                    + (r.linesRead() > 0 ? " (in the middle of a reply)" : "") + " (" + phase + " phase)",
+                "The connection was reset while the client waited for "
+                    + what
+                    + (r.linesRead() > 0 ? " (in the middle of a reply)" : "")
+                    + " ("
+                    + phase
+                    + " phase)",
                 ph,
                 detail,
                 line));
@@ -510,21 +557,32 @@ public final class Engine {
       case MALFORMED:
         addFinding(
             SmtpFinding.REPLY_MALFORMED.finding(
-                "Malformed " + what.substring(4) + " (" + phase + " phase): " + r.detail(), ph, line));
+                "Malformed " + what.substring(4) + " (" + phase + " phase): " + r.detail(),
+                ph,
+                line));
         broken = true;
         end(phase, "malformed reply");
         break;
       case TOO_LARGE:
         addFinding(
             SmtpFinding.REPLY_TOO_LARGE.finding(
-                capitalize(what.substring(4)) + " is too large (" + phase + " phase): " + r.detail(), ph, line));
+                capitalize(what.substring(4))
+                    + " is too large ("
+                    + phase
+                    + " phase): "
+                    + r.detail(),
+                ph,
+                line));
         broken = true;
         end(phase, "reply too large");
         break;
       default:
         throw new AssertionError(r.failure());
     }
-    if (aborted && overall != null && overall.expired() && r.failure() != ReplyReader.Failure.TIMEOUT) {
+    if (aborted
+        && overall != null
+        && overall.expired()
+        && r.failure() != ReplyReader.Failure.TIMEOUT) {
       end(phase, "overall deadline exceeded");
     }
     return SmtpReply.none(r.detail());
@@ -536,19 +594,32 @@ public final class Engine {
 
   private void writeFailed(SmtpPhase phase, String command, IOException e) {
     String m = String.valueOf(e.getMessage());
-    boolean reset = m.toLowerCase(Locale.ROOT).contains("reset") || m.toLowerCase(Locale.ROOT).contains("broken pipe");
+    boolean reset =
+        m.toLowerCase(Locale.ROOT).contains("reset")
+            || m.toLowerCase(Locale.ROOT).contains("broken pipe");
     if (aborted && overall != null && overall.expired()) {
       addFinding(
           SmtpFinding.TIMEOUT.finding(
-              "The " + overall.describe() + " was exceeded while sending " + command + " (" + phase + " phase)",
+              "The "
+                  + overall.describe()
+                  + " was exceeded while sending "
+                  + command
+                  + " ("
+                  + phase
+                  + " phase)",
               Evidence.of("phase", phase)));
       end(phase, "overall deadline exceeded");
     } else {
       addFinding(
           (reset ? SmtpFinding.CONNECT_RESET : SmtpFinding.CONNECT_CLOSED)
               .finding(
-                  "Sending " + command + " failed: the server " + (reset ? "reset" : "closed")
-                      + " the connection (" + phase + " phase)",
+                  "Sending "
+                      + command
+                      + " failed: the server "
+                      + (reset ? "reset" : "closed")
+                      + " the connection ("
+                      + phase
+                      + " phase)",
                   Evidence.of("phase", phase),
                   Evidence.of("error", m)));
       end(phase, reset ? "connection reset" : "connection closed by server");
@@ -565,7 +636,11 @@ public final class Engine {
     List<String> seen = new ArrayList<>();
     int lineIndex = -1;
     while (usable() && wire.reader().hasPendingInput() && seen.size() < 10) {
-      Deadline d = phaseDeadline(UNSOLICITED_GRACE.compareTo(o.timeouts.command()) < 0 ? UNSOLICITED_GRACE : o.timeouts.command());
+      Deadline d =
+          phaseDeadline(
+              UNSOLICITED_GRACE.compareTo(o.timeouts.command()) < 0
+                  ? UNSOLICITED_GRACE
+                  : o.timeouts.command());
       ReplyReader.Result r = wire.read(d);
       SmtpReply reply = afterRead(phase, "(unsolicited)", r, d);
       if (!reply.received()) {
@@ -577,8 +652,12 @@ public final class Engine {
     if (!seen.isEmpty()) {
       addFinding(
           SmtpFinding.REPLY_UNSOLICITED.finding(
-              "The server sent " + seen.size() + " reply(ies) nobody asked for before the " + phase
-                  + " command: " + seen.get(0),
+              "The server sent "
+                  + seen.size()
+                  + " reply(ies) nobody asked for before the "
+                  + phase
+                  + " command: "
+                  + seen.get(0),
               Evidence.of("phase", phase),
               Evidence.of("replies", String.join(" | ", seen)),
               Evidence.of("transcript-line", lineIndex)));
@@ -636,7 +715,9 @@ public final class Engine {
       return;
     }
     Evidence[] ev = {
-      Evidence.of("phase", phase), Evidence.of("command", command), Evidence.of("reply", reply.firstLine())
+      Evidence.of("phase", phase),
+      Evidence.of("command", command),
+      Evidence.of("reply", reply.firstLine())
     };
     String status = reply.enhancedStatus().map(s -> " (enhanced status " + s + ")").orElse("");
     if (reply.isTemporaryFailure()) {
@@ -645,21 +726,32 @@ public final class Engine {
               ? SmtpFinding.REPLY_TEMPORARY.finding(
                   command + " was deferred in " + phase + ": " + reply.firstLine() + status, ev)
               : SmtpFinding.REPLY_TEMPORARY.finding(
-                  severity, command + " was deferred in " + phase + ": " + reply.firstLine() + status, ev));
+                  severity,
+                  command + " was deferred in " + phase + ": " + reply.firstLine() + status,
+                  ev));
     } else if (reply.isPermanentFailure()) {
       addFinding(
           severity == null
               ? SmtpFinding.REPLY_PERMANENT.finding(
                   command + " was rejected in " + phase + ": " + reply.firstLine() + status, ev)
               : SmtpFinding.REPLY_PERMANENT.finding(
-                  severity, command + " was rejected in " + phase + ": " + reply.firstLine() + status, ev));
+                  severity,
+                  command + " was rejected in " + phase + ": " + reply.firstLine() + status,
+                  ev));
     }
   }
 
   private void unexpected(SmtpPhase phase, String command, SmtpReply reply, String expected) {
     addFinding(
         SmtpFinding.REPLY_UNEXPECTED.finding(
-            command + " was answered " + reply.firstLine() + ", expected " + expected + " (" + phase + " phase)",
+            command
+                + " was answered "
+                + reply.firstLine()
+                + ", expected "
+                + expected
+                + " ("
+                + phase
+                + " phase)",
             Evidence.of("phase", phase),
             Evidence.of("command", command),
             Evidence.of("reply", reply.firstLine())));
@@ -668,8 +760,8 @@ public final class Engine {
   // ---------------------------------------------------------------- EHLO, HELO
 
   /**
-   * Sends EHLO; on 500 or 502 (command not recognised or not implemented) falls back to HELO,
-   * never on 421 or 554, which are refusals rather than ignorance of EHLO.
+   * Sends EHLO; on 500 or 502 (command not recognised or not implemented) falls back to HELO, never
+   * on 421 or 554, which are refusals rather than ignorance of EHLO.
    *
    * @param phase EHLO, or TLS for the EHLO after STARTTLS
    * @param name the client's name
@@ -692,7 +784,9 @@ public final class Engine {
         caps = EhloCapabilities.none();
         addFinding(
             SmtpFinding.EHLO_REJECTED_HELO_USED.finding(
-                "EHLO was answered " + r.firstLine() + "; HELO worked, so no extensions are available",
+                "EHLO was answered "
+                    + r.firstLine()
+                    + "; HELO worked, so no extensions are available",
                 Evidence.of("phase", phase),
                 Evidence.of("ehlo-reply", r.firstLine()),
                 Evidence.of("helo-reply", h.firstLine())));
@@ -734,7 +828,9 @@ public final class Engine {
       addOnce(
           "size",
           SmtpFinding.EHLO_SIZE_INVALID.finding(
-              "The server advertises SIZE " + caps.sizeParameter().orElse("") + ", which is not a valid size",
+              "The server advertises SIZE "
+                  + caps.sizeParameter().orElse("")
+                  + ", which is not a valid size",
               Evidence.of("phase", phase),
               Evidence.of("size", caps.sizeParameter().orElse(""))));
     }
@@ -742,7 +838,9 @@ public final class Engine {
       addOnce(
           "auth-clear",
           SmtpFinding.AUTH_OFFERED_WITHOUT_TLS.finding(
-              "AUTH " + String.join(" ", caps.authMechanisms()) + " is offered on a connection without TLS",
+              "AUTH "
+                  + String.join(" ", caps.authMechanisms())
+                  + " is offered on a connection without TLS",
               Evidence.of("phase", phase),
               Evidence.of("mechanisms", String.join(" ", caps.authMechanisms()))));
     }
@@ -756,7 +854,8 @@ public final class Engine {
       return o.defaultEhloName;
     }
     // RFC 5321 §4.1.4: without a name, the client's address literal is the right EHLO argument.
-    InetAddress local = wire != null ? wire.socket().getLocalAddress() : InetAddress.getLoopbackAddress();
+    InetAddress local =
+        wire != null ? wire.socket().getLocalAddress() : InetAddress.getLoopbackAddress();
     String text = dev.mailpath.diag.core.internal.Addresses.format(local);
     return local instanceof Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]";
   }
@@ -764,8 +863,8 @@ public final class Engine {
   // ---------------------------------------------------------------- STARTTLS and TLS
 
   /**
-   * Sends STARTTLS, checks for injected plaintext, runs the handshake and sends EHLO again with
-   * the pre-TLS capabilities discarded (RFC 3207 §4.2).
+   * Sends STARTTLS, checks for injected plaintext, runs the handshake and sends EHLO again with the
+   * pre-TLS capabilities discarded (RFC 3207 §4.2).
    *
    * @param onlyIfOffered whether to skip STARTTLS when the EHLO reply lacks it
    * @return the reply to STARTTLS
@@ -806,7 +905,8 @@ public final class Engine {
       addFinding(
           SmtpFinding.STARTTLS_PLAINTEXT_INJECTION.finding(
               "Clear text followed the 220 to STARTTLS"
-                  + (extra.ok() ? ": " + extra.reply().firstLine() : "") + "; aborted before the TLS handshake",
+                  + (extra.ok() ? ": " + extra.reply().firstLine() : "")
+                  + "; aborted before the TLS handshake",
               Evidence.of("phase", SmtpPhase.TLS),
               Evidence.of("transcript-line", before)));
       rec.note("Plaintext after STARTTLS 220: connection closed without TLS and without QUIT");
@@ -827,7 +927,10 @@ public final class Engine {
   private boolean handshake(SmtpPhase phase) {
     String peer = o.expectedTlsName != null ? o.expectedTlsName : stripBrackets(o.host);
     Deadline d = phaseDeadline(o.timeouts.tls());
-    rec.note("TLS handshake" + (Addresses.isLiteral(peer) ? " (no SNI), checking address " : " with SNI ") + peer);
+    rec.note(
+        "TLS handshake"
+            + (Addresses.isLiteral(peer) ? " (no SNI), checking address " : " with SNI ")
+            + peer);
     long t0 = time.nanoTime();
     SSLContext ctx = o.sslContext;
     X509TrustManager trust = o.trustManager;
@@ -867,18 +970,27 @@ public final class Engine {
         case TIMEOUT:
           addFinding(
               SmtpFinding.TIMEOUT.finding(
-                  "The TLS handshake did not finish within the " + d.describe() + " (" + phase + " phase)", ph));
+                  "The TLS handshake did not finish within the "
+                      + d.describe()
+                      + " ("
+                      + phase
+                      + " phase)",
+                  ph));
           break;
         case CHAIN:
-          addFinding(SmtpFinding.TLS_CERTIFICATE_INVALID.finding(
-              "The certificate chain is not trusted: " + detail, ph, name, subject()));
+          addFinding(
+              SmtpFinding.TLS_CERTIFICATE_INVALID.finding(
+                  "The certificate chain is not trusted: " + detail, ph, name, subject()));
           break;
         case EXPIRED:
-          addFinding(SmtpFinding.TLS_CERTIFICATE_EXPIRED.finding(
-              "The certificate is expired or not yet valid: " + detail, ph, name, subject()));
+          addFinding(
+              SmtpFinding.TLS_CERTIFICATE_EXPIRED.finding(
+                  "The certificate is expired or not yet valid: " + detail, ph, name, subject()));
           break;
         default:
-          addFinding(SmtpFinding.TLS_HANDSHAKE_FAILED.finding("The TLS handshake failed: " + detail, ph, name));
+          addFinding(
+              SmtpFinding.TLS_HANDSHAKE_FAILED.finding(
+                  "The TLS handshake failed: " + detail, ph, name));
       }
       alive = false;
       wire.close();
@@ -888,7 +1000,9 @@ public final class Engine {
     try {
       wire.upgrade(out.socket());
     } catch (IOException e) {
-      addFinding(SmtpFinding.TLS_HANDSHAKE_FAILED.finding("The TLS session is unusable: " + e.getMessage(), ph));
+      addFinding(
+          SmtpFinding.TLS_HANDSHAKE_FAILED.finding(
+              "The TLS session is unusable: " + e.getMessage(), ph));
       alive = false;
       wire.close();
       end(phase, "TLS session unusable");
@@ -896,44 +1010,67 @@ public final class Engine {
     }
     TlsInfo t = out.info();
     rec.note(
-        "TLS established: " + t.protocol().orElse("?") + " " + t.cipherSuite().orElse("?")
-            + ", certificate " + t.subject().orElse("(none)") + ", issuer " + t.issuer().orElse("?")
+        "TLS established: "
+            + t.protocol().orElse("?")
+            + " "
+            + t.cipherSuite().orElse("?")
+            + ", certificate "
+            + t.subject().orElse("(none)")
+            + ", issuer "
+            + t.issuer().orElse("?")
             + t.notAfter().map(n -> ", expires " + n).orElse(""));
     List<String> problems = new ArrayList<>();
     if (out.chainProblem() == TlsSupport.Problem.CHAIN) {
-      addFinding(SmtpFinding.TLS_CERTIFICATE_INVALID.finding(
-          "The certificate chain is not trusted: " + out.chainDetail(), ph, name, subject()));
+      addFinding(
+          SmtpFinding.TLS_CERTIFICATE_INVALID.finding(
+              "The certificate chain is not trusted: " + out.chainDetail(), ph, name, subject()));
       problems.add("chain not trusted");
     }
     if (t.expired()) {
-      addFinding(SmtpFinding.TLS_CERTIFICATE_EXPIRED.finding(
-          "The certificate is outside its validity period"
-              + t.notAfter().map(n -> " (notAfter " + n + ")").orElse(""),
-          ph, name, subject()));
+      addFinding(
+          SmtpFinding.TLS_CERTIFICATE_EXPIRED.finding(
+              "The certificate is outside its validity period"
+                  + t.notAfter().map(n -> " (notAfter " + n + ")").orElse(""),
+              ph,
+              name,
+              subject()));
       problems.add("certificate expired");
     }
     if (!t.hostnameValid()) {
-      addFinding(SmtpFinding.TLS_NAME_MISMATCH.finding(
-          "The certificate does not match " + peer
-              + (t.subjectAltNames().isEmpty()
-                  ? " (it has no subject alternative names; subject " + t.subject().orElse("?") + ")"
-                  : " (it names " + String.join(", ", t.subjectAltNames()) + ")"),
-          ph, name, subject()));
+      addFinding(
+          SmtpFinding.TLS_NAME_MISMATCH.finding(
+              "The certificate does not match "
+                  + peer
+                  + (t.subjectAltNames().isEmpty()
+                      ? " (it has no subject alternative names; subject "
+                          + t.subject().orElse("?")
+                          + ")"
+                      : " (it names " + String.join(", ", t.subjectAltNames()) + ")"),
+              ph,
+              name,
+              subject()));
       problems.add("name mismatch");
     }
     if (!problems.isEmpty()) {
       if (o.tlsFailure == TlsFailurePolicy.FAIL) {
-        rec.note("TLS certificate not accepted (" + String.join(", ", problems) + "); ending the conversation");
+        rec.note(
+            "TLS certificate not accepted ("
+                + String.join(", ", problems)
+                + "); ending the conversation");
         end(phase, "TLS certificate not accepted: " + String.join(", ", problems));
         return false;
       }
-      rec.note("TLS certificate not accepted (" + String.join(", ", problems) + "); continuing as asked (REPORT_AND_CONTINUE)");
+      rec.note(
+          "TLS certificate not accepted ("
+              + String.join(", ", problems)
+              + "); continuing as asked (REPORT_AND_CONTINUE)");
     }
     return true;
   }
 
   private Evidence subject() {
-    return Evidence.of("certificate", tlsInfo == null ? "(none)" : tlsInfo.subject().orElse("(none)"));
+    return Evidence.of(
+        "certificate", tlsInfo == null ? "(none)" : tlsInfo.subject().orElse("(none)"));
   }
 
   private static String stripBrackets(String h) {
@@ -958,7 +1095,8 @@ public final class Engine {
       addOnce(
           "auth-missing",
           SmtpFinding.AUTH_NOT_OFFERED.finding(
-              "AUTH was requested but the EHLO reply lists no AUTH mechanisms", Evidence.of("phase", SmtpPhase.AUTH)));
+              "AUTH was requested but the EHLO reply lists no AUTH mechanisms",
+              Evidence.of("phase", SmtpPhase.AUTH)));
     }
     SmtpAuthMechanism m = c.pinnedMechanism().orElseGet(() -> choose(offered));
     Duration t = o.timeouts.command();
@@ -998,7 +1136,12 @@ public final class Engine {
             end(SmtpPhase.AUTH, "invalid CRAM-MD5 challenge");
             return r;
           }
-          r = exchange(SmtpPhase.AUTH, b64(user + " " + hmacMd5Hex(c.password(), challenge)), "[redacted]", t);
+          r =
+              exchange(
+                  SmtpPhase.AUTH,
+                  b64(user + " " + hmacMd5Hex(c.password(), challenge)),
+                  "[redacted]",
+                  t);
         }
         break;
       default:
@@ -1056,7 +1199,8 @@ public final class Engine {
         addOnce(
             "smtputf8",
             SmtpFinding.SMTPUTF8_NOT_OFFERED.finding(
-                "SMTPUTF8 was requested but the EHLO reply does not offer it", Evidence.of("phase", SmtpPhase.MAIL)));
+                "SMTPUTF8 was requested but the EHLO reply does not offer it",
+                Evidence.of("phase", SmtpPhase.MAIL)));
       }
     }
     return "MAIL FROM:" + path + (ps.isEmpty() ? "" : " " + String.join(" ", ps));
@@ -1183,7 +1327,8 @@ public final class Engine {
     return r;
   }
 
-  private static final java.util.regex.Pattern HOST_CHARS = java.util.regex.Pattern.compile("[A-Za-z0-9.-]+");
+  private static final java.util.regex.Pattern HOST_CHARS =
+      java.util.regex.Pattern.compile("[A-Za-z0-9.-]+");
 
   private String messageIdDomain() {
     String from = lastMailFrom;
@@ -1212,7 +1357,8 @@ public final class Engine {
    * @param message the message to send after DATA, or {@code null} to stop before DATA
    * @return the last reply read
    */
-  public SmtpReply pipelined(String path, List<String> params, List<String> rcpts, MessageContent message) {
+  public SmtpReply pipelined(
+      String path, List<String> params, List<String> rcpts, MessageContent message) {
     if (!usable()) {
       return notConnected();
     }
@@ -1281,9 +1427,7 @@ public final class Engine {
     return last;
   }
 
-  /**
-   * Notes that PIPELINING was requested but not offered (once).
-   */
+  /** Notes that PIPELINING was requested but not offered (once). */
   public void pipeliningNotOffered() {
     addOnce(
         "pipelining",
@@ -1364,7 +1508,9 @@ public final class Engine {
     if (reply.code() != 221 && !serverClosing) {
       addFinding(
           SmtpFinding.QUIT_NOT_221.finding(
-              reply.received() ? "QUIT was answered " + reply.firstLine() : "QUIT got no reply: " + r.detail(),
+              reply.received()
+                  ? "QUIT was answered " + reply.firstLine()
+                  : "QUIT got no reply: " + r.detail(),
               Evidence.of("phase", SmtpPhase.QUIT)));
     }
     close();
@@ -1418,8 +1564,12 @@ public final class Engine {
       if (lf + cr > 0) {
         b.addFinding(
             SmtpFinding.REPLY_BARE_LINE_ENDING.finding(
-                "The server ended " + (lf + cr) + " reply line(s) with a bare " + (lf > 0 ? "LF" : "CR")
-                    + (lf > 0 && cr > 0 ? " or CR" : "") + " instead of CRLF",
+                "The server ended "
+                    + (lf + cr)
+                    + " reply line(s) with a bare "
+                    + (lf > 0 ? "LF" : "CR")
+                    + (lf > 0 && cr > 0 ? " or CR" : "")
+                    + " instead of CRLF",
                 Evidence.of("bare-lf", lf),
                 Evidence.of("bare-cr", cr)));
       }
@@ -1427,7 +1577,9 @@ public final class Engine {
     if (completed && endPhase == null) {
       b.completed();
     } else {
-      b.endedAt(endPhase == null ? SmtpPhase.CONNECT : endPhase, endReason == null ? "not completed" : endReason);
+      b.endedAt(
+          endPhase == null ? SmtpPhase.CONNECT : endPhase,
+          endReason == null ? "not completed" : endReason);
     }
     return b.build();
   }
@@ -1436,9 +1588,8 @@ public final class Engine {
 
   /**
    * Plays a script: connect, the steps in order, QUIT. Stops early when a step makes going on
-   * pointless (the greeting, EHLO, STARTTLS, AUTH, MAIL or DATA initiation rejected, no
-   * recipient accepted, the connection broken), and before the first step of a phase after
-   * {@code quitAfter}.
+   * pointless (the greeting, EHLO, STARTTLS, AUTH, MAIL or DATA initiation rejected, no recipient
+   * accepted, the connection broken), and before the first step of a phase after {@code quitAfter}.
    *
    * @param script the steps
    * @param quitAfter the last phase to run, or {@code null}
@@ -1466,7 +1617,8 @@ public final class Engine {
   private void checkInterrupt() {
     if (Thread.currentThread().isInterrupted()) {
       close();
-      throw new CancellationException("SMTP conversation with " + o.host + ":" + o.port + " interrupted");
+      throw new CancellationException(
+          "SMTP conversation with " + o.host + ":" + o.port + " interrupted");
     }
   }
 
@@ -1627,10 +1779,10 @@ public final class Engine {
 
   /** Closes the connection when the overall deadline passes, for blocking writes and connects. */
   /**
-   * Aborts the session a little after the overall deadline. Reads enforce the deadline
-   * themselves; this only catches a blocking write (Java sockets have no write timeout). One
-   * shared timer thread serves every conversation: a thread per run cost more than the whole SMTP
-   * transaction on loopback.
+   * Aborts the session a little after the overall deadline. Reads enforce the deadline themselves;
+   * this only catches a blocking write (Java sockets have no write timeout). One shared timer
+   * thread serves every conversation: a thread per run cost more than the whole SMTP transaction on
+   * loopback.
    */
   private static final class Watchdog {
     private static final ScheduledThreadPoolExecutor TIMER = timer();

@@ -13,9 +13,9 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Checks a certificate against a host name or address the way RFC 6125 §6 describes: DNS
- * subject alternative names (one leading wildcard label at most), IP SANs for addresses, and the
- * subject CN only when there are no DNS SANs.
+ * Checks a certificate against a host name or address the way RFC 6125 §6 describes: DNS subject
+ * alternative names (one leading wildcard label at most), IP SANs for addresses, and the subject CN
+ * only when there are no DNS SANs.
  */
 public final class HostnameMatcher {
   private HostnameMatcher() {}
@@ -105,7 +105,9 @@ public final class HostnameMatcher {
     if (pattern.startsWith("*.")) {
       int dot = host.indexOf('.');
       // The wildcard covers exactly one label, and never a bare public suffix like "*.com".
-      return dot > 0 && pattern.indexOf('.', 2) > 0 && host.substring(dot + 1).equals(pattern.substring(2));
+      return dot > 0
+          && pattern.indexOf('.', 2) > 0
+          && host.substring(dot + 1).equals(pattern.substring(2));
     }
     return pattern.equals(host);
   }

@@ -15,14 +15,14 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * A message to send with DATA, captured as bytes when the script step is made, so that the
- * script stays immutable. Date and Message-ID (RFC 5322 §3.6) are added when the message is sent
- * if it has none: a fresh Message-ID each run, so that running a script twice sends two distinct
- * messages.
+ * A message to send with DATA, captured as bytes when the script step is made, so that the script
+ * stays immutable. Date and Message-ID (RFC 5322 §3.6) are added when the message is sent if it has
+ * none: a fresh Message-ID each run, so that running a script twice sends two distinct messages.
  */
 public final class MessageContent {
   /** RFC 5322 §3.6.8: printable US-ASCII except colon; 76 keeps the header line foldable. */
-  private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[!-9;-~]{1,76}");
+  private static final java.util.regex.Pattern FIELD_NAME =
+      java.util.regex.Pattern.compile("[!-9;-~]{1,76}");
 
   private final byte[] bytes;
   private final boolean hasDate;
@@ -102,7 +102,10 @@ public final class MessageContent {
     if (!hasDate) {
       extra
           .append("Date: ")
-          .append(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT).format(now.atOffset(ZoneOffset.UTC)))
+          .append(
+              DateTimeFormatter.RFC_1123_DATE_TIME
+                  .withLocale(Locale.ROOT)
+                  .format(now.atOffset(ZoneOffset.UTC)))
           .append("\r\n");
     }
     if (!hasMessageId) {
@@ -144,7 +147,8 @@ public final class MessageContent {
         }
         String line = new String(m, lineStart, end - lineStart, StandardCharsets.ISO_8859_1);
         int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(lowerName)) {
+        if (colon > 0
+            && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(lowerName)) {
           return true;
         }
         lineStart = i + 1;

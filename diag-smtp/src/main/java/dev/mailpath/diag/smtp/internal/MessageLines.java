@@ -5,15 +5,14 @@ import java.util.List;
 
 /**
  * Splits message bytes into lines at CRLF, bare LF or bare CR, so that the wire always gets CRLF
- * (RFC 5321 §2.3.8 forbids bare CR and LF in SMTP data; sending them is how SMTP smuggling
- * starts).
+ * (RFC 5321 §2.3.8 forbids bare CR and LF in SMTP data; sending them is how SMTP smuggling starts).
  */
 public final class MessageLines {
   private MessageLines() {}
 
   /**
-   * Returns {offset, length} of each line, without terminators; a final line without a
-   * terminator is included, a trailing terminator adds no empty line.
+   * Returns {offset, length} of each line, without terminators; a final line without a terminator
+   * is included, a trailing terminator adds no empty line.
    *
    * @param m the message bytes
    * @return the line ranges

@@ -21,7 +21,9 @@ public enum NoDnsResolver implements HostResolver {
         List.of(),
         List.of(
             SmtpFinding.HOST_UNRESOLVED.finding(
-                "Cannot resolve " + host + ": no DNS resolver configured; connect by IP address"
+                "Cannot resolve "
+                    + host
+                    + ": no DNS resolver configured; connect by IP address"
                     + " or set dnsServers(...)",
                 Evidence.of("host", host))));
   }

@@ -2,12 +2,12 @@ package dev.mailpath.diag.smtp.internal;
 
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.dns.MxResolver;
-import java.net.InetSocketAddress;
-import java.util.List;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.smtp.TlsFailurePolicy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
@@ -21,36 +21,52 @@ public final class Options {
 
   /** Host as given. */
   public String host;
+
   /** TCP port. */
   public int port;
+
   /** SMTPS: TLS before the greeting. */
   public boolean implicitTls;
+
   /** Per-phase timeouts. */
   public SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
+
   /** Overall deadline of a scripted run. */
   public Duration deadline = Duration.ofMinutes(30);
+
   /** Whether to pipeline MAIL/RCPT/DATA when offered. */
   public boolean pipelining;
+
   /** Whether to add SMTPUTF8 to MAIL when offered. */
   public boolean smtpUtf8;
+
   /** Local address to bind, or null. */
   public InetAddress localAddress;
+
   /** Caller's TLS context, or null. */
   public SSLContext sslContext;
+
   /** Caller's trust manager, or null. */
   public X509TrustManager trustManager;
+
   /** SNI and certificate name, or null for the host. */
   public String expectedTlsName;
+
   /** What a certificate problem does. */
   public TlsFailurePolicy tlsFailure = TlsFailurePolicy.FAIL;
+
   /** Clock, sockets, executor, listener. */
   public DiagEnvironment environment = DiagEnvironment.system();
+
   /** Explicit resolver seam (tests), or null. */
   public HostResolver resolver;
+
   /** Caller's diag-dns resolver, or null. */
   public MxResolver mxResolver;
+
   /** Caller's DNS servers, possibly empty. */
   public List<InetSocketAddress> dnsServers = List.of();
+
   /** EHLO name after STARTTLS when none was given, or null. */
   public String defaultEhloName;
 
@@ -82,8 +98,8 @@ public final class Options {
   }
 
   /**
-   * Returns the resolver seam: an explicit one (tests), else diag-dns with the caller's resolver
-   * or DNS servers (and reverse DNS checks of the banner), else diag-dns with the system's DNS
+   * Returns the resolver seam: an explicit one (tests), else diag-dns with the caller's resolver or
+   * DNS servers (and reverse DNS checks of the banner), else diag-dns with the system's DNS
    * configuration for host names only, else nothing.
    *
    * @param env the environment for a resolver built here
@@ -113,9 +129,9 @@ public final class Options {
   private volatile MxResolver builtResolver;
 
   /**
-   * No DNS given: host names still go through diag-dns (the system's resolv.conf read by
-   * dnsjava), never the JDK's lookup; no reverse checks. The resolver is only built when a host
-   * name needs it, so a conversation with an IP literal costs no DNS setup at all.
+   * No DNS given: host names still go through diag-dns (the system's resolv.conf read by dnsjava),
+   * never the JDK's lookup; no reverse checks. The resolver is only built when a host name needs
+   * it, so a conversation with an IP literal costs no DNS setup at all.
    */
   private static final class SystemDnsResolver implements HostResolver {
     private final DiagEnvironment env;

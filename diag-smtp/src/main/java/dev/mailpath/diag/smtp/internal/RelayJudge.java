@@ -40,20 +40,28 @@ public final class RelayJudge {
 
     /** Whether credentials were given (the authenticated pass ran). */
     public boolean credentials;
+
     /** The local recipient of the control, in angle brackets. */
     public String localRecipient = "<postmaster>";
+
     /** Why AUTH failed, or null. */
     public String authFailure;
+
     /** The connection where AUTH failed, or -1. */
     public int authConnection = -1;
+
     /** Connections that failed before the first attempt, with the reason. */
     public final List<String> connectionProblems = new ArrayList<>();
+
     /** Connections the server ended early while attempts were pending. */
     public final List<String> throttleEvents = new ArrayList<>();
+
     /** Attempts left untried, with the reason. */
     public final List<String> skipped = new ArrayList<>();
+
     /** A reply that demanded STARTTLS, or null. */
     public SmtpReply tlsDemand;
+
     /** Whether TLS was started after such a demand. */
     public boolean tlsRetried;
   }
@@ -66,90 +74,140 @@ public final class RelayJudge {
    * @param facts what else the run learnt
    * @param b the report builder
    */
-  public static void judge(List<RelayAttempt> attempts, List<SmtpReport> connections, Facts facts,
+  public static void judge(
+      List<RelayAttempt> attempts,
+      List<SmtpReport> connections,
+      Facts facts,
       RelayReport.Builder b) {
     List<RelayAttempt> anon = of(attempts, RelayPass.ANONYMOUS);
     List<RelayAttempt> auth = of(attempts, RelayPass.AUTHENTICATED);
     Map<RelayPass, RelayPassResult> results = new EnumMap<>(RelayPass.class);
     results.put(RelayPass.ANONYMOUS, passResult(RelayPass.ANONYMOUS, anon, false));
     if (facts.credentials) {
-      results.put(RelayPass.AUTHENTICATED, passResult(RelayPass.AUTHENTICATED, auth, facts.authFailure != null));
+      results.put(
+          RelayPass.AUTHENTICATED,
+          passResult(RelayPass.AUTHENTICATED, auth, facts.authFailure != null));
     }
     results.forEach(b::passResult);
-    RelayVerdict verdict = verdict(results.get(RelayPass.ANONYMOUS), results.get(RelayPass.AUTHENTICATED));
+    RelayVerdict verdict =
+        verdict(results.get(RelayPass.ANONYMOUS), results.get(RelayPass.AUTHENTICATED));
     b.verdict(verdict);
 
     b.addFinding(verdictFinding(verdict, anon, auth, facts));
-    Optional<RelayAttempt> unknown = find(anon, RelayVariant.UNKNOWN_LOCAL_USER).filter(RelayAttempt::accepted);
-    unknown.ifPresent(u -> b.addFinding(RelayFinding.ACCEPTS_EVERY_RCPT.finding(
-        "The made-up recipient " + u.rcptTo() + " was accepted (" + u.decidingReply().firstLine() + "): the server"
-            + " accepts every RCPT at the dialogue, so "
-            + (verdict == RelayVerdict.OPEN_RELAY
-                ? "the relayed messages may still bounce later, but it has already agreed to carry them"
-                : "its acceptances prove nothing, and such mail bounces later to forged senders"),
-        line(u))));
-    List<RelayAttempt> deferred = attempts.stream().filter(a -> a.response() == RelayResponse.DEFERRED).toList();
-    List<RelayAttempt> grey = deferred.stream().filter(a -> RelayReplies.greylisting(a.decidingReply())).toList();
+    Optional<RelayAttempt> unknown =
+        find(anon, RelayVariant.UNKNOWN_LOCAL_USER).filter(RelayAttempt::accepted);
+    unknown.ifPresent(
+        u ->
+            b.addFinding(
+                RelayFinding.ACCEPTS_EVERY_RCPT.finding(
+                    "The made-up recipient "
+                        + u.rcptTo()
+                        + " was accepted ("
+                        + u.decidingReply().firstLine()
+                        + "): the server"
+                        + " accepts every RCPT at the dialogue, so "
+                        + (verdict == RelayVerdict.OPEN_RELAY
+                            ? "the relayed messages may still bounce later, but it has already agreed to carry them"
+                            : "its acceptances prove nothing, and such mail bounces later to forged senders"),
+                    line(u))));
+    List<RelayAttempt> deferred =
+        attempts.stream().filter(a -> a.response() == RelayResponse.DEFERRED).toList();
+    List<RelayAttempt> grey =
+        deferred.stream().filter(a -> RelayReplies.greylisting(a.decidingReply())).toList();
     List<RelayAttempt> temporary = deferred.stream().filter(a -> !grey.contains(a)).toList();
     if (!grey.isEmpty()) {
-      b.addFinding(RelayFinding.GREYLISTED.finding(
-          grey.size() + " attempt(s) were greylisted: " + grey.get(0).decidingReply().firstLine(), lines(grey)));
+      b.addFinding(
+          RelayFinding.GREYLISTED.finding(
+              grey.size()
+                  + " attempt(s) were greylisted: "
+                  + grey.get(0).decidingReply().firstLine(),
+              lines(grey)));
     }
     if (!temporary.isEmpty()) {
-      b.addFinding(RelayFinding.TEMPORARY_REFUSAL.finding(
-          temporary.size() + " attempt(s) got only a temporary refusal, which is not proof of a closed relay: "
-              + temporary.get(0).decidingReply().firstLine(),
-          lines(temporary)));
+      b.addFinding(
+          RelayFinding.TEMPORARY_REFUSAL.finding(
+              temporary.size()
+                  + " attempt(s) got only a temporary refusal, which is not proof of a closed relay: "
+                  + temporary.get(0).decidingReply().firstLine(),
+              lines(temporary)));
     }
     if (facts.tlsDemand != null) {
-      b.addFinding(RelayFinding.STARTTLS_REQUIRED.finding(
-          "The server answered " + facts.tlsDemand.firstLine()
-              + (facts.tlsRetried
-                  ? "; the attempts were repeated inside TLS"
-                  : "; the tester could not use TLS, so those attempts have no answer"),
-          Evidence.of("reply", facts.tlsDemand.firstLine())));
+      b.addFinding(
+          RelayFinding.STARTTLS_REQUIRED.finding(
+              "The server answered "
+                  + facts.tlsDemand.firstLine()
+                  + (facts.tlsRetried
+                      ? "; the attempts were repeated inside TLS"
+                      : "; the tester could not use TLS, so those attempts have no answer"),
+              Evidence.of("reply", facts.tlsDemand.firstLine())));
     }
     List<RelayAttempt> authRequired =
         anon.stream().filter(a -> a.response() == RelayResponse.AUTH_REQUIRED).toList();
     if (!authRequired.isEmpty()) {
-      b.addFinding(RelayFinding.AUTH_REQUIRED.finding(
-          authRequired.size() + " anonymous attempt(s) were refused with a demand for authentication: "
-              + authRequired.get(0).decidingReply().firstLine()
-              + (facts.credentials ? "" : "; give the tester credentials to check the authenticated pass"),
-          lines(authRequired)));
+      b.addFinding(
+          RelayFinding.AUTH_REQUIRED.finding(
+              authRequired.size()
+                  + " anonymous attempt(s) were refused with a demand for authentication: "
+                  + authRequired.get(0).decidingReply().firstLine()
+                  + (facts.credentials
+                      ? ""
+                      : "; give the tester credentials to check the authenticated pass"),
+              lines(authRequired)));
     }
     if (facts.authFailure != null) {
-      b.addFinding(RelayFinding.AUTH_FAILED.finding(
-          "The authenticated pass could not authenticate (" + facts.authFailure + "), so it is inconclusive, not"
-              + " closed",
-          Evidence.of("auth", facts.authFailure), Evidence.of("connection", facts.authConnection)));
+      b.addFinding(
+          RelayFinding.AUTH_FAILED.finding(
+              "The authenticated pass could not authenticate ("
+                  + facts.authFailure
+                  + "), so it is inconclusive, not"
+                  + " closed",
+              Evidence.of("auth", facts.authFailure),
+              Evidence.of("connection", facts.authConnection)));
     }
     if (results.get(RelayPass.AUTHENTICATED) == RelayPassResult.REFUSED) {
       RelayAttempt first = relays(auth).get(0);
-      b.addFinding(RelayFinding.AUTHENTICATED_REFUSED.finding(
-          "After a successful AUTH, relaying to " + first.rcptTo() + " was still refused: "
-              + first.decidingReply().firstLine(),
-          lines(relays(auth))));
+      b.addFinding(
+          RelayFinding.AUTHENTICATED_REFUSED.finding(
+              "After a successful AUTH, relaying to "
+                  + first.rcptTo()
+                  + " was still refused: "
+                  + first.decidingReply().firstLine(),
+              lines(relays(auth))));
     }
     if (!facts.throttleEvents.isEmpty()) {
-      b.addFinding(RelayFinding.THROTTLED.finding(
-          "The server ended " + facts.throttleEvents.size() + " connection(s) while attempts were pending; they went"
-              + " to fresh connections with fewer attempts each",
-          facts.throttleEvents.stream().map(e -> Evidence.of("throttled", e)).toArray(Evidence[]::new)));
+      b.addFinding(
+          RelayFinding.THROTTLED.finding(
+              "The server ended "
+                  + facts.throttleEvents.size()
+                  + " connection(s) while attempts were pending; they went"
+                  + " to fresh connections with fewer attempts each",
+              facts.throttleEvents.stream()
+                  .map(e -> Evidence.of("throttled", e))
+                  .toArray(Evidence[]::new)));
     }
     if (!facts.skipped.isEmpty()) {
-      b.addFinding(RelayFinding.ATTEMPTS_SKIPPED.finding(
-          "Not tried: " + String.join("; ", facts.skipped),
-          facts.skipped.stream().map(e -> Evidence.of("skipped", e)).toArray(Evidence[]::new)));
+      b.addFinding(
+          RelayFinding.ATTEMPTS_SKIPPED.finding(
+              "Not tried: " + String.join("; ", facts.skipped),
+              facts.skipped.stream().map(e -> Evidence.of("skipped", e)).toArray(Evidence[]::new)));
     }
-    List<RelayAttempt> delivered = attempts.stream()
-        .filter(a -> a.dataReply().map(SmtpReply::isPositive).orElse(false)).toList();
+    List<RelayAttempt> delivered =
+        attempts.stream()
+            .filter(a -> a.dataReply().map(SmtpReply::isPositive).orElse(false))
+            .toList();
     if (!delivered.isEmpty()) {
       RelayAttempt d = delivered.get(0);
-      b.addFinding(RelayFinding.MESSAGE_ACCEPTED.finding(
-          "The test message to " + d.rcptTo() + " (" + d.variant().id() + ", " + d.pass() + ") was accepted: "
-              + d.dataReply().orElseThrow().firstLine(),
-          lines(delivered)));
+      b.addFinding(
+          RelayFinding.MESSAGE_ACCEPTED.finding(
+              "The test message to "
+                  + d.rcptTo()
+                  + " ("
+                  + d.variant().id()
+                  + ", "
+                  + d.pass()
+                  + ") was accepted: "
+                  + d.dataReply().orElseThrow().firstLine(),
+              lines(delivered)));
     }
     copySessionFindings(connections, verdict, b);
   }
@@ -164,7 +222,8 @@ public final class RelayJudge {
    * @param authFailed whether AUTH failed (authenticated pass)
    * @return the pass result
    */
-  public static RelayPassResult passResult(RelayPass pass, List<RelayAttempt> attempts, boolean authFailed) {
+  public static RelayPassResult passResult(
+      RelayPass pass, List<RelayAttempt> attempts, boolean authFailed) {
     List<RelayAttempt> relays = relays(attempts);
     if (relays.stream().anyMatch(RelayAttempt::accepted)) {
       return RelayPassResult.RELAYED;
@@ -179,13 +238,15 @@ public final class RelayJudge {
     if (local.isEmpty() || local.get().accepted()) {
       return RelayPassResult.REFUSED;
     }
-    return local.get().response().isFinal() ? RelayPassResult.REFUSES_ALL : RelayPassResult.INCONCLUSIVE;
+    return local.get().response().isFinal()
+        ? RelayPassResult.REFUSES_ALL
+        : RelayPassResult.INCONCLUSIVE;
   }
 
   /**
    * Combines the passes: an anonymous relay is an open relay whatever else happened; an
-   * inconclusive anonymous pass leaves everything inconclusive; otherwise relaying after AUTH
-   * makes the server {@link RelayVerdict#AUTHENTICATED_ONLY}.
+   * inconclusive anonymous pass leaves everything inconclusive; otherwise relaying after AUTH makes
+   * the server {@link RelayVerdict#AUTHENTICATED_ONLY}.
    *
    * @param anonymous the anonymous pass
    * @param authenticated the authenticated pass, or null when it did not run
@@ -201,72 +262,107 @@ public final class RelayJudge {
         if (authenticated == RelayPassResult.RELAYED) {
           return RelayVerdict.AUTHENTICATED_ONLY;
         }
-        return anonymous == RelayPassResult.REFUSED ? RelayVerdict.CLOSED : RelayVerdict.REFUSES_ALL;
+        return anonymous == RelayPassResult.REFUSED
+            ? RelayVerdict.CLOSED
+            : RelayVerdict.REFUSES_ALL;
     }
   }
 
-  private static Finding verdictFinding(RelayVerdict v, List<RelayAttempt> anon, List<RelayAttempt> auth,
-      Facts facts) {
+  private static Finding verdictFinding(
+      RelayVerdict v, List<RelayAttempt> anon, List<RelayAttempt> auth, Facts facts) {
     List<RelayAttempt> relays = relays(anon);
     Optional<RelayAttempt> local = find(anon, RelayVariant.LOCAL_DELIVERY);
     switch (v) {
-      case OPEN_RELAY: {
-        List<RelayAttempt> accepted = relays.stream().filter(RelayAttempt::accepted).toList();
-        boolean everyRcpt = find(anon, RelayVariant.UNKNOWN_LOCAL_USER).map(RelayAttempt::accepted).orElse(false);
-        return RelayFinding.OPEN.finding(
-            "Accepted " + accepted.size() + " of " + relays.size() + " relay variants without authentication: "
-                + accepted.stream().map(a -> a.variant().id()).collect(Collectors.joining(", "))
-                + (everyRcpt
-                    ? " (it accepts every RCPT at the dialogue, so the messages may still bounce later; taking"
-                        + " the recipient is already agreeing to relay)"
-                    : ""),
-            lines(accepted));
-      }
+      case OPEN_RELAY:
+        {
+          List<RelayAttempt> accepted = relays.stream().filter(RelayAttempt::accepted).toList();
+          boolean everyRcpt =
+              find(anon, RelayVariant.UNKNOWN_LOCAL_USER).map(RelayAttempt::accepted).orElse(false);
+          return RelayFinding.OPEN.finding(
+              "Accepted "
+                  + accepted.size()
+                  + " of "
+                  + relays.size()
+                  + " relay variants without authentication: "
+                  + accepted.stream().map(a -> a.variant().id()).collect(Collectors.joining(", "))
+                  + (everyRcpt
+                      ? " (it accepts every RCPT at the dialogue, so the messages may still bounce later; taking"
+                          + " the recipient is already agreeing to relay)"
+                      : ""),
+              lines(accepted));
+        }
       case CLOSED:
         return RelayFinding.CLOSED.finding(
-            "All " + relays.size() + " relay variants were refused for good; local delivery to "
-                + facts.localRecipient + " was accepted",
+            "All "
+                + relays.size()
+                + " relay variants were refused for good; local delivery to "
+                + facts.localRecipient
+                + " was accepted",
             withLocal(local, relays));
-      case AUTHENTICATED_ONLY: {
-        List<RelayAttempt> accepted = relays(auth).stream().filter(RelayAttempt::accepted).toList();
-        return RelayFinding.AUTHENTICATED_ONLY.finding(
-            "Anonymous relaying was refused (" + relays.size() + " variants); after AUTH the server relayed "
-                + accepted.stream().map(a -> a.variant().id()).collect(Collectors.joining(", ")),
-            lines(accepted));
-      }
+      case AUTHENTICATED_ONLY:
+        {
+          List<RelayAttempt> accepted =
+              relays(auth).stream().filter(RelayAttempt::accepted).toList();
+          return RelayFinding.AUTHENTICATED_ONLY.finding(
+              "Anonymous relaying was refused ("
+                  + relays.size()
+                  + " variants); after AUTH the server relayed "
+                  + accepted.stream().map(a -> a.variant().id()).collect(Collectors.joining(", ")),
+              lines(accepted));
+        }
       case REFUSES_ALL:
         return RelayFinding.REFUSES_ALL.finding(
-            "Even local delivery to " + facts.localRecipient + " was refused ("
-                + local.map(l -> l.decidingReply().firstLine()).orElse("?") + "), as were all " + relays.size()
+            "Even local delivery to "
+                + facts.localRecipient
+                + " was refused ("
+                + local.map(l -> l.decidingReply().firstLine()).orElse("?")
+                + "), as were all "
+                + relays.size()
                 + " relay variants",
             withLocal(local, relays));
-      default: {
-        List<RelayAttempt> open = anon.stream().filter(a -> !a.response().isFinal()).toList();
-        Map<RelayResponse, Long> counts = open.stream()
-            .collect(Collectors.groupingBy(RelayAttempt::response, () -> new EnumMap<>(RelayResponse.class),
-                Collectors.counting()));
-        List<Evidence> ev = new ArrayList<>(List.of(lines(open)));
-        facts.connectionProblems.forEach(p -> ev.add(Evidence.of("connection-problem", p)));
-        return RelayFinding.INCONCLUSIVE.finding(
-            open.size() + " of " + anon.size() + " anonymous attempts got no final answer ("
-                + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))
-                + ")",
-            ev.toArray(Evidence[]::new));
-      }
+      default:
+        {
+          List<RelayAttempt> open = anon.stream().filter(a -> !a.response().isFinal()).toList();
+          Map<RelayResponse, Long> counts =
+              open.stream()
+                  .collect(
+                      Collectors.groupingBy(
+                          RelayAttempt::response,
+                          () -> new EnumMap<>(RelayResponse.class),
+                          Collectors.counting()));
+          List<Evidence> ev = new ArrayList<>(List.of(lines(open)));
+          facts.connectionProblems.forEach(p -> ev.add(Evidence.of("connection-problem", p)));
+          return RelayFinding.INCONCLUSIVE.finding(
+              open.size()
+                  + " of "
+                  + anon.size()
+                  + " anonymous attempts got no final answer ("
+                  + counts.entrySet().stream()
+                      .map(e -> e.getValue() + " " + e.getKey())
+                      .collect(Collectors.joining(", "))
+                  + ")",
+              ev.toArray(Evidence[]::new));
+        }
     }
   }
 
   // ---------------------------------------------------------------- session findings
 
-  private static void copySessionFindings(List<SmtpReport> connections, RelayVerdict verdict, RelayReport.Builder b) {
+  private static void copySessionFindings(
+      List<SmtpReport> connections, RelayVerdict verdict, RelayReport.Builder b) {
     boolean explain = verdict == RelayVerdict.INCONCLUSIVE || verdict == RelayVerdict.REFUSES_ALL;
     Set<String> seen = new HashSet<>();
     for (SmtpReport c : connections) {
       for (Finding f : c.findings()) {
-        boolean tls = f.code().startsWith("smtp.tls.") || f.code().startsWith("smtp.starttls.plaintext");
-        boolean connection = f.code().startsWith("smtp.connect.") || f.code().equals(SmtpFinding.TIMEOUT.id())
-            || f.code().equals(SmtpFinding.HOST_UNRESOLVED.id()) || f.code().equals(SmtpFinding.BANNER_NOT_220.id())
-            || f.code().equals(SmtpFinding.REPLY_MALFORMED.id()) || f.code().equals(SmtpFinding.REPLY_TOO_LARGE.id());
+        boolean tls =
+            f.code().startsWith("smtp.tls.") || f.code().startsWith("smtp.starttls.plaintext");
+        boolean connection =
+            f.code().startsWith("smtp.connect.")
+                || f.code().equals(SmtpFinding.TIMEOUT.id())
+                || f.code().equals(SmtpFinding.HOST_UNRESOLVED.id())
+                || f.code().equals(SmtpFinding.BANNER_NOT_220.id())
+                || f.code().equals(SmtpFinding.REPLY_MALFORMED.id())
+                || f.code().equals(SmtpFinding.REPLY_TOO_LARGE.id());
         if (!(tls || connection && explain) || !seen.add(f.code())) {
           continue;
         }
@@ -275,7 +371,9 @@ public final class RelayJudge {
         } else {
           // The certificate is not the question here, but it is never hidden: kept as a warning
           // so that it does not outweigh the relay verdict.
-          b.addFinding(smtpCode(f.code()).finding(Severity.WARNING, f.summary(), f.evidence().toArray(Evidence[]::new)));
+          b.addFinding(
+              smtpCode(f.code())
+                  .finding(Severity.WARNING, f.summary(), f.evidence().toArray(Evidence[]::new)));
         }
       }
     }
@@ -305,9 +403,18 @@ public final class RelayJudge {
   }
 
   private static Evidence line(RelayAttempt a) {
-    return Evidence.of(a.pass() + " " + a.variant().id(),
-        "MAIL FROM:" + a.mailFrom() + " RCPT TO:" + a.rcptTo() + " -> " + a.decidingReply().firstLine()
-            + a.connection().stream().mapToObj(c -> " (connection " + c + ")").findFirst().orElse(""));
+    return Evidence.of(
+        a.pass() + " " + a.variant().id(),
+        "MAIL FROM:"
+            + a.mailFrom()
+            + " RCPT TO:"
+            + a.rcptTo()
+            + " -> "
+            + a.decidingReply().firstLine()
+            + a.connection().stream()
+                .mapToObj(c -> " (connection " + c + ")")
+                .findFirst()
+                .orElse(""));
   }
 
   private static Evidence[] lines(List<RelayAttempt> attempts) {

@@ -28,7 +28,11 @@ public final class RelayPaths {
    * @param externalUser the local part of the external recipient
    * @param unknownLocalUser the made-up local part of the unknown-user control
    */
-  public RelayPaths(String localDomain, String localRecipient, String externalDomain, String externalUser,
+  public RelayPaths(
+      String localDomain,
+      String localRecipient,
+      String externalDomain,
+      String externalUser,
       String unknownLocalUser) {
     this.localDomain = localDomain;
     this.localRecipient = localRecipient;

@@ -53,12 +53,17 @@ public final class RelayReplies {
    * Encryption required}.
    *
    * @param reply the reply
-   * @return {@code true} for a 530 (or 5.7.0/5.7.11) whose text mentions STARTTLS, TLS or encryption
+   * @return {@code true} for a 530 (or 5.7.0/5.7.11) whose text mentions STARTTLS, TLS or
+   *     encryption
    */
   public static boolean demandsTls(SmtpReply reply) {
-    boolean policy = reply.code() == 530
-        || reply.isPermanentFailure()
-            && reply.enhancedStatus().filter(s -> s.equals("5.7.0") || s.equals("5.7.11")).isPresent();
+    boolean policy =
+        reply.code() == 530
+            || reply.isPermanentFailure()
+                && reply
+                    .enhancedStatus()
+                    .filter(s -> s.equals("5.7.0") || s.equals("5.7.11"))
+                    .isPresent();
     return policy && TLS.matcher(text(reply)).find() && !text(reply).contains("mechanism");
   }
 
@@ -74,7 +79,8 @@ public final class RelayReplies {
     if (reply.code() == 530) {
       return true;
     }
-    return reply.enhancedStatus().filter(s -> s.startsWith("5.7.")).isPresent() && AUTH.matcher(text(reply)).find();
+    return reply.enhancedStatus().filter(s -> s.startsWith("5.7.")).isPresent()
+        && AUTH.matcher(text(reply)).find();
   }
 
   /**

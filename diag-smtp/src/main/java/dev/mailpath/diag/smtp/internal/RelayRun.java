@@ -30,13 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one relay test: plans the attempts of each pass, spreads them over connections (a few per
- * connection, RSET between them, a fresh connection when the server throttles or drops the
- * client), and hands what happened to {@link RelayJudge}. Not thread-safe, except {@link
- * #abort()}.
+ * connection, RSET between them, a fresh connection when the server throttles or drops the client),
+ * and hands what happened to {@link RelayJudge}. Not thread-safe, except {@link #abort()}.
  *
  * <p>Only the host given is contacted, with at most {@link RelaySettings#maxConnections}
- * connections; QUIT is sent on every connection that is still up; DATA is sent only when the
- * caller opted in.
+ * connections; QUIT is sent on every connection that is still up; DATA is sent only when the caller
+ * opted in.
  */
 public final class RelayRun {
   private static final Logger LOG = LoggerFactory.getLogger(RelayRun.class);
@@ -72,17 +71,27 @@ public final class RelayRun {
     this.time = env.timeSource();
     // A fresh made-up user per run, so that no cache on the server answers for an earlier one.
     String unknown = String.format("mailpath-nonexistent-%08x", env.random().nextInt());
-    this.paths = new RelayPaths(settings.localDomain, settings.localRecipient, settings.externalDomain,
-        settings.externalUser, unknown);
+    this.paths =
+        new RelayPaths(
+            settings.localDomain,
+            settings.localRecipient,
+            settings.externalDomain,
+            settings.externalUser,
+            unknown);
     String host = settings.options.host;
     // One resolver for every session of the run; none at all for an address literal.
-    this.resolver = Addresses.isLiteral(host) || host.equalsIgnoreCase("localhost") ? null
-        : settings.options.resolver(env);
+    this.resolver =
+        Addresses.isLiteral(host) || host.equalsIgnoreCase("localhost")
+            ? null
+            : settings.options.resolver(env);
     facts.credentials = settings.credentials != null;
     facts.localRecipient = "<" + settings.localRecipient + ">";
   }
 
-  /** Closes the connection in progress from any thread; the run then ends with a {@link CancellationException}. */
+  /**
+   * Closes the connection in progress from any thread; the run then ends with a {@link
+   * CancellationException}.
+   */
   public void abort() {
     aborted = true;
     Engine e = current;
@@ -95,8 +104,8 @@ public final class RelayRun {
    * Runs the anonymous pass, then the authenticated pass when credentials were given.
    *
    * @return the report
-   * @throws CancellationException when the thread is interrupted (the interrupt flag stays set)
-   *     or the run was aborted
+   * @throws CancellationException when the thread is interrupted (the interrupt flag stays set) or
+   *     the run was aborted
    */
   public RelayReport run() {
     Instant startedAt = time.instant();
@@ -106,8 +115,11 @@ public final class RelayRun {
       List<Planned> anon = plan(RelayPass.ANONYMOUS, anonymousVariants());
       runPass(RelayPass.ANONYMOUS, anon);
       if (s.credentials != null) {
-        runPass(RelayPass.AUTHENTICATED, plan(RelayPass.AUTHENTICATED,
-            List.of(RelayVariant.EXTERNAL_SENDER, RelayVariant.LOCAL_SENDER)));
+        runPass(
+            RelayPass.AUTHENTICATED,
+            plan(
+                RelayPass.AUTHENTICATED,
+                List.of(RelayVariant.EXTERNAL_SENDER, RelayVariant.LOCAL_SENDER)));
       }
     } finally {
       Engine e = current;
@@ -119,11 +131,12 @@ public final class RelayRun {
     for (Planned p : planned) {
       attempts.add(p.toAttempt());
     }
-    RelayReport.Builder b = RelayReport.builder()
-        .target(s.options.host, s.options.port)
-        .domains(s.localDomain, s.externalDomain)
-        .startedAt(startedAt)
-        .elapsed(Duration.ofNanos(Math.max(0, time.nanoTime() - startNanos)));
+    RelayReport.Builder b =
+        RelayReport.builder()
+            .target(s.options.host, s.options.port)
+            .domains(s.localDomain, s.externalDomain)
+            .startedAt(startedAt)
+            .elapsed(Duration.ofNanos(Math.max(0, time.nanoTime() - startNanos)));
     attempts.forEach(b::addAttempt);
     connections.forEach(b::addConnection);
     RelayJudge.judge(attempts, connections, facts, b);
@@ -213,12 +226,22 @@ public final class RelayRun {
       close(ss);
       if (broke && !queue.isEmpty() && done < batch) {
         SmtpReport r = connections.get(ss.index);
-        facts.throttleEvents.add("connection " + ss.index + " ended after " + done + " attempt(s): "
-            + r.endReason().orElse("connection lost"));
+        facts.throttleEvents.add(
+            "connection "
+                + ss.index
+                + " ended after "
+                + done
+                + " attempt(s): "
+                + r.endReason().orElse("connection lost"));
         // The server's limit is at most what this connection managed; never below one.
         batch = Math.max(1, done);
-        LOG.debug("relay test of {}:{}: connection {} broke after {} attempts; batch now {}", s.options.host,
-            s.options.port, ss.index, done, batch);
+        LOG.debug(
+            "relay test of {}:{}: connection {} broke after {} attempts; batch now {}",
+            s.options.host,
+            s.options.port,
+            ss.index,
+            done,
+            batch);
       }
     }
   }
@@ -226,7 +249,8 @@ public final class RelayRun {
   /** Marks the rest of a pass as not tried (or not answered, when tried before). */
   private void skipRest(Deque<Planned> queue, String reason) {
     if (!queue.isEmpty()) {
-      facts.skipped.add(queue.size() + " attempt(s) of the " + queue.peekFirst().pass + " pass: " + reason);
+      facts.skipped.add(
+          queue.size() + " attempt(s) of the " + queue.peekFirst().pass + " pass: " + reason);
     }
     markRest(queue, reason);
   }
@@ -249,8 +273,12 @@ public final class RelayRun {
       if (e != null) {
         e.close();
       }
-      throw new CancellationException("relay test of " + s.options.host + ":" + s.options.port
-          + (aborted ? " cancelled" : " interrupted"));
+      throw new CancellationException(
+          "relay test of "
+              + s.options.host
+              + ":"
+              + s.options.port
+              + (aborted ? " cancelled" : " interrupted"));
     }
   }
 
@@ -279,9 +307,12 @@ public final class RelayRun {
       return ss;
     }
     if (ipLiteral == null) {
-      ipLiteral = e.report(false).remoteAddress().flatMap(RelayPaths::literalOf).orElse("[" + o.host + "]");
+      ipLiteral =
+          e.report(false).remoteAddress().flatMap(RelayPaths::literalOf).orElse("[" + o.host + "]");
     }
-    boolean wantTls = s.tlsMode == RelayTlsMode.IF_OFFERED || s.tlsMode == RelayTlsMode.WHEN_REQUIRED && tlsDemanded;
+    boolean wantTls =
+        s.tlsMode == RelayTlsMode.IF_OFFERED
+            || s.tlsMode == RelayTlsMode.WHEN_REQUIRED && tlsDemanded;
     if (wantTls && caps(e).startTls() && !startTls(ss)) {
       return ss;
     }
@@ -299,22 +330,29 @@ public final class RelayRun {
   private boolean startTls(Session ss) {
     Engine e = ss.engine;
     e.startTls(false);
-    boolean ok = e.usable() && e.endPhase().isEmpty() && e.tls().map(TlsInfo::established).orElse(false)
-        && e.capabilities().isPresent();
+    boolean ok =
+        e.usable()
+            && e.endPhase().isEmpty()
+            && e.tls().map(TlsInfo::established).orElse(false)
+            && e.capabilities().isPresent();
     if (ok) {
       ss.tls = true;
       if (tlsDemanded) {
         facts.tlsRetried = true;
       }
     } else {
-      ss.failure = "STARTTLS failed: " + e.report(false).endReason().orElse("no EHLO after the handshake");
+      ss.failure =
+          "STARTTLS failed: " + e.report(false).endReason().orElse("no EHLO after the handshake");
     }
     return ok;
   }
 
   private boolean authenticate(Session ss) {
     Engine e = ss.engine;
-    if (caps(e).authMechanisms().isEmpty() && !ss.tls && caps(e).startTls() && s.tlsMode != RelayTlsMode.NEVER) {
+    if (caps(e).authMechanisms().isEmpty()
+        && !ss.tls
+        && caps(e).startTls()
+        && s.tlsMode != RelayTlsMode.NEVER) {
       // Many servers offer AUTH only inside TLS (Postfix smtpd_tls_auth_only = yes).
       if (!startTls(ss)) {
         return false;
@@ -366,7 +404,11 @@ public final class RelayRun {
 
   // ---------------------------------------------------------------- one attempt
 
-  private enum Outcome { DONE, RETRY, STARTTLS }
+  private enum Outcome {
+    DONE,
+    RETRY,
+    STARTTLS
+  }
 
   private Outcome attempt(Session ss, Planned p, boolean mayData) {
     Engine e = ss.engine;
@@ -386,7 +428,10 @@ public final class RelayRun {
       p.rcptReply = deciding;
     }
     RelayResponse response = RelayReplies.classify(deciding);
-    if (response == RelayResponse.ACCEPTED && s.sendTestMessage && mayData && !p.variant.isControl()) {
+    if (response == RelayResponse.ACCEPTED
+        && s.sendTestMessage
+        && mayData
+        && !p.variant.isControl()) {
       p.dataReply = e.data(testMessage(p));
     }
     if (e.usable()) {
@@ -416,14 +461,25 @@ public final class RelayRun {
   }
 
   private MessageContent testMessage(Planned p) {
-    List<Map.Entry<String, String>> headers = List.of(
-        Map.entry("From", RelayPaths.SENDER + "@" + s.externalDomain),
-        Map.entry("To", p.rcptTo.substring(1, p.rcptTo.length() - 1)),
-        Map.entry("Subject", "mailpath relay test of " + s.options.host));
-    String body = "This message was sent by mailpath's RelayPolicyTester to find out whether\n"
-        + s.options.host + " (port " + s.options.port + ") relays mail for anyone.\n"
-        + "If you are reading it, the server accepted it for delivery: it is an open relay.\n"
-        + "Variant: " + p.variant.id() + " (MAIL FROM:" + p.mailFrom + " RCPT TO:" + p.rcptTo + ")\n";
+    List<Map.Entry<String, String>> headers =
+        List.of(
+            Map.entry("From", RelayPaths.SENDER + "@" + s.externalDomain),
+            Map.entry("To", p.rcptTo.substring(1, p.rcptTo.length() - 1)),
+            Map.entry("Subject", "mailpath relay test of " + s.options.host));
+    String body =
+        "This message was sent by mailpath's RelayPolicyTester to find out whether\n"
+            + s.options.host
+            + " (port "
+            + s.options.port
+            + ") relays mail for anyone.\n"
+            + "If you are reading it, the server accepted it for delivery: it is an open relay.\n"
+            + "Variant: "
+            + p.variant.id()
+            + " (MAIL FROM:"
+            + p.mailFrom
+            + " RCPT TO:"
+            + p.rcptTo
+            + ")\n";
     return MessageContent.of(headers, body);
   }
 
@@ -481,8 +537,17 @@ public final class RelayRun {
     RelayAttempt toAttempt() {
       RelayResponse r = response != null ? response : RelayResponse.NOT_TRIED;
       SmtpReply m = mailReply != null ? mailReply : SmtpReply.none("not tried");
-      return new RelayAttempt(pass, variant, mailFrom, rcptTo, r, m, Optional.ofNullable(rcptReply),
-          Optional.ofNullable(dataReply), connection < 0 ? OptionalInt.empty() : OptionalInt.of(connection), tries,
+      return new RelayAttempt(
+          pass,
+          variant,
+          mailFrom,
+          rcptTo,
+          r,
+          m,
+          Optional.ofNullable(rcptReply),
+          Optional.ofNullable(dataReply),
+          connection < 0 ? OptionalInt.empty() : OptionalInt.of(connection),
+          tries,
           transcript);
     }
   }

@@ -16,28 +16,40 @@ public final class RelaySettings {
 
   /** Connection settings shared by every session: host, port, timeouts, TLS, environment, DNS. */
   public Options options;
+
   /** The domain the server receives for. */
   public String localDomain;
+
   /** The real local recipient of the local-delivery control. */
   public String localRecipient;
+
   /** The domain the server must not relay to. */
   public String externalDomain;
+
   /** The local part of the external recipient. */
   public String externalUser;
+
   /** EHLO argument. */
   public String ehloName;
+
   /** Credentials for the authenticated pass, or null. */
   public SmtpCredentials credentials;
+
   /** When to use STARTTLS. */
   public RelayTlsMode tlsMode;
+
   /** The relay variants of the anonymous pass (controls excluded), in battery order. */
   public List<RelayVariant> variants;
+
   /** Overall deadline of one test. */
   public Duration deadline;
+
   /** Attempts on one connection before a fresh one is opened. */
   public int attemptsPerConnection;
+
   /** Connections one test may open. */
   public int maxConnections;
+
   /** Whether to send DATA after the first accepted relay recipient of each pass. */
   public boolean sendTestMessage;
 }

@@ -19,14 +19,17 @@ import java.util.Locale;
  * Reads SMTP replies from an untrusted peer: multiline replies (RFC 5321 §4.2.1), bounded in line
  * length, line count and bytes, with every line recorded in the transcript as it arrives.
  *
- * <p>Bare LF and bare CR line ends are tolerated (counted, so that the caller can report them),
- * and every read obeys the phase deadline: the socket timeout is set to the time left (capped by
- * the per-read timeout) before each read, so a server that drips one byte a second is stopped
- * when the phase's time is up, not only when a single read stalls. Not thread-safe.
+ * <p>Bare LF and bare CR line ends are tolerated (counted, so that the caller can report them), and
+ * every read obeys the phase deadline: the socket timeout is set to the time left (capped by the
+ * per-read timeout) before each read, so a server that drips one byte a second is stopped when the
+ * phase's time is up, not only when a single read stalls. Not thread-safe.
  */
 public final class ReplyReader {
 
-  /** Longest reply line accepted; RFC 5321 §4.5.3.1.5 allows 512 octets, real servers stay far below this. */
+  /**
+   * Longest reply line accepted; RFC 5321 §4.5.3.1.5 allows 512 octets, real servers stay far below
+   * this.
+   */
   public static final int DEFAULT_MAX_LINE = 2048;
 
   /** Most lines in one reply (a big EHLO reply has about 20). */
@@ -84,7 +87,8 @@ public final class ReplyReader {
    * @param lastLineIndex transcript index of the last line read, or -1
    * @param linesRead lines of this reply read before the failure
    */
-  public record Result(SmtpReply reply, Failure failure, String detail, int lastLineIndex, int linesRead) {
+  public record Result(
+      SmtpReply reply, Failure failure, String detail, int lastLineIndex, int linesRead) {
     /**
      * Tells whether a reply was read.
      *
@@ -150,8 +154,8 @@ public final class ReplyReader {
   }
 
   /**
-   * Switches to a new source, for example the TLS stream after STARTTLS; whatever was buffered
-   * from the old source is discarded (RFC 3207 §4.2: nothing read before TLS is trusted).
+   * Switches to a new source, for example the TLS stream after STARTTLS; whatever was buffered from
+   * the old source is discarded (RFC 3207 §4.2: nothing read before TLS is trusted).
    *
    * @param newSource the new source
    * @param newDirection the direction to record lines with
@@ -343,7 +347,9 @@ public final class ReplyReader {
         throw new ReadFailure(Failure.TIMEOUT, deadline.describe() + " exceeded");
       }
       throw new ReadFailure(
-          Failure.TIMEOUT, "no data for the read timeout of " + Durations.format(java.time.Duration.ofMillis(timeout)));
+          Failure.TIMEOUT,
+          "no data for the read timeout of "
+              + Durations.format(java.time.Duration.ofMillis(timeout)));
     } catch (InterruptedIOException e) {
       throw new ReadFailure(Failure.TIMEOUT, deadline.describe() + " exceeded (interrupted)");
     } catch (SocketException e) {

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP connection: writes command lines with CRLF (never a bare LF, RFC 5321 §2.3.8), writes
- * dot-stuffed message data (§4.5.2), and reads bounded replies through a {@link ReplyReader}.
- * Every line goes to the transcript; what is recorded for a command is given separately from
- * what is sent, so secrets are redacted at the source. Not thread-safe, except {@link #close()}.
+ * dot-stuffed message data (§4.5.2), and reads bounded replies through a {@link ReplyReader}. Every
+ * line goes to the transcript; what is recorded for a command is given separately from what is
+ * sent, so secrets are redacted at the source. Not thread-safe, except {@link #close()}.
  */
 public final class SmtpWire implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpWire.class);

@@ -34,10 +34,10 @@ import javax.net.ssl.X509TrustManager;
  * <p>When the caller gives a trust manager (or none, meaning the JDK's default trust store), the
  * handshake runs with a recording wrapper around it: the chain is captured and its verdict kept,
  * and with {@link TlsFailurePolicy#REPORT_AND_CONTINUE} a rejected chain does not abort the
- * handshake. When the caller gives a whole {@link SSLContext}, that context decides, and a
- * rejected chain always ends the handshake. Expiry and the host name are checked here after the
- * handshake in both cases, because the JDK does not check the validity dates of a trust anchor
- * (a self-signed certificate in the trust store is accepted even when expired).
+ * handshake. When the caller gives a whole {@link SSLContext}, that context decides, and a rejected
+ * chain always ends the handshake. Expiry and the host name are checked here after the handshake in
+ * both cases, because the JDK does not check the validity dates of a trust anchor (a self-signed
+ * certificate in the trust store is accepted even when expired).
  */
 public final class TlsSupport {
 
@@ -80,7 +80,8 @@ public final class TlsSupport {
    */
   public static X509TrustManager defaultTrustManager() {
     try {
-      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory f =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       f.init((KeyStore) null);
       for (TrustManager tm : f.getTrustManagers()) {
         if (tm instanceof X509TrustManager x) {
@@ -137,14 +138,16 @@ public final class TlsSupport {
       throw new IllegalStateException("cannot create a TLS context", e);
     } catch (IllegalArgumentException e) {
       // SNIHostName rejects names that are not valid host names; report instead of throwing.
-      return failed(peerHost, Problem.HANDSHAKE, "invalid TLS server name: " + e.getMessage(), recording);
+      return failed(
+          peerHost, Problem.HANDSHAKE, "invalid TLS server name: " + e.getMessage(), recording);
     } catch (SocketTimeoutException e) {
       closeQuietly(s, plain);
       return failed(peerHost, Problem.TIMEOUT, "TLS handshake timed out", recording);
     } catch (IOException e) {
       closeQuietly(s, plain);
       Problem p = classify(recording != null && recording.error != null ? recording.error : e);
-      String detail = recording != null && recording.error != null ? message(recording.error) : message(e);
+      String detail =
+          recording != null && recording.error != null ? message(recording.error) : message(e);
       return failed(peerHost, p, detail, recording);
     }
     SSLSession session = s.getSession();
@@ -159,8 +162,13 @@ public final class TlsSupport {
     boolean expired = leaf != null && outsideValidity(leaf, now);
     if (expired && chainProblem == Problem.NONE) {
       chainProblem = Problem.EXPIRED;
-      chainDetail = "certificate valid from " + leaf.getNotBefore().toInstant() + " to "
-          + leaf.getNotAfter().toInstant() + ", checked at " + now;
+      chainDetail =
+          "certificate valid from "
+              + leaf.getNotBefore().toInstant()
+              + " to "
+              + leaf.getNotAfter().toInstant()
+              + ", checked at "
+              + now;
     }
     boolean hostOk = leaf != null && HostnameMatcher.matches(leaf, peerHost);
     TlsInfo info =
@@ -189,7 +197,9 @@ public final class TlsSupport {
       }
       return out;
     } catch (IOException | ClassCastException e) {
-      return recording != null && recording.chain != null ? recording.chain : new X509Certificate[0];
+      return recording != null && recording.chain != null
+          ? recording.chain
+          : new X509Certificate[0];
     }
   }
 
@@ -199,7 +209,9 @@ public final class TlsSupport {
 
   private static Outcome failed(String peerHost, Problem p, String detail, Recording recording) {
     X509Certificate leaf =
-        recording != null && recording.chain != null && recording.chain.length > 0 ? recording.chain[0] : null;
+        recording != null && recording.chain != null && recording.chain.length > 0
+            ? recording.chain[0]
+            : null;
     TlsInfo info =
         new TlsInfo(
             Optional.empty(),
@@ -214,12 +226,14 @@ public final class TlsSupport {
             leaf != null && HostnameMatcher.matches(leaf, peerHost),
             p == Problem.EXPIRED,
             Optional.of(detail));
-    return new Outcome(null, info, p, p == Problem.CHAIN || p == Problem.EXPIRED ? p : Problem.NONE, detail);
+    return new Outcome(
+        null, info, p, p == Problem.CHAIN || p == Problem.EXPIRED ? p : Problem.NONE, detail);
   }
 
   static Problem classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+      if (t instanceof CertificateExpiredException
+          || t instanceof CertificateNotYetValidException) {
         return Problem.EXPIRED;
       }
       if (t instanceof CertPathValidatorException cpv
@@ -284,7 +298,8 @@ public final class TlsSupport {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] c, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] c, String authType)
+        throws CertificateException {
       check(c, authType);
     }
 
@@ -301,7 +316,8 @@ public final class TlsSupport {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] c, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] c, String authType)
+        throws CertificateException {
       throw new CertificateException("client certificates are not checked by an SMTP client");
     }
 

@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 class HostnameMatcherTest {
 
   private static final X509Certificate CERT =
-      TestCertificates.builder().dnsNames("mail.test", "*.mx.test").ipAddresses("127.0.0.1").build().certificate();
+      TestCertificates.builder()
+          .dnsNames("mail.test", "*.mx.test")
+          .ipAddresses("127.0.0.1")
+          .build()
+          .certificate();
 
   @Test
   void matches_exactDnsName_true() {
@@ -39,7 +43,8 @@ class HostnameMatcherTest {
 
   @Test
   void matches_commonNameIgnoredWhenDnsSansExist_false() {
-    X509Certificate c = TestCertificates.builder().commonName("cn.test").dnsNames("san.test").build().certificate();
+    X509Certificate c =
+        TestCertificates.builder().commonName("cn.test").dnsNames("san.test").build().certificate();
 
     assertThat(HostnameMatcher.matches(c, "cn.test")).isFalse();
   }

@@ -10,7 +10,9 @@ class MessageLinesTest {
 
   private static List<String> split(String s) {
     byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-    return MessageLines.split(b).stream().map(r -> new String(b, r[0], r[1], StandardCharsets.US_ASCII)).toList();
+    return MessageLines.split(b).stream()
+        .map(r -> new String(b, r[0], r[1], StandardCharsets.US_ASCII))
+        .toList();
   }
 
   @Test

@@ -94,17 +94,20 @@ class ReplyReaderTest {
 
   @Test
   void read_multilineReply_returnsEveryLineText() {
-    ReplyReader.Result r = reader("250-mx.test\r\n250-PIPELINING\r\n250 SIZE 1000\r\n").read(minute());
+    ReplyReader.Result r =
+        reader("250-mx.test\r\n250-PIPELINING\r\n250 SIZE 1000\r\n").read(minute());
 
     assertThat(r.ok()).isTrue();
     assertThat(r.reply().code()).isEqualTo(250);
     assertThat(r.reply().lines()).containsExactly("mx.test", "PIPELINING", "SIZE 1000");
-    assertThat(recorder.snapshot().toString()).isEqualTo("<-  250-mx.test\n<-  250-PIPELINING\n<-  250 SIZE 1000");
+    assertThat(recorder.snapshot().toString())
+        .isEqualTo("<-  250-mx.test\n<-  250-PIPELINING\n<-  250 SIZE 1000");
   }
 
   @Test
   void read_enhancedStatusCode_isParsed() {
-    SmtpReply r = reader("550 5.1.1 <x@test>: Recipient address rejected\r\n").read(minute()).reply();
+    SmtpReply r =
+        reader("550 5.1.1 <x@test>: Recipient address rejected\r\n").read(minute()).reply();
 
     assertThat(r.enhancedStatus()).contains("5.1.1");
     assertThat(r.isPermanentFailure()).isTrue();
@@ -145,7 +148,8 @@ class ReplyReaderTest {
 
   @Test
   void read_codeAbove599_isMalformed() {
-    assertThat(reader("600 nope\r\n").read(minute()).failure()).isEqualTo(ReplyReader.Failure.MALFORMED);
+    assertThat(reader("600 nope\r\n").read(minute()).failure())
+        .isEqualTo(ReplyReader.Failure.MALFORMED);
   }
 
   @Test
@@ -173,7 +177,8 @@ class ReplyReaderTest {
 
   @Test
   void read_badSeparator_isMalformed() {
-    assertThat(reader("250_ok\r\n").read(minute()).failure()).isEqualTo(ReplyReader.Failure.MALFORMED);
+    assertThat(reader("250_ok\r\n").read(minute()).failure())
+        .isEqualTo(ReplyReader.Failure.MALFORMED);
   }
 
   @Test
@@ -256,7 +261,8 @@ class ReplyReaderTest {
   void read_drippingServer_isStoppedByPhaseDeadline() {
     // One byte per read, each read "taking" one second: the 60 s per-read timeout never fires,
     // the 10 s phase deadline does.
-    ReplyReader rr = reader(new Bytes("220 " + "z".repeat(100) + "\r\n", 1, time, Duration.ofSeconds(1)));
+    ReplyReader rr =
+        reader(new Bytes("220 " + "z".repeat(100) + "\r\n", 1, time, Duration.ofSeconds(1)));
 
     ReplyReader.Result r = rr.read(Deadline.after(time, Duration.ofSeconds(10), false));
 

@@ -46,8 +46,7 @@ final class AnnotatedFields {
   }
 
   /**
-   * Injects into the instance fields of every test instance (outer instances of nested tests
-   * too).
+   * Injects into the instance fields of every test instance (outer instances of nested tests too).
    *
    * @param context the test context
    * @param annotation the annotation marking the fields
@@ -69,10 +68,18 @@ final class AnnotatedFields {
     String name = "@" + annotation.getSimpleName() + " field ";
     for (Field field :
         AnnotationSupport.findAnnotatedFields(
-            owner, annotation, f -> Modifier.isStatic(f.getModifiers()) == statics, HierarchyTraversalMode.TOP_DOWN)) {
+            owner,
+            annotation,
+            f -> Modifier.isStatic(f.getModifiers()) == statics,
+            HierarchyTraversalMode.TOP_DOWN)) {
       if (field.getType() != type) {
         throw new ExtensionConfigurationException(
-            name + field.getName() + " must be of type " + type.getSimpleName() + ", not " + field.getType().getName());
+            name
+                + field.getName()
+                + " must be of type "
+                + type.getSimpleName()
+                + ", not "
+                + field.getType().getName());
       }
       if (Modifier.isFinal(field.getModifiers())) {
         throw new ExtensionConfigurationException(name + field.getName() + " must not be final");

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>A static field gets one server per test class; an instance field or a parameter one per
- * test. Zones come from {@link #value()} (master-file text, each with an {@code $ORIGIN}) and
- * {@link #resources()} (class-path resources holding master-file text). A field of another type,
- * a final field, or no zone at all is an {@link
+ * <p>A static field gets one server per test class; an instance field or a parameter one per test.
+ * Zones come from {@link #value()} (master-file text, each with an {@code $ORIGIN}) and {@link
+ * #resources()} (class-path resources holding master-file text). A field of another type, a final
+ * field, or no zone at all is an {@link
  * org.junit.jupiter.api.extension.ExtensionConfigurationException}.
  */
 @Target({ElementType.FIELD, ElementType.PARAMETER})

@@ -100,8 +100,8 @@ public @interface LocalMailLab {
   @interface RelayServer {
 
     /**
-     * Returns the server's name, a DNS label; it also introduces itself as {@code
-     * <name>.<first domain>}.
+     * Returns the server's name, a DNS label; it also introduces itself as {@code <name>.<first
+     * domain>}.
      *
      * @return for example {@code "closed"}
      */

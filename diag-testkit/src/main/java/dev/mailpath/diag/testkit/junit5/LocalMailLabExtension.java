@@ -11,14 +11,17 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The extension behind {@link LocalMailLab}. Labs live in the {@link ExtensionContext.Store} of
- * the class (static fields) or of the test (instance fields, parameters), which closes them when
- * that context ends; the extension itself keeps no state. When a test fails, each lab it could see
- * publishes its {@link MailLab#activity()} as the report entry {@code mailLab.<field or
- * parameter name>}.
+ * The extension behind {@link LocalMailLab}. Labs live in the {@link ExtensionContext.Store} of the
+ * class (static fields) or of the test (instance fields, parameters), which closes them when that
+ * context ends; the extension itself keeps no state. When a test fails, each lab it could see
+ * publishes its {@link MailLab#activity()} as the report entry {@code mailLab.<field or parameter
+ * name>}.
  */
 public final class LocalMailLabExtension
-    implements BeforeAllCallback, BeforeEachCallback, AfterTestExecutionCallback, ParameterResolver {
+    implements BeforeAllCallback,
+        BeforeEachCallback,
+        AfterTestExecutionCallback,
+        ParameterResolver {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(LocalMailLabExtension.class);
 
@@ -27,12 +30,20 @@ public final class LocalMailLabExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    AnnotatedFields.injectStatic(context, LocalMailLab.class, MailLab.class, (a, owner, what) -> start(a, owner, what, context));
+    AnnotatedFields.injectStatic(
+        context,
+        LocalMailLab.class,
+        MailLab.class,
+        (a, owner, what) -> start(a, owner, what, context));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    AnnotatedFields.injectInstances(context, LocalMailLab.class, MailLab.class, (a, owner, what) -> start(a, owner, what, context));
+    AnnotatedFields.injectInstances(
+        context,
+        LocalMailLab.class,
+        MailLab.class,
+        (a, owner, what) -> start(a, owner, what, context));
   }
 
   @Override
@@ -44,11 +55,13 @@ public final class LocalMailLabExtension
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     if (parameter.getParameter().getType() != MailLab.class) {
       throw new ParameterResolutionException(
-          "@LocalMailLab parameter must be of type MailLab, not " + parameter.getParameter().getType().getName());
+          "@LocalMailLab parameter must be of type MailLab, not "
+              + parameter.getParameter().getType().getName());
     }
     LocalMailLab annotation = parameter.findAnnotation(LocalMailLab.class).orElseThrow();
     try {
-      return start(annotation, context.getRequiredTestClass(), parameter.getParameter().getName(), context);
+      return start(
+          annotation, context.getRequiredTestClass(), parameter.getParameter().getName(), context);
     } catch (ExtensionConfigurationException e) {
       throw new ParameterResolutionException(e.getMessage(), e);
     }
@@ -67,20 +80,27 @@ public final class LocalMailLabExtension
     }
   }
 
-  private static MailLab start(LocalMailLab annotation, Class<?> owner, String what, ExtensionContext context) {
+  private static MailLab start(
+      LocalMailLab annotation, Class<?> owner, String what, ExtensionContext context) {
     MailLab lab;
     try {
       lab = builder(annotation, owner).start();
     } catch (IllegalArgumentException e) {
-      throw new ExtensionConfigurationException("@LocalMailLab on " + what + ": " + e.getMessage(), e);
+      throw new ExtensionConfigurationException(
+          "@LocalMailLab on " + what + ": " + e.getMessage(), e);
     }
     LabHolder.Group group =
-        context.getStore(NS).getOrComputeIfAbsent(groupKey(context), k -> new LabHolder.Group(), LabHolder.Group.class);
+        context
+            .getStore(NS)
+            .getOrComputeIfAbsent(
+                groupKey(context), k -> new LabHolder.Group(), LabHolder.Group.class);
     group.add(new LabHolder(what, lab, () -> {}));
     return lab;
   }
 
-  /** Builds the lab the annotation describes; throws IllegalArgumentException naming the problem. */
+  /**
+   * Builds the lab the annotation describes; throws IllegalArgumentException naming the problem.
+   */
   static MailLab.Builder builder(LocalMailLab annotation, Class<?> owner) {
     MailLab.Builder b = MailLab.builder();
     for (String domain : annotation.domains()) {

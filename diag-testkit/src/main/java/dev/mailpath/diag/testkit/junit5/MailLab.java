@@ -70,10 +70,10 @@ import java.util.stream.Collectors;
  * }</pre>
  *
  * <p>Relay servers receive mail for every lab domain (those given to {@code domain} and those of
- * the mailboxes); once mailboxes exist they accept only those and {@code postmaster} (550 5.1.1
- * for others), and they offer AUTH PLAIN and LOGIN with the mailboxes' logins and passwords, which
- * is what {@link PolicySmtpServer.Relay#AUTHENTICATED} checks. GreenMail, by contrast, accepts
- * every recipient (see {@link dev.mailpath.diag.testkit.GreenMailSmtp} for its limits).
+ * the mailboxes); once mailboxes exist they accept only those and {@code postmaster} (550 5.1.1 for
+ * others), and they offer AUTH PLAIN and LOGIN with the mailboxes' logins and passwords, which is
+ * what {@link PolicySmtpServer.Relay#AUTHENTICATED} checks. GreenMail, by contrast, accepts every
+ * recipient (see {@link dev.mailpath.diag.testkit.GreenMailSmtp} for its limits).
  *
  * <p>Instances are thread-safe; {@link #close()} stops every server and is idempotent.
  */
@@ -271,7 +271,9 @@ public final class MailLab implements AutoCloseable {
       }
     }
     throw new IllegalArgumentException(
-        "no mailbox '" + addressOrLogin + "' in this lab; mailboxes: "
+        "no mailbox '"
+            + addressOrLogin
+            + "' in this lab; mailboxes: "
             + mailboxes.stream().map(Mailbox::address).collect(Collectors.toList()));
   }
 
@@ -339,7 +341,12 @@ public final class MailLab implements AutoCloseable {
       sb.append("  ... ").append(from).append(" earlier\n");
     }
     for (LocalDnsZoneServer.ReceivedQuery q : queries.subList(from, queries.size())) {
-      sb.append("  ").append(q.tcp() ? "tcp " : "udp ").append(q.name()).append(' ').append(q.typeName()).append('\n');
+      sb.append("  ")
+          .append(q.tcp() ? "tcp " : "udp ")
+          .append(q.name())
+          .append(' ')
+          .append(q.typeName())
+          .append('\n');
     }
     MimeMessage[] received = greenMail.getReceivedMessages();
     sb.append("GreenMail messages received: ").append(received.length).append('\n');
@@ -348,9 +355,15 @@ public final class MailLab implements AutoCloseable {
     }
     for (Map.Entry<String, PolicySmtpServer> e : relayServers.entrySet()) {
       PolicySmtpServer s = e.getValue();
-      sb.append("relay server ").append(e.getKey()).append(" (").append(s.relay()).append("): ")
-          .append(s.connectionCount()).append(" connection(s), ")
-          .append(s.messages().size()).append(" message(s)\n");
+      sb.append("relay server ")
+          .append(e.getKey())
+          .append(" (")
+          .append(s.relay())
+          .append("): ")
+          .append(s.connectionCount())
+          .append(" connection(s), ")
+          .append(s.messages().size())
+          .append(" message(s)\n");
       for (String m : s.messages()) {
         sb.append("  ").append(m.lines().findFirst().orElse("")).append('\n');
       }
@@ -362,9 +375,12 @@ public final class MailLab implements AutoCloseable {
     try {
       Address[] from = m.getFrom();
       Address[] to = m.getAllRecipients();
-      return "from " + (from == null ? "[]" : Arrays.toString(from))
-          + " to " + (to == null ? "[]" : Arrays.toString(to))
-          + " subject " + (m.getSubject() == null ? "(none)" : "\"" + m.getSubject() + "\"");
+      return "from "
+          + (from == null ? "[]" : Arrays.toString(from))
+          + " to "
+          + (to == null ? "[]" : Arrays.toString(to))
+          + " subject "
+          + (m.getSubject() == null ? "(none)" : "\"" + m.getSubject() + "\"");
     } catch (MessagingException e) {
       return "(unreadable message: " + e.getMessage() + ")";
     }
@@ -393,12 +409,35 @@ public final class MailLab implements AutoCloseable {
     String ports =
         closed.get()
             ? "closed"
-            : "dns=" + HOST + ":" + dns.port() + ", smtp=" + HOST + ":" + smtpPort() + ", imap=" + HOST + ":" + imapPort();
-    return "MailLab[" + ports
-        + ", domains=" + domains
-        + ", mailboxes=" + mailboxes.stream().map(Mailbox::address).collect(Collectors.toList())
-        + ", relay=" + relayServers.entrySet().stream()
-            .map(e -> e.getKey() + "=" + HOST + ":" + e.getValue().port() + " " + e.getValue().relay())
+            : "dns="
+                + HOST
+                + ":"
+                + dns.port()
+                + ", smtp="
+                + HOST
+                + ":"
+                + smtpPort()
+                + ", imap="
+                + HOST
+                + ":"
+                + imapPort();
+    return "MailLab["
+        + ports
+        + ", domains="
+        + domains
+        + ", mailboxes="
+        + mailboxes.stream().map(Mailbox::address).collect(Collectors.toList())
+        + ", relay="
+        + relayServers.entrySet().stream()
+            .map(
+                e ->
+                    e.getKey()
+                        + "="
+                        + HOST
+                        + ":"
+                        + e.getValue().port()
+                        + " "
+                        + e.getValue().relay())
             .collect(Collectors.joining(", ", "[", "]"))
         + "]";
   }
@@ -454,12 +493,15 @@ public final class MailLab implements AutoCloseable {
       requireNonNull(login, "login");
       requireNonNull(password, "password");
       int at = address.lastIndexOf('@');
-      if (at <= 0 || at == address.length() - 1 || address.chars().anyMatch(c -> c <= ' ' || c == ':')) {
+      if (at <= 0
+          || at == address.length() - 1
+          || address.chars().anyMatch(c -> c <= ' ' || c == ':')) {
         throw new IllegalArgumentException(
             "address must look like alice@example.com (no spaces or ':'), got '" + address + "'");
       }
       if (login.isBlank() || login.chars().anyMatch(c -> c <= ' ' || c == ':')) {
-        throw new IllegalArgumentException("login must be a user name without spaces or ':', got '" + login + "'");
+        throw new IllegalArgumentException(
+            "login must be a user name without spaces or ':', got '" + login + "'");
       }
       if (password.isEmpty() || password.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
         throw new IllegalArgumentException("password must be non-empty and hold no CR, LF or NUL");
@@ -479,7 +521,9 @@ public final class MailLab implements AutoCloseable {
       String[] parts = spec.split(":", 3);
       if (parts.length != 3) {
         throw new IllegalArgumentException(
-            "mailbox must be \"address:login:password\", e.g. \"alice@example.com:alice:secret\", got '" + spec + "'");
+            "mailbox must be \"address:login:password\", e.g. \"alice@example.com:alice:secret\", got '"
+                + spec
+                + "'");
       }
       return new Mailbox(parts[0].strip(), parts[1].strip(), parts[2]);
     }
@@ -493,7 +537,9 @@ public final class MailLab implements AutoCloseable {
       return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Returns {@code Mailbox[alice@example.com, login=alice, password=***]}; never the password. */
+    /**
+     * Returns {@code Mailbox[alice@example.com, login=alice, password=***]}; never the password.
+     */
     @Override
     public String toString() {
       return "Mailbox[" + address + ", login=" + login + ", password=***]";
@@ -509,7 +555,8 @@ public final class MailLab implements AutoCloseable {
    */
   public static final class Builder {
     private static final Pattern DOMAIN =
-        Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+        Pattern.compile(
+            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final Map<String, List<String>> domains = new LinkedHashMap<>();
@@ -552,7 +599,8 @@ public final class MailLab implements AutoCloseable {
       for (String r : records) {
         requireNonNull(r, "extraRecords element");
       }
-      LocalDnsZoneServer.builder().zone(domainZone(d, records, List.of())); // parse now: IAE on bad records
+      LocalDnsZoneServer.builder()
+          .zone(domainZone(d, records, List.of())); // parse now: IAE on bad records
       domains.put(d, records);
       return this;
     }
@@ -573,8 +621,8 @@ public final class MailLab implements AutoCloseable {
     }
 
     /**
-     * Serves a zone given as master-file text with relative names taken relative to {@code
-     * origin}; see {@link LocalDnsZoneServer.Builder#zone(String, String)}.
+     * Serves a zone given as master-file text with relative names taken relative to {@code origin};
+     * see {@link LocalDnsZoneServer.Builder#zone(String, String)}.
      *
      * @param origin the zone origin, for example {@code example.org}
      * @param masterFileText the zone text
@@ -621,8 +669,8 @@ public final class MailLab implements AutoCloseable {
      *
      * @param spec the mailbox description
      * @return this builder
-     * @throws IllegalArgumentException as {@link Mailbox#parse(String)} and {@link
-     *     #mailbox(String, String, String)}
+     * @throws IllegalArgumentException as {@link Mailbox#parse(String)} and {@link #mailbox(String,
+     *     String, String)}
      */
     public Builder mailbox(String spec) {
       return mailbox(Mailbox.parse(spec));
@@ -635,7 +683,8 @@ public final class MailLab implements AutoCloseable {
       }
       for (Mailbox other : mailboxes.values()) {
         if (other.login().equals(m.login())) {
-          throw new IllegalArgumentException("mailbox: login " + m.login() + " is already used by " + other.address());
+          throw new IllegalArgumentException(
+              "mailbox: login " + m.login() + " is already used by " + other.address());
         }
       }
       mailboxes.put(key, m);
@@ -673,7 +722,9 @@ public final class MailLab implements AutoCloseable {
       requireNonNull(customizer, "customizer");
       if (!LABEL.matcher(name).matches()) {
         throw new IllegalArgumentException(
-            "relay server name must be a lower-case DNS label such as \"closed\", got '" + name + "'");
+            "relay server name must be a lower-case DNS label such as \"closed\", got '"
+                + name
+                + "'");
       }
       if (relays.containsKey(name)) {
         throw new IllegalArgumentException("relay server name '" + name + "' is already taken");
@@ -724,7 +775,12 @@ public final class MailLab implements AutoCloseable {
           started.add(0, server);
           servers.put(r.name(), server);
         }
-        return new MailLab(dns, greenMail, servers, List.copyOf(mailboxes.values()), List.copyOf(domains.keySet()));
+        return new MailLab(
+            dns,
+            greenMail,
+            servers,
+            List.copyOf(mailboxes.values()),
+            List.copyOf(domains.keySet()));
       } catch (RuntimeException | Error e) {
         try {
           closeAll(started);
@@ -738,7 +794,8 @@ public final class MailLab implements AutoCloseable {
     private LocalDnsZoneServer.Builder dnsBuilder() {
       LocalDnsZoneServer.Builder b = LocalDnsZoneServer.builder();
       for (Map.Entry<String, List<String>> d : domains.entrySet()) {
-        List<String> relayNames = d.getKey().equals(firstDomain()) ? List.copyOf(relays.keySet()) : List.of();
+        List<String> relayNames =
+            d.getKey().equals(firstDomain()) ? List.copyOf(relays.keySet()) : List.of();
         b.zone(domainZone(d.getKey(), d.getValue(), relayNames));
       }
       for (String[] z : zones) {
@@ -767,7 +824,10 @@ public final class MailLab implements AutoCloseable {
 
     private PolicySmtpServer.Builder relayBuilder(RelaySpec r) {
       PolicySmtpServer.Builder b =
-          PolicySmtpServer.builder().hostname(r.name() + "." + firstDomain()).relay(r.relay()).bindAddress(loopback());
+          PolicySmtpServer.builder()
+              .hostname(r.name() + "." + firstDomain())
+              .relay(r.relay())
+              .bindAddress(loopback());
       Set<String> local = new LinkedHashSet<>(domains.keySet());
       mailboxes.values().forEach(m -> local.add(m.domain()));
       local.forEach(b::localDomain);
@@ -817,7 +877,8 @@ public final class MailLab implements AutoCloseable {
         d = d.substring(0, d.length() - 1);
       }
       if (d.length() > 253 || !DOMAIN.matcher(d).matches()) {
-        throw new IllegalArgumentException("domain must be a host name such as example.com, got '" + domain + "'");
+        throw new IllegalArgumentException(
+            "domain must be a host name such as example.com, got '" + domain + "'");
       }
       return d;
     }
@@ -828,7 +889,8 @@ public final class MailLab implements AutoCloseable {
       ClassLoader cl = loader != null ? loader : MailLab.class.getClassLoader();
       try (InputStream in = cl.getResourceAsStream(name)) {
         if (in == null) {
-          throw new IllegalArgumentException("zone resource not found on the class path: " + resource);
+          throw new IllegalArgumentException(
+              "zone resource not found on the class path: " + resource);
         }
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
@@ -837,5 +899,6 @@ public final class MailLab implements AutoCloseable {
     }
   }
 
-  private record RelaySpec(String name, PolicySmtpServer.Relay relay, Consumer<PolicySmtpServer.Builder> customizer) {}
+  private record RelaySpec(
+      String name, PolicySmtpServer.Relay relay, Consumer<PolicySmtpServer.Builder> customizer) {}
 }

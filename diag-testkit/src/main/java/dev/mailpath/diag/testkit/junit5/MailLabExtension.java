@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A {@link MailLab} configured in code, for {@code @RegisterExtension}: a static field gets one
- * lab for the test class (started before {@code @BeforeAll} methods), an instance field one lab
- * per test.
+ * A {@link MailLab} configured in code, for {@code @RegisterExtension}: a static field gets one lab
+ * for the test class (started before {@code @BeforeAll} methods), an instance field one lab per
+ * test.
  *
  * <pre>{@code
  * class MailPlatformTest {
@@ -52,13 +52,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p>The lab lives in the {@link ExtensionContext.Store} of the class (static field) or of the
- * test (instance field), which closes it when that context ends; {@code @Nested} classes share
- * their outer class's lab. The extension keeps only its immutable configuration and a
- * non-owning view of the labs it started, so that {@link #get()} and the accessors work in test
- * bodies. A test may also declare a {@code MailLab} parameter (without {@link LocalMailLab}) to
- * receive the lab; with two such extensions registered, use {@link #get()} instead. When a test
- * fails, the lab publishes its {@link MailLab#activity()} as the report entry {@code mailLab}.
+ * <p>The lab lives in the {@link ExtensionContext.Store} of the class (static field) or of the test
+ * (instance field), which closes it when that context ends; {@code @Nested} classes share their
+ * outer class's lab. The extension keeps only its immutable configuration and a non-owning view of
+ * the labs it started, so that {@link #get()} and the accessors work in test bodies. A test may
+ * also declare a {@code MailLab} parameter (without {@link LocalMailLab}) to receive the lab; with
+ * two such extensions registered, use {@link #get()} instead. When a test fails, the lab publishes
+ * its {@link MailLab#activity()} as the report entry {@code mailLab}.
  *
  * <p>The builder checks its arguments at once ({@link IllegalArgumentException}, thrown where the
  * field is initialized); calling {@link #get()} while no lab runs is an {@link
@@ -72,11 +72,14 @@ public final class MailLabExtension
         AfterEachCallback,
         AfterAllCallback,
         ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MailLabExtension.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(MailLabExtension.class);
 
   private final MailLab.Builder spec;
+
   /** Non-owning: the lab the current thread's test or class uses (the store owns and closes it). */
   private final ThreadLocal<MailLab> bound = new ThreadLocal<>();
+
   /** Non-owning: labs started and not yet closed, for {@link #get()} off the test thread. */
   private final Set<MailLab> running = ConcurrentHashMap.newKeySet();
 
@@ -96,12 +99,12 @@ public final class MailLabExtension
   // ---------------------------------------------------------------- the running lab
 
   /**
-   * Returns the lab of the current test: the class's lab for a static field, the test's own for
-   * an instance field.
+   * Returns the lab of the current test: the class's lab for a static field, the test's own for an
+   * instance field.
    *
    * @return the running lab
-   * @throws IllegalStateException when no lab is running (outside tests and lifecycle methods),
-   *     or several are and this thread runs none of them
+   * @throws IllegalStateException when no lab is running (outside tests and lifecycle methods), or
+   *     several are and this thread runs none of them
    */
   public MailLab get() {
     MailLab lab = bound.get();
@@ -118,7 +121,8 @@ public final class MailLabExtension
               + " or before each test (instance field); call get() from a test or a lifecycle method");
     }
     throw new IllegalStateException(
-        live.size() + " labs of this extension are running and this thread runs none of them;"
+        live.size()
+            + " labs of this extension are running and this thread runs none of them;"
             + " call get() on the test's own thread or declare a MailLab parameter");
   }
 
@@ -221,8 +225,8 @@ public final class MailLabExtension
   }
 
   /**
-   * Starts the test's own lab when no class lab runs (an instance field), and binds the lab to
-   * the test's thread for {@link #get()}.
+   * Starts the test's own lab when no class lab runs (an instance field), and binds the lab to the
+   * test's thread for {@link #get()}.
    *
    * @param context the test's context
    */
@@ -281,7 +285,8 @@ public final class MailLabExtension
    */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == MailLab.class && !parameter.isAnnotated(LocalMailLab.class);
+    return parameter.getParameter().getType() == MailLab.class
+        && !parameter.isAnnotated(LocalMailLab.class);
   }
 
   /**
@@ -298,7 +303,8 @@ public final class MailLabExtension
     LabHolder holder = own(context);
     if (holder == null) {
       throw new ParameterResolutionException(
-          "no MailLab is running yet for " + parameter.getParameter()
+          "no MailLab is running yet for "
+              + parameter.getParameter()
               + "; a MailLabExtension in an instance field starts its lab before each test, after the constructor");
     }
     return holder.lab();
@@ -445,7 +451,8 @@ public final class MailLabExtension
      * @return this builder
      * @throws IllegalArgumentException when the name is malformed or taken
      */
-    public Builder relayServer(String name, PolicySmtpServer.Relay relay, Consumer<PolicySmtpServer.Builder> customizer) {
+    public Builder relayServer(
+        String name, PolicySmtpServer.Relay relay, Consumer<PolicySmtpServer.Builder> customizer) {
       lab.relayServer(name, relay, customizer);
       return this;
     }

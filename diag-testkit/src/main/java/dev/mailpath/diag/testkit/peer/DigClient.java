@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
  * String full = dig.raw(nsd.address(), "example.test", "SOA", "+dnssec");
  * }</pre>
  *
- * <p>Every query is {@code dig -r @addr -p port +norecurse +time=2 +tries=1 name type}: no
- * {@code ~/.digrc}, no recursion, one try. A run that takes longer than 10 seconds is killed.
- * Only loopback servers are accepted, so a test can never reach the network by accident.
- * Instances are immutable and thread-safe.
+ * <p>Every query is {@code dig -r @addr -p port +norecurse +time=2 +tries=1 name type}: no {@code
+ * ~/.digrc}, no recursion, one try. A run that takes longer than 10 seconds is killed. Only
+ * loopback servers are accepted, so a test can never reach the network by accident. Instances are
+ * immutable and thread-safe.
  */
 public final class DigClient {
 
@@ -87,9 +87,9 @@ public final class DigClient {
   }
 
   /**
-   * Asks a server one question with {@code +short} and returns the answer lines as dig prints
-   * them, in dig's order (not sorted); dig's own {@code ;;} comment lines are left out. A
-   * truncated UDP answer is retried over TCP by dig, as usual.
+   * Asks a server one question with {@code +short} and returns the answer lines as dig prints them,
+   * in dig's order (not sorted); dig's own {@code ;;} comment lines are left out. A truncated UDP
+   * answer is retried over TCP by dig, as usual.
    *
    * @param server a loopback server address with its port
    * @param name the name to ask for, such as {@code "example.test"}
@@ -119,9 +119,8 @@ public final class DigClient {
   }
 
   /**
-   * Asks a server one question and returns dig's full output (header, flags, sections,
-   * statistics), whatever the outcome: a timeout or refused connection is part of the text, not
-   * an exception.
+   * Asks a server one question and returns dig's full output (header, flags, sections, statistics),
+   * whatever the outcome: a timeout or refused connection is part of the text, not an exception.
    *
    * @param server a loopback server address with its port
    * @param name the name to ask for
@@ -162,12 +161,14 @@ public final class DigClient {
           "server must be a resolved loopback address (127.0.0.0/8 or ::1), was " + server);
     }
     // names and options become argv entries: refuse what dig would read as a flag or server
-    if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 127)
+    if (name.isEmpty()
+        || !name.chars().allMatch(c -> c > ' ' && c < 127)
         || "-+@".indexOf(name.charAt(0)) >= 0) {
       throw new IllegalArgumentException("name must be a domain name, was '" + name + "'");
     }
     if (!TYPE.matcher(type).matches()) {
-      throw new IllegalArgumentException("type must be a record type such as MX, was '" + type + "'");
+      throw new IllegalArgumentException(
+          "type must be a record type such as MX, was '" + type + "'");
     }
     List<String> command = new ArrayList<>();
     command.add(executable.toString());

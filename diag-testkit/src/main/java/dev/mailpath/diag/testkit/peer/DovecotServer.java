@@ -33,10 +33,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A private Dovecot IMAP server (Debian's {@code dovecot-imapd}) on 127.0.0.1 for ring-3 tests:
- * its own configuration, run and state directories and mail store in a temporary directory,
- * users with plain-text passwords, Maildir or mbox mailboxes, and the special-use folders Junk,
- * Trash, Sent, Drafts and Archive (RFC 6154), created at first login.
+ * A private Dovecot IMAP server (Debian's {@code dovecot-imapd}) on 127.0.0.1 for ring-3 tests: its
+ * own configuration, run and state directories and mail store in a temporary directory, users with
+ * plain-text passwords, Maildir or mbox mailboxes, and the special-use folders Junk, Trash, Sent,
+ * Drafts and Archive (RFC 6154), created at first login.
  *
  * <pre>{@code
  * DovecotServer.requireInstalled();                   // skips, or fails with -Dpeers.required=true
@@ -54,15 +54,15 @@ import java.util.stream.Stream;
  * owned by {@link #mailUid()}:{@link #mailGid()} ({@code nobody:nogroup}); see {@link
  * #mailLocation()}. A message put there appears over IMAP at the next command that looks.
  *
- * <p>{@link Builder#start()} writes {@code dovecot.conf}, starts {@code dovecot -F} (foreground)
- * as a child process through a small shell wrapper that stops Dovecot when this JVM's end of its
+ * <p>{@link Builder#start()} writes {@code dovecot.conf}, starts {@code dovecot -F} (foreground) as
+ * a child process through a small shell wrapper that stops Dovecot when this JVM's end of its
  * standard input closes (so a killed JVM leaves no daemon behind), and returns once the IMAP port
- * greets with {@code * OK}. Dovecot's master must run as root, to switch to the mail user.
- * {@link #close()} stops Dovecot and deletes the directory. Logs go to {@link #logText()}.
+ * greets with {@code * OK}. Dovecot's master must run as root, to switch to the mail user. {@link
+ * #close()} stops Dovecot and deletes the directory. Logs go to {@link #logText()}.
  *
- * <p>Instances are thread-safe; the builder is not. Binds 127.0.0.1 only. Dovecot missing,
- * failing to start or not greeting in time throws {@link IllegalStateException} with its log;
- * call {@link #requireInstalled()} first to skip or fail the test by the {@link Peers} policy.
+ * <p>Instances are thread-safe; the builder is not. Binds 127.0.0.1 only. Dovecot missing, failing
+ * to start or not greeting in time throws {@link IllegalStateException} with its log; call {@link
+ * #requireInstalled()} first to skip or fail the test by the {@link Peers} policy.
  */
 public final class DovecotServer implements AutoCloseable {
 
@@ -73,7 +73,10 @@ public final class DovecotServer implements AutoCloseable {
   public enum MailFormat {
     /** One Maildir per user: {@code mailRoot()/USER/{new,cur,tmp}}, folders as {@code .Junk}. */
     MAILDIR,
-    /** mbox files: the Inbox in {@code mailRoot()/USER/inbox}, folders in {@code mailRoot()/USER/mail/}. */
+    /**
+     * mbox files: the Inbox in {@code mailRoot()/USER/inbox}, folders in {@code
+     * mailRoot()/USER/mail/}.
+     */
     MBOX
   }
 
@@ -125,8 +128,15 @@ public final class DovecotServer implements AutoCloseable {
   private boolean closed;
   private String finalLog;
 
-  private DovecotServer(Path directory, int imapPort, int imapsPort, MailFormat format,
-      Map<String, String> users, int mailUid, int mailGid, Process process) {
+  private DovecotServer(
+      Path directory,
+      int imapPort,
+      int imapsPort,
+      MailFormat format,
+      Map<String, String> users,
+      int mailUid,
+      int mailGid,
+      Process process) {
     this.directory = directory;
     this.conf = directory.resolve("dovecot.conf");
     this.imapPort = imapPort;
@@ -166,8 +176,12 @@ public final class DovecotServer implements AutoCloseable {
    */
   public static Path requireInstalled() {
     Path exe = Peers.requireExecutable("Dovecot", INSTALL_HINT, "dovecot");
-    Peers.requirePeer("Dovecot's IMAP service (" + IMAP_BINARY + ")", INSTALL_HINT, Files.isExecutable(IMAP_BINARY));
-    Peers.requirePeer("root (Dovecot's master must run as root)", "run the real-peer tests as root", isRoot());
+    Peers.requirePeer(
+        "Dovecot's IMAP service (" + IMAP_BINARY + ")",
+        INSTALL_HINT,
+        Files.isExecutable(IMAP_BINARY));
+    Peers.requirePeer(
+        "root (Dovecot's master must run as root)", "run the real-peer tests as root", isRoot());
     return exe;
   }
 
@@ -259,8 +273,8 @@ public final class DovecotServer implements AutoCloseable {
   }
 
   /**
-   * Returns the numeric user id that owns the mail store (an MTA delivering there must write as
-   * it, for example Postfix's {@code virtual_uid_maps = static:UID}).
+   * Returns the numeric user id that owns the mail store (an MTA delivering there must write as it,
+   * for example Postfix's {@code virtual_uid_maps = static:UID}).
    *
    * @return the uid of {@code nobody}
    */
@@ -315,7 +329,17 @@ public final class DovecotServer implements AutoCloseable {
       Files.write(file, message);
       // The LDA reads it after dropping to the mail user.
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-      run(List.of(LDA.toString(), "-c", conf.toString(), "-d", user, "-m", folder, "-p", file.toString()));
+      run(
+          List.of(
+              LDA.toString(),
+              "-c",
+              conf.toString(),
+              "-d",
+              user,
+              "-m",
+              folder,
+              "-p",
+              file.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the message for " + user, e);
     } finally {
@@ -366,7 +390,9 @@ public final class DovecotServer implements AutoCloseable {
     }
   }
 
-  /** Stops Dovecot (SIGTERM, then SIGKILL) and deletes the directory. Calling it again does nothing. */
+  /**
+   * Stops Dovecot (SIGTERM, then SIGKILL) and deletes the directory. Calling it again does nothing.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -388,21 +414,31 @@ public final class DovecotServer implements AutoCloseable {
   /** Returns {@code Dovecot on 127.0.0.1:port (MAILDIR), /tmp/...}. */
   @Override
   public String toString() {
-    return "Dovecot on " + host() + ":" + imapPort + (imapsPort > 0 ? " and imaps " + imapsPort : "") + " (" + format + "), "
-        + directory + (closed ? " (closed)" : "");
+    return "Dovecot on "
+        + host()
+        + ":"
+        + imapPort
+        + (imapsPort > 0 ? " and imaps " + imapsPort : "")
+        + " ("
+        + format
+        + "), "
+        + directory
+        + (closed ? " (closed)" : "");
   }
 
   private String run(List<String> command) {
     ToolRun r = ToolRun.run(command, TOOL_TIMEOUT);
     if (r.exitCode() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exitCode() + "):\n" + r.output());
+      throw new IllegalStateException(
+          String.join(" ", command) + " failed (" + r.exitCode() + "):\n" + r.output());
     }
     return r.output();
   }
 
   private void checkUser(String user) {
     if (!users.containsKey(requireNonNull(user, "user"))) {
-      throw new IllegalArgumentException("unknown user '" + user + "'; configured: " + users.keySet());
+      throw new IllegalArgumentException(
+          "unknown user '" + user + "'; configured: " + users.keySet());
     }
   }
 
@@ -494,10 +530,13 @@ public final class DovecotServer implements AutoCloseable {
       requireNonNull(name, "name");
       requireNonNull(password, "password");
       if (!USER_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("user name must be lower-case letters, digits, '.', '_' or '-': '" + name + "'");
+        throw new IllegalArgumentException(
+            "user name must be lower-case letters, digits, '.', '_' or '-': '" + name + "'");
       }
-      if (password.isEmpty() || password.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0 || c == ':')) {
-        throw new IllegalArgumentException("password must be non-empty, without CR, LF, NUL or ':'");
+      if (password.isEmpty()
+          || password.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0 || c == ':')) {
+        throw new IllegalArgumentException(
+            "password must be non-empty, without CR, LF, NUL or ':'");
       }
       users.put(name, password);
       return this;
@@ -524,11 +563,16 @@ public final class DovecotServer implements AutoCloseable {
     public Builder folder(String name, String specialUse) {
       requireNonNull(name, "name");
       requireNonNull(specialUse, "specialUse");
-      if (name.isBlank() || name.chars().anyMatch(c -> c < 0x20 || c == '"' || c == '\\' || c == '/')) {
-        throw new IllegalArgumentException("folder name must be plain text without quotes, slashes or control characters: '" + name + "'");
+      if (name.isBlank()
+          || name.chars().anyMatch(c -> c < 0x20 || c == '"' || c == '\\' || c == '/')) {
+        throw new IllegalArgumentException(
+            "folder name must be plain text without quotes, slashes or control characters: '"
+                + name
+                + "'");
       }
       if (!specialUse.isEmpty() && !specialUse.matches("\\\\[A-Za-z]+")) {
-        throw new IllegalArgumentException("specialUse must look like \\Junk: '" + specialUse + "'");
+        throw new IllegalArgumentException(
+            "specialUse must look like \\Junk: '" + specialUse + "'");
       }
       folders.put(name, specialUse);
       return this;
@@ -588,15 +632,23 @@ public final class DovecotServer implements AutoCloseable {
      * Writes the configuration, starts Dovecot and waits for its IMAP greeting.
      *
      * @return the running server
-     * @throws IllegalStateException when no user was added, Dovecot is missing, exits, or does
-     *     not greet in time (its log is in the message)
+     * @throws IllegalStateException when no user was added, Dovecot is missing, exits, or does not
+     *     greet in time (its log is in the message)
      */
     public DovecotServer start() {
       if (users.isEmpty()) {
         throw new IllegalStateException("add at least one user with user(name, password)");
       }
-      Path exe = executable != null ? executable : findExecutable().orElseThrow(() -> new IllegalStateException(
-          "Dovecot IMAP not installed: " + INSTALL_HINT + "; call DovecotServer.requireInstalled() first to skip the test"));
+      Path exe =
+          executable != null
+              ? executable
+              : findExecutable()
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "Dovecot IMAP not installed: "
+                                  + INSTALL_HINT
+                                  + "; call DovecotServer.requireInstalled() first to skip the test"));
       Path dir;
       try {
         dir = Files.createTempDirectory("mailpath-dovecot-");
@@ -611,18 +663,28 @@ public final class DovecotServer implements AutoCloseable {
         int imap = port != 0 ? port : freePort();
         int imaps = cert != null ? freePort() : 0;
         Files.writeString(dir.resolve("dovecot.conf"), config(dir, imap, imaps), UTF_8);
-        process = new ProcessBuilder("/bin/sh", "-c", WRAPPER, "dovecot-wrapper", exe.toString(), dir.resolve("dovecot.conf").toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dovecot.out").toFile()))
-            .start();
-        DovecotServer server = new DovecotServer(dir, imap, imaps, format, users, ids[0], ids[1], process);
+        process =
+            new ProcessBuilder(
+                    "/bin/sh",
+                    "-c",
+                    WRAPPER,
+                    "dovecot-wrapper",
+                    exe.toString(),
+                    dir.resolve("dovecot.conf").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                    ProcessBuilder.Redirect.appendTo(dir.resolve("dovecot.out").toFile()))
+                .start();
+        DovecotServer server =
+            new DovecotServer(dir, imap, imaps, format, users, ids[0], ids[1], process);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         String failure = awaitGreeting(process, imap, startTimeout);
         if (failure != null) {
           String log = readLog(dir);
           server.close();
-          throw new IllegalStateException("Dovecot on 127.0.0.1:" + imap + " " + failure + "; its log:\n" + log);
+          throw new IllegalStateException(
+              "Dovecot on 127.0.0.1:" + imap + " " + failure + "; its log:\n" + log);
         }
         return server;
       } catch (IOException e) {
@@ -646,7 +708,8 @@ public final class DovecotServer implements AutoCloseable {
       // Dovecot's auth process runs as the "dovecot" user and must read the password file.
       UserPrincipalLookupService names = dir.getFileSystem().getUserPrincipalLookupService();
       try {
-        Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(names.lookupPrincipalByGroupName("dovecot"));
+        Files.getFileAttributeView(file, PosixFileAttributeView.class)
+            .setGroup(names.lookupPrincipalByGroupName("dovecot"));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
       } catch (IOException noDovecotGroup) {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
@@ -654,7 +717,8 @@ public final class DovecotServer implements AutoCloseable {
       if (cert != null) {
         Files.writeString(dir.resolve("cert.pem"), cert.certificatePem(), UTF_8);
         Files.writeString(dir.resolve("key.pem"), cert.privateKeyPem(), UTF_8);
-        Files.setPosixFilePermissions(dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+            dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
       }
       // The store belongs to the mail user, so that Dovecot (and an MTA writing as it) can use it.
       UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
@@ -671,57 +735,86 @@ public final class DovecotServer implements AutoCloseable {
         v.setGroup(nogroup);
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
       }
-      return new int[] {(Integer) Files.getAttribute(mail, "unix:uid"), (Integer) Files.getAttribute(mail, "unix:gid")};
+      return new int[] {
+        (Integer) Files.getAttribute(mail, "unix:uid"),
+        (Integer) Files.getAttribute(mail, "unix:gid")
+      };
     }
 
     private String config(Path dir, int imap, int imaps) {
       Path mail = dir.resolve("mail");
-      String location = format == MailFormat.MAILDIR
-          ? "maildir:" + mail + "/%n"
-          : "mbox:" + mail + "/%n/mail:INBOX=" + mail + "/%n/inbox";
+      String location =
+          format == MailFormat.MAILDIR
+              ? "maildir:" + mail + "/%n"
+              : "mbox:" + mail + "/%n/mail:INBOX=" + mail + "/%n/inbox";
       StringBuilder c = new StringBuilder();
       c.append("# written by dev.mailpath.diag.testkit.peer.DovecotServer\n")
-          .append("base_dir = ").append(dir.resolve("run")).append('\n')
-          .append("state_dir = ").append(dir.resolve("state")).append('\n')
-          .append("instance_name = mailpath-").append(dir.getFileName()).append('\n')
+          .append("base_dir = ")
+          .append(dir.resolve("run"))
+          .append('\n')
+          .append("state_dir = ")
+          .append(dir.resolve("state"))
+          .append('\n')
+          .append("instance_name = mailpath-")
+          .append(dir.getFileName())
+          .append('\n')
           .append("protocols = imap\n")
           .append("listen = 127.0.0.1\n")
           .append("log_path = /dev/stderr\ninfo_log_path = /dev/stderr\n")
           .append("auth_mechanisms = plain login\n")
           .append("disable_plaintext_auth = no\n")
           .append("first_valid_uid = 1\n")
-          .append("mail_location = ").append(location).append('\n')
+          .append("mail_location = ")
+          .append(location)
+          .append('\n')
           // mbox needs dotlock/fcntl locks the mail user can take in its own home.
           .append("mbox_write_locks = fcntl\n");
       if (cert != null) {
         c.append("ssl = yes\n")
-            .append("ssl_cert = <").append(dir.resolve("cert.pem")).append('\n')
-            .append("ssl_key = <").append(dir.resolve("key.pem")).append('\n');
+            .append("ssl_cert = <")
+            .append(dir.resolve("cert.pem"))
+            .append('\n')
+            .append("ssl_key = <")
+            .append(dir.resolve("key.pem"))
+            .append('\n');
       } else {
         c.append("ssl = no\n");
       }
-      c.append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%n ").append(dir.resolve("users")).append("\n}\n")
-          .append("userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=").append(mail).append("/%n\n}\n")
+      c.append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%n ")
+          .append(dir.resolve("users"))
+          .append("\n}\n")
+          .append("userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=")
+          .append(mail)
+          .append("/%n\n}\n")
           .append("namespace inbox {\n  inbox = yes\n  separator = /\n");
-      folders.forEach((name, use) -> {
-        c.append("  mailbox \"").append(name).append("\" {\n    auto = create\n");
-        if (!use.isEmpty()) {
-          c.append("    special_use = ").append(use).append('\n');
-        }
-        c.append("  }\n");
-      });
+      folders.forEach(
+          (name, use) -> {
+            c.append("  mailbox \"").append(name).append("\" {\n    auto = create\n");
+            if (!use.isEmpty()) {
+              c.append("    special_use = ").append(use).append('\n');
+            }
+            c.append("  }\n");
+          });
       c.append("}\n")
           .append("service imap-login {\n")
-          .append("  inet_listener imap {\n    address = 127.0.0.1\n    port = ").append(imap).append("\n  }\n")
-          .append("  inet_listener imaps {\n    address = 127.0.0.1\n    port = ").append(imaps).append('\n')
-          .append(imaps > 0 ? "    ssl = yes\n" : "").append("  }\n")
+          .append("  inet_listener imap {\n    address = 127.0.0.1\n    port = ")
+          .append(imap)
+          .append("\n  }\n")
+          .append("  inet_listener imaps {\n    address = 127.0.0.1\n    port = ")
+          .append(imaps)
+          .append('\n')
+          .append(imaps > 0 ? "    ssl = yes\n" : "")
+          .append("  }\n")
           .append("}\n")
           // Nothing else listens: no POP3, no LMTP, no doveadm over TCP.
           .append("service doveadm {\n  inet_listener {\n    port = 0\n  }\n}\n");
       return c.toString();
     }
 
-    /** Connects until the IMAP port greets with "* OK"; returns null when ready, else what went wrong. */
+    /**
+     * Connects until the IMAP port greets with "* OK"; returns null when ready, else what went
+     * wrong.
+     */
     private static String awaitGreeting(Process process, int port, Duration timeout) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
@@ -731,7 +824,8 @@ public final class DovecotServer implements AutoCloseable {
         try (Socket s = new Socket()) {
           s.connect(new InetSocketAddress(loopback(), port), 500);
           s.setSoTimeout(2000);
-          String line = new BufferedReader(new InputStreamReader(s.getInputStream(), UTF_8)).readLine();
+          String line =
+              new BufferedReader(new InputStreamReader(s.getInputStream(), UTF_8)).readLine();
           if (line != null && line.startsWith("* OK")) {
             return null;
           }

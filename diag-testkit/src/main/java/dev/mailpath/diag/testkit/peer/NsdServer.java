@@ -76,10 +76,10 @@ import org.xbill.DNS.Type;
  * shutdown hook handles orderly exits, and a small shell wrapper stops NSD when the JVM's end of
  * its standard input closes, which covers a JVM that is killed outright.
  *
- * <p>Instances are thread-safe; the builder is not. Everything here binds loopback addresses
- * only. Problems with the caller's input throw {@link IllegalArgumentException} (including a
- * zone that {@code nsd-checkzone} rejects); an NSD that cannot be found, does not start or does
- * not answer in time throws {@link IllegalStateException} whose message includes NSD's log.
+ * <p>Instances are thread-safe; the builder is not. Everything here binds loopback addresses only.
+ * Problems with the caller's input throw {@link IllegalArgumentException} (including a zone that
+ * {@code nsd-checkzone} rejects); an NSD that cannot be found, does not start or does not answer in
+ * time throws {@link IllegalStateException} whose message includes NSD's log.
  */
 public final class NsdServer implements AutoCloseable {
 
@@ -101,8 +101,8 @@ public final class NsdServer implements AutoCloseable {
    * Runs NSD in the background of a POSIX shell and stops it (SIGTERM) when the shell gets
    * SIGTERM/SIGINT/SIGHUP or when its standard input reaches end of file. The JVM holds the write
    * end of that pipe, so even a JVM killed with SIGKILL takes NSD down with it; running NSD in the
-   * foreground alone does not, since a child outlives its parent. The watcher is a subshell
-   * running only builtins ({@code read}), so killing it leaves no orphan. A background job of a
+   * foreground alone does not, since a child outlives its parent. The watcher is a subshell running
+   * only builtins ({@code read}), so killing it leaves no orphan. A background job of a
    * non-interactive shell reads /dev/null unless told otherwise, hence the fd 3 dance. The shell
    * exits with NSD's status as soon as NSD exits, after reaping the watcher.
    */
@@ -152,8 +152,8 @@ public final class NsdServer implements AutoCloseable {
   }
 
   /**
-   * Finds the {@code nsd} executable on {@code PATH}, {@code /usr/sbin}, {@code /usr/bin} or
-   * {@code /sbin}.
+   * Finds the {@code nsd} executable on {@code PATH}, {@code /usr/sbin}, {@code /usr/bin} or {@code
+   * /sbin}.
    *
    * @return its path, or empty when NSD is not installed
    */
@@ -221,8 +221,8 @@ public final class NsdServer implements AutoCloseable {
   }
 
   /**
-   * Returns the temporary directory holding {@code nsd.conf}, the zone files and NSD's logs.
-   * {@link #close()} deletes it.
+   * Returns the temporary directory holding {@code nsd.conf}, the zone files and NSD's logs. {@link
+   * #close()} deletes it.
    *
    * @return the directory
    */
@@ -241,8 +241,8 @@ public final class NsdServer implements AutoCloseable {
   }
 
   /**
-   * Returns what NSD logged so far (its log file, then its standard output and error), for
-   * failure messages. After {@link #close()} it returns the log as it was when NSD stopped.
+   * Returns what NSD logged so far (its log file, then its standard output and error), for failure
+   * messages. After {@link #close()} it returns the log as it was when NSD stopped.
    *
    * @return the log text, possibly empty
    */
@@ -253,8 +253,8 @@ public final class NsdServer implements AutoCloseable {
   }
 
   /**
-   * Stops NSD (SIGTERM, then SIGKILL after 5 s), waits for it and its children to exit, and
-   * deletes the temporary directory. Calling it again does nothing.
+   * Stops NSD (SIGTERM, then SIGKILL after 5 s), waits for it and its children to exit, and deletes
+   * the temporary directory. Calling it again does nothing.
    */
   @Override
   public void close() {
@@ -289,8 +289,8 @@ public final class NsdServer implements AutoCloseable {
 
   /**
    * Configures and starts an {@link NsdServer}. Setters validate eagerly and throw {@link
-   * IllegalArgumentException} naming the bad value. Not thread-safe; one builder may start
-   * several servers one after another.
+   * IllegalArgumentException} naming the bad value. Not thread-safe; one builder may start several
+   * servers one after another.
    */
   public static final class Builder {
     private final Map<Name, String> zones = new LinkedHashMap<>();
@@ -305,9 +305,9 @@ public final class NsdServer implements AutoCloseable {
     /**
      * Adds a zone NSD serves authoritatively; call it once per zone.
      *
-     * <p>The text is an RFC 1035 master file as NSD reads it, with the origin as default
-     * {@code $ORIGIN}; it must contain the zone's SOA record. The first zone added is the one
-     * whose SOA the readiness check asks for.
+     * <p>The text is an RFC 1035 master file as NSD reads it, with the origin as default {@code
+     * $ORIGIN}; it must contain the zone's SOA record. The first zone added is the one whose SOA
+     * the readiness check asks for.
      *
      * @param origin the zone's name, such as {@code "example.test."} or {@code "."} for a root
      *     zone; a missing final dot is added
@@ -364,9 +364,9 @@ public final class NsdServer implements AutoCloseable {
     /**
      * Sets the port NSD listens on, on every address.
      *
-     * @param port 1 to 65535, or 0 (the default) to pick a free port; a picked port can be taken
-     *     by another process before NSD binds it, in which case {@link #start()} retries with
-     *     another one
+     * @param port 1 to 65535, or 0 (the default) to pick a free port; a picked port can be taken by
+     *     another process before NSD binds it, in which case {@link #start()} retries with another
+     *     one
      * @return this builder
      * @throws IllegalArgumentException if the port is out of range
      */
@@ -406,9 +406,9 @@ public final class NsdServer implements AutoCloseable {
     }
 
     /**
-     * Sets an option in the {@code server:} clause of {@code nsd.conf}, replacing the test
-     * default of the same name; for deliberate faults such as {@code serverOption("rrl-ratelimit",
-     * "200")} or {@code serverOption("minimal-responses", "yes")}. See {@code man nsd.conf}.
+     * Sets an option in the {@code server:} clause of {@code nsd.conf}, replacing the test default
+     * of the same name; for deliberate faults such as {@code serverOption("rrl-ratelimit", "200")}
+     * or {@code serverOption("minimal-responses", "yes")}. See {@code man nsd.conf}.
      *
      * @param key an option name such as {@code "refuse-any"}; {@code ip-address} is not allowed
      *     (use {@link #address(String)})
@@ -421,7 +421,8 @@ public final class NsdServer implements AutoCloseable {
       requireNonNull(key, "key");
       requireNonNull(value, "value");
       if (!OPTION_KEY.matcher(key).matches()) {
-        throw new IllegalArgumentException("key must be an nsd.conf option name, was '" + key + "'");
+        throw new IllegalArgumentException(
+            "key must be an nsd.conf option name, was '" + key + "'");
       }
       if (key.equals("ip-address") || key.equals("interface")) {
         throw new IllegalArgumentException(key + " is set from address()/addAddress()");
@@ -553,7 +554,9 @@ public final class NsdServer implements AutoCloseable {
     }
   }
 
-  /** Writes each zone to its own file, checks it, and returns the matching {@code zone:} clauses. */
+  /**
+   * Writes each zone to its own file, checks it, and returns the matching {@code zone:} clauses.
+   */
   private static List<String> writeZones(Path nsd, Path dir, Map<Name, String> zones)
       throws IOException {
     Optional<Path> checkzone = siblingOrPath(nsd, "nsd-checkzone");
@@ -597,7 +600,8 @@ public final class NsdServer implements AutoCloseable {
     static Launch start(Path nsd, Path conf, Path dir) throws IOException {
       Path out = dir.resolve("nsd.out");
       ProcessBuilder pb =
-          new ProcessBuilder("/bin/sh", "-c", WRAPPER, "nsd-wrapper", nsd.toString(), conf.toString())
+          new ProcessBuilder(
+                  "/bin/sh", "-c", WRAPPER, "nsd-wrapper", nsd.toString(), conf.toString())
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
@@ -641,8 +645,7 @@ public final class NsdServer implements AutoCloseable {
 
     private boolean answers(DatagramSocket socket, Name probe, boolean expectAnswer)
         throws IOException {
-      Message query =
-          Message.newQuery(org.xbill.DNS.Record.newRecord(probe, Type.SOA, DClass.IN));
+      Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(probe, Type.SOA, DClass.IN));
       query.getHeader().unsetFlag(Flags.RD);
       byte[] wire = query.toWire();
       try {
@@ -667,7 +670,8 @@ public final class NsdServer implements AutoCloseable {
           }
           return response.getRcode() == Rcode.NOERROR
               && response.getHeader().getFlag(Flags.AA)
-              && response.getSection(Section.ANSWER).stream().anyMatch(r -> r.getType() == Type.SOA);
+              && response.getSection(Section.ANSWER).stream()
+                  .anyMatch(r -> r.getType() == Type.SOA);
         }
         return false;
       } catch (SocketTimeoutException e) {
@@ -706,9 +710,8 @@ public final class NsdServer implements AutoCloseable {
     }
 
     /**
-     * Stops NSD: closing our end of the wrapper's stdin makes it send SIGTERM to NSD and exit
-     * once NSD has; SIGTERM to the wrapper is the fallback, SIGKILL to the whole tree the last
-     * resort.
+     * Stops NSD: closing our end of the wrapper's stdin makes it send SIGTERM to NSD and exit once
+     * NSD has; SIGTERM to the wrapper is the fallback, SIGKILL to the whole tree the last resort.
      */
     void stop() {
       List<ProcessHandle> tree;
@@ -754,7 +757,8 @@ public final class NsdServer implements AutoCloseable {
         }
         try {
           p.onExit().get(10, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (java.util.concurrent.TimeoutException
+            | java.util.concurrent.ExecutionException e) {
           // poll again: onExit of a non-child only notices the exit after reaping
         } catch (InterruptedException e) {
           // stopping must finish: remember the interrupt, the caller restores it

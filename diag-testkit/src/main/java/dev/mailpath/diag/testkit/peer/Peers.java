@@ -158,8 +158,8 @@ public final class Peers {
   }
 
   /**
-   * Skips or fails the current test when a peer is missing, with an explicit policy instead of
-   * the system property.
+   * Skips or fails the current test when a peer is missing, with an explicit policy instead of the
+   * system property.
    *
    * <p>The message reads, for example, {@code "NSD not installed: apt-get install nsd; set
    * -Dpeers.required=false to skip"} when failing and {@code "NSD not installed: apt-get install

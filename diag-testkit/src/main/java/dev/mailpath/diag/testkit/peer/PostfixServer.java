@@ -29,10 +29,10 @@ import java.util.stream.Stream;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * A private Postfix instance (Debian's {@code postfix} package) on 127.0.0.1 for ring-3 tests:
- * its own configuration, queue and data directories in a temporary directory, one smtpd on an
- * ephemeral port (and more on request, each with its own relay policy), optional STARTTLS with a certificate made at test time, and optional AUTH
- * through Dovecot's SASL ({@code dovecot-core}).
+ * A private Postfix instance (Debian's {@code postfix} package) on 127.0.0.1 for ring-3 tests: its
+ * own configuration, queue and data directories in a temporary directory, one smtpd on an ephemeral
+ * port (and more on request, each with its own relay policy), optional STARTTLS with a certificate
+ * made at test time, and optional AUTH through Dovecot's SASL ({@code dovecot-core}).
  *
  * <pre>{@code
  * TestCertificates.ServerCertificate cert = TestCertificates.selfSigned("mx.postfix.test");
@@ -46,12 +46,12 @@ import org.opentest4j.AssertionFailedError;
  *
  * <p>Policy: the local domain accepts only the configured users and postmaster (others get 550
  * 5.1.1); on the main service relaying is allowed only to SASL-authenticated clients; {@code
- * mynetworks} is 127.0.0.2/32 so that the test client on 127.0.0.1 is <em>not</em> trusted
- * (Postfix trusts its own host by default, which would make every relay probe pass). Nothing
- * leaves the instance: mail for other domains goes to the {@code discard} transport.
+ * mynetworks} is 127.0.0.2/32 so that the test client on 127.0.0.1 is <em>not</em> trusted (Postfix
+ * trusts its own host by default, which would make every relay probe pass). Nothing leaves the
+ * instance: mail for other domains goes to the {@code discard} transport.
  *
- * <p>More smtpd services, each on its own port with its own {@link RelayPolicy} and optional
- * {@code -o} overrides, share the instance's queue, users and SASL:
+ * <p>More smtpd services, each on its own port with its own {@link RelayPolicy} and optional {@code
+ * -o} overrides, share the instance's queue, users and SASL:
  *
  * <pre>{@code
  * PostfixServer postfix = PostfixServer.builder().user("alice", "s3cret").saslWithDovecot().tlsAuthOnly(false)
@@ -78,15 +78,18 @@ public final class PostfixServer implements AutoCloseable {
    * keeps {@code permit_mynetworks} first, which trusts only 127.0.0.2, never the test client.
    */
   public enum RelayPolicy {
-    /** Relaying for SASL-authenticated clients only: {@code permit_sasl_authenticated, reject_unauth_destination}. */
+    /**
+     * Relaying for SASL-authenticated clients only: {@code permit_sasl_authenticated,
+     * reject_unauth_destination}.
+     */
     SASL_ONLY("permit_mynetworks,permit_sasl_authenticated,reject_unauth_destination"),
     /** No relaying for anyone, authenticated or not: {@code reject_unauth_destination}. */
     CLOSED("permit_mynetworks,reject_unauth_destination"),
     /**
      * An open relay: every client is permitted ({@code check_client_access static:OK}) before
-     * {@code reject_unauth_destination}, which stays unreachable (Postfix refuses to start an
-     * smtpd without it, and warns about anything after a plain {@code permit}). Safe on loopback
-     * only because nothing is ever delivered off the instance.
+     * {@code reject_unauth_destination}, which stays unreachable (Postfix refuses to start an smtpd
+     * without it, and warns about anything after a plain {@code permit}). Safe on loopback only
+     * because nothing is ever delivered off the instance.
      */
     OPEN("permit_mynetworks,check_client_access,static:OK,reject_unauth_destination");
 
@@ -112,7 +115,8 @@ public final class PostfixServer implements AutoCloseable {
   private final Process dovecot;
   private final List<String> log;
 
-  private PostfixServer(Path dir, Map<String, Integer> ports, Process master, Process dovecot, List<String> log) {
+  private PostfixServer(
+      Path dir, Map<String, Integer> ports, Process master, Process dovecot, List<String> log) {
     this.dir = dir;
     this.ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
     this.master = master;
@@ -158,7 +162,8 @@ public final class PostfixServer implements AutoCloseable {
   public int port(String service) {
     Integer p = ports.get(requireNonNull(service, "service"));
     if (p == null) {
-      throw new IllegalArgumentException("no smtpd service named '" + service + "'; services: " + ports.keySet());
+      throw new IllegalArgumentException(
+          "no smtpd service named '" + service + "'; services: " + ports.keySet());
     }
     return p;
   }
@@ -250,14 +255,20 @@ public final class PostfixServer implements AutoCloseable {
     public Builder service(String name, RelayPolicy policy, String... overrides) {
       requireNonNull(name, "name");
       requireNonNull(policy, "policy");
-      if (!name.matches("[a-z0-9][a-z0-9-]{0,30}") || name.equals(MAIN_SERVICE) || services.containsKey(name)) {
+      if (!name.matches("[a-z0-9][a-z0-9-]{0,30}")
+          || name.equals(MAIN_SERVICE)
+          || services.containsKey(name)) {
         throw new IllegalArgumentException(
-            "service name must be new, lower-case letters, digits and hyphens, and not '" + MAIN_SERVICE + "': " + name);
+            "service name must be new, lower-case letters, digits and hyphens, and not '"
+                + MAIN_SERVICE
+                + "': "
+                + name);
       }
       List<String> o = new ArrayList<>();
       for (String ov : requireNonNull(overrides, "overrides")) {
         if (ov == null || !ov.matches("[a-z_0-9]+=[^\\s{}]*")) {
-          throw new IllegalArgumentException("override must look like name=value without spaces: " + ov);
+          throw new IllegalArgumentException(
+              "override must look like name=value without spaces: " + ov);
         }
         o.add(ov);
       }
@@ -342,7 +353,8 @@ public final class PostfixServer implements AutoCloseable {
     public PostfixServer start() {
       Path postfix = Peers.requireExecutable("Postfix", "apt-get install postfix", "postfix");
       Path master = Path.of("/usr/lib/postfix/sbin/master");
-      Peers.requirePeer("Postfix master daemon", "apt-get install postfix", Files.isExecutable(master));
+      Peers.requirePeer(
+          "Postfix master daemon", "apt-get install postfix", Files.isExecutable(master));
       Peers.requirePeer(
           "root (Postfix's master must run as root)", "run the real-peer tests as root", isRoot());
       Path dovecotExe = null;
@@ -372,13 +384,26 @@ public final class PostfixServer implements AutoCloseable {
         writeConfig(dir, ports);
         run(List.of(postfix.toString(), "-c", dir.resolve("conf").toString(), "check"), log);
         run(List.of("chown", "postfix", dir.resolve("data").toString()), log);
-        run(List.of(postfix.toString().replace("postfix", "postmap"), "-c", dir.resolve("conf").toString(),
-            dir.resolve("conf/recipients").toString()), log);
+        run(
+            List.of(
+                postfix.toString().replace("postfix", "postmap"),
+                "-c",
+                dir.resolve("conf").toString(),
+                dir.resolve("conf/recipients").toString()),
+            log);
         if (sasl) {
-          dovecot = launch(List.of(dovecotExe.toString(), "-F", "-c", dir.resolve("dovecot.conf").toString()),
-              log, "starting up");
+          dovecot =
+              launch(
+                  List.of(
+                      dovecotExe.toString(), "-F", "-c", dir.resolve("dovecot.conf").toString()),
+                  log,
+                  "starting up");
         }
-        Process m = launch(List.of(master.toString(), "-d", "-c", dir.resolve("conf").toString()), log, "daemon started");
+        Process m =
+            launch(
+                List.of(master.toString(), "-d", "-c", dir.resolve("conf").toString()),
+                log,
+                "daemon started");
         return new PostfixServer(dir, ports, m, dovecot, log);
       } catch (RuntimeException | Error e) {
         if (dovecot != null) {
@@ -395,7 +420,8 @@ public final class PostfixServer implements AutoCloseable {
     }
 
     private static int freePort() {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      try (ServerSocket s =
+          new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
         return s.getLocalPort();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -422,7 +448,8 @@ public final class PostfixServer implements AutoCloseable {
       Thread reader =
           new Thread(
               () -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+                try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
                   for (String l; (l = r.readLine()) != null; ) {
                     log.add(l);
                     lines.add(l);
@@ -442,14 +469,21 @@ public final class PostfixServer implements AutoCloseable {
           if (l == null) {
             p.destroyForcibly();
             throw new AssertionFailedError(
-                command.get(0) + " did not log '" + marker + "' within " + START_TIMEOUT + ":\n" + String.join("\n", log));
+                command.get(0)
+                    + " did not log '"
+                    + marker
+                    + "' within "
+                    + START_TIMEOUT
+                    + ":\n"
+                    + String.join("\n", log));
           }
           if (l.contains(marker)) {
             return p;
           }
           if (l.contains("fatal") || l.contains("Fatal")) {
             p.destroyForcibly();
-            throw new AssertionFailedError(command.get(0) + " failed to start:\n" + String.join("\n", log));
+            throw new AssertionFailedError(
+                command.get(0) + " failed to start:\n" + String.join("\n", log));
           }
         }
       } catch (InterruptedException e) {
@@ -466,29 +500,43 @@ public final class PostfixServer implements AutoCloseable {
         Files.createDirectories(dir.resolve("data"));
         StringBuilder main = new StringBuilder();
         main.append("compatibility_level = 3.6\n")
-            .append("queue_directory = ").append(dir.resolve("queue")).append('\n')
-            .append("data_directory = ").append(dir.resolve("data")).append('\n')
+            .append("queue_directory = ")
+            .append(dir.resolve("queue"))
+            .append('\n')
+            .append("data_directory = ")
+            .append(dir.resolve("data"))
+            .append('\n')
             .append("command_directory = /usr/sbin\n")
             .append("daemon_directory = /usr/lib/postfix/sbin\n")
             .append("meta_directory = /etc/postfix\n")
             .append("shlib_directory = /usr/lib/postfix\n")
             .append("mail_owner = postfix\n")
             .append("setgid_group = postdrop\n")
-            .append("myhostname = ").append(myHostname).append('\n')
-            .append("mydomain = ").append(domain).append('\n')
-            .append("mydestination = ").append(domain).append('\n')
+            .append("myhostname = ")
+            .append(myHostname)
+            .append('\n')
+            .append("mydomain = ")
+            .append(domain)
+            .append('\n')
+            .append("mydestination = ")
+            .append(domain)
+            .append('\n')
             .append("inet_interfaces = 127.0.0.1\n")
             .append("inet_protocols = ipv4\n")
             // The test client on 127.0.0.1 must not be a trusted network, or relay tests lie.
             .append("mynetworks = 127.0.0.2/32\n")
             .append("smtpd_banner = $myhostname ESMTP\n")
-            .append("local_recipient_maps = hash:").append(conf.resolve("recipients")).append('\n')
+            .append("local_recipient_maps = hash:")
+            .append(conf.resolve("recipients"))
+            .append('\n')
             .append("alias_maps =\nalias_database =\n")
             .append("maillog_file = /dev/stdout\n")
-            .append("smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n")
+            .append(
+                "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n")
             .append("smtpd_recipient_restrictions = reject_unlisted_recipient\n")
             // No DNS from the peer either: everything stays on loopback.
-            .append("smtp_host_lookup = native\ndisable_dns_lookups = yes\nsmtpd_peername_lookup = no\n")
+            .append(
+                "smtp_host_lookup = native\ndisable_dns_lookups = yes\nsmtpd_peername_lookup = no\n")
             // Nothing leaves the instance. Not the error transport: smtpd refuses recipients that
             // resolve to it at RCPT (550 5.1.1), which would hide what a client may relay.
             .append("default_transport = discard:no outbound mail in tests\n");
@@ -496,14 +544,20 @@ public final class PostfixServer implements AutoCloseable {
           Files.writeString(conf.resolve("cert.pem"), cert.certificatePem());
           Files.writeString(conf.resolve("key.pem"), cert.privateKeyPem());
           main.append("smtpd_tls_security_level = may\n")
-              .append("smtpd_tls_cert_file = ").append(conf.resolve("cert.pem")).append('\n')
-              .append("smtpd_tls_key_file = ").append(conf.resolve("key.pem")).append('\n');
+              .append("smtpd_tls_cert_file = ")
+              .append(conf.resolve("cert.pem"))
+              .append('\n')
+              .append("smtpd_tls_key_file = ")
+              .append(conf.resolve("key.pem"))
+              .append('\n');
         }
         if (sasl) {
           main.append("smtpd_sasl_auth_enable = yes\n")
               .append("smtpd_sasl_type = dovecot\n")
               .append("smtpd_sasl_path = private/auth\n")
-              .append("smtpd_tls_auth_only = ").append(tlsAuthOnly ? "yes" : "no").append('\n');
+              .append("smtpd_tls_auth_only = ")
+              .append(tlsAuthOnly ? "yes" : "no")
+              .append('\n');
         }
         Files.writeString(conf.resolve("main.cf"), main.toString());
         Files.writeString(conf.resolve("master.cf"), masterCf(ports, services));
@@ -528,14 +582,22 @@ public final class PostfixServer implements AutoCloseable {
     private static String masterCf(Map<String, Integer> ports, Map<String, Service> services) {
       StringBuilder smtpd = new StringBuilder();
       smtpd.append("127.0.0.1:").append(ports.get(MAIN_SERVICE)).append(" inet n - n - - smtpd\n");
-      services.forEach((name, svc) -> {
-        smtpd.append("127.0.0.1:").append(ports.get(name)).append(" inet n - n - - smtpd\n")
-            .append("  -o syslog_name=postfix/").append(name).append('\n')
-            .append("  -o smtpd_relay_restrictions=").append(svc.policy().restrictions()).append('\n');
-        for (String o : svc.overrides()) {
-          smtpd.append("  -o ").append(o).append('\n');
-        }
-      });
+      services.forEach(
+          (name, svc) -> {
+            smtpd
+                .append("127.0.0.1:")
+                .append(ports.get(name))
+                .append(" inet n - n - - smtpd\n")
+                .append("  -o syslog_name=postfix/")
+                .append(name)
+                .append('\n')
+                .append("  -o smtpd_relay_restrictions=")
+                .append(svc.policy().restrictions())
+                .append('\n');
+            for (String o : svc.overrides()) {
+              smtpd.append("  -o ").append(o).append('\n');
+            }
+          });
       return smtpd
           + "pickup    unix  n - n 60 1 pickup\n"
           + "cleanup   unix  n - n - 0 cleanup\n"
@@ -561,15 +623,21 @@ public final class PostfixServer implements AutoCloseable {
     }
 
     private static String dovecotConf(Path dir) {
-      return "base_dir = " + dir.resolve("dovecot-run") + "\n"
+      return "base_dir = "
+          + dir.resolve("dovecot-run")
+          + "\n"
           + "protocols = none\n"
           + "log_path = /dev/stderr\n"
           + "ssl = no\n"
           + "auth_mechanisms = plain login\n"
           + "disable_plaintext_auth = no\n"
-          + "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%n " + dir.resolve("dovecot-users") + "\n}\n"
+          + "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%n "
+          + dir.resolve("dovecot-users")
+          + "\n}\n"
           + "userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=/tmp\n}\n"
-          + "service auth {\n  unix_listener " + dir.resolve("queue/private/auth") + " {\n"
+          + "service auth {\n  unix_listener "
+          + dir.resolve("queue/private/auth")
+          + " {\n"
           + "    mode = 0660\n    user = postfix\n    group = postfix\n  }\n}\n";
     }
   }
@@ -580,6 +648,8 @@ public final class PostfixServer implements AutoCloseable {
   /** Returns {@code Postfix on 127.0.0.1:port} and the extra services' ports. */
   @Override
   public String toString() {
-    return "Postfix on " + new InetSocketAddress(host(), port()) + (ports.size() > 1 ? " " + ports : "");
+    return "Postfix on "
+        + new InetSocketAddress(host(), port())
+        + (ports.size() > 1 ? " " + ports : "");
   }
 }

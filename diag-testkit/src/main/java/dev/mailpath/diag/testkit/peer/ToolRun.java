@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 record ToolRun(int exitCode, String output, boolean timedOut) {
 
   /**
-   * Runs a command with standard input from /dev/null; output goes to a temporary file rather
-   * than a pipe, so a chatty tool can never block on a full pipe while we wait for it.
+   * Runs a command with standard input from /dev/null; output goes to a temporary file rather than
+   * a pipe, so a chatty tool can never block on a full pipe while we wait for it.
    */
   static ToolRun run(List<String> command, Duration timeout) {
     Path out = null;

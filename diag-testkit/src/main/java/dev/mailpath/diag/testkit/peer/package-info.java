@@ -12,10 +12,10 @@
  * </ul>
  *
  * <p>{@code .ci/install-peers.sh} in the repository installs every package these tests need on a
- * Debian 12 machine. Everything here binds and contacts loopback addresses (127.0.0.0/8, ::1)
- * only, and never ports below 1024 unless the caller asks for them.
+ * Debian 12 machine. Everything here binds and contacts loopback addresses (127.0.0.0/8, ::1) only,
+ * and never ports below 1024 unless the caller asks for them.
  *
- * <p>Nullness: parameters and return values are never {@code null} unless a method says so;
- * passing {@code null} throws {@link NullPointerException} naming the parameter.
+ * <p>Nullness: parameters and return values are never {@code null} unless a method says so; passing
+ * {@code null} throws {@link NullPointerException} naming the parameter.
  */
 package dev.mailpath.diag.testkit.peer;

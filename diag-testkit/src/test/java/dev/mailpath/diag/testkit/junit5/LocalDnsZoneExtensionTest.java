@@ -95,8 +95,7 @@ class LocalDnsZoneExtensionTest {
 
   @EnabledIf("dev.mailpath.diag.testkit.junit5.LocalDnsZoneExtensionTest#runByEngineKit")
   static class NoZone {
-    @LocalDnsZone
-    LocalDnsZoneServer dns;
+    @LocalDnsZone LocalDnsZoneServer dns;
 
     @Test
     void uses() {}
@@ -121,7 +120,7 @@ class LocalDnsZoneExtensionTest {
   void extension_misuse_failsWithConfigurationException() {
     for (Class<?> c : new Class<?>[] {WrongType.class, NoZone.class}) {
       EngineTestKit.engine("junit-jupiter")
-        .configurationParameter(KIT, "true")
+          .configurationParameter(KIT, "true")
           .selectors(DiscoverySelectors.selectClass(c))
           .execute()
           .testEvents()

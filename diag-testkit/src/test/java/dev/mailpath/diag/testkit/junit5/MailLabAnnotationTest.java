@@ -45,7 +45,8 @@ class MailLabAnnotationTest {
   @Test
   void staticField_servesMxAndSmtp() throws Exception {
     Message mx = RawClient.query(shared.dnsAddress(), "example.com.", Type.MX);
-    assertThat(((MXRecord) mx.getSection(Section.ANSWER).get(0)).getTarget().toString()).isEqualTo("mx.example.com.");
+    assertThat(((MXRecord) mx.getSection(Section.ANSWER).get(0)).getTarget().toString())
+        .isEqualTo("mx.example.com.");
 
     try (RawClient smtp = new RawClient(shared.smtpHost(), shared.smtpPort())) {
       assertThat(smtp.read()).startsWith("220");
@@ -63,14 +64,17 @@ class MailLabAnnotationTest {
   @Test
   void instanceField_fromResource_isAFreshLab() throws Exception {
     assertThat(perTest).isNotSameAs(shared);
-    assertThat(RawClient.query(perTest.dnsAddress(), "other.test.", Type.SOA).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(RawClient.query(perTest.dnsAddress(), "other.test.", Type.SOA).getRcode())
+        .isEqualTo(Rcode.NOERROR);
   }
 
   @Test
-  void parameter_isResolvedToItsOwnLab(@LocalMailLab(domains = "example.org") MailLab param) throws Exception {
+  void parameter_isResolvedToItsOwnLab(@LocalMailLab(domains = "example.org") MailLab param)
+      throws Exception {
     assertThat(param).isNotSameAs(shared).isNotSameAs(perTest);
     assertThat(param.domains()).containsExactly("example.org");
-    assertThat(RawClient.query(param.dnsAddress(), "example.org.", Type.MX).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(RawClient.query(param.dnsAddress(), "example.org.", Type.MX).getRcode())
+        .isEqualTo(Rcode.NOERROR);
   }
 
   // ---------------------------------------------------------------- samples for the engine kit
@@ -125,12 +129,16 @@ class MailLabAnnotationTest {
 
     assertThat(Lifetimes.statics).hasSize(2);
     assertThat(Lifetimes.statics.get(0)).isSameAs(Lifetimes.statics.get(1));
-    assertThat(Lifetimes.instances).hasSize(2).doesNotHaveDuplicates().doesNotContain(Lifetimes.statics.get(0));
+    assertThat(Lifetimes.instances)
+        .hasSize(2)
+        .doesNotHaveDuplicates()
+        .doesNotContain(Lifetimes.statics.get(0));
     assertThat(Lifetimes.instances).allMatch(MailLab::isClosed);
     assertThat(Lifetimes.statics.get(0).isClosed()).isTrue();
     assertThat(Set.copyOf(Lifetimes.smtpPorts)).hasSize(3);
     for (int port : Set.copyOf(Lifetimes.smtpPorts)) {
-      assertThatThrownBy(() -> new Socket(MailLab.HOST, port).close()).isInstanceOf(ConnectException.class);
+      assertThatThrownBy(() -> new Socket(MailLab.HOST, port).close())
+          .isInstanceOf(ConnectException.class);
     }
   }
 
@@ -158,7 +166,9 @@ class MailLabAnnotationTest {
 
     assertThat(entries).hasSize(1);
     assertThat(entries.get(0)).containsOnlyKeys("mailLab.lab");
-    assertThat(entries.get(0).get("mailLab.lab")).contains("evidence.example.com. A").contains("domains=[example.com]");
+    assertThat(entries.get(0).get("mailLab.lab"))
+        .contains("evidence.example.com. A")
+        .contains("domains=[example.com]");
   }
 
   @EnabledIf("dev.mailpath.diag.testkit.junit5.MailLabAnnotationTest#runByEngineKit")
@@ -208,7 +218,11 @@ class MailLabAnnotationTest {
 
   @EnabledIf("dev.mailpath.diag.testkit.junit5.MailLabAnnotationTest#runByEngineKit")
   static class DuplicateRelayServer {
-    @LocalMailLab(relayServers = {@LocalMailLab.RelayServer(name = "mx"), @LocalMailLab.RelayServer(name = "mx")})
+    @LocalMailLab(
+        relayServers = {
+          @LocalMailLab.RelayServer(name = "mx"),
+          @LocalMailLab.RelayServer(name = "mx")
+        })
     MailLab lab;
 
     @Test
@@ -244,7 +258,8 @@ class MailLabAnnotationTest {
                 .haveExactly(
                     1,
                     finishedWithFailure(
-                        instanceOf(ExtensionConfigurationException.class), message(m -> m.contains(text)))));
+                        instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains(text)))));
   }
 
   @EnabledIf("dev.mailpath.diag.testkit.junit5.MailLabAnnotationTest#runByEngineKit")
@@ -261,6 +276,7 @@ class MailLabAnnotationTest {
         .haveExactly(
             1,
             finishedWithFailure(
-                instanceOf(ParameterResolutionException.class), message(m -> m.contains("must be of type MailLab"))));
+                instanceOf(ParameterResolutionException.class),
+                message(m -> m.contains("must be of type MailLab"))));
   }
 }

@@ -33,7 +33,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** {@link MailLabExtension} registered with a builder: lifetimes, accessors, report entries, misuse. */
+/**
+ * {@link MailLabExtension} registered with a builder: lifetimes, accessors, report entries, misuse.
+ */
 class MailLabExtensionTest {
 
   @RegisterExtension
@@ -68,15 +70,18 @@ class MailLabExtensionTest {
     assertThat(lab.imapPort()).isEqualTo(running.imapPort());
     assertThat(lab.relayServer("closed")).isSameAs(running.relayServer("closed"));
     assertThat(lab.password("alice")).isEqualTo("secret");
-    assertThat(lab.receivedMessages("alice@example.com")).isEqualTo(running.receivedMessages("alice@example.com"));
+    assertThat(lab.receivedMessages("alice@example.com"))
+        .isEqualTo(running.receivedMessages("alice@example.com"));
   }
 
   @Test
   void dns_answersMx_andAppliesItsFault() throws Exception {
     Message mx = RawClient.query(lab.dnsAddress(), "example.com.", Type.MX);
 
-    assertThat(((MXRecord) mx.getSection(Section.ANSWER).get(0)).getTarget().toString()).isEqualTo("mx.example.com.");
-    assertThat(RawClient.query(lab.dnsAddress(), "refused.example.com.", Type.MX).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(((MXRecord) mx.getSection(Section.ANSWER).get(0)).getTarget().toString())
+        .isEqualTo("mx.example.com.");
+    assertThat(RawClient.query(lab.dnsAddress(), "refused.example.com.", Type.MX).getRcode())
+        .isEqualTo(Rcode.REFUSED);
   }
 
   @Test
@@ -113,7 +118,9 @@ class MailLabExtensionTest {
   void get_withNoLabRunning_throwsIllegalStateException() {
     MailLabExtension idle = MailLabExtension.builder().domain("example.com").build();
 
-    assertThatThrownBy(idle::get).isInstanceOf(IllegalStateException.class).hasMessageContaining("no MailLab is running");
+    assertThatThrownBy(idle::get)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no MailLab is running");
     assertThatThrownBy(idle::smtpPort).isInstanceOf(IllegalStateException.class);
   }
 
@@ -124,7 +131,9 @@ class MailLabExtensionTest {
             .domain("example.com")
             .zone("$ORIGIN example.com.\n@ SOA ns h 1 1 1 1 1\n@ NS ns\nns A 127.0.0.1\n");
 
-    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already added");
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already added");
   }
 
   // ---------------------------------------------------------------- samples for the engine kit
@@ -149,7 +158,8 @@ class MailLabExtensionTest {
     static final List<Integer> ports = Collections.synchronizedList(new ArrayList<>());
 
     @RegisterExtension
-    static MailLabExtension lab = MailLabExtension.builder().mailbox("alice@example.com:alice:secret").build();
+    static MailLabExtension lab =
+        MailLabExtension.builder().mailbox("alice@example.com:alice:secret").build();
 
     @Test
     void first(MailLab param) {
@@ -258,6 +268,7 @@ class MailLabExtensionTest {
         .haveExactly(
             1,
             finishedWithFailure(
-                instanceOf(ExtensionConfigurationException.class), message(m -> m.contains("loopback"))));
+                instanceOf(ExtensionConfigurationException.class),
+                message(m -> m.contains("loopback"))));
   }
 }

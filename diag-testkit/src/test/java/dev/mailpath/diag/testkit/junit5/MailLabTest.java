@@ -31,7 +31,8 @@ class MailLabTest {
     lab =
         MailLab.builder()
             .domain("example.com", "www A 127.0.0.2")
-            .zone("$ORIGIN other.test.\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 127.0.0.1\n")
+            .zone(
+                "$ORIGIN other.test.\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 127.0.0.1\n")
             .mailbox("alice@example.com", "alice", "secret")
             .mailbox("bob@example.org:bob:pa:ss")
             .relayServer("closed", Relay.NONE)
@@ -61,7 +62,12 @@ class MailLabTest {
 
   @Test
   void domain_mxHostAndRelayServerNames_resolveToLoopback() throws Exception {
-    for (String name : List.of("mx.example.com.", "ns1.example.com.", "closed.example.com.", "submission.example.com.")) {
+    for (String name :
+        List.of(
+            "mx.example.com.",
+            "ns1.example.com.",
+            "closed.example.com.",
+            "submission.example.com.")) {
       Message m = RawClient.query(lab.dnsAddress(), name, Type.A);
       assertThat(m.getSection(Section.ANSWER))
           .as(name)
@@ -75,17 +81,22 @@ class MailLabTest {
   void domain_extraRecords_areServed() throws Exception {
     Message m = RawClient.query(lab.dnsAddress(), "www.example.com.", Type.A);
 
-    assertThat(m.getSection(Section.ANSWER)).singleElement().extracting(Record::rdataToString).isEqualTo("127.0.0.2");
+    assertThat(m.getSection(Section.ANSWER))
+        .singleElement()
+        .extracting(Record::rdataToString)
+        .isEqualTo("127.0.0.2");
   }
 
   @Test
   void zoneText_isServedBesideTheGeneratedZones() throws Exception {
-    assertThat(RawClient.query(lab.dnsAddress(), "other.test.", Type.SOA).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(RawClient.query(lab.dnsAddress(), "other.test.", Type.SOA).getRcode())
+        .isEqualTo(Rcode.NOERROR);
   }
 
   @Test
   void dnsFault_appliesToItsName() throws Exception {
-    assertThat(RawClient.query(lab.dnsAddress(), "broken.example.com.", Type.MX).getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(RawClient.query(lab.dnsAddress(), "broken.example.com.", Type.MX).getRcode())
+        .isEqualTo(Rcode.SERVFAIL);
   }
 
   // ---------------------------------------------------------------- GreenMail
@@ -131,7 +142,8 @@ class MailLabTest {
 
   @Test
   void closedRelayServer_refusesRelayButTakesLocalMail() throws Exception {
-    try (RawClient c = new RawClient(lab.relayServer("closed").host(), lab.relayServer("closed").port())) {
+    try (RawClient c =
+        new RawClient(lab.relayServer("closed").host(), lab.relayServer("closed").port())) {
       assertThat(c.read()).isEqualTo("220 closed.example.com ESMTP mailpath-policy");
       c.send("EHLO client.example.net");
       c.send("MAIL FROM:<carol@example.net>");
@@ -154,7 +166,8 @@ class MailLabTest {
 
   @Test
   void authenticatedRelayServer_relaysAfterAuthWithAMailboxLogin() throws Exception {
-    String plain = Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.UTF_8));
+    String plain =
+        Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.UTF_8));
     try (RawClient c = new RawClient(MailLab.HOST, lab.relayServer("submission").port())) {
       c.read();
       c.send("EHLO client.example.net");
@@ -189,21 +202,30 @@ class MailLabTest {
   @Test
   void builder_badInput_isRefusedAtOnce() {
     MailLab.Builder b =
-        MailLab.builder().domain("example.com").mailbox("a@example.com:a:x").relayServer("closed", Relay.NONE);
+        MailLab.builder()
+            .domain("example.com")
+            .mailbox("a@example.com:a:x")
+            .relayServer("closed", Relay.NONE);
 
     assertThatThrownBy(() -> b.domain("exa mple.com"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("domain");
     assertThatThrownBy(() -> b.domain("EXAMPLE.com.")).hasMessageContaining("already added");
-    assertThatThrownBy(() -> b.domain("example.net", "www A not-an-address")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> b.zone("this is not a zone")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> b.zoneResource("zones/missing.zone")).hasMessageContaining("not found");
-    assertThatThrownBy(() -> b.mailbox("a@example.com:only-two")).hasMessageContaining("address:login:password");
-    assertThatThrownBy(() -> b.mailbox("A@example.com", "other", "x")).hasMessageContaining("already added");
+    assertThatThrownBy(() -> b.domain("example.net", "www A not-an-address"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.zone("this is not a zone"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.zoneResource("zones/missing.zone"))
+        .hasMessageContaining("not found");
+    assertThatThrownBy(() -> b.mailbox("a@example.com:only-two"))
+        .hasMessageContaining("address:login:password");
+    assertThatThrownBy(() -> b.mailbox("A@example.com", "other", "x"))
+        .hasMessageContaining("already added");
     assertThatThrownBy(() -> b.mailbox("c@example.com", "a", "x")).hasMessageContaining("login a");
     assertThatThrownBy(() -> b.mailbox("no-at-sign", "n", "x")).hasMessageContaining("address");
     assertThatThrownBy(() -> b.relayServer("closed", Relay.ANYONE)).hasMessageContaining("taken");
-    assertThatThrownBy(() -> b.relayServer("Bad Name", Relay.ANYONE)).hasMessageContaining("DNS label");
+    assertThatThrownBy(() -> b.relayServer("Bad Name", Relay.ANYONE))
+        .hasMessageContaining("DNS label");
   }
 
   @Test
@@ -213,12 +235,18 @@ class MailLabTest {
             .domain("example.com")
             .zone("$ORIGIN example.com.\n@ SOA ns h 1 1 1 1 1\n@ NS ns\nns A 127.0.0.1\n");
 
-    assertThatThrownBy(b::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already added");
+    assertThatThrownBy(b::start)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already added");
   }
 
   @Test
   void close_stopsEveryServer_andIsIdempotent() throws Exception {
-    MailLab own = MailLab.builder().mailbox("dave@example.net:dave:pw").relayServer("closed", Relay.NONE).start();
+    MailLab own =
+        MailLab.builder()
+            .mailbox("dave@example.net:dave:pw")
+            .relayServer("closed", Relay.NONE)
+            .start();
     int[] ports = {own.smtpPort(), own.imapPort(), own.relayServer("closed").port()};
 
     own.close();
@@ -227,7 +255,8 @@ class MailLabTest {
     assertThat(own.isClosed()).isTrue();
     assertThat(own.toString()).contains("closed");
     for (int port : ports) {
-      assertThatThrownBy(() -> new Socket(MailLab.HOST, port).close()).as("port %d of %s", port, Arrays.toString(ports))
+      assertThatThrownBy(() -> new Socket(MailLab.HOST, port).close())
+          .as("port %d of %s", port, Arrays.toString(ports))
           .isInstanceOf(ConnectException.class);
     }
   }

@@ -45,7 +45,8 @@ final class RawClient implements AutoCloseable {
     socket.close();
   }
 
-  static Message query(java.net.InetSocketAddress server, String name, int type) throws IOException {
+  static Message query(java.net.InetSocketAddress server, String name, int type)
+      throws IOException {
     SimpleResolver r = new SimpleResolver(server);
     r.setTimeout(Duration.ofMillis(1000));
     Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, 1));

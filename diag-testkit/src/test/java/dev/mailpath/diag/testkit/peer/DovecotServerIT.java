@@ -30,11 +30,16 @@ import org.junit.jupiter.api.Timeout;
 class DovecotServerIT {
 
   static byte[] message(String id) {
-    return ("From: alice@example.org\r\nTo: bob@example.net\r\nSubject: test " + id + "\r\nMessage-ID: <" + id
-        + "@example.org>\r\nDate: Tue, 2 Jan 2024 09:00:00 +0000\r\n\r\nHello\r\n").getBytes(US_ASCII);
+    return ("From: alice@example.org\r\nTo: bob@example.net\r\nSubject: test "
+            + id
+            + "\r\nMessage-ID: <"
+            + id
+            + "@example.org>\r\nDate: Tue, 2 Jan 2024 09:00:00 +0000\r\n\r\nHello\r\n")
+        .getBytes(US_ASCII);
   }
 
-  static Store login(String protocol, int port, String user, String password, Properties extra) throws Exception {
+  static Store login(String protocol, int port, String user, String password, Properties extra)
+      throws Exception {
     Properties p = new Properties();
     p.setProperty("mail." + protocol + ".connectiontimeout", "5000");
     p.setProperty("mail." + protocol + ".timeout", "5000");
@@ -47,7 +52,8 @@ class DovecotServerIT {
   @Test
   void start_maildir_servesSpecialUseFoldersAndMailDeliveredByTheLda() throws Exception {
     DovecotServer.requireInstalled();
-    try (DovecotServer imap = DovecotServer.builder().user("bob", "b0b-Pa55").user("carol", "c4rol").start()) {
+    try (DovecotServer imap =
+        DovecotServer.builder().user("bob", "b0b-Pa55").user("carol", "c4rol").start()) {
       imap.deliver("bob", message("one"));
       imap.deliver("bob", "Junk", message("two"));
       imap.doveadm("flags", "add", "-u", "bob", "\\Deleted", "mailbox", "Junk", "ALL");
@@ -65,7 +71,8 @@ class DovecotServerIT {
         Folder inbox = store.getFolder("INBOX");
         inbox.open(Folder.READ_ONLY);
         assertThat(inbox.getMessageCount()).isEqualTo(1);
-        assertThat(inbox.getMessage(1).getHeader("Message-ID")).containsExactly("<one@example.org>");
+        assertThat(inbox.getMessage(1).getHeader("Message-ID"))
+            .containsExactly("<one@example.org>");
         inbox.close(false);
         Folder junk = store.getFolder("Junk");
         junk.open(Folder.READ_ONLY);
@@ -87,7 +94,11 @@ class DovecotServerIT {
   @Test
   void start_mbox_keepsTheInboxInAnMboxFile() throws Exception {
     DovecotServer.requireInstalled();
-    try (DovecotServer imap = DovecotServer.builder().user("bob", "b0b-Pa55").format(DovecotServer.MailFormat.MBOX).start()) {
+    try (DovecotServer imap =
+        DovecotServer.builder()
+            .user("bob", "b0b-Pa55")
+            .format(DovecotServer.MailFormat.MBOX)
+            .start()) {
       imap.deliver("bob", message("mbox-1"));
 
       Store store = login("imap", imap.imapPort(), "bob", "b0b-Pa55", new Properties());
@@ -99,7 +110,9 @@ class DovecotServerIT {
       } finally {
         store.close();
       }
-      assertThat(Files.readString(imap.mailbox("bob").resolve("inbox"), US_ASCII)).startsWith("From ").contains("<mbox-1@example.org>");
+      assertThat(Files.readString(imap.mailbox("bob").resolve("inbox"), US_ASCII))
+          .startsWith("From ")
+          .contains("<mbox-1@example.org>");
       assertThat(imap.format()).isEqualTo(DovecotServer.MailFormat.MBOX);
     }
   }
@@ -135,12 +148,18 @@ class DovecotServerIT {
 
   @Test
   void builder_badInput_throwsBeforeStarting() {
-    assertThatThrownBy(() -> DovecotServer.builder().user("Bob Smith", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DovecotServer.builder().user("bob", "a:b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DovecotServer.builder().folder("a/b", "")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DovecotServer.builder().folder("Spam", "Junk")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DovecotServer.builder().port(25)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DovecotServer.builder().start()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> DovecotServer.builder().user("Bob Smith", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DovecotServer.builder().user("bob", "a:b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DovecotServer.builder().folder("a/b", ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DovecotServer.builder().folder("Spam", "Junk"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DovecotServer.builder().port(25))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DovecotServer.builder().start())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("user(name, password)");
   }
 }

@@ -204,7 +204,11 @@ class NsdServerTest {
     NsdServer.requireInstalled();
     DigClient dig = DigClient.require();
     try (NsdServer nsd =
-        NsdServer.builder().zone("example.test.", ZONE).addAddress("127.0.0.1").addAddress("127.0.1.1").start()) {
+        NsdServer.builder()
+            .zone("example.test.", ZONE)
+            .addAddress("127.0.0.1")
+            .addAddress("127.0.1.1")
+            .start()) {
       assertThat(nsd.addresses())
           .extracting(a -> a.getAddress().getHostAddress())
           .containsExactly("127.0.0.1", "127.0.1.1");
@@ -389,7 +393,8 @@ class NsdServerTest {
       closedPort = probe.getLocalPort();
     }
 
-    assertThatThrownBy(() -> dig.query(new InetSocketAddress("127.0.0.1", closedPort), "example.test", "A"))
+    assertThatThrownBy(
+            () -> dig.query(new InetSocketAddress("127.0.0.1", closedPort), "example.test", "A"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exit 9");
   }

@@ -61,7 +61,8 @@ class PeersTest {
 
   @Test
   void requirePeer_missingNotRequired_skipsWithInstallHint() {
-    Throwable thrown = catchThrowable(() -> Peers.requirePeer("NSD", "apt-get install nsd", false, false));
+    Throwable thrown =
+        catchThrowable(() -> Peers.requirePeer("NSD", "apt-get install nsd", false, false));
 
     assertThat(thrown)
         .isInstanceOf(TestAbortedException.class)
@@ -71,7 +72,8 @@ class PeersTest {
 
   @Test
   void requirePeer_missingRequired_failsWithInstallHint() {
-    Throwable thrown = catchThrowable(() -> Peers.requirePeer("NSD", "apt-get install nsd", false, true));
+    Throwable thrown =
+        catchThrowable(() -> Peers.requirePeer("NSD", "apt-get install nsd", false, true));
 
     assertThat(thrown)
         .isInstanceOf(AssertionFailedError.class)
@@ -84,7 +86,9 @@ class PeersTest {
   void requirePeer_missingWithoutHint_namesPeer() {
     Throwable thrown = catchThrowable(() -> Peers.requirePeer("Dovecot", "", false, false));
 
-    assertThat(thrown).isInstanceOf(TestAbortedException.class).hasMessageStartingWith("Dovecot not installed;");
+    assertThat(thrown)
+        .isInstanceOf(TestAbortedException.class)
+        .hasMessageStartingWith("Dovecot not installed;");
   }
 
   @Test

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads an {@code Authentication-Results} value (RFC 8601 §2.2): {@code authserv-id [version]
- * *(";" resinfo)} or {@code authserv-id; none}. Lenient about the Microsoft 365 form that has no
+ * Reads an {@code Authentication-Results} value (RFC 8601 §2.2): {@code authserv-id [version] *(";"
+ * resinfo)} or {@code authserv-id; none}. Lenient about the Microsoft 365 form that has no
  * authserv-id, comments anywhere, and quoted reasons.
  */
 public final class AuthResultsParser {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the header section of a message (RFC 5322 §2.2) into unfolded fields, leniently: CRLF
- * or bare LF line ends, an mbox {@code From } separator line, lines without a colon skipped (and
+ * Reads the header section of a message (RFC 5322 §2.2) into unfolded fields, leniently: CRLF or
+ * bare LF line ends, an mbox {@code From } separator line, lines without a colon skipped (and
  * counted). Bounded: at most {@link #MAX_HEADER_BYTES} bytes and {@link #MAX_FIELDS} fields are
  * read, so a hostile message cannot exhaust memory.
  */
@@ -79,8 +79,8 @@ public final class HeaderFields {
   }
 
   /**
-   * Reads the header section of a message held as text; the body (after the first empty line)
-   * is ignored.
+   * Reads the header section of a message held as text; the body (after the first empty line) is
+   * ignored.
    *
    * @param message the message or just its header
    * @return the fields
@@ -151,8 +151,8 @@ public final class HeaderFields {
   }
 
   /**
-   * Reads the header section of a message held as bytes, decoded as UTF-8 (RFC 6532); bytes
-   * that are not UTF-8 become U+FFFD.
+   * Reads the header section of a message held as bytes, decoded as UTF-8 (RFC 6532); bytes that
+   * are not UTF-8 become U+FFFD.
    *
    * @param message the message bytes
    * @return the fields
@@ -163,8 +163,8 @@ public final class HeaderFields {
   }
 
   /**
-   * Reads the header section from a stream, stopping after the empty line that ends it (the
-   * body is not read) or after {@link #MAX_HEADER_BYTES}.
+   * Reads the header section from a stream, stopping after the empty line that ends it (the body is
+   * not read) or after {@link #MAX_HEADER_BYTES}.
    *
    * @param in the stream; not closed
    * @return the fields
@@ -211,8 +211,8 @@ public final class HeaderFields {
   }
 
   /**
-   * Builds the fields from names and values, for sources that already split them (Jakarta
-   * Mail's headers).
+   * Builds the fields from names and values, for sources that already split them (Jakarta Mail's
+   * headers).
    *
    * @param fields the fields; values may still be folded
    * @return the fields, unfolded
@@ -237,7 +237,8 @@ public final class HeaderFields {
 
   private static int headerEnd(byte[] b, int n) {
     for (int i = 0; i + 1 < n; i++) {
-      if (b[i] == '\n' && (b[i + 1] == '\n' || (b[i + 1] == '\r' && i + 2 < n && b[i + 2] == '\n'))) {
+      if (b[i] == '\n'
+          && (b[i + 1] == '\n' || (b[i + 1] == '\r' && i + 2 < n && b[i + 2] == '\n'))) {
         return i + 1;
       }
     }

@@ -24,7 +24,8 @@ public final class ImapTrace {
   private static final int MAX_LINE = 16 * 1024;
   private static final Pattern CLIENT = Pattern.compile("^([A-Za-z]+\\d+) (\\S+)(.*)$");
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,9})\\+?\\}$");
-  private static final Pattern SUPPRESSED = Pattern.compile("^DEBUG IMAPS?: (\\S+(?: \\S+)?) command trace suppressed");
+  private static final Pattern SUPPRESSED =
+      Pattern.compile("^DEBUG IMAPS?: (\\S+(?: \\S+)?) command trace suppressed");
 
   private final Transcript.Recorder recorder;
   private final boolean implicitTls;
@@ -111,7 +112,10 @@ public final class ImapTrace {
       commands++;
       bytesSent += wireBytes;
       String verb = c.group(2).toUpperCase(java.util.Locale.ROOT);
-      String shown = verb.equals("LOGIN") || verb.equals("AUTHENTICATE") ? c.group(1) + " " + verb + " [redacted]" : text;
+      String shown =
+          verb.equals("LOGIN") || verb.equals("AUTHENTICATE")
+              ? c.group(1) + " " + verb + " [redacted]"
+              : text;
       recorder.add(insideTls ? Direction.CLIENT_TLS : Direction.CLIENT, shown);
       startTlsPending = verb.equals("STARTTLS");
       return;
@@ -130,7 +134,9 @@ public final class ImapTrace {
   }
 
   private static boolean isStatus(String word) {
-    return word.equalsIgnoreCase("OK") || word.equalsIgnoreCase("NO") || word.equalsIgnoreCase("BAD");
+    return word.equalsIgnoreCase("OK")
+        || word.equalsIgnoreCase("NO")
+        || word.equalsIgnoreCase("BAD");
   }
 
   /**

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the dates found in mail headers leniently: RFC 5322 §3.3 {@code date-time} with and
- * without the day name, the obsolete forms of §4.3 (two-digit years, zone names such as {@code
- * GMT} and {@code EST}, military zones), missing seconds, trailing comments such as {@code
- * (PST)}, and the {@code Date.toString()} form some Java servers write ({@code Mon Jan 01
- * 10:00:00 CET 2024}). Tokens are classified rather than read by position, so both orders work.
+ * Reads the dates found in mail headers leniently: RFC 5322 §3.3 {@code date-time} with and without
+ * the day name, the obsolete forms of §4.3 (two-digit years, zone names such as {@code GMT} and
+ * {@code EST}, military zones), missing seconds, trailing comments such as {@code (PST)}, and the
+ * {@code Date.toString()} form some Java servers write ({@code Mon Jan 01 10:00:00 CET 2024}).
+ * Tokens are classified rather than read by position, so both orders work.
  */
 public final class MailDates {
   private MailDates() {}
@@ -90,7 +90,9 @@ public final class MailDates {
         hour = Integer.parseInt(p[0]);
         minute = Integer.parseInt(p[1]);
         second = p.length == 3 ? Integer.parseInt(p[2]) : 0;
-      } else if ((t.startsWith("+") || t.startsWith("-")) && t.length() == 5 && allDigits(t.substring(1))) {
+      } else if ((t.startsWith("+") || t.startsWith("-"))
+          && t.length() == 5
+          && allDigits(t.substring(1))) {
         int hh = Integer.parseInt(t.substring(1, 3));
         int mm = Integer.parseInt(t.substring(3));
         if (hh > 23 || mm > 59) {
@@ -112,7 +114,10 @@ public final class MailDates {
         continue;
       } else if (offsetMinutes == null && ZONES.containsKey(t)) {
         offsetMinutes = ZONES.get(t);
-      } else if (offsetMinutes == null && t.length() == 1 && Character.isLetter(t.charAt(0)) && t.charAt(0) != 'j') {
+      } else if (offsetMinutes == null
+          && t.length() == 1
+          && Character.isLetter(t.charAt(0))
+          && t.charAt(0) != 'j') {
         offsetMinutes = 0;
       } else {
         return Optional.empty();
@@ -157,9 +162,20 @@ public final class MailDates {
 
   private static String fullMonth(int i) {
     return new String[] {
-      "january", "february", "march", "april", "may", "june", "july", "august", "september",
-      "october", "november", "december"
-    }[i];
+          "january",
+          "february",
+          "march",
+          "april",
+          "may",
+          "june",
+          "july",
+          "august",
+          "september",
+          "october",
+          "november",
+          "december"
+        }
+        [i];
   }
 
   private static boolean isDay(String t) {

@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one {@code Received:} field value (RFC 5321 §4.4 {@code Stamp}) leniently: clauses in
- * any order, comments (nested too) attached to the clause they follow, multi-word {@code with}
- * and {@code via} values (Microsoft's {@code with Microsoft SMTP Server}, {@code via Frontend
+ * Reads one {@code Received:} field value (RFC 5321 §4.4 {@code Stamp}) leniently: clauses in any
+ * order, comments (nested too) attached to the clause they follow, multi-word {@code with} and
+ * {@code via} values (Microsoft's {@code with Microsoft SMTP Server}, {@code via Frontend
  * Transport}), and the date after the last {@code ;} that is outside a comment.
  */
 public final class ReceivedParser {
@@ -27,18 +27,40 @@ public final class ReceivedParser {
   // RFC 3848 protocol types, and the forms servers write beside them.
   private static final Set<String> TLS_PROTOCOLS =
       Set.of(
-          "esmtps", "esmtpsa", "lmtps", "lmtpsa", "utf8smtps", "utf8smtpsa", "utf8lmtps",
-          "utf8lmtpsa", "smtps", "https");
+          "esmtps",
+          "esmtpsa",
+          "lmtps",
+          "lmtpsa",
+          "utf8smtps",
+          "utf8smtpsa",
+          "utf8lmtps",
+          "utf8lmtpsa",
+          "smtps",
+          "https");
   private static final Set<String> PLAIN_PROTOCOLS =
       Set.of(
-          "smtp", "esmtp", "esmtpa", "lmtp", "lmtpa", "utf8smtp", "utf8smtpa", "utf8lmtp",
-          "utf8lmtpa", "http", "microsoft smtp server");
+          "smtp",
+          "esmtp",
+          "esmtpa",
+          "lmtp",
+          "lmtpa",
+          "utf8smtp",
+          "utf8smtpa",
+          "utf8lmtp",
+          "utf8lmtpa",
+          "http",
+          "microsoft smtp server");
   private static final Set<String> SMTP_FAMILY =
-      Set.of(
-          "smtp", "esmtp", "esmtpa", "utf8smtp", "utf8smtpa", "microsoft smtp server");
+      Set.of("smtp", "esmtp", "esmtpa", "utf8smtp", "utf8smtpa", "microsoft smtp server");
   private static final Set<String> AUTH_PROTOCOLS =
       Set.of(
-          "esmtpa", "esmtpsa", "lmtpa", "lmtpsa", "utf8smtpa", "utf8smtpsa", "utf8lmtpa",
+          "esmtpa",
+          "esmtpsa",
+          "lmtpa",
+          "lmtpsa",
+          "utf8smtpa",
+          "utf8smtpsa",
+          "utf8lmtpa",
           "utf8lmtpsa");
 
   private static final Pattern TLS_VERSION =
@@ -46,13 +68,15 @@ public final class ReceivedParser {
   private static final Pattern CIPHER =
       Pattern.compile("(?i)(?:cipher[= ]\\s*|\\btls\\s+)([A-Z0-9][A-Z0-9_-]{6,})");
   private static final Pattern AUTH_COMMENT =
-      Pattern.compile("(?i)authenticated sender:|\\bauthenticated (bits|as|user)\\b|\\bauth=pass\\b");
+      Pattern.compile(
+          "(?i)authenticated sender:|\\bauthenticated (bits|as|user)\\b|\\bauth=pass\\b");
   private static final Pattern BRACKET_IP =
       Pattern.compile("\\[(?:IPv6:)?([0-9A-Fa-f:.]+)(?:%[A-Za-z0-9]+)?\\]");
   private static final Pattern BARE_IPV4 =
       Pattern.compile("(?<![\\w.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\w.])");
   private static final Pattern BARE_IPV6 =
-      Pattern.compile("(?<![\\w:.])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:%[A-Za-z0-9]+)?(?![\\w:])");
+      Pattern.compile(
+          "(?<![\\w:.])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:%[A-Za-z0-9]+)?(?![\\w:])");
   private static final Pattern HELO =
       Pattern.compile("(?i)(?:\\bhelo=|\\b(?:HELO|EHLO)\\s+)([^\\s()\\[\\]]+)");
   private static final Pattern NAME_BEFORE_BRACKET =
@@ -62,14 +86,18 @@ public final class ReceivedParser {
   public static final class Result {
     /** The hop, without index and delay. */
     public final ReceivedHop.Builder hop;
+
     /** The date text was empty (no ";" or nothing after it). */
     public final boolean dateMissing;
+
     /** The date text was present but unreadable. */
     public final boolean dateUnreadable;
+
     /** The protocol belongs to the SMTP family (for the no-TLS check). */
     public final boolean smtpFamily;
 
-    Result(ReceivedHop.Builder hop, boolean dateMissing, boolean dateUnreadable, boolean smtpFamily) {
+    Result(
+        ReceivedHop.Builder hop, boolean dateMissing, boolean dateUnreadable, boolean smtpFamily) {
       this.hop = hop;
       this.dateMissing = dateMissing;
       this.dateUnreadable = dateUnreadable;
@@ -171,7 +199,8 @@ public final class ReceivedParser {
       extras.add(t.text);
     }
 
-    boolean parsed = from != null || by != null || (!strayWords && !allComments.isEmpty() && !dateMissing);
+    boolean parsed =
+        from != null || by != null || (!strayWords && !allComments.isEmpty() && !dateMissing);
     if (!sawKeyword && strayWords) {
       parsed = false;
     }
@@ -197,17 +226,25 @@ public final class ReceivedParser {
         break;
       }
     }
-    boolean tlsEvidence = tlsVersion != null || cipher != null || everything.toLowerCase(Locale.ROOT).contains("using tls");
+    boolean tlsEvidence =
+        tlsVersion != null
+            || cipher != null
+            || everything.toLowerCase(Locale.ROOT).contains("using tls");
     if ((proto != null && TLS_PROTOCOLS.contains(proto)) || tlsEvidence) {
       hop.security(TransportSecurity.TLS);
-      String details = (tlsVersion == null ? "" : tlsVersion) + (cipher == null ? "" : (tlsVersion == null ? "" : " ") + cipher);
+      String details =
+          (tlsVersion == null ? "" : tlsVersion)
+              + (cipher == null ? "" : (tlsVersion == null ? "" : " ") + cipher);
       hop.tlsDetails(details.isEmpty() ? null : details);
     } else if (proto != null && PLAIN_PROTOCOLS.contains(proto)) {
       hop.security(TransportSecurity.PLAINTEXT);
     }
-    boolean auth = (proto != null && AUTH_PROTOCOLS.contains(proto)) || AUTH_COMMENT.matcher(everything).find();
+    boolean auth =
+        (proto != null && AUTH_PROTOCOLS.contains(proto))
+            || AUTH_COMMENT.matcher(everything).find();
     hop.authenticated(auth);
-    return new Result(hop, dateMissing, dateUnreadable, proto != null && SMTP_FAMILY.contains(proto));
+    return new Result(
+        hop, dateMissing, dateUnreadable, proto != null && SMTP_FAMILY.contains(proto));
   }
 
   private static void readFromClause(ReceivedHop.Builder hop, String from, List<String> comments) {
@@ -236,7 +273,8 @@ public final class ReceivedParser {
           String name = n.group(1);
           if (name.equalsIgnoreCase("unknown")) {
             missing = true;
-          } else if (!name.toLowerCase(Locale.ROOT).startsWith("helo") && literalAddress(name) == null) {
+          } else if (!name.toLowerCase(Locale.ROOT).startsWith("helo")
+              && literalAddress(name) == null) {
             rdns = name;
           }
         }
@@ -308,8 +346,8 @@ public final class ReceivedParser {
   }
 
   /**
-   * Converts an address literal without any DNS lookup; anything that is not a literal is
-   * {@code null}.
+   * Converts an address literal without any DNS lookup; anything that is not a literal is {@code
+   * null}.
    *
    * @param text an IPv4 or IPv6 literal, possibly with a zone suffix
    * @return the address, or {@code null}

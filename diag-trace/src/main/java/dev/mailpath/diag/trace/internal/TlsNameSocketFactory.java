@@ -43,7 +43,8 @@ public final class TlsNameSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+  public Socket createSocket(Socket s, String host, int port, boolean autoClose)
+      throws IOException {
     return configure(delegate.createSocket(s, tlsName, port, autoClose));
   }
 
@@ -58,7 +59,8 @@ public final class TlsNameSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     throw new IOException("connect by address only; the host name was resolved through diag-dns");
   }
 
@@ -68,7 +70,8 @@ public final class TlsNameSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return configure(delegate.createSocket(address, port, localAddress, localPort));
   }
 

@@ -16,11 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads what delivery logs say about one message for one recipient, the way an administrator
- * reads message tracking: delivered, passed on to the next server, stopped (and why), or not
- * there at all. Several records of one message (a content filter re-injects it under a new
- * queue id) are followed through; when records disagree, delivery wins, then the most telling
- * failure (a loop or bounce over a deferral).
+ * Reads what delivery logs say about one message for one recipient, the way an administrator reads
+ * message tracking: delivered, passed on to the next server, stopped (and why), or not there at
+ * all. Several records of one message (a content filter re-injects it under a new queue id) are
+ * followed through; when records disagree, delivery wins, then the most telling failure (a loop or
+ * bounce over a deferral).
  */
 public final class TrackingVerdict {
 
@@ -58,7 +58,11 @@ public final class TrackingVerdict {
   private final Set<String> messageIds;
 
   private TrackingVerdict(
-      State state, UndeliveredReason reason, DeliveryRecord record, DeliveryAttempt attempt, List<DeliveryRecord> records) {
+      State state,
+      UndeliveredReason reason,
+      DeliveryRecord record,
+      DeliveryAttempt attempt,
+      List<DeliveryRecord> records) {
     this.state = state;
     this.reason = reason;
     this.record = record;
@@ -86,7 +90,8 @@ public final class TrackingVerdict {
       records.addAll(r.records());
     }
     if (records.isEmpty()) {
-      return new TrackingVerdict(anyRead ? State.NOT_FOUND : State.ERROR, null, null, null, records);
+      return new TrackingVerdict(
+          anyRead ? State.NOT_FOUND : State.ERROR, null, null, null, records);
     }
     Set<String> queueIds = new LinkedHashSet<>();
     records.forEach(r -> r.queueId().ifPresent(queueIds::add));
@@ -112,7 +117,12 @@ public final class TrackingVerdict {
     if (best == null) {
       // Every record was passed to another record: a cycle; call the last one passed on.
       DeliveryRecord last = records.get(records.size() - 1);
-      return new TrackingVerdict(State.PASSED_ON, UndeliveredReason.RELAYED, last, classify(last, question).attempt, records);
+      return new TrackingVerdict(
+          State.PASSED_ON,
+          UndeliveredReason.RELAYED,
+          last,
+          classify(last, question).attempt,
+          records);
     }
     State state = bestReason == UndeliveredReason.RELAYED ? State.PASSED_ON : State.STOPPED;
     return new TrackingVerdict(state, bestReason, best, bestAttempt, records);
@@ -141,7 +151,9 @@ public final class TrackingVerdict {
       if (a.recipient().isPresent()) {
         last = a;
       }
-      if (a.status() == DeliveryStatus.REJECTED || a.status() == DeliveryStatus.HELD || a.status() == DeliveryStatus.DISCARDED) {
+      if (a.status() == DeliveryStatus.REJECTED
+          || a.status() == DeliveryStatus.HELD
+          || a.status() == DeliveryStatus.DISCARDED) {
         stop = a;
       }
     }
@@ -152,12 +164,14 @@ public final class TrackingVerdict {
               ? new Classified(true, null, last)
               : new Classified(false, UndeliveredReason.RELAYED, last);
         case BOUNCED:
-          return new Classified(false, loop(last) ? UndeliveredReason.LOOPING : UndeliveredReason.BOUNCED, last);
+          return new Classified(
+              false, loop(last) ? UndeliveredReason.LOOPING : UndeliveredReason.BOUNCED, last);
         case DEFERRED:
           if (expired != null) {
             return new Classified(false, UndeliveredReason.EXPIRED, last);
           }
-          return new Classified(false, loop(last) ? UndeliveredReason.LOOPING : UndeliveredReason.DEFERRED, last);
+          return new Classified(
+              false, loop(last) ? UndeliveredReason.LOOPING : UndeliveredReason.DEFERRED, last);
         case EXPIRED:
           return new Classified(false, UndeliveredReason.EXPIRED, last);
         default:
@@ -173,7 +187,10 @@ public final class TrackingVerdict {
     return new Classified(false, UndeliveredReason.QUEUED, null);
   }
 
-  /** A refusal by smtpd is a rejection; by cleanup (header/body checks, milters) or a hold, filtering. */
+  /**
+   * A refusal by smtpd is a rejection; by cleanup (header/body checks, milters) or a hold,
+   * filtering.
+   */
   private static UndeliveredReason stopReason(DeliveryAttempt a) {
     if (a.status() == DeliveryStatus.REJECTED && !a.service().equals("cleanup")) {
       return UndeliveredReason.REJECTED;
@@ -184,7 +201,9 @@ public final class TrackingVerdict {
   /** Postfix: "mail forwarding loop for ...", "too many hops" (hopcount_limit); RFC 3463 X.4.6. */
   private static boolean loop(DeliveryAttempt a) {
     String text = a.reason().toLowerCase(Locale.ROOT);
-    return text.contains("loop") || text.contains("too many hops") || a.dsn().map(d -> d.endsWith(".4.6")).orElse(false);
+    return text.contains("loop")
+        || text.contains("too many hops")
+        || a.dsn().map(d -> d.endsWith(".4.6")).orElse(false);
   }
 
   /**
@@ -252,8 +271,8 @@ public final class TrackingVerdict {
   }
 
   /**
-   * Describes the decisive record in one line, for example {@code 9E3C44A0789
-   * <id@example.org>: deferred (connect to ...)}.
+   * Describes the decisive record in one line, for example {@code 9E3C44A0789 <id@example.org>:
+   * deferred (connect to ...)}.
    *
    * @return the description
    */

@@ -25,20 +25,28 @@ class ImapTraceTest {
   void stream_suppressedAuthentication_countsCommandAndNotesIt() {
     ImapTrace t = new ImapTrace(TimeSource.system(), true);
 
-    t.stream().print("DEBUG IMAPS: AUTHENTICATE PLAIN command trace suppressed\nDEBUG IMAPS: mail.imap.fetchsize: 16384\n");
+    t.stream()
+        .print(
+            "DEBUG IMAPS: AUTHENTICATE PLAIN command trace suppressed\nDEBUG IMAPS: mail.imap.fetchsize: 16384\n");
 
     assertThat(t.commands()).isEqualTo(1);
-    assertThat(t.transcript().lines()).extracting(TranscriptLine::text).containsExactly("AUTHENTICATE PLAIN [redacted]");
+    assertThat(t.transcript().lines())
+        .extracting(TranscriptLine::text)
+        .containsExactly("AUTHENTICATE PLAIN [redacted]");
   }
 
   @Test
   void stream_literalInFetchResponse_isServerDataEvenWhenItLooksLikeACommand() {
     ImapTrace t = new ImapTrace(TimeSource.system(), false);
 
-    t.stream().print("A5 FETCH 1 (BODY.PEEK[HEADER])\r\n* 1 FETCH (BODY[HEADER] {20}\r\nA9 LOGOUT tricky\r\n\r\n)\r\nA5 OK FETCH completed\r\n");
+    t.stream()
+        .print(
+            "A5 FETCH 1 (BODY.PEEK[HEADER])\r\n* 1 FETCH (BODY[HEADER] {20}\r\nA9 LOGOUT tricky\r\n\r\n)\r\nA5 OK FETCH completed\r\n");
 
     assertThat(t.commands()).isEqualTo(1);
-    assertThat(t.transcript().lines()).filteredOn(l -> l.direction() == Direction.CLIENT).hasSize(1);
+    assertThat(t.transcript().lines())
+        .filteredOn(l -> l.direction() == Direction.CLIENT)
+        .hasSize(1);
     assertThat(t.bytesSent()).isEqualTo("A5 FETCH 1 (BODY.PEEK[HEADER])\r\n".length());
   }
 
@@ -48,7 +56,9 @@ class ImapTraceTest {
 
     t.stream().print("* OK ready\r\nA0 CAPABILITY\r\n");
 
-    assertThat(t.transcript().lines()).extracting(TranscriptLine::direction).containsExactly(Direction.SERVER_TLS, Direction.CLIENT_TLS);
+    assertThat(t.transcript().lines())
+        .extracting(TranscriptLine::direction)
+        .containsExactly(Direction.SERVER_TLS, Direction.CLIENT_TLS);
   }
 
   @Test
@@ -57,7 +67,8 @@ class ImapTraceTest {
 
     t.stream().print("A1 STARTTLS\r\nA1 OK Begin TLS negotiation now\r\nA2 CAPABILITY\r\n");
 
-    assertThat(t.transcript().lines()).extracting(TranscriptLine::direction)
+    assertThat(t.transcript().lines())
+        .extracting(TranscriptLine::direction)
         .containsExactly(Direction.CLIENT, Direction.SERVER, Direction.NOTE, Direction.CLIENT_TLS);
   }
 }

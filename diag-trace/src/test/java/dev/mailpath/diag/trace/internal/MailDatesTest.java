@@ -50,6 +50,7 @@ class MailDatesTest {
 
   @org.junit.jupiter.api.Test
   void parse_offsetKept_notConvertedToUtc() {
-    assertThat(MailDates.parse("Tue, 2 Jan 2024 04:00:00 -0500").orElseThrow().getOffset()).isEqualTo(ZoneOffset.ofHours(-5));
+    assertThat(MailDates.parse("Tue, 2 Jan 2024 04:00:00 -0500").orElseThrow().getOffset())
+        .isEqualTo(ZoneOffset.ofHours(-5));
   }
 }

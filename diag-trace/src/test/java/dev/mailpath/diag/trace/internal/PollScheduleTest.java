@@ -56,15 +56,18 @@ class PollScheduleTest {
 
   @Test
   void new_badIntervals_throw() {
-    assertThatThrownBy(() -> new PollSchedule(Duration.ZERO, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PollSchedule(Duration.ofSeconds(2), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PollSchedule(Duration.ZERO, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PollSchedule(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void pause_interrupted_throwsCancellationAndKeepsTheFlag() {
     Thread.currentThread().interrupt();
     try {
-      assertThatThrownBy(() -> PollSchedule.pause(Duration.ofSeconds(10).toNanos())).isInstanceOf(CancellationException.class);
+      assertThatThrownBy(() -> PollSchedule.pause(Duration.ofSeconds(10).toNanos()))
+          .isInstanceOf(CancellationException.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted();

@@ -68,7 +68,8 @@ import picocli.CommandLine.Spec;
     name = "mailpath",
     mixinStandardHelpOptions = true,
     version = "mailpath 0.1.0-SNAPSHOT",
-    description = "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, mailboxes, investigations.",
+    description =
+        "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, mailboxes, investigations.",
     subcommands = {
       MailpathCli.Mx.class,
       MailpathCli.Smtp.class,
@@ -147,12 +148,17 @@ public final class MailpathCli implements Runnable {
     if (report.outcome() == Outcome.INCONCLUSIVE) {
       return 4;
     }
-    return report.worstSeverity().map(s -> switch (s) {
-      case INFO -> 0;
-      case WARNING -> 1;
-      case ERROR -> 2;
-      case CRITICAL -> 3;
-    }).orElse(0);
+    return report
+        .worstSeverity()
+        .map(
+            s ->
+                switch (s) {
+                  case INFO -> 0;
+                  case WARNING -> 1;
+                  case ERROR -> 2;
+                  case CRITICAL -> 3;
+                })
+        .orElse(0);
   }
 
   /**
@@ -193,10 +199,16 @@ public final class MailpathCli implements Runnable {
         description = "DNS server to ask (repeatable); default: the system's resolvers.")
     List<String> dns = new ArrayList<>();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Per-step timeout: 500ms, 5s, 2m (default ${DEFAULT-VALUE}).", defaultValue = "5s")
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        description = "Per-step timeout: 500ms, 5s, 2m (default ${DEFAULT-VALUE}).",
+        defaultValue = "5s")
     String timeout;
 
-    @Option(names = "--progress", description = "Show progress (DNS queries, connections, commands) on standard error.")
+    @Option(
+        names = "--progress",
+        description = "Show progress (DNS queries, connections, commands) on standard error.")
     boolean progress;
 
     Duration timeout() {
@@ -216,7 +228,9 @@ public final class MailpathCli implements Runnable {
     }
 
     DiagEnvironment environment(PrintWriter err) {
-      return progress ? DiagEnvironment.system().with(b -> b.eventListener(new Progress(err))) : DiagEnvironment.system();
+      return progress
+          ? DiagEnvironment.system().with(b -> b.eventListener(new Progress(err)))
+          : DiagEnvironment.system();
     }
 
     int print(CommandLine.Model.CommandSpec spec, Object report, DiagnosticReport forExit) {
@@ -243,13 +257,30 @@ public final class MailpathCli implements Runnable {
     }
 
     @Override
-    public void dnsQueryEnd(InetSocketAddress server, String name, String type, String rcode, Duration elapsed) {
-      say(type + " " + name + " @" + Addresses.format(server) + " " + rcode + " " + elapsed.toMillis() + " ms");
+    public void dnsQueryEnd(
+        InetSocketAddress server, String name, String type, String rcode, Duration elapsed) {
+      say(
+          type
+              + " "
+              + name
+              + " @"
+              + Addresses.format(server)
+              + " "
+              + rcode
+              + " "
+              + elapsed.toMillis()
+              + " ms");
     }
 
     @Override
     public void connectEnd(InetSocketAddress address, String error, Duration elapsed) {
-      say("connect " + Addresses.format(address) + (error == null ? " ok" : " failed: " + error) + " " + elapsed.toMillis() + " ms");
+      say(
+          "connect "
+              + Addresses.format(address)
+              + (error == null ? " ok" : " failed: " + error)
+              + " "
+              + elapsed.toMillis()
+              + " ms");
     }
 
     @Override
@@ -264,7 +295,10 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath mx}: nslookup -type=mx. */
-  @Command(name = "mx", mixinStandardHelpOptions = true, description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
+  @Command(
+      name = "mx",
+      mixinStandardHelpOptions = true,
+      description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
   static final class Mx implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -292,12 +326,19 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath smtp}: telnet host 25. */
-  @Command(name = "smtp", mixinStandardHelpOptions = true, description = "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
+  @Command(
+      name = "smtp",
+      mixinStandardHelpOptions = true,
+      description =
+          "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
   static final class Smtp implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
 
-    @Parameters(index = "0", paramLabel = "HOST", description = "IP address or host name (resolved with --dns).")
+    @Parameters(
+        index = "0",
+        paramLabel = "HOST",
+        description = "IP address or host name (resolved with --dns).")
     String host;
 
     @Option(names = "--port", defaultValue = "25", description = "Port (default ${DEFAULT-VALUE}).")
@@ -312,13 +353,19 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--to", description = "RCPT TO address (repeatable).")
     List<String> to = new ArrayList<>();
 
-    @Option(names = "--starttls", description = "Require STARTTLS (the session ends when it is not offered).")
+    @Option(
+        names = "--starttls",
+        description = "Require STARTTLS (the session ends when it is not offered).")
     boolean startTls;
 
-    @Option(names = "--starttls-if-offered", description = "Use STARTTLS when offered, as an MTA does.")
+    @Option(
+        names = "--starttls-if-offered",
+        description = "Use STARTTLS when offered, as an MTA does.")
     boolean startTlsIfOffered;
 
-    @Option(names = "--tls-report", description = "Report certificate problems as findings and go on.")
+    @Option(
+        names = "--tls-report",
+        description = "Report certificate problems as findings and go on.")
     boolean tlsReport;
 
     @Option(names = "--implicit-tls", description = "TLS from the first byte (SMTPS, port 465).")
@@ -327,10 +374,15 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--user", description = "AUTH user name.")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the AUTH password.")
+    @Option(
+        names = "--password-env",
+        paramLabel = "VAR",
+        description = "Environment variable holding the AUTH password.")
     String passwordEnv;
 
-    @Option(names = "--quit-after", description = "Stop after this phase: ${COMPLETION-CANDIDATES}.")
+    @Option(
+        names = "--quit-after",
+        description = "Stop after this phase: ${COMPLETION-CANDIDATES}.")
     SmtpPhase quitAfter;
 
     @Override
@@ -371,7 +423,10 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath roots}: ask the root servers directly. */
-  @Command(name = "roots", mixinStandardHelpOptions = true, description = "Ask all 13 root servers (no recursion) what they say about a name.")
+  @Command(
+      name = "roots",
+      mixinStandardHelpOptions = true,
+      description = "Ask all 13 root servers (no recursion) what they say about a name.")
   static final class Roots implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -382,13 +437,18 @@ public final class MailpathCli implements Runnable {
     @Parameters(index = "1", defaultValue = "NS", paramLabel = "TYPE")
     String type;
 
-    @Option(names = "--hints", paramLabel = "FILE", description = "Root hints file (named.root format) for a private root or lab.")
+    @Option(
+        names = "--hints",
+        paramLabel = "FILE",
+        description = "Root hints file (named.root format) for a private root or lab.")
     Path hints;
 
     @Option(names = "--ipv4", description = "IPv4 only.")
     boolean ipv4;
 
-    @Option(names = "--prime", description = "Run the priming query (RFC 9609) and compare with the hints.")
+    @Option(
+        names = "--prime",
+        description = "Run the priming query (RFC 9609) and compare with the hints.")
     boolean prime;
 
     @Override
@@ -414,7 +474,11 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath trace}: dig +trace. */
-  @Command(name = "trace", mixinStandardHelpOptions = true, description = "Follow the delegation from the roots to the authoritative answer (dig +trace).")
+  @Command(
+      name = "trace",
+      mixinStandardHelpOptions = true,
+      description =
+          "Follow the delegation from the roots to the authoritative answer (dig +trace).")
   static final class Trace implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -425,19 +489,25 @@ public final class MailpathCli implements Runnable {
     @Parameters(index = "1", defaultValue = "MX", paramLabel = "TYPE")
     String type;
 
-    @Option(names = "--hints", paramLabel = "FILE", description = "Root hints file for a private root or lab.")
+    @Option(
+        names = "--hints",
+        paramLabel = "FILE",
+        description = "Root hints file for a private root or lab.")
     Path hints;
 
     @Option(names = "--port", description = "Port every name server of a lab listens on.")
     Integer port;
 
-    @Option(names = "--compare", description = "Compare the answer with the --dns resolvers' (recursive) answer.")
+    @Option(
+        names = "--compare",
+        description = "Compare the answer with the --dns resolvers' (recursive) answer.")
     boolean compare;
 
     @Override
     public Integer call() throws IOException {
       DiagEnvironment env = common.environment(spec.commandLine().getErr());
-      DelegationTrace.Builder b = DelegationTrace.builder().timeout(common.timeout()).environment(env);
+      DelegationTrace.Builder b =
+          DelegationTrace.builder().timeout(common.timeout()).environment(env);
       if (hints != null) {
         b.hints(RootHints.fromHintsFile(Files.readString(hints)));
       }
@@ -453,7 +523,11 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath headers}: read a message's Received chain. */
-  @Command(name = "headers", mixinStandardHelpOptions = true, description = "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
+  @Command(
+      name = "headers",
+      mixinStandardHelpOptions = true,
+      description =
+          "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
   static final class Headers implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -463,19 +537,28 @@ public final class MailpathCli implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      byte[] message = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+      byte[] message =
+          file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
       var r = ReceivedChain.parse(message);
       return common.print(spec, r, r);
     }
   }
 
   /** {@code mailpath find}: search mailboxes over IMAP. */
-  @Command(name = "find", mixinStandardHelpOptions = true, description = "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
+  @Command(
+      name = "find",
+      mixinStandardHelpOptions = true,
+      description =
+          "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
   static final class Find implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
 
-    @Option(names = "--imap", required = true, paramLabel = "HOST[:PORT]", description = "IMAP server (port 993 with --imaps, else 143).")
+    @Option(
+        names = "--imap",
+        required = true,
+        paramLabel = "HOST[:PORT]",
+        description = "IMAP server (port 993 with --imaps, else 143).")
     String imap;
 
     @Option(names = "--imaps", description = "Implicit TLS (IMAPS).")
@@ -511,7 +594,8 @@ public final class MailpathCli implements Runnable {
     @Override
     public Integer call() {
       String password = password("--user", passwordEnv);
-      ImapSecurity security = plain ? ImapSecurity.NONE : imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS;
+      ImapSecurity security =
+          plain ? ImapSecurity.NONE : imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS;
       InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
       MessageQuery.Builder q = MessageQuery.builder();
       if (messageId != null) {
@@ -547,9 +631,12 @@ public final class MailpathCli implements Runnable {
     }
   }
 
-
   /** {@code mailpath path}: nslookup, then telnet to every exchange. */
-  @Command(name = "path", mixinStandardHelpOptions = true, description = "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
+  @Command(
+      name = "path",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
   static final class PathCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -557,10 +644,15 @@ public final class MailpathCli implements Runnable {
     @Parameters(index = "0", paramLabel = "ADDRESS|DOMAIN")
     String target;
 
-    @Option(names = "--port", defaultValue = "25", description = "SMTP port of the exchanges (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--port",
+        defaultValue = "25",
+        description = "SMTP port of the exchanges (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--ehlo", description = "EHLO name (use your real host name: strict servers check it).")
+    @Option(
+        names = "--ehlo",
+        description = "EHLO name (use your real host name: strict servers check it).")
     String ehlo;
 
     @Option(names = "--from", description = "MAIL FROM address (default: the null sender <>).")
@@ -597,7 +689,11 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath relay}: is this server an open relay? */
-  @Command(name = "relay", mixinStandardHelpOptions = true, description = "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
+  @Command(
+      name = "relay",
+      mixinStandardHelpOptions = true,
+      description =
+          "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
   static final class RelayCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -608,19 +704,30 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--port", defaultValue = "25", description = "Port (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--local-domain", required = true, description = "The domain the server receives mail for.")
+    @Option(
+        names = "--local-domain",
+        required = true,
+        description = "The domain the server receives mail for.")
     String localDomain;
 
-    @Option(names = "--local-recipient", description = "A real local mailbox (default postmaster@LOCAL-DOMAIN).")
+    @Option(
+        names = "--local-recipient",
+        description = "A real local mailbox (default postmaster@LOCAL-DOMAIN).")
     String localRecipient;
 
-    @Option(names = "--external-domain", required = true, description = "A domain the server must not relay to.")
+    @Option(
+        names = "--external-domain",
+        required = true,
+        description = "A domain the server must not relay to.")
     String externalDomain;
 
     @Option(names = "--user", description = "AUTH user for the authenticated pass.")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the AUTH password.")
+    @Option(
+        names = "--password-env",
+        paramLabel = "VAR",
+        description = "Environment variable holding the AUTH password.")
     String passwordEnv;
 
     @Override
@@ -646,7 +753,11 @@ public final class MailpathCli implements Runnable {
   }
 
   /** {@code mailpath investigate}: "I never received that message". */
-  @Command(name = "investigate", mixinStandardHelpOptions = true, description = "Walk the missing-message investigation: message tracking, the mailbox, the route.")
+  @Command(
+      name = "investigate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Walk the missing-message investigation: message tracking, the mailbox, the route.")
   static final class Investigate implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Common common;
@@ -657,10 +768,15 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--recipient", required = true, description = "Who should have received it?")
     String recipient;
 
-    @Option(names = "--around", description = "Approximately when was it sent (ISO-8601, e.g. 2026-11-28T08:00:00Z)?")
+    @Option(
+        names = "--around",
+        description = "Approximately when was it sent (ISO-8601, e.g. 2026-11-28T08:00:00Z)?")
     Instant around;
 
-    @Option(names = "--tolerance", defaultValue = "1h", description = "How approximate the time is: 30m, 2h (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--tolerance",
+        defaultValue = "1h",
+        description = "How approximate the time is: 30m, 2h (default ${DEFAULT-VALUE}).")
     String tolerance;
 
     @Option(names = "--message-id", description = "The Message-ID, when the sender has it.")
@@ -669,10 +785,16 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--subject", description = "The subject, when known.")
     String subject;
 
-    @Option(names = "--postfix-log", paramLabel = "FILE", description = "The mail server's Postfix log (message tracking).")
+    @Option(
+        names = "--postfix-log",
+        paramLabel = "FILE",
+        description = "The mail server's Postfix log (message tracking).")
     java.nio.file.Path postfixLog;
 
-    @Option(names = "--imap", paramLabel = "HOST[:PORT]", description = "The recipient's IMAP server, to search every folder.")
+    @Option(
+        names = "--imap",
+        paramLabel = "HOST[:PORT]",
+        description = "The recipient's IMAP server, to search every folder.")
     String imap;
 
     @Option(names = "--imaps", description = "Implicit TLS for IMAP.")
@@ -681,10 +803,16 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--user", description = "IMAP user.")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the IMAP password.")
+    @Option(
+        names = "--password-env",
+        paramLabel = "VAR",
+        description = "Environment variable holding the IMAP password.")
     String passwordEnv;
 
-    @Option(names = "--check-path", description = "Also check the route to the recipient's domain (MX, then SMTP up to RCPT TO).")
+    @Option(
+        names = "--check-path",
+        description =
+            "Also check the route to the recipient's domain (MX, then SMTP up to RCPT TO).")
     boolean checkPath;
 
     @Override
@@ -701,12 +829,14 @@ public final class MailpathCli implements Runnable {
         q.subject(subject);
       }
       if (around != null) {
-        Duration t = tolerance.endsWith("h")
-            ? Duration.ofHours(Long.parseLong(tolerance.substring(0, tolerance.length() - 1)))
-            : parseDuration(tolerance);
+        Duration t =
+            tolerance.endsWith("h")
+                ? Duration.ofHours(Long.parseLong(tolerance.substring(0, tolerance.length() - 1)))
+                : parseDuration(tolerance);
         q.around(around, t);
       }
-      MissingMessageInvestigation.Builder b = MissingMessageInvestigation.builder().environment(env);
+      MissingMessageInvestigation.Builder b =
+          MissingMessageInvestigation.builder().environment(env);
       if (postfixLog != null) {
         b.serverLog(PostfixLogSource.builder().path(postfixLog).build());
       }
@@ -740,8 +870,8 @@ public final class MailpathCli implements Runnable {
   }
 
   /**
-   * Reads a password from the environment variable the user named, so that it never appears on
-   * the command line (and so in process listings or shell history).
+   * Reads a password from the environment variable the user named, so that it never appears on the
+   * command line (and so in process listings or shell history).
    *
    * @param option the option that needs it, for the message
    * @param variable the variable named by {@code --password-env}, or null
@@ -752,7 +882,8 @@ public final class MailpathCli implements Runnable {
     String password = variable == null ? null : System.getenv(variable);
     if (password == null) {
       throw new IllegalArgumentException(
-          option + " needs --password-env naming a set environment variable"
+          option
+              + " needs --password-env naming a set environment variable"
               + (variable == null ? "" : " (" + variable + " is not set)"));
     }
     return password;
@@ -771,7 +902,8 @@ public final class MailpathCli implements Runnable {
         return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
       }
       if (t.endsWith("s")) {
-        return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        return Duration.ofMillis(
+            (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
       }
       if (t.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));

@@ -35,8 +35,11 @@ class MailpathCliTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         MailpathCli.run(
-            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   String dnsArg() {
@@ -48,7 +51,8 @@ class MailpathCliTest {
     Run r = run("mx", "example.com", "--dns", dnsArg());
 
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("example.com\tMX preference = 10, mail exchanger = mail1.example.com");
+    assertThat(r.out())
+        .contains("example.com\tMX preference = 10, mail exchanger = mail1.example.com");
   }
 
   @Test
@@ -61,7 +65,9 @@ class MailpathCliTest {
   void mx_json_printsDocumentedShape() {
     Run r = run("mx", "example.com", "--dns", dnsArg(), "--json");
 
-    assertThat(r.out()).contains("\"@type\" : \"MxReport\"").contains("\"host\" : \"mail1.example.com\"");
+    assertThat(r.out())
+        .contains("\"@type\" : \"MxReport\"")
+        .contains("\"host\" : \"mail1.example.com\"");
   }
 
   @Test
@@ -89,10 +95,24 @@ class MailpathCliTest {
     try (GreenMailSmtp mail = GreenMailSmtp.builder().start()) {
       Run r =
           run(
-              "smtp", "127.0.0.1", "--port", String.valueOf(mail.smtpPort()), "--ehlo", "probe.example.com",
-              "--from", "me@example.com", "--to", "you@example.net", "--quit-after", "RCPT", "--dns", dnsArg());
+              "smtp",
+              "127.0.0.1",
+              "--port",
+              String.valueOf(mail.smtpPort()),
+              "--ehlo",
+              "probe.example.com",
+              "--from",
+              "me@example.com",
+              "--to",
+              "you@example.net",
+              "--quit-after",
+              "RCPT",
+              "--dns",
+              dnsArg());
 
-      assertThat(r.out()).contains(" -> EHLO probe.example.com").contains(" -> RCPT TO:<you@example.net>");
+      assertThat(r.out())
+          .contains(" -> EHLO probe.example.com")
+          .contains(" -> RCPT TO:<you@example.net>");
       assertThat(r.out()).contains("smtp.auth.offered-without-tls");
       assertThat(r.code()).isEqualTo(1);
     }
@@ -100,7 +120,16 @@ class MailpathCliTest {
 
   @Test
   void smtp_crlfInAddress_isRejectedBeforeConnecting() {
-    Run r = run("smtp", "127.0.0.1", "--port", "9", "--from", "a@b.test\r\nRCPT TO:<x@y>", "--dns", dnsArg());
+    Run r =
+        run(
+            "smtp",
+            "127.0.0.1",
+            "--port",
+            "9",
+            "--from",
+            "a@b.test\r\nRCPT TO:<x@y>",
+            "--dns",
+            dnsArg());
 
     assertThat(r.code()).isEqualTo(64);
     assertThat(r.err()).contains("CR");
@@ -144,7 +173,9 @@ class MailpathCliTest {
   void help_listsEverySubcommand() {
     Run r = run("--help");
 
-    assertThat(r.out()).contains("mx", "smtp", "path", "relay", "roots", "trace", "headers", "find", "investigate");
+    assertThat(r.out())
+        .contains(
+            "mx", "smtp", "path", "relay", "roots", "trace", "headers", "find", "investigate");
   }
 
   @Test
@@ -153,16 +184,46 @@ class MailpathCliTest {
       String labDns = "127.0.7.2:" + lab.dnsPort();
       String port = String.valueOf(lab.smtpPort());
 
-      Run path = run("path", "alice@example.com", "--dns", labDns, "--port", port, "--from", "me@example.net");
+      Run path =
+          run(
+              "path",
+              "alice@example.com",
+              "--dns",
+              labDns,
+              "--port",
+              port,
+              "--from",
+              "me@example.net");
       assertThat(path.out()).contains("ACCEPTED").contains("mail2.example.com");
 
-      Run open = run("relay", "127.0.3.3", "--port", port, "--local-domain", "example.com",
-          "--external-domain", "relay-test.example.net", "--dns", labDns);
+      Run open =
+          run(
+              "relay",
+              "127.0.3.3",
+              "--port",
+              port,
+              "--local-domain",
+              "example.com",
+              "--external-domain",
+              "relay-test.example.net",
+              "--dns",
+              labDns);
       assertThat(open.out()).contains("OPEN_RELAY");
       assertThat(open.code()).isEqualTo(3);
 
-      Run closed = run("relay", "127.0.3.2", "--port", port, "--local-domain", "example.com",
-          "--external-domain", "relay-test.example.net", "--dns", labDns, "--json");
+      Run closed =
+          run(
+              "relay",
+              "127.0.3.2",
+              "--port",
+              port,
+              "--local-domain",
+              "example.com",
+              "--external-domain",
+              "relay-test.example.net",
+              "--dns",
+              labDns,
+              "--json");
       assertThat(closed.out()).contains("\"verdict\" : \"CLOSED\"");
     }
   }
@@ -170,15 +231,28 @@ class MailpathCliTest {
   @Test
   void investigate_postfixLog_concludesFromMessageTracking(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("mail.log");
-    Files.writeString(log, String.join("\n",
-        "Nov 28 08:00:01 mx postfix/smtpd[2130]: 7C1A22E0123: client=mail.example.com[127.0.0.25]",
-        "Nov 28 08:00:01 mx postfix/cleanup[2105]: 7C1A22E0123: message-id=<invoice-42@example.com>",
-        "Nov 28 08:00:01 mx postfix/qmgr[900]: 7C1A22E0123: from=<carol@example.com>, size=812, nrcpt=1 (queue active)",
-        "Nov 28 08:00:02 mx postfix/lmtp[2131]: 7C1A22E0123: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
-            + " delay=1.2, delays=0.1/0/0.1/1, dsn=4.2.2, status=deferred (452 4.2.2 Quota exceeded)") + "\n");
+    Files.writeString(
+        log,
+        String.join(
+                "\n",
+                "Nov 28 08:00:01 mx postfix/smtpd[2130]: 7C1A22E0123: client=mail.example.com[127.0.0.25]",
+                "Nov 28 08:00:01 mx postfix/cleanup[2105]: 7C1A22E0123: message-id=<invoice-42@example.com>",
+                "Nov 28 08:00:01 mx postfix/qmgr[900]: 7C1A22E0123: from=<carol@example.com>, size=812, nrcpt=1 (queue active)",
+                "Nov 28 08:00:02 mx postfix/lmtp[2131]: 7C1A22E0123: to=<bob@example.net>, relay=mail.example.net[private/dovecot-lmtp],"
+                    + " delay=1.2, delays=0.1/0/0.1/1, dsn=4.2.2, status=deferred (452 4.2.2 Quota exceeded)")
+            + "\n");
 
-    Run r = run("investigate", "--sender", "carol@example.com", "--recipient", "bob@example.net",
-        "--around", "2026-11-28T08:00:00Z", "--postfix-log", log.toString());
+    Run r =
+        run(
+            "investigate",
+            "--sender",
+            "carol@example.com",
+            "--recipient",
+            "bob@example.net",
+            "--around",
+            "2026-11-28T08:00:00Z",
+            "--postfix-log",
+            log.toString());
 
     assertThat(r.out()).contains("REACHED_SERVER_NOT_MAILBOX").contains("deferred");
   }

@@ -45,6 +45,16 @@ public interface DiagnosticReport {
   }
 
   /**
+   * Returns the findings with the given code, in report order.
+   *
+   * @param code the code
+   * @return unmodifiable list, empty when none
+   */
+  default List<Finding> findings(FindingCode code) {
+    return findings().stream().filter(f -> f.is(code)).toList();
+  }
+
+  /**
    * Returns the severity of the worst finding.
    *
    * @return the worst severity, or empty when there are no findings

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
+import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.DnsExchange;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
+import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
@@ -1471,6 +1472,38 @@ public final class MxResolver {
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = Checks.range("ioThreads", ioThreads, 1, 64);
       return this;
+    }
+
+    /**
+     * Sets the DNS servers and transport options, replacing any set before.
+     *
+     * @param dns the settings
+     * @return this builder
+     */
+    public Builder dns(DnsSettings dns) {
+      requireNonNull(dns, "dns");
+      servers.clear();
+      servers.addAll(dns.servers());
+      this.timeout = dns.timeout();
+      this.retries = dns.retries();
+      this.tcpOnly = dns.tcpOnly();
+      this.edns = dns.edns();
+      this.maxInFlightPerServer = dns.maxInFlightPerServer();
+      this.rateLimit = dns.rateLimit();
+      this.ioThreads = dns.ioThreads();
+      return this;
+    }
+
+    /**
+     * Changes some DNS settings, starting from the defaults.
+     *
+     * @param changes edits applied to a {@link DnsSettings} builder
+     * @return this builder
+     */
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      DnsSettings.Builder b = DnsSettings.builder();
+      changes.accept(b);
+      return dns(b.build());
     }
 
     /**

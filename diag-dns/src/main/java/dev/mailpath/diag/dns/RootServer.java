@@ -2,6 +2,7 @@ package dev.mailpath.diag.dns;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
 import java.net.Inet4Address;

@@ -3,10 +3,11 @@ package dev.mailpath.diag.smtp;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.DomainName;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.AddressFamily;
-import dev.mailpath.diag.dns.DomainName;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.smtp.internal.DeliveryPathRun;
 import dev.mailpath.diag.smtp.internal.HostResolver;

@@ -3,6 +3,7 @@ package dev.mailpath.diag.smtp;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.smtp.internal.Engine;

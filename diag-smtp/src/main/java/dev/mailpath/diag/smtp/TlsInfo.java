@@ -2,6 +2,7 @@ package dev.mailpath.diag.smtp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

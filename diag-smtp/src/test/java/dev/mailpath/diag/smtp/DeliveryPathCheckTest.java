@@ -8,6 +8,7 @@ import dev.mailpath.diag.core.FindingCatalog;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.Severity;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.dns.DnsFinding;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.testkit.DnsFault;

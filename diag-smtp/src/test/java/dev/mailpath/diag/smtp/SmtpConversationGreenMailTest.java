@@ -3,6 +3,7 @@ package dev.mailpath.diag.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import jakarta.mail.Message;

@@ -7,6 +7,7 @@ import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCatalog;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.ScriptedSmtpServer;
 import dev.mailpath.diag.testkit.TestCertificates;

@@ -2,6 +2,7 @@ package dev.mailpath.diag.examples;
 
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
@@ -17,7 +18,6 @@ import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
-import dev.mailpath.diag.smtp.TlsFailurePolicy;
 import dev.mailpath.diag.trace.InvestigationReport;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -1,9 +1,9 @@
 package dev.mailpath.diag.smtp.internal;
 
 import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
-import dev.mailpath.diag.smtp.TlsFailurePolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.mailpath.diag.smtp.internal;
 
-import dev.mailpath.diag.smtp.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.smtp.TlsInfo;
 import java.io.IOException;
 import java.net.Socket;

@@ -1,4 +1,4 @@
-package dev.mailpath.diag.smtp;
+package dev.mailpath.diag.core;
 
 /**
  * What a conversation does when the server's TLS certificate does not validate (untrusted chain,

@@ -1,4 +1,4 @@
-package dev.mailpath.diag.dns;
+package dev.mailpath.diag.core;
 
 import static java.util.Objects.requireNonNull;
 

@@ -2,7 +2,9 @@ package dev.mailpath.diag.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -186,12 +188,16 @@ public final class TlsSettings {
      * Sets the name the certificate must match and the SNI name, for connections by IP address or
      * through a name other than the certificate's.
      *
-     * @param name a host name
+     * @param name a host name, or an IP address for a certificate that names its address
      * @return this builder
      * @throws IllegalArgumentException when the name is malformed
      */
     public Builder expectedName(String name) {
-      this.expectedName = DomainName.of(Checks.noLineBreaks("expectedName", name)).ascii();
+      Checks.noLineBreaks("expectedName", name);
+      this.expectedName =
+          IpLiterals.parse(name)
+              .map(Addresses::format)
+              .orElseGet(() -> DomainName.of(name).ascii());
       return this;
     }
 

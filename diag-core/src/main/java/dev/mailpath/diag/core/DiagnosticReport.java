@@ -49,8 +49,10 @@ public interface DiagnosticReport {
    *
    * @param code the code
    * @return unmodifiable list, empty when none
+   * @throws NullPointerException when {@code code} is null
    */
   default List<Finding> findings(FindingCode code) {
+    java.util.Objects.requireNonNull(code, "code");
     return findings().stream().filter(f -> f.is(code)).toList();
   }
 

@@ -2,7 +2,6 @@ package dev.mailpath.diag.core;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.core.internal.Printable;
@@ -57,11 +56,13 @@ public final class HostAndPort {
     Checks.port("port", port);
     Optional<InetAddress> literal = IpLiterals.parse(host);
     if (literal.isPresent()) {
-      return new HostAndPort(Addresses.format(literal.get()), port, literal.get(), null);
+      return new HostAndPort(IpAddressText.format(literal.get()), port, literal.get(), null);
     }
     if (host.startsWith("[")) {
       throw new IllegalArgumentException(
-          "host \"" + Printable.escape(host) + "\" is in brackets but is not an IP address");
+          "host \""
+              + Printable.escape(host)
+              + "\" is in brackets but is not an IPv6 address (only IPv6 literals take brackets)");
     }
     if (host.indexOf(':') >= 0) {
       throw new IllegalArgumentException(
@@ -136,7 +137,10 @@ public final class HostAndPort {
   }
 
   private static int port(String digits, String text) {
-    if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(Character::isDigit)) {
+    // ASCII digits only: Character.isDigit and Integer.parseInt also take other scripts' digits.
+    if (digits.isEmpty()
+        || digits.length() > 5
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new IllegalArgumentException(
           "port \""
               + Printable.escape(digits)

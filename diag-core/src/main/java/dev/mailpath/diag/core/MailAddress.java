@@ -2,11 +2,8 @@ package dev.mailpath.diag.core;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.core.internal.Printable;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -100,10 +97,14 @@ public final class MailAddress {
     if (!s.equals(text)) {
       corrections.add("removed surrounding white space");
     }
-    int open = s.lastIndexOf('<');
-    if (s.endsWith(">") && open >= 0 && !insideQuotes(s, open)) {
+    int open = lastOpeningBracket(s);
+    if (s.endsWith(">") && open >= 0) {
       String display = s.substring(0, open).strip();
-      s = s.substring(open + 1, s.length() - 1).strip();
+      String inside = s.substring(open + 1, s.length() - 1);
+      s = inside.strip();
+      if (!s.equals(inside)) {
+        corrections.add("removed white space inside the angle brackets");
+      }
       if (display.isEmpty()) {
         corrections.add("removed angle brackets");
       } else {
@@ -114,17 +115,24 @@ public final class MailAddress {
     return strict(s, text, corrections);
   }
 
-  private static boolean insideQuotes(String s, int index) {
+  /**
+   * Returns the index of the last '<' outside quoted strings, or -1: a quoted display name or a
+   * quoted local part may hold '<' ({@code "a<b"@example.org}), which opens nothing.
+   */
+  private static int lastOpeningBracket(String s) {
     boolean quoted = false;
-    for (int i = 0; i < index; i++) {
+    int open = -1;
+    for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '\\' && quoted) {
         i++;
       } else if (c == '"') {
         quoted = !quoted;
+      } else if (c == '<' && !quoted) {
+        open = i;
       }
     }
-    return quoted;
+    return open;
   }
 
   private static MailAddress strict(String s, String given, List<String> corrections) {
@@ -149,10 +157,12 @@ public final class MailAddress {
     InetAddress literal = null;
     if (domainText.startsWith("[")) {
       literal = addressLiteral(domainText, given);
+      // The tag is case-insensitive on input (RFC 5321 §4.1.3 via RFC 5234 strings) and written in
+      // its usual spelling; the family comes from the tag, never from the address class.
       domain =
-          domainText.startsWith("[IPv6:") || domainText.startsWith("[ipv6:")
-              ? "[IPv6:" + Addresses.format(literal) + "]"
-              : "[" + Addresses.format(literal) + "]";
+          isIpv6Tagged(domainText)
+              ? "[IPv6:" + IpAddressText.format(literal) + "]"
+              : "[" + IpAddressText.format(literal) + "]";
     } else {
       try {
         name = DomainName.of(domainText);
@@ -191,7 +201,7 @@ public final class MailAddress {
         } else if (c >= 0x80) {
           utf8 = true;
         } else if (c < 32 || c == 127) {
-          throw bad(given, "has a control character in its local part at index " + i);
+          throw bad(given, "has " + describe(c) + " in its quoted local part at index " + i);
         }
       }
       return utf8;
@@ -201,7 +211,10 @@ public final class MailAddress {
     }
     for (int i = 0; i < local.length(); i++) {
       char c = local.charAt(i);
-      if (c >= 0x80 && !Character.isISOControl(c) && !Character.isWhitespace(c)) {
+      if (c >= 0x80
+          && !Character.isISOControl(c)
+          && !Character.isWhitespace(c)
+          && !Character.isSpaceChar(c)) {
         utf8 = true;
       } else if (!(isAlnum(c) || c == '.' || SPECIAL_ATEXT.indexOf(c) >= 0)) {
         throw bad(
@@ -210,7 +223,9 @@ public final class MailAddress {
                 + describe(c)
                 + " in its local part at index "
                 + i
-                + (c == ' ' || c == '<' ? " (paste forms such as \"Name <a@b>\": use parse)" : ""));
+                + (c == ' ' || c == '<' || c == '>'
+                    ? " (paste forms such as \"Name <a@b>\": use parse)"
+                    : ""));
       }
     }
     return utf8;
@@ -221,17 +236,22 @@ public final class MailAddress {
       throw bad(given, "has an address literal without its closing ']'");
     }
     String inside = text.substring(1, text.length() - 1);
-    Optional<InetAddress> a;
-    if (inside.regionMatches(true, 0, "IPv6:", 0, 5)) {
-      a = IpLiterals.parse(inside.substring(5)).filter(x -> x instanceof Inet6Address);
+    Optional<? extends InetAddress> a;
+    if (isIpv6Tagged(text)) {
+      a = IpLiterals.parseIpv6(inside.substring(5));
     } else {
-      a = IpLiterals.parse(inside).filter(x -> x instanceof Inet4Address);
+      a = IpLiterals.parseIpv4(inside);
     }
-    return a.orElseThrow(
-        () ->
-            bad(
-                given,
-                "has an address literal that is neither [IPv4] nor [IPv6:...] (RFC 5321 §4.1.3)"));
+    return a.<InetAddress>map(x -> x)
+        .orElseThrow(
+            () ->
+                bad(
+                    given,
+                    "has an address literal that is neither [IPv4] nor [IPv6:...] (RFC 5321 §4.1.3)"));
+  }
+
+  private static boolean isIpv6Tagged(String bracketed) {
+    return bracketed.regionMatches(true, 1, "IPv6:", 0, 5);
   }
 
   private static boolean isAlnum(char c) {
@@ -241,6 +261,15 @@ public final class MailAddress {
   private static String describe(char c) {
     if (c == ' ') {
       return "a space";
+    }
+    if (c == '\r') {
+      return "CR (U+000D)";
+    }
+    if (c == '\n') {
+      return "LF (U+000A)";
+    }
+    if (Character.isSpaceChar(c) || Character.isWhitespace(c)) {
+      return String.format("white space U+%04X", (int) c);
     }
     if (c < 32 || c == 127) {
       return String.format("control character U+%04X", (int) c);

@@ -86,6 +86,9 @@ public final class ReportText {
    * @return the text
    */
   public String render(DiagnosticReport report, Duration elapsed) {
+    requireNonNull(report, "report");
+    // On a copy, so that rendering twice gives the same text rather than a doubled outcome.
+    StringBuilder sb = new StringBuilder(this.sb);
     sb.append("Outcome: ").append(report.outcome());
     if (elapsed != null) {
       sb.append(" (").append(elapsed.toMillis()).append(" ms)");

@@ -2,9 +2,9 @@ package dev.mailpath.diag.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.core.TranscriptLine;
-import dev.mailpath.diag.core.internal.Addresses;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -140,9 +140,9 @@ public final class DiagJson {
     } else if (v instanceof Instant || v instanceof TemporalAccessor) {
       g.writeString(v.toString());
     } else if (v instanceof InetAddress a) {
-      g.writeString(Addresses.format(a));
+      g.writeString(IpAddressText.format(a));
     } else if (v instanceof InetSocketAddress a) {
-      g.writeString(Addresses.format(a));
+      g.writeString(IpAddressText.format(a));
     } else if (v instanceof Optional<?> o) {
       writeValue(g, o.orElse(null), depth, false);
     } else if (v instanceof OptionalInt o) {

@@ -1,8 +1,8 @@
 package dev.mailpath.diag.examples;
 
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
-import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.dns.MailExchange;
 import dev.mailpath.diag.smtp.AddressCheck;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
@@ -94,7 +94,7 @@ public final class DeliveryPath {
     try (DemoLab lab = DemoLab.start()) {
       out.println(
           "The embedded lab: example.com served on "
-              + Addresses.format(lab.dns())
+              + IpAddressText.format(lab.dns())
               + "; every SMTP server listens on port "
               + lab.smtpPort()
               + " of 127.0.3.x");

@@ -1,9 +1,9 @@
 package dev.mailpath.diag.examples;
 
 import dev.mailpath.diag.core.DiagnosticReport;
+import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
-import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
 import dev.mailpath.diag.dns.MailExchange;
@@ -81,7 +81,7 @@ public final class Doctor {
       out.println("mailpath doctor: the embedded lab (no network needed)");
       out.println(
           "  DNS     example.com on "
-              + Addresses.format(lab.dns())
+              + IpAddressText.format(lab.dns())
               + ", 13 fake roots on 127.0.1.1-13");
       out.println(
           "  SMTP    mail2 127.0.3.2 (closed), legacy 127.0.3.3 (open relay), submission 127.0.3.4"

@@ -1,5 +1,7 @@
 package dev.mailpath.diag.core.internal;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -13,6 +15,10 @@ import java.util.Optional;
  * ambiguous between octal and decimal readings and refused). IPv6: RFC 4291 §2.2 text form, eight
  * groups of one to four hex digits, at most one {@code ::}, an optional trailing dotted IPv4; no
  * zone index ({@code %eth0}: a zone means nothing off the local link).
+ *
+ * <p>What was written as IPv6 stays IPv6: {@code ::ffff:192.0.2.1} gives an {@link Inet6Address},
+ * not the {@link Inet4Address} that {@link InetAddress#getByAddress(byte[])} would make of an
+ * IPv4-mapped address, so that an address literal keeps the family its writer chose.
  */
 public final class IpLiterals {
   private IpLiterals() {}
@@ -29,13 +35,43 @@ public final class IpLiterals {
     }
     String t = text;
     if (t.length() > 2 && t.charAt(0) == '[' && t.charAt(t.length() - 1) == ']') {
-      t = t.substring(1, t.length() - 1);
-      return toAddress(parseV6(t));
+      return parseIpv6(t.substring(1, t.length() - 1)).map(a -> a);
     }
     if (t.indexOf(':') >= 0) {
-      return toAddress(parseV6(t));
+      return parseIpv6(t).map(a -> a);
     }
-    return toAddress(parseV4(t));
+    return parseIpv4(t).map(a -> a);
+  }
+
+  /**
+   * Parses a dotted-quad IPv4 literal (no brackets).
+   *
+   * @param text the literal
+   * @return the address, or empty when {@code text} is not an IPv4 literal
+   */
+  public static Optional<Inet4Address> parseIpv4(String text) {
+    byte[] bytes = text == null ? null : parseV4(text);
+    return bytes == null ? Optional.empty() : Optional.of((Inet4Address) toAddress(bytes));
+  }
+
+  /**
+   * Parses an IPv6 literal without brackets, including the forms with a trailing dotted IPv4.
+   *
+   * @param text the literal
+   * @return the address, or empty when {@code text} is not an IPv6 literal
+   */
+  public static Optional<Inet6Address> parseIpv6(String text) {
+    byte[] bytes = text == null ? null : parseV6(text);
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    try {
+      // Inet6Address.getByAddress keeps an IPv4-mapped address as IPv6 (see the class comment).
+      return Optional.of(Inet6Address.getByAddress(null, bytes, -1));
+    } catch (UnknownHostException e) {
+      // Thrown only for a wrong length, which parseV6 never produces.
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -48,12 +84,9 @@ public final class IpLiterals {
     return parse(text).isPresent();
   }
 
-  private static Optional<InetAddress> toAddress(byte[] bytes) {
-    if (bytes == null) {
-      return Optional.empty();
-    }
+  private static InetAddress toAddress(byte[] bytes) {
     try {
-      return Optional.of(InetAddress.getByAddress(bytes));
+      return InetAddress.getByAddress(bytes);
     } catch (UnknownHostException e) {
       // getByAddress throws only for a wrong length, which the parsers never produce.
       throw new IllegalStateException(e);

@@ -4,9 +4,9 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
-import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
 import dev.mailpath.diag.dns.MxReport;
@@ -264,7 +264,7 @@ public final class MailpathCli implements Runnable {
               + " "
               + name
               + " @"
-              + Addresses.format(server)
+              + IpAddressText.format(server)
               + " "
               + rcode
               + " "
@@ -276,7 +276,7 @@ public final class MailpathCli implements Runnable {
     public void connectEnd(InetSocketAddress address, String error, Duration elapsed) {
       say(
           "connect "
-              + Addresses.format(address)
+              + IpAddressText.format(address)
               + (error == null ? " ok" : " failed: " + error)
               + " "
               + elapsed.toMillis()

@@ -225,7 +225,7 @@ public final class MailboxSearch {
 
     Run(MessageQuery query) {
       this.query = query;
-      report.server(url()).user(user).query(query);
+      report.server(url()).user(user).query(query).startedAt(environment.timeSource().instant());
     }
 
     MailboxSearchReport run() {

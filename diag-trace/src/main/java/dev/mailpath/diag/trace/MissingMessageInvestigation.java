@@ -984,7 +984,9 @@ public final class MissingMessageInvestigation {
         DeliveryLogReport.builder()
             .source(all.source())
             .query(logQuery(question))
-            .truncated(all.truncated());
+            .truncated(all.truncated())
+            .startedAt(all.startedAt())
+            .elapsed(all.elapsed());
     kept.forEach(rb::addRecord);
     if (kept.isEmpty()) {
       rb.addFinding(

@@ -15,6 +15,7 @@ import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.trace.internal.PollSchedule;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -212,6 +213,7 @@ public final class RoundTripProbe {
   public RoundTripReport run() {
     TimeSource time = environment.timeSource();
     long start = time.nanoTime();
+    Instant startedAt = time.instant();
     byte[] random = new byte[12];
     environment.random().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
@@ -231,7 +233,11 @@ public final class RoundTripProbe {
             + to
             + ". It can be deleted.\n";
     RoundTripReport.Builder report =
-        RoundTripReport.builder().addresses(from, to).messageId(messageId).polling(0, deadline);
+        RoundTripReport.builder()
+            .addresses(from, to)
+            .messageId(messageId)
+            .polling(0, deadline)
+            .startedAt(startedAt);
 
     LOG.debug("round trip {}: sending through {}:{}", messageId, host, port);
     SmtpReport smtp = envelope.data(headers, body).quit().run();

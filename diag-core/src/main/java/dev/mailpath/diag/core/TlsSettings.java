@@ -2,13 +2,12 @@ package dev.mailpath.diag.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
-import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -33,11 +32,13 @@ import javax.net.ssl.X509TrustManager;
 public final class TlsSettings {
   private static final TlsSettings SYSTEM = new Builder().build();
 
+  private final X509TrustManager trustManager;
   private final SSLContext sslContext;
   private final String expectedName;
   private final TlsFailurePolicy failurePolicy;
 
   private TlsSettings(Builder b) {
+    this.trustManager = b.trustManager;
     this.sslContext = b.sslContext;
     this.expectedName = b.expectedName;
     this.failurePolicy = b.failurePolicy;
@@ -69,6 +70,7 @@ public final class TlsSettings {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.trustManager = trustManager;
     b.sslContext = sslContext;
     b.expectedName = expectedName;
     b.failurePolicy = failurePolicy;
@@ -76,30 +78,26 @@ public final class TlsSettings {
   }
 
   /**
-   * Returns the TLS context whose trust managers validate the server: the one set on the builder,
-   * or the JDK's default.
+   * Returns the trust manager that validates server certificates, when one was set. Clients
+   * validate through it (or, when none was set and no {@link #sslContext()} either, through the
+   * JDK's default trust manager), so that the {@link #failurePolicy()} can record a rejected chain
+   * and, if asked, go on.
    *
-   * @return the context
-   * @throws IllegalStateException when the JDK has no default TLS context (a broken JDK)
+   * @return the trust manager, or empty for the JDK's default
    */
-  public SSLContext sslContext() {
-    if (sslContext != null) {
-      return sslContext;
-    }
-    try {
-      return SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no default TLS context", e);
-    }
+  public Optional<X509TrustManager> trustManager() {
+    return Optional.ofNullable(trustManager);
   }
 
   /**
-   * Tells whether a trust other than the JDK's default was configured.
+   * Returns a TLS context to use exactly as it is (for client certificates or a custom provider),
+   * when one was set. Its trust managers decide alone: a rejected chain ends the handshake whatever
+   * the {@link #failurePolicy()}, because the client cannot see inside the context.
    *
-   * @return {@code true} when {@link Builder#sslContext} or {@link Builder#trustManager} was set
+   * @return the context, or empty
    */
-  public boolean customTrust() {
-    return sslContext != null;
+  public Optional<SSLContext> sslContext() {
+    return Optional.ofNullable(sslContext);
   }
 
   /**
@@ -124,6 +122,7 @@ public final class TlsSettings {
   @Override
   public boolean equals(Object o) {
     return o instanceof TlsSettings t
+        && trustManager == t.trustManager
         && sslContext == t.sslContext
         && Objects.equals(expectedName, t.expectedName)
         && failurePolicy == t.failurePolicy;
@@ -131,13 +130,17 @@ public final class TlsSettings {
 
   @Override
   public int hashCode() {
-    return Objects.hash(System.identityHashCode(sslContext), expectedName, failurePolicy);
+    return Objects.hash(
+        System.identityHashCode(trustManager),
+        System.identityHashCode(sslContext),
+        expectedName,
+        failurePolicy);
   }
 
   @Override
   public String toString() {
     return "TlsSettings[trust="
-        + (sslContext == null ? "system" : "custom")
+        + (sslContext != null ? "custom context" : trustManager != null ? "custom" : "system")
         + ", expectedName="
         + (expectedName == null ? "(host)" : expectedName)
         + ", failurePolicy="
@@ -147,6 +150,7 @@ public final class TlsSettings {
 
   /** Builds {@link TlsSettings}. Not thread-safe. */
   public static final class Builder {
+    private X509TrustManager trustManager;
     private SSLContext sslContext;
     private String expectedName;
     private TlsFailurePolicy failurePolicy = TlsFailurePolicy.FAIL;
@@ -154,31 +158,29 @@ public final class TlsSettings {
     private Builder() {}
 
     /**
-     * Trusts what this context's trust managers trust (a private CA, a pinned certificate).
+     * Trusts what this trust manager trusts (a private CA, a pinned certificate). Replaces an
+     * {@link #sslContext} set before.
+     *
+     * @param trustManager the trust manager
+     * @return this builder
+     */
+    public Builder trustManager(X509TrustManager trustManager) {
+      this.trustManager = requireNonNull(trustManager, "trustManager");
+      this.sslContext = null;
+      return this;
+    }
+
+    /**
+     * Uses this TLS context exactly as it is, for what a trust manager cannot express (client
+     * certificates, a custom provider). Its trust managers alone decide; a rejected chain then ends
+     * the handshake whatever the failure policy. Replaces a {@link #trustManager} set before.
      *
      * @param sslContext an initialised context
      * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = requireNonNull(sslContext, "sslContext");
-      return this;
-    }
-
-    /**
-     * Trusts what this trust manager trusts; shorthand for a TLS context built on it.
-     *
-     * @param trustManager the trust manager
-     * @return this builder
-     */
-    public Builder trustManager(X509TrustManager trustManager) {
-      requireNonNull(trustManager, "trustManager");
-      try {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {trustManager}, null);
-        this.sslContext = context;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("the JDK cannot create a TLS context", e);
-      }
+      this.trustManager = null;
       return this;
     }
 
@@ -186,12 +188,16 @@ public final class TlsSettings {
      * Sets the name the certificate must match and the SNI name, for connections by IP address or
      * through a name other than the certificate's.
      *
-     * @param name a host name
+     * @param name a host name, or an IP address for a certificate that names its address
      * @return this builder
      * @throws IllegalArgumentException when the name is malformed
      */
     public Builder expectedName(String name) {
-      this.expectedName = DomainName.of(Checks.noLineBreaks("expectedName", name)).ascii();
+      Checks.noLineBreaks("expectedName", name);
+      this.expectedName =
+          IpLiterals.parse(name)
+              .map(Addresses::format)
+              .orElseGet(() -> DomainName.of(name).ascii());
       return this;
     }
 

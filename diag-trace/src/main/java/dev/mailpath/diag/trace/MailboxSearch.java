@@ -194,7 +194,7 @@ public final class MailboxSearch {
    */
   public MailboxSearchReport search(MessageQuery query) {
     requireNonNull(query, "query");
-    return new Run(query, s -> {}).run();
+    return new Run(query, CancellableCall::registerWithCurrent).run();
   }
 
   /**
@@ -206,8 +206,7 @@ public final class MailboxSearch {
    */
   public CompletableFuture<MailboxSearchReport> searchAsync(MessageQuery query) {
     requireNonNull(query, "query");
-    return CancellableCall.start(
-        environment.executor(), call -> new Run(query, call::register).run());
+    return CancellableCall.start(environment.executor(), call -> search(query));
   }
 
   /** Returns {@code MailboxSearch[imaps://user@host:port]}; never the password. */

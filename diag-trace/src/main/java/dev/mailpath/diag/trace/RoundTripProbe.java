@@ -7,6 +7,7 @@ import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
@@ -371,12 +372,14 @@ public final class RoundTripProbe {
   }
 
   /**
-   * Runs the probe without blocking the caller, on the environment's executor.
+   * Runs the probe without blocking the caller, on the environment's executor. {@code cancel(true)}
+   * on the future interrupts the probe (its polling stops at once) and closes the mailbox search's
+   * connection.
    *
    * @return a future of the report; it never completes exceptionally for server failures
    */
   public CompletableFuture<RoundTripReport> runAsync() {
-    return CompletableFuture.supplyAsync(this::run, environment.executor());
+    return CancellableCall.start(environment.executor(), call -> run());
   }
 
   /** Returns {@code RoundTripProbe[from -> to via host:port, mailbox]}; never a password. */

@@ -19,6 +19,9 @@ import java.util.function.Function;
  * @param <T> the result type
  */
 public final class CancellableCall<T> extends CompletableFuture<T> {
+  /** The call running on this thread, so nested blocking work can register its sockets too. */
+  private static final ThreadLocal<CancellableCall<?>> CURRENT = new ThreadLocal<>();
+
   private final Object lock = new Object();
   private final List<Closeable> resources = new ArrayList<>();
   private Thread worker;
@@ -52,6 +55,7 @@ public final class CancellableCall<T> extends CompletableFuture<T> {
       }
       worker = Thread.currentThread();
     }
+    CURRENT.set(this);
     try {
       complete(body.apply(this));
     } catch (CancellationException e) {
@@ -59,12 +63,26 @@ public final class CancellableCall<T> extends CompletableFuture<T> {
     } catch (Throwable t) {
       completeExceptionally(t);
     } finally {
+      CURRENT.remove();
       synchronized (lock) {
         finished = true;
         worker = null;
       }
       // Clear an interrupt meant for this call so the pool thread starts clean.
       Thread.interrupted();
+    }
+  }
+
+  /**
+   * Registers a resource with the call running on this thread, if any: blocking work nested in a
+   * cancellable call (a mailbox search inside an investigation) is stopped with it.
+   *
+   * @param resource the resource, usually a socket
+   */
+  public static void registerWithCurrent(Closeable resource) {
+    CancellableCall<?> call = CURRENT.get();
+    if (call != null) {
+      call.register(resource);
     }
   }
 

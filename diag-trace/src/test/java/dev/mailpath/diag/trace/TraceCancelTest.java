@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-class MailboxSearchCancelTest {
+class TraceCancelTest {
 
   @Test
   void searchAsync_cancelWhileServerIsSilent_closesTheConnection() throws Exception {
@@ -34,6 +34,40 @@ class MailboxSearchCancelTest {
           read = in.read();
         } catch (java.net.SocketException reset) {
           read = -1; // a reset is a close too
+        }
+        assertThat(read).isEqualTo(-1);
+      }
+      assertThat(f).isCancelled();
+    }
+  }
+
+  @Test
+  void investigateAsync_cancelWhileMailboxIsSilent_closesTheConnection() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      MailboxSearch mailbox =
+          MailboxSearch.builder()
+              .server("127.0.0.1", server.getLocalPort())
+              .tlsMode(TlsMode.NONE)
+              .credentials("bob", "secret")
+              .timeout(Duration.ofSeconds(60))
+              .build();
+      CompletableFuture<InvestigationReport> f =
+          MissingMessageInvestigation.builder()
+              .mailbox(mailbox)
+              .build()
+              .investigateAsync(
+                  MessageQuery.builder()
+                      .recipient("bob@example.org")
+                      .messageId("x@example.org")
+                      .build());
+      try (Socket accepted = server.accept()) {
+        accepted.setSoTimeout(10_000);
+        f.cancel(true);
+        int read;
+        try {
+          read = accepted.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+          read = -1;
         }
         assertThat(read).isEqualTo(-1);
       }

@@ -6,6 +6,9 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,18 +27,26 @@ public final class DeliveryLogReport implements DiagnosticReport {
   private final MessageQuery query;
   private final List<DeliveryRecord> records;
   private final boolean truncated;
+  private final List<Finding> ownFindings;
   private final List<Finding> findings;
   private final Outcome outcome;
+  private final Outcome givenOutcome;
+  private final Instant startedAt;
+  private final Duration elapsed;
 
   private DeliveryLogReport(Builder b) {
     this.source = requireNonNull(b.source, "source");
     this.query = requireNonNull(b.query, "query");
     this.records = List.copyOf(b.records);
     this.truncated = b.truncated;
-    List<Finding> all = new ArrayList<>(b.findings);
+    this.ownFindings = List.copyOf(b.findings);
+    List<Finding> all = new ArrayList<>(ownFindings);
     records.forEach(r -> all.addAll(r.findings()));
     this.findings = List.copyOf(all);
+    this.givenOutcome = b.outcome;
     this.outcome = b.outcome != null ? b.outcome : Outcome.fromFindings(findings);
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
+    this.elapsed = requireNonNull(b.elapsed, "elapsed");
   }
 
   /**
@@ -45,6 +56,42 @@ public final class DeliveryLogReport implements DiagnosticReport {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns a builder initialised from this report, to derive a variant.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.source = source;
+    b.query = query;
+    b.records.addAll(records);
+    b.truncated = truncated;
+    b.findings.addAll(ownFindings);
+    b.outcome = givenOutcome;
+    b.startedAt = startedAt;
+    b.elapsed = elapsed;
+    return b;
+  }
+
+  /**
+   * Returns when the search started.
+   *
+   * @return the start time
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /**
+   * Returns how long the search took.
+   *
+   * @return the elapsed time
+   */
+  public Duration elapsed() {
+    return elapsed;
   }
 
   /**
@@ -119,34 +166,33 @@ public final class DeliveryLogReport implements DiagnosticReport {
         && records.equals(r.records)
         && truncated == r.truncated
         && findings.equals(r.findings)
-        && outcome == r.outcome;
+        && outcome == r.outcome
+        && startedAt.equals(r.startedAt)
+        && elapsed.equals(r.elapsed);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(source, query, records, outcome);
+    return Objects.hash(source, query, records, truncated, findings, outcome, startedAt, elapsed);
   }
 
   /** Returns a message-tracking view: the query, each record's trail, the findings. */
   @Override
   public String toString() {
-    StringBuilder sb =
-        new StringBuilder("Delivery log ")
-            .append(source)
-            .append(": ")
-            .append(records.size())
-            .append(records.size() == 1 ? " record" : " records")
-            .append(truncated ? " (truncated)" : "")
-            .append(" for ")
-            .append(query);
+    ReportText text =
+        ReportText.of(
+            "Delivery log "
+                + source
+                + ": "
+                + records.size()
+                + (records.size() == 1 ? " record" : " records")
+                + (truncated ? " (truncated)" : "")
+                + " for "
+                + query);
     for (DeliveryRecord r : records) {
-      sb.append("\n  ").append(r.toString().replace("\n", "\n  "));
+      text.line("  " + r.toString().replace("\n", "\n  "));
     }
-    sb.append("\nOutcome: ").append(outcome);
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return text.render(this, elapsed);
   }
 
   /** Builds a {@link DeliveryLogReport}; not thread-safe. */
@@ -157,8 +203,32 @@ public final class DeliveryLogReport implements DiagnosticReport {
     private boolean truncated;
     private final List<Finding> findings = new ArrayList<>();
     private Outcome outcome;
+    private Instant startedAt = Instant.EPOCH;
+    private Duration elapsed = Duration.ZERO;
 
     private Builder() {}
+
+    /**
+     * Sets when the search started.
+     *
+     * @param startedAt the start time
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
+      return this;
+    }
+
+    /**
+     * Sets how long the search took.
+     *
+     * @param elapsed the elapsed time
+     * @return this builder
+     */
+    public Builder elapsed(Duration elapsed) {
+      this.elapsed = requireNonNull(elapsed, "elapsed");
+      return this;
+    }
 
     /**
      * Sets the source name.

@@ -3,6 +3,8 @@ package dev.mailpath.diag.trace;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Outcome;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.stream.Stream;
 
@@ -52,7 +54,10 @@ public interface DeliveryLogSource {
    * @return the report; never throws for I/O failures
    */
   default DeliveryLogReport find(MessageQuery query) {
-    DeliveryLogReport.Builder b = DeliveryLogReport.builder().source(name()).query(query);
+    // A log source has no environment: start and duration come from the system clock.
+    long start = System.nanoTime();
+    DeliveryLogReport.Builder b =
+        DeliveryLogReport.builder().source(name()).query(query).startedAt(Instant.now());
     int count = 0;
     try (Stream<DeliveryRecord> s = search(query)) {
       Iterator<DeliveryRecord> it = s.iterator();
@@ -70,13 +75,15 @@ public interface DeliveryLogSource {
           TraceFinding.LOG_UNREADABLE.finding(
               "reading " + name() + " failed: " + e.getCause().getMessage(),
               Evidence.of("source", name())));
-      return b.outcome(Outcome.INCONCLUSIVE).build();
+      return b.outcome(Outcome.INCONCLUSIVE)
+          .elapsed(Duration.ofNanos(System.nanoTime() - start))
+          .build();
     }
     if (count == 0) {
       b.addFinding(
           TraceFinding.LOG_NOT_FOUND.finding(
               name() + " has no record for " + query, Evidence.of("query", query)));
     }
-    return b.build();
+    return b.elapsed(Duration.ofNanos(System.nanoTime() - start)).build();
   }
 }

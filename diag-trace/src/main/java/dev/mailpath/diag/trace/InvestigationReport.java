@@ -7,6 +7,7 @@ import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -294,12 +296,12 @@ public final class InvestigationReport implements DiagnosticReport {
    */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("Missing message");
-    question.sender().ifPresent(s -> sb.append(" from ").append(s));
-    question.recipient().ifPresent(r -> sb.append(" to ").append(r));
-    question.messageId().ifPresent(id -> sb.append(" <").append(id).append('>'));
-    sb.append(", sent ").append(window());
-    sb.append("\nConclusion: ").append(conclusion);
+    StringBuilder head = new StringBuilder("Missing message");
+    question.sender().ifPresent(s -> head.append(" from ").append(s));
+    question.recipient().ifPresent(r -> head.append(" to ").append(r));
+    question.messageId().ifPresent(id -> head.append(" <").append(id).append('>'));
+    head.append(", sent ").append(window());
+    StringBuilder sb = new StringBuilder("Conclusion: ").append(conclusion);
     reason().ifPresent(r -> sb.append(" (").append(r.text()).append(')'));
     sb.append("\n  ").append(summary).append('\n');
 
@@ -330,12 +332,77 @@ public final class InvestigationReport implements DiagnosticReport {
     for (int i = 0; i < nextSteps.size(); i++) {
       sb.append("\n  ").append(i + 1).append(". ").append(nextSteps.get(i));
     }
-    sb.append("\nOutcome: ").append(outcome).append(" (").append(elapsed.toMillis()).append(" ms)");
-    sb.append("\nFindings:");
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of(head.toString()).body(sb).render(this, elapsed);
+  }
+
+  /**
+   * Returns a builder initialised from this report, to derive a variant.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.question = question;
+    b.conclusion = conclusion;
+    b.reason = reason;
+    b.location = location;
+    b.summary = summary;
+    b.stages.addAll(stages);
+    b.inboundRoute = inboundRoute;
+    b.testMessage = testMessage;
+    b.gatewayLogs.addAll(gatewayLogs);
+    b.serverLogs.addAll(serverLogs);
+    b.mailbox = mailbox;
+    b.otherMailDelivered = otherMailDelivered;
+    b.nextSteps.addAll(nextSteps);
+    b.findings.addAll(findings);
+    b.startedAt = startedAt;
+    b.elapsed = elapsed;
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InvestigationReport r
+        && question.equals(r.question)
+        && conclusion == r.conclusion
+        && Objects.equals(reason, r.reason)
+        && Objects.equals(location, r.location)
+        && summary.equals(r.summary)
+        && stages.equals(r.stages)
+        && Objects.equals(inboundRoute, r.inboundRoute)
+        && Objects.equals(testMessage, r.testMessage)
+        && gatewayLogs.equals(r.gatewayLogs)
+        && serverLogs.equals(r.serverLogs)
+        && Objects.equals(mailbox, r.mailbox)
+        && Objects.equals(otherMailDelivered, r.otherMailDelivered)
+        && nextSteps.equals(r.nextSteps)
+        && findings.equals(r.findings)
+        && outcome == r.outcome
+        && startedAt.equals(r.startedAt)
+        && elapsed.equals(r.elapsed);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        question,
+        conclusion,
+        reason,
+        location,
+        summary,
+        stages,
+        inboundRoute,
+        testMessage,
+        gatewayLogs,
+        serverLogs,
+        mailbox,
+        otherMailDelivered,
+        nextSteps,
+        findings,
+        outcome,
+        startedAt,
+        elapsed);
   }
 
   private void part(StringBuilder sb, int n, String title) {

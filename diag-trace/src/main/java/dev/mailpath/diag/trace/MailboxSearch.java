@@ -6,10 +6,15 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.core.TlsSettings;
 import dev.mailpath.diag.core.internal.Addresses;
+import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.AddressReport;
+import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.MxResolver;
+import dev.mailpath.diag.trace.internal.CapturingSocketFactory;
 import dev.mailpath.diag.trace.internal.ImapTrace;
 import dev.mailpath.diag.trace.internal.ReceivedParser;
 import dev.mailpath.diag.trace.internal.TlsNameSocketFactory;
@@ -38,7 +43,9 @@ import jakarta.mail.search.SubjectTerm;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.NoRouteToHostException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +59,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * MailboxSearch mailbox = MailboxSearch.builder()
  *     .server("imap.example.net", 993)              // resolved through diag-dns, not the JDK
- *     .resolver(MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 5353)).build())
+ *     .dns(d -> d.server("127.0.0.1:5353"))
  *     .credentials("bob", password)
  *     .timeout(Duration.ofSeconds(10))
  *     .build();
@@ -106,7 +116,8 @@ public final class MailboxSearch {
 
   private final String host;
   private final int port;
-  private final ImapSecurity security;
+  private final TlsMode tlsMode;
+  private final TlsSettings tls;
   private final String tlsName;
   private final String user;
   private final String password;
@@ -114,7 +125,7 @@ public final class MailboxSearch {
   private final Duration timeout;
   private final int maxCandidatesPerFolder;
   private final int maxFolders;
-  private final MxResolver resolver;
+  private final DnsSettings dns;
   private final ReceivedChain receivedChain;
   private final DiagEnvironment environment;
 
@@ -126,16 +137,17 @@ public final class MailboxSearch {
       throw new IllegalStateException("set the login with credentials(user, password)");
     }
     this.host = b.host;
-    this.port = b.port > 0 ? b.port : b.security == ImapSecurity.IMPLICIT_TLS ? 993 : 143;
-    this.security = b.security;
-    this.tlsName = b.tlsName != null ? b.tlsName : b.host;
+    this.port = b.port > 0 ? b.port : b.tlsMode == TlsMode.IMPLICIT ? 993 : 143;
+    this.tlsMode = b.tlsMode;
+    this.tls = b.tls;
+    this.tlsName = b.tls.expectedName().orElse(b.host);
     this.user = b.user;
     this.password = b.password;
     this.connectTimeout = b.connectTimeout;
     this.timeout = b.timeout;
     this.maxCandidatesPerFolder = b.maxCandidatesPerFolder;
     this.maxFolders = b.maxFolders;
-    this.resolver = b.resolver;
+    this.dns = b.dns;
     this.receivedChain = b.receivedChain;
     this.environment = b.environment;
   }
@@ -159,15 +171,15 @@ public final class MailboxSearch {
     Builder b = new Builder();
     b.host = host;
     b.port = port;
-    b.security = security;
-    b.tlsName = tlsName.equals(host) ? null : tlsName;
+    b.tlsMode = tlsMode;
+    b.tls = tls;
     b.user = user;
     b.password = password;
     b.connectTimeout = connectTimeout;
     b.timeout = timeout;
     b.maxCandidatesPerFolder = maxCandidatesPerFolder;
     b.maxFolders = maxFolders;
-    b.resolver = resolver;
+    b.dns = dns;
     b.receivedChain = receivedChain;
     b.environment = environment;
     return b;
@@ -182,18 +194,19 @@ public final class MailboxSearch {
    */
   public MailboxSearchReport search(MessageQuery query) {
     requireNonNull(query, "query");
-    return new Run(query).run();
+    return new Run(query, CancellableCall::registerWithCurrent).run();
   }
 
   /**
-   * Searches without blocking the caller, on the environment's executor.
+   * Searches without blocking the caller, on the environment's executor. {@code cancel(true)} on
+   * the future closes the IMAP connection and stops the search within one timeout tick.
    *
    * @param query what to find
    * @return a future of the report; it never completes exceptionally for server failures
    */
   public CompletableFuture<MailboxSearchReport> searchAsync(MessageQuery query) {
     requireNonNull(query, "query");
-    return CompletableFuture.supplyAsync(() -> search(query), environment.executor());
+    return CancellableCall.start(environment.executor(), call -> search(query));
   }
 
   /** Returns {@code MailboxSearch[imaps://user@host:port]}; never the password. */
@@ -204,28 +217,23 @@ public final class MailboxSearch {
 
   private String url() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return (security == ImapSecurity.IMPLICIT_TLS ? "imaps" : "imap")
-        + "://"
-        + user
-        + "@"
-        + h
-        + ":"
-        + port;
+    return (tlsMode == TlsMode.IMPLICIT ? "imaps" : "imap") + "://" + user + "@" + h + ":" + port;
   }
 
   /** One search; holds the per-call state so the client stays immutable. */
   private final class Run {
     final MessageQuery query;
+    final Consumer<Socket> sockets;
     final long start = environment.timeSource().nanoTime();
     final MailboxSearchReport.Builder report = MailboxSearchReport.builder();
-    final ImapTrace trace =
-        new ImapTrace(environment.timeSource(), security == ImapSecurity.IMPLICIT_TLS);
+    final ImapTrace trace = new ImapTrace(environment.timeSource(), tlsMode == TlsMode.IMPLICIT);
     final List<Finding> findings = new ArrayList<>();
     boolean anyFolderSearched;
 
-    Run(MessageQuery query) {
+    Run(MessageQuery query, Consumer<Socket> sockets) {
       this.query = query;
-      report.server(url()).user(user).query(query);
+      this.sockets = sockets;
+      report.server(url()).user(user).query(query).startedAt(environment.timeSource().instant());
     }
 
     MailboxSearchReport run() {
@@ -233,7 +241,7 @@ public final class MailboxSearch {
       if (address == null) {
         return finish(Outcome.INCONCLUSIVE);
       }
-      String protocol = security == ImapSecurity.IMPLICIT_TLS ? "imaps" : "imap";
+      String protocol = tlsMode == TlsMode.IMPLICIT ? "imaps" : "imap";
       Session session = Session.getInstance(properties(protocol, address));
       session.setDebugOut(trace.stream());
       session.setDebug(true);
@@ -242,7 +250,7 @@ public final class MailboxSearch {
               + Addresses.format(address)
               + ":"
               + port
-              + (security == ImapSecurity.IMPLICIT_TLS ? " (implicit TLS)" : ""));
+              + (tlsMode == TlsMode.IMPLICIT ? " (implicit TLS)" : ""));
       Store store = null;
       try {
         store = session.getStore(protocol);
@@ -272,9 +280,8 @@ public final class MailboxSearch {
       if (literal != null) {
         return literal;
       }
-      MxResolver r =
-          resolver != null ? resolver : MxResolver.builder().environment(environment).build();
-      AddressReport a = r.addresses(host);
+      AddressReport a =
+          MxResolver.builder().dns(dns).environment(environment).build().addresses(host);
       if (a.addresses().isEmpty()) {
         List<Evidence> ev = new ArrayList<>();
         ev.add(Evidence.of("host", host));
@@ -297,18 +304,43 @@ public final class MailboxSearch {
       p.setProperty(pre + "connectionpooltimeout", String.valueOf(timeout.toMillis()));
       p.setProperty(pre + "peek", "true");
       p.setProperty("mail.debug.auth", "false");
-      if (security != ImapSecurity.NONE) {
+      // Every socket is made here, by address (the name was resolved through diag-dns), and
+      // told to the call so that cancelling it closes the connection.
+      p.put(
+          pre + "socketFactory", new CapturingSocketFactory(environment.socketFactory(), sockets));
+      if (tlsMode != TlsMode.NONE) {
         // TLS to the address, with SNI and certificate checks against the expected name.
         p.put(
             pre + "ssl.socketFactory",
-            new TlsNameSocketFactory(environment.sslContext().getSocketFactory(), tlsName));
+            new TlsNameSocketFactory(sslContext().getSocketFactory(), tlsName, sockets));
         p.setProperty(pre + "ssl.checkserveridentity", "false");
       }
-      if (security == ImapSecurity.STARTTLS) {
+      if (tlsMode.usesStartTls()) {
         p.setProperty(pre + "starttls.enable", "true");
-        p.setProperty(pre + "starttls.required", "true");
+        p.setProperty(
+            pre + "starttls.required", String.valueOf(tlsMode == TlsMode.STARTTLS_REQUIRED));
       }
       return p;
+    }
+
+    /**
+     * The TLS context: the caller's as it is, or one around the caller's (or the JDK's) trust
+     * manager. An IMAP search logs in with a password, so a certificate that does not validate
+     * always ends the session, whatever the failure policy: a password must never go into a session
+     * nobody could verify.
+     */
+    private SSLContext sslContext() {
+      Optional<SSLContext> given = tls.sslContext();
+      if (given.isPresent()) {
+        return given.get();
+      }
+      try {
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, tls.trustManager().map(tm -> new TrustManager[] {tm}).orElse(null), null);
+        return c;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK cannot create a TLS context", e);
+      }
     }
 
     private void searchFolders(Store store) {
@@ -666,23 +698,23 @@ public final class MailboxSearch {
   public static final class Builder {
     private String host;
     private int port;
-    private ImapSecurity security = ImapSecurity.IMPLICIT_TLS;
-    private String tlsName;
+    private TlsMode tlsMode = TlsMode.IMPLICIT;
+    private TlsSettings tls = TlsSettings.system();
     private String user;
     private String password;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration timeout = Duration.ofSeconds(30);
     private int maxCandidatesPerFolder = 200;
     private int maxFolders = 1000;
-    private MxResolver resolver;
+    private DnsSettings dns = DnsSettings.system();
     private ReceivedChain receivedChain = ReceivedChain.builder().build();
     private DiagEnvironment environment = DiagEnvironment.system();
 
     private Builder() {}
 
     /**
-     * Sets the server. A host name is resolved through diag-dns ({@link #resolver(MxResolver)}),
-     * never through the JDK; an address literal is used as it is.
+     * Sets the server. A host name is resolved through diag-dns ({@link #dns(DnsSettings)}), never
+     * through the JDK; an address literal is used as it is.
      *
      * @param host a host name or an IPv4/IPv6 literal
      * @param port 1 to 65535
@@ -702,25 +734,42 @@ public final class MailboxSearch {
     }
 
     /**
-     * Sets how the connection is protected.
+     * Sets when TLS starts: {@link TlsMode#IMPLICIT} (IMAPS, port 993 by default; the default),
+     * {@link TlsMode#STARTTLS_REQUIRED} or {@link TlsMode#STARTTLS_IF_OFFERED} (RFC 2595, port 143
+     * by default), or {@link TlsMode#NONE} (the password goes in clear: only for a lab).
      *
-     * @param security implicit TLS (default), STARTTLS, or none
+     * @param tlsMode the mode
      * @return this builder
      */
-    public Builder security(ImapSecurity security) {
-      this.security = requireNonNull(security, "security");
+    public Builder tlsMode(TlsMode tlsMode) {
+      this.tlsMode = requireNonNull(tlsMode, "tlsMode");
       return this;
     }
 
     /**
-     * Sets the name the server's certificate must carry (and SNI), when it differs from the host
-     * given to {@link #server(String, int)}, for example when connecting by address.
+     * Sets the certificate trust and the expected name (when it differs from the host given to
+     * {@link #server(String, int)}, for example when connecting by address). A certificate that
+     * does not validate always ends an IMAP session, whatever the failure policy, because the
+     * search logs in with a password.
      *
-     * @param tlsName a host name
+     * @param tls the TLS settings
      * @return this builder
      */
-    public Builder tlsName(String tlsName) {
-      this.tlsName = Checks.noLineBreaks("tlsName", tlsName).strip();
+    public Builder tls(TlsSettings tls) {
+      this.tls = requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Changes some TLS settings, starting from the current ones.
+     *
+     * @param changes edits applied to a builder initialised from the current settings
+     * @return this builder
+     */
+    public Builder tls(Consumer<TlsSettings.Builder> changes) {
+      TlsSettings.Builder b = tls.toBuilder();
+      changes.accept(b);
+      this.tls = b.build();
       return this;
     }
 
@@ -784,14 +833,27 @@ public final class MailboxSearch {
     }
 
     /**
-     * Sets the resolver for a host name; by default one using the system's DNS servers (never the
-     * JDK's lookup) is built on first need.
+     * Sets the DNS servers a host name is resolved through (never the JDK's lookup); by default the
+     * system's resolvers. An IP address needs no DNS.
      *
-     * @param resolver the resolver
+     * @param dns the DNS settings
      * @return this builder
      */
-    public Builder resolver(MxResolver resolver) {
-      this.resolver = requireNonNull(resolver, "resolver");
+    public Builder dns(DnsSettings dns) {
+      this.dns = requireNonNull(dns, "dns");
+      return this;
+    }
+
+    /**
+     * Changes some DNS settings, starting from the current ones.
+     *
+     * @param changes edits applied to a builder initialised from the current settings
+     * @return this builder
+     */
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      DnsSettings.Builder b = dns.toBuilder();
+      changes.accept(b);
+      this.dns = b.build();
       return this;
     }
 

@@ -6,8 +6,10 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import dev.mailpath.diag.core.Transcript;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +48,8 @@ public final class MailboxSearchReport implements DiagnosticReport {
   private final long bytesSent;
   private final long bytesReceived;
   private final Duration elapsed;
+  private final Instant startedAt;
+  private final Outcome givenOutcome;
 
   private MailboxSearchReport(Builder b) {
     this.server = requireNonNull(b.server, "server");
@@ -60,6 +64,8 @@ public final class MailboxSearchReport implements DiagnosticReport {
     this.bytesSent = b.bytesSent;
     this.bytesReceived = b.bytesReceived;
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
+    this.givenOutcome = b.outcome;
   }
 
   /**
@@ -191,6 +197,38 @@ public final class MailboxSearchReport implements DiagnosticReport {
     return elapsed;
   }
 
+  /**
+   * Returns when the search started.
+   *
+   * @return the start time
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /**
+   * Returns a builder initialised from this report, to derive a variant.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.server = server;
+    b.user = user;
+    b.query = query;
+    b.folders.addAll(folders);
+    b.hits.addAll(hits);
+    b.findings.addAll(findings);
+    b.outcome = givenOutcome;
+    b.transcript = transcript;
+    b.commands = commands;
+    b.bytesSent = bytesSent;
+    b.bytesReceived = bytesReceived;
+    b.elapsed = elapsed;
+    b.startedAt = startedAt;
+    return b;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MailboxSearchReport r
@@ -205,20 +243,32 @@ public final class MailboxSearchReport implements DiagnosticReport {
         && commands == r.commands
         && bytesSent == r.bytesSent
         && bytesReceived == r.bytesReceived
-        && elapsed.equals(r.elapsed);
+        && elapsed.equals(r.elapsed)
+        && startedAt.equals(r.startedAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(server, query, hits, findings, outcome);
+    return Objects.hash(
+        server,
+        user,
+        query,
+        folders,
+        hits,
+        findings,
+        outcome,
+        transcript,
+        commands,
+        bytesSent,
+        bytesReceived,
+        elapsed,
+        startedAt);
   }
 
   /** Returns the folders, the hits, the cost and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb =
-        new StringBuilder("Mailbox search ").append(server).append(" for ").append(query);
-    sb.append("\nFolders: ");
+    StringBuilder sb = new StringBuilder("Folders: ");
     if (folders.isEmpty()) {
       sb.append("(none listed)");
     }
@@ -231,13 +281,11 @@ public final class MailboxSearchReport implements DiagnosticReport {
     }
     sb.append(
         String.format(
-            "%nIMAP: %,d commands, %,d bytes sent, %,d bytes received, %d ms",
-            commands, bytesSent, bytesReceived, elapsed.toMillis()));
-    sb.append("\nOutcome: ").append(outcome);
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+            "%nIMAP: %,d commands, %,d bytes sent, %,d bytes received",
+            commands, bytesSent, bytesReceived));
+    return ReportText.of("Mailbox search " + server + " for " + query)
+        .body(sb)
+        .render(this, elapsed);
   }
 
   /** Builds a {@link MailboxSearchReport}; not thread-safe. */
@@ -254,8 +302,20 @@ public final class MailboxSearchReport implements DiagnosticReport {
     private long bytesSent;
     private long bytesReceived;
     private Duration elapsed = Duration.ZERO;
+    private Instant startedAt = Instant.EPOCH;
 
     private Builder() {}
+
+    /**
+     * Sets when the search started.
+     *
+     * @param startedAt the start time
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
+      return this;
+    }
 
     /**
      * Sets the server description (no password).

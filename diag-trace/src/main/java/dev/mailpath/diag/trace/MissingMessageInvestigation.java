@@ -9,6 +9,7 @@ import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.DeliveryPathReport;
 import dev.mailpath.diag.trace.internal.TrackingVerdict;
@@ -159,14 +160,16 @@ public final class MissingMessageInvestigation {
   }
 
   /**
-   * Investigates without blocking the caller, on the environment's executor.
+   * Investigates without blocking the caller, on the environment's executor. {@code cancel(true)}
+   * on the future interrupts the investigation and closes the connections its stages hold (the
+   * mailbox search's IMAP connection among them).
    *
    * @param question as for {@link #investigate(MessageQuery)}
    * @return a future of the report
    */
   public CompletableFuture<InvestigationReport> investigateAsync(MessageQuery question) {
     requireNonNull(question, "question");
-    return CompletableFuture.supplyAsync(() -> investigate(question), environment.executor());
+    return CancellableCall.start(environment.executor(), call -> investigate(question));
   }
 
   /** Returns the sources configured, never credentials. */
@@ -984,7 +987,9 @@ public final class MissingMessageInvestigation {
         DeliveryLogReport.builder()
             .source(all.source())
             .query(logQuery(question))
-            .truncated(all.truncated());
+            .truncated(all.truncated())
+            .startedAt(all.startedAt())
+            .elapsed(all.elapsed());
     kept.forEach(rb::addRecord);
     if (kept.isEmpty()) {
       rb.addFinding(

@@ -2,6 +2,7 @@ package dev.mailpath.diag.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.internal.Checks;
@@ -70,8 +71,10 @@ public final class ReceivedChain {
   private final int hopWarningThreshold;
   private final int hopErrorThreshold;
   private final Set<String> trustedAuthservIds;
+  private final DiagEnvironment environment;
 
   private ReceivedChain(Builder b) {
+    this.environment = b.environment;
     this.slowHopThreshold = b.slowHopThreshold;
     this.clockSkewTolerance = b.clockSkewTolerance;
     this.hopWarningThreshold = b.hopWarningThreshold;
@@ -108,6 +111,7 @@ public final class ReceivedChain {
     b.clockSkewTolerance = clockSkewTolerance;
     b.hopWarningThreshold = hopWarningThreshold;
     b.hopErrorThreshold = hopErrorThreshold;
+    b.environment = environment;
     b.trustedAuthservIds.addAll(trustedAuthservIds);
     return b;
   }
@@ -236,7 +240,9 @@ public final class ReceivedChain {
   }
 
   private ReceivedChainReport analyze(HeaderFields header) {
-    ReceivedChainReport.Builder report = ReceivedChainReport.builder();
+    long start = environment.timeSource().nanoTime();
+    ReceivedChainReport.Builder report =
+        ReceivedChainReport.builder().startedAt(environment.timeSource().instant());
     header.named("Message-ID").stream()
         .findFirst()
         .map(f -> f.value().strip())
@@ -358,7 +364,7 @@ public final class ReceivedChain {
               Evidence.of("hops", n)));
     }
     authenticationResults(header, report);
-    return report.build();
+    return report.elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start)).build();
   }
 
   private void checkLoops(List<ReceivedHop> hops, ReceivedChainReport.Builder report) {
@@ -488,8 +494,31 @@ public final class ReceivedChain {
     private int hopWarningThreshold = 25;
     private int hopErrorThreshold = 100;
     private final Set<String> trustedAuthservIds = new LinkedHashSet<>();
+    private DiagEnvironment environment = DiagEnvironment.system();
 
     private Builder() {}
+
+    /**
+     * Sets the seams; only the clock is used (for the report's start time and duration).
+     *
+     * @param environment the environment
+     * @return this builder
+     */
+    public Builder environment(DiagEnvironment environment) {
+      this.environment = requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /**
+     * Changes some seams of the current environment.
+     *
+     * @param changes edits applied to a builder initialised from the current environment
+     * @return this builder
+     */
+    public Builder environment(java.util.function.Consumer<DiagEnvironment.Builder> changes) {
+      this.environment = environment.with(changes);
+      return this;
+    }
 
     /**
      * Sets the delay above which a hop is reported as slow ({@code trace.received.slow-hop}).

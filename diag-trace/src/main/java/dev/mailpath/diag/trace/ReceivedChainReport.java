@@ -6,7 +6,9 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -44,6 +46,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
   private final OffsetDateTime messageDate;
   private final List<Finding> findings;
   private final Outcome outcome;
+  private final Instant startedAt;
+  private final Duration elapsed;
 
   private ReceivedChainReport(Builder b) {
     this.hops = List.copyOf(b.hops);
@@ -52,6 +56,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
     this.messageDate = b.messageDate;
     this.findings = List.copyOf(b.findings);
     this.outcome = b.outcome != null ? b.outcome : Outcome.fromFindings(findings);
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
+    this.elapsed = requireNonNull(b.elapsed, "elapsed");
   }
 
   /**
@@ -76,6 +82,8 @@ public final class ReceivedChainReport implements DiagnosticReport {
     b.messageDate = messageDate;
     b.findings.addAll(findings);
     b.outcome = outcome;
+    b.startedAt = startedAt;
+    b.elapsed = elapsed;
     return b;
   }
 
@@ -168,6 +176,24 @@ public final class ReceivedChainReport implements DiagnosticReport {
     return outcome;
   }
 
+  /**
+   * Returns when the analysis started.
+   *
+   * @return the start time
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /**
+   * Returns how long the analysis took.
+   *
+   * @return the elapsed time
+   */
+  public Duration elapsed() {
+    return elapsed;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ReceivedChainReport r
@@ -176,24 +202,27 @@ public final class ReceivedChainReport implements DiagnosticReport {
         && Objects.equals(messageId, r.messageId)
         && Objects.equals(messageDate, r.messageDate)
         && findings.equals(r.findings)
-        && outcome == r.outcome;
+        && outcome == r.outcome
+        && startedAt.equals(r.startedAt)
+        && elapsed.equals(r.elapsed);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(hops, findings, outcome);
+    return Objects.hash(
+        hops, authenticationResults, messageId, messageDate, findings, outcome, startedAt, elapsed);
   }
 
   /** Returns the hop table, the authentication results and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb =
+    StringBuilder header =
         new StringBuilder("Received chain: ")
             .append(hops.size())
             .append(hops.size() == 1 ? " hop" : " hops");
-    totalDelay().ifPresent(d -> sb.append(", total delay ").append(formatDelay(d, false)));
-    messageId().ifPresent(id -> sb.append(", Message-ID ").append(id));
-    sb.append('\n');
+    totalDelay().ifPresent(d -> header.append(", total delay ").append(formatDelay(d, false)));
+    messageId().ifPresent(id -> header.append(", Message-ID ").append(id));
+    StringBuilder sb = new StringBuilder();
     if (!hops.isEmpty()) {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"#", "delay", "from", "by", "with", "tls", "date"});
@@ -256,11 +285,7 @@ public final class ReceivedChainReport implements DiagnosticReport {
     for (AuthenticationResults ar : authenticationResults) {
       sb.append("Authentication-Results: ").append(ar).append('\n');
     }
-    sb.append("Outcome: ").append(outcome);
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of(header.toString()).body(sb).render(this);
   }
 
   private static String pad(String s, int w) {
@@ -302,8 +327,32 @@ public final class ReceivedChainReport implements DiagnosticReport {
     private OffsetDateTime messageDate;
     private final List<Finding> findings = new ArrayList<>();
     private Outcome outcome;
+    private Instant startedAt = Instant.EPOCH;
+    private Duration elapsed = Duration.ZERO;
 
     private Builder() {}
+
+    /**
+     * Sets when the analysis started.
+     *
+     * @param startedAt the start time
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
+      return this;
+    }
+
+    /**
+     * Sets how long the analysis took.
+     *
+     * @param elapsed the elapsed time
+     * @return this builder
+     */
+    public Builder elapsed(Duration elapsed) {
+      this.elapsed = requireNonNull(elapsed, "elapsed");
+      return this;
+    }
 
     /**
      * Adds a hop; add them in transit order.

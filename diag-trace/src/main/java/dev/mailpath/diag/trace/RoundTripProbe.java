@@ -7,6 +7,7 @@ import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
@@ -15,6 +16,7 @@ import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.trace.internal.PollSchedule;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -212,6 +214,7 @@ public final class RoundTripProbe {
   public RoundTripReport run() {
     TimeSource time = environment.timeSource();
     long start = time.nanoTime();
+    Instant startedAt = time.instant();
     byte[] random = new byte[12];
     environment.random().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
@@ -231,7 +234,11 @@ public final class RoundTripProbe {
             + to
             + ". It can be deleted.\n";
     RoundTripReport.Builder report =
-        RoundTripReport.builder().addresses(from, to).messageId(messageId).polling(0, deadline);
+        RoundTripReport.builder()
+            .addresses(from, to)
+            .messageId(messageId)
+            .polling(0, deadline)
+            .startedAt(startedAt);
 
     LOG.debug("round trip {}: sending through {}:{}", messageId, host, port);
     SmtpReport smtp = envelope.data(headers, body).quit().run();
@@ -365,12 +372,14 @@ public final class RoundTripProbe {
   }
 
   /**
-   * Runs the probe without blocking the caller, on the environment's executor.
+   * Runs the probe without blocking the caller, on the environment's executor. {@code cancel(true)}
+   * on the future interrupts the probe (its polling stops at once) and closes the mailbox search's
+   * connection.
    *
    * @return a future of the report; it never completes exceptionally for server failures
    */
   public CompletableFuture<RoundTripReport> runAsync() {
-    return CompletableFuture.supplyAsync(this::run, environment.executor());
+    return CancellableCall.start(environment.executor(), call -> run());
   }
 
   /** Returns {@code RoundTripProbe[from -> to via host:port, mailbox]}; never a password. */

@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import dev.mailpath.diag.smtp.SmtpExchange;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -51,6 +53,8 @@ public final class RoundTripReport implements DiagnosticReport {
   private final List<Finding> findings;
   private final Outcome outcome;
   private final Duration elapsed;
+  private final Instant startedAt;
+  private final Outcome givenOutcome;
 
   private RoundTripReport(Builder b) {
     this.from = requireNonNull(b.from, "from");
@@ -66,6 +70,79 @@ public final class RoundTripReport implements DiagnosticReport {
     this.findings = List.copyOf(b.findings);
     this.outcome = b.outcome != null ? b.outcome : Outcome.fromFindings(findings);
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
+    this.givenOutcome = b.outcome;
+  }
+
+  /**
+   * Returns a builder initialised from this report, to derive a variant.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.from = from;
+    b.to = to;
+    b.messageId = messageId;
+    b.smtp = smtp;
+    b.sentAt = sentAt;
+    b.hit = hit;
+    b.delay = delay;
+    b.polls = polls;
+    b.deadline = deadline;
+    b.lastSearch = lastSearch;
+    b.findings.addAll(findings);
+    b.outcome = givenOutcome;
+    b.elapsed = elapsed;
+    b.startedAt = startedAt;
+    return b;
+  }
+
+  /**
+   * Returns when the probe started.
+   *
+   * @return the start time
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RoundTripReport r
+        && from.equals(r.from)
+        && to.equals(r.to)
+        && messageId.equals(r.messageId)
+        && smtp.equals(r.smtp)
+        && Objects.equals(sentAt, r.sentAt)
+        && Objects.equals(hit, r.hit)
+        && Objects.equals(delay, r.delay)
+        && polls == r.polls
+        && deadline.equals(r.deadline)
+        && Objects.equals(lastSearch, r.lastSearch)
+        && findings.equals(r.findings)
+        && outcome == r.outcome
+        && elapsed.equals(r.elapsed)
+        && startedAt.equals(r.startedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        from,
+        to,
+        messageId,
+        smtp,
+        sentAt,
+        hit,
+        delay,
+        polls,
+        deadline,
+        lastSearch,
+        findings,
+        outcome,
+        elapsed,
+        startedAt);
   }
 
   /**
@@ -253,14 +330,8 @@ public final class RoundTripReport implements DiagnosticReport {
   /** Returns the submission, the arrival, the Received chain and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb =
-        new StringBuilder("Round trip ")
-            .append(from)
-            .append(" -> ")
-            .append(to)
-            .append(", Message-ID ")
-            .append(messageId);
-    sb.append("\nSMTP ").append(smtp.host()).append(':').append(smtp.port()).append(": ");
+    StringBuilder sb = new StringBuilder();
+    sb.append("SMTP ").append(smtp.host()).append(':').append(smtp.port()).append(": ");
     Optional<SmtpExchange> dot =
         smtp.steps().stream()
             .filter(s -> s.phase() == SmtpPhase.DATA && s.command().equals("."))
@@ -297,11 +368,9 @@ public final class RoundTripReport implements DiagnosticReport {
             c ->
                 sb.append('\n')
                     .append(c.toString().replace("\nOutcome: ", "\nReceived chain outcome: ")));
-    sb.append("\nOutcome: ").append(outcome);
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of("Round trip " + from + " -> " + to + ", Message-ID " + messageId)
+        .body(sb)
+        .render(this);
   }
 
   private boolean anySearchWorked() {
@@ -333,8 +402,20 @@ public final class RoundTripReport implements DiagnosticReport {
     private final List<Finding> findings = new ArrayList<>();
     private Outcome outcome;
     private Duration elapsed = Duration.ZERO;
+    private Instant startedAt = Instant.EPOCH;
 
     private Builder() {}
+
+    /**
+     * Sets when the probe started.
+     *
+     * @param startedAt the start time
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
+      return this;
+    }
 
     /**
      * Sets the sender and recipient.

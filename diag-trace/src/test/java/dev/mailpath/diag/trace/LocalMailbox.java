@@ -8,6 +8,7 @@ import com.icegreen.greenmail.user.UserException;
 import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import jakarta.mail.Flags;
 import jakarta.mail.internet.MimeMessage;
@@ -103,7 +104,7 @@ final class LocalMailbox implements AutoCloseable {
   MailboxSearch.Builder search() {
     return MailboxSearch.builder()
         .server("127.0.0.1", imapPort())
-        .security(ImapSecurity.NONE)
+        .tlsMode(TlsMode.NONE)
         .credentials(LOGIN, PASSWORD)
         .connectTimeout(Duration.ofSeconds(5))
         .timeout(Duration.ofSeconds(5));

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailpath.diag.core.TlsMode;
 import jakarta.mail.Flags;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -77,7 +78,7 @@ class MailboxSearchScaleTest {
   static MailboxSearchReport search(String user, String password, String messageId) {
     return MailboxSearch.builder()
         .server("127.0.0.1", port)
-        .security(ImapSecurity.NONE)
+        .tlsMode(TlsMode.NONE)
         .credentials(user, password)
         .timeout(Duration.ofSeconds(10))
         .build()
@@ -104,7 +105,7 @@ class MailboxSearchScaleTest {
     MailboxSearchReport r =
         MailboxSearch.builder()
             .server("127.0.0.1", port)
-            .security(ImapSecurity.NONE)
+            .tlsMode(TlsMode.NONE)
             .credentials("large", "pw-large")
             .maxCandidatesPerFolder(10)
             .build()

@@ -8,9 +8,9 @@ import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsMode;
 import jakarta.mail.Flags;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -130,7 +130,7 @@ class MailboxSearchTest {
   static MailboxSearch.Builder plain() {
     return MailboxSearch.builder()
         .server("127.0.0.1", imapPort)
-        .security(ImapSecurity.NONE)
+        .tlsMode(TlsMode.NONE)
         .credentials("bob", PASSWORD)
         .connectTimeout(Duration.ofSeconds(5))
         .timeout(Duration.ofSeconds(5));
@@ -335,8 +335,8 @@ class MailboxSearchTest {
     MailboxSearchReport r =
         plain()
             .server("127.0.0.1", imapsPort)
-            .security(ImapSecurity.IMPLICIT_TLS)
-            .environment(DiagEnvironment.system().with(e -> e.sslContext(trustAll)))
+            .tlsMode(TlsMode.IMPLICIT)
+            .tls(t -> t.sslContext(trustAll))
             .build()
             .search(MessageQuery.byMessageId("numbers@example.org"));
 
@@ -351,8 +351,8 @@ class MailboxSearchTest {
     MailboxSearchReport r =
         plain()
             .server("127.0.0.1", imapsPort)
-            .security(ImapSecurity.IMPLICIT_TLS)
-            .tlsName("imap.example.net")
+            .tlsMode(TlsMode.IMPLICIT)
+            .tls(t -> t.expectedName("imap.example.net"))
             .build()
             .search(MessageQuery.byMessageId("numbers@example.org"));
 

@@ -2,8 +2,8 @@ package dev.mailpath.diag.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.testkit.TestCertificates;
@@ -130,9 +130,8 @@ class RoundTripProbePostfixDovecotIT {
   static MailboxSearch bobsMailbox() {
     return MailboxSearch.builder()
         .server(dovecot.host(), dovecot.imapsPort().orElseThrow())
-        .security(ImapSecurity.IMPLICIT_TLS)
-        .tlsName("imap.postfix.test")
-        .environment(DiagEnvironment.system().with(e -> e.sslContext(IMAP_CERT.clientContext())))
+        .tlsMode(TlsMode.IMPLICIT)
+        .tls(t -> t.expectedName("imap.postfix.test").sslContext(IMAP_CERT.clientContext()))
         .credentials("bob", BOB_PASSWORD)
         .connectTimeout(Duration.ofSeconds(5))
         .timeout(Duration.ofSeconds(10))

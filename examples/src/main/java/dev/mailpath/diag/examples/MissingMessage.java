@@ -5,10 +5,10 @@ import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
-import dev.mailpath.diag.trace.ImapSecurity;
 import dev.mailpath.diag.trace.InvestigationReport;
 import dev.mailpath.diag.trace.MailboxSearch;
 import dev.mailpath.diag.trace.MessageQuery;
@@ -106,7 +106,7 @@ public final class MissingMessage {
     MailboxSearch bobsMailbox =
         MailboxSearch.builder()
             .server("127.0.0.1", greenMail.getImap().getPort())
-            .security(ImapSecurity.NONE) // loopback only; use IMAPS for real servers
+            .tlsMode(TlsMode.NONE) // loopback only; use IMAPS for real servers
             .credentials("bob", BOB_PASSWORD)
             .timeout(Duration.ofSeconds(10))
             .build();

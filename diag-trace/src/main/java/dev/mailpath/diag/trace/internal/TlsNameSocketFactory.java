@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -18,19 +19,24 @@ import javax.net.ssl.SSLSocketFactory;
 public final class TlsNameSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
   private final String tlsName;
+  private final Consumer<Socket> onCreate;
 
   /**
    * Creates the factory.
    *
    * @param delegate the factory of the caller's TLS context
    * @param tlsName the name the certificate must carry (a host name or an address literal)
+   * @param onCreate told of every socket created, so that a cancelled call can close it
    */
-  public TlsNameSocketFactory(SSLSocketFactory delegate, String tlsName) {
+  public TlsNameSocketFactory(
+      SSLSocketFactory delegate, String tlsName, Consumer<Socket> onCreate) {
     this.delegate = delegate;
     this.tlsName = tlsName;
+    this.onCreate = onCreate;
   }
 
   private Socket configure(Socket s) {
+    onCreate.accept(s);
     if (s instanceof SSLSocket ssl) {
       SSLParameters p = ssl.getSSLParameters();
       if (ReceivedParser.toAddress(tlsName) == null) {

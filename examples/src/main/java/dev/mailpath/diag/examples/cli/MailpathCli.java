@@ -7,8 +7,10 @@ import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
+import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
@@ -21,7 +23,6 @@ import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
-import dev.mailpath.diag.trace.ImapSecurity;
 import dev.mailpath.diag.trace.MailboxSearch;
 import dev.mailpath.diag.trace.MessageQuery;
 import dev.mailpath.diag.trace.MissingMessageInvestigation;
@@ -221,6 +222,10 @@ public final class MailpathCli implements Runnable {
         list.add(hostPort(s, 53));
       }
       return list;
+    }
+
+    DnsSettings dns() {
+      return DnsSettings.builder().servers(dnsServers()).timeout(timeout()).build();
     }
 
     MxResolver resolver(DiagEnvironment env) {
@@ -594,8 +599,8 @@ public final class MailpathCli implements Runnable {
     @Override
     public Integer call() {
       String password = password("--user", passwordEnv);
-      ImapSecurity security =
-          plain ? ImapSecurity.NONE : imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS;
+      TlsMode security =
+          plain ? TlsMode.NONE : imaps ? TlsMode.IMPLICIT : TlsMode.STARTTLS_REQUIRED;
       InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
       MessageQuery.Builder q = MessageQuery.builder();
       if (messageId != null) {
@@ -620,10 +625,10 @@ public final class MailpathCli implements Runnable {
       var r =
           MailboxSearch.builder()
               .server(server.getHostString(), server.getPort())
-              .security(security)
+              .tlsMode(security)
               .credentials(user, password)
               .timeout(common.timeout())
-              .resolver(common.resolver(env))
+              .dns(common.dns())
               .environment(env)
               .build()
               .search(q.build());
@@ -849,10 +854,10 @@ public final class MailpathCli implements Runnable {
         b.mailbox(
             MailboxSearch.builder()
                 .server(server.getHostString(), server.getPort())
-                .security(imaps ? ImapSecurity.IMPLICIT_TLS : ImapSecurity.STARTTLS)
+                .tlsMode(imaps ? TlsMode.IMPLICIT : TlsMode.STARTTLS_REQUIRED)
                 .credentials(user, password)
                 .timeout(common.timeout())
-                .resolver(common.resolver(env))
+                .dns(common.dns())
                 .environment(env)
                 .build());
       }

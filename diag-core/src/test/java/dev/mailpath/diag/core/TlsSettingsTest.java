@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +35,10 @@ class TlsSettingsTest {
   void system_isSafeDefault() throws Exception {
     TlsSettings tls = TlsSettings.system();
 
-    assertThat(tls.customTrust()).isFalse();
+    assertThat(tls.trustManager()).isEmpty();
+    assertThat(tls.sslContext()).isEmpty();
     assertThat(tls.expectedName()).isEmpty();
     assertThat(tls.failurePolicy()).isEqualTo(TlsFailurePolicy.FAIL);
-    assertThat(tls.sslContext()).isSameAs(SSLContext.getDefault());
     assertThat(tls)
         .isEqualTo(TlsSettings.builder().build())
         .hasSameHashCodeAs(TlsSettings.system());
@@ -50,16 +51,19 @@ class TlsSettingsTest {
 
     TlsSettings tls = TlsSettings.builder().sslContext(context).build();
 
-    assertThat(tls.customTrust()).isTrue();
-    assertThat(tls.sslContext()).isSameAs(context);
+    assertThat(tls.sslContext()).containsSame(context);
+    assertThat(tls.trustManager()).isEmpty();
   }
 
   @Test
-  void builder_trustManager_buildsCustomContext() throws Exception {
-    TlsSettings tls = TlsSettings.builder().trustManager(TRUST_NOTHING).build();
+  void builder_trustManager_isKeptForTheFailurePolicy() throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, null, null);
 
-    assertThat(tls.customTrust()).isTrue();
-    assertThat(tls.sslContext()).isNotSameAs(SSLContext.getDefault());
+    TlsSettings tls = TlsSettings.builder().sslContext(context).trustManager(TRUST_NOTHING).build();
+
+    assertThat(tls.trustManager()).containsSame(TRUST_NOTHING);
+    assertThat(tls.sslContext()).isEmpty();
   }
 
   @Test
@@ -77,10 +81,16 @@ class TlsSettingsTest {
   }
 
   @Test
-  void builder_expectedNameIpAddress_throws() {
+  void builder_expectedNameIpAddress_isKeptInCanonicalForm() {
+    assertThat(TlsSettings.builder().expectedName("2001:DB8:0::1").build().expectedName())
+        .contains("2001:db8::1");
+  }
+
+  @Test
+  void builder_expectedNameMalformed_throws() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> TlsSettings.builder().expectedName("192.0.2.1"))
-        .withMessageContaining("looks like an IP address");
+        .isThrownBy(() -> TlsSettings.builder().expectedName("mail..example.org"))
+        .withMessageContaining("empty label");
   }
 
   @Test
@@ -106,7 +116,7 @@ class TlsSettingsTest {
         original.toBuilder().failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE).build();
 
     assertThat(variant.failurePolicy()).isEqualTo(TlsFailurePolicy.REPORT_AND_CONTINUE);
-    assertThat(variant.sslContext()).isSameAs(original.sslContext());
+    assertThat(variant.trustManager()).isEqualTo(original.trustManager());
     assertThat(variant.expectedName()).contains("mx.example.org");
     assertThat(original.failurePolicy()).isEqualTo(TlsFailurePolicy.FAIL);
     assertThat(variant).isNotEqualTo(original);
@@ -114,11 +124,16 @@ class TlsSettingsTest {
   }
 
   @Test
-  void equals_comparesTrustByIdentity() {
+  void equals_comparesTrustByIdentity() throws Exception {
     TlsSettings a = TlsSettings.builder().trustManager(TRUST_NOTHING).build();
     TlsSettings b = TlsSettings.builder().trustManager(TRUST_NOTHING).build();
+    TrustManagerFactory f =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    f.init((java.security.KeyStore) null);
+    X509TrustManager other = (X509TrustManager) f.getTrustManagers()[0];
 
-    assertThat(a).isNotEqualTo(b).isNotEqualTo(TlsSettings.system());
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(TlsSettings.system());
+    assertThat(a).isNotEqualTo(TlsSettings.builder().trustManager(other).build());
   }
 
   @Test

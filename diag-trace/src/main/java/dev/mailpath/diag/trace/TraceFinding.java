@@ -306,6 +306,21 @@ public enum TraceFinding implements FindingCode.WithText {
       "Check forwarding configured for the recipient (aliases, virtual maps, directory"
           + " settings)"),
 
+  /** Parts of the log were cut to keep time and memory bounded. */
+  LOG_TRUNCATED(
+      "trace.log.truncated",
+      Severity.INFO,
+      "Parts of the delivery log were cut to keep memory bounded",
+      "The log holds more than the reader keeps: lines longer than 16,384 characters (a file"
+          + " without line breaks, such as a NUL-filled file left by copy-truncate rotation, is"
+          + " one long line) were cut to that length, or a message had more than 1,000 delivery"
+          + " events, of which only the first and the last 500 were kept. The status of each"
+          + " recipient comes from the events kept.",
+      "Look at the cut lines or the omitted events in the log itself (the finding says how many"
+          + " and where)",
+      "Check the log rotation (copytruncate) and the syslog configuration if the file holds"
+          + " binary data"),
+
   // ---- Mailbox search (IMAP) ----------------------------------------------------------------
 
   /** Could not connect. */

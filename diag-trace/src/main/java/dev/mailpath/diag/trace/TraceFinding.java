@@ -25,6 +25,18 @@ public enum TraceFinding implements FindingCode.WithText {
       "Check that you are looking at the recipient's copy, not the sender's Sent copy",
       "Look at the copy in the recipient's mailbox, or ask the sender for the full headers"),
 
+  /** The header section was cut to keep memory bounded. */
+  RECEIVED_HEADER_TRUNCATED(
+      "trace.received.header-truncated",
+      Severity.INFO,
+      "The header section was too large to read whole",
+      "The header section is longer than 4 MiB or holds more than 10,000 fields, so only its"
+          + " beginning was read. Received: fields further down (the earliest hops) and"
+          + " Authentication-Results there are missing from the analysis. Real messages have far"
+          + " smaller headers: a header this large is broken or hostile.",
+      "Look at the raw header section in the message source",
+      "Check which system added so many fields (a loop adds one Received: field per pass)"),
+
   /** A {@code Received:} field could not be read. */
   RECEIVED_UNPARSEABLE(
       "trace.received.unparseable",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.mailpath.diag.trace.internal.ReceivedParser;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,41 @@ class ReceivedChainHostileInputTest {
     ReceivedHop hop = r.hops().get(0);
     assertThat(hop.via()).contains("Frontend Transport");
     assertThat(hop.with()).contains("ESMTPS tls");
+  }
+
+  @Test
+  void parse_headerOverTheCap_reportsTheCut() {
+    String message =
+        "Received: from a by b" + DATE + "\nX-Pad: " + "y".repeat(4_200_000) + "\n\nbody";
+
+    ReceivedChainReport fromText = ReceivedChain.parse(message);
+    ReceivedChainReport fromStream =
+        ReceivedChain.parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(fromText.hasFinding(TraceFinding.RECEIVED_HEADER_TRUNCATED)).isTrue();
+    assertThat(fromStream.hasFinding(TraceFinding.RECEIVED_HEADER_TRUNCATED)).isTrue();
+    assertThat(fromText.hops()).hasSize(1);
+  }
+
+  @Test
+  void parse_moreFieldsThanTheCap_reportsTheCut() {
+    String message = "Received: from a by b" + DATE + "\n" + "X: y\n".repeat(10_000) + "\n";
+
+    ReceivedChainReport r = ReceivedChain.parse(message);
+
+    assertThat(r.hasFinding(TraceFinding.RECEIVED_HEADER_TRUNCATED)).isTrue();
+  }
+
+  @Test
+  void parse_ordinaryMessage_reportsNoCut() {
+    String message = "Received: from a by b" + DATE + "\nX-Pad: y\n\n" + "z".repeat(5_000_000);
+
+    assertThat(ReceivedChain.parse(message).hasFinding(TraceFinding.RECEIVED_HEADER_TRUNCATED))
+        .isFalse();
+    assertThat(
+            ReceivedChain.parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)))
+                .hasFinding(TraceFinding.RECEIVED_HEADER_TRUNCATED))
+        .isFalse();
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class DeliveryRecord {
   private final List<DeliveryAttempt> attempts;
   private final List<String> lines;
   private final long omittedLines;
+  private final long omittedAttempts;
   private final List<Finding> findings;
 
   private DeliveryRecord(Builder b) {
@@ -51,7 +53,10 @@ public final class DeliveryRecord {
     this.lastSeen = b.lastSeen != null ? b.lastSeen : b.firstSeen;
     this.removed = b.removed;
     this.bounceQueueId = b.bounceQueueId;
-    this.attempts = List.copyOf(b.attempts);
+    List<DeliveryAttempt> kept = new ArrayList<>(b.attempts);
+    kept.addAll(b.latestAttempts);
+    this.attempts = List.copyOf(kept);
+    this.omittedAttempts = b.omittedAttempts;
     this.lines = List.copyOf(b.lines);
     this.omittedLines = b.omittedLines;
     this.findings = deriveFindings();
@@ -159,7 +164,8 @@ public final class DeliveryRecord {
   }
 
   /**
-   * Returns the delivery events in log order.
+   * Returns the delivery events in log order: all of them, or for a message with more than 1,000
+   * the first and the last 500 (see {@link #omittedAttempts()}).
    *
    * @return the attempts
    */
@@ -208,6 +214,16 @@ public final class DeliveryRecord {
    */
   public long omittedLines() {
     return omittedLines;
+  }
+
+  /**
+   * Returns how many delivery events between the first and the last ones kept in {@link
+   * #attempts()} were left out; a {@code trace.log.truncated} finding says so when it is not zero.
+   *
+   * @return the count
+   */
+  public long omittedAttempts() {
+    return omittedAttempts;
   }
 
   /**
@@ -306,6 +322,20 @@ public final class DeliveryRecord {
                       TraceFinding.LOG_REDIRECTED.finding(
                           what + ": <" + o + "> was rewritten to " + rcpt, ev, event)));
     }
+    if (omittedAttempts > 0) {
+      out.add(
+          TraceFinding.LOG_TRUNCATED.finding(
+              what
+                  + " has "
+                  + (attempts.size() + omittedAttempts)
+                  + " delivery events; the "
+                  + omittedAttempts
+                  + " between the first and the last "
+                  + Builder.KEPT_AT_EACH_END
+                  + " were not kept",
+              ev,
+              Evidence.of("omitted-events", omittedAttempts)));
+    }
     if (queueId != null && !removed && attempts.isEmpty()) {
       out.add(
           TraceFinding.LOG_STILL_QUEUED.finding(
@@ -329,7 +359,8 @@ public final class DeliveryRecord {
         && Objects.equals(bounceQueueId, r.bounceQueueId)
         && attempts.equals(r.attempts)
         && lines.equals(r.lines)
-        && omittedLines == r.omittedLines;
+        && omittedLines == r.omittedLines
+        && omittedAttempts == r.omittedAttempts;
   }
 
   @Override
@@ -365,6 +396,12 @@ public final class DeliveryRecord {
   public static final class Builder {
     private static final int MAX_LINES = 200;
 
+    /** Delivery events kept per record at most (a log may retry one message for weeks). */
+    static final int MAX_ATTEMPTS = 1000;
+
+    /** Events kept at each end once a record has more than {@link #MAX_ATTEMPTS}. */
+    static final int KEPT_AT_EACH_END = MAX_ATTEMPTS / 2;
+
     private String source;
     private String queueId;
     private String messageId;
@@ -375,9 +412,13 @@ public final class DeliveryRecord {
     private Instant lastSeen;
     private boolean removed;
     private String bounceQueueId;
+    // The first events, then (past MAX_ATTEMPTS) a window of the latest ones: the start of the
+    // story and each recipient's current status survive, memory stays bounded.
     private final List<DeliveryAttempt> attempts = new ArrayList<>();
+    private final ArrayDeque<DeliveryAttempt> latestAttempts = new ArrayDeque<>();
     private final List<String> lines = new ArrayList<>();
     private long omittedLines;
+    private long omittedAttempts;
 
     private Builder() {}
 
@@ -488,13 +529,27 @@ public final class DeliveryRecord {
     }
 
     /**
-     * Adds an event.
+     * Adds an event. A record keeps at most 1,000 events: past that, the first 500 and the latest
+     * 500, and counts the others ({@link DeliveryRecord#omittedAttempts()}).
      *
      * @param attempt the event
      * @return this builder
      */
     public Builder addAttempt(DeliveryAttempt attempt) {
-      attempts.add(requireNonNull(attempt, "attempt"));
+      requireNonNull(attempt, "attempt");
+      if (attempts.size() + latestAttempts.size() < MAX_ATTEMPTS) {
+        attempts.add(attempt);
+      } else {
+        if (latestAttempts.isEmpty()) {
+          // First overflow: the second half of the kept events becomes the window of the latest.
+          List<DeliveryAttempt> tail = attempts.subList(KEPT_AT_EACH_END, attempts.size());
+          latestAttempts.addAll(tail);
+          tail.clear();
+        }
+        latestAttempts.removeFirst();
+        latestAttempts.addLast(attempt);
+        omittedAttempts++;
+      }
       return seen(attempt.time());
     }
 

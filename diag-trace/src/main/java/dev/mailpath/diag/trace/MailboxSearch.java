@@ -5,18 +5,19 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.HostAndPort;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TlsSettings;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.dns.AddressReport;
 import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.trace.internal.CapturingSocketFactory;
 import dev.mailpath.diag.trace.internal.ImapTrace;
-import dev.mailpath.diag.trace.internal.ReceivedParser;
 import dev.mailpath.diag.trace.internal.TlsNameSocketFactory;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
@@ -276,7 +277,8 @@ public final class MailboxSearch {
     }
 
     private InetAddress resolve() {
-      InetAddress literal = ReceivedParser.toAddress(host);
+      // The host was checked by HostAndPort: a literal is parsed here, never by the JDK.
+      InetAddress literal = IpLiterals.parse(host).orElse(null);
       if (literal != null) {
         return literal;
       }
@@ -694,6 +696,25 @@ public final class MailboxSearch {
     }
   }
 
+  /**
+   * Rejects CR, LF and NUL in a secret like {@link Checks#noLineBreaks}, but with a message that
+   * says where and never what: the value must not reach an exception message, a log or a report.
+   */
+  private static String secret(String name, String value) {
+    if (value == null) {
+      throw new NullPointerException(name);
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        String what = c == '\r' ? "CR" : c == '\n' ? "LF" : "NUL";
+        throw new IllegalArgumentException(
+            name + " must not contain " + what + " (found at index " + i + "; value not shown)");
+      }
+    }
+    return value;
+  }
+
   /** Configures a {@link MailboxSearch}; not thread-safe. */
   public static final class Builder {
     private String host;
@@ -714,22 +735,30 @@ public final class MailboxSearch {
 
     /**
      * Sets the server. A host name is resolved through diag-dns ({@link #dns(DnsSettings)}), never
-     * through the JDK; an address literal is used as it is.
+     * through the JDK; an address literal is read by this library and used as it is, so no text
+     * given here ever reaches the JDK's name service.
      *
-     * @param host a host name or an IPv4/IPv6 literal
+     * @param host a host name, an IPv4 literal, or an IPv6 literal with or without brackets (read
+     *     by {@link HostAndPort#of(String, int)})
      * @param port 1 to 65535
      * @return this builder
+     * @throws IllegalArgumentException naming the problem when the host is neither a valid host
+     *     name nor an IP literal ({@code .:1}, {@code bad host}) or the port is out of range
      */
     public Builder server(String host, int port) {
-      String h = Checks.noLineBreaks("host", host).strip();
-      if (h.startsWith("[") && h.endsWith("]")) {
-        h = h.substring(1, h.length() - 1);
-      }
-      if (h.isEmpty() || h.indexOf(' ') >= 0) {
-        throw new IllegalArgumentException("host must be a host name or an address: " + host);
-      }
-      this.host = h;
-      this.port = Checks.port("port", port);
+      return server(HostAndPort.of(Checks.noLineBreaks("host", host), port));
+    }
+
+    /**
+     * Sets the server from a checked host and port.
+     *
+     * @param server the server
+     * @return this builder
+     */
+    public Builder server(HostAndPort server) {
+      requireNonNull(server, "server");
+      this.host = server.host();
+      this.port = server.port();
       return this;
     }
 
@@ -783,7 +812,7 @@ public final class MailboxSearch {
      */
     public Builder credentials(String user, String password) {
       this.user = Checks.noLineBreaks("user", user);
-      this.password = Checks.noLineBreaks("password", password);
+      this.password = secret("password", password);
       return this;
     }
 

@@ -3,8 +3,10 @@ package dev.mailpath.diag.trace;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.Evidence;
+import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.internal.Checks;
-import java.io.BufferedReader;
+import dev.mailpath.diag.trace.internal.BoundedLines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Supplier;
@@ -64,9 +67,14 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Lines that are not Postfix lines, or that cannot be read, are skipped: garbage never throws. A
  * missing or unreadable file is an {@link UncheckedIOException} from {@link #search} and a {@code
- * trace.log.unreadable} finding from {@link #find}. Memory stays bounded: at most {@link
+ * trace.log.unreadable} finding from {@link #find}. Numbers no queue could hold (a {@code size}
+ * beyond a {@code long}) are ignored. Memory stays bounded: at most {@link
  * Builder#maxOpenMessages(int)} queue ids are followed at once (the oldest is given up, as if the
- * log ended for it), and each record keeps at most 200 raw lines.
+ * log ended for it), each record keeps at most 200 raw lines and 1,000 delivery events (the first
+ * and the latest 500), and a line is read up to 16,384 characters (the rest is dropped, so a file
+ * without line breaks is cheap too). {@link #find} reports cut lines, and each record its omitted
+ * events, as {@code trace.log.truncated}. Time is linear in the length of the log: every line is
+ * read without backtracking.
  *
  * <p>Immutable and thread-safe; every search reads the log anew.
  */
@@ -87,21 +95,19 @@ public final class PostfixLogSource implements DeliveryLogSource {
   private static final Pattern FROM =
       Pattern.compile(
           "^from=<(?<from>[^>]*)>(?:, size=(?<size>\\d+))?(?:, nrcpt=(?<n>\\d+))?(?<rest>.*)$");
-  private static final Pattern DELIVERY =
-      Pattern.compile(
-          "^to=<(?<to>[^>]*)>, (?<kv>.*?)status=(?<status>[a-z]+)(?: \\((?<reason>.*)\\))?\\s*$");
-  private static final Pattern KV_ORIG = Pattern.compile("(?:^|, )orig_to=<([^>]*)>");
   private static final Pattern KV_RELAY = Pattern.compile("(?:^|, )relay=([^,]+)");
   private static final Pattern KV_DELAY = Pattern.compile("(?:^|, )delay=([\\d.]+)");
   private static final Pattern KV_DELAYS = Pattern.compile("(?:^|, )delays=([\\d./]+)");
   private static final Pattern KV_DSN = Pattern.compile("(?:^|, )dsn=(\\d\\.\\d{1,3}\\.\\d{1,3})");
   private static final Pattern QUEUED_AS = Pattern.compile("queued as ([0-9A-Za-z]{5,})");
-  private static final Pattern TO = Pattern.compile("\\bto=<([^>]*)>");
-  private static final Pattern FROM_ANY = Pattern.compile("\\bfrom=<([^>]*)>");
-  private static final Pattern CLIENT_IN_REJECT = Pattern.compile("\\bfrom (\\S+\\[[^\\]]*\\])");
-  private static final Pattern REASON_BEFORE_FROM = Pattern.compile("\\]: (.*?); from=<");
-  private static final Pattern REASON_AFTER_HELO = Pattern.compile("helo=<[^>]*>: (.*)$");
   private static final Pattern DSN_ANY = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+
+  /**
+   * Characters of one log line read at most; the rest of a longer line is dropped and the cut is
+   * reported ({@code trace.log.truncated}). Syslog daemons cut far shorter (rsyslog at 8 KiB).
+   */
+  static final int MAX_LINE_LENGTH = 16_384;
+
   private static final String[] MONTHS = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
   };
@@ -163,32 +169,104 @@ public final class PostfixLogSource implements DeliveryLogSource {
   @Override
   public Stream<DeliveryRecord> search(MessageQuery query) {
     requireNonNull(query, "query");
-    Stream<String> input = path != null ? open(path) : lines.get();
-    Iterator<String> it = input.iterator();
-    Reader reader = new Reader(it, query);
-    return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(reader, Spliterator.NONNULL | Spliterator.ORDERED),
-            false)
-        .onClose(input::close);
+    Stream<String> input = input();
+    try {
+      Reader reader = new Reader(input.iterator(), query);
+      return StreamSupport.stream(
+              Spliterators.spliteratorUnknownSize(
+                  reader, Spliterator.NONNULL | Spliterator.ORDERED),
+              false)
+          .onClose(input::close);
+    } catch (RuntimeException e) {
+      input.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Searches and collects the result into a report, as {@link DeliveryLogSource#find} does, and
+   * also reports ({@code trace.log.truncated}) the lines that were longer than 16,384 characters
+   * and were cut.
+   *
+   * @param query what to find
+   * @return the report; never throws for I/O failures or for anything in the log
+   */
+  @Override
+  public DeliveryLogReport find(MessageQuery query) {
+    requireNonNull(query, "query");
+    DeliveryLogReport.Builder b = DeliveryLogReport.builder().source(name).query(query);
+    int count = 0;
+    Reader reader = null;
+    try (Stream<String> input = input()) {
+      reader = new Reader(input.iterator(), query);
+      while (reader.hasNext()) {
+        DeliveryRecord r = reader.next();
+        if (count == query.limit()) {
+          b.truncated(true);
+          break;
+        }
+        b.addRecord(r);
+        count++;
+      }
+    } catch (UncheckedIOException e) {
+      b.addFinding(
+          TraceFinding.LOG_UNREADABLE.finding(
+              "reading " + name + " failed: " + e.getCause().getMessage(),
+              Evidence.of("source", name)));
+      cutLines(reader, b);
+      return b.outcome(Outcome.INCONCLUSIVE).build();
+    }
+    cutLines(reader, b);
+    if (count == 0) {
+      b.addFinding(
+          TraceFinding.LOG_NOT_FOUND.finding(
+              name + " has no record for " + query, Evidence.of("query", query)));
+    }
+    return b.build();
+  }
+
+  private void cutLines(Reader reader, DeliveryLogReport.Builder b) {
+    if (reader != null && reader.cutLines > 0) {
+      b.addFinding(
+          TraceFinding.LOG_TRUNCATED.finding(
+              reader.cutLines
+                  + (reader.cutLines == 1 ? " line" : " lines")
+                  + " of "
+                  + name
+                  + " longer than "
+                  + MAX_LINE_LENGTH
+                  + " characters were cut to that length",
+              Evidence.of("source", name),
+              Evidence.of("cut-lines", reader.cutLines),
+              Evidence.of("first-cut-line", reader.firstCutLine)));
+    }
+  }
+
+  private Stream<String> input() {
+    return path != null ? open(path) : lines.get();
   }
 
   private static Stream<String> open(Path path) {
+    InputStream file = null;
     try {
-      InputStream in = Files.newInputStream(path);
+      file = Files.newInputStream(path);
+      InputStream in = file;
       if (path.getFileName().toString().endsWith(".gz")) {
-        in = new GZIPInputStream(in, 65536);
+        in = new GZIPInputStream(in, 65536); // reads the header: throws on a file that is not gzip
       }
       // Logs hold UTF-8 (SMTPUTF8 addresses) and sometimes garbage: replace, never fail.
-      BufferedReader r =
-          new BufferedReader(
-              new InputStreamReader(
-                  in,
-                  StandardCharsets.UTF_8
-                      .newDecoder()
-                      .onMalformedInput(CodingErrorAction.REPLACE)
-                      .onUnmappableCharacter(CodingErrorAction.REPLACE)),
-              65536);
-      return r.lines()
+      InputStreamReader r =
+          new InputStreamReader(
+              in,
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPLACE)
+                  .onUnmappableCharacter(CodingErrorAction.REPLACE));
+      // Not BufferedReader.lines(): it holds a whole line, and a file without line breaks is one.
+      BoundedLines lines = new BoundedLines(r, MAX_LINE_LENGTH);
+      return StreamSupport.stream(
+              Spliterators.spliteratorUnknownSize(lines, Spliterator.NONNULL | Spliterator.ORDERED),
+              false)
           .onClose(
               () -> {
                 try {
@@ -197,8 +275,22 @@ public final class PostfixLogSource implements DeliveryLogSource {
                   throw new UncheckedIOException(e);
                 }
               });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path + ": " + e, e);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(file, e);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot read " + path + ": " + e, io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private static void closeQuietly(InputStream in, Exception failure) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
     }
   }
 
@@ -211,6 +303,10 @@ public final class PostfixLogSource implements DeliveryLogSource {
     private boolean drained;
     private int currentYear = -1;
     private int lastMonth = -1;
+    private long lineNumber;
+    private long cutLines;
+    private long firstCutLine;
+    private boolean lineCut;
 
     Reader(Iterator<String> input, MessageQuery query) {
       this.input = input;
@@ -267,7 +363,17 @@ public final class PostfixLogSource implements DeliveryLogSource {
       return query.overlaps(r.firstSeen(), r.lastSeen());
     }
 
-    private void line(String raw) {
+    private void line(String text) {
+      lineNumber++;
+      String raw = text;
+      lineCut = raw.length() > MAX_LINE_LENGTH;
+      if (lineCut) {
+        // Bounded time and memory per line; the cut is reported by find().
+        raw = raw.substring(0, MAX_LINE_LENGTH);
+        if (cutLines++ == 0) {
+          firstCutLine = lineNumber;
+        }
+      }
       Matcher m = LINE.matcher(raw);
       if (!m.matches()) {
         return; // not a syslog line: garbage is skipped, never fatal
@@ -320,17 +426,15 @@ public final class PostfixLogSource implements DeliveryLogSource {
           b.messageId(id);
         }
       } else if (body.startsWith("uid=")) {
-        Matcher f = FROM_ANY.matcher(body);
-        if (f.find()) {
-          b.sender(f.group(1));
+        String from = angleValue(body, "from=<", true);
+        if (from != null) {
+          b.sender(from);
         }
       } else if (body.startsWith("from=<")) {
         Matcher f = FROM.matcher(body);
         if (f.matches()) {
           b.sender(f.group("from"));
-          if (f.group("size") != null) {
-            b.size(Long.parseLong(f.group("size")));
-          }
+          parseSize(f.group("size")).ifPresent(b::size);
           String rest = f.group("rest");
           if (rest.contains("status=expired")) {
             b.addAttempt(
@@ -367,13 +471,12 @@ public final class PostfixLogSource implements DeliveryLogSource {
     }
 
     private void delivery(DeliveryRecord.Builder b, Instant time, String service, String body) {
-      Matcher d = DELIVERY.matcher(body);
-      if (!d.matches()) {
+      Delivery d = Delivery.parse(body, lineCut);
+      if (d == null) {
         return;
       }
-      String kv = d.group("kv");
       DeliveryStatus status =
-          switch (d.group("status")) {
+          switch (d.status) {
             case "sent", "deliverable" -> DeliveryStatus.SENT;
             case "deferred" -> DeliveryStatus.DEFERRED;
             case "bounced", "undeliverable" -> DeliveryStatus.BOUNCED;
@@ -383,19 +486,19 @@ public final class PostfixLogSource implements DeliveryLogSource {
       if (status == null) {
         return;
       }
-      String reason = d.group("reason") == null ? "" : d.group("reason");
+      String kv = d.kv;
       b.addAttempt(
           attempt(
               time,
               service,
-              d.group("to"),
-              group(KV_ORIG, kv),
+              d.to,
+              angleValue(kv, "orig_to=<", false),
               group(KV_RELAY, kv),
               group(KV_DELAY, kv),
               group(KV_DELAYS, kv),
               group(KV_DSN, kv),
               status,
-              reason));
+              d.reason));
     }
 
     private void filterAction(
@@ -406,24 +509,23 @@ public final class PostfixLogSource implements DeliveryLogSource {
               : action.endsWith("discard")
                   ? DeliveryStatus.DISCARDED
                   : action.endsWith("hold") ? DeliveryStatus.HELD : null;
-      Matcher f = FROM_ANY.matcher(rest);
-      if (f.find()) {
-        b.sender(f.group(1));
+      String from = angleValue(rest, "from=<", true);
+      if (from != null) {
+        b.sender(from);
       }
-      Matcher c = CLIENT_IN_REJECT.matcher(rest);
-      if (c.find()) {
-        b.client(c.group(1));
+      String client = clientInReject(rest);
+      if (client != null) {
+        b.client(client);
       }
       if (status == null) {
         return; // redirect: the next lines show where it went
       }
       String reason = reason(rest);
-      Matcher t = TO.matcher(rest);
       b.addAttempt(
           attempt(
               time,
               service,
-              t.find() ? t.group(1) : null,
+              angleValue(rest, "to=<", true),
               null,
               null,
               null,
@@ -491,16 +593,169 @@ public final class PostfixLogSource implements DeliveryLogSource {
     }
   }
 
-  private static String reason(String rest) {
-    Matcher r = REASON_BEFORE_FROM.matcher(rest);
-    if (r.find()) {
-      return r.group(1);
+  /*
+   * The helpers below read the free-text parts of a line by scanning, not with backtracking
+   * regular expressions: a hostile line ("from=<" or "[" repeated) must cost time linear in its
+   * length. Each says which expression it stands for.
+   */
+
+  /**
+   * The reply text of a reject: {@code \]: (.*?); from=<}, else {@code helo=<[^>]*>: (.*)$}, else
+   * all of it.
+   */
+  static String reason(String rest) {
+    int open = rest.indexOf("]: ");
+    if (open >= 0) {
+      // Only the first "]: " matters: if no "; from=<" follows it, none follows a later one.
+      int close = rest.indexOf("; from=<", open + 3);
+      if (close >= 0) {
+        return rest.substring(open + 3, close);
+      }
     }
-    Matcher h = REASON_AFTER_HELO.matcher(rest);
-    if (h.find()) {
-      return h.group(1);
+    int from = 0;
+    while (true) {
+      int helo = rest.indexOf("helo=<", from);
+      if (helo < 0) {
+        return rest;
+      }
+      int gt = rest.indexOf('>', helo + 6);
+      if (gt < 0) {
+        return rest; // no '>' after this "helo=<", so none after a later one
+      }
+      if (rest.startsWith(">: ", gt)) {
+        return rest.substring(gt + 3);
+      }
+      // Every "helo=<" before gt ends at the same '>': continue after it.
+      from = gt + 1;
     }
-    return rest;
+  }
+
+  /**
+   * The text between {@code key} and the next {@code >}: {@code \bkey([^>]*)>} when {@code word} is
+   * set, else {@code (?:^|, )key([^>]*)>}.
+   */
+  static String angleValue(String text, String key, boolean word) {
+    int from = 0;
+    while (true) {
+      int i = text.indexOf(key, from);
+      if (i < 0) {
+        return null;
+      }
+      boolean start =
+          i == 0
+              || (word ? !isWordChar(text.charAt(i - 1)) : i >= 2 && text.startsWith(", ", i - 2));
+      if (start) {
+        // The first such key decides: if no '>' follows it, none follows a later one.
+        int gt = text.indexOf('>', i + key.length());
+        return gt < 0 ? null : text.substring(i + key.length(), gt);
+      }
+      from = i + 1;
+    }
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /**
+   * The client of a reject, {@code name[address]}: {@code \bfrom (\S+\[[^\]]*\])}, that is after a
+   * word "from " the run of non-blanks up to its last {@code [} (not the first character) that a
+   * {@code ]} follows, and on to that {@code ]}.
+   */
+  static String clientInReject(String rest) {
+    int lastClose = rest.lastIndexOf(']');
+    if (lastClose < 0) {
+      return null;
+    }
+    int from = 0;
+    while (true) {
+      int i = rest.indexOf("from ", from);
+      if (i < 0) {
+        return null;
+      }
+      from = i + 1;
+      if (i > 0 && isWordChar(rest.charAt(i - 1))) {
+        continue;
+      }
+      int start = i + 5;
+      int bracket = -1;
+      int j = start;
+      // The runs scanned here are disjoint for different "from ": each ends at a blank.
+      while (j < rest.length() && !Character.isWhitespace(rest.charAt(j))) {
+        if (rest.charAt(j) == '[' && j > start && j < lastClose) {
+          bracket = j;
+        }
+        j++;
+      }
+      if (bracket >= 0) {
+        return rest.substring(start, rest.indexOf(']', bracket) + 1);
+      }
+      // A "from " may begin in the last four characters of the run ("[from "): look there again.
+      from = Math.max(from, j - 4);
+    }
+  }
+
+  /** A delivery line {@code to=<...>, kv..., status=word (reason)}, read in linear time. */
+  private record Delivery(String to, String kv, String status, String reason) {
+    /**
+     * Reads what {@code ^to=<([^>]*)>, (.*?)status=([a-z]+)(?: \((.*)\))?\s*$} matches: the first
+     * {@code status=} whose word is followed by nothing but blanks, or by {@code " ("} and text
+     * ending in {@code ")"} and blanks. A line that was cut has lost its closing parenthesis: then
+     * the first {@code status=word (} starts a reason that runs to the cut.
+     */
+    static Delivery parse(String body, boolean cut) {
+      int gt = body.indexOf('>', 4);
+      if (!body.startsWith("to=<") || gt < 0 || !body.startsWith(", ", gt + 1)) {
+        return null;
+      }
+      int kvStart = gt + 3;
+      int end = body.length();
+      while (end > kvStart && Character.isWhitespace(body.charAt(end - 1))) {
+        end--;
+      }
+      int at = kvStart;
+      while (true) {
+        int p = body.indexOf("status=", at);
+        if (p < 0) {
+          return null;
+        }
+        at = p + 1;
+        int w = p + 7;
+        int q = w;
+        while (q < body.length() && body.charAt(q) >= 'a' && body.charAt(q) <= 'z') {
+          q++;
+        }
+        if (q == w) {
+          continue;
+        }
+        // Strings are cut only on success, so a candidate that fails costs its word only.
+        if (q >= end) {
+          return new Delivery(
+              body.substring(4, gt), body.substring(kvStart, p), body.substring(w, q), "");
+        }
+        if (body.startsWith(" (", q) && end - 1 >= q + 2 && body.charAt(end - 1) == ')') {
+          return new Delivery(
+              body.substring(4, gt),
+              body.substring(kvStart, p),
+              body.substring(w, q),
+              body.substring(q + 2, end - 1));
+        }
+        if (cut && body.startsWith(" (", q)) {
+          return new Delivery(
+              body.substring(4, gt),
+              body.substring(kvStart, p),
+              body.substring(w, q),
+              body.substring(q + 2, end));
+        }
+      }
+    }
+  }
+
+  private static OptionalLong parseSize(String digits) {
+    if (digits == null || digits.length() > 18) {
+      return OptionalLong.empty(); // not a size any queue holds: ignored, never an exception
+    }
+    return OptionalLong.of(Long.parseLong(digits));
   }
 
   private static String dsnIn(String text) {

@@ -253,6 +253,16 @@ public final class ReceivedChain {
         .flatMap(f -> MailDates.parse(f.value()))
         .ifPresent(report::messageDate);
 
+    if (header.truncated()) {
+      report.addFinding(
+          TraceFinding.RECEIVED_HEADER_TRUNCATED.finding(
+              "the header section is longer than "
+                  + HeaderFields.MAX_HEADER_BYTES
+                  + " bytes or has more than "
+                  + HeaderFields.MAX_FIELDS
+                  + " fields; the rest was not read",
+              Evidence.of("fields-read", header.fields().size())));
+    }
     List<HeaderFields.Field> received = header.named("Received");
     if (received.isEmpty()) {
       report.addFinding(TraceFinding.RECEIVED_NONE.finding("the message has no Received: fields"));

@@ -25,6 +25,18 @@ public enum TraceFinding implements FindingCode.WithText {
       "Check that you are looking at the recipient's copy, not the sender's Sent copy",
       "Look at the copy in the recipient's mailbox, or ask the sender for the full headers"),
 
+  /** The header section was cut to keep memory bounded. */
+  RECEIVED_HEADER_TRUNCATED(
+      "trace.received.header-truncated",
+      Severity.INFO,
+      "The header section was too large to read whole",
+      "The header section is longer than 4 MiB or holds more than 10,000 fields, so only its"
+          + " beginning was read. Received: fields further down (the earliest hops) and"
+          + " Authentication-Results there are missing from the analysis. Real messages have far"
+          + " smaller headers: a header this large is broken or hostile.",
+      "Look at the raw header section in the message source",
+      "Check which system added so many fields (a loop adds one Received: field per pass)"),
+
   /** A {@code Received:} field could not be read. */
   RECEIVED_UNPARSEABLE(
       "trace.received.unparseable",
@@ -305,6 +317,21 @@ public enum TraceFinding implements FindingCode.WithText {
           + " rule is a system function that can make a message seem to disappear.",
       "Check forwarding configured for the recipient (aliases, virtual maps, directory"
           + " settings)"),
+
+  /** Parts of the log were cut to keep time and memory bounded. */
+  LOG_TRUNCATED(
+      "trace.log.truncated",
+      Severity.INFO,
+      "Parts of the delivery log were cut to keep memory bounded",
+      "The log holds more than the reader keeps: lines longer than 16,384 characters (a file"
+          + " without line breaks, such as a NUL-filled file left by copy-truncate rotation, is"
+          + " one long line) were cut to that length, or a message had more than 1,000 delivery"
+          + " events, of which only the first and the last 500 were kept. The status of each"
+          + " recipient comes from the events kept.",
+      "Look at the cut lines or the omitted events in the log itself (the finding says how many"
+          + " and where)",
+      "Check the log rotation (copytruncate) and the syslog configuration if the file holds"
+          + " binary data"),
 
   // ---- Mailbox search (IMAP) ----------------------------------------------------------------
 

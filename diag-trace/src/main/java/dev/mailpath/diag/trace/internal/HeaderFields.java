@@ -15,7 +15,8 @@ import java.util.Locale;
  * Reads the header section of a message (RFC 5322 §2.2) into unfolded fields, leniently: CRLF or
  * bare LF line ends, an mbox {@code From } separator line, lines without a colon skipped (and
  * counted). Bounded: at most {@link #MAX_HEADER_BYTES} bytes and {@link #MAX_FIELDS} fields are
- * read, so a hostile message cannot exhaust memory.
+ * read, so a hostile message cannot exhaust memory; {@link #truncated()} tells whether anything was
+ * left out, so that the report can say so.
  */
 public final class HeaderFields {
   /** Bytes of header section read at most; the rest is ignored. */
@@ -44,10 +45,22 @@ public final class HeaderFields {
 
   private final List<Field> fields;
   private final int malformedLines;
+  private final boolean truncated;
 
-  private HeaderFields(List<Field> fields, int malformedLines) {
+  private HeaderFields(List<Field> fields, int malformedLines, boolean truncated) {
     this.fields = List.copyOf(fields);
     this.malformedLines = malformedLines;
+    this.truncated = truncated;
+  }
+
+  /**
+   * Tells whether the header section was longer than {@link #MAX_HEADER_BYTES} or held more than
+   * {@link #MAX_FIELDS} fields, so that the rest was not read.
+   *
+   * @return {@code true} when something was left out
+   */
+  public boolean truncated() {
+    return truncated;
   }
 
   /**
@@ -86,13 +99,19 @@ public final class HeaderFields {
    * @return the fields
    */
   public static HeaderFields parse(CharSequence message) {
+    return parse(message, false);
+  }
+
+  private static HeaderFields parse(CharSequence message, boolean cutBefore) {
     List<Field> out = new ArrayList<>();
+    int[] dropped = {0};
     int malformed = 0;
     StringBuilder current = null;
     String currentName = null;
     int len = Math.min(message.length(), MAX_HEADER_BYTES);
     int pos = 0;
     boolean first = true;
+    boolean ended = false;
     while (pos < len) {
       int end = pos;
       while (end < len && message.charAt(end) != '\n') {
@@ -102,6 +121,7 @@ public final class HeaderFields {
       String line = message.subSequence(pos, lineEnd).toString();
       pos = end + 1;
       if (line.isEmpty()) {
+        ended = true;
         break;
       }
       if (first && line.startsWith("From ")) {
@@ -116,7 +136,7 @@ public final class HeaderFields {
         continue;
       }
       if (current != null) {
-        add(out, currentName, current);
+        add(out, currentName, current, dropped);
         current = null;
       }
       int colon = line.indexOf(':');
@@ -128,14 +148,17 @@ public final class HeaderFields {
       current = new StringBuilder(line.substring(colon + 1));
     }
     if (current != null) {
-      add(out, currentName, current);
+      add(out, currentName, current, dropped);
     }
-    return new HeaderFields(out, malformed);
+    boolean cut = !ended && (cutBefore || message.length() > len);
+    return new HeaderFields(out, malformed, cut || dropped[0] > 0);
   }
 
-  private static void add(List<Field> out, String name, StringBuilder value) {
+  private static void add(List<Field> out, String name, StringBuilder value, int[] dropped) {
     if (out.size() < MAX_FIELDS) {
       out.add(new Field(name, value.toString().strip()));
+    } else {
+      dropped[0]++;
     }
   }
 
@@ -172,6 +195,8 @@ public final class HeaderFields {
    */
   public static HeaderFields parse(InputStream in) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
+    boolean more = false;
+    boolean end = false;
     try {
       int prev = -1;
       int prev2 = -1;
@@ -179,15 +204,19 @@ public final class HeaderFields {
       while (buf.size() < MAX_HEADER_BYTES && (b = in.read()) >= 0) {
         buf.write(b);
         if (b == '\n' && (prev == '\n' || (prev == '\r' && prev2 == '\n'))) {
+          end = true;
           break;
         }
         prev2 = prev;
         prev = b;
       }
+      // At the cap without the empty line: is there more? (one byte looked at, not kept)
+      more = !end && buf.size() >= MAX_HEADER_BYTES && in.read() >= 0;
     } catch (IOException e) {
       throw new UncheckedIOException("reading the message failed: " + e.getMessage(), e);
     }
-    return parse(buf.toByteArray());
+    byte[] bytes = buf.toByteArray();
+    return parse(decode(bytes, Math.min(bytes.length, headerEnd(bytes, bytes.length))), more);
   }
 
   /**
@@ -199,15 +228,19 @@ public final class HeaderFields {
   public static HeaderFields ofFields(List<String> rawFields) {
     List<Field> out = new ArrayList<>();
     int malformed = 0;
+    boolean cut = false;
     for (String raw : rawFields) {
       HeaderFields one = parse(raw.replace("\r\n", "\n").replaceAll("\n(?![ \t])", "\n ") + "\n");
+      cut |= one.truncated;
       if (one.fields.isEmpty()) {
         malformed++;
-      } else {
+      } else if (out.size() < MAX_FIELDS) {
         out.add(one.fields.get(0));
+      } else {
+        cut = true;
       }
     }
-    return new HeaderFields(out, malformed);
+    return new HeaderFields(out, malformed, cut);
   }
 
   /**
@@ -222,7 +255,7 @@ public final class HeaderFields {
     for (Field f : fields) {
       out.add(new Field(f.name(), unfold(f.value())));
     }
-    return new HeaderFields(out, 0);
+    return new HeaderFields(out, 0, false);
   }
 
   /**

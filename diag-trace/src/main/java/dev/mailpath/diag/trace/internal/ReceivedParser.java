@@ -1,9 +1,9 @@
 package dev.mailpath.diag.trace.internal;
 
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.trace.ReceivedHop;
 import dev.mailpath.diag.trace.TransportSecurity;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,14 +133,15 @@ public final class ReceivedParser {
     String clause = null; // the keyword whose value comes next or is being read
     boolean valueTaken = false;
     boolean joining = false;
-    StringBuilder joined = null;
+    // Multi-word with/via values grow word by word; the strings are made once at the end, so a
+    // field of n words costs O(n), not O(n^2).
+    StringBuilder withWords = null;
+    StringBuilder viaWords = null;
     List<String> fromComments = new ArrayList<>();
     List<String> extras = new ArrayList<>();
     List<String> allComments = new ArrayList<>();
     String from = null;
     String by = null;
-    String via = null;
-    String with = null;
     String id = null;
     String forRcpt = null;
     boolean strayWords = false;
@@ -174,30 +175,30 @@ public final class ReceivedParser {
           case "by" -> by = t.text;
           case "id" -> id = t.text;
           case "for" -> forRcpt = t.text;
-          case "with", "via" -> {
-            joined = new StringBuilder(t.text);
+          case "with" -> {
+            withWords = new StringBuilder(t.text);
             joining = true;
-            if (clause.equals("with")) {
-              with = joined.toString();
-            } else {
-              via = joined.toString();
-            }
+          }
+          case "via" -> {
+            viaWords = new StringBuilder(t.text);
+            joining = true;
           }
           default -> throw new IllegalStateException(clause);
         }
         continue;
       }
-      if (joining && (clause.equals("with") || clause.equals("via"))) {
-        joined.append(' ').append(t.text);
-        if (clause.equals("with")) {
-          with = joined.toString();
-        } else {
-          via = joined.toString();
-        }
+      if (joining && clause.equals("with")) {
+        withWords.append(' ').append(t.text);
+        continue;
+      }
+      if (joining && clause.equals("via")) {
+        viaWords.append(' ').append(t.text);
         continue;
       }
       extras.add(t.text);
     }
+    String with = withWords == null ? null : withWords.toString();
+    String via = viaWords == null ? null : viaWords.toString();
 
     boolean parsed =
         from != null || by != null || (!strayWords && !allComments.isEmpty() && !dateMissing);
@@ -346,11 +347,12 @@ public final class ReceivedParser {
   }
 
   /**
-   * Converts an address literal without any DNS lookup; anything that is not a literal is {@code
-   * null}.
+   * Converts an address literal without any name service: the text is parsed here ({@link
+   * IpLiterals}), never handed to {@code InetAddress.getByName}, which would look up anything it
+   * cannot read as a literal (a header's {@code .:1} would become whatever the hosts file says).
    *
-   * @param text an IPv4 or IPv6 literal, possibly with a zone suffix
-   * @return the address, or {@code null}
+   * @param text an IPv4 or IPv6 literal, possibly with a zone suffix ({@code %eth0}, ignored)
+   * @return the address, or {@code null} when the text is not a literal
    */
   public static InetAddress toAddress(String text) {
     String s = text;
@@ -358,24 +360,7 @@ public final class ReceivedParser {
     if (pct >= 0) {
       s = s.substring(0, pct);
     }
-    boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9A-Fa-f:.]+") && s.length() <= 45;
-    if (v4) {
-      for (String part : s.split("\\.")) {
-        if (Integer.parseInt(part) > 255) {
-          return null;
-        }
-      }
-    }
-    if (!v4 && !v6) {
-      return null;
-    }
-    try {
-      // Only literals reach this point, so getByName never asks DNS.
-      return InetAddress.getByName(s);
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      return null;
-    }
+    return IpLiterals.parse(s).orElse(null);
   }
 
   private static String host(String h) {

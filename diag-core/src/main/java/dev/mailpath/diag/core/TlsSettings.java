@@ -34,11 +34,13 @@ public final class TlsSettings {
   private static final TlsSettings SYSTEM = new Builder().build();
 
   private final SSLContext sslContext;
+  private final X509TrustManager trustManager;
   private final String expectedName;
   private final TlsFailurePolicy failurePolicy;
 
   private TlsSettings(Builder b) {
     this.sslContext = b.sslContext;
+    this.trustManager = b.trustManager;
     this.expectedName = b.expectedName;
     this.failurePolicy = b.failurePolicy;
   }
@@ -70,6 +72,7 @@ public final class TlsSettings {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.sslContext = sslContext;
+    b.trustManager = trustManager;
     b.expectedName = expectedName;
     b.failurePolicy = failurePolicy;
     return b;
@@ -100,6 +103,17 @@ public final class TlsSettings {
    */
   public boolean customTrust() {
     return sslContext != null;
+  }
+
+  /**
+   * Returns the trust manager set with {@link Builder#trustManager}, so that a client can judge the
+   * chain itself and report a rejected chain as a finding under {@link
+   * TlsFailurePolicy#REPORT_AND_CONTINUE}; a whole {@link Builder#sslContext} decides alone.
+   *
+   * @return the trust manager, or empty when none was set (or a whole context replaced it)
+   */
+  public Optional<X509TrustManager> trustManager() {
+    return Optional.ofNullable(trustManager);
   }
 
   /**
@@ -148,6 +162,7 @@ public final class TlsSettings {
   /** Builds {@link TlsSettings}. Not thread-safe. */
   public static final class Builder {
     private SSLContext sslContext;
+    private X509TrustManager trustManager;
     private String expectedName;
     private TlsFailurePolicy failurePolicy = TlsFailurePolicy.FAIL;
 
@@ -161,6 +176,7 @@ public final class TlsSettings {
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = requireNonNull(sslContext, "sslContext");
+      this.trustManager = null;
       return this;
     }
 
@@ -176,6 +192,7 @@ public final class TlsSettings {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {trustManager}, null);
         this.sslContext = context;
+        this.trustManager = trustManager;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("the JDK cannot create a TLS context", e);
       }

@@ -3,6 +3,7 @@ package dev.mailpath.diag.smtp;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.internal.Engine;
@@ -46,17 +47,18 @@ public final class SmtpSession implements AutoCloseable {
   }
 
   /**
-   * Connects and reads the greeting, with default settings.
+   * Connects and reads the greeting with {@link SmtpClient#system()}; the same as {@code
+   * SmtpClient.system().open(host, port)}. For other settings (DNS servers, timeouts, TLS trust)
+   * open the session through an {@link SmtpClient}.
    *
    * @param host an IP literal, {@code localhost}, or a host name (resolved through diag-dns with
-   *     the system's DNS configuration; for other DNS servers use {@code SmtpConversation.to(host,
-   *     port).dnsServers(...).open()})
+   *     the system's DNS configuration)
    * @param port the port
    * @return the session; check {@link #banner()} to see whether the server greeted
-   * @throws IllegalArgumentException for a blank host or a port outside 1-65535
+   * @throws IllegalArgumentException for a malformed host or a port outside 1-65535
    */
   public static SmtpSession open(String host, int port) {
-    return SmtpConversation.to(host, port).open();
+    return SmtpClient.system().open(host, port);
   }
 
   static SmtpSession open(Options options) {
@@ -131,12 +133,33 @@ public final class SmtpSession implements AutoCloseable {
   /**
    * Sends MAIL FROM.
    *
-   * @param address the reverse path ({@code <>} for the null sender)
+   * @param address the sender, checked by {@link MailAddress#of}; {@code ""} or {@code <>} for the
+   *     null sender
+   * @param params ESMTP parameters
+   * @return the reply
+   * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
+   */
+  public synchronized SmtpReply mailFrom(String address, String... params) {
+    requireNonNull(address, "address");
+    return mail(
+        SmtpConversation.nullSender(address)
+            ? "<>"
+            : "<" + SmtpConversation.mailAddress("address", address) + ">",
+        params);
+  }
+
+  /**
+   * Sends MAIL FROM with a checked address.
+   *
+   * @param address the sender
    * @param params ESMTP parameters
    * @return the reply
    */
-  public synchronized SmtpReply mailFrom(String address, String... params) {
-    String path = SmtpConversation.path("address", address);
+  public synchronized SmtpReply mailFrom(MailAddress address, String... params) {
+    return mail("<" + requireNonNull(address, "address") + ">", params);
+  }
+
+  private SmtpReply mail(String path, String... params) {
     List<String> ps = new ArrayList<>();
     for (String p : params) {
       ps.add(SmtpConversation.nonBlank("params", p).strip());
@@ -147,11 +170,22 @@ public final class SmtpSession implements AutoCloseable {
   /**
    * Sends RCPT TO.
    *
-   * @param address the forward path
+   * @param address the recipient, checked by {@link MailAddress#of}
    * @return the reply
+   * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
    */
   public synchronized SmtpReply rcptTo(String address) {
-    return engine.rcpt(SmtpConversation.path("address", address));
+    return rcptTo(SmtpConversation.mailAddress("address", address));
+  }
+
+  /**
+   * Sends RCPT TO with a checked address.
+   *
+   * @param address the recipient
+   * @return the reply
+   */
+  public synchronized SmtpReply rcptTo(MailAddress address) {
+    return engine.rcpt("<" + requireNonNull(address, "address") + ">");
   }
 
   /**

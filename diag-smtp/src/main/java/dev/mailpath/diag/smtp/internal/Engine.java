@@ -8,7 +8,9 @@ import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Timings;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.Transcript;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.smtp.EhloCapabilities;
 import dev.mailpath.diag.smtp.SmtpAuthMechanism;
 import dev.mailpath.diag.smtp.SmtpCredentials;
@@ -301,14 +303,14 @@ public final class Engine {
       wire.close();
     }
     // RFC 8314 §3.3: with implicit TLS the handshake comes first; its problems belong to TLS.
-    if (o.implicitTls && !handshake(SmtpPhase.TLS)) {
+    if (o.tlsMode == TlsMode.IMPLICIT && !handshake(SmtpPhase.TLS)) {
       return false;
     }
     return readBanner();
   }
 
   private List<InetAddress> addresses() {
-    Optional<InetAddress> literal = Addresses.parseLiteral(o.host);
+    Optional<InetAddress> literal = IpLiterals.parse(o.host);
     if (literal.isPresent()) {
       return List.of(literal.get());
     }
@@ -925,28 +927,21 @@ public final class Engine {
   }
 
   private boolean handshake(SmtpPhase phase) {
-    String peer = o.expectedTlsName != null ? o.expectedTlsName : stripBrackets(o.host);
+    String expected = o.expectedTlsName();
+    String peer = expected != null ? expected : stripBrackets(o.host);
     Deadline d = phaseDeadline(o.timeouts.tls());
     rec.note(
         "TLS handshake"
-            + (Addresses.isLiteral(peer) ? " (no SNI), checking address " : " with SNI ")
+            + (IpLiterals.isLiteral(peer) ? " (no SNI), checking address " : " with SNI ")
             + peer);
     long t0 = time.nanoTime();
-    SSLContext ctx = o.sslContext;
-    X509TrustManager trust = o.trustManager;
-    if (ctx == null && trust == null) {
-      SSLContext envCtx = env.sslContext();
-      try {
-        if (envCtx != SSLContext.getDefault()) {
-          ctx = envCtx;
-        }
-      } catch (GeneralSecurityException e) {
-        ctx = envCtx;
-      }
-      if (ctx == null) {
-        trust = TlsSupport.defaultTrustManager();
-      }
-    }
+    // A trust manager judges the chain here, so REPORT_AND_CONTINUE covers a rejected chain too;
+    // a whole context decides alone (TlsSupport explains).
+    X509TrustManager trust =
+        o.tls
+            .trustManager()
+            .orElseGet(() -> o.tls.customTrust() ? null : TlsSupport.defaultTrustManager());
+    SSLContext ctx = trust == null ? o.tls.sslContext() : null;
     TlsSupport.Outcome out =
         TlsSupport.handshake(
             wire.socket(),
@@ -954,7 +949,7 @@ public final class Engine {
             o.port,
             ctx,
             trust,
-            o.tlsFailure,
+            o.tls.failurePolicy(),
             time.instant(),
             (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.remainingMillis())));
     Duration el = since(t0);
@@ -1052,7 +1047,7 @@ public final class Engine {
       problems.add("name mismatch");
     }
     if (!problems.isEmpty()) {
-      if (o.tlsFailure == TlsFailurePolicy.FAIL) {
+      if (o.tls.failurePolicy() == TlsFailurePolicy.FAIL) {
         rec.note(
             "TLS certificate not accepted ("
                 + String.join(", ", problems)
@@ -1702,7 +1697,8 @@ public final class Engine {
     SmtpReply r;
     switch (s.kind()) {
       case EHLO:
-        r = ehlo(SmtpPhase.EHLO, s.text());
+        // An empty name is the EHLO a STARTTLS mode adds to a script without one.
+        r = ehlo(SmtpPhase.EHLO, s.text().isEmpty() ? ehloName() : s.text());
         if (!r.isPositive()) {
           stop(SmtpPhase.EHLO, "EHLO not accepted: " + r.firstLine());
         }

@@ -6,9 +6,11 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
+import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
@@ -17,6 +19,7 @@ import dev.mailpath.diag.dns.RootServerQuery;
 import dev.mailpath.diag.json.DiagJson;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
@@ -223,8 +226,20 @@ public final class MailpathCli implements Runnable {
       return list;
     }
 
+    DnsSettings dnsSettings() {
+      return DnsSettings.builder().servers(dnsServers()).timeout(timeout()).build();
+    }
+
     MxResolver resolver(DiagEnvironment env) {
-      return MxResolver.builder().servers(dnsServers()).timeout(timeout()).environment(env).build();
+      return MxResolver.builder().dns(dnsSettings()).environment(env).build();
+    }
+
+    SmtpClient smtpClient(DiagEnvironment env) {
+      return SmtpClient.builder()
+          .dns(dnsSettings())
+          .timeouts(SmtpTimeouts.all(timeout()))
+          .environment(env)
+          .build();
     }
 
     DiagEnvironment environment(PrintWriter err) {
@@ -388,16 +403,16 @@ public final class MailpathCli implements Runnable {
     @Override
     public Integer call() {
       DiagEnvironment env = common.environment(spec.commandLine().getErr());
-      SmtpConversation c =
-          SmtpConversation.to(host, port)
-              .timeouts(SmtpTimeouts.all(common.timeout()))
-              .environment(env)
-              .resolver(common.resolver(env));
-      if (implicitTls) {
-        c = c.implicitTls();
-      }
+      SmtpClient client = common.smtpClient(env);
       if (tlsReport) {
-        c = c.tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE);
+        client =
+            client.toBuilder()
+                .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+                .build();
+      }
+      SmtpConversation c = SmtpConversation.to(host, port);
+      if (implicitTls) {
+        c = c.tlsMode(TlsMode.IMPLICIT);
       }
       c = c.ehlo(ehlo);
       if (startTls) {
@@ -417,7 +432,7 @@ public final class MailpathCli implements Runnable {
       if (quitAfter != null) {
         c = c.quitAfter(quitAfter);
       }
-      var report = c.run();
+      var report = client.run(c);
       return common.print(spec, report, report);
     }
   }
@@ -669,13 +684,16 @@ public final class MailpathCli implements Runnable {
       DiagEnvironment env = common.environment(spec.commandLine().getErr());
       DeliveryPathCheck.Builder b =
           DeliveryPathCheck.builder()
-              .resolver(common.resolver(env))
+              .client(
+                  DeliveryPathCheck.Builder.defaultClient().toBuilder()
+                      .dns(common.dnsSettings())
+                      .timeouts(SmtpTimeouts.all(common.timeout()))
+                      .environment(env)
+                      .build())
               .smtpPort(port)
-              .startTls(!noStartTls)
-              .timeouts(SmtpTimeouts.all(common.timeout()))
-              .environment(env);
+              .tlsMode(noStartTls ? TlsMode.NONE : TlsMode.STARTTLS_IF_OFFERED);
       if (ehlo != null) {
-        b.ehloName(ehlo);
+        b.client(c -> c.ehloName(ehlo));
       }
       if (from != null) {
         b.sender(from);
@@ -738,9 +756,11 @@ public final class MailpathCli implements Runnable {
               .server(host, port)
               .localDomain(localDomain)
               .externalDomain(externalDomain)
-              .timeouts(SmtpTimeouts.all(common.timeout()))
-              .resolver(common.resolver(env))
-              .environment(env);
+              .client(
+                  c ->
+                      c.dns(common.dnsSettings())
+                          .timeouts(SmtpTimeouts.all(common.timeout()))
+                          .environment(env));
       if (localRecipient != null) {
         b.localRecipient(localRecipient);
       }
@@ -859,9 +879,11 @@ public final class MailpathCli implements Runnable {
       if (checkPath) {
         b.deliveryPath(
             DeliveryPathCheck.builder()
-                .resolver(common.resolver(env))
-                .timeouts(SmtpTimeouts.all(common.timeout()))
-                .environment(env)
+                .client(
+                    c ->
+                        c.dns(common.dnsSettings())
+                            .timeouts(SmtpTimeouts.all(common.timeout()))
+                            .environment(env))
                 .build());
       }
       var r = b.build().investigate(q.build());

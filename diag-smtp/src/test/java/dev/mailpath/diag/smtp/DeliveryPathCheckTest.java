@@ -627,6 +627,24 @@ class DeliveryPathCheckTest {
   }
 
   @Test
+  void checkAsync_cancelWhileExchangeStalls_closesTheConnectionAtOnce() throws Exception {
+    try (StallingPeer peer = new StallingPeer()) {
+      lab.put(ip("127.0.0.4"), peer.address());
+      CompletableFuture<DeliveryPathReport> f =
+          check()
+              .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(30))))
+              .build()
+              .checkAsync("alice@two.path.test");
+      assertThat(peer.awaitConnected(Duration.ofSeconds(5))).isTrue();
+
+      f.cancel(true);
+
+      assertThat(peer.awaitClientGone(Duration.ofSeconds(3))).isTrue();
+      assertThat(f).isCancelled();
+    }
+  }
+
+  @Test
   void check_maxExchangesOne_listsTheRestAsNotTried() {
     DeliveryPathReport r = check().maxExchanges(1).build().check("alice@many.path.test");
 

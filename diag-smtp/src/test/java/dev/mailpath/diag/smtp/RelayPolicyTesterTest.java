@@ -189,6 +189,26 @@ class RelayPolicyTesterTest {
   }
 
   @Test
+  void testAsync_cancelWhileServerStalls_closesTheConnectionAtOnce() throws Exception {
+    try (StallingPeer peer = new StallingPeer()) {
+      CompletableFuture<RelayReport> f =
+          RelayPolicyTester.builder()
+              .server(peer.host(), peer.port())
+              .localDomain("relay.test")
+              .externalDomain("external.test")
+              .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(30))))
+              .build()
+              .testAsync();
+      assertThat(peer.awaitConnected(Duration.ofSeconds(5))).isTrue();
+
+      f.cancel(true);
+
+      assertThat(peer.awaitClientGone(Duration.ofSeconds(3))).isTrue();
+      assertThat(f).isCancelled();
+    }
+  }
+
+  @Test
   void test_credentialsAndStartTlsOffered_neverSendsAuthInClear() {
     // Issue 16 item 10: AUTH is offered in clear text too, but STARTTLS comes first by default.
     try (RelayPolicyPeer peer =

@@ -127,7 +127,7 @@ class SmtpConversationScriptedTest {
           .contains("Date: ", "Message-ID: <", "@example.test>")
           .contains("\r\n\r\nThis is a test\r\nPlease reply if received\r\n");
       assertThat(r.toString())
-          .contains("SMTP 127.0.0.1:" + server.port(), "PASS, completed", "No findings.");
+          .contains("SMTP 127.0.0.1:" + server.port() + ": completed", "Outcome: PASS");
     }
   }
 

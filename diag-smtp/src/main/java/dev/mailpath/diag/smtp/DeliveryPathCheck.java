@@ -12,7 +12,9 @@ import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.smtp.internal.DeliveryPathRun;
+import dev.mailpath.diag.smtp.internal.DeliveryTargets;
 import dev.mailpath.diag.smtp.internal.HostResolver;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,9 +77,6 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe once built; one instance serves any number of checks.
  */
 public final class DeliveryPathCheck {
-
-  /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets. */
-  private static final int MAX_PATH = 256;
 
   private static final SmtpClient DEFAULT_CLIENT =
       SmtpClient.builder()
@@ -233,7 +232,7 @@ public final class DeliveryPathCheck {
    * @throws IllegalArgumentException at once when the input is invalid
    */
   public CompletableFuture<DeliveryPathReport> checkAsync(String addressOrDomain) {
-    return start(parseTarget(addressOrDomain));
+    return start(DeliveryTargets.parse(addressOrDomain));
   }
 
   /**
@@ -246,7 +245,7 @@ public final class DeliveryPathCheck {
    */
   public CompletableFuture<DeliveryPathReport> checkAsync(MailAddress address) {
     requireNonNull(address, "address");
-    return start(target(address.toString(), address));
+    return start(DeliveryTargets.of(address.toString(), address));
   }
 
   /**
@@ -258,7 +257,7 @@ public final class DeliveryPathCheck {
    */
   public CompletableFuture<DeliveryPathReport> checkAsync(DomainName domain) {
     requireNonNull(domain, "domain");
-    return start(target(domain.given(), "postmaster", domain));
+    return start(DeliveryTargets.of(domain.given(), "postmaster", domain));
   }
 
   private CompletableFuture<DeliveryPathReport> start(DeliveryPathRun.Target target) {
@@ -322,52 +321,6 @@ public final class DeliveryPathCheck {
     return !name.isEmpty()
         && name.chars().noneMatch(Character::isWhitespace)
         && name.length() <= 255;
-  }
-
-  private static DeliveryPathRun.Target parseTarget(String addressOrDomain) {
-    requireNonNull(addressOrDomain, "addressOrDomain");
-    Checks.noLineBreaks("addressOrDomain", addressOrDomain);
-    if (addressOrDomain.isBlank()) {
-      throw new IllegalArgumentException(
-          "addressOrDomain must be an address such as alice@example.org or a domain");
-    }
-    if (addressOrDomain.indexOf('@') >= 0) {
-      return target(
-          addressOrDomain, SmtpConversation.mailAddress("addressOrDomain", addressOrDomain));
-    }
-    DomainName domain;
-    try {
-      domain = DomainName.of(addressOrDomain);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("addressOrDomain: " + e.getMessage(), e);
-    }
-    return target(addressOrDomain, "postmaster", domain);
-  }
-
-  private static DeliveryPathRun.Target target(String given, MailAddress address) {
-    DomainName domain =
-        address
-            .domainName()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "addressOrDomain has an address literal as domain; a delivery path starts"
-                            + " from a domain's MX records (use SmtpConversation to talk to an"
-                            + " address): '"
-                            + given
-                            + "'"));
-    return target(given, address.localPart(), domain);
-  }
-
-  private static DeliveryPathRun.Target target(String given, String local, DomainName domain) {
-    String recipient = local + "@" + domain.ascii();
-    if (recipient.length() > MAX_PATH) {
-      throw new IllegalArgumentException(
-          "addressOrDomain is "
-              + recipient.length()
-              + " characters; RFC 5321 §4.5.3.1.3 allows 256");
-    }
-    return new DeliveryPathRun.Target(given, recipient, domain.given(), domain.ascii());
   }
 
   /**
@@ -573,11 +526,11 @@ public final class DeliveryPathCheck {
      */
     public Builder sender(String sender) {
       requireNonNull(sender, "sender");
-      if (SmtpConversation.nullSender(sender)) {
+      if (Inputs.nullSender(sender)) {
         this.sender = "<>";
         return this;
       }
-      return sender(SmtpConversation.mailAddress("sender", sender));
+      return sender(Inputs.mailAddress("sender", sender));
     }
 
     /**

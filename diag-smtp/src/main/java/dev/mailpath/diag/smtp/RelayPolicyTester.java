@@ -8,6 +8,7 @@ import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.Options;
 import dev.mailpath.diag.smtp.internal.RelayRun;
 import dev.mailpath.diag.smtp.internal.RelaySettings;
@@ -601,7 +602,7 @@ public final class RelayPolicyTester {
     }
 
     private static MailAddress address(String name, String value) {
-      return SmtpConversation.mailAddress(name, value);
+      return Inputs.mailAddress(name, value);
     }
 
     private static MailAddress named(String name, MailAddress address) {

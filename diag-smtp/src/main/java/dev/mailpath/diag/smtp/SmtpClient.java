@@ -10,6 +10,7 @@ import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.smtp.internal.ClientDns;
 import dev.mailpath.diag.smtp.internal.Engine;
 import dev.mailpath.diag.smtp.internal.HostResolver;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.Options;
 import dev.mailpath.diag.smtp.internal.Tasks;
 import java.net.InetAddress;
@@ -414,7 +415,7 @@ public final class SmtpClient {
      *     spaces
      */
     public Builder ehloName(String name) {
-      this.ehloName = SmtpConversation.domainArg("ehloName", name);
+      this.ehloName = Inputs.domainArg("ehloName", name);
       return this;
     }
 

@@ -7,8 +7,10 @@ import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.smtp.internal.HostResolver;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.MessageContent;
 import dev.mailpath.diag.smtp.internal.Options;
+import dev.mailpath.diag.smtp.internal.Scripts;
 import dev.mailpath.diag.smtp.internal.Step;
 import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
@@ -126,7 +128,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException when blank, over 255 characters, or holding CR, LF or NUL
    */
   public SmtpConversation ehlo(String name) {
-    return plus(Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, domainArg("name", name)));
+    return plus(Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, Inputs.domainArg("name", name)));
   }
 
   /**
@@ -137,7 +139,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException when blank, over 255 characters, or holding CR, LF or NUL
    */
   public SmtpConversation helo(String name) {
-    return plus(Step.of(Step.Kind.HELO, SmtpPhase.EHLO, domainArg("name", name)));
+    return plus(Step.of(Step.Kind.HELO, SmtpPhase.EHLO, Inputs.domainArg("name", name)));
   }
 
   /**
@@ -205,10 +207,10 @@ public final class SmtpConversation {
    */
   public SmtpConversation mailFrom(String address, String... params) {
     requireNonNull(address, "address");
-    if (nullSender(address)) {
+    if (Inputs.nullSender(address)) {
       return mail("<>", params);
     }
-    return mailFrom(mailAddress("address", address), params);
+    return mailFrom(Inputs.mailAddress("address", address), params);
   }
 
   /**
@@ -250,7 +252,7 @@ public final class SmtpConversation {
     requireNonNull(addresses, "addresses");
     List<MailAddress> list = new ArrayList<>();
     for (String a : addresses) {
-      list.add(mailAddress("address", requireNonNull(a, "address")));
+      list.add(Inputs.mailAddress("address", requireNonNull(a, "address")));
     }
     return rcptTo(list.toArray(new MailAddress[0]));
   }
@@ -273,22 +275,6 @@ public final class SmtpConversation {
       c = c.plus(Step.of(Step.Kind.RCPT, SmtpPhase.RCPT, "<" + a + ">"));
     }
     return c;
-  }
-
-  static MailAddress mailAddress(String name, String value) {
-    requireNonNull(value, name);
-    // Line breaks first: they are the injection risk, and the message must say so plainly.
-    Checks.noLineBreaks(name, value);
-    try {
-      return MailAddress.of(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Tells whether a sender text means the null reverse-path (RFC 5321 §4.5.5). */
-  static boolean nullSender(String address) {
-    return address.isEmpty() || address.equals("<>");
   }
 
   /**
@@ -359,21 +345,7 @@ public final class SmtpConversation {
             "",
             List.of(),
             null,
-            MessageContent.of(headerEntries(headerLines), body)));
-  }
-
-  static List<Map.Entry<String, String>> headerEntries(List<String> headerLines) {
-    requireNonNull(headerLines, "headerLines");
-    List<Map.Entry<String, String>> entries = new ArrayList<>();
-    for (String line : headerLines) {
-      Checks.noLineBreaks("header line", line);
-      int colon = line.indexOf(':');
-      if (colon <= 0) {
-        throw new IllegalArgumentException("header line must look like 'Name: value': " + line);
-      }
-      entries.add(Map.entry(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
-    }
-    return entries;
+            MessageContent.of(Inputs.headerEntries(headerLines), body)));
   }
 
   /**
@@ -402,7 +374,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank argument
    */
   public SmtpConversation vrfy(String user) {
-    return plus(Step.of(Step.Kind.VRFY, SmtpPhase.OTHER, nonBlank("user", user)));
+    return plus(Step.of(Step.Kind.VRFY, SmtpPhase.OTHER, Inputs.nonBlank("user", user)));
   }
 
   /**
@@ -413,7 +385,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank argument
    */
   public SmtpConversation expn(String list) {
-    return plus(Step.of(Step.Kind.EXPN, SmtpPhase.OTHER, nonBlank("list", list)));
+    return plus(Step.of(Step.Kind.EXPN, SmtpPhase.OTHER, Inputs.nonBlank("list", list)));
   }
 
   /**
@@ -425,7 +397,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank command
    */
   public SmtpConversation command(String raw) {
-    return plus(Step.of(Step.Kind.RAW, SmtpPhase.OTHER, nonBlank("raw", raw)));
+    return plus(Step.of(Step.Kind.RAW, SmtpPhase.OTHER, Inputs.nonBlank("raw", raw)));
   }
 
   /**
@@ -468,24 +440,15 @@ public final class SmtpConversation {
    */
   public SmtpConversation tlsMode(TlsMode mode) {
     requireNonNull(mode, "mode");
-    boolean hasStep = steps.stream().anyMatch(SmtpConversation::isStartTls);
+    boolean hasStep = steps.stream().anyMatch(Scripts::isStartTls);
     if (hasStep && !mode.usesStartTls()) {
       throw new IllegalStateException(
           "the script holds a STARTTLS step (startTls() or startTlsIfOffered()); TlsMode."
               + mode
               + " contradicts it");
     }
-    Step.Kind kind =
-        mode == TlsMode.STARTTLS_REQUIRED ? Step.Kind.STARTTLS : Step.Kind.STARTTLS_IF_OFFERED;
-    List<Step> s = new ArrayList<>();
-    for (Step step : steps) {
-      s.add(isStartTls(step) ? Step.of(kind, SmtpPhase.TLS, "") : step);
-    }
+    List<Step> s = hasStep ? Scripts.withStartTlsMode(steps, mode) : steps;
     return new SmtpConversation(options.copyWith(mode), s, quitAfter);
-  }
-
-  private static boolean isStartTls(Step s) {
-    return s.kind() == Step.Kind.STARTTLS || s.kind() == Step.Kind.STARTTLS_IF_OFFERED;
   }
 
   /**
@@ -529,7 +492,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException when blank or holding CR, LF, NUL or spaces
    */
   public SmtpConversation expectedTlsName(String name) {
-    String n = domainArg("name", name);
+    String n = Inputs.domainArg("name", name);
     return with(o -> o.expectedTlsName = n);
   }
 
@@ -601,28 +564,7 @@ public final class SmtpConversation {
 
   /** The steps as played: with the STARTTLS that a STARTTLS mode implies put in place. */
   List<Step> playedSteps() {
-    if (!options.tlsMode.usesStartTls() || steps.stream().anyMatch(SmtpConversation::isStartTls)) {
-      return steps;
-    }
-    Step tls =
-        Step.of(
-            options.tlsMode == TlsMode.STARTTLS_REQUIRED
-                ? Step.Kind.STARTTLS
-                : Step.Kind.STARTTLS_IF_OFFERED,
-            SmtpPhase.TLS,
-            "");
-    List<Step> s = new ArrayList<>(steps);
-    for (int i = 0; i < s.size(); i++) {
-      Step.Kind k = s.get(i).kind();
-      if (k == Step.Kind.EHLO || k == Step.Kind.HELO) {
-        s.add(i + 1, tls);
-        return s;
-      }
-    }
-    // No EHLO in the script: greet in the client's name first (an empty name means the default).
-    s.add(0, tls);
-    s.add(0, Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, ""));
-    return s;
+    return Scripts.played(steps, options.tlsMode);
   }
 
   /** Returns the target, the TLS mode and the steps, without secrets. */
@@ -635,28 +577,5 @@ public final class SmtpConversation {
         + steps
         + (quitAfter != null ? ", quitAfter=" + quitAfter : "")
         + "]";
-  }
-
-  // ---------------------------------------------------------------- argument checks
-
-  static String domainArg(String name, String value) {
-    Checks.noLineBreaks(name, value);
-    String v = value.strip();
-    if (v.isEmpty() || v.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException(
-          name + " must be a non-blank name without spaces: '" + value + "'");
-    }
-    if (v.length() > 255) {
-      throw new IllegalArgumentException(name + " is longer than 255 characters");
-    }
-    return v;
-  }
-
-  static String nonBlank(String name, String value) {
-    Checks.noLineBreaks(name, value);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be blank");
-    }
-    return value;
   }
 }

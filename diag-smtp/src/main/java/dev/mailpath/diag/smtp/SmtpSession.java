@@ -7,6 +7,7 @@ import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.internal.Engine;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.MessageContent;
 import dev.mailpath.diag.smtp.internal.Options;
 import jakarta.mail.internet.MimeMessage;
@@ -97,7 +98,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply ehlo(String name) {
-    return engine.ehlo(SmtpPhase.EHLO, SmtpConversation.domainArg("name", name));
+    return engine.ehlo(SmtpPhase.EHLO, Inputs.domainArg("name", name));
   }
 
   /**
@@ -107,7 +108,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply helo(String name) {
-    return engine.helo(SmtpConversation.domainArg("name", name));
+    return engine.helo(Inputs.domainArg("name", name));
   }
 
   /**
@@ -142,9 +143,7 @@ public final class SmtpSession implements AutoCloseable {
   public synchronized SmtpReply mailFrom(String address, String... params) {
     requireNonNull(address, "address");
     return mail(
-        SmtpConversation.nullSender(address)
-            ? "<>"
-            : "<" + SmtpConversation.mailAddress("address", address) + ">",
+        Inputs.nullSender(address) ? "<>" : "<" + Inputs.mailAddress("address", address) + ">",
         params);
   }
 
@@ -162,7 +161,7 @@ public final class SmtpSession implements AutoCloseable {
   private SmtpReply mail(String path, String... params) {
     List<String> ps = new ArrayList<>();
     for (String p : params) {
-      ps.add(SmtpConversation.nonBlank("params", p).strip());
+      ps.add(Inputs.nonBlank("params", p).strip());
     }
     return engine.mail(path, ps);
   }
@@ -175,7 +174,7 @@ public final class SmtpSession implements AutoCloseable {
    * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
    */
   public synchronized SmtpReply rcptTo(String address) {
-    return rcptTo(SmtpConversation.mailAddress("address", address));
+    return rcptTo(Inputs.mailAddress("address", address));
   }
 
   /**
@@ -210,7 +209,7 @@ public final class SmtpSession implements AutoCloseable {
    */
   public synchronized SmtpReply data(List<String> headerLines, String body) {
     requireNonNull(body, "body");
-    return engine.data(MessageContent.of(SmtpConversation.headerEntries(headerLines), body));
+    return engine.data(MessageContent.of(Inputs.headerEntries(headerLines), body));
   }
 
   /**
@@ -248,7 +247,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply vrfy(String user) {
-    return engine.other("VRFY " + SmtpConversation.nonBlank("user", user), Severity.INFO);
+    return engine.other("VRFY " + Inputs.nonBlank("user", user), Severity.INFO);
   }
 
   /**
@@ -258,7 +257,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply expn(String list) {
-    return engine.other("EXPN " + SmtpConversation.nonBlank("list", list), Severity.INFO);
+    return engine.other("EXPN " + Inputs.nonBlank("list", list), Severity.INFO);
   }
 
   /**
@@ -268,7 +267,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply command(String raw) {
-    return engine.other(SmtpConversation.nonBlank("raw", raw), Severity.INFO);
+    return engine.other(Inputs.nonBlank("raw", raw), Severity.INFO);
   }
 
   /**

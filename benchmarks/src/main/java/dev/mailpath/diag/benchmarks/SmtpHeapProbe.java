@@ -2,6 +2,7 @@ package dev.mailpath.diag.benchmarks;
 
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.core.TranscriptLine;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpSession;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
@@ -61,13 +62,17 @@ final class SmtpHeapProbe {
     return (n + 7) & ~7L;
   }
 
+  /** The client every mailpath session of the probe is opened with. */
+  static final SmtpClient CLIENT =
+      SmtpClient.builder().timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))).build();
+
   static SmtpConversation mailpathScript(String host, int port) {
-    return SmtpConversation.to(host, port).timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)));
+    return SmtpConversation.to(host, port);
   }
 
   /** mailpath's {@link SmtpSession}, the one that can stay open. */
   static AutoCloseable openMailpath(SmtpConversation script) {
-    SmtpSession s = script.open();
+    SmtpSession s = CLIENT.open(script);
     if (!s.ehlo(SmtpMessage.EHLO_NAME).isPositive()) {
       s.close();
       throw new IllegalStateException("EHLO refused: " + s.transcript());

@@ -1,5 +1,6 @@
 package dev.mailpath.diag.benchmarks;
 
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpExchange;
 import dev.mailpath.diag.smtp.SmtpPhase;
@@ -22,10 +23,15 @@ final class SmtpMailpathClient extends SmtpInProcessClient {
     return "mailpath";
   }
 
+  /** Built once and shared, as a user would. */
+  static final SmtpClient CLIENT =
+      SmtpClient.builder()
+          .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+          .deadline(Duration.ofSeconds(30))
+          .build();
+
   static SmtpConversation script(String host, int port) {
     return SmtpConversation.to(host, port)
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-        .deadline(Duration.ofSeconds(30))
         .ehlo(SmtpMessage.EHLO_NAME)
         .mailFrom(SmtpMessage.FROM)
         .rcptTo(SmtpMessage.TO)
@@ -40,7 +46,7 @@ final class SmtpMailpathClient extends SmtpInProcessClient {
       s = script(host, port);
       script = s;
     }
-    return verified(s.run());
+    return verified(CLIENT.run(s));
   }
 
   /** A 250 to the final dot, and the script run to its end. */

@@ -78,7 +78,7 @@ final class SmtpProfile {
     // Classified by the outermost interesting frame below the benchmark's own.
     for (RecordedFrame f : st.getFrames()) {
       String n = JfrSamples.name(f);
-      if (n.startsWith("dev.mailpath.diag.smtp.internal.Engine.connect")
+      if (n.startsWith("dev.mailpath.diag.smtp.internal.ConnectPhase.connect")
           || n.startsWith("java.net.Socket.connect")
           || n.startsWith("sun.nio.ch.NioSocketImpl.connect")) {
         return "connect (socket creation and TCP connect)";
@@ -89,10 +89,11 @@ final class SmtpProfile {
       if (n.startsWith("dev.mailpath.diag.dns.")
           || n.startsWith("org.xbill.")
           || n.contains("Options.resolver")
-          || n.contains("Engine.resolver")) {
+          || n.contains("ConnectPhase.resolver")
+          || n.contains("ClientDns")) {
         return "resolver set-up (diag-dns, dnsjava)";
       }
-      if (n.startsWith("dev.mailpath.diag.smtp.internal.Engine.report")
+      if (n.startsWith("dev.mailpath.diag.smtp.internal.ReportAssembly")
           || n.startsWith("dev.mailpath.diag.smtp.SmtpReport")) {
         return "report building";
       }

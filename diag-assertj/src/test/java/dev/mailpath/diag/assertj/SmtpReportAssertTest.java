@@ -4,6 +4,7 @@ import static dev.mailpath.diag.assertj.DiagAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReport;
@@ -15,13 +16,15 @@ import org.junit.jupiter.api.Test;
 class SmtpReportAssertTest {
 
   static SmtpReport session(GreenMailSmtp mail) {
-    return SmtpConversation.to(mail.host(), mail.smtpPort())
+    return SmtpClient.builder()
         .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
-        .ehlo("probe.example.test")
-        .mailFrom("a@example.test")
-        .rcptTo("b@example.test")
-        .quitAfter(SmtpPhase.RCPT)
-        .run();
+        .build()
+        .run(
+            SmtpConversation.to(mail.host(), mail.smtpPort())
+                .ehlo("probe.example.test")
+                .mailFrom("a@example.test")
+                .rcptTo("b@example.test")
+                .quitAfter(SmtpPhase.RCPT));
   }
 
   @Test

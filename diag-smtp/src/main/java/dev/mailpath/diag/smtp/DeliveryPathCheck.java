@@ -2,15 +2,19 @@ package dev.mailpath.diag.smtp;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DomainName;
+import dev.mailpath.diag.core.HostAndPort;
+import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.smtp.internal.DeliveryPathRun;
+import dev.mailpath.diag.smtp.internal.DeliveryTargets;
 import dev.mailpath.diag.smtp.internal.HostResolver;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,8 +27,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Follows the path a message to an address would take, the way a sending MTA does and the way the
@@ -38,10 +40,11 @@ import javax.net.ssl.X509TrustManager;
  *
  * <pre>{@code
  * DeliveryPathCheck check = DeliveryPathCheck.builder()
- *     .dnsServer(new InetSocketAddress("127.0.0.1", 5353))   // like nslookup's "server"
- *     .ehloName("probe.example.org")                          // your sending host's name
+ *     .client(c -> c
+ *         .dns(d -> d.server("127.0.0.1:5353"))              // like nslookup's "server"
+ *         .ehloName("probe.example.org")                      // your sending host's name
+ *         .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))))
  *     .sender("postmaster@example.org")
- *     .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
  *     .build();
  * DeliveryPathReport report = check.check("alice@example.net");
  * report.stage();          // ACCEPTED, RECIPIENT_REFUSED, UNREACHABLE, NULL_MX, ...
@@ -56,7 +59,7 @@ import javax.net.ssl.X509TrustManager;
  * and a refused sender are decisive: an MTA stops there, and so does the verdict. Every fallback
  * taken is reported ({@code path.fallback.ipv4}, {@code path.fallback.exchange}).
  *
- * <p><b>Concurrency.</b> Exchanges are checked concurrently, up to {@link Builder#concurrency(int)}
+ * <p><b>Concurrency.</b> Exchanges are checked concurrently, up to {@link Builder#maxInFlight(int)}
  * at once, on the environment's executor; the addresses of one exchange are tried one after the
  * other. The verdict always follows delivery order, whatever order the answers came in. With {@link
  * Builder#stopAtFirstAccepting(boolean)} (the default), checking stops once the verdict is an
@@ -75,48 +78,37 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class DeliveryPathCheck {
 
-  /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets. */
-  private static final int MAX_PATH = 256;
+  private static final SmtpClient DEFAULT_CLIENT =
+      SmtpClient.builder()
+          .ehloName("mailpath.invalid")
+          .timeouts(SmtpTimeouts.all(Duration.ofSeconds(30)))
+          .deadline(Duration.ofMinutes(5))
+          .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+          .build();
 
+  private final SmtpClient client;
   private final MxResolver resolver;
-  private final boolean resolverGiven;
-  private final List<InetSocketAddress> dnsServers;
   private final int smtpPort;
   private final Function<InetSocketAddress, InetSocketAddress> connectTo;
-  private final String ehloName;
   private final String sender;
-  private final boolean startTls;
-  private final TlsFailurePolicy tlsFailure;
-  private final X509TrustManager trustManager;
-  private final SSLContext sslContext;
-  private final SmtpTimeouts timeouts;
-  private final Duration deadline;
+  private final TlsMode tlsMode;
   private final int maxExchanges;
   private final AddressPreference addressPreference;
   private final boolean stopAtFirstAccepting;
-  private final int concurrency;
+  private final int maxInFlight;
   private final boolean reverseDns;
-  private final DiagEnvironment environment;
 
   private DeliveryPathCheck(Builder b) {
-    this.resolverGiven = b.resolver != null;
-    this.dnsServers = List.copyOf(b.dnsServers);
-    this.environment = b.environment;
+    this.client = b.client;
     this.addressPreference = b.addressPreference;
-    this.resolver = b.resolver != null ? b.resolver : buildResolver(b);
+    this.resolver = buildResolver(b);
     this.smtpPort = b.smtpPort;
     this.connectTo = b.connectTo;
-    this.ehloName = b.ehloName;
     this.sender = b.sender;
-    this.startTls = b.startTls;
-    this.tlsFailure = b.tlsFailure;
-    this.trustManager = b.trustManager;
-    this.sslContext = b.sslContext;
-    this.timeouts = b.timeouts;
-    this.deadline = b.deadline;
+    this.tlsMode = b.tlsMode;
     this.maxExchanges = b.maxExchanges;
     this.stopAtFirstAccepting = b.stopAtFirstAccepting;
-    this.concurrency = b.concurrency;
+    this.maxInFlight = b.maxInFlight;
     this.reverseDns = b.reverseDns;
   }
 
@@ -129,20 +121,20 @@ public final class DeliveryPathCheck {
                 ? AddressFamily.IPV6
                 : AddressFamily.BOTH;
     return MxResolver.builder()
-        .servers(b.dnsServers)
+        .dns(b.client.dns())
         .addressFamily(family)
-        .environment(b.environment)
+        .environment(b.client.environment())
         .build();
   }
 
   /**
    * Starts configuring a check.
    *
-   * @return a new builder with the defaults: the system's DNS servers, SMTP port 25, EHLO name
-   *     {@code mailpath.invalid}, the null sender {@code <>}, STARTTLS when offered with
-   *     certificate problems reported and the session continued, 30 s for every SMTP phase, a 5
-   *     minute overall deadline, at most 10 exchanges, IPv6 before IPv4, stop at the first exchange
-   *     that accepts, 4 exchanges at once, reverse DNS on, the system environment
+   * @return a new builder with the defaults: {@link Builder#defaultClient()} (the system's DNS
+   *     servers, EHLO name {@code mailpath.invalid}, 30 s for every SMTP phase, a 5 minute overall
+   *     deadline, certificate problems reported and the session continued), SMTP port 25, the null
+   *     sender {@code <>}, STARTTLS when offered, at most 10 exchanges, IPv6 before IPv4, stop at
+   *     the first exchange that accepts, 4 exchanges at once, reverse DNS on
    */
   public static Builder builder() {
     return new Builder();
@@ -155,42 +147,60 @@ public final class DeliveryPathCheck {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    if (resolverGiven) {
-      b.resolver = resolver;
-    }
-    b.dnsServers.addAll(dnsServers);
+    b.client = client;
     b.smtpPort = smtpPort;
     b.connectTo = connectTo;
-    b.ehloName = ehloName;
     b.sender = sender;
-    b.startTls = startTls;
-    b.tlsFailure = tlsFailure;
-    b.trustManager = trustManager;
-    b.sslContext = sslContext;
-    b.timeouts = timeouts;
-    b.deadline = deadline;
+    b.tlsMode = tlsMode;
     b.maxExchanges = maxExchanges;
     b.addressPreference = addressPreference;
     b.stopAtFirstAccepting = stopAtFirstAccepting;
-    b.concurrency = concurrency;
+    b.maxInFlight = maxInFlight;
     b.reverseDns = reverseDns;
-    b.environment = environment;
     return b;
   }
 
   /**
    * Follows the delivery path to an address or domain and waits for the verdict.
    *
-   * @param addressOrDomain a recipient such as {@code alice@example.org} (angle brackets allowed)
-   *     or a domain such as {@code example.org}, in which case {@code postmaster@example.org} is
-   *     asked for; Unicode domains are converted to A-labels
+   * @param addressOrDomain a recipient such as {@code alice@example.org} (checked by {@link
+   *     MailAddress#of}) or a domain such as {@code example.org} (checked by {@link
+   *     DomainName#of}), in which case {@code postmaster@example.org} is asked for; Unicode domains
+   *     are converted to A-labels
    * @return the report; DNS and SMTP failures are findings in it
    * @throws IllegalArgumentException when the input is blank, holds CR, LF or NUL, has an empty
    *     local part, an invalid or literal domain, or is longer than RFC 5321 allows
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public DeliveryPathReport check(String addressOrDomain) {
-    CompletableFuture<DeliveryPathReport> f = checkAsync(addressOrDomain);
+    return await(checkAsync(addressOrDomain), addressOrDomain);
+  }
+
+  /**
+   * Follows the delivery path to an address and waits for the verdict.
+   *
+   * @param address the recipient; its domain must be a name, not an address literal
+   * @return the report; DNS and SMTP failures are findings in it
+   * @throws IllegalArgumentException when the domain is an address literal
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   */
+  public DeliveryPathReport check(MailAddress address) {
+    return await(checkAsync(address), String.valueOf(address));
+  }
+
+  /**
+   * Follows the delivery path to {@code postmaster} of a domain and waits for the verdict.
+   *
+   * @param domain the domain
+   * @return the report; DNS and SMTP failures are findings in it
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   */
+  public DeliveryPathReport check(DomainName domain) {
+    return await(checkAsync(domain), String.valueOf(domain));
+  }
+
+  private static DeliveryPathReport await(
+      CompletableFuture<DeliveryPathReport> f, String addressOrDomain) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -222,7 +232,35 @@ public final class DeliveryPathCheck {
    * @throws IllegalArgumentException at once when the input is invalid
    */
   public CompletableFuture<DeliveryPathReport> checkAsync(String addressOrDomain) {
-    DeliveryPathRun.Target target = parseTarget(addressOrDomain);
+    return start(DeliveryTargets.parse(addressOrDomain));
+  }
+
+  /**
+   * Follows the delivery path to an address without blocking the caller; see {@link
+   * #checkAsync(String)}.
+   *
+   * @param address the recipient; its domain must be a name, not an address literal
+   * @return a future of the report; cancelling it closes the connections still open
+   * @throws IllegalArgumentException at once when the domain is an address literal
+   */
+  public CompletableFuture<DeliveryPathReport> checkAsync(MailAddress address) {
+    requireNonNull(address, "address");
+    return start(DeliveryTargets.of(address.toString(), address));
+  }
+
+  /**
+   * Follows the delivery path to {@code postmaster} of a domain without blocking the caller; see
+   * {@link #checkAsync(String)}.
+   *
+   * @param domain the domain
+   * @return a future of the report; cancelling it closes the connections still open
+   */
+  public CompletableFuture<DeliveryPathReport> checkAsync(DomainName domain) {
+    requireNonNull(domain, "domain");
+    return start(DeliveryTargets.of(domain.given(), "postmaster", domain));
+  }
+
+  private CompletableFuture<DeliveryPathReport> start(DeliveryPathRun.Target target) {
     DeliveryPathRun.Settings settings =
         new DeliveryPathRun.Settings(
             resolver,
@@ -230,29 +268,25 @@ public final class DeliveryPathCheck {
             connectTo,
             addressPreference,
             stopAtFirstAccepting,
-            concurrency,
+            maxInFlight,
             maxExchanges,
-            deadline,
+            client.deadline(),
             reverseDns,
-            environment,
+            client.environment(),
             sender,
             this::conversation);
     return new DeliveryPathRun(settings, target).start();
   }
 
   /** Builds the script for one address: the telnet session of the field guide, without DATA. */
-  private SmtpConversation conversation(
+  private CompletableFuture<SmtpReport> conversation(
       String tlsName,
       InetSocketAddress target,
       String recipient,
       Duration left,
       HostResolver reverse) {
     SmtpConversation c =
-        SmtpConversation.to(Addresses.format(target.getAddress()), target.getPort())
-            .timeouts(timeouts)
-            .deadline(left)
-            .environment(environment)
-            .tlsFailure(tlsFailure)
+        SmtpConversation.to(HostAndPort.of(Addresses.format(target.getAddress()), target.getPort()))
             // The check looked up the reverse DNS of the address from DNS itself (not of a
             // mapped lab address), so the banner and EHLO names are compared with that.
             .hostResolver(reverse);
@@ -260,21 +294,27 @@ public final class DeliveryPathCheck {
       // SNI and the certificate name check use the MX host name, as an MTA's TLS would.
       c = c.expectedTlsName(tlsName);
     }
-    if (trustManager != null) {
-      c = c.trustManager(trustManager);
+    if (tlsMode == TlsMode.IMPLICIT) {
+      c = c.tlsMode(TlsMode.IMPLICIT);
     }
-    if (sslContext != null) {
-      c = c.sslContext(sslContext);
-    }
-    c = c.ehlo(ehloName);
-    if (startTls) {
+    c = c.ehlo(client.ehloName().orElse("mailpath.invalid"));
+    if (tlsMode == TlsMode.STARTTLS_IF_OFFERED) {
       c = c.startTlsIfOffered();
+    } else if (tlsMode == TlsMode.STARTTLS_REQUIRED) {
+      c = c.startTls();
     }
     if (!recipient.chars().allMatch(ch -> ch < 0x80)) {
       // RFC 6531: a non-ASCII local part needs SMTPUTF8 (a finding says so when not offered).
       c = c.smtpUtf8();
     }
-    return c.mailFrom(sender).rcptTo(recipient).rset();
+    c = sender.equals("<>") ? c.mailFrom("") : c.mailFrom(MailAddress.of(unbracket(sender)));
+    c = c.rcptTo(MailAddress.of(recipient)).rset();
+    // Each conversation gets what is left of the check's deadline.
+    return client.toBuilder().deadline(left).build().runAsync(c);
+  }
+
+  private static String unbracket(String path) {
+    return path.substring(1, path.length() - 1);
   }
 
   private static boolean isHostName(String name) {
@@ -283,60 +323,22 @@ public final class DeliveryPathCheck {
         && name.length() <= 255;
   }
 
-  private static DeliveryPathRun.Target parseTarget(String addressOrDomain) {
-    Checks.noLineBreaks("addressOrDomain", addressOrDomain);
-    String s = addressOrDomain.strip();
-    if (s.startsWith("<") && s.endsWith(">")) {
-      s = s.substring(1, s.length() - 1).strip();
-    }
-    if (s.isEmpty()) {
-      throw new IllegalArgumentException(
-          "addressOrDomain must be an address such as alice@example.org or a domain");
-    }
-    int at = s.lastIndexOf('@');
-    String local = at < 0 ? "postmaster" : s.substring(0, at);
-    String domainText = at < 0 ? s : s.substring(at + 1);
-    if (local.isEmpty()) {
-      throw new IllegalArgumentException(
-          "addressOrDomain has an empty local part: '" + addressOrDomain + "'");
-    }
-    boolean quoted = local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"");
-    if (!quoted && local.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException(
-          "addressOrDomain has a space in its local part; quote the local part (RFC 5321 §4.1.2): '"
-              + addressOrDomain
-              + "'");
-    }
-    if (domainText.startsWith("[")) {
-      throw new IllegalArgumentException(
-          "addressOrDomain has an address literal as domain; a delivery path starts from a domain's MX"
-              + " records (use SmtpConversation to talk to an address): '"
-              + addressOrDomain
-              + "'");
-    }
-    DomainName domain;
-    try {
-      domain = DomainName.of(domainText);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("addressOrDomain: " + e.getMessage(), e);
-    }
-    String recipient = local + "@" + domain.ascii();
-    if (recipient.length() > MAX_PATH) {
-      throw new IllegalArgumentException(
-          "addressOrDomain is "
-              + recipient.length()
-              + " characters; RFC 5321 §4.5.3.1.3 allows 256");
-    }
-    return new DeliveryPathRun.Target(addressOrDomain, recipient, domain.given(), domain.ascii());
+  /**
+   * Returns the SMTP client the conversations run on (DNS, timeouts, deadline, TLS, environment).
+   *
+   * @return the client
+   */
+  public SmtpClient client() {
+    return client;
   }
 
   /**
-   * Returns the resolver the MX records and reverse DNS are looked up with.
+   * Returns when TLS starts in each conversation.
    *
-   * @return the resolver
+   * @return the mode; {@link TlsMode#STARTTLS_IF_OFFERED} by default
    */
-  public MxResolver resolver() {
-    return resolver;
+  public TlsMode tlsMode() {
+    return tlsMode;
   }
 
   /**
@@ -351,20 +353,20 @@ public final class DeliveryPathCheck {
   /** Returns the main settings, for logs. */
   @Override
   public String toString() {
-    return "DeliveryPathCheck[dns="
-        + resolver.servers()
+    return "DeliveryPathCheck[client="
+        + client
         + ", port="
         + smtpPort
-        + ", ehlo="
-        + ehloName
+        + ", tlsMode="
+        + tlsMode
         + ", sender="
         + sender
         + ", "
         + addressPreference
         + ", maxExchanges="
         + maxExchanges
-        + ", concurrency="
-        + concurrency
+        + ", maxInFlight="
+        + maxInFlight
         + ", stopAtFirstAccepting="
         + stopAtFirstAccepting
         + "]";
@@ -423,74 +425,61 @@ public final class DeliveryPathCheck {
    * bad parameter.
    */
   public static final class Builder {
-    private MxResolver resolver;
-    private final List<InetSocketAddress> dnsServers = new ArrayList<>();
+    private SmtpClient client = DEFAULT_CLIENT;
     private int smtpPort = 25;
     private Function<InetSocketAddress, InetSocketAddress> connectTo = Function.identity();
-    private String ehloName = "mailpath.invalid";
     private String sender = "<>";
-    private boolean startTls = true;
-    private TlsFailurePolicy tlsFailure = TlsFailurePolicy.REPORT_AND_CONTINUE;
-    private X509TrustManager trustManager;
-    private SSLContext sslContext;
-    private SmtpTimeouts timeouts = SmtpTimeouts.all(Duration.ofSeconds(30));
-    private Duration deadline = Duration.ofMinutes(5);
+    private TlsMode tlsMode = TlsMode.STARTTLS_IF_OFFERED;
     private int maxExchanges = 10;
     private AddressPreference addressPreference = AddressPreference.IPV6_FIRST;
     private boolean stopAtFirstAccepting = true;
-    private int concurrency = 4;
+    private int maxInFlight = 4;
     private boolean reverseDns = true;
-    private DiagEnvironment environment = DiagEnvironment.system();
 
     private Builder() {}
 
     /**
-     * Looks up MX records, addresses and reverse DNS with this resolver (its servers, timeouts,
-     * address families and environment); replaces any {@link #dnsServer} setting.
+     * Sets the SMTP client of the check: its DNS settings look up the MX records, addresses and
+     * reverse DNS; its timeouts bound every SMTP phase; its deadline bounds the whole check (each
+     * conversation gets what is left of it); its TLS settings judge certificates; its EHLO name
+     * (use your sending host's fully qualified name, ideally its PTR name) greets; its environment
+     * runs the work. By default {@link #defaultClient()}.
      *
-     * @param resolver the resolver
+     * @param client the client
      * @return this builder
      */
-    public Builder resolver(MxResolver resolver) {
-      this.resolver = requireNonNull(resolver, "resolver");
-      dnsServers.clear();
+    public Builder client(SmtpClient client) {
+      this.client = requireNonNull(client, "client");
       return this;
     }
 
     /**
-     * Asks only this DNS server, like nslookup's {@code server} command; replaces a {@link
-     * #resolver(MxResolver)} set before.
+     * Changes some settings of the current client, keeping the others.
      *
-     * @param server an address with port, for example {@code 127.0.0.1:5353}
+     * <pre>{@code
+     * DeliveryPathCheck.builder().client(c -> c.dns(d -> d.server("127.0.0.1:5353")))
+     * }</pre>
+     *
+     * @param changes edits to a builder initialised from the current client
      * @return this builder
-     * @throws IllegalArgumentException when the address is unresolved
      */
-    public Builder dnsServer(InetSocketAddress server) {
-      return dnsServers(List.of(requireNonNull(server, "server")));
+    public Builder client(Consumer<SmtpClient.Builder> changes) {
+      requireNonNull(changes, "changes");
+      SmtpClient.Builder b = client.toBuilder();
+      changes.accept(b);
+      return client(b.build());
     }
 
     /**
-     * Asks these DNS servers, in order; an empty list means the system's resolvers.
+     * Returns the client a check uses unless told otherwise: the system's DNS servers, EHLO name
+     * {@code mailpath.invalid}, 30 s for every SMTP phase, a 5 minute overall deadline, the JDK's
+     * trust store with certificate problems reported and the session continued (opportunistic TLS,
+     * as an MTA does), the system environment.
      *
-     * @param servers the servers
-     * @return this builder
-     * @throws IllegalArgumentException when an address is unresolved
+     * @return the default client of delivery path checks
      */
-    public Builder dnsServers(List<InetSocketAddress> servers) {
-      requireNonNull(servers, "servers");
-      List<InetSocketAddress> copy = new ArrayList<>();
-      for (InetSocketAddress s : servers) {
-        requireNonNull(s, "servers element");
-        if (s.isUnresolved()) {
-          throw new IllegalArgumentException(
-              "dnsServers must be IP addresses, not unresolved names: " + s.getHostString());
-        }
-        copy.add(s);
-      }
-      this.resolver = null;
-      dnsServers.clear();
-      dnsServers.addAll(copy);
-      return this;
+    public static SmtpClient defaultClient() {
+      return DEFAULT_CLIENT;
     }
 
     /**
@@ -525,106 +514,48 @@ public final class DeliveryPathCheck {
     }
 
     /**
-     * Sets the name sent with EHLO. Use your sending host's fully qualified name (ideally its PTR
-     * name): receiving systems compare it with the reverse DNS of the connecting address, and some
-     * refuse names they cannot resolve.
-     *
-     * @param name the host name or address literal; default {@code mailpath.invalid}
-     * @return this builder
-     * @throws IllegalArgumentException when blank, with spaces, over 255 characters, or holding CR,
-     *     LF or NUL
-     */
-    public Builder ehloName(String name) {
-      this.ehloName = SmtpConversation.domainArg("ehloName", name);
-      return this;
-    }
-
-    /**
      * Sets the reverse path sent in MAIL FROM. Some receiving systems compare its domain with the
      * reverse DNS of the connecting address; the field guide's advice is to use your actual domain
      * when testing an outside system.
      *
-     * @param sender an address such as {@code postmaster@example.org}, or {@code <>} (the default,
-     *     the null sender recipient callouts use)
+     * @param sender an address such as {@code postmaster@example.org} (checked by {@link
+     *     MailAddress#of}), or {@code ""} or {@code <>} (the default, the null sender recipient
+     *     callouts use)
      * @return this builder
-     * @throws IllegalArgumentException when blank, over 256 characters, or holding CR, LF or NUL
+     * @throws IllegalArgumentException naming the problem when it is not a plain mailbox
      */
     public Builder sender(String sender) {
-      this.sender = SmtpConversation.path("sender", sender);
+      requireNonNull(sender, "sender");
+      if (Inputs.nullSender(sender)) {
+        this.sender = "<>";
+        return this;
+      }
+      return sender(Inputs.mailAddress("sender", sender));
+    }
+
+    /**
+     * Sets the reverse path sent in MAIL FROM.
+     *
+     * @param sender the sender
+     * @return this builder
+     */
+    public Builder sender(MailAddress sender) {
+      this.sender = "<" + requireNonNull(sender, "sender") + ">";
       return this;
     }
 
     /**
-     * Sets whether to negotiate STARTTLS when the EHLO reply offers it (opportunistic TLS, RFC
-     * 3207, as sending MTAs do); without it every session stays in clear text.
+     * Sets when TLS starts in each conversation: {@link TlsMode#STARTTLS_IF_OFFERED} (the default)
+     * negotiates STARTTLS when the EHLO reply offers it, as sending MTAs do (RFC 3207); {@link
+     * TlsMode#STARTTLS_REQUIRED} ends a session that offers none (as an MTA with a TLS policy
+     * would); {@link TlsMode#NONE} stays in clear text; {@link TlsMode#IMPLICIT} is for labs whose
+     * exchanges listen for SMTPS.
      *
-     * @param startTls default {@code true}
+     * @param mode the mode
      * @return this builder
      */
-    public Builder startTls(boolean startTls) {
-      this.startTls = startTls;
-      return this;
-    }
-
-    /**
-     * Chooses what a certificate problem does. The default, {@link
-     * TlsFailurePolicy#REPORT_AND_CONTINUE}, is what an MTA doing opportunistic TLS does: the
-     * problem is a finding and the session goes on, so the recipient is still asked. With {@link
-     * TlsFailurePolicy#FAIL} the session ends, as it would for a sender that requires verified TLS,
-     * and the path falls back to the next address.
-     *
-     * @param policy the policy
-     * @return this builder
-     */
-    public Builder tlsFailure(TlsFailurePolicy policy) {
-      this.tlsFailure = requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /**
-     * Validates certificates with this trust manager instead of the JDK's trust store.
-     *
-     * @param trustManager the trust manager, for example one trusting a test certificate
-     * @return this builder
-     */
-    public Builder trustManager(X509TrustManager trustManager) {
-      this.trustManager = requireNonNull(trustManager, "trustManager");
-      return this;
-    }
-
-    /**
-     * Uses this TLS context for STARTTLS as is (see {@link SmtpConversation#sslContext}).
-     *
-     * @param sslContext the context
-     * @return this builder
-     */
-    public Builder sslContext(SSLContext sslContext) {
-      this.sslContext = requireNonNull(sslContext, "sslContext");
-      return this;
-    }
-
-    /**
-     * Sets the per-phase SMTP timeouts of every conversation. The default, 30 s for every phase,
-     * suits a diagnosis; an MTA waits longer (RFC 5321 §4.5.3.2, {@link SmtpTimeouts#rfc5321()}).
-     *
-     * @param timeouts the timeouts
-     * @return this builder
-     */
-    public Builder timeouts(SmtpTimeouts timeouts) {
-      this.timeouts = requireNonNull(timeouts, "timeouts");
-      return this;
-    }
-
-    /**
-     * Sets the overall deadline of a check. Each conversation gets what is left of it; addresses
-     * not started when it passes are reported as not tried, with a {@code path.deadline-exceeded}
-     * finding. DNS lookups are bounded by the resolver's own timeouts.
-     *
-     * @param deadline positive, at most a day; default 5 minutes
-     * @return this builder
-     */
-    public Builder deadline(Duration deadline) {
-      this.deadline = Checks.positive("deadline", deadline);
+    public Builder tlsMode(TlsMode mode) {
+      this.tlsMode = requireNonNull(mode, "mode");
       return this;
     }
 
@@ -667,11 +598,11 @@ public final class DeliveryPathCheck {
     /**
      * Sets how many exchanges are checked at once.
      *
-     * @param concurrency 1 to 64; default 4; 1 checks one exchange after the other, as an MTA does
+     * @param maxInFlight 1 to 64; default 4; 1 checks one exchange after the other, as an MTA does
      * @return this builder
      */
-    public Builder concurrency(int concurrency) {
-      this.concurrency = Checks.range("concurrency", concurrency, 1, 64);
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = Checks.range("maxInFlight", maxInFlight, 1, 64);
       return this;
     }
 
@@ -688,35 +619,10 @@ public final class DeliveryPathCheck {
     }
 
     /**
-     * Sets the environment: clock, socket factory, TLS context, executor, random source (for the
-     * order among equal MX preferences when the check builds its resolver) and event listeners.
-     *
-     * @param environment the environment
-     * @return this builder
-     */
-    public Builder environment(DiagEnvironment environment) {
-      this.environment = requireNonNull(environment, "environment");
-      return this;
-    }
-
-    /**
-     * Changes some seams of the environment.
-     *
-     * @param changes edits to the environment builder
-     * @return this builder
-     */
-    public Builder environment(Consumer<DiagEnvironment.Builder> changes) {
-      requireNonNull(changes, "changes");
-      this.environment = environment.with(changes);
-      return this;
-    }
-
-    /**
      * Builds the check.
      *
      * @return an immutable, thread-safe check
-     * @throws IllegalStateException when neither a resolver nor DNS servers were set and the system
-     *     has no DNS servers
+     * @throws IllegalStateException when the client names no DNS servers and the system has none
      */
     public DeliveryPathCheck build() {
       return new DeliveryPathCheck(this);

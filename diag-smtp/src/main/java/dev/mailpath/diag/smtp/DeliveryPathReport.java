@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.Timings;
 import dev.mailpath.diag.core.internal.Addresses;
@@ -352,7 +353,23 @@ public final class DeliveryPathReport implements DiagnosticReport {
 
   @Override
   public int hashCode() {
-    return Objects.hash(input, recipient, mx, exchanges, stage, findings, outcome);
+    return Objects.hash(
+        input,
+        recipient,
+        domain,
+        sender,
+        mx,
+        exchanges,
+        stage,
+        verdict,
+        decidingExchange,
+        decidingAddress,
+        incomplete,
+        startedAt,
+        elapsed,
+        timings,
+        findings,
+        outcome);
   }
 
   /**
@@ -362,13 +379,6 @@ public final class DeliveryPathReport implements DiagnosticReport {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append("Delivery path for ")
-        .append(recipient)
-        .append(" (MAIL FROM:")
-        .append(sender)
-        .append(" RCPT TO:<")
-        .append(recipient)
-        .append(">)\n");
     sb.append("> nslookup -type=mx ").append(domain).append('\n');
     if (mx.nullMx()) {
       sb.append("  null MX: ").append(domain).append(" accepts no mail\n");
@@ -390,14 +400,16 @@ public final class DeliveryPathReport implements DiagnosticReport {
       narrate(sb, e);
     }
     sb.append("Verdict: ").append(stage).append(". ").append(verdict).append('\n');
-    sb.append("Outcome: ").append(outcome).append(" in ").append(elapsed.toMillis()).append(" ms");
-    if (!findings.isEmpty()) {
-      sb.append("\nFindings:");
-      for (Finding f : findings) {
-        sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-      }
-    }
-    return sb.toString();
+    return ReportText.of(
+            "Delivery path for "
+                + recipient
+                + " (MAIL FROM:"
+                + sender
+                + " RCPT TO:<"
+                + recipient
+                + ">)")
+        .body(sb)
+        .render(this, elapsed);
   }
 
   private static void narrate(StringBuilder sb, ExchangeCheck e) {

@@ -149,7 +149,7 @@ public enum RelayFinding implements FindingCode.WithText {
           + " do it (RFC 3207 §4 forbids it for publicly-referenced servers).",
       "If this is the domain's MX, use smtpd_tls_security_level = may so that every sender can"
           + " deliver.",
-      "If the tester could not use TLS (RelayTlsMode.NEVER, or STARTTLS not offered), run it again"
+      "If the tester could not use TLS (TlsMode.NONE, or STARTTLS not offered), run it again"
           + " with TLS allowed."),
 
   /** Anonymous attempts were answered "authentication required". */
@@ -176,6 +176,22 @@ public enum RelayFinding implements FindingCode.WithText {
       "Check that the server offers AUTH on this port; many offer it only after STARTTLS or only"
           + " on the submission port 587.",
       "Check the server's authentication log for the reason."),
+
+  /**
+   * The tester sent AUTH without TLS, because {@code tlsMode(TlsMode.NONE)} asked for it (RFC 4954
+   * §4 and RFC 8314 §5: credentials belong inside TLS).
+   */
+  CREDENTIALS_IN_CLEAR(
+      "relay.credentials-in-clear",
+      Severity.WARNING,
+      "The password was sent without TLS",
+      "The authenticated pass ran with TLS turned off (TlsMode.NONE), so AUTH went over the"
+          + " network in clear text: anyone on the path can read the user name and password (PLAIN"
+          + " and LOGIN are only base64). A server that accepts that from anyone also lets its"
+          + " users leak their passwords.",
+      "Change the password of the account used for the test if the path was not trusted.",
+      "Run the test without TlsMode.NONE: by default the tester uses STARTTLS before AUTH.",
+      "Offer AUTH only inside TLS (smtpd_tls_auth_only = yes in Postfix)."),
 
   /** Authentication worked, relaying still refused. */
   AUTHENTICATED_REFUSED(

@@ -2,14 +2,17 @@ package dev.mailpath.diag.smtp;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.DomainName;
+import dev.mailpath.diag.core.HostAndPort;
+import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.Checks;
-import dev.mailpath.diag.dns.MxResolver;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.Options;
 import dev.mailpath.diag.smtp.internal.RelayRun;
 import dev.mailpath.diag.smtp.internal.RelaySettings;
-import java.net.InetSocketAddress;
+import dev.mailpath.diag.smtp.internal.Tasks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -17,8 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Finds out whether a mail server is an open relay, the way an administrator would by hand with
@@ -48,7 +49,8 @@ import javax.net.ssl.X509TrustManager;
  * everything is not mistaken for a closed one; {@link RelayVariant#UNKNOWN_LOCAL_USER} should be
  * refused, so a server that accepts every RCPT is recognised), then the chosen relay variants. With
  * credentials, an authenticated pass repeats {@link RelayVariant#EXTERNAL_SENDER} and {@link
- * RelayVariant#LOCAL_SENDER} after AUTH (with STARTTLS first when AUTH is only offered inside TLS).
+ * RelayVariant#LOCAL_SENDER} after AUTH, with STARTTLS first whenever it is offered (credentials go
+ * in clear text only with {@link Builder#tlsMode(TlsMode) tlsMode(TlsMode.NONE)}).
  *
  * <p>Where simpler checkers misjudge, this one does not: a 4xx (greylisting, {@code 454 4.7.1 Relay
  * access denied}) is a deferral, not proof of "closed"; {@code 530 Must issue a STARTTLS command
@@ -60,7 +62,7 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Safety: only the host given is contacted (a host name may resolve to several addresses, tried
  * in turn); at most {@link Builder#maxConnections(int)} connections are opened per test (16 by
- * default, never more than 100); the whole test ends by {@link Builder#deadline(Duration)}.
+ * default, never more than 100); the whole test ends by the client's {@link SmtpClient#deadline()}.
  *
  * <p>Errors: everything the server or network does (refused connections, timeouts, 4xx/5xx replies,
  * dropped connections, TLS failures) ends up in the returned {@link RelayReport} as attempts and
@@ -116,28 +118,16 @@ public final class RelayPolicyTester {
    */
   public CompletableFuture<RelayReport> testAsync() {
     RelayRun run = new RelayRun(config.settings());
-    CompletableFuture<RelayReport> f = new CompletableFuture<>();
-    f.whenComplete(
-        (r, t) -> {
-          if (f.isCancelled()) {
-            run.abort();
-          }
-        });
-    config
-        .environment
-        .executor()
-        .execute(
-            () -> {
-              if (f.isDone()) {
-                return;
-              }
-              try {
-                f.complete(run.run());
-              } catch (Throwable t) {
-                f.completeExceptionally(t);
-              }
-            });
-    return f;
+    return Tasks.start(config.client.environment().executor(), run::run, run::abort);
+  }
+
+  /**
+   * Returns the SMTP client the tests talk through.
+   *
+   * @return the client
+   */
+  public SmtpClient client() {
+    return config.client;
   }
 
   /**
@@ -190,8 +180,7 @@ public final class RelayPolicyTester {
         + ", variants="
         + config.variants.size()
         + (config.credentials != null ? ", credentials=" + config.credentials.username() : "")
-        + ", tls="
-        + config.tlsMode
+        + (config.tlsMode != null ? ", tlsMode=" + config.tlsMode : "")
         + "]";
   }
 
@@ -210,31 +199,29 @@ public final class RelayPolicyTester {
     /** The largest {@link #maxConnections(int)} allowed. */
     public static final int MAX_CONNECTIONS_CAP = 100;
 
+    private static final SmtpClient DEFAULT_CLIENT =
+        SmtpClient.builder()
+            .timeouts(
+                SmtpTimeouts.all(Duration.ofSeconds(60)).toBuilder()
+                    .connect(Duration.ofSeconds(30))
+                    .build())
+            .deadline(Duration.ofMinutes(5))
+            .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+            .build();
+
     private String host;
     private int port;
     private String localDomain;
     private String localRecipient;
     private String externalDomain;
     private String externalRecipient;
-    private String ehloName;
     private SmtpCredentials credentials;
-    private RelayTlsMode tlsMode = RelayTlsMode.WHEN_REQUIRED;
-    private X509TrustManager trustManager;
-    private SSLContext sslContext;
-    private String expectedTlsName;
-    private TlsFailurePolicy tlsFailure = TlsFailurePolicy.REPORT_AND_CONTINUE;
+    private TlsMode tlsMode;
     private Set<RelayVariant> variants = EnumSet.copyOf(RelayVariant.relayVariants());
-    private SmtpTimeouts timeouts =
-        SmtpTimeouts.all(Duration.ofSeconds(60)).toBuilder()
-            .connect(Duration.ofSeconds(30))
-            .build();
-    private Duration deadline = Duration.ofMinutes(5);
     private int attemptsPerConnection = DEFAULT_ATTEMPTS_PER_CONNECTION;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private boolean sendTestMessage;
-    private DiagEnvironment environment = DiagEnvironment.system();
-    private List<InetSocketAddress> dnsServers = List.of();
-    private MxResolver resolver;
+    private SmtpClient client = DEFAULT_CLIENT;
 
     private Builder() {}
 
@@ -246,43 +233,39 @@ public final class RelayPolicyTester {
       b.localRecipient = localRecipient;
       b.externalDomain = externalDomain;
       b.externalRecipient = externalRecipient;
-      b.ehloName = ehloName;
       b.credentials = credentials;
       b.tlsMode = tlsMode;
-      b.trustManager = trustManager;
-      b.sslContext = sslContext;
-      b.expectedTlsName = expectedTlsName;
-      b.tlsFailure = tlsFailure;
       b.variants = EnumSet.copyOf(variants);
-      b.timeouts = timeouts;
-      b.deadline = deadline;
       b.attemptsPerConnection = attemptsPerConnection;
       b.maxConnections = maxConnections;
       b.sendTestMessage = sendTestMessage;
-      b.environment = environment;
-      b.dnsServers = dnsServers;
-      b.resolver = resolver;
+      b.client = client;
       return b;
     }
 
     /**
      * Sets the server to test. Required.
      *
-     * @param host an IP literal, {@code localhost}, or a host name resolved through diag-dns (see
-     *     {@link #dnsServers(InetSocketAddress...)})
+     * @param host an IP literal ({@code [::1]} or {@code ::1}), {@code localhost}, or a host name
+     *     resolved through the client's DNS settings
      * @param port the port, usually 25
      * @return this builder
-     * @throws IllegalArgumentException when the host is blank or holds CR, LF, NUL or spaces, or
-     *     the port is outside 1-65535
+     * @throws IllegalArgumentException when the host is malformed or the port outside 1-65535
      */
     public Builder server(String host, int port) {
-      Checks.noLineBreaks("host", host);
-      if (host.isBlank() || host.strip().chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException(
-            "host must be a host name or IP address without spaces: '" + host + "'");
-      }
-      this.port = Checks.port("port", port);
-      this.host = host.strip();
+      return server(HostAndPort.of(host, port));
+    }
+
+    /**
+     * Sets the server to test. Required.
+     *
+     * @param server the server
+     * @return this builder
+     */
+    public Builder server(HostAndPort server) {
+      requireNonNull(server, "server");
+      this.host = server.host();
+      this.port = server.port();
       return this;
     }
 
@@ -294,7 +277,17 @@ public final class RelayPolicyTester {
      * @throws IllegalArgumentException when blank, not a plain domain, or holding CR, LF or NUL
      */
     public Builder localDomain(String domain) {
-      this.localDomain = domain("localDomain", domain);
+      return localDomain(domain("localDomain", domain));
+    }
+
+    /**
+     * Sets the domain the server is meant to receive mail for. Required.
+     *
+     * @param domain the domain
+     * @return this builder
+     */
+    public Builder localDomain(DomainName domain) {
+      this.localDomain = requireNonNull(domain, "domain").ascii();
       return this;
     }
 
@@ -302,12 +295,23 @@ public final class RelayPolicyTester {
      * Sets a real mailbox in the local domain for the local-delivery control; {@code
      * postmaster@<localDomain>} by default (RFC 5321 §4.5.1 requires it to exist).
      *
-     * @param address for example {@code alice@example.org}, with or without angle brackets
+     * @param address for example {@code alice@example.org}, checked by {@link MailAddress#of}
      * @return this builder
-     * @throws IllegalArgumentException when it is not a plain {@code local@domain} address
+     * @throws IllegalArgumentException naming the problem when it is not a plain mailbox
      */
     public Builder localRecipient(String address) {
-      this.localRecipient = address("localRecipient", address);
+      return localRecipient(address("localRecipient", address));
+    }
+
+    /**
+     * Sets a real mailbox in the local domain for the local-delivery control.
+     *
+     * @param address the mailbox, with a domain name (not an address literal)
+     * @return this builder
+     * @throws IllegalArgumentException when its domain is an address literal
+     */
+    public Builder localRecipient(MailAddress address) {
+      this.localRecipient = named("localRecipient", address).toString();
       return this;
     }
 
@@ -321,7 +325,17 @@ public final class RelayPolicyTester {
      * @throws IllegalArgumentException when blank, not a plain domain, or holding CR, LF or NUL
      */
     public Builder externalDomain(String domain) {
-      this.externalDomain = domain("externalDomain", domain);
+      return externalDomain(domain("externalDomain", domain));
+    }
+
+    /**
+     * Sets the domain the server must not relay to.
+     *
+     * @param domain the domain
+     * @return this builder
+     */
+    public Builder externalDomain(DomainName domain) {
+      this.externalDomain = requireNonNull(domain, "domain").ascii();
       return this;
     }
 
@@ -329,25 +343,24 @@ public final class RelayPolicyTester {
      * Sets the external recipient of the relay variants; {@code relaytest@<externalDomain>} by
      * default. Its domain becomes the external domain.
      *
-     * @param address for example {@code me@relay-test.example.net}
+     * @param address for example {@code me@relay-test.example.net}, checked by {@link
+     *     MailAddress#of}
      * @return this builder
-     * @throws IllegalArgumentException when it is not a plain {@code local@domain} address
+     * @throws IllegalArgumentException naming the problem when it is not a plain mailbox
      */
     public Builder externalRecipient(String address) {
-      this.externalRecipient = address("externalRecipient", address);
-      return this;
+      return externalRecipient(address("externalRecipient", address));
     }
 
     /**
-     * Sets the EHLO argument; the external domain by default, as nmap does.
+     * Sets the external recipient of the relay variants; its domain becomes the external domain.
      *
-     * @param name a host name or address literal
+     * @param address the mailbox, with a domain name (not an address literal)
      * @return this builder
-     * @throws IllegalArgumentException when blank, over 255 characters, or holding spaces, CR, LF
-     *     or NUL
+     * @throws IllegalArgumentException when its domain is an address literal
      */
-    public Builder ehloName(String name) {
-      this.ehloName = SmtpConversation.domainArg("ehloName", name);
+    public Builder externalRecipient(MailAddress address) {
+      this.externalRecipient = named("externalRecipient", address).toString();
       return this;
     }
 
@@ -363,62 +376,29 @@ public final class RelayPolicyTester {
     }
 
     /**
-     * Chooses when STARTTLS is used; {@link RelayTlsMode#WHEN_REQUIRED} by default.
+     * Chooses when TLS is used. Not set (the default), the anonymous pass talks in clear text as
+     * most spam software does and switches to STARTTLS only when the server demands it ({@code 530
+     * ... STARTTLS}: the attempt is repeated inside TLS), and the authenticated pass always uses
+     * STARTTLS before AUTH when it is offered: credentials never go in clear text to a server that
+     * offers TLS, and when it offers none, AUTH is not sent and the pass is inconclusive.
+     *
+     * <ul>
+     *   <li>{@link TlsMode#STARTTLS_IF_OFFERED}: STARTTLS on every connection where the EHLO reply
+     *       offers it, as a sending MTA does; AUTH never in clear text.
+     *   <li>{@link TlsMode#STARTTLS_REQUIRED}: STARTTLS on every connection; a connection without
+     *       it leaves its attempts unanswered.
+     *   <li>{@link TlsMode#IMPLICIT}: TLS from the first byte (port 465).
+     *   <li>{@link TlsMode#NONE}: never STARTTLS; a server that demands it leaves the attempts
+     *       {@link RelayResponse#STARTTLS_REQUIRED}. With credentials this is the explicit opt-in
+     *       to AUTH in clear text, and a {@link RelayFinding#CREDENTIALS_IN_CLEAR} finding says
+     *       that the password went over the network unencrypted.
+     * </ul>
      *
      * @param mode the mode
      * @return this builder
      */
-    public Builder tlsMode(RelayTlsMode mode) {
+    public Builder tlsMode(TlsMode mode) {
       this.tlsMode = requireNonNull(mode, "mode");
-      return this;
-    }
-
-    /**
-     * Validates the server's certificate chain with this trust manager instead of the JDK's trust
-     * store.
-     *
-     * @param trustManager the trust manager
-     * @return this builder
-     */
-    public Builder trustManager(X509TrustManager trustManager) {
-      this.trustManager = requireNonNull(trustManager, "trustManager");
-      return this;
-    }
-
-    /**
-     * Uses this TLS context for STARTTLS.
-     *
-     * @param sslContext the context
-     * @return this builder
-     */
-    public Builder sslContext(SSLContext sslContext) {
-      this.sslContext = requireNonNull(sslContext, "sslContext");
-      return this;
-    }
-
-    /**
-     * Sets the name sent as SNI and checked against the certificate when connecting by address.
-     *
-     * @param name the expected host name
-     * @return this builder
-     * @throws IllegalArgumentException when blank or holding spaces, CR, LF or NUL
-     */
-    public Builder expectedTlsName(String name) {
-      this.expectedTlsName = SmtpConversation.domainArg("expectedTlsName", name);
-      return this;
-    }
-
-    /**
-     * Chooses what an invalid certificate does. {@link TlsFailurePolicy#REPORT_AND_CONTINUE} by
-     * default: relaying is the question, so the test goes on inside TLS and the certificate problem
-     * is reported as a warning (never hidden); with {@link TlsFailurePolicy#FAIL} the attempts that
-     * need TLS stay unanswered.
-     *
-     * @param policy the policy
-     * @return this builder
-     */
-    public Builder tlsFailure(TlsFailurePolicy policy) {
-      this.tlsFailure = requireNonNull(policy, "policy");
       return this;
     }
 
@@ -455,30 +435,6 @@ public final class RelayPolicyTester {
             "variants must name at least one relay variant (controls always run)");
       }
       this.variants = set;
-      return this;
-    }
-
-    /**
-     * Sets the per-phase timeouts: 30 s to connect and 60 s for every reply by default, shorter
-     * than RFC 5321's minimums because a relay test is interactive; raise them for tarpits.
-     *
-     * @param timeouts the timeouts
-     * @return this builder
-     */
-    public Builder timeouts(SmtpTimeouts timeouts) {
-      this.timeouts = requireNonNull(timeouts, "timeouts");
-      return this;
-    }
-
-    /**
-     * Sets the deadline for a whole test (5 minutes by default); what is not done by then is
-     * reported as not tried.
-     *
-     * @param deadline positive, at most a day
-     * @return this builder
-     */
-    public Builder deadline(Duration deadline) {
-      this.deadline = Checks.positive("deadline", deadline);
       return this;
     }
 
@@ -524,56 +480,48 @@ public final class RelayPolicyTester {
     }
 
     /**
-     * Sets the environment: clock, socket factory, TLS context, executor for {@link
-     * RelayPolicyTester#testAsync()}, random source (for the made-up local user), event listener.
+     * Sets the SMTP client the test talks through: its DNS settings resolve the host, its timeouts
+     * bound every reply, its deadline bounds the whole test (both passes), its TLS settings judge
+     * certificates, its EHLO name (the external domain when it has none, as nmap does) greets, and
+     * its environment's executor runs {@link RelayPolicyTester#testAsync()}. By default {@link
+     * #defaultClient()}.
      *
-     * @param environment the environment
+     * @param client the client
      * @return this builder
      */
-    public Builder environment(DiagEnvironment environment) {
-      this.environment = requireNonNull(environment, "environment");
+    public Builder client(SmtpClient client) {
+      this.client = requireNonNull(client, "client");
       return this;
     }
 
     /**
-     * Changes some seams of the current environment.
+     * Changes some settings of the current client, keeping the others.
      *
-     * @param changes edits applied to a builder initialised from the current environment
+     * <pre>{@code
+     * RelayPolicyTester.builder().client(c -> c.dns(d -> d.server("127.0.0.1:5353")))
+     * }</pre>
+     *
+     * @param changes edits to a builder initialised from the current client
      * @return this builder
      */
-    public Builder environment(Consumer<DiagEnvironment.Builder> changes) {
-      this.environment = environment.with(requireNonNull(changes, "changes"));
-      return this;
+    public Builder client(Consumer<SmtpClient.Builder> changes) {
+      requireNonNull(changes, "changes");
+      SmtpClient.Builder b = client.toBuilder();
+      changes.accept(b);
+      return client(b.build());
     }
 
     /**
-     * Resolves a host name with these DNS servers (through diag-dns).
+     * Returns the client a tester uses unless told otherwise: 30 s to connect and 60 s for every
+     * reply (shorter than RFC 5321's minimums because a relay test is interactive; raise them for
+     * tarpits), a 5 minute deadline for the whole test, the JDK's trust store with certificate
+     * problems reported and the test continued inside TLS (relaying is the question, so a bad
+     * certificate is a warning, never hidden), the system's DNS and environment.
      *
-     * @param servers the DNS servers
-     * @return this builder
-     * @throws IllegalArgumentException when none is given
+     * @return the default client of relay tests
      */
-    public Builder dnsServers(InetSocketAddress... servers) {
-      requireNonNull(servers, "servers");
-      if (servers.length == 0) {
-        throw new IllegalArgumentException("dnsServers needs at least one server");
-      }
-      for (InetSocketAddress s : servers) {
-        requireNonNull(s, "servers element");
-      }
-      this.dnsServers = List.of(servers);
-      return this;
-    }
-
-    /**
-     * Resolves a host name with this diag-dns resolver.
-     *
-     * @param resolver the resolver
-     * @return this builder
-     */
-    public Builder resolver(MxResolver resolver) {
-      this.resolver = requireNonNull(resolver, "resolver");
-      return this;
+    public static SmtpClient defaultClient() {
+      return DEFAULT_CLIENT;
     }
 
     /**
@@ -620,18 +568,10 @@ public final class RelayPolicyTester {
     }
 
     RelaySettings settings() {
-      Options o = new Options();
-      o.host = host;
-      o.port = port;
-      o.timeouts = timeouts;
-      o.deadline = deadline;
-      o.trustManager = trustManager;
-      o.sslContext = sslContext;
-      o.expectedTlsName = expectedTlsName;
-      o.tlsFailure = tlsFailure;
-      o.environment = environment;
-      o.dnsServers = dnsServers;
-      o.mxResolver = resolver;
+      Options o = client.options(SmtpConversation.to(host, port).options());
+      if (tlsMode == TlsMode.IMPLICIT) {
+        o.tlsMode = TlsMode.IMPLICIT;
+      }
       RelaySettings s = new RelaySettings();
       s.options = o;
       s.localDomain = localDomain;
@@ -641,47 +581,37 @@ public final class RelayPolicyTester {
           externalRecipient != null
               ? externalRecipient.substring(0, externalRecipient.lastIndexOf('@'))
               : "relaytest";
-      s.ehloName = ehloName != null ? ehloName : s.externalDomain;
+      s.ehloName = client.ehloName().orElse(s.externalDomain);
       s.credentials = credentials;
       s.tlsMode = tlsMode;
       s.variants = List.copyOf(variants);
-      s.deadline = deadline;
+      s.deadline = client.deadline();
       s.attemptsPerConnection = attemptsPerConnection;
       s.maxConnections = maxConnections;
       s.sendTestMessage = sendTestMessage;
       return s;
     }
 
-    private static String domain(String name, String value) {
-      String d = SmtpConversation.domainArg(name, value);
-      if (d.endsWith(".")) {
-        d = d.substring(0, d.length() - 1);
+    private static DomainName domain(String name, String value) {
+      requireNonNull(value, name);
+      try {
+        return DomainName.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + " '" + value + "': " + e.getMessage(), e);
       }
-      if (d.isEmpty()
-          || !d.matches("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
-          || d.contains("..")) {
-        throw new IllegalArgumentException(
-            name + " must be a domain name such as example.org: '" + value + "'");
-      }
-      return d;
     }
 
-    private static String address(String name, String value) {
-      Checks.noLineBreaks(name, value);
-      String a = value.strip();
-      if (a.startsWith("<") && a.endsWith(">")) {
-        a = a.substring(1, a.length() - 1).strip();
-      }
-      int at = a.lastIndexOf('@');
-      if (at <= 0
-          || at == a.length() - 1
-          || a.chars().anyMatch(c -> Character.isWhitespace(c) || c == '<' || c == '>')
-          || a.length() > 254) {
+    private static MailAddress address(String name, String value) {
+      return Inputs.mailAddress(name, value);
+    }
+
+    private static MailAddress named(String name, MailAddress address) {
+      requireNonNull(address, name);
+      if (address.domainName().isEmpty()) {
         throw new IllegalArgumentException(
-            name + " must be an address such as user@example.org: '" + value + "'");
+            name + " must have a domain name, not an address literal: " + address);
       }
-      domain(name, a.substring(at + 1));
-      return a;
+      return address;
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import dev.mailpath.diag.core.TranscriptLine;
 import java.time.Duration;
 import java.time.Instant;
@@ -294,7 +295,18 @@ public final class RelayReport implements DiagnosticReport {
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(host, port, verdict, passResults, attempts, findings);
+    return java.util.Objects.hash(
+        host,
+        port,
+        localDomain,
+        externalDomain,
+        startedAt,
+        elapsed,
+        verdict,
+        passResults,
+        attempts,
+        connections,
+        findings);
   }
 
   /**
@@ -304,15 +316,6 @@ public final class RelayReport implements DiagnosticReport {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append("Relay test of ")
-        .append(host)
-        .append(':')
-        .append(port)
-        .append(" (local domain ")
-        .append(localDomain)
-        .append(", external domain ")
-        .append(externalDomain)
-        .append(")\n");
     sb.append("Verdict: ")
         .append(verdict)
         .append(" (")
@@ -339,17 +342,19 @@ public final class RelayReport implements DiagnosticReport {
           .append(" relay variants accepted\n");
     }
     appendTable(sb);
-    if (findings.isEmpty()) {
-      sb.append("\nNo findings.\n");
-    } else {
-      sb.append("\nFindings:");
-      for (Finding f : findings) {
-        sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-      }
-      sb.append('\n');
-    }
     appendEvidence(sb);
-    return sb.toString().stripTrailing();
+    return ReportText.of(
+            "Relay test of "
+                + host
+                + ":"
+                + port
+                + " (local domain "
+                + localDomain
+                + ", external domain "
+                + externalDomain
+                + ")")
+        .body(sb.toString().stripTrailing())
+        .render(this);
   }
 
   private void appendTable(StringBuilder sb) {

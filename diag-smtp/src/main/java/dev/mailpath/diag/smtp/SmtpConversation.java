@@ -2,30 +2,27 @@ package dev.mailpath.diag.smtp;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mailpath.diag.core.DiagEnvironment;
-import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.HostAndPort;
+import dev.mailpath.diag.core.MailAddress;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.Checks;
-import dev.mailpath.diag.dns.MxResolver;
-import dev.mailpath.diag.smtp.internal.Engine;
 import dev.mailpath.diag.smtp.internal.HostResolver;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.MessageContent;
 import dev.mailpath.diag.smtp.internal.Options;
+import dev.mailpath.diag.smtp.internal.Scripts;
 import dev.mailpath.diag.smtp.internal.Step;
 import jakarta.mail.internet.MimeMessage;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 
 /**
- * The {@code telnet host 25} session as an immutable, reusable script: each step method returns a
- * new script, and {@link #run()} plays it against the server and returns an {@link SmtpReport}.
+ * The {@code telnet host 25} session as an immutable script: the target and the steps of one call,
+ * played by an {@link SmtpClient} (which holds the connection settings: DNS, timeouts, deadline,
+ * TLS trust, environment). Each step method returns a new script.
  *
  * <pre>{@code
  * SmtpReport report = SmtpConversation.to("192.0.2.25", 25)
@@ -35,11 +32,20 @@ import javax.net.ssl.X509TrustManager;
  *     .mailFrom("postmaster@example.org")
  *     .rcptTo("someone@example.net")
  *     .quitAfter(SmtpPhase.RCPT)                    // like swaks --quit-after RCPT
- *     .run();
+ *     .run();                                       // on SmtpClient.system(); or client.run(script)
  * System.out.println(report);                      // transcript and findings
  * }</pre>
  *
- * <p>What is sent: a connection (with TLS first for {@link #implicitTls()}), the greeting, the
+ * <p><b>TLS.</b> A script has one {@link TlsMode}, {@link TlsMode#NONE} by default, set with {@link
+ * #tlsMode(TlsMode)}: {@link TlsMode#IMPLICIT} runs the handshake right after connecting (SMTPS,
+ * port 465); the two STARTTLS modes send STARTTLS right after the first EHLO (or first thing, with
+ * an EHLO in the client's name, when the script has none). {@link #startTls()} and {@link
+ * #startTlsIfOffered()} are the step forms of {@link TlsMode#STARTTLS_REQUIRED} and {@link
+ * TlsMode#STARTTLS_IF_OFFERED}: they set that mode and place the STARTTLS exactly where they stand
+ * in the script. A STARTTLS step and {@link TlsMode#NONE} or {@link TlsMode#IMPLICIT} contradict
+ * each other and throw {@link IllegalStateException}.
+ *
+ * <p>What is sent: a connection (with TLS first for {@link TlsMode#IMPLICIT}), the greeting, the
  * steps in order, and QUIT whenever the connection is still up (RFC 5321 §4.1.1.10), waiting for
  * the 221. The script stops early when going on is pointless: the greeting is not 220, EHLO (and
  * the HELO fallback) is rejected, STARTTLS is not offered or fails, AUTH fails, MAIL is rejected,
@@ -48,20 +54,15 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Errors: everything the server or network does (refusal, reset, timeout, 4xx/5xx replies,
  * malformed or oversized replies, TLS problems) is a finding in a normally returned report; {@link
- * #run()} never throws for it. Arguments are checked when the step is added: CR, LF or NUL in any
- * of them (addresses, EHLO name, header values, raw commands) throws {@link
- * IllegalArgumentException}, so nothing is ever sent from a bad script. Interrupting the thread in
- * {@link #run()} ends it with a {@link java.util.concurrent.CancellationException}.
- *
- * <p>Host names are resolved through diag-dns with the configured DNS servers, never through the
- * JDK's system lookup; an IP literal (and {@code localhost}) needs no DNS at all.
+ * #run()} never throws for it. Arguments are checked when the step is added: addresses through
+ * {@link MailAddress#of}, hosts through {@link HostAndPort#of}; CR, LF or NUL in any argument (EHLO
+ * name, header values, raw commands) throws {@link IllegalArgumentException}, so nothing is ever
+ * sent from a bad script. Interrupting the thread in {@link #run()} ends it with a {@link
+ * java.util.concurrent.CancellationException}.
  *
  * <p>Immutable and thread-safe: one script may be run many times, from many threads at once.
  */
 public final class SmtpConversation {
-
-  /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets. */
-  private static final int MAX_PATH = 256;
 
   private final Options options;
   private final List<Step> steps;
@@ -76,23 +77,27 @@ public final class SmtpConversation {
   /**
    * Starts a script for a server.
    *
-   * @param host an IP literal (IPv6 with or without brackets), {@code localhost}, or a host name
-   *     resolved through diag-dns (see {@link #dnsServers(InetSocketAddress...)})
-   * @param port the port, for example 25, 587 or 465 (with {@link #implicitTls()})
+   * @param host an IP literal ({@code [::1]} or {@code ::1}), {@code localhost}, or a host name,
+   *     resolved through the playing client's DNS settings
+   * @param port the port, for example 25, 587 or 465 (with {@link TlsMode#IMPLICIT})
    * @return an empty script: connect, read the greeting, QUIT
-   * @throws IllegalArgumentException when the host is blank or holds CR, LF, NUL or spaces, or the
-   *     port is outside 1-65535
+   * @throws IllegalArgumentException when the host is malformed or the port outside 1-65535
    */
   public static SmtpConversation to(String host, int port) {
-    Checks.noLineBreaks("host", host);
-    if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException(
-          "host must be a host name or IP address without spaces: '" + host + "'");
-    }
-    Checks.port("port", port);
+    return to(HostAndPort.of(host, port));
+  }
+
+  /**
+   * Starts a script for a server.
+   *
+   * @param server the server
+   * @return an empty script: connect, read the greeting, QUIT
+   */
+  public static SmtpConversation to(HostAndPort server) {
+    requireNonNull(server, "server");
     Options o = new Options();
-    o.host = host.strip();
-    o.port = port;
+    o.host = server.host();
+    o.port = server.port();
     return new SmtpConversation(o, List.of(), null);
   }
 
@@ -123,7 +128,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException when blank, over 255 characters, or holding CR, LF or NUL
    */
   public SmtpConversation ehlo(String name) {
-    return plus(Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, domainArg("name", name)));
+    return plus(Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, Inputs.domainArg("name", name)));
   }
 
   /**
@@ -134,31 +139,42 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException when blank, over 255 characters, or holding CR, LF or NUL
    */
   public SmtpConversation helo(String name) {
-    return plus(Step.of(Step.Kind.HELO, SmtpPhase.EHLO, domainArg("name", name)));
+    return plus(Step.of(Step.Kind.HELO, SmtpPhase.EHLO, Inputs.domainArg("name", name)));
   }
 
   /**
-   * Adds STARTTLS (RFC 3207): the TLS handshake, validation of the certificate, and EHLO again with
-   * the same name (capabilities learnt before TLS are discarded). When the EHLO reply does not
-   * offer STARTTLS the conversation ends with {@link SmtpFinding#STARTTLS_NOT_OFFERED}. Plaintext
-   * that follows the 220 ends it with {@link SmtpFinding#STARTTLS_PLAINTEXT_INJECTION}.
+   * Adds STARTTLS here, the step form of {@link TlsMode#STARTTLS_REQUIRED} (RFC 3207): the TLS
+   * handshake, validation of the certificate, and EHLO again with the same name (capabilities
+   * learnt before TLS are discarded). When the EHLO reply does not offer STARTTLS the conversation
+   * ends with {@link SmtpFinding#STARTTLS_NOT_OFFERED}. Plaintext that follows the 220 ends it with
+   * {@link SmtpFinding#STARTTLS_PLAINTEXT_INJECTION}.
    *
    * @return the new script
    */
   public SmtpConversation startTls() {
-    return plus(Step.of(Step.Kind.STARTTLS, SmtpPhase.TLS, ""));
+    return startTlsStep(TlsMode.STARTTLS_REQUIRED, Step.Kind.STARTTLS);
+  }
+
+  private SmtpConversation startTlsStep(TlsMode mode, Step.Kind kind) {
+    if (options.tlsMode == TlsMode.IMPLICIT) {
+      throw new IllegalStateException(
+          "the script uses TlsMode.IMPLICIT: TLS starts before the greeting, STARTTLS cannot follow");
+    }
+    SmtpConversation c = plus(Step.of(kind, SmtpPhase.TLS, ""));
+    return new SmtpConversation(c.options.copyWith(mode), c.steps, c.quitAfter);
   }
 
   /**
-   * Adds STARTTLS only when the EHLO reply offers it, as a sending MTA does (opportunistic TLS, RFC
-   * 3207): when it is not offered, a {@link SmtpFinding#STARTTLS_NOT_OFFERED} finding is recorded
-   * and the conversation goes on in clear text. When it is offered, it behaves as {@link
-   * #startTls()}, including certificate checks.
+   * Adds STARTTLS here when the EHLO reply offers it, the step form of {@link
+   * TlsMode#STARTTLS_IF_OFFERED}, as a sending MTA does (opportunistic TLS, RFC 3207): when it is
+   * not offered, a {@link SmtpFinding#STARTTLS_NOT_OFFERED} finding is recorded and the
+   * conversation goes on in clear text. When it is offered, it behaves as {@link #startTls()},
+   * including certificate checks.
    *
    * @return the new script
    */
   public SmtpConversation startTlsIfOffered() {
-    return plus(Step.of(Step.Kind.STARTTLS_IF_OFFERED, SmtpPhase.TLS, ""));
+    return startTlsStep(TlsMode.STARTTLS_IF_OFFERED, Step.Kind.STARTTLS_IF_OFFERED);
   }
 
   /**
@@ -174,16 +190,43 @@ public final class SmtpConversation {
   }
 
   /**
-   * Adds MAIL FROM. Any RFC 5321 reverse path is accepted, including the null sender {@code <>},
-   * source routes and quoted local parts; an address without angle brackets gets them.
+   * Adds MAIL FROM. The address goes through {@link MailAddress#of} (strict); {@code ""} or {@code
+   * "<>"} is the null reverse-path. Odd paths (source routes, display names) are refused here: send
+   * them with {@link #command(String)}.
    *
-   * @param address the reverse path, for example {@code postmaster@example.org} or {@code <>}
+   * <pre>{@code
+   * .mailFrom("postmaster@example.org", "SIZE=1000")
+   * }</pre>
+   *
+   * @param address the sender, for example {@code postmaster@example.org}, or {@code ""} for the
+   *     null sender
    * @param params ESMTP parameters such as {@code SIZE=1000} or {@code BODY=8BITMIME}
    * @return the new script
-   * @throws IllegalArgumentException on CR, LF or NUL, or a path over 256 characters
+   * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
+   *     ({@code Me <me@example.net>} is refused), or a parameter is blank or holds CR, LF or NUL
    */
   public SmtpConversation mailFrom(String address, String... params) {
-    String path = path("address", address);
+    requireNonNull(address, "address");
+    if (Inputs.nullSender(address)) {
+      return mail("<>", params);
+    }
+    return mailFrom(Inputs.mailAddress("address", address), params);
+  }
+
+  /**
+   * Adds MAIL FROM with a checked address.
+   *
+   * @param address the sender
+   * @param params ESMTP parameters such as {@code SIZE=1000}
+   * @return the new script
+   * @throws IllegalArgumentException when a parameter is blank or holds CR, LF or NUL
+   */
+  public SmtpConversation mailFrom(MailAddress address, String... params) {
+    requireNonNull(address, "address");
+    return mail("<" + address + ">", params);
+  }
+
+  private SmtpConversation mail(String path, String... params) {
     List<String> ps = new ArrayList<>();
     for (String p : requireNonNull(params, "params")) {
       Checks.noLineBreaks("params", p);
@@ -196,22 +239,40 @@ public final class SmtpConversation {
   }
 
   /**
-   * Adds one RCPT TO per address. Any RFC 5321 forward path is accepted (relay tests need odd ones:
-   * source routes, quoted local parts, percent hacks).
+   * Adds one RCPT TO per address; each goes through {@link MailAddress#of} (strict). Odd forward
+   * paths for relay experiments (source routes, percent hacks in quoted form) go through {@link
+   * #command(String)}.
    *
-   * @param addresses the forward paths
+   * @param addresses the recipients
    * @return the new script
-   * @throws IllegalArgumentException when none is given, or on CR, LF, NUL or a path over 256
-   *     characters
+   * @throws IllegalArgumentException when none is given, or naming the address that is not a plain
+   *     mailbox
    */
   public SmtpConversation rcptTo(String... addresses) {
+    requireNonNull(addresses, "addresses");
+    List<MailAddress> list = new ArrayList<>();
+    for (String a : addresses) {
+      list.add(Inputs.mailAddress("address", requireNonNull(a, "address")));
+    }
+    return rcptTo(list.toArray(new MailAddress[0]));
+  }
+
+  /**
+   * Adds one RCPT TO per checked address.
+   *
+   * @param addresses the recipients
+   * @return the new script
+   * @throws IllegalArgumentException when none is given
+   */
+  public SmtpConversation rcptTo(MailAddress... addresses) {
     requireNonNull(addresses, "addresses");
     if (addresses.length == 0) {
       throw new IllegalArgumentException("rcptTo needs at least one address");
     }
     SmtpConversation c = this;
-    for (String a : addresses) {
-      c = c.plus(Step.of(Step.Kind.RCPT, SmtpPhase.RCPT, path("address", a)));
+    for (MailAddress a : addresses) {
+      requireNonNull(a, "address");
+      c = c.plus(Step.of(Step.Kind.RCPT, SmtpPhase.RCPT, "<" + a + ">"));
     }
     return c;
   }
@@ -284,21 +345,7 @@ public final class SmtpConversation {
             "",
             List.of(),
             null,
-            MessageContent.of(headerEntries(headerLines), body)));
-  }
-
-  static List<Map.Entry<String, String>> headerEntries(List<String> headerLines) {
-    requireNonNull(headerLines, "headerLines");
-    List<Map.Entry<String, String>> entries = new ArrayList<>();
-    for (String line : headerLines) {
-      Checks.noLineBreaks("header line", line);
-      int colon = line.indexOf(':');
-      if (colon <= 0) {
-        throw new IllegalArgumentException("header line must look like 'Name: value': " + line);
-      }
-      entries.add(Map.entry(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
-    }
-    return entries;
+            MessageContent.of(Inputs.headerEntries(headerLines), body)));
   }
 
   /**
@@ -327,7 +374,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank argument
    */
   public SmtpConversation vrfy(String user) {
-    return plus(Step.of(Step.Kind.VRFY, SmtpPhase.OTHER, nonBlank("user", user)));
+    return plus(Step.of(Step.Kind.VRFY, SmtpPhase.OTHER, Inputs.nonBlank("user", user)));
   }
 
   /**
@@ -338,7 +385,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank argument
    */
   public SmtpConversation expn(String list) {
-    return plus(Step.of(Step.Kind.EXPN, SmtpPhase.OTHER, nonBlank("list", list)));
+    return plus(Step.of(Step.Kind.EXPN, SmtpPhase.OTHER, Inputs.nonBlank("list", list)));
   }
 
   /**
@@ -350,7 +397,7 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank command
    */
   public SmtpConversation command(String raw) {
-    return plus(Step.of(Step.Kind.RAW, SmtpPhase.OTHER, nonBlank("raw", raw)));
+    return plus(Step.of(Step.Kind.RAW, SmtpPhase.OTHER, Inputs.nonBlank("raw", raw)));
   }
 
   /**
@@ -375,39 +422,42 @@ public final class SmtpConversation {
     return new SmtpConversation(options, steps, requireNonNull(phase, "phase"));
   }
 
-  // ---------------------------------------------------------------- options
+  // ---------------------------------------------------------------- per-call options
 
   /**
-   * Uses implicit TLS (SMTPS, RFC 8314, usually port 465): the handshake happens right after
-   * connecting, before the greeting.
+   * Sets when TLS starts (see the class comment): {@link TlsMode#NONE} (the default) plain text,
+   * {@link TlsMode#STARTTLS_IF_OFFERED} or {@link TlsMode#STARTTLS_REQUIRED} STARTTLS after the
+   * first EHLO, {@link TlsMode#IMPLICIT} TLS before the greeting (RFC 8314, usually port 465).
    *
+   * <pre>{@code
+   * SmtpConversation.to("smtp.example.org", 465).tlsMode(TlsMode.IMPLICIT).ehlo("me.example.org")
+   * }</pre>
+   *
+   * @param mode the mode
    * @return the new script
+   * @throws IllegalStateException when the script holds a STARTTLS step and the mode is {@link
+   *     TlsMode#NONE} or {@link TlsMode#IMPLICIT}
    */
-  public SmtpConversation implicitTls() {
-    return with(o -> o.implicitTls = true);
+  public SmtpConversation tlsMode(TlsMode mode) {
+    requireNonNull(mode, "mode");
+    boolean hasStep = steps.stream().anyMatch(Scripts::isStartTls);
+    if (hasStep && !mode.usesStartTls()) {
+      throw new IllegalStateException(
+          "the script holds a STARTTLS step (startTls() or startTlsIfOffered()); TlsMode."
+              + mode
+              + " contradicts it");
+    }
+    List<Step> s = hasStep ? Scripts.withStartTlsMode(steps, mode) : steps;
+    return new SmtpConversation(options.copyWith(mode), s, quitAfter);
   }
 
   /**
-   * Sets the per-phase timeouts (RFC 5321 §4.5.3.2 defaults).
+   * Returns when TLS starts.
    *
-   * @param timeouts the timeouts
-   * @return the new script
+   * @return the mode; {@link TlsMode#NONE} unless set
    */
-  public SmtpConversation timeouts(SmtpTimeouts timeouts) {
-    requireNonNull(timeouts, "timeouts");
-    return with(o -> o.timeouts = timeouts);
-  }
-
-  /**
-   * Sets the overall deadline for the whole conversation, DNS and connect included (30 minutes by
-   * default); when it passes, the conversation ends with a {@link SmtpFinding#TIMEOUT}.
-   *
-   * @param deadline the deadline, positive, at most a day
-   * @return the new script
-   */
-  public SmtpConversation deadline(Duration deadline) {
-    Checks.positive("deadline", deadline);
-    return with(o -> o.deadline = deadline);
+  public TlsMode tlsMode() {
+    return options.tlsMode;
   }
 
   /**
@@ -432,140 +482,21 @@ public final class SmtpConversation {
   }
 
   /**
-   * Binds the local end of the connection to an address (for hosts with several, as an MTA's
-   * smtp_bind_address does).
-   *
-   * @param localAddress the local address
-   * @return the new script
-   */
-  public SmtpConversation localAddress(InetAddress localAddress) {
-    requireNonNull(localAddress, "localAddress");
-    return with(o -> o.localAddress = localAddress);
-  }
-
-  /**
-   * Uses a TLS context as is; its trust decides the chain, and a rejected chain always ends the
-   * handshake (so {@link TlsFailurePolicy#REPORT_AND_CONTINUE} only covers expiry and name). Prefer
-   * {@link #trustManager(X509TrustManager)} to keep the chain verdict separate.
-   *
-   * @param sslContext the context
-   * @return the new script
-   */
-  public SmtpConversation sslContext(SSLContext sslContext) {
-    requireNonNull(sslContext, "sslContext");
-    return with(o -> o.sslContext = sslContext);
-  }
-
-  /**
-   * Validates the server's chain with this trust manager instead of the JDK's trust store.
-   *
-   * @param trustManager the trust manager, for example one trusting a test certificate
-   * @return the new script
-   */
-  public SmtpConversation trustManager(X509TrustManager trustManager) {
-    requireNonNull(trustManager, "trustManager");
-    return with(o -> o.trustManager = trustManager);
-  }
-
-  /**
-   * Sets the name sent as SNI and checked against the certificate, for connecting by address;
-   * without it the host as given is used (an address literal is checked against IP SANs).
+   * Sets the name sent as SNI and checked against the certificate for this target, for connecting
+   * by address; it overrides the client's {@link
+   * dev.mailpath.diag.core.TlsSettings#expectedName()}. Without either, the host as given is used
+   * (an address literal is checked against IP SANs).
    *
    * @param name the expected host name, for example the MX host name
    * @return the new script
-   * @throws IllegalArgumentException when blank or holding CR, LF or NUL
+   * @throws IllegalArgumentException when blank or holding CR, LF, NUL or spaces
    */
   public SmtpConversation expectedTlsName(String name) {
-    String n = domainArg("name", name);
+    String n = Inputs.domainArg("name", name);
     return with(o -> o.expectedTlsName = n);
   }
 
-  /**
-   * Chooses what happens when the certificate does not validate ({@link TlsFailurePolicy#FAIL} by
-   * default). Either way the problem is a finding.
-   *
-   * @param policy the policy
-   * @return the new script
-   */
-  public SmtpConversation tlsFailure(TlsFailurePolicy policy) {
-    requireNonNull(policy, "policy");
-    return with(o -> o.tlsFailure = policy);
-  }
-
-  /**
-   * Sets the environment: clock, socket factory, TLS context, executor for {@link #runAsync()},
-   * random source, event listener.
-   *
-   * @param environment the environment
-   * @return the new script
-   */
-  public SmtpConversation environment(DiagEnvironment environment) {
-    requireNonNull(environment, "environment");
-    return with(o -> o.environment = environment);
-  }
-
-  /**
-   * Changes some seams of the script's environment, keeping the others.
-   *
-   * @param changes edits to a builder initialised from the current environment
-   * @return the new script
-   */
-  public SmtpConversation environment(
-      java.util.function.Consumer<DiagEnvironment.Builder> changes) {
-    requireNonNull(changes, "changes");
-    return environment(options.environment.with(changes));
-  }
-
-  /**
-   * Sets the EHLO name used after STARTTLS when the script has no EHLO before it (by default the
-   * client's address literal, RFC 5321 §4.1.4).
-   *
-   * @param name the name
-   * @return the new script
-   */
-  public SmtpConversation defaultEhloName(String name) {
-    String n = domainArg("name", name);
-    return with(o -> o.defaultEhloName = n);
-  }
-
-  /**
-   * Resolves host names with these DNS servers (through diag-dns), and checks the banner name
-   * against the reverse DNS of the server's address ({@link SmtpFinding#BANNER_RDNS_MISMATCH}).
-   * Without DNS settings a host name is resolved through diag-dns with the system's DNS
-   * configuration and no reverse check is made; an IP literal never needs DNS.
-   *
-   * @param servers the DNS servers, for example {@code new InetSocketAddress("127.0.0.1", 5353)}
-   * @return the new script
-   * @throws IllegalArgumentException when none is given
-   */
-  public SmtpConversation dnsServers(InetSocketAddress... servers) {
-    requireNonNull(servers, "servers");
-    if (servers.length == 0) {
-      throw new IllegalArgumentException("dnsServers needs at least one server");
-    }
-    List<InetSocketAddress> list = List.of(servers);
-    return with(o -> o.dnsServers = list);
-  }
-
-  /**
-   * Resolves host names and reverse DNS with this diag-dns resolver (its servers, timeouts and
-   * environment); like {@link #dnsServers(InetSocketAddress...)}, this enables the reverse DNS
-   * check of the banner.
-   *
-   * @param resolver the resolver
-   * @return the new script
-   */
-  public SmtpConversation resolver(MxResolver resolver) {
-    requireNonNull(resolver, "resolver");
-    return with(o -> o.mxResolver = resolver);
-  }
-
-  /**
-   * Sets the resolver seam directly (tests in this package).
-   *
-   * @param resolver the resolver
-   * @return the new script
-   */
+  /** Sets the resolver seam directly (reverse DNS already known, tests in this package). */
   SmtpConversation hostResolver(HostResolver resolver) {
     requireNonNull(resolver, "resolver");
     return with(o -> o.resolver = resolver);
@@ -574,59 +505,39 @@ public final class SmtpConversation {
   // ---------------------------------------------------------------- running
 
   /**
-   * Plays the script and returns what happened. Never throws for anything the server or network
-   * does.
+   * Plays the script on {@link SmtpClient#system()}; the same as {@code
+   * SmtpClient.system().run(this)}. Never throws for anything the server or network does.
    *
    * @return the report
    * @throws java.util.concurrent.CancellationException when the thread is interrupted (the
    *     interrupt flag is set again)
    */
   public SmtpReport run() {
-    return new Engine(options, true).run(steps, quitAfter);
+    return SmtpClient.system().run(this);
   }
 
   /**
-   * Plays the script on the environment's executor. Cancelling the future closes the connection.
+   * Plays the script on {@link SmtpClient#system()} without blocking; the same as {@code
+   * SmtpClient.system().runAsync(this)}. Cancelling the future closes the connection.
    *
    * @return the future report
    */
   public CompletableFuture<SmtpReport> runAsync() {
-    Engine engine = new Engine(options, true);
-    CompletableFuture<SmtpReport> f = new CompletableFuture<>();
-    f.whenComplete(
-        (r, t) -> {
-          if (f.isCancelled()) {
-            engine.abort();
-          }
-        });
-    options
-        .environment
-        .executor()
-        .execute(
-            () -> {
-              if (f.isDone()) {
-                return;
-              }
-              try {
-                f.complete(engine.run(steps, quitAfter));
-              } catch (Throwable t) {
-                f.completeExceptionally(t);
-              }
-            });
-    return f;
+    return SmtpClient.system().runAsync(this);
   }
 
   /**
-   * Opens an interactive session with this script's settings (its steps are not played).
+   * Opens an interactive session with {@link SmtpClient#system()} to this script's target, with its
+   * TLS mode (its steps are not played).
    *
    * @return the open session, greeting read
    */
   public SmtpSession open() {
-    return SmtpSession.open(options);
+    return SmtpClient.system().open(this);
   }
 
   /**
-   * Returns the host as given.
+   * Returns the host as it goes on the wire (A-labels, or an IP address without brackets).
    *
    * @return the host
    */
@@ -643,60 +554,28 @@ public final class SmtpConversation {
     return options.port;
   }
 
-  /** Returns the target and the steps, without secrets. */
+  Options options() {
+    return options;
+  }
+
+  SmtpPhase stop() {
+    return quitAfter;
+  }
+
+  /** The steps as played: with the STARTTLS that a STARTTLS mode implies put in place. */
+  List<Step> playedSteps() {
+    return Scripts.played(steps, options.tlsMode);
+  }
+
+  /** Returns the target, the TLS mode and the steps, without secrets. */
   @Override
   public String toString() {
     return "SmtpConversation["
-        + options.host
-        + ":"
-        + options.port
-        + (options.implicitTls ? " (TLS)" : "")
+        + HostAndPort.of(options.host, options.port)
+        + (options.tlsMode != TlsMode.NONE ? " " + options.tlsMode : "")
         + ", steps="
         + steps
         + (quitAfter != null ? ", quitAfter=" + quitAfter : "")
         + "]";
-  }
-
-  // ---------------------------------------------------------------- argument checks
-
-  static String path(String name, String address) {
-    Checks.noLineBreaks(name, address);
-    String a = address.strip();
-    if (a.isEmpty()) {
-      throw new IllegalArgumentException(
-          name + " must not be blank; use \"<>\" for the null sender");
-    }
-    String p = a.startsWith("<") ? a : "<" + a + ">";
-    if (p.length() > MAX_PATH + 2) {
-      throw new IllegalArgumentException(
-          name
-              + " is "
-              + (p.length() - 2)
-              + " characters; RFC 5321 §4.5.3.1.3 allows 256: "
-              + a.substring(0, 40)
-              + "...");
-    }
-    return p;
-  }
-
-  static String domainArg(String name, String value) {
-    Checks.noLineBreaks(name, value);
-    String v = value.strip();
-    if (v.isEmpty() || v.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException(
-          name + " must be a non-blank name without spaces: '" + value + "'");
-    }
-    if (v.length() > 255) {
-      throw new IllegalArgumentException(name + " is longer than 255 characters");
-    }
-    return v;
-  }
-
-  static String nonBlank(String name, String value) {
-    Checks.noLineBreaks(name, value);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be blank");
-    }
-    return value;
   }
 }

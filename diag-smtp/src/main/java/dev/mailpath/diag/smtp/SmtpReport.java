@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import dev.mailpath.diag.core.Timings;
 import dev.mailpath.diag.core.Transcript;
 import java.time.Duration;
@@ -262,35 +263,70 @@ public final class SmtpReport implements DiagnosticReport {
     return timings;
   }
 
-  /** Returns the readable report: header, transcript, then findings with next steps. */
+  /** Compares every field, the transcript and timings included. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SmtpReport r
+        && r.host.equals(host)
+        && r.port == port
+        && r.remoteAddress.equals(remoteAddress)
+        && r.startedAt.equals(startedAt)
+        && r.elapsed.equals(elapsed)
+        && r.transcript.equals(transcript)
+        && r.steps.equals(steps)
+        && r.banner.equals(banner)
+        && r.capabilities.equals(capabilities)
+        && r.tls.equals(tls)
+        && r.completed == completed
+        && r.endedAt.equals(endedAt)
+        && r.endReason.equals(endReason)
+        && r.findings.equals(findings)
+        && r.timings.equals(timings);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        host,
+        port,
+        remoteAddress,
+        startedAt,
+        elapsed,
+        transcript,
+        steps,
+        banner,
+        capabilities,
+        tls,
+        completed,
+        endedAt,
+        endReason,
+        findings,
+        timings);
+  }
+
+  /**
+   * Returns the readable report: the target and how it ended, the transcript, the TLS session, then
+   * the outcome and the findings with next steps (rendered by {@link ReportText}).
+   */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("SMTP ").append(host).append(':').append(port);
+    StringBuilder header = new StringBuilder();
+    header.append("SMTP ").append(host).append(':').append(port);
     remoteAddress
         .filter(a -> !a.equals(host + ":" + port) && !a.equals("[" + host + "]:" + port))
-        .ifPresent(a -> sb.append(" (").append(a).append(')'));
-    sb.append(": ").append(outcome());
+        .ifPresent(a -> header.append(" (").append(a).append(')'));
     if (completed) {
-      sb.append(", completed");
+      header.append(": completed");
     } else {
-      sb.append(", ended at ").append(endedAt.map(Enum::name).orElse("?"));
-      endReason.ifPresent(r -> sb.append(": ").append(r));
+      header.append(": ended at ").append(endedAt.map(Enum::name).orElse("?"));
+      endReason.ifPresent(r -> header.append(": ").append(r));
     }
-    sb.append(" in ").append(elapsed.toMillis()).append(" ms\n");
+    StringBuilder body = new StringBuilder();
     if (!transcript.isEmpty()) {
-      sb.append(transcript).append('\n');
+      body.append(transcript).append('\n');
     }
-    tls.ifPresent(t -> sb.append("TLS: ").append(t).append('\n'));
-    if (findings.isEmpty()) {
-      sb.append("No findings.");
-    } else {
-      sb.append("Findings:");
-      for (Finding f : findings) {
-        sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-      }
-    }
-    return sb.toString();
+    tls.ifPresent(t -> body.append("TLS: ").append(t).append('\n'));
+    return ReportText.of(header.toString()).body(body).render(this, elapsed);
   }
 
   /** Builds an {@link SmtpReport}; not thread-safe. */

@@ -3,9 +3,11 @@ package dev.mailpath.diag.smtp;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.internal.Engine;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.MessageContent;
 import dev.mailpath.diag.smtp.internal.Options;
 import jakarta.mail.internet.MimeMessage;
@@ -46,17 +48,18 @@ public final class SmtpSession implements AutoCloseable {
   }
 
   /**
-   * Connects and reads the greeting, with default settings.
+   * Connects and reads the greeting with {@link SmtpClient#system()}; the same as {@code
+   * SmtpClient.system().open(host, port)}. For other settings (DNS servers, timeouts, TLS trust)
+   * open the session through an {@link SmtpClient}.
    *
    * @param host an IP literal, {@code localhost}, or a host name (resolved through diag-dns with
-   *     the system's DNS configuration; for other DNS servers use {@code SmtpConversation.to(host,
-   *     port).dnsServers(...).open()})
+   *     the system's DNS configuration)
    * @param port the port
    * @return the session; check {@link #banner()} to see whether the server greeted
-   * @throws IllegalArgumentException for a blank host or a port outside 1-65535
+   * @throws IllegalArgumentException for a malformed host or a port outside 1-65535
    */
   public static SmtpSession open(String host, int port) {
-    return SmtpConversation.to(host, port).open();
+    return SmtpClient.system().open(host, port);
   }
 
   static SmtpSession open(Options options) {
@@ -95,7 +98,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply ehlo(String name) {
-    return engine.ehlo(SmtpPhase.EHLO, SmtpConversation.domainArg("name", name));
+    return engine.ehlo(SmtpPhase.EHLO, Inputs.domainArg("name", name));
   }
 
   /**
@@ -105,7 +108,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply helo(String name) {
-    return engine.helo(SmtpConversation.domainArg("name", name));
+    return engine.helo(Inputs.domainArg("name", name));
   }
 
   /**
@@ -131,15 +134,34 @@ public final class SmtpSession implements AutoCloseable {
   /**
    * Sends MAIL FROM.
    *
-   * @param address the reverse path ({@code <>} for the null sender)
+   * @param address the sender, checked by {@link MailAddress#of}; {@code ""} or {@code <>} for the
+   *     null sender
+   * @param params ESMTP parameters
+   * @return the reply
+   * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
+   */
+  public synchronized SmtpReply mailFrom(String address, String... params) {
+    requireNonNull(address, "address");
+    return mail(
+        Inputs.nullSender(address) ? "<>" : "<" + Inputs.mailAddress("address", address) + ">",
+        params);
+  }
+
+  /**
+   * Sends MAIL FROM with a checked address.
+   *
+   * @param address the sender
    * @param params ESMTP parameters
    * @return the reply
    */
-  public synchronized SmtpReply mailFrom(String address, String... params) {
-    String path = SmtpConversation.path("address", address);
+  public synchronized SmtpReply mailFrom(MailAddress address, String... params) {
+    return mail("<" + requireNonNull(address, "address") + ">", params);
+  }
+
+  private SmtpReply mail(String path, String... params) {
     List<String> ps = new ArrayList<>();
     for (String p : params) {
-      ps.add(SmtpConversation.nonBlank("params", p).strip());
+      ps.add(Inputs.nonBlank("params", p).strip());
     }
     return engine.mail(path, ps);
   }
@@ -147,11 +169,22 @@ public final class SmtpSession implements AutoCloseable {
   /**
    * Sends RCPT TO.
    *
-   * @param address the forward path
+   * @param address the recipient, checked by {@link MailAddress#of}
    * @return the reply
+   * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
    */
   public synchronized SmtpReply rcptTo(String address) {
-    return engine.rcpt(SmtpConversation.path("address", address));
+    return rcptTo(Inputs.mailAddress("address", address));
+  }
+
+  /**
+   * Sends RCPT TO with a checked address.
+   *
+   * @param address the recipient
+   * @return the reply
+   */
+  public synchronized SmtpReply rcptTo(MailAddress address) {
+    return engine.rcpt("<" + requireNonNull(address, "address") + ">");
   }
 
   /**
@@ -176,7 +209,7 @@ public final class SmtpSession implements AutoCloseable {
    */
   public synchronized SmtpReply data(List<String> headerLines, String body) {
     requireNonNull(body, "body");
-    return engine.data(MessageContent.of(SmtpConversation.headerEntries(headerLines), body));
+    return engine.data(MessageContent.of(Inputs.headerEntries(headerLines), body));
   }
 
   /**
@@ -214,7 +247,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply vrfy(String user) {
-    return engine.other("VRFY " + SmtpConversation.nonBlank("user", user), Severity.INFO);
+    return engine.other("VRFY " + Inputs.nonBlank("user", user), Severity.INFO);
   }
 
   /**
@@ -224,7 +257,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply expn(String list) {
-    return engine.other("EXPN " + SmtpConversation.nonBlank("list", list), Severity.INFO);
+    return engine.other("EXPN " + Inputs.nonBlank("list", list), Severity.INFO);
   }
 
   /**
@@ -234,7 +267,7 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    */
   public synchronized SmtpReply command(String raw) {
-    return engine.other(SmtpConversation.nonBlank("raw", raw), Severity.INFO);
+    return engine.other(Inputs.nonBlank("raw", raw), Severity.INFO);
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.mailpath.diag.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailpath.diag.dns.MxResolver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +13,9 @@ class DeliveryPathCheckBuilderTest {
 
   // 127.0.0.1:9 (discard): never contacted, since every input here is rejected before any query.
   private static final DeliveryPathCheck CHECK =
-      DeliveryPathCheck.builder().dnsServer(new InetSocketAddress("127.0.0.1", 9)).build();
+      DeliveryPathCheck.builder()
+          .client(c -> c.dns(d -> d.server(new InetSocketAddress("127.0.0.1", 9))))
+          .build();
 
   @Test
   void builder_portOutOfRange_throwsNamingIt() {
@@ -28,14 +29,15 @@ class DeliveryPathCheckBuilderTest {
 
   @Test
   void builder_ehloNameWithLineBreakOrNul_throws() {
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().ehloName("probe.test\r\nRSET"))
+    assertThatThrownBy(
+            () -> DeliveryPathCheck.builder().client(c -> c.ehloName("probe.test\r\nRSET")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ehloName")
         .hasMessageContaining("CR");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().ehloName("probe\0.test"))
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().client(c -> c.ehloName("probe\0.test")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("NUL");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().ehloName("two words"))
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().client(c -> c.ehloName("two words")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ehloName");
   }
@@ -55,11 +57,12 @@ class DeliveryPathCheckBuilderTest {
   void builder_limitsOutOfRange_throwNamingThem() {
     assertThatThrownBy(() -> DeliveryPathCheck.builder().maxExchanges(0))
         .hasMessageContaining("maxExchanges");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().concurrency(0))
-        .hasMessageContaining("concurrency");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().deadline(Duration.ZERO))
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().maxInFlight(0))
+        .hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().client(c -> c.deadline(Duration.ZERO)))
         .hasMessageContaining("deadline");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().deadline(Duration.ofSeconds(-1)))
+    assertThatThrownBy(
+            () -> DeliveryPathCheck.builder().client(c -> c.deadline(Duration.ofSeconds(-1))))
         .hasMessageContaining("deadline");
   }
 
@@ -68,18 +71,21 @@ class DeliveryPathCheckBuilderTest {
     assertThatThrownBy(
             () ->
                 DeliveryPathCheck.builder()
-                    .dnsServer(InetSocketAddress.createUnresolved("ns.test", 53)))
+                    .client(
+                        c ->
+                            c.dns(
+                                d -> d.server(InetSocketAddress.createUnresolved("ns.test", 53)))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("dnsServers");
+        .hasMessageContaining("DNS server");
   }
 
   @Test
   void builder_nulls_throwNamingTheParameter() {
     assertThatThrownBy(() -> DeliveryPathCheck.builder().connectTo(null))
         .hasMessageContaining("connectTo");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().resolver(null))
-        .hasMessageContaining("resolver");
-    assertThatThrownBy(() -> DeliveryPathCheck.builder().timeouts(null))
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().client((SmtpClient) null))
+        .hasMessageContaining("client");
+    assertThatThrownBy(() -> DeliveryPathCheck.builder().client(c -> c.timeouts(null)))
         .hasMessageContaining("timeouts");
   }
 
@@ -104,19 +110,20 @@ class DeliveryPathCheckBuilderTest {
         .hasMessageContaining("addressOrDomain");
     assertThatThrownBy(() -> CHECK.check("alice@" + "a".repeat(64) + ".test"))
         .hasMessageContaining("63");
+    // One parser for addresses (MailAddress.of): the local part limit of RFC 5321 §4.5.3.1.1.
     assertThatThrownBy(() -> CHECK.check("a".repeat(250) + "@example.test"))
-        .hasMessageContaining("256");
+        .hasMessageContaining("64");
   }
 
   @Test
-  void toBuilder_keepsSettingsAndGivenResolver() {
-    MxResolver resolver =
-        MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 9)).build();
-    DeliveryPathCheck check = DeliveryPathCheck.builder().resolver(resolver).smtpPort(2525).build();
+  void toBuilder_keepsSettingsAndGivenClient() {
+    SmtpClient client =
+        SmtpClient.builder().dns(d -> d.server(new InetSocketAddress("127.0.0.1", 9))).build();
+    DeliveryPathCheck check = DeliveryPathCheck.builder().client(client).smtpPort(2525).build();
 
     DeliveryPathCheck copy = check.toBuilder().build();
 
-    assertThat(copy.resolver()).isSameAs(resolver);
+    assertThat(copy.client()).isSameAs(client);
     assertThat(copy.smtpPort()).isEqualTo(2525);
     assertThat(copy.toString()).isEqualTo(check.toString());
   }

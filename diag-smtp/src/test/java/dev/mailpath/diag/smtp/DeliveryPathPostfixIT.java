@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
-import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.testkit.TestCertificates;
 import dev.mailpath.diag.testkit.peer.NsdServer;
 import dev.mailpath.diag.testkit.peer.PostfixServer;
@@ -95,12 +94,12 @@ class DeliveryPathPostfixIT {
     InetSocketAddress postfixAddress = new InetSocketAddress(ip(postfix.host()), postfix.port());
     InetAddress mx2 = ip("127.0.0.3");
     return DeliveryPathCheck.builder()
-        .resolver(MxResolver.builder().server(nsd.address()).timeout(Duration.ofSeconds(2)).build())
+        .client(c -> c.dns(d -> d.server(nsd.address()).timeout(Duration.ofSeconds(2))))
         .smtpPort(postfix.port())
         .connectTo(a -> a.getAddress().equals(mx2) ? postfixAddress : a)
-        .ehloName("probe.client.test")
+        .client(c -> c.ehloName("probe.client.test"))
         .sender("postmaster@client.test")
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)));
+        .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))));
   }
 
   private static List<String> codes(DeliveryPathReport r) {
@@ -110,7 +109,11 @@ class DeliveryPathPostfixIT {
   @Test
   void check_primaryDownBackupIsPostfix_acceptsOverVerifiedTls() {
     DeliveryPathReport r =
-        check().trustManager(CERT.trustManager()).concurrency(1).build().check("alice@path.test");
+        check()
+            .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+            .maxInFlight(1)
+            .build()
+            .check("alice@path.test");
 
     assertThat(r.stage()).as("%s\n%s", r, postfix.log()).isEqualTo(DeliveryStage.ACCEPTED);
     assertThat(r.mx().authoritative()).isTrue();
@@ -135,7 +138,11 @@ class DeliveryPathPostfixIT {
 
   @Test
   void check_domainOnly_asksPostfixForPostmaster() {
-    DeliveryPathReport r = check().trustManager(CERT.trustManager()).build().check("path.test");
+    DeliveryPathReport r =
+        check()
+            .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+            .build()
+            .check("path.test");
 
     assertThat(r.recipient()).isEqualTo("postmaster@path.test");
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.ACCEPTED);
@@ -144,7 +151,10 @@ class DeliveryPathPostfixIT {
   @Test
   void check_unknownUser_isRefusedWith511AfterTheFallback() {
     DeliveryPathReport r =
-        check().trustManager(CERT.trustManager()).build().check("nobody@path.test");
+        check()
+            .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+            .build()
+            .check("nobody@path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.RECIPIENT_REFUSED);
     assertThat(r.decidingAddress().orElseThrow().rcptReply().orElseThrow().enhancedStatus())
@@ -155,7 +165,10 @@ class DeliveryPathPostfixIT {
   @Test
   void check_domainPostfixDoesNotField_isRelayDenied() {
     DeliveryPathReport r =
-        check().trustManager(CERT.trustManager()).build().check("alice@relay.path.test");
+        check()
+            .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+            .build()
+            .check("alice@relay.path.test");
 
     assertThat(r.stage()).as("%s", r).isEqualTo(DeliveryStage.RECIPIENT_REFUSED);
     assertThat(r.decidingAddress().orElseThrow().rcptReply().orElseThrow().firstLine())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import java.time.Duration;
@@ -39,8 +40,8 @@ class RelayPolicyTesterGreenMailTest {
         .localDomain("mail.test")
         .localRecipient("alice@mail.test")
         .externalDomain("external.test")
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
-        .deadline(Duration.ofSeconds(20));
+        .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))))
+        .client(c -> c.deadline(Duration.ofSeconds(20)));
   }
 
   @Test
@@ -123,9 +124,11 @@ class RelayPolicyTesterGreenMailTest {
         tester()
             .variants(RelayVariant.EXTERNAL_SENDER)
             .credentials(SmtpCredentials.of("alice", "s3cret"))
+            .tlsMode(TlsMode.NONE) // GreenMail's SMTP offers no STARTTLS: AUTH in clear, opted in
             .build()
             .test();
 
+    assertThat(r.hasFinding(RelayFinding.CREDENTIALS_IN_CLEAR)).isTrue();
     // Open for anyone: the authenticated pass relays as well, and the verdict stays OPEN_RELAY.
     assertThat(r.verdict()).isEqualTo(RelayVerdict.OPEN_RELAY);
     assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.RELAYED);

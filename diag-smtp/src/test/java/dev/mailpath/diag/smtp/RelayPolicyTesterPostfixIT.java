@@ -62,11 +62,11 @@ class RelayPolicyTesterPostfixIT {
         .server(postfix.host(), postfix.port(service))
         .localDomain("postfix.test")
         .externalDomain("external.test")
-        .ehloName("client.test")
-        .trustManager(CERT.trustManager())
-        .expectedTlsName("mx.postfix.test")
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-        .deadline(Duration.ofSeconds(60));
+        .client(c -> c.ehloName("client.test"))
+        .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+        .client(c -> c.tls(t -> t.expectedName("mx.postfix.test")))
+        .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))))
+        .client(c -> c.deadline(Duration.ofSeconds(60)));
   }
 
   private static String why(RelayReport r) {

@@ -60,8 +60,8 @@ class RelayPolicyTesterScriptedTest {
         .localDomain("relay.test")
         .externalDomain("external.test")
         .variants(RelayVariant.EXTERNAL_SENDER)
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))
-        .deadline(Duration.ofSeconds(15));
+        .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(2))))
+        .client(c -> c.deadline(Duration.ofSeconds(15)));
   }
 
   private static List<String> lines(RelayAttempt a) {
@@ -141,7 +141,11 @@ class RelayPolicyTesterScriptedTest {
             .reply(250, "mx.test", "PIPELINING");
     try (ScriptedSmtpServer s = attempts(b, LOCAL_OK, UNKNOWN, DENIED).start()) {
       RelayReport r =
-          tester(s).trustManager(CERT.trustManager()).expectedTlsName("mx.test").build().test();
+          tester(s)
+              .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+              .client(c -> c.tls(t -> t.expectedName("mx.test")))
+              .build()
+              .test();
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(RelayVerdict.CLOSED);
       assertThat(s.mismatches()).isEmpty();
@@ -275,7 +279,7 @@ class RelayPolicyTesterScriptedTest {
             .server("127.0.0.1", port)
             .localDomain("relay.test")
             .externalDomain("external.test")
-            .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))
+            .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(2))))
             .build()
             .test();
 
@@ -291,7 +295,7 @@ class RelayPolicyTesterScriptedTest {
     try (ScriptedSmtpServer s = b.start()) {
       RelayReport r =
           tester(s)
-              .timeouts(SmtpTimeouts.all(Duration.ofMillis(300)))
+              .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofMillis(300))))
               .maxConnections(4)
               .build()
               .test();

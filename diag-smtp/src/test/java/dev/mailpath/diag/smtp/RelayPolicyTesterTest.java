@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.TestCertificates;
 import java.net.InetAddress;
@@ -29,8 +30,8 @@ class RelayPolicyTesterTest {
         .server(peer.host(), peer.port())
         .localDomain("relay.test")
         .externalDomain("external.test")
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(3)))
-        .deadline(Duration.ofSeconds(20));
+        .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(3))))
+        .client(c -> c.deadline(Duration.ofSeconds(20)));
   }
 
   private static List<String> sent(RelayAttempt a) {
@@ -121,8 +122,8 @@ class RelayPolicyTesterTest {
       RelayReport r =
           tester(peer)
               .credentials(SmtpCredentials.of("alice", "s3cret"))
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("mx.relay.test")
+              .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+              .client(c -> c.tls(t -> t.expectedName("mx.relay.test")))
               .build()
               .test();
 
@@ -150,7 +151,13 @@ class RelayPolicyTesterTest {
             .relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
             .auth("alice", "s3cret", false)
             .start()) {
-      RelayReport r = tester(peer).credentials(SmtpCredentials.of("alice", "wrong")).build().test();
+      // The peer offers no STARTTLS: AUTH in clear text needs the explicit opt-in.
+      RelayReport r =
+          tester(peer)
+              .credentials(SmtpCredentials.of("alice", "wrong"))
+              .tlsMode(TlsMode.NONE)
+              .build()
+              .test();
 
       assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.INCONCLUSIVE);
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
@@ -168,11 +175,110 @@ class RelayPolicyTesterTest {
   void test_authenticatedUsersRefusedToo_isClosedWithWarning() {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().auth("alice", "s3cret", false).start()) {
       RelayReport r =
-          tester(peer).credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
+          tester(peer)
+              .credentials(SmtpCredentials.of("alice", "s3cret"))
+              .tlsMode(TlsMode.NONE)
+              .build()
+              .test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
       assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.REFUSED);
       assertThat(r.hasFinding(RelayFinding.AUTHENTICATED_REFUSED)).isTrue();
+      assertThat(r.hasFinding(RelayFinding.CREDENTIALS_IN_CLEAR)).isTrue();
+    }
+  }
+
+  @Test
+  void testAsync_cancelWhileServerStalls_closesTheConnectionAtOnce() throws Exception {
+    try (StallingPeer peer = new StallingPeer()) {
+      CompletableFuture<RelayReport> f =
+          RelayPolicyTester.builder()
+              .server(peer.host(), peer.port())
+              .localDomain("relay.test")
+              .externalDomain("external.test")
+              .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(30))))
+              .build()
+              .testAsync();
+      assertThat(peer.awaitConnected(Duration.ofSeconds(5))).isTrue();
+
+      f.cancel(true);
+
+      assertThat(peer.awaitClientGone(Duration.ofSeconds(3))).isTrue();
+      assertThat(f).isCancelled();
+    }
+  }
+
+  @Test
+  void test_credentialsAndStartTlsOffered_neverSendsAuthInClear() {
+    // Issue 16 item 10: AUTH is offered in clear text too, but STARTTLS comes first by default.
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder()
+            .relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
+            .tls(CERT.serverContext(), false)
+            .auth("alice", "s3cret", false)
+            .start()) {
+      RelayReport r =
+          tester(peer)
+              .credentials(SmtpCredentials.of("alice", "s3cret"))
+              .client(
+                  c ->
+                      c.tls(t -> t.trustManager(CERT.trustManager()).expectedName("mx.relay.test")))
+              .build()
+              .test();
+
+      assertThat(r.passResult(RelayPass.AUTHENTICATED))
+          .as("%s", r)
+          .contains(RelayPassResult.RELAYED);
+      assertThat(r.connections())
+          .allSatisfy(c -> assertThat(c.transcript().toString()).doesNotContain(" -> AUTH"));
+      assertThat(r.connections().stream().map(c -> c.transcript().toString()))
+          .anySatisfy(t -> assertThat(t).contains(" ~> AUTH PLAIN [redacted]"));
+      assertThat(r.hasFinding(RelayFinding.CREDENTIALS_IN_CLEAR)).isFalse();
+    }
+  }
+
+  @Test
+  void test_credentialsWithoutStartTlsOffered_doesNotSendAuthByDefault() {
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder()
+            .relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
+            .auth("alice", "s3cret", false)
+            .start()) {
+      RelayReport r =
+          tester(peer).credentials(SmtpCredentials.of("alice", "s3cret")).build().test();
+
+      assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.INCONCLUSIVE);
+      assertThat(r.findings(RelayFinding.AUTH_FAILED))
+          .singleElement()
+          .satisfies(f -> assertThat(f.summary()).contains("not sent in clear text"));
+      assertThat(r.connections())
+          .allSatisfy(
+              c -> assertThat(c.transcript().sent()).noneMatch(l -> l.text().startsWith("AUTH")));
+    }
+  }
+
+  @Test
+  void test_tlsModeNoneWithCredentials_sendsAuthInClearAndSaysSo() {
+    try (RelayPolicyPeer peer =
+        RelayPolicyPeer.builder()
+            .relay(RelayPolicyPeer.Relay.AUTHENTICATED_ONLY)
+            .tls(CERT.serverContext(), false)
+            .auth("alice", "s3cret", false)
+            .start()) {
+      RelayReport r =
+          tester(peer)
+              .credentials(SmtpCredentials.of("alice", "s3cret"))
+              .tlsMode(TlsMode.NONE)
+              .build()
+              .test();
+
+      assertThat(r.passResult(RelayPass.AUTHENTICATED)).contains(RelayPassResult.RELAYED);
+      assertThat(r.connections().stream().map(c -> c.transcript().toString()))
+          .anySatisfy(t -> assertThat(t).contains(" -> AUTH PLAIN [redacted]"));
+      assertThat(r.findings(RelayFinding.CREDENTIALS_IN_CLEAR))
+          .singleElement()
+          .satisfies(
+              f -> assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.WARNING));
     }
   }
 
@@ -223,8 +329,8 @@ class RelayPolicyTesterTest {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().tls(CERT.serverContext(), true).start()) {
       RelayReport r =
           tester(peer)
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("mx.relay.test")
+              .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+              .client(c -> c.tls(t -> t.expectedName("mx.relay.test")))
               .build()
               .test();
 
@@ -243,7 +349,7 @@ class RelayPolicyTesterTest {
   @Test
   void test_startTlsRequiredButNever_isInconclusive() {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().tls(CERT.serverContext(), true).start()) {
-      RelayReport r = tester(peer).tlsMode(RelayTlsMode.NEVER).build().test();
+      RelayReport r = tester(peer).tlsMode(TlsMode.NONE).build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.INCONCLUSIVE);
       assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
@@ -260,9 +366,9 @@ class RelayPolicyTesterTest {
         RelayPolicyPeer.builder().tls(CERT.serverContext(), false).start()) {
       RelayReport r =
           tester(peer)
-              .tlsMode(RelayTlsMode.IF_OFFERED)
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("mx.relay.test")
+              .tlsMode(TlsMode.STARTTLS_IF_OFFERED)
+              .client(c -> c.tls(t -> t.trustManager(CERT.trustManager())))
+              .client(c -> c.tls(t -> t.expectedName("mx.relay.test")))
               .build()
               .test();
 
@@ -275,7 +381,8 @@ class RelayPolicyTesterTest {
   @Test
   void test_untrustedCertificate_isReportedAsWarningAndTestGoesOn() {
     try (RelayPolicyPeer peer = RelayPolicyPeer.builder().tls(CERT.serverContext(), true).start()) {
-      RelayReport r = tester(peer).expectedTlsName("mx.relay.test").build().test();
+      RelayReport r =
+          tester(peer).client(c -> c.tls(t -> t.expectedName("mx.relay.test"))).build().test();
 
       assertThat(r.verdict()).isEqualTo(RelayVerdict.CLOSED);
       assertThat(r.findings(SmtpFinding.TLS_CERTIFICATE_INVALID))
@@ -400,7 +507,7 @@ class RelayPolicyTesterTest {
               .server("127.0.0.1", silent.getLocalPort())
               .localDomain("relay.test")
               .externalDomain("external.test")
-              .timeouts(SmtpTimeouts.all(Duration.ofSeconds(20)))
+              .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(20))))
               .build()
               .testAsync();
       f.cancel(true);
@@ -457,11 +564,12 @@ class RelayPolicyTesterTest {
     assertThatThrownBy(() -> b.localRecipient("postmaster")).hasMessageContaining("localRecipient");
     assertThatThrownBy(() -> b.externalRecipient("me@ex\0t.test"))
         .hasMessageContaining("externalRecipient");
-    assertThatThrownBy(() -> b.ehloName("")).hasMessageContaining("ehloName");
+    assertThatThrownBy(() -> b.client(c -> c.ehloName(""))).hasMessageContaining("ehloName");
     assertThatThrownBy(() -> b.attemptsPerConnection(0))
         .hasMessageContaining("attemptsPerConnection");
     assertThatThrownBy(() -> b.maxConnections(101)).hasMessageContaining("maxConnections");
-    assertThatThrownBy(() -> b.deadline(Duration.ZERO)).hasMessageContaining("deadline");
+    assertThatThrownBy(() -> b.client(c -> c.deadline(Duration.ZERO)))
+        .hasMessageContaining("deadline");
     assertThatThrownBy(() -> b.variants(RelayVariant.LOCAL_DELIVERY))
         .hasMessageContaining("variants");
     assertThatThrownBy(() -> b.credentials(null)).isInstanceOf(NullPointerException.class);

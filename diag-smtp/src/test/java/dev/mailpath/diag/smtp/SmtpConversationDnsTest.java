@@ -46,17 +46,22 @@ class SmtpConversationDnsTest {
     dns.close();
   }
 
+  private static SmtpClient client() {
+    return SmtpClient.builder()
+        .dns(d -> d.server(dns.address()))
+        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))
+        .build();
+  }
+
   private static SmtpConversation to(String host, ScriptedSmtpServer server) {
-    return SmtpConversation.to(host, server.port())
-        .dnsServers(dns.address())
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)));
+    return SmtpConversation.to(host, server.port());
   }
 
   @Test
   void run_hostName_isResolvedThroughGivenDnsServer() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().reply(220, "mx1.mail.test ESMTP").start()) {
-      SmtpReport r = to("mx1.mail.test", server).run();
+      SmtpReport r = client().run(to("mx1.mail.test", server));
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings()).isEmpty();
@@ -69,7 +74,7 @@ class SmtpConversationDnsTest {
   void run_bannerNameDiffersFromReverseDns_reportsRdnsMismatch() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().reply(220, "smtp.other.test ESMTP").start()) {
-      SmtpReport r = to("127.0.0.1", server).run();
+      SmtpReport r = client().run(to("127.0.0.1", server));
 
       assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH))
           .singleElement()
@@ -85,7 +90,7 @@ class SmtpConversationDnsTest {
             .expect("EHLO")
             .reply(250, "relay.other.test")
             .start()) {
-      SmtpReport r = to("127.0.0.1", server).ehlo("c.test").run();
+      SmtpReport r = client().run(to("127.0.0.1", server).ehlo("c.test"));
 
       assertThat(r.hasFinding(SmtpFinding.BANNER_RDNS_MISMATCH)).isFalse();
       assertThat(r.findings(SmtpFinding.EHLO_RDNS_MISMATCH))
@@ -98,7 +103,7 @@ class SmtpConversationDnsTest {
   void run_unknownHostName_reportsUnresolved() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().reply(220, "mx1.mail.test").start()) {
-      SmtpReport r = to("nope.mail.test", server).run();
+      SmtpReport r = client().run(to("nope.mail.test", server));
 
       assertThat(r.hasFinding(SmtpFinding.HOST_UNRESOLVED)).as("%s", r).isTrue();
       assertThat(r.endedAt()).contains(SmtpPhase.CONNECT);

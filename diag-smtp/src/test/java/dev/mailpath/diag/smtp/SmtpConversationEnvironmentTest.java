@@ -28,11 +28,11 @@ class SmtpConversationEnvironmentTest {
             .reply(250, "mx.test")
             .start()) {
       SmtpReport r =
-          SmtpConversation.to(server.host(), server.port())
+          SmtpClient.builder()
               .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))
               .environment(e -> e.eventListener(listener))
-              .ehlo("probe.test")
-              .run();
+              .build()
+              .run(SmtpConversation.to(server.host(), server.port()).ehlo("probe.test"));
 
       assertThat(r.completed()).isTrue();
       assertThat(commands).anyMatch(c -> c.startsWith("EHLO probe.test -> 250"));

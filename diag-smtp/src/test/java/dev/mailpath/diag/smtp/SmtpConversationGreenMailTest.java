@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import jakarta.mail.Message;
@@ -43,15 +44,15 @@ class SmtpConversationGreenMailTest {
     mail.greenMail().purgeEmailFromAllMailboxes();
   }
 
+  private static final SmtpClient CLIENT =
+      SmtpClient.builder().timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))).build();
+
   private static SmtpConversation smtp() {
-    return SmtpConversation.to(mail.host(), mail.smtpPort())
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
+    return SmtpConversation.to(mail.host(), mail.smtpPort());
   }
 
   private static SmtpConversation smtps() {
-    return SmtpConversation.to(mail.host(), mail.smtpsPort())
-        .implicitTls()
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
+    return SmtpConversation.to(mail.host(), mail.smtpsPort()).tlsMode(TlsMode.IMPLICIT);
   }
 
   private static List<String> transcript(SmtpReport r) {
@@ -66,13 +67,13 @@ class SmtpConversationGreenMailTest {
     headers.put("Subject", "Test message via Telnet");
 
     SmtpReport r =
-        smtp()
-            .ehlo("probe.example.test")
-            .mailFrom("me@example.test")
-            .rcptTo("alice@mail.test")
-            .data(headers, "This is a test\nPlease reply if received\n")
-            .quit()
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("probe.example.test")
+                .mailFrom("me@example.test")
+                .rcptTo("alice@mail.test")
+                .data(headers, "This is a test\nPlease reply if received\n")
+                .quit());
 
     assertThat(r.completed()).as("%s", r).isTrue();
     assertThat(r.outcome()).isEqualTo(Outcome.WARN); // AUTH offered in clear
@@ -119,7 +120,8 @@ class SmtpConversationGreenMailTest {
     m.setText("Hallo Alice\n.a line with a leading dot\n", "UTF-8");
 
     SmtpReport r =
-        smtp().ehlo("c.test").mailFrom("me@example.test").rcptTo("alice@mail.test").data(m).run();
+        CLIENT.run(
+            smtp().ehlo("c.test").mailFrom("me@example.test").rcptTo("alice@mail.test").data(m));
 
     assertThat(r.completed()).as("%s", r).isTrue();
     assertThat(mail.awaitMessages(5000, 1)).isTrue();
@@ -131,12 +133,12 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_authPlain_succeedsAndRedacts() {
     SmtpReport r =
-        smtp()
-            .ehlo("c.test")
-            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.PLAIN))
-            .mailFrom("alice@mail.test")
-            .quitAfter(SmtpPhase.MAIL)
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("c.test")
+                .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.PLAIN))
+                .mailFrom("alice@mail.test")
+                .quitAfter(SmtpPhase.MAIL));
 
     assertThat(r.completed()).isTrue();
     assertThat(transcript(r))
@@ -148,10 +150,10 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_authLogin_succeedsAndRedacts() {
     SmtpReport r =
-        smtp()
-            .ehlo("c.test")
-            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("c.test")
+                .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN)));
 
     assertThat(r.completed()).isTrue();
     assertThat(transcript(r))
@@ -170,7 +172,7 @@ class SmtpConversationGreenMailTest {
 
   @Test
   void run_authChoosesPlainFromGreenMailsOffer() {
-    SmtpReport r = smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret")).run();
+    SmtpReport r = CLIENT.run(smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret")));
 
     assertThat(r.transcript().sent())
         .extracting(TranscriptLine::text)
@@ -180,7 +182,8 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_authWrongPassword_reportsRejectionAndStops() {
     SmtpReport r =
-        smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "wrong")).mailFrom("a@b.test").run();
+        CLIENT.run(
+            smtp().ehlo("c.test").auth(SmtpCredentials.of("alice", "wrong")).mailFrom("a@b.test"));
 
     assertThat(r.hasFinding(SmtpFinding.AUTH_REJECTED)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.AUTH);
@@ -192,7 +195,7 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_otherCommands_repliesRecordedPerStep() {
     SmtpReport r =
-        smtp().ehlo("c.test").noop().rset().vrfy("alice").expn("staff").command("HELP").run();
+        CLIENT.run(smtp().ehlo("c.test").noop().rset().vrfy("alice").expn("staff").command("HELP"));
 
     assertThat(r.completed()).isTrue();
     assertThat(r.steps())
@@ -204,7 +207,7 @@ class SmtpConversationGreenMailTest {
 
   @Test
   void run_heloOnly_hasNoCapabilities() {
-    SmtpReport r = smtp().helo("c.test").run();
+    SmtpReport r = CLIENT.run(smtp().helo("c.test"));
 
     assertThat(r.completed()).isTrue();
     assertThat(r.capabilities().orElseThrow().keywords()).isEmpty();
@@ -213,12 +216,12 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_quitAfterEhlo_stopsBeforeMail() {
     SmtpReport r =
-        smtp()
-            .ehlo("c.test")
-            .mailFrom("a@b.test")
-            .rcptTo("alice@mail.test")
-            .quitAfter(SmtpPhase.EHLO)
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("c.test")
+                .mailFrom("a@b.test")
+                .rcptTo("alice@mail.test")
+                .quitAfter(SmtpPhase.EHLO));
 
     assertThat(r.transcript().sent())
         .extracting(TranscriptLine::text)
@@ -228,13 +231,13 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_smtpUtf8Offered_addsParameter() {
     SmtpReport r =
-        smtp()
-            .smtpUtf8()
-            .ehlo("c.test")
-            .mailFrom("jörg@example.test")
-            .rcptTo("alice@mail.test")
-            .quitAfter(SmtpPhase.RCPT)
-            .run();
+        CLIENT.run(
+            smtp()
+                .smtpUtf8()
+                .ehlo("c.test")
+                .mailFrom("jörg@example.test")
+                .rcptTo("alice@mail.test")
+                .quitAfter(SmtpPhase.RCPT));
 
     assertThat(r.transcript().sent())
         .extracting(TranscriptLine::text)
@@ -245,15 +248,19 @@ class SmtpConversationGreenMailTest {
   @Test
   void run_smtpsTrustingGreenMailsCertificate_talksInsideTls() {
     SmtpReport r =
-        smtps()
-            .trustManager(mail.smtpsTrustManager())
-            .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
-            .ehlo("c.test")
-            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
-            .mailFrom("alice@mail.test")
-            .rcptTo("alice@mail.test")
-            .data(Map.of("Subject", "over TLS"), "secure")
-            .run();
+        CLIENT.toBuilder()
+            .tls(
+                t ->
+                    t.trustManager(mail.smtpsTrustManager())
+                        .failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+            .build()
+            .run(
+                smtps()
+                    .ehlo("c.test")
+                    .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
+                    .mailFrom("alice@mail.test")
+                    .rcptTo("alice@mail.test")
+                    .data(Map.of("Subject", "over TLS"), "secure"));
 
     assertThat(r.completed()).as("%s", r).isTrue();
     TlsInfo tls = r.tls().orElseThrow();
@@ -277,7 +284,7 @@ class SmtpConversationGreenMailTest {
 
   @Test
   void run_smtpsWithDefaultTrust_reportsUntrustedCertificateAndEnds() {
-    SmtpReport r = smtps().ehlo("c.test").run();
+    SmtpReport r = CLIENT.run(smtps().ehlo("c.test"));
 
     assertThat(r.hasFinding(SmtpFinding.TLS_CERTIFICATE_INVALID)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.TLS);

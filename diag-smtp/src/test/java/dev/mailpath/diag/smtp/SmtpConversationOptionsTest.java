@@ -34,21 +34,21 @@ class SmtpConversationOptionsTest {
         .reply(250, "mx.test");
   }
 
+  private static final SmtpClient CLIENT =
+      SmtpClient.builder().timeouts(SmtpTimeouts.all(Duration.ofSeconds(2))).build();
+
   private static SmtpConversation to(ScriptedSmtpServer s) {
-    return SmtpConversation.to(s.host(), s.port())
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)));
+    return SmtpConversation.to(s.host(), s.port());
   }
 
   @Test
   void run_callersSslContextTrustingCertificate_verifies() {
     try (ScriptedSmtpServer server = tls().start()) {
       SmtpReport r =
-          to(server)
-              .sslContext(CERT.clientContext())
-              .expectedTlsName("mail.test")
-              .ehlo("c.test")
-              .startTls()
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.sslContext(CERT.clientContext()))
+              .build()
+              .run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTls());
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.tls().orElseThrow().verified()).isTrue();
@@ -59,12 +59,10 @@ class SmtpConversationOptionsTest {
   void run_callersSslContextNotTrustingCertificate_reportsInvalid() {
     try (ScriptedSmtpServer server = tls().start()) {
       SmtpReport r =
-          to(server)
-              .sslContext(TestCertificates.selfSigned("x.test").clientContext())
-              .expectedTlsName("mail.test")
-              .ehlo("c.test")
-              .startTls()
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.sslContext(TestCertificates.selfSigned("x.test").clientContext()))
+              .build()
+              .run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTls());
 
       assertThat(r.hasFinding(SmtpFinding.TLS_CERTIFICATE_INVALID)).as("%s", r).isTrue();
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -72,21 +70,13 @@ class SmtpConversationOptionsTest {
   }
 
   @Test
-  void run_environmentSslContext_isUsed() {
-    try (ScriptedSmtpServer server = tls().start()) {
-      DiagEnvironment env = DiagEnvironment.builder().sslContext(CERT.clientContext()).build();
-
-      SmtpReport r =
-          to(server).environment(env).expectedTlsName("mail.test").ehlo("c.test").startTls().run();
-
-      assertThat(r.findings()).as("%s", r).isEmpty();
-    }
-  }
-
-  @Test
   void run_ipLiteralWithoutExpectedName_checksAddressAgainstCertificate() {
     try (ScriptedSmtpServer server = tls().start()) {
-      SmtpReport r = to(server).trustManager(CERT.trustManager()).ehlo("c.test").startTls().run();
+      SmtpReport r =
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(CERT.trustManager()))
+              .build()
+              .run(to(server).ehlo("c.test").startTls());
 
       assertThat(r.findings(SmtpFinding.TLS_NAME_MISMATCH))
           .singleElement()
@@ -98,7 +88,10 @@ class SmtpConversationOptionsTest {
   void run_localAddress_bindsConnection() throws Exception {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().reply(220, "mx.test").start()) {
       SmtpReport r =
-          to(server).localAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})).run();
+          CLIENT.toBuilder()
+              .localAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))
+              .build()
+              .run(to(server));
 
       assertThat(r.transcript().toString()).contains("from 127.0.0.1");
     }
@@ -122,11 +115,10 @@ class SmtpConversationOptionsTest {
             .expect("AUTH")
             .reply(235, "ok")
             .start()) {
-      to(server)
+      CLIENT.toBuilder()
           .environment(DiagEnvironment.builder().eventListener(listener).build())
-          .ehlo("c.test")
-          .auth(SmtpCredentials.of("u", "topsecret"))
-          .run();
+          .build()
+          .run(to(server).ehlo("c.test").auth(SmtpCredentials.of("u", "topsecret")));
 
       assertThat(commands).containsExactly("EHLO c.test", "AUTH PLAIN [redacted]");
     }
@@ -148,12 +140,12 @@ class SmtpConversationOptionsTest {
             .expectData()
             .reply(250, "ok")
             .start()) {
-      to(server)
-          .ehlo("c.test")
-          .mailFrom("a@b.test")
-          .rcptTo("c@d.test")
-          .data(List.of("To: x@d.test", "To: y@d.test", "Subject: s"), "b")
-          .run();
+      CLIENT.run(
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("c@d.test")
+              .data(List.of("To: x@d.test", "To: y@d.test", "Subject: s"), "b"));
 
       assertThat(server.messages().get(0))
           .contains("To: x@d.test\r\nTo: y@d.test\r\nSubject: s\r\n\r\nb\r\n");
@@ -164,9 +156,10 @@ class SmtpConversationOptionsTest {
   void runAsync_cancelled_closesConnection() throws Exception {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().stall().start()) {
       CompletableFuture<SmtpReport> f =
-          SmtpConversation.to(server.host(), server.port())
+          SmtpClient.builder()
               .timeouts(SmtpTimeouts.all(Duration.ofSeconds(30)))
-              .runAsync();
+              .build()
+              .runAsync(SmtpConversation.to(server.host(), server.port()));
 
       assertThat(f.cancel(true)).isTrue();
       assertThat(f.isCancelled()).isTrue();

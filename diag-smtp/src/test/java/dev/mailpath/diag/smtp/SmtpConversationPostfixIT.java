@@ -47,24 +47,27 @@ class SmtpConversationPostfixIT {
     }
   }
 
+  private static final SmtpClient CLIENT =
+      SmtpClient.builder()
+          .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+          .tls(t -> t.trustManager(CERT.trustManager()).expectedName("mx.postfix.test"))
+          .build();
+
   private static SmtpConversation smtp() {
-    return SmtpConversation.to(postfix.host(), postfix.port())
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-        .trustManager(CERT.trustManager())
-        .expectedTlsName("mx.postfix.test");
+    return SmtpConversation.to(postfix.host(), postfix.port());
   }
 
   @Test
   void run_startTlsThenAuthThroughDovecot_deliversToLocalUser() {
     SmtpReport r =
-        smtp()
-            .ehlo("client.test")
-            .startTls()
-            .auth(SmtpCredentials.of("alice", "s3cret"))
-            .mailFrom("alice@postfix.test")
-            .rcptTo("alice@postfix.test")
-            .data(Map.of("Subject", "real peer"), "hello from mailpath\n.leading dot\n")
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("client.test")
+                .startTls()
+                .auth(SmtpCredentials.of("alice", "s3cret"))
+                .mailFrom("alice@postfix.test")
+                .rcptTo("alice@postfix.test")
+                .data(Map.of("Subject", "real peer"), "hello from mailpath\n.leading dot\n"));
 
     assertThat(r.completed()).as("%s\n%s", r, postfix.log()).isTrue();
     assertThat(r.findings()).as("%s", r).isEmpty();
@@ -86,11 +89,11 @@ class SmtpConversationPostfixIT {
   @Test
   void run_authLoginInsideTls_succeeds() {
     SmtpReport r =
-        smtp()
-            .ehlo("client.test")
-            .startTls()
-            .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN))
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("client.test")
+                .startTls()
+                .auth(SmtpCredentials.of("alice", "s3cret").mechanism(SmtpAuthMechanism.LOGIN)));
 
     assertThat(r.completed()).as("%s", r).isTrue();
     assertThat(r.transcript().toString()).contains(" ~> AUTH LOGIN", " ~> [redacted]");
@@ -99,7 +102,8 @@ class SmtpConversationPostfixIT {
   @Test
   void run_wrongPassword_reportsAuthRejected() {
     SmtpReport r =
-        smtp().ehlo("client.test").startTls().auth(SmtpCredentials.of("alice", "wrong")).run();
+        CLIENT.run(
+            smtp().ehlo("client.test").startTls().auth(SmtpCredentials.of("alice", "wrong")));
 
     assertThat(r.hasFinding(SmtpFinding.AUTH_REJECTED)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.AUTH);
@@ -108,12 +112,12 @@ class SmtpConversationPostfixIT {
   @Test
   void run_unknownLocalUser_isRejectedWith511() {
     SmtpReport r =
-        smtp()
-            .ehlo("client.test")
-            .mailFrom("someone@example.test")
-            .rcptTo("nobody@postfix.test")
-            .quitAfter(SmtpPhase.RCPT)
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("client.test")
+                .mailFrom("someone@example.test")
+                .rcptTo("nobody@postfix.test")
+                .quitAfter(SmtpPhase.RCPT));
 
     assertThat(r.findings(SmtpFinding.REPLY_PERMANENT))
         .singleElement()
@@ -124,12 +128,12 @@ class SmtpConversationPostfixIT {
   @Test
   void run_relayWithoutAuth_isDenied() {
     SmtpReport r =
-        smtp()
-            .ehlo("client.test")
-            .mailFrom("someone@example.test")
-            .rcptTo("victim@elsewhere.test")
-            .quitAfter(SmtpPhase.RCPT)
-            .run();
+        CLIENT.run(
+            smtp()
+                .ehlo("client.test")
+                .mailFrom("someone@example.test")
+                .rcptTo("victim@elsewhere.test")
+                .quitAfter(SmtpPhase.RCPT));
 
     assertThat(r.findings(SmtpFinding.REPLY_PERMANENT))
         .singleElement()
@@ -139,12 +143,14 @@ class SmtpConversationPostfixIT {
   @Test
   void run_defaultTrust_reportsSelfSignedCertificateAsInvalid() {
     SmtpReport r =
-        SmtpConversation.to(postfix.host(), postfix.port())
+        SmtpClient.builder()
             .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-            .expectedTlsName("mx.postfix.test")
-            .ehlo("client.test")
-            .startTls()
-            .run();
+            .build()
+            .run(
+                SmtpConversation.to(postfix.host(), postfix.port())
+                    .expectedTlsName("mx.postfix.test")
+                    .ehlo("client.test")
+                    .startTls());
 
     assertThat(r.hasFinding(SmtpFinding.TLS_CERTIFICATE_INVALID)).as("%s", r).isTrue();
     assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -163,7 +169,11 @@ class SmtpConversationPostfixIT {
         1    IN PTR localhost.
         """)
             .start()) {
-      SmtpReport r = smtp().dnsServers(dns.address()).ehlo("client.test").run();
+      SmtpReport r =
+          CLIENT.toBuilder()
+              .dns(d -> d.server(dns.address()))
+              .build()
+              .run(smtp().ehlo("client.test"));
 
       assertThat(r.findings(SmtpFinding.BANNER_RDNS_MISMATCH))
           .singleElement()

@@ -8,6 +8,7 @@ import dev.mailpath.diag.core.FindingCatalog;
 import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.ScriptedSmtpServer;
 import dev.mailpath.diag.testkit.TestCertificates;
@@ -32,8 +33,11 @@ class SmtpConversationScriptedTest {
   private static final SmtpTimeouts QUICK = SmtpTimeouts.all(Duration.ofSeconds(2));
   private static final Duration SHORT = Duration.ofMillis(300);
 
+  private static final SmtpClient CLIENT =
+      SmtpClient.builder().timeouts(QUICK).deadline(Duration.ofSeconds(8)).build();
+
   private static SmtpConversation to(ScriptedSmtpServer s) {
-    return SmtpConversation.to(s.host(), s.port()).timeouts(QUICK).deadline(Duration.ofSeconds(8));
+    return SmtpConversation.to(s.host(), s.port());
   }
 
   private static ScriptedSmtpServer.Builder greeting() {
@@ -82,15 +86,15 @@ class SmtpConversationScriptedTest {
             .start()) {
 
       SmtpReport r =
-          to(server)
-              .ehlo("probe.example.test")
-              .mailFrom("me@example.test")
-              .rcptTo("you@example.test")
-              .data(
-                  Map.of("Subject", "Test message via Telnet"),
-                  "This is a test\nPlease reply if received\n")
-              .quit()
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("probe.example.test")
+                  .mailFrom("me@example.test")
+                  .rcptTo("you@example.test")
+                  .data(
+                      Map.of("Subject", "Test message via Telnet"),
+                      "This is a test\nPlease reply if received\n")
+                  .quit());
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings()).isEmpty();
@@ -123,7 +127,7 @@ class SmtpConversationScriptedTest {
           .contains("Date: ", "Message-ID: <", "@example.test>")
           .contains("\r\n\r\nThis is a test\r\nPlease reply if received\r\n");
       assertThat(r.toString())
-          .contains("SMTP 127.0.0.1:" + server.port(), "PASS, completed", "No findings.");
+          .contains("SMTP 127.0.0.1:" + server.port() + ": completed", "Outcome: PASS");
     }
   }
 
@@ -142,12 +146,12 @@ class SmtpConversationScriptedTest {
             .start()) {
 
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("c@d.test")
-              .data(Map.of("Subject", "dots"), ".hidden\n..two\r.\nend")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .mailFrom("a@b.test")
+                  .rcptTo("c@d.test")
+                  .data(Map.of("Subject", "dots"), ".hidden\n..two\r.\nend"));
 
       assertThat(sent(r)).contains("..hidden", "...two", "..", "end", ".");
       assertThat(server.messages().get(0)).contains("\r\n.hidden\r\n..two\r\n.\r\nend\r\n");
@@ -171,7 +175,7 @@ class SmtpConversationScriptedTest {
   @Test
   void runAsync_completesWithReport() throws Exception {
     try (ScriptedSmtpServer server = ehloDone().start()) {
-      SmtpReport r = to(server).ehlo("c.test").runAsync().get(10, TimeUnit.SECONDS);
+      SmtpReport r = CLIENT.runAsync(to(server).ehlo("c.test")).get(10, TimeUnit.SECONDS);
 
       assertThat(r.completed()).isTrue();
     }
@@ -201,7 +205,7 @@ class SmtpConversationScriptedTest {
   }
 
   @Test
-  void mailFrom_rfc5321OddPaths_areSentAsGiven() {
+  void command_rfc5321OddPaths_areSentAsGiven() {
     try (ScriptedSmtpServer server =
         ehloDone()
             .expect("MAIL FROM:<>")
@@ -211,15 +215,49 @@ class SmtpConversationScriptedTest {
             .start()) {
 
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .mailFrom("<>")
-              .rcptTo("<@relay.test:\"john doe\"@x.test>")
-              .quitAfter(SmtpPhase.RCPT)
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .mailFrom("<>")
+                  .command("RCPT TO:<@relay.test:\"john doe\"@x.test>")
+                  .quit());
 
       assertThat(r.completed()).isTrue();
       assertThat(server.mismatches()).isEmpty();
+    }
+  }
+
+  @Test
+  void mailAddressSteps_displayNameOrSourceRoute_throwNamingTheProblem() {
+    SmtpConversation c = SmtpConversation.to("127.0.0.1", 25);
+
+    assertThatThrownBy(() -> c.mailFrom("Me <me@example.net>"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("address")
+        .hasMessageContaining("parse");
+    assertThatThrownBy(() -> c.rcptTo("<@relay.test:someone@x.test>"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("address");
+    assertThatThrownBy(() -> c.mailFrom(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("address");
+  }
+
+  @Test
+  void mailFrom_emptyOrAngleBrackets_isTheNullReversePath() {
+    try (ScriptedSmtpServer server =
+        ehloDone()
+            .expect("MAIL FROM:<>")
+            .reply(250, "ok")
+            .expect("MAIL FROM:<>")
+            .reply(250, "ok")
+            .start()) {
+      SmtpReport r =
+          CLIENT.run(
+              to(server).ehlo("c.test").mailFrom("").mailFrom("<>").quitAfter(SmtpPhase.MAIL));
+
+      assertThat(server.mismatches()).isEmpty();
+      assertThat(r.completed()).isTrue();
     }
   }
 
@@ -232,7 +270,7 @@ class SmtpConversationScriptedTest {
             .reply(554, "5.7.1 mx.test: your address is on a blocklist")
             .start()) {
 
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(phaseOf(only(r, SmtpFinding.BANNER_NOT_220))).isEqualTo("BANNER");
       assertThat(r.endedAt()).contains(SmtpPhase.BANNER);
@@ -246,7 +284,11 @@ class SmtpConversationScriptedTest {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.builder().stall().start()) {
       long t0 = System.nanoTime();
 
-      SmtpReport r = to(server).timeouts(SmtpTimeouts.all(SHORT)).ehlo("c.test").run();
+      SmtpReport r =
+          CLIENT.toBuilder()
+              .timeouts(SmtpTimeouts.all(SHORT))
+              .build()
+              .run(to(server).ehlo("c.test"));
 
       Finding f = only(r, SmtpFinding.TIMEOUT);
       assertThat(f.summary()).contains("BANNER phase", "300 ms");
@@ -265,7 +307,7 @@ class SmtpConversationScriptedTest {
       SmtpTimeouts t = SmtpTimeouts.all(Duration.ofSeconds(5)).toBuilder().banner(SHORT).build();
       long t0 = System.nanoTime();
 
-      SmtpReport r = to(server).timeouts(t).run();
+      SmtpReport r = CLIENT.toBuilder().timeouts(t).build().run(to(server));
 
       assertThat(only(r, SmtpFinding.TIMEOUT).summary()).contains("BANNER phase");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
@@ -276,7 +318,7 @@ class SmtpConversationScriptedTest {
   void run_garbageBanner_reportsMalformedReply() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().lines("SSH-2.0-OpenSSH_9.2").stall().start()) {
-      SmtpReport r = to(server).run();
+      SmtpReport r = CLIENT.run(to(server));
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_MALFORMED))).isEqualTo("BANNER");
       assertThat(sent(r)).containsExactly("QUIT");
@@ -291,7 +333,7 @@ class SmtpConversationScriptedTest {
             .raw(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xff, '\r', '\n'})
             .stall()
             .start()) {
-      SmtpReport r = to(server).run();
+      SmtpReport r = CLIENT.run(to(server));
 
       only(r, SmtpFinding.REPLY_MALFORMED);
       assertThat(r.transcript().received().get(0).text()).isEqualTo("\\x16\\x03\\x01\\x00\\xff");
@@ -302,7 +344,7 @@ class SmtpConversationScriptedTest {
   void run_replyCodeOutOfRange_reportsMalformedReply() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().lines("600 mx.test hello").stall().start()) {
-      assertThat(only(to(server).run(), SmtpFinding.REPLY_MALFORMED).summary())
+      assertThat(only(CLIENT.run(to(server)), SmtpFinding.REPLY_MALFORMED).summary())
           .contains("outside 200-599");
     }
   }
@@ -315,7 +357,7 @@ class SmtpConversationScriptedTest {
             .expect("EHLO")
             .raw("250-mx.test\n250 8BITMIME\n")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(r.completed()).isTrue();
       assertThat(r.capabilities().orElseThrow().eightBitMime()).isTrue();
@@ -327,7 +369,7 @@ class SmtpConversationScriptedTest {
   void run_bannerLineOfOneMebibyte_reportsTooLarge() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().raw("220 " + "x".repeat(1 << 20) + "\r\n").stall().start()) {
-      SmtpReport r = to(server).run();
+      SmtpReport r = CLIENT.run(to(server));
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_TOO_LARGE))).isEqualTo("BANNER");
       assertThat(r.transcript().toString().length()).isLessThan(20_000);
@@ -338,7 +380,7 @@ class SmtpConversationScriptedTest {
   void run_bannerThen421_endsWithoutFinding221Complaint() {
     try (ScriptedSmtpServer server =
         ScriptedSmtpServer.builder().reply(421, "4.3.2 busy").disconnect().start()) {
-      SmtpReport r = to(server).run();
+      SmtpReport r = CLIENT.run(to(server));
 
       Finding f = only(r, SmtpFinding.BANNER_NOT_220);
       assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.WARNING);
@@ -352,7 +394,7 @@ class SmtpConversationScriptedTest {
   void run_endlessMultilineEhlo_reportsTooLarge() {
     try (ScriptedSmtpServer server =
         greeting().expect("EHLO").endless("PIPELINING", 8 << 20).start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_TOO_LARGE))).isEqualTo("EHLO");
       assertThat(r.endedAt()).contains(SmtpPhase.EHLO);
@@ -363,7 +405,7 @@ class SmtpConversationScriptedTest {
   void run_tenThousandLineEhlo_reportsTooLarge() {
     try (ScriptedSmtpServer server =
         greeting().expect("EHLO").raw("250-X\r\n".repeat(10_000) + "250 END\r\n").start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(only(r, SmtpFinding.REPLY_TOO_LARGE).summary()).contains("1000 lines");
     }
@@ -378,7 +420,7 @@ class SmtpConversationScriptedTest {
             .expect("HELO c.test")
             .reply(250, "mx.test")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       only(r, SmtpFinding.EHLO_REJECTED_HELO_USED);
       assertThat(r.completed()).isTrue();
@@ -390,7 +432,7 @@ class SmtpConversationScriptedTest {
   void run_ehlo554_neverFallsBackToHelo() {
     try (ScriptedSmtpServer server =
         greeting().expect("EHLO").reply(554, "5.7.1 go away").start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(sent(r)).containsExactly("EHLO c.test", "QUIT");
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_PERMANENT))).isEqualTo("EHLO");
@@ -403,7 +445,7 @@ class SmtpConversationScriptedTest {
   void run_ehlo421_neverFallsBackToHelo() {
     try (ScriptedSmtpServer server =
         greeting().expect("EHLO").reply(421, "4.3.2 shutting down").start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(sent(r)).doesNotContain("HELO c.test");
       only(r, SmtpFinding.REPLY_TEMPORARY);
@@ -413,7 +455,7 @@ class SmtpConversationScriptedTest {
   @Test
   void run_absurdSize_reportsSizeInvalid() {
     try (ScriptedSmtpServer server = ehloDone("SIZE 99999999999999999999999999").start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       only(r, SmtpFinding.EHLO_SIZE_INVALID);
       assertThat(r.capabilities().orElseThrow().sizeLimit()).isEmpty();
@@ -424,7 +466,8 @@ class SmtpConversationScriptedTest {
   void run_authOfferedInClear_reportsIt() {
     try (ScriptedSmtpServer server = ehloDone("AUTH PLAIN LOGIN").start()) {
       assertThat(
-              only(to(server).ehlo("c.test").run(), SmtpFinding.AUTH_OFFERED_WITHOUT_TLS).summary())
+              only(CLIENT.run(to(server).ehlo("c.test")), SmtpFinding.AUTH_OFFERED_WITHOUT_TLS)
+                  .summary())
           .contains("PLAIN LOGIN");
     }
   }
@@ -433,7 +476,7 @@ class SmtpConversationScriptedTest {
   void run_closeInMiddleOfReply_reportsClosedInPhase() {
     try (ScriptedSmtpServer server =
         greeting().expect("EHLO").lines("250-mx.test").disconnect().start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       Finding f = only(r, SmtpFinding.CONNECT_CLOSED);
       assertThat(f.summary()).contains("in the middle of a reply", "EHLO phase");
@@ -445,7 +488,7 @@ class SmtpConversationScriptedTest {
   void run_resetInMiddleOfReply_reportsResetOrClosed() {
     try (ScriptedSmtpServer server =
         greeting().expect("EHLO").lines("250-mx.test").reset().start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(r.hasFinding(SmtpFinding.CONNECT_RESET)).as("%s", r).isTrue();
       assertThat(r.endedAt()).contains(SmtpPhase.EHLO);
@@ -460,7 +503,7 @@ class SmtpConversationScriptedTest {
             .expect("EHLO")
             .reply(250, "mx.test", "8BITMIME")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test"));
 
       assertThat(only(r, SmtpFinding.REPLY_UNSOLICITED).summary()).contains("250 surprise");
       assertThat(r.capabilities().orElseThrow().eightBitMime()).isTrue();
@@ -486,12 +529,12 @@ class SmtpConversationScriptedTest {
             .reply(250, "queued")
             .start()) {
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("nobody@x.test", "user@x.test")
-              .data(Map.of("Subject", "x"), "y")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .mailFrom("a@b.test")
+                  .rcptTo("nobody@x.test", "user@x.test")
+                  .data(Map.of("Subject", "x"), "y"));
 
       Finding f = only(r, SmtpFinding.REPLY_PERMANENT);
       assertThat(phaseOf(f)).isEqualTo("RCPT");
@@ -510,12 +553,12 @@ class SmtpConversationScriptedTest {
             .reply(554, "5.7.1 Relay access denied")
             .start()) {
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("x@elsewhere.test")
-              .data(Map.of("Subject", "x"), "y")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .mailFrom("a@b.test")
+                  .rcptTo("x@elsewhere.test")
+                  .data(Map.of("Subject", "x"), "y"));
 
       assertThat(r.endedAt()).contains(SmtpPhase.RCPT);
       assertThat(r.endReason()).contains("no recipient accepted");
@@ -534,7 +577,7 @@ class SmtpConversationScriptedTest {
             .start()) {
       Finding f =
           only(
-              to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test").run(),
+              CLIENT.run(to(server).ehlo("c.test").mailFrom("a@b.test").rcptTo("u@x.test")),
               SmtpFinding.REPLY_TEMPORARY);
 
       assertThat(f.summary()).contains("4.7.1");
@@ -553,12 +596,12 @@ class SmtpConversationScriptedTest {
             .reply(250, "ok?")
             .start()) {
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("u@x.test")
-              .data(Map.of(), "body")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .mailFrom("a@b.test")
+                  .rcptTo("u@x.test")
+                  .data(Map.of(), "body"));
 
       only(r, SmtpFinding.DATA_UNEXPECTED_REPLY);
       assertThat(r.endedAt()).contains(SmtpPhase.DATA);
@@ -580,13 +623,15 @@ class SmtpConversationScriptedTest {
             .stall()
             .start()) {
       SmtpReport r =
-          to(server)
+          CLIENT.toBuilder()
               .timeouts(QUICK.toBuilder().dataEnd(SHORT).build())
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("u@x.test")
-              .data(Map.of(), "body")
-              .run();
+              .build()
+              .run(
+                  to(server)
+                      .ehlo("c.test")
+                      .mailFrom("a@b.test")
+                      .rcptTo("u@x.test")
+                      .data(Map.of(), "body"));
 
       Finding f = only(r, SmtpFinding.TIMEOUT);
       assertThat(f.summary()).contains("DATA phase", "300 ms");
@@ -599,13 +644,13 @@ class SmtpConversationScriptedTest {
     try (ScriptedSmtpServer server =
         ehloDone().expect("MAIL").reply(250, "ok").expect("RCPT").reply(250, "ok").start()) {
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("u@x.test")
-              .data(Map.of(), "body")
-              .quitAfter(SmtpPhase.RCPT)
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .mailFrom("a@b.test")
+                  .rcptTo("u@x.test")
+                  .data(Map.of(), "body")
+                  .quitAfter(SmtpPhase.RCPT));
 
       assertThat(r.completed()).isTrue();
       assertThat(sent(r))
@@ -629,13 +674,13 @@ class SmtpConversationScriptedTest {
             .reply(250, "queued")
             .start()) {
       SmtpReport r =
-          to(server)
-              .pipelining(true)
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .rcptTo("u@x.test", "v@x.test")
-              .data(Map.of("Subject", "p"), "body")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .pipelining(true)
+                  .ehlo("c.test")
+                  .mailFrom("a@b.test")
+                  .rcptTo("u@x.test", "v@x.test")
+                  .data(Map.of("Subject", "p"), "body"));
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings(SmtpFinding.REPLY_PERMANENT)).hasSize(1);
@@ -654,7 +699,7 @@ class SmtpConversationScriptedTest {
   @Test
   void run_pipeliningNotOffered_sendsOneByOneAndSaysSo() {
     try (ScriptedSmtpServer server = ehloDone().expect("MAIL").reply(250, "ok").start()) {
-      SmtpReport r = to(server).pipelining(true).ehlo("c.test").mailFrom("a@b.test").run();
+      SmtpReport r = CLIENT.run(to(server).pipelining(true).ehlo("c.test").mailFrom("a@b.test"));
 
       only(r, SmtpFinding.PIPELINING_NOT_OFFERED);
     }
@@ -664,7 +709,7 @@ class SmtpConversationScriptedTest {
   void run_vrfyDisabled_isInfoOnly() {
     try (ScriptedSmtpServer server =
         ehloDone().expect("VRFY").reply(502, "5.5.1 VRFY disabled").start()) {
-      SmtpReport r = to(server).ehlo("c.test").vrfy("postmaster").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test").vrfy("postmaster"));
 
       assertThat(only(r, SmtpFinding.REPLY_PERMANENT).severity())
           .isEqualTo(dev.mailpath.diag.core.Severity.INFO);
@@ -681,7 +726,8 @@ class SmtpConversationScriptedTest {
             .expect("AUTH PLAIN ")
             .reply(235, "2.7.0 Authentication successful")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret!")).run();
+      SmtpReport r =
+          CLIENT.run(to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret!")));
 
       assertThat(r.completed()).isTrue();
       assertThat(sent(r)).contains("AUTH PLAIN [redacted]");
@@ -704,7 +750,8 @@ class SmtpConversationScriptedTest {
             .expect("")
             .reply(235, "ok")
             .start()) {
-      SmtpReport r = to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret!")).run();
+      SmtpReport r =
+          CLIENT.run(to(server).ehlo("c.test").auth(SmtpCredentials.of("alice", "s3cret!")));
 
       assertThat(r.completed()).isTrue();
       assertThat(sent(r)).containsSubsequence("AUTH LOGIN", "[redacted]", "[redacted]");
@@ -724,7 +771,7 @@ class SmtpConversationScriptedTest {
             .reply(235, "ok")
             .start()) {
       SmtpReport r =
-          to(server).ehlo("c.test").auth(SmtpCredentials.of("tim", "tanstaaftanstaaf")).run();
+          CLIENT.run(to(server).ehlo("c.test").auth(SmtpCredentials.of("tim", "tanstaaftanstaaf")));
 
       assertThat(r.completed()).isTrue();
       server.takeCommand(Duration.ofSeconds(1));
@@ -748,11 +795,11 @@ class SmtpConversationScriptedTest {
             .reply(535, "5.7.8 Authentication credentials invalid")
             .start()) {
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .auth(SmtpCredentials.of("alice", "wrong"))
-              .mailFrom("a@b.test")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .auth(SmtpCredentials.of("alice", "wrong"))
+                  .mailFrom("a@b.test"));
 
       assertThat(only(r, SmtpFinding.AUTH_REJECTED).summary()).contains("535");
       assertThat(r.endedAt()).contains(SmtpPhase.AUTH);
@@ -800,12 +847,10 @@ class SmtpConversationScriptedTest {
   void run_startTls_reEhloReplacesCapabilitiesAndTranscriptShowsTls() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
       SmtpReport r =
-          to(server)
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("mail.test")
-              .ehlo("c.test")
-              .startTls()
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(CERT.trustManager()))
+              .build()
+              .run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTls());
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings()).isEmpty();
@@ -835,7 +880,7 @@ class SmtpConversationScriptedTest {
   @Test
   void run_startTlsNotOffered_reportsAndDoesNotSendIt() {
     try (ScriptedSmtpServer server = ehloDone("PIPELINING").start()) {
-      SmtpReport r = to(server).ehlo("c.test").startTls().mailFrom("a@b.test").run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test").startTls().mailFrom("a@b.test"));
 
       only(r, SmtpFinding.STARTTLS_NOT_OFFERED);
       assertThat(sent(r)).containsExactly("EHLO c.test", "QUIT");
@@ -853,12 +898,12 @@ class SmtpConversationScriptedTest {
             .reply(250, "2.1.5 Ok")
             .start()) {
       SmtpReport r =
-          to(server)
-              .ehlo("c.test")
-              .startTlsIfOffered()
-              .mailFrom("a@b.test")
-              .rcptTo("c@d.test")
-              .run();
+          CLIENT.run(
+              to(server)
+                  .ehlo("c.test")
+                  .startTlsIfOffered()
+                  .mailFrom("a@b.test")
+                  .rcptTo("c@d.test"));
 
       only(r, SmtpFinding.STARTTLS_NOT_OFFERED);
       assertThat(sent(r))
@@ -872,12 +917,10 @@ class SmtpConversationScriptedTest {
   void run_startTlsIfOfferedOffered_negotiatesTls() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
       SmtpReport r =
-          to(server)
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("mail.test")
-              .ehlo("c.test")
-              .startTlsIfOffered()
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(CERT.trustManager()))
+              .build()
+              .run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTlsIfOffered());
 
       assertThat(r.findings()).isEmpty();
       assertThat(r.tls().orElseThrow().verified()).isTrue();
@@ -889,7 +932,7 @@ class SmtpConversationScriptedTest {
   void run_startTlsAnsweredWithGarbage_reportsMalformedInTlsPhase() {
     try (ScriptedSmtpServer server =
         ehloDone("STARTTLS").expect("STARTTLS").lines("+OK POP3 ready").stall().start()) {
-      SmtpReport r = to(server).ehlo("c.test").startTls().run();
+      SmtpReport r = CLIENT.run(to(server).ehlo("c.test").startTls());
 
       assertThat(phaseOf(only(r, SmtpFinding.REPLY_MALFORMED))).isEqualTo("TLS");
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -904,7 +947,11 @@ class SmtpConversationScriptedTest {
             .raw("220 2.0.0 Ready\r\n250-injected\r\n250 AUTH PLAIN\r\n")
             .startTls(CERT.serverContext())
             .start()) {
-      SmtpReport r = to(server).trustManager(CERT.trustManager()).ehlo("c.test").startTls().run();
+      SmtpReport r =
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(CERT.trustManager()))
+              .build()
+              .run(to(server).ehlo("c.test").startTls());
 
       Finding f = only(r, SmtpFinding.STARTTLS_PLAINTEXT_INJECTION);
       assertThat(f.severity()).isEqualTo(dev.mailpath.diag.core.Severity.CRITICAL);
@@ -920,13 +967,15 @@ class SmtpConversationScriptedTest {
         TestCertificates.builder().dnsNames("mail.test").expired().build();
     try (ScriptedSmtpServer server = tlsServer(expired)) {
       SmtpReport r =
-          to(server)
-              .trustManager(expired.trustManager())
-              .expectedTlsName("mail.test")
-              .ehlo("c.test")
-              .startTls()
-              .mailFrom("a@b.test")
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(expired.trustManager()))
+              .build()
+              .run(
+                  to(server)
+                      .expectedTlsName("mail.test")
+                      .ehlo("c.test")
+                      .startTls()
+                      .mailFrom("a@b.test"));
 
       assertThat(phaseOf(only(r, SmtpFinding.TLS_CERTIFICATE_EXPIRED))).isEqualTo("TLS");
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -941,13 +990,13 @@ class SmtpConversationScriptedTest {
         TestCertificates.builder().dnsNames("mail.test").expired().build();
     try (ScriptedSmtpServer server = tlsServer(expired)) {
       SmtpReport r =
-          to(server)
-              .trustManager(expired.trustManager())
-              .expectedTlsName("mail.test")
-              .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
-              .ehlo("c.test")
-              .startTls()
-              .run();
+          CLIENT.toBuilder()
+              .tls(
+                  t ->
+                      t.trustManager(expired.trustManager())
+                          .failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+              .build()
+              .run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTls());
 
       only(r, SmtpFinding.TLS_CERTIFICATE_EXPIRED);
       assertThat(r.completed()).isTrue();
@@ -958,7 +1007,7 @@ class SmtpConversationScriptedTest {
   @Test
   void run_untrustedCertificate_reportsInvalidAndEnds() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
-      SmtpReport r = to(server).expectedTlsName("mail.test").ehlo("c.test").startTls().run();
+      SmtpReport r = CLIENT.run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTls());
 
       only(r, SmtpFinding.TLS_CERTIFICATE_INVALID);
       assertThat(r.endedAt()).contains(SmtpPhase.TLS);
@@ -972,12 +1021,10 @@ class SmtpConversationScriptedTest {
   void run_untrustedCertificateReportMode_continuesInsideTls() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
       SmtpReport r =
-          to(server)
-              .expectedTlsName("mail.test")
-              .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
-              .ehlo("c.test")
-              .startTls()
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+              .build()
+              .run(to(server).expectedTlsName("mail.test").ehlo("c.test").startTls());
 
       only(r, SmtpFinding.TLS_CERTIFICATE_INVALID);
       assertThat(r.completed()).isTrue();
@@ -989,12 +1036,10 @@ class SmtpConversationScriptedTest {
   void run_certificateForOtherName_reportsNameMismatch() {
     try (ScriptedSmtpServer server = tlsServer(CERT)) {
       SmtpReport r =
-          to(server)
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("other.test")
-              .ehlo("c.test")
-              .startTls()
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(CERT.trustManager()))
+              .build()
+              .run(to(server).expectedTlsName("other.test").ehlo("c.test").startTls());
 
       assertThat(only(r, SmtpFinding.TLS_NAME_MISMATCH).summary())
           .contains("other.test", "DNS:mail.test");
@@ -1013,12 +1058,11 @@ class SmtpConversationScriptedTest {
             .reply(250, "mx.test", "AUTH PLAIN")
             .start()) {
       SmtpReport r =
-          to(server)
-              .implicitTls()
-              .trustManager(CERT.trustManager())
-              .expectedTlsName("mail.test")
-              .ehlo("c.test")
-              .run();
+          CLIENT.toBuilder()
+              .tls(t -> t.trustManager(CERT.trustManager()))
+              .build()
+              .run(
+                  to(server).tlsMode(TlsMode.IMPLICIT).expectedTlsName("mail.test").ehlo("c.test"));
 
       assertThat(r.completed()).as("%s", r).isTrue();
       assertThat(r.findings()).isEmpty();
@@ -1035,7 +1079,11 @@ class SmtpConversationScriptedTest {
         new ServerSocket(0, 1, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       port = s.getLocalPort();
     }
-    SmtpReport r = SmtpConversation.to("127.0.0.1", port).timeouts(QUICK).ehlo("c.test").run();
+    SmtpReport r =
+        SmtpClient.builder()
+            .timeouts(QUICK)
+            .build()
+            .run(SmtpConversation.to("127.0.0.1", port).ehlo("c.test"));
 
     assertThat(phaseOf(only(r, SmtpFinding.CONNECT_REFUSED))).isEqualTo("CONNECT");
     assertThat(r.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
@@ -1046,10 +1094,12 @@ class SmtpConversationScriptedTest {
   @Test
   void run_hostNameWithoutDns_reportsUnresolvedWithoutSystemLookup() {
     SmtpReport r =
-        SmtpConversation.to("mx.example.test", 25)
+        SmtpClient.builder()
             .timeouts(QUICK)
-            .hostResolver(dev.mailpath.diag.smtp.internal.NoDnsResolver.INSTANCE)
-            .run();
+            .build()
+            .run(
+                SmtpConversation.to("mx.example.test", 25)
+                    .hostResolver(dev.mailpath.diag.smtp.internal.NoDnsResolver.INSTANCE));
 
     only(r, SmtpFinding.HOST_UNRESOLVED);
     assertThat(r.endedAt()).contains(SmtpPhase.CONNECT);
@@ -1061,12 +1111,14 @@ class SmtpConversationScriptedTest {
       long t0 = System.nanoTime();
 
       SmtpReport r =
-          SmtpConversation.to(server.host(), server.port())
+          SmtpClient.builder()
               .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
               .deadline(Duration.ofMillis(400))
-              .ehlo("c.test")
-              .mailFrom("a@b.test")
-              .run();
+              .build()
+              .run(
+                  SmtpConversation.to(server.host(), server.port())
+                      .ehlo("c.test")
+                      .mailFrom("a@b.test"));
 
       Finding f = only(r, SmtpFinding.TIMEOUT);
       assertThat(f.summary()).contains("overall deadline of 400 ms", "MAIL phase");

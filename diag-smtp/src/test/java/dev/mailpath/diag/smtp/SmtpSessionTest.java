@@ -108,9 +108,10 @@ class SmtpSessionTest {
     try (ScriptedSmtpServer server =
             ScriptedSmtpServer.builder().reply(220, "mx.test").expect("EHLO").stall().start();
         SmtpSession s =
-            SmtpConversation.to(server.host(), server.port())
+            SmtpClient.builder()
                 .timeouts(SmtpTimeouts.all(Duration.ofMillis(300)))
-                .open()) {
+                .build()
+                .open(SmtpConversation.to(server.host(), server.port()))) {
 
       SmtpReply r = s.ehlo("c.test");
 

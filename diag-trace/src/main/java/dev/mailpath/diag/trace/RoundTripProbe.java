@@ -7,8 +7,10 @@ import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpExchange;
@@ -26,7 +28,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,8 @@ public final class RoundTripProbe {
   private final int port;
   private final ProbeTls tls;
   private final SmtpCredentials credentials;
-  private final UnaryOperator<SmtpConversation> smtpOptions;
+  private final SmtpClient smtpClient;
+  private final SmtpClient givenClient;
   private final String ehloName;
   private final String from;
   private final String to;
@@ -120,7 +122,10 @@ public final class RoundTripProbe {
     this.port = b.port;
     this.tls = b.tls;
     this.credentials = b.credentials;
-    this.smtpOptions = b.smtpOptions;
+    this.givenClient = b.client;
+    // Without a client of its own, the SMTP side uses the probe's environment.
+    this.smtpClient =
+        b.client != null ? b.client : SmtpClient.builder().environment(b.environment).build();
     this.from = b.from;
     this.to = b.to;
     this.ehloName = b.ehloName != null ? b.ehloName : domainOf(b.from);
@@ -155,7 +160,7 @@ public final class RoundTripProbe {
     b.port = port;
     b.tls = tls;
     b.credentials = credentials;
-    b.smtpOptions = smtpOptions;
+    b.client = givenClient;
     b.ehloName = ehloName;
     b.from = from;
     b.to = to;
@@ -188,11 +193,10 @@ public final class RoundTripProbe {
   }
 
   private SmtpConversation envelope() {
-    SmtpConversation c = SmtpConversation.to(host, port).environment(environment);
+    SmtpConversation c = SmtpConversation.to(host, port);
     if (tls == ProbeTls.IMPLICIT) {
-      c = c.implicitTls();
+      c = c.tlsMode(TlsMode.IMPLICIT);
     }
-    c = requireNonNull(smtpOptions.apply(c), "smtpOptions returned null");
     c = c.ehlo(ehloName);
     if (tls == ProbeTls.STARTTLS) {
       c = c.startTls();
@@ -241,7 +245,7 @@ public final class RoundTripProbe {
             .startedAt(startedAt);
 
     LOG.debug("round trip {}: sending through {}:{}", messageId, host, port);
-    SmtpReport smtp = envelope.data(headers, body).quit().run();
+    SmtpReport smtp = smtpClient.run(envelope.data(headers, body).quit());
     report.smtp(smtp);
     long sent = time.nanoTime();
     Optional<SmtpExchange> dot =
@@ -496,7 +500,7 @@ public final class RoundTripProbe {
     private int port;
     private ProbeTls tls = ProbeTls.STARTTLS_IF_OFFERED;
     private SmtpCredentials credentials;
-    private UnaryOperator<SmtpConversation> smtpOptions = UnaryOperator.identity();
+    private SmtpClient client;
     private String ehloName;
     private String from;
     private String to;
@@ -514,8 +518,8 @@ public final class RoundTripProbe {
      * Sets the SMTP server the probe is submitted to: the sender's submission server (587), or an
      * MX of the recipient's domain (25) to test inbound mail.
      *
-     * @param host an IP literal or a host name (resolved through diag-dns, see {@link
-     *     #smtpOptions(UnaryOperator)} for DNS servers)
+     * @param host an IP literal or a host name (resolved through diag-dns with the {@link
+     *     #client(SmtpClient) client's} DNS settings)
      * @param port 1 to 65535
      * @return this builder
      * @throws IllegalArgumentException for a blank host or a port out of range
@@ -551,21 +555,22 @@ public final class RoundTripProbe {
     }
 
     /**
-     * Sets connection options of the SMTP conversation: timeouts, trust manager, expected TLS name,
-     * TLS failure policy, DNS servers, local address. The function gets the bare conversation
-     * (target and environment set) and returns it with options; steps added here would run before
-     * EHLO, so add none.
+     * Sets the SMTP client the probe message is sent with: its DNS settings, timeouts, deadline,
+     * TLS trust and expected name, local address and environment. Without one, a client with
+     * default settings and this probe's {@link #environment(DiagEnvironment) environment} is used.
      *
      * <pre>{@code
-     * .smtpOptions(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-     *     .trustManager(testCa).expectedTlsName("mx.example.net"))
+     * .client(SmtpClient.builder()
+     *     .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+     *     .tls(t -> t.trustManager(testCa).expectedName("mx.example.net"))
+     *     .build())
      * }</pre>
      *
-     * @param options the options
+     * @param client the client
      * @return this builder
      */
-    public Builder smtpOptions(UnaryOperator<SmtpConversation> options) {
-      this.smtpOptions = requireNonNull(options, "options");
+    public Builder client(SmtpClient client) {
+      this.client = requireNonNull(client, "client");
       return this;
     }
 

@@ -2,7 +2,6 @@ package dev.mailpath.diag.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.DeliveryPathReport;
 import dev.mailpath.diag.smtp.DeliveryStage;
@@ -72,16 +71,16 @@ class InvestigationOutsideChecksTest {
     InetAddress down = InetAddress.getByName("127.0.0.2");
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     return DeliveryPathCheck.builder()
-        .resolver(MxResolver.builder().server(dns.address()).timeout(Duration.ofSeconds(2)).build())
+        .client(c -> c.dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2))))
         .connectTo(
             a ->
                 a.getAddress().equals(gm)
                     ? new InetSocketAddress(loopback, mail.smtpPort())
                     : a.getAddress().equals(down) ? new InetSocketAddress(loopback, closedPort) : a)
-        .ehloName("probe.outside.test")
+        .client(c -> c.ehloName("probe.outside.test"))
         .sender("postmaster@outside.test")
         .reverseDns(false)
-        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(3)))
+        .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(3))))
         .build();
   }
 

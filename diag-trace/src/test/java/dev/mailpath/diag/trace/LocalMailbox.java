@@ -9,6 +9,7 @@ import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import jakarta.mail.Flags;
 import jakarta.mail.internet.MimeMessage;
@@ -115,7 +116,7 @@ final class LocalMailbox implements AutoCloseable {
     return RoundTripProbe.builder()
         .smtpServer("127.0.0.1", smtpPort())
         .tls(ProbeTls.NONE)
-        .smtpOptions(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))))
+        .client(SmtpClient.builder().timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))).build())
         .from("alice@example.org")
         .to(EMAIL)
         .mailbox(search().build())

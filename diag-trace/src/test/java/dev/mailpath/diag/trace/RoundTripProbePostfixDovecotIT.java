@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.testkit.TestCertificates;
@@ -144,11 +145,14 @@ class RoundTripProbePostfixDovecotIT {
         RoundTripProbe.builder()
             .smtpServer(postfix.host(), postfix.port())
             .tls(ProbeTls.STARTTLS)
-            .smtpOptions(
-                c ->
-                    c.trustManager(SMTP_CERT.trustManager())
-                        .expectedTlsName("mx.postfix.test")
-                        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10))))
+            .client(
+                SmtpClient.builder()
+                    .tls(
+                        t ->
+                            t.trustManager(SMTP_CERT.trustManager())
+                                .expectedName("mx.postfix.test"))
+                    .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+                    .build())
             .credentials(SmtpCredentials.of("alice", ALICE_PASSWORD))
             .ehloName("client.postfix.test")
             .from("alice@postfix.test")

@@ -59,8 +59,10 @@ public final class DeliveryPath {
   public static Outcome run(String[] args, PrintStream out) {
     DeliveryPathCheck.Builder builder =
         DeliveryPathCheck.builder()
-            .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-            .deadline(Duration.ofMinutes(2));
+            .client(
+                c ->
+                    c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+                        .deadline(Duration.ofMinutes(2)));
     List<String> targets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -69,13 +71,15 @@ public final class DeliveryPath {
       }
       switch (a) {
         case "--dns":
-          builder.dnsServer(parseServer(args[++i]));
+          InetSocketAddress dns = parseServer(args[++i]);
+          builder.client(c -> c.dns(d -> d.server(dns)));
           break;
         case "--port":
           builder.smtpPort(Integer.parseInt(args[++i]));
           break;
         case "--ehlo":
-          builder.ehloName(args[++i]);
+          String ehlo = args[++i];
+          builder.client(c -> c.ehloName(ehlo));
           break;
         case "--from":
           builder.sender(args[++i]);
@@ -100,12 +104,12 @@ public final class DeliveryPath {
               + " of 127.0.3.x");
       DeliveryPathCheck check =
           builder
-              .dnsServer(lab.dns())
+              .client(c -> c.dns(d -> d.server(lab.dns())))
               .smtpPort(lab.smtpPort())
-              .ehloName("probe.example.net")
+              .client(c -> c.ehloName("probe.example.net"))
               .sender("postmaster@example.net")
-              .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
-              .concurrency(1)
+              .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))))
+              .maxInFlight(1)
               .build();
       return follow(
           check,

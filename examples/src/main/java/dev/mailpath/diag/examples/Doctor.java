@@ -4,8 +4,10 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
+import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.MailExchange;
 import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.MxResolver;
@@ -14,6 +16,7 @@ import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
@@ -89,33 +92,37 @@ public final class Doctor {
               + lab.smtpPort());
       out.println("  Mailbox GreenMail SMTP " + lab.mailbox().smtpPort());
       MxResolver resolver =
-          MxResolver.builder().server(lab.dns()).timeout(Duration.ofSeconds(2)).build();
+          MxResolver.builder().dns(d -> d.server(lab.dns()).timeout(Duration.ofSeconds(2))).build();
 
       MxReport mx =
           walk.step("nslookup -type=mx example.com", () -> resolver.resolve("example.com"));
       walk.step(
           "telnet mail2.example.com " + lab.smtpPort() + " (EHLO, MAIL FROM, RCPT TO, DATA, QUIT)",
           () ->
-              SmtpConversation.to("127.0.3.2", lab.smtpPort())
+              SmtpClient.builder()
+                  .dns(d -> d.server(lab.dns()).timeout(Duration.ofSeconds(2)))
                   .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
-                  .resolver(resolver)
-                  .ehlo("client.example.net")
-                  .mailFrom("sender@example.net")
-                  .rcptTo("alice@example.com")
-                  .data(
-                      Map.of("Subject", "Test message via Telnet"),
-                      "This is a test\nPlease reply if received\n")
-                  .quit()
-                  .run());
+                  .build()
+                  .run(
+                      SmtpConversation.to("127.0.3.2", lab.smtpPort())
+                          .ehlo("client.example.net")
+                          .mailFrom("sender@example.net")
+                          .rcptTo("alice@example.com")
+                          .data(
+                              Map.of("Subject", "Test message via Telnet"),
+                              "This is a test\nPlease reply if received\n")
+                          .quit()));
       walk.step(
           "where would mail for alice@example.com go? (nslookup, then telnet to each exchange)",
           () ->
               DeliveryPathCheck.builder()
-                  .resolver(resolver)
+                  .client(
+                      c ->
+                          c.dns(d -> d.server(lab.dns()).timeout(Duration.ofSeconds(2)))
+                              .ehloName("client.example.net")
+                              .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))))
                   .smtpPort(lab.smtpPort())
-                  .ehloName("client.example.net")
                   .sender("sender@example.net")
-                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)))
                   .build()
                   .check("alice@example.com"));
       relay(walk, "is mail2.example.com an open relay?", "127.0.3.2", lab.smtpPort(), null);
@@ -175,13 +182,14 @@ public final class Doctor {
   private static Outcome real(Map<String, String> opts, PrintStream out) {
     String domain = opts.get("domain");
     int port = Integer.parseInt(opts.getOrDefault("port", "25"));
-    MxResolver.Builder rb = MxResolver.builder().timeout(Duration.ofSeconds(5));
+    DnsSettings.Builder db = DnsSettings.builder().timeout(Duration.ofSeconds(5));
     if (opts.containsKey("dns")) {
       String[] hp = opts.get("dns").split(":");
-      rb.server(
+      db.server(
           new InetSocketAddress(literal(hp[0]), hp.length > 1 ? Integer.parseInt(hp[1]) : 53));
     }
-    MxResolver resolver = rb.build();
+    DnsSettings dns = db.build();
+    MxResolver resolver = MxResolver.builder().dns(dns).build();
     Walk walk = new Walk(out, 4);
     out.println("mailpath doctor: " + domain + " against real servers");
     MxReport mx = walk.step("nslookup -type=mx " + domain, () -> resolver.resolve(domain));
@@ -194,12 +202,15 @@ public final class Doctor {
       walk.step(
           "telnet " + first.host() + " " + port + " (stops after RCPT TO: nothing is sent)",
           () -> {
+            SmtpClient client =
+                SmtpClient.builder()
+                    .dns(dns)
+                    .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+                    .timeouts(SmtpTimeouts.all(Duration.ofSeconds(20)))
+                    .build();
             SmtpConversation c =
                 SmtpConversation.to(first.addresses().get(0).getHostAddress(), port)
                     .expectedTlsName(first.host())
-                    .tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE)
-                    .timeouts(SmtpTimeouts.all(Duration.ofSeconds(20)))
-                    .resolver(resolver)
                     .ehlo(opts.getOrDefault("ehlo", "probe.mailpath.invalid"))
                     .startTlsIfOffered();
             if (opts.containsKey("from")) {
@@ -207,7 +218,7 @@ public final class Doctor {
                   c.mailFrom(opts.get("from"))
                       .rcptTo(opts.getOrDefault("to", "postmaster@" + domain));
             }
-            return c.quitAfter(SmtpPhase.RCPT).run();
+            return client.run(c.quitAfter(SmtpPhase.RCPT));
           });
     }
     walk.step(
@@ -229,9 +240,11 @@ public final class Doctor {
                   .server(host, port)
                   .localDomain("example.com")
                   .externalDomain("relay-test.example.net")
-                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
+                  .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))));
           if (credentials != null) {
-            b.credentials(credentials);
+            // The lab's submission server offers no STARTTLS; on loopback, sending AUTH in clear
+            // is an explicit choice (the report says so in relay.credentials-in-clear).
+            b.credentials(credentials).tlsMode(TlsMode.NONE);
           }
           return b.build().test();
         });

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
@@ -116,20 +117,22 @@ public final class MissingMessage {
     // alice's message really goes through SMTP; the server logs its delivery, then the spam
     // filter files it in Junk E-mail.
     SmtpReport sent =
-        SmtpConversation.to("127.0.0.1", smtpPort)
+        SmtpClient.builder()
             .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-            .ehlo("mail.example.org")
-            .mailFrom("alice@example.org")
-            .rcptTo(BOB)
-            .data(
-                List.of(
-                    "From: alice@example.org",
-                    "To: " + BOB,
-                    "Subject: Quarterly numbers",
-                    "Message-ID: <numbers-q3@example.org>"),
-                "Here are the numbers.\n")
-            .quit()
-            .run();
+            .build()
+            .run(
+                SmtpConversation.to("127.0.0.1", smtpPort)
+                    .ehlo("mail.example.org")
+                    .mailFrom("alice@example.org")
+                    .rcptTo(BOB)
+                    .data(
+                        List.of(
+                            "From: alice@example.org",
+                            "To: " + BOB,
+                            "Subject: Quarterly numbers",
+                            "Message-ID: <numbers-q3@example.org>"),
+                        "Here are the numbers.\n")
+                    .quit());
     if (!sent.completed() || !greenMail.waitForIncomingEmail(10_000, 1)) {
       throw new IllegalStateException("the local SMTP server did not take the message:\n" + sent);
     }

@@ -75,7 +75,7 @@ public final class OpenRelayAudit {
         case "--external-domain" -> b.externalDomain(v);
         case "--user" -> user = v;
         case "--password" -> password = v;
-        case "--dns" -> b.dnsServers(parseServer(v));
+        case "--dns" -> b.client(c -> c.dns(d -> d.server(parseServer(v))));
         default -> throw new IllegalArgumentException("unknown option " + opt + "; " + usage());
       }
     }
@@ -108,7 +108,7 @@ public final class OpenRelayAudit {
               .server(greenMail.host(), greenMail.smtpPort())
               .localDomain("example.com")
               .externalDomain("relay-test.example.net")
-              .timeouts(quick)
+              .client(c -> c.timeouts(quick))
               .build(),
           out);
       out.println();
@@ -122,7 +122,7 @@ public final class OpenRelayAudit {
               .server(closed.host(), closed.port())
               .localDomain("example.com")
               .externalDomain("relay-test.example.net")
-              .timeouts(quick)
+              .client(c -> c.timeouts(quick))
               // The script answers commands in order on one connection, so the whole battery
               // runs on one connection here; real servers get a few attempts per connection.
               .attemptsPerConnection(RelayVariant.values().length)

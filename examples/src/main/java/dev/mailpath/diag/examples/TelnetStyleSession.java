@@ -1,5 +1,6 @@
 package dev.mailpath.diag.examples;
 
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpReply;
 import dev.mailpath.diag.smtp.SmtpReport;
@@ -59,14 +60,16 @@ public final class TelnetStyleSession {
 
     out.println("C:\\> telnet " + host + " " + port + "      (scripted: SmtpConversation)");
     SmtpReport report =
-        SmtpConversation.to(host, port)
+        SmtpClient.builder()
             .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-            .ehlo("client.example.com")
-            .mailFrom("me@example.com")
-            .rcptTo("you@example.net")
-            .data(headers, body)
-            .quit()
-            .run();
+            .build()
+            .run(
+                SmtpConversation.to(host, port)
+                    .ehlo("client.example.com")
+                    .mailFrom("me@example.com")
+                    .rcptTo("you@example.net")
+                    .data(headers, body)
+                    .quit());
     out.println(report.transcript());
     out.println();
     out.println(

@@ -12,7 +12,6 @@ import dev.mailpath.diag.smtp.AddressCheck;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.DeliveryPathReport;
 import dev.mailpath.diag.smtp.DeliveryStage;
-import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpReport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,16 +47,16 @@ public final class DeliveryPathRun {
   @FunctionalInterface
   public interface Conversations {
     /**
-     * Creates the script for one address.
+     * Starts the conversation with one address on the check's client.
      *
      * @param tlsName the exchange's host name, for SNI and the certificate name check
      * @param target where to connect
      * @param recipient the forward path, without angle brackets
      * @param left what is left of the overall deadline; positive
      * @param reverse the reverse DNS seam for the banner and EHLO name checks
-     * @return the conversation
+     * @return the running conversation; cancelling it closes the connection
      */
-    SmtpConversation create(
+    CompletableFuture<SmtpReport> start(
         String tlsName,
         InetSocketAddress target,
         String recipient,
@@ -334,14 +333,6 @@ public final class DeliveryPathRun {
             ? CompletableFuture.supplyAsync(
                 () -> s.resolver().reverse(a), s.environment().executor())
             : CompletableFuture.completedFuture(null);
-    SmtpConversation c =
-        s.conversations()
-            .create(
-                sl.exchange.host(),
-                target,
-                t.recipient(),
-                Duration.ofNanos(left),
-                new DeliveryPathReverse(reverse));
     synchronized (lock) {
       if (smtpFirstStart < 0) {
         smtpFirstStart = elapsedNanos();
@@ -353,7 +344,14 @@ public final class DeliveryPathRun {
         sl.exchange.host(),
         a,
         target);
-    CompletableFuture<SmtpReport> conversation = c.runAsync();
+    CompletableFuture<SmtpReport> conversation =
+        s.conversations()
+            .start(
+                sl.exchange.host(),
+                target,
+                t.recipient(),
+                Duration.ofNanos(left),
+                new DeliveryPathReverse(reverse));
     running.add(conversation);
     boolean cancel;
     synchronized (lock) {

@@ -7,7 +7,6 @@ import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Timings;
-import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.EhloCapabilities;
 import dev.mailpath.diag.smtp.SmtpAuthMechanism;
@@ -19,19 +18,12 @@ import dev.mailpath.diag.smtp.SmtpReply;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.TlsInfo;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,10 +33,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,43 +42,49 @@ import org.slf4j.LoggerFactory;
  * interactive {@code SmtpSession}. Never throws for anything the peer does; a rejected step is a
  * finding, a broken connection ends the conversation with a finding. Not thread-safe, except {@link
  * #abort()}.
+ *
+ * <p>The engine holds the state of the conversation and the exchange of one command and its reply;
+ * each phase's algorithm lives in its own class, called through the methods here: {@link
+ * ConnectPhase} (resolve and connect, implicit TLS), {@link BannerPhase} (greeting and reverse
+ * DNS), {@link EhloPhase}, {@link TlsPhase} (STARTTLS and the handshake), {@link AuthPhase}, {@link
+ * TransactionPhase} (MAIL, RCPT, DATA, pipelining) and {@link ReportAssembly}.
  */
 public final class Engine {
-  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-  private static final Duration INJECTION_GRACE = Duration.ofMillis(250);
-  private static final Duration UNSOLICITED_GRACE = Duration.ofSeconds(1);
+  static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  static final Duration INJECTION_GRACE = Duration.ofMillis(250);
+  static final Duration UNSOLICITED_GRACE = Duration.ofSeconds(1);
 
-  private final Options o;
-  private final DiagEnvironment env;
-  private final TimeSource time;
-  private final Transcript.Recorder rec;
-  private final DiagEventListener listener;
-  private final Deadline overall;
-  private final Instant startedAt;
-  private final long startNanos;
-  private final List<Finding> findings = new ArrayList<>();
-  private final Set<String> onceKeys = new HashSet<>();
-  private final List<SmtpExchange> steps = new ArrayList<>();
-  private final Timings.Builder timings = Timings.builder();
+  final Options o;
+  final DiagEnvironment env;
+  final TimeSource time;
+  final Transcript.Recorder rec;
+  final DiagEventListener listener;
+  final Deadline overall;
+  final Instant startedAt;
+  final long startNanos;
+  final List<Finding> findings = new ArrayList<>();
+  final Set<String> onceKeys = new HashSet<>();
+  final List<SmtpExchange> steps = new ArrayList<>();
+  final Timings.Builder timings = Timings.builder();
 
-  private volatile SmtpWire wire;
-  private InetSocketAddress remote;
-  private HostResolver resolver;
-  private HostResolver.Reverse reverse;
-  private String bannerName;
-  private SmtpReply banner;
-  private EhloCapabilities caps;
-  private TlsInfo tlsInfo;
-  private boolean alive;
-  private boolean broken;
-  private boolean serverClosing;
-  private volatile boolean aborted;
-  private SmtpPhase endPhase;
-  private String endReason;
-  private String lastEhloName;
-  private String lastMailFrom;
-  private int acceptedRcpts;
-  private boolean dataInitAccepted;
+  volatile SmtpWire wire;
+  InetSocketAddress remote;
+  HostResolver resolver;
+  HostResolver.Reverse reverse;
+  String bannerName;
+  SmtpReply banner;
+  EhloCapabilities caps;
+  TlsInfo tlsInfo;
+  boolean alive;
+  boolean broken;
+  boolean serverClosing;
+  volatile boolean aborted;
+  SmtpPhase endPhase;
+  String endReason;
+  String lastEhloName;
+  String lastMailFrom;
+  int acceptedRcpts;
+  boolean dataInitAccepted;
 
   /**
    * Creates an engine.
@@ -175,7 +169,7 @@ public final class Engine {
     }
   }
 
-  private void end(SmtpPhase phase, String reason) {
+  void end(SmtpPhase phase, String reason) {
     if (endPhase == null) {
       endPhase = phase;
       endReason = reason;
@@ -194,32 +188,32 @@ public final class Engine {
     end(phase, reason);
   }
 
-  private void addFinding(Finding f) {
+  void addFinding(Finding f) {
     findings.add(f);
     LOG.debug("finding {}", f);
     listener.finding(f);
   }
 
-  private void addOnce(String key, Finding f) {
+  void addOnce(String key, Finding f) {
     if (onceKeys.add(key)) {
       addFinding(f);
     }
   }
 
-  private Deadline phaseDeadline(Duration timeout) {
+  Deadline phaseDeadline(Duration timeout) {
     Deadline d = Deadline.after(time, timeout, false);
     return overall == null ? d : d.min(overall);
   }
 
-  private Duration since(long t0) {
+  Duration since(long t0) {
     return Duration.ofNanos(Math.max(0, time.nanoTime() - t0));
   }
 
-  private static String key(SmtpPhase p) {
+  static String key(SmtpPhase p) {
     return p.name().toLowerCase(Locale.ROOT);
   }
 
-  private SmtpReply notConnected() {
+  SmtpReply notConnected() {
     if (endReason != null) {
       return SmtpReply.none(
           "not sent: the conversation ended at " + endPhase + " (" + endReason + ")");
@@ -235,267 +229,48 @@ public final class Engine {
    * @return {@code true} when the server greeted with 220
    */
   public boolean connect() {
-    long t0 = time.nanoTime();
-    List<InetAddress> addresses = addresses();
-    if (addresses.isEmpty()) {
-      timings.add("connect", since(t0));
-      end(SmtpPhase.CONNECT, "host name not resolved");
-      return false;
-    }
-    Socket socket = null;
-    Finding failure = null;
-    for (InetAddress a : addresses) {
-      if (aborted) {
-        break;
-      }
-      InetSocketAddress sa = new InetSocketAddress(a, o.port);
-      Deadline d = phaseDeadline(o.timeouts.connect());
-      rec.note("Trying " + format(sa) + "...");
-      listener.connectStart(sa);
-      long c0 = time.nanoTime();
-      Socket s = null;
-      try {
-        s = env.socketFactory().createSocket();
-        if (o.localAddress != null) {
-          s.bind(new InetSocketAddress(o.localAddress, 0));
-        }
-        s.connect(sa, (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.remainingMillis())));
-        listener.connectEnd(sa, null, since(c0));
-        rec.note(
-            "Connected to "
-                + format(sa)
-                + (o.localAddress != null ? " from " + s.getLocalAddress().getHostAddress() : ""));
-        socket = s;
-        remote = sa;
-        break;
-      } catch (IOException e) {
-        closeQuietly(s);
-        listener.connectEnd(sa, String.valueOf(e.getMessage()), since(c0));
-        failure = connectFailure(sa, e, d);
-        rec.note("Connection to " + format(sa) + " failed: " + e.getMessage());
-      }
-    }
-    timings.add("connect", since(t0));
-    if (socket == null) {
-      if (failure != null) {
-        addFinding(failure);
-      }
-      end(SmtpPhase.CONNECT, failure != null ? failure.summary() : "cancelled");
-      return false;
-    }
-    try {
-      socket.setTcpNoDelay(true);
-      wire =
-          new SmtpWire(
-              socket, rec, (int) Math.min(Integer.MAX_VALUE, o.timeouts.read().toMillis()));
-    } catch (IOException e) {
-      closeQuietly(socket);
-      addFinding(
-          SmtpFinding.CONNECT_CLOSED.finding(
-              "Connection unusable right after connect: " + e.getMessage()));
-      end(SmtpPhase.CONNECT, "connection unusable");
-      return false;
-    }
-    alive = true;
-    if (aborted) {
-      wire.close();
-    }
-    // RFC 8314 §3.3: with implicit TLS the handshake comes first; its problems belong to TLS.
-    if (o.implicitTls && !handshake(SmtpPhase.TLS)) {
-      return false;
-    }
-    return readBanner();
+    return ConnectPhase.connect(this);
   }
 
-  private List<InetAddress> addresses() {
-    Optional<InetAddress> literal = Addresses.parseLiteral(o.host);
-    if (literal.isPresent()) {
-      return List.of(literal.get());
-    }
-    if (o.host.equalsIgnoreCase("localhost")) {
-      // RFC 6761 §6.3: localhost is the loopback address; no lookup needed.
-      return List.of(InetAddress.getLoopbackAddress());
-    }
-    HostResolver.Resolution r = resolver().resolve(o.host);
-    r.findings().forEach(this::addFinding);
-    if (r.addresses().isEmpty()
-        && findings.stream().noneMatch(f -> f.is(SmtpFinding.HOST_UNRESOLVED))) {
-      addFinding(
-          SmtpFinding.HOST_UNRESOLVED.finding(
-              "No address found for " + o.host, Evidence.of("host", o.host)));
-    }
-    for (InetAddress a : r.addresses()) {
-      rec.note(o.host + " resolves to " + a.getHostAddress());
-    }
-    return r.addresses();
+  List<InetAddress> addresses() {
+    return ConnectPhase.addresses(this);
   }
 
-  private HostResolver resolver() {
-    if (resolver == null) {
-      resolver = o.resolver(env);
-    }
-    return resolver;
+  HostResolver resolver() {
+    return ConnectPhase.resolver(this);
   }
 
-  private Finding connectFailure(InetSocketAddress sa, IOException e, Deadline d) {
-    String msg = String.valueOf(e.getMessage());
-    Evidence where = Evidence.of("address", format(sa));
-    if (e instanceof SocketTimeoutException) {
-      return SmtpFinding.TIMEOUT.finding(
-          "No TCP connection to "
-              + format(sa)
-              + " within the connect "
-              + d.describe()
-              + " (CONNECT phase)",
-          Evidence.of("phase", SmtpPhase.CONNECT),
-          where);
-    }
-    if (e instanceof ConnectException && msg.toLowerCase(Locale.ROOT).contains("refused")) {
-      return SmtpFinding.CONNECT_REFUSED.finding(
-          "Connection to " + format(sa) + " refused",
-          Evidence.of("phase", SmtpPhase.CONNECT),
-          where);
-    }
-    if (e instanceof SocketException && msg.toLowerCase(Locale.ROOT).contains("reset")) {
-      return SmtpFinding.CONNECT_RESET.finding(
-          "Connection to " + format(sa) + " reset while connecting",
-          Evidence.of("phase", SmtpPhase.CONNECT),
-          where);
-    }
-    return SmtpFinding.CONNECT_FAILED.finding(
-        "Connection to " + format(sa) + " failed: " + msg,
-        Evidence.of("phase", SmtpPhase.CONNECT),
-        where,
-        Evidence.of("error", e.getClass().getSimpleName() + ": " + msg));
+  Finding connectFailure(InetSocketAddress sa, IOException e, Deadline d) {
+    return ConnectPhase.connectFailure(this, sa, e, d);
   }
 
-  private static String format(InetSocketAddress sa) {
-    // RFC 5952 text for IPv6 ([::1]:25), as every other report prints addresses.
-    return dev.mailpath.diag.core.internal.Addresses.format(sa);
+  static String format(InetSocketAddress sa) {
+    return ConnectPhase.format(sa);
   }
 
-  private boolean readBanner() {
-    Deadline d = phaseDeadline(o.timeouts.banner());
-    long t0 = time.nanoTime();
-    ReplyReader.Result r = wire.read(d);
-    SmtpReply reply = afterRead(SmtpPhase.BANNER, "", r, d);
-    Duration el = since(t0);
-    steps.add(new SmtpExchange(SmtpPhase.BANNER, "", reply, el));
-    timings.add("banner", el);
-    banner = reply;
-    if (!reply.received()) {
-      return false;
-    }
-    if (reply.code() != 220) {
-      addFinding(
-          SmtpFinding.BANNER_NOT_220.finding(
-              reply.isTemporaryFailure() ? Severity.WARNING : Severity.ERROR,
-              "The server greeted with " + reply.firstLine() + " instead of 220",
-              Evidence.of("phase", SmtpPhase.BANNER),
-              Evidence.of("reply", reply.firstLine()),
-              Evidence.of("transcript-line", r.lastLineIndex())));
-      if (reply.code() == 421) {
-        serverClosing = true;
-      }
-      end(SmtpPhase.BANNER, "greeting was " + reply.firstLine());
-      return false;
-    }
-    checkReverseDns(reply);
-    return true;
+  boolean readBanner() {
+    return BannerPhase.readBanner(this);
   }
 
-  private void checkReverseDns(SmtpReply greeting) {
-    if (remote == null) {
-      return;
-    }
-    Optional<HostResolver.Reverse> rev;
-    try {
-      rev = resolver().reverse(remote.getAddress());
-    } catch (RuntimeException e) {
-      LOG.debug("reverse lookup failed", e);
-      return;
-    }
-    if (rev.isEmpty()) {
-      return;
-    }
-    reverse = rev.get();
-    String name = normalizeName(firstWord(greeting.lines().get(0)));
-    bannerName = name;
-    List<String> ptr = rev.get().names();
-    List<String> confirmed = rev.get().confirmedNames();
-    if (confirmed.contains(name)) {
-      return;
-    }
-    String ip = remote.getAddress().getHostAddress();
-    String summary;
-    if (ptr.isEmpty()) {
-      summary = "The banner names " + name + " but " + ip + " has no PTR record";
-    } else if (ptr.contains(name)) {
-      summary =
-          "The banner name "
-              + name
-              + " is the PTR name of "
-              + ip
-              + ", but it does not resolve back to it";
-    } else {
-      summary =
-          "The banner names "
-              + name
-              + " but the PTR record of "
-              + ip
-              + " says "
-              + String.join(", ", ptr);
-    }
-    addFinding(
-        SmtpFinding.BANNER_RDNS_MISMATCH.finding(
-            summary,
-            Evidence.of("phase", SmtpPhase.BANNER),
-            Evidence.of("banner-name", name),
-            Evidence.of("address", ip),
-            Evidence.of("ptr", ptr.isEmpty() ? "(none)" : String.join(", ", ptr)),
-            Evidence.of("forward-confirmed", String.join(", ", confirmed))));
+  void checkReverseDns(SmtpReply greeting) {
+    BannerPhase.checkReverseDns(this, greeting);
   }
 
-  private static String normalizeName(String n) {
-    String name = n.toLowerCase(Locale.ROOT);
-    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+  static String normalizeName(String n) {
+    return BannerPhase.normalizeName(n);
   }
 
-  private void checkEhloName(SmtpPhase phase) {
-    if (reverse == null || caps == null || caps.domain().isEmpty()) {
-      return;
-    }
-    String name = normalizeName(caps.domain());
-    // A name already reported for the banner is not reported again.
-    if (name.equals(bannerName) || reverse.confirmedNames().contains(name)) {
-      return;
-    }
-    addOnce(
-        "ehlo-rdns",
-        SmtpFinding.EHLO_RDNS_MISMATCH.finding(
-            "The EHLO greeting names "
-                + name
-                + " but the reverse DNS of "
-                + remote.getAddress().getHostAddress()
-                + " says "
-                + (reverse.names().isEmpty()
-                    ? "nothing (no PTR)"
-                    : String.join(", ", reverse.names())),
-            Evidence.of("phase", phase),
-            Evidence.of("ehlo-name", name),
-            Evidence.of(
-                "ptr", reverse.names().isEmpty() ? "(none)" : String.join(", ", reverse.names()))));
+  void checkEhloName(SmtpPhase phase) {
+    BannerPhase.checkEhloName(this, phase);
   }
 
-  private static String firstWord(String s) {
-    String t = s.strip();
-    int sp = t.indexOf(' ');
-    return sp < 0 ? t : t.substring(0, sp);
+  static String firstWord(String s) {
+    return BannerPhase.firstWord(s);
   }
 
   // ---------------------------------------------------------------- reading and failures
 
-  private SmtpReply afterRead(SmtpPhase phase, String command, ReplyReader.Result r, Deadline d) {
+  SmtpReply afterRead(SmtpPhase phase, String command, ReplyReader.Result r, Deadline d) {
     if (r.ok()) {
       return r.reply();
     }
@@ -588,11 +363,11 @@ public final class Engine {
     return SmtpReply.none(r.detail());
   }
 
-  private static String capitalize(String s) {
+  static String capitalize(String s) {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
-  private void writeFailed(SmtpPhase phase, String command, IOException e) {
+  void writeFailed(SmtpPhase phase, String command, IOException e) {
     String m = String.valueOf(e.getMessage());
     boolean reset =
         m.toLowerCase(Locale.ROOT).contains("reset")
@@ -627,7 +402,7 @@ public final class Engine {
     alive = false;
   }
 
-  private void checkUnsolicited(SmtpPhase phase) {
+  void checkUnsolicited(SmtpPhase phase) {
     if (!usable() || !wire.reader().hasPendingInput()) {
       return;
     }
@@ -695,7 +470,7 @@ public final class Engine {
     return readFor(phase, recorded, d, t0);
   }
 
-  private SmtpReply readFor(SmtpPhase phase, String recorded, Deadline d, long t0) {
+  SmtpReply readFor(SmtpPhase phase, String recorded, Deadline d, long t0) {
     ReplyReader.Result r = wire.read(d);
     SmtpReply reply = afterRead(phase, recorded, r, d);
     Duration el = since(t0);
@@ -710,7 +485,7 @@ public final class Engine {
     return reply;
   }
 
-  private void judge(SmtpPhase phase, String command, SmtpReply reply, Severity severity) {
+  void judge(SmtpPhase phase, String command, SmtpReply reply, Severity severity) {
     if (!reply.received()) {
       return;
     }
@@ -741,7 +516,7 @@ public final class Engine {
     }
   }
 
-  private void unexpected(SmtpPhase phase, String command, SmtpReply reply, String expected) {
+  void unexpected(SmtpPhase phase, String command, SmtpReply reply, String expected) {
     addFinding(
         SmtpFinding.REPLY_UNEXPECTED.finding(
             command
@@ -768,39 +543,7 @@ public final class Engine {
    * @return the EHLO reply, or the HELO reply after a fallback
    */
   public SmtpReply ehlo(SmtpPhase phase, String name) {
-    lastEhloName = name;
-    String line = "EHLO " + name;
-    SmtpReply r = exchange(phase, line, line, o.timeouts.command());
-    if (r.isPositive()) {
-      setCapabilities(phase, r);
-      return r;
-    }
-    if (r.code() == 500 || r.code() == 502) {
-      // RFC 5321 §4.1.4 and §3.2: a server that does not know EHLO answers 500/502; only then is
-      // HELO the right retry. 421/554 mean "go away" and HELO would not change that.
-      String helo = "HELO " + name;
-      SmtpReply h = exchange(phase, helo, helo, o.timeouts.command());
-      if (h.isPositive()) {
-        caps = EhloCapabilities.none();
-        addFinding(
-            SmtpFinding.EHLO_REJECTED_HELO_USED.finding(
-                "EHLO was answered "
-                    + r.firstLine()
-                    + "; HELO worked, so no extensions are available",
-                Evidence.of("phase", phase),
-                Evidence.of("ehlo-reply", r.firstLine()),
-                Evidence.of("helo-reply", h.firstLine())));
-      } else {
-        judge(phase, helo, h, null);
-      }
-      return h;
-    }
-    if (r.received() && !r.isPositive() && !r.isTemporaryFailure() && !r.isPermanentFailure()) {
-      unexpected(phase, line, r, "250");
-    } else {
-      judge(phase, line, r, null);
-    }
-    return r;
+    return EhloPhase.ehlo(this, phase, name);
   }
 
   /**
@@ -810,54 +553,15 @@ public final class Engine {
    * @return the reply
    */
   public SmtpReply helo(String name) {
-    lastEhloName = name;
-    String line = "HELO " + name;
-    SmtpReply r = exchange(SmtpPhase.EHLO, line, line, o.timeouts.command());
-    if (r.isPositive()) {
-      caps = EhloCapabilities.none();
-    } else {
-      judge(SmtpPhase.EHLO, line, r, null);
-    }
-    return r;
+    return EhloPhase.helo(this, name);
   }
 
-  private void setCapabilities(SmtpPhase phase, SmtpReply r) {
-    caps = EhloCapabilities.parse(r);
-    checkEhloName(phase);
-    if (caps.sizeInvalid()) {
-      addOnce(
-          "size",
-          SmtpFinding.EHLO_SIZE_INVALID.finding(
-              "The server advertises SIZE "
-                  + caps.sizeParameter().orElse("")
-                  + ", which is not a valid size",
-              Evidence.of("phase", phase),
-              Evidence.of("size", caps.sizeParameter().orElse(""))));
-    }
-    if (!wire.tls() && !caps.authMechanisms().isEmpty()) {
-      addOnce(
-          "auth-clear",
-          SmtpFinding.AUTH_OFFERED_WITHOUT_TLS.finding(
-              "AUTH "
-                  + String.join(" ", caps.authMechanisms())
-                  + " is offered on a connection without TLS",
-              Evidence.of("phase", phase),
-              Evidence.of("mechanisms", String.join(" ", caps.authMechanisms()))));
-    }
+  void setCapabilities(SmtpPhase phase, SmtpReply r) {
+    EhloPhase.setCapabilities(this, phase, r);
   }
 
-  private String ehloName() {
-    if (lastEhloName != null) {
-      return lastEhloName;
-    }
-    if (o.defaultEhloName != null) {
-      return o.defaultEhloName;
-    }
-    // RFC 5321 §4.1.4: without a name, the client's address literal is the right EHLO argument.
-    InetAddress local =
-        wire != null ? wire.socket().getLocalAddress() : InetAddress.getLoopbackAddress();
-    String text = dev.mailpath.diag.core.internal.Addresses.format(local);
-    return local instanceof Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]";
+  String ehloName() {
+    return EhloPhase.ehloName(this);
   }
 
   // ---------------------------------------------------------------- STARTTLS and TLS
@@ -870,211 +574,19 @@ public final class Engine {
    * @return the reply to STARTTLS
    */
   public SmtpReply startTls(boolean onlyIfOffered) {
-    if (!usable()) {
-      return notConnected();
-    }
-    if (caps != null && !caps.startTls()) {
-      addOnce(
-          "starttls",
-          SmtpFinding.STARTTLS_NOT_OFFERED.finding(
-              "The EHLO reply does not advertise STARTTLS", Evidence.of("phase", SmtpPhase.TLS)));
-      if (onlyIfOffered) {
-        end(SmtpPhase.TLS, "STARTTLS not offered");
-        return SmtpReply.none("STARTTLS not sent: not offered");
-      }
-    }
-    SmtpReply r = exchange(SmtpPhase.TLS, "STARTTLS", "STARTTLS", o.timeouts.command());
-    if (!r.received()) {
-      return r;
-    }
-    if (r.code() != 220) {
-      if (r.isPositive() || r.isIntermediate()) {
-        unexpected(SmtpPhase.TLS, "STARTTLS", r, "220");
-      } else {
-        judge(SmtpPhase.TLS, "STARTTLS", r, null);
-      }
-      end(SmtpPhase.TLS, "STARTTLS answered " + r.firstLine());
-      return r;
-    }
-    if (wire.reader().hasPendingInput()) {
-      // RFC 3207 §5 and CVE-2011-0411: bytes after the 220 arrived in clear text; a client that
-      // read them after the handshake would take injected lines for protected replies.
-      Deadline d = phaseDeadline(INJECTION_GRACE);
-      int before = rec.size();
-      ReplyReader.Result extra = wire.read(d);
-      addFinding(
-          SmtpFinding.STARTTLS_PLAINTEXT_INJECTION.finding(
-              "Clear text followed the 220 to STARTTLS"
-                  + (extra.ok() ? ": " + extra.reply().firstLine() : "")
-                  + "; aborted before the TLS handshake",
-              Evidence.of("phase", SmtpPhase.TLS),
-              Evidence.of("transcript-line", before)));
-      rec.note("Plaintext after STARTTLS 220: connection closed without TLS and without QUIT");
-      alive = false;
-      wire.close();
-      end(SmtpPhase.TLS, "plaintext injected after STARTTLS");
-      return r;
-    }
-    if (!handshake(SmtpPhase.TLS)) {
-      return r;
-    }
-    // RFC 3207 §4.2: forget everything learnt before TLS, and ask again.
-    caps = null;
-    ehlo(SmtpPhase.TLS, ehloName());
-    return r;
+    return TlsPhase.startTls(this, onlyIfOffered);
   }
 
-  private boolean handshake(SmtpPhase phase) {
-    String peer = o.expectedTlsName != null ? o.expectedTlsName : stripBrackets(o.host);
-    Deadline d = phaseDeadline(o.timeouts.tls());
-    rec.note(
-        "TLS handshake"
-            + (Addresses.isLiteral(peer) ? " (no SNI), checking address " : " with SNI ")
-            + peer);
-    long t0 = time.nanoTime();
-    SSLContext ctx = o.sslContext;
-    X509TrustManager trust = o.trustManager;
-    if (ctx == null && trust == null) {
-      SSLContext envCtx = env.sslContext();
-      try {
-        if (envCtx != SSLContext.getDefault()) {
-          ctx = envCtx;
-        }
-      } catch (GeneralSecurityException e) {
-        ctx = envCtx;
-      }
-      if (ctx == null) {
-        trust = TlsSupport.defaultTrustManager();
-      }
-    }
-    TlsSupport.Outcome out =
-        TlsSupport.handshake(
-            wire.socket(),
-            peer,
-            o.port,
-            ctx,
-            trust,
-            o.tlsFailure,
-            time.instant(),
-            (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.remainingMillis())));
-    Duration el = since(t0);
-    timings.add("tls", el);
-    tlsInfo = out.info();
-    listener.tlsEnd(out.info().protocol().orElse(null), out.info().error().orElse(null), el);
-    Evidence ph = Evidence.of("phase", phase);
-    Evidence name = Evidence.of("server-name", peer);
-    if (out.socket() == null) {
-      String detail = out.info().error().orElse("handshake failed");
-      rec.note("TLS handshake failed: " + detail);
-      switch (out.handshakeProblem()) {
-        case TIMEOUT:
-          addFinding(
-              SmtpFinding.TIMEOUT.finding(
-                  "The TLS handshake did not finish within the "
-                      + d.describe()
-                      + " ("
-                      + phase
-                      + " phase)",
-                  ph));
-          break;
-        case CHAIN:
-          addFinding(
-              SmtpFinding.TLS_CERTIFICATE_INVALID.finding(
-                  "The certificate chain is not trusted: " + detail, ph, name, subject()));
-          break;
-        case EXPIRED:
-          addFinding(
-              SmtpFinding.TLS_CERTIFICATE_EXPIRED.finding(
-                  "The certificate is expired or not yet valid: " + detail, ph, name, subject()));
-          break;
-        default:
-          addFinding(
-              SmtpFinding.TLS_HANDSHAKE_FAILED.finding(
-                  "The TLS handshake failed: " + detail, ph, name));
-      }
-      alive = false;
-      wire.close();
-      end(phase, "TLS handshake failed: " + detail);
-      return false;
-    }
-    try {
-      wire.upgrade(out.socket());
-    } catch (IOException e) {
-      addFinding(
-          SmtpFinding.TLS_HANDSHAKE_FAILED.finding(
-              "The TLS session is unusable: " + e.getMessage(), ph));
-      alive = false;
-      wire.close();
-      end(phase, "TLS session unusable");
-      return false;
-    }
-    TlsInfo t = out.info();
-    rec.note(
-        "TLS established: "
-            + t.protocol().orElse("?")
-            + " "
-            + t.cipherSuite().orElse("?")
-            + ", certificate "
-            + t.subject().orElse("(none)")
-            + ", issuer "
-            + t.issuer().orElse("?")
-            + t.notAfter().map(n -> ", expires " + n).orElse(""));
-    List<String> problems = new ArrayList<>();
-    if (out.chainProblem() == TlsSupport.Problem.CHAIN) {
-      addFinding(
-          SmtpFinding.TLS_CERTIFICATE_INVALID.finding(
-              "The certificate chain is not trusted: " + out.chainDetail(), ph, name, subject()));
-      problems.add("chain not trusted");
-    }
-    if (t.expired()) {
-      addFinding(
-          SmtpFinding.TLS_CERTIFICATE_EXPIRED.finding(
-              "The certificate is outside its validity period"
-                  + t.notAfter().map(n -> " (notAfter " + n + ")").orElse(""),
-              ph,
-              name,
-              subject()));
-      problems.add("certificate expired");
-    }
-    if (!t.hostnameValid()) {
-      addFinding(
-          SmtpFinding.TLS_NAME_MISMATCH.finding(
-              "The certificate does not match "
-                  + peer
-                  + (t.subjectAltNames().isEmpty()
-                      ? " (it has no subject alternative names; subject "
-                          + t.subject().orElse("?")
-                          + ")"
-                      : " (it names " + String.join(", ", t.subjectAltNames()) + ")"),
-              ph,
-              name,
-              subject()));
-      problems.add("name mismatch");
-    }
-    if (!problems.isEmpty()) {
-      if (o.tlsFailure == TlsFailurePolicy.FAIL) {
-        rec.note(
-            "TLS certificate not accepted ("
-                + String.join(", ", problems)
-                + "); ending the conversation");
-        end(phase, "TLS certificate not accepted: " + String.join(", ", problems));
-        return false;
-      }
-      rec.note(
-          "TLS certificate not accepted ("
-              + String.join(", ", problems)
-              + "); continuing as asked (REPORT_AND_CONTINUE)");
-    }
-    return true;
+  boolean handshake(SmtpPhase phase) {
+    return TlsPhase.handshake(this, phase);
   }
 
-  private Evidence subject() {
-    return Evidence.of(
-        "certificate", tlsInfo == null ? "(none)" : tlsInfo.subject().orElse("(none)"));
+  Evidence subject() {
+    return TlsPhase.subject(this);
   }
 
-  private static String stripBrackets(String h) {
-    return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+  static String stripBrackets(String h) {
+    return TlsPhase.stripBrackets(h);
   }
 
   // ---------------------------------------------------------------- AUTH
@@ -1087,158 +599,37 @@ public final class Engine {
    * @return the final reply (235 on success)
    */
   public SmtpReply auth(SmtpCredentials c) {
-    if (!usable()) {
-      return notConnected();
-    }
-    List<String> offered = caps == null ? List.of() : caps.authMechanisms();
-    if (caps != null && offered.isEmpty()) {
-      addOnce(
-          "auth-missing",
-          SmtpFinding.AUTH_NOT_OFFERED.finding(
-              "AUTH was requested but the EHLO reply lists no AUTH mechanisms",
-              Evidence.of("phase", SmtpPhase.AUTH)));
-    }
-    SmtpAuthMechanism m = c.pinnedMechanism().orElseGet(() -> choose(offered));
-    Duration t = o.timeouts.command();
-    SmtpReply r;
-    String user = c.username();
-    switch (m) {
-      case PLAIN:
-        String ir = b64("\0" + user + "\0" + c.password());
-        r = exchange(SmtpPhase.AUTH, "AUTH PLAIN " + ir, "AUTH PLAIN [redacted]", t);
-        if (r.code() == 334) {
-          // A server that ignores initial responses asks again with an empty challenge.
-          r = exchange(SmtpPhase.AUTH, ir, "[redacted]", t);
-        }
-        break;
-      case LOGIN:
-        r = exchange(SmtpPhase.AUTH, "AUTH LOGIN", "AUTH LOGIN", t);
-        if (r.code() == 334) {
-          r = exchange(SmtpPhase.AUTH, b64(user), "[redacted]", t);
-        }
-        if (r.code() == 334) {
-          r = exchange(SmtpPhase.AUTH, b64(c.password()), "[redacted]", t);
-        }
-        break;
-      case CRAM_MD5:
-        r = exchange(SmtpPhase.AUTH, "AUTH CRAM-MD5", "AUTH CRAM-MD5", t);
-        if (r.code() == 334) {
-          byte[] challenge;
-          try {
-            challenge = Base64.getMimeDecoder().decode(r.lines().get(0).strip());
-          } catch (IllegalArgumentException e) {
-            // RFC 4954 §4: "*" cancels the exchange.
-            r = exchange(SmtpPhase.AUTH, "*", "*", t);
-            addFinding(
-                SmtpFinding.AUTH_REJECTED.finding(
-                    "The CRAM-MD5 challenge is not valid base64; authentication cancelled",
-                    Evidence.of("phase", SmtpPhase.AUTH)));
-            end(SmtpPhase.AUTH, "invalid CRAM-MD5 challenge");
-            return r;
-          }
-          r =
-              exchange(
-                  SmtpPhase.AUTH,
-                  b64(user + " " + hmacMd5Hex(c.password(), challenge)),
-                  "[redacted]",
-                  t);
-        }
-        break;
-      default:
-        throw new AssertionError(m);
-    }
-    if (r.received() && r.code() != 235) {
-      addFinding(
-          SmtpFinding.AUTH_REJECTED.finding(
-              r.isTemporaryFailure() ? Severity.WARNING : Severity.ERROR,
-              "AUTH " + m.keyword() + " for " + user + " was answered " + r.firstLine(),
-              Evidence.of("phase", SmtpPhase.AUTH),
-              Evidence.of("mechanism", m.keyword()),
-              Evidence.of("reply", r.firstLine())));
-    }
-    return r;
+    return AuthPhase.auth(this, c);
   }
 
-  private static SmtpAuthMechanism choose(List<String> offered) {
-    if (offered.contains("CRAM-MD5")) {
-      return SmtpAuthMechanism.CRAM_MD5;
-    }
-    if (offered.contains("PLAIN") || !offered.contains("LOGIN")) {
-      return SmtpAuthMechanism.PLAIN;
-    }
-    return SmtpAuthMechanism.LOGIN;
+  static SmtpAuthMechanism choose(List<String> offered) {
+    return AuthPhase.choose(offered);
   }
 
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  static String b64(String s) {
+    return AuthPhase.b64(s);
   }
 
   static String hmacMd5Hex(String key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacMD5");
-      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacMD5"));
-      byte[] h = mac.doFinal(data);
-      StringBuilder sb = new StringBuilder();
-      for (byte b : h) {
-        sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      }
-      return sb.toString();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacMD5 is missing from this JDK", e);
-    }
+    return AuthPhase.hmacMd5Hex(key, data);
   }
 
   // ---------------------------------------------------------------- mail transaction
 
-  private String mailLine(String path, List<String> params) {
-    List<String> ps = new ArrayList<>(params);
-    if (o.smtpUtf8) {
-      if (caps != null && caps.smtpUtf8()) {
-        ps.add("SMTPUTF8");
-      } else {
-        addOnce(
-            "smtputf8",
-            SmtpFinding.SMTPUTF8_NOT_OFFERED.finding(
-                "SMTPUTF8 was requested but the EHLO reply does not offer it",
-                Evidence.of("phase", SmtpPhase.MAIL)));
-      }
-    }
-    return "MAIL FROM:" + path + (ps.isEmpty() ? "" : " " + String.join(" ", ps));
+  String mailLine(String path, List<String> params) {
+    return TransactionPhase.mailLine(this, path, params);
   }
 
-  private void afterMail(String line, SmtpReply r) {
-    acceptedRcpts = 0;
-    if (r.isIntermediate()) {
-      unexpected(SmtpPhase.MAIL, line, r, "250");
-    } else {
-      judge(SmtpPhase.MAIL, line, r, null);
-    }
+  void afterMail(String line, SmtpReply r) {
+    TransactionPhase.afterMail(this, line, r);
   }
 
-  private void afterRcpt(String line, SmtpReply r) {
-    if (r.isPositive()) {
-      acceptedRcpts++;
-    } else if (r.isIntermediate()) {
-      unexpected(SmtpPhase.RCPT, line, r, "250 or 251");
-    } else {
-      judge(SmtpPhase.RCPT, line, r, null);
-    }
+  void afterRcpt(String line, SmtpReply r) {
+    TransactionPhase.afterRcpt(this, line, r);
   }
 
-  private void afterDataInit(SmtpReply r) {
-    dataInitAccepted = r.code() == 354;
-    if (!r.received() || dataInitAccepted) {
-      return;
-    }
-    if (r.isPositive() || r.isIntermediate()) {
-      addFinding(
-          SmtpFinding.DATA_UNEXPECTED_REPLY.finding(
-              "DATA was answered " + r.firstLine() + " instead of 354; the message was not sent",
-              Evidence.of("phase", SmtpPhase.DATA),
-              Evidence.of("reply", r.firstLine())));
-    } else {
-      judge(SmtpPhase.DATA, "DATA", r, null);
-    }
+  void afterDataInit(SmtpReply r) {
+    TransactionPhase.afterDataInit(this, r);
   }
 
   /**
@@ -1249,14 +640,7 @@ public final class Engine {
    * @return the reply
    */
   public SmtpReply mail(String path, List<String> params) {
-    if (!usable()) {
-      return notConnected();
-    }
-    lastMailFrom = path;
-    String line = mailLine(path, params);
-    SmtpReply r = exchange(SmtpPhase.MAIL, line, line, o.timeouts.mail());
-    afterMail(line, r);
-    return r;
+    return TransactionPhase.mail(this, path, params);
   }
 
   /**
@@ -1266,10 +650,7 @@ public final class Engine {
    * @return the reply
    */
   public SmtpReply rcpt(String path) {
-    String line = "RCPT TO:" + path;
-    SmtpReply r = exchange(SmtpPhase.RCPT, line, line, o.timeouts.rcpt());
-    afterRcpt(line, r);
-    return r;
+    return TransactionPhase.rcpt(this, path);
   }
 
   /**
@@ -1297,54 +678,15 @@ public final class Engine {
    * @return the reply to the final dot, or the reply to DATA when it was not 354
    */
   public SmtpReply data(MessageContent message) {
-    SmtpReply r = exchange(SmtpPhase.DATA, "DATA", "DATA", o.timeouts.dataInit());
-    afterDataInit(r);
-    if (!dataInitAccepted) {
-      return r;
-    }
-    return sendMessage(message);
+    return TransactionPhase.data(this, message);
   }
 
-  private SmtpReply sendMessage(MessageContent message) {
-    byte[] bytes = message.render(time.instant(), env.random(), messageIdDomain());
-    long t0 = time.nanoTime();
-    try {
-      wire.sendData(bytes);
-    } catch (IOException e) {
-      writeFailed(SmtpPhase.DATA, "the message", e);
-      SmtpReply none = SmtpReply.none("send failed: " + e.getMessage());
-      steps.add(new SmtpExchange(SmtpPhase.DATA, ".", none, since(t0)));
-      return none;
-    }
-    // RFC 5321 §4.5.3.2.6: wait long for the reply to the final dot; giving up early risks
-    // duplicate deliveries (§6.1).
-    SmtpReply r = readFor(SmtpPhase.DATA, ".", phaseDeadline(o.timeouts.dataEnd()), t0);
-    if (r.isIntermediate()) {
-      unexpected(SmtpPhase.DATA, "end of data", r, "250");
-    } else {
-      judge(SmtpPhase.DATA, "end of data (message of " + bytes.length + " bytes)", r, null);
-    }
-    return r;
+  SmtpReply sendMessage(MessageContent message) {
+    return TransactionPhase.sendMessage(this, message);
   }
 
-  private static final java.util.regex.Pattern HOST_CHARS =
-      java.util.regex.Pattern.compile("[A-Za-z0-9.-]+");
-
-  private String messageIdDomain() {
-    String from = lastMailFrom;
-    if (from != null) {
-      int at = from.lastIndexOf('@');
-      if (at > 0) {
-        String d = from.substring(at + 1).replace(">", "").strip();
-        if (!d.isEmpty() && HOST_CHARS.matcher(d).matches()) {
-          return d;
-        }
-      }
-    }
-    if (lastEhloName != null && HOST_CHARS.matcher(lastEhloName).matches()) {
-      return lastEhloName;
-    }
-    return "mailpath.invalid";
+  String messageIdDomain() {
+    return TransactionPhase.messageIdDomain(this);
   }
 
   /**
@@ -1359,81 +701,12 @@ public final class Engine {
    */
   public SmtpReply pipelined(
       String path, List<String> params, List<String> rcpts, MessageContent message) {
-    if (!usable()) {
-      return notConnected();
-    }
-    checkUnsolicited(SmtpPhase.MAIL);
-    if (!usable()) {
-      return notConnected();
-    }
-    lastMailFrom = path;
-    List<String> lines = new ArrayList<>();
-    List<SmtpPhase> phases = new ArrayList<>();
-    List<Duration> timeouts = new ArrayList<>();
-    lines.add(mailLine(path, params));
-    phases.add(SmtpPhase.MAIL);
-    timeouts.add(o.timeouts.mail());
-    for (String r : rcpts) {
-      lines.add("RCPT TO:" + r);
-      phases.add(SmtpPhase.RCPT);
-      timeouts.add(o.timeouts.rcpt());
-    }
-    if (message != null) {
-      // RFC 2920 §3.1: DATA may be the last command of a group.
-      lines.add("DATA");
-      phases.add(SmtpPhase.DATA);
-      timeouts.add(o.timeouts.dataInit());
-    }
-    long t0 = time.nanoTime();
-    try {
-      wire.sendLines(lines, lines);
-    } catch (IOException e) {
-      writeFailed(SmtpPhase.MAIL, "the pipelined MAIL group", e);
-      return SmtpReply.none("send failed: " + e.getMessage());
-    }
-    SmtpReply last = null;
-    for (int i = 0; i < lines.size(); i++) {
-      SmtpReply r = readFor(phases.get(i), lines.get(i), phaseDeadline(timeouts.get(i)), t0);
-      t0 = time.nanoTime();
-      last = r;
-      if (!r.received()) {
-        return r;
-      }
-      switch (phases.get(i)) {
-        case MAIL:
-          afterMail(lines.get(i), r);
-          break;
-        case RCPT:
-          afterRcpt(lines.get(i), r);
-          break;
-        default:
-          afterDataInit(r);
-      }
-    }
-    if (message != null && dataInitAccepted) {
-      if (acceptedRcpts == 0) {
-        // RFC 2920 §3.1: no recipient was accepted but DATA got 354 anyway: send an empty
-        // message (just the dot), which the server must then reject.
-        try {
-          wire.sendData(new byte[0]);
-        } catch (IOException e) {
-          writeFailed(SmtpPhase.DATA, "the final dot", e);
-          return SmtpReply.none("send failed: " + e.getMessage());
-        }
-        return readFor(SmtpPhase.DATA, ".", phaseDeadline(o.timeouts.dataEnd()), time.nanoTime());
-      }
-      return sendMessage(message);
-    }
-    return last;
+    return TransactionPhase.pipelined(this, path, params, rcpts, message);
   }
 
   /** Notes that PIPELINING was requested but not offered (once). */
   public void pipeliningNotOffered() {
-    addOnce(
-        "pipelining",
-        SmtpFinding.PIPELINING_NOT_OFFERED.finding(
-            "PIPELINING was requested but the EHLO reply does not offer it; commands were sent one by one",
-            Evidence.of("phase", SmtpPhase.MAIL)));
+    TransactionPhase.pipeliningNotOffered(this);
   }
 
   // ---------------------------------------------------------------- other commands and QUIT
@@ -1455,7 +728,7 @@ public final class Engine {
     return r;
   }
 
-  private static String redactRaw(String line) {
+  static String redactRaw(String line) {
     // A raw "AUTH PLAIN <base64>" must not put its secret into the transcript.
     String[] w = line.strip().split("\\s+", 3);
     if (w.length == 3 && w[0].equalsIgnoreCase("AUTH")) {
@@ -1526,7 +799,7 @@ public final class Engine {
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  static void closeQuietly(Socket s) {
     if (s != null) {
       try {
         s.close();
@@ -1545,43 +818,7 @@ public final class Engine {
    * @return the report
    */
   public SmtpReport report(boolean completed) {
-    SmtpReport.Builder b =
-        SmtpReport.builder()
-            .target(o.host, o.port)
-            .remoteAddress(remote == null ? null : format(remote))
-            .startedAt(startedAt)
-            .elapsed(since(startNanos))
-            .transcript(rec.snapshot())
-            .banner(banner)
-            .capabilities(caps)
-            .tls(tlsInfo)
-            .timings(timings.build());
-    steps.forEach(b::addStep);
-    findings.forEach(b::addFinding);
-    if (wire != null) {
-      int lf = wire.reader().bareLfCount();
-      int cr = wire.reader().bareCrCount();
-      if (lf + cr > 0) {
-        b.addFinding(
-            SmtpFinding.REPLY_BARE_LINE_ENDING.finding(
-                "The server ended "
-                    + (lf + cr)
-                    + " reply line(s) with a bare "
-                    + (lf > 0 ? "LF" : "CR")
-                    + (lf > 0 && cr > 0 ? " or CR" : "")
-                    + " instead of CRLF",
-                Evidence.of("bare-lf", lf),
-                Evidence.of("bare-cr", cr)));
-      }
-    }
-    if (completed && endPhase == null) {
-      b.completed();
-    } else {
-      b.endedAt(
-          endPhase == null ? SmtpPhase.CONNECT : endPhase,
-          endReason == null ? "not completed" : endReason);
-    }
-    return b.build();
+    return ReportAssembly.report(this, completed);
   }
 
   // ---------------------------------------------------------------- scripted run
@@ -1614,7 +851,7 @@ public final class Engine {
     }
   }
 
-  private void checkInterrupt() {
+  void checkInterrupt() {
     if (Thread.currentThread().isInterrupted()) {
       close();
       throw new CancellationException(
@@ -1622,7 +859,7 @@ public final class Engine {
     }
   }
 
-  private boolean runSteps(List<Step> script, SmtpPhase quitAfter) {
+  boolean runSteps(List<Step> script, SmtpPhase quitAfter) {
     int i = 0;
     while (i < script.size()) {
       checkInterrupt();
@@ -1655,7 +892,7 @@ public final class Engine {
     return true;
   }
 
-  private int runPipelined(List<Step> script, int start, SmtpPhase quitAfter) {
+  int runPipelined(List<Step> script, int start, SmtpPhase quitAfter) {
     Step mail = script.get(start);
     List<String> rcpts = new ArrayList<>();
     int i = start + 1;
@@ -1688,7 +925,7 @@ public final class Engine {
     return i;
   }
 
-  private boolean lastMailAccepted() {
+  boolean lastMailAccepted() {
     for (int k = steps.size() - 1; k >= 0; k--) {
       if (steps.get(k).phase() == SmtpPhase.MAIL) {
         return steps.get(k).reply().isPositive();
@@ -1697,12 +934,13 @@ public final class Engine {
     return false;
   }
 
-  private boolean execute(List<Step> script, int i) {
+  boolean execute(List<Step> script, int i) {
     Step s = script.get(i);
     SmtpReply r;
     switch (s.kind()) {
       case EHLO:
-        r = ehlo(SmtpPhase.EHLO, s.text());
+        // An empty name is the EHLO a STARTTLS mode adds to a script without one.
+        r = ehlo(SmtpPhase.EHLO, s.text().isEmpty() ? ehloName() : s.text());
         if (!r.isPositive()) {
           stop(SmtpPhase.EHLO, "EHLO not accepted: " + r.firstLine());
         }

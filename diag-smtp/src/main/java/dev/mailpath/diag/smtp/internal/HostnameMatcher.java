@@ -1,5 +1,6 @@
 package dev.mailpath.diag.smtp.internal;
 
+import dev.mailpath.diag.core.internal.IpLiterals;
 import java.net.InetAddress;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -56,7 +57,7 @@ public final class HostnameMatcher {
    * @return {@code true} when it matches
    */
   public static boolean matches(X509Certificate cert, String expected) {
-    Optional<InetAddress> ip = Addresses.parseLiteral(expected);
+    Optional<InetAddress> ip = IpLiterals.parse(expected);
     String host = normalize(expected);
     boolean anyDns = false;
     for (List<?> san : sans(cert)) {
@@ -68,7 +69,7 @@ public final class HostnameMatcher {
           return true;
         }
       } else if (type == 7 && ip.isPresent()) {
-        Optional<InetAddress> sanIp = Addresses.parseLiteral(value);
+        Optional<InetAddress> sanIp = IpLiterals.parse(value);
         if (sanIp.isPresent() && sanIp.get().equals(ip.get())) {
           return true;
         }

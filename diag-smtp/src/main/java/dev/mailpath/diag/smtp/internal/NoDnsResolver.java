@@ -24,7 +24,7 @@ public enum NoDnsResolver implements HostResolver {
                 "Cannot resolve "
                     + host
                     + ": no DNS resolver configured; connect by IP address"
-                    + " or set dnsServers(...)",
+                    + " or name DNS servers with SmtpClient.builder().dns(...)",
                 Evidence.of("host", host))));
   }
 

@@ -64,6 +64,9 @@ public final class RelayJudge {
 
     /** Whether TLS was started after such a demand. */
     public boolean tlsRetried;
+
+    /** The connections where AUTH was sent without TLS (only with TlsMode.NONE). */
+    public final List<Integer> clearAuth = new ArrayList<>();
   }
 
   /**
@@ -163,6 +166,17 @@ public final class RelayJudge {
                   + " closed",
               Evidence.of("auth", facts.authFailure),
               Evidence.of("connection", facts.authConnection)));
+    }
+    if (!facts.clearAuth.isEmpty()) {
+      b.addFinding(
+          RelayFinding.CREDENTIALS_IN_CLEAR.finding(
+              "AUTH was sent without TLS on "
+                  + facts.clearAuth.size()
+                  + " connection(s), as TlsMode.NONE asked: the password crossed the network"
+                  + " unencrypted",
+              facts.clearAuth.stream()
+                  .map(c -> Evidence.of("connection", c))
+                  .toArray(Evidence[]::new)));
     }
     if (results.get(RelayPass.AUTHENTICATED) == RelayPassResult.REFUSED) {
       RelayAttempt first = relays(auth).get(0);

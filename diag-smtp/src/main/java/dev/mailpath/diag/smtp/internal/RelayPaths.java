@@ -1,5 +1,6 @@
 package dev.mailpath.diag.smtp.internal;
 
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.smtp.RelayVariant;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -63,7 +64,7 @@ public final class RelayPaths {
     if (colon <= 0) {
       return Optional.empty();
     }
-    return Addresses.parseLiteral(remote.substring(0, colon)).map(RelayPaths::literal);
+    return IpLiterals.parse(remote.substring(0, colon)).map(RelayPaths::literal);
   }
 
   /**

@@ -2,14 +2,15 @@ package dev.mailpath.diag.smtp.internal;
 
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.core.TranscriptLine;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.smtp.EhloCapabilities;
 import dev.mailpath.diag.smtp.RelayAttempt;
 import dev.mailpath.diag.smtp.RelayPass;
 import dev.mailpath.diag.smtp.RelayReport;
 import dev.mailpath.diag.smtp.RelayResponse;
-import dev.mailpath.diag.smtp.RelayTlsMode;
 import dev.mailpath.diag.smtp.RelayVariant;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReply;
@@ -81,7 +82,7 @@ public final class RelayRun {
     String host = settings.options.host;
     // One resolver for every session of the run; none at all for an address literal.
     this.resolver =
-        Addresses.isLiteral(host) || host.equalsIgnoreCase("localhost")
+        IpLiterals.isLiteral(host) || host.equalsIgnoreCase("localhost")
             ? null
             : settings.options.resolver(env);
     facts.credentials = settings.credentials != null;
@@ -301,6 +302,8 @@ public final class RelayRun {
       ss.failure = e.report(false).endReason().orElse("no greeting");
       return ss;
     }
+    // RFC 8314: with implicit TLS the whole connection is inside TLS already.
+    ss.tls = o.tlsMode == TlsMode.IMPLICIT && e.tls().map(TlsInfo::established).orElse(false);
     SmtpReply ehlo = e.ehlo(SmtpPhase.EHLO, s.ehloName);
     if (!ehlo.isPositive()) {
       ss.failure = "EHLO answered " + ehlo.firstLine();
@@ -310,10 +313,16 @@ public final class RelayRun {
       ipLiteral =
           e.report(false).remoteAddress().flatMap(RelayPaths::literalOf).orElse("[" + o.host + "]");
     }
+    if (s.tlsMode == TlsMode.STARTTLS_REQUIRED && !caps(e).startTls()) {
+      ss.failure = "STARTTLS is required (TlsMode.STARTTLS_REQUIRED) and not offered";
+      return ss;
+    }
     boolean wantTls =
-        s.tlsMode == RelayTlsMode.IF_OFFERED
-            || s.tlsMode == RelayTlsMode.WHEN_REQUIRED && tlsDemanded;
-    if (wantTls && caps(e).startTls() && !startTls(ss)) {
+        s.tlsMode != null && s.tlsMode.usesStartTls()
+            || s.tlsMode == null && tlsDemanded
+            // Credentials never go in clear text to a server that offers TLS (issue 16).
+            || s.tlsMode == null && pass == RelayPass.AUTHENTICATED;
+    if (!ss.tls && wantTls && caps(e).startTls() && !startTls(ss)) {
       return ss;
     }
     if (pass == RelayPass.AUTHENTICATED && !authenticate(ss)) {
@@ -321,6 +330,11 @@ public final class RelayRun {
     }
     ss.ready = true;
     return ss;
+  }
+
+  /** Whether STARTTLS may be sent: every mode but NONE (IMPLICIT is in TLS already). */
+  private boolean tlsAllowed() {
+    return s.tlsMode != TlsMode.NONE;
   }
 
   private static EhloCapabilities caps(Engine e) {
@@ -349,18 +363,25 @@ public final class RelayRun {
 
   private boolean authenticate(Session ss) {
     Engine e = ss.engine;
-    if (caps(e).authMechanisms().isEmpty()
-        && !ss.tls
-        && caps(e).startTls()
-        && s.tlsMode != RelayTlsMode.NEVER) {
-      // Many servers offer AUTH only inside TLS (Postfix smtpd_tls_auth_only = yes).
+    if (!ss.tls && caps(e).startTls() && tlsAllowed()) {
+      // Never AUTH in clear text when TLS is offered; many servers offer AUTH only inside TLS
+      // anyway (Postfix smtpd_tls_auth_only = yes).
       if (!startTls(ss)) {
         return false;
       }
     }
+    if (!ss.tls && tlsAllowed()) {
+      ss.authFailure =
+          "the server offers no STARTTLS, and AUTH is not sent in clear text"
+              + " (tlsMode(TlsMode.NONE) allows it)";
+      return false;
+    }
     if (caps(e).authMechanisms().isEmpty()) {
       ss.authFailure = "the server offers no AUTH" + (ss.tls ? " even after STARTTLS" : "");
       return false;
+    }
+    if (!ss.tls) {
+      facts.clearAuth.add(ss.index);
     }
     SmtpReply a = e.auth(s.credentials);
     if (a.code() == 235) {
@@ -452,7 +473,7 @@ public final class RelayRun {
     if (response == RelayResponse.STARTTLS_REQUIRED) {
       facts.tlsDemand = deciding;
       tlsDemanded = true;
-      if (!ss.tls && s.tlsMode != RelayTlsMode.NEVER && caps(e).startTls() && e.usable()) {
+      if (!ss.tls && tlsAllowed() && caps(e).startTls() && e.usable()) {
         return Outcome.STARTTLS;
       }
     }

@@ -1,6 +1,6 @@
 package dev.mailpath.diag.smtp.internal;
 
-import dev.mailpath.diag.smtp.RelayTlsMode;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.smtp.RelayVariant;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import java.time.Duration;
@@ -35,8 +35,8 @@ public final class RelaySettings {
   /** Credentials for the authenticated pass, or null. */
   public SmtpCredentials credentials;
 
-  /** When to use STARTTLS. */
-  public RelayTlsMode tlsMode;
+  /** When to use TLS, or null for the default (STARTTLS when demanded, and before AUTH). */
+  public TlsMode tlsMode;
 
   /** The relay variants of the anonymous pass (controls excluded), in battery order. */
   public List<RelayVariant> variants;

@@ -1,6 +1,7 @@
 package dev.mailpath.diag.smtp.internal;
 
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.smtp.TlsInfo;
 import java.io.IOException;
 import java.net.Socket;
@@ -127,7 +128,7 @@ public final class TlsSupport {
       }
       s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, peerHost, port, true);
       SSLParameters p = s.getSSLParameters();
-      if (!Addresses.isLiteral(peerHost)) {
+      if (!IpLiterals.isLiteral(peerHost)) {
         p.setServerNames(List.of(new SNIHostName(peerHost)));
       }
       s.setSSLParameters(p);

@@ -19,6 +19,7 @@ import dev.mailpath.diag.dns.RootServerQuery;
 import dev.mailpath.diag.json.DiagJson;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
+import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
@@ -224,12 +225,20 @@ public final class MailpathCli implements Runnable {
       return list;
     }
 
-    DnsSettings dns() {
+    DnsSettings dnsSettings() {
       return DnsSettings.builder().servers(dnsServers()).timeout(timeout()).build();
     }
 
     MxResolver resolver(DiagEnvironment env) {
-      return MxResolver.builder().servers(dnsServers()).timeout(timeout()).environment(env).build();
+      return MxResolver.builder().dns(dnsSettings()).environment(env).build();
+    }
+
+    SmtpClient smtpClient(DiagEnvironment env) {
+      return SmtpClient.builder()
+          .dns(dnsSettings())
+          .timeouts(SmtpTimeouts.all(timeout()))
+          .environment(env)
+          .build();
     }
 
     DiagEnvironment environment(PrintWriter err) {
@@ -393,16 +402,16 @@ public final class MailpathCli implements Runnable {
     @Override
     public Integer call() {
       DiagEnvironment env = common.environment(spec.commandLine().getErr());
-      SmtpConversation c =
-          SmtpConversation.to(host, port)
-              .timeouts(SmtpTimeouts.all(common.timeout()))
-              .environment(env)
-              .resolver(common.resolver(env));
-      if (implicitTls) {
-        c = c.implicitTls();
-      }
+      SmtpClient client = common.smtpClient(env);
       if (tlsReport) {
-        c = c.tlsFailure(TlsFailurePolicy.REPORT_AND_CONTINUE);
+        client =
+            client.toBuilder()
+                .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
+                .build();
+      }
+      SmtpConversation c = SmtpConversation.to(host, port);
+      if (implicitTls) {
+        c = c.tlsMode(TlsMode.IMPLICIT);
       }
       c = c.ehlo(ehlo);
       if (startTls) {
@@ -422,7 +431,7 @@ public final class MailpathCli implements Runnable {
       if (quitAfter != null) {
         c = c.quitAfter(quitAfter);
       }
-      var report = c.run();
+      var report = client.run(c);
       return common.print(spec, report, report);
     }
   }
@@ -628,7 +637,7 @@ public final class MailpathCli implements Runnable {
               .tlsMode(security)
               .credentials(user, password)
               .timeout(common.timeout())
-              .dns(common.dns())
+              .dns(common.dnsSettings())
               .environment(env)
               .build()
               .search(q.build());
@@ -674,13 +683,16 @@ public final class MailpathCli implements Runnable {
       DiagEnvironment env = common.environment(spec.commandLine().getErr());
       DeliveryPathCheck.Builder b =
           DeliveryPathCheck.builder()
-              .resolver(common.resolver(env))
+              .client(
+                  DeliveryPathCheck.Builder.defaultClient().toBuilder()
+                      .dns(common.dnsSettings())
+                      .timeouts(SmtpTimeouts.all(common.timeout()))
+                      .environment(env)
+                      .build())
               .smtpPort(port)
-              .startTls(!noStartTls)
-              .timeouts(SmtpTimeouts.all(common.timeout()))
-              .environment(env);
+              .tlsMode(noStartTls ? TlsMode.NONE : TlsMode.STARTTLS_IF_OFFERED);
       if (ehlo != null) {
-        b.ehloName(ehlo);
+        b.client(c -> c.ehloName(ehlo));
       }
       if (from != null) {
         b.sender(from);
@@ -743,9 +755,11 @@ public final class MailpathCli implements Runnable {
               .server(host, port)
               .localDomain(localDomain)
               .externalDomain(externalDomain)
-              .timeouts(SmtpTimeouts.all(common.timeout()))
-              .resolver(common.resolver(env))
-              .environment(env);
+              .client(
+                  c ->
+                      c.dns(common.dnsSettings())
+                          .timeouts(SmtpTimeouts.all(common.timeout()))
+                          .environment(env));
       if (localRecipient != null) {
         b.localRecipient(localRecipient);
       }
@@ -857,16 +871,18 @@ public final class MailpathCli implements Runnable {
                 .tlsMode(imaps ? TlsMode.IMPLICIT : TlsMode.STARTTLS_REQUIRED)
                 .credentials(user, password)
                 .timeout(common.timeout())
-                .dns(common.dns())
+                .dns(common.dnsSettings())
                 .environment(env)
                 .build());
       }
       if (checkPath) {
         b.deliveryPath(
             DeliveryPathCheck.builder()
-                .resolver(common.resolver(env))
-                .timeouts(SmtpTimeouts.all(common.timeout()))
-                .environment(env)
+                .client(
+                    c ->
+                        c.dns(common.dnsSettings())
+                            .timeouts(SmtpTimeouts.all(common.timeout()))
+                            .environment(env))
                 .build());
       }
       var r = b.build().investigate(q.build());

@@ -9,6 +9,8 @@ import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.BoundedParallel;
+import dev.mailpath.diag.dns.internal.CallScope;
+import dev.mailpath.diag.dns.internal.Futures;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,8 +42,8 @@ import org.xbill.DNS.TextParseException;
  *
  * <pre>{@code
  * DelegationTrace trace = DelegationTrace.builder()
- *     .timeout(Duration.ofSeconds(2))
- *     .compareWith(MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 53)).build())
+ *     .dns(d -> d.timeout(Duration.ofSeconds(2)))
+ *     .compareWith(MxResolver.builder().dns(d -> d.server("127.0.0.1")).build())
  *     .build();
  * TraceReport t = trace.trace("example.org", RecordType.MX);
  * t.zones();            // [., org., example.org.]
@@ -73,6 +75,14 @@ import org.xbill.DNS.TextParseException;
  * may be called from several threads at once.
  */
 public final class DelegationTrace {
+  /** The defaults of a trace: 2 s per attempt, 1 retry, 60 s for the whole trace. */
+  private static final DnsSettings DEFAULT_DNS =
+      DnsSettings.builder()
+          .timeout(Duration.ofSeconds(2))
+          .retries(1)
+          .deadline(Duration.ofSeconds(60))
+          .build();
+
   /** How deeply name server lookups may nest (a glueless NS whose zone has glueless NS ...). */
   private static final int MAX_NESTING = 4;
 
@@ -80,13 +90,11 @@ public final class DelegationTrace {
 
   private final RootHints hints;
   private final AddressFamily addressFamily;
-  private final Duration timeout;
-  private final int retries;
-  private final boolean tcp;
+  private final DnsSettings dns;
   private final UnaryOperator<InetSocketAddress> addressMapper;
   private final int maxSteps;
   private final int maxQueries;
-  private final int parallelism;
+  private final int maxInFlight;
   private final boolean checkAllServers;
   private final Duration deadline;
   private final MxResolver compareWith;
@@ -96,24 +104,19 @@ public final class DelegationTrace {
   private DelegationTrace(Builder b) {
     this.hints = b.hints;
     this.addressFamily = b.addressFamily;
-    this.timeout = b.timeout;
-    this.retries = b.retries;
-    this.tcp = b.tcp;
+    this.dns = b.dns;
     this.addressMapper = b.addressMapper;
     this.maxSteps = b.maxSteps;
     this.maxQueries = b.maxQueries;
-    this.parallelism = b.parallelism;
+    this.maxInFlight = b.maxInFlight;
     this.checkAllServers = b.checkAllServers;
-    this.deadline = b.deadline;
+    this.deadline = dns.deadline();
     this.compareWith = b.compareWith;
     this.environment = b.environment;
     this.query =
         DnsQuery.builder()
             .recursionDesired(false)
-            .timeout(timeout)
-            .retries(retries)
-            .tcp(tcp)
-            .edns(true)
+            .dns(dns.toBuilder().servers(List.of()).build())
             .environment(environment)
             .build();
   }
@@ -138,15 +141,12 @@ public final class DelegationTrace {
     Builder b = new Builder();
     b.hints = hints;
     b.addressFamily = addressFamily;
-    b.timeout = timeout;
-    b.retries = retries;
-    b.tcp = tcp;
+    b.dns = dns;
     b.addressMapper = addressMapper;
     b.maxSteps = maxSteps;
     b.maxQueries = maxQueries;
-    b.parallelism = parallelism;
+    b.maxInFlight = maxInFlight;
     b.checkAllServers = checkAllServers;
-    b.deadline = deadline;
     b.compareWith = compareWith;
     b.environment = environment;
     return b;
@@ -164,9 +164,13 @@ public final class DelegationTrace {
   public TraceReport trace(String name, RecordType type) {
     Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
+    return trace(new CallScope(environment.timeSource(), deadline), qname, name, type);
+  }
+
+  private TraceReport trace(CallScope scope, Name qname, String name, RecordType type) {
     DiagEventListener listener =
         environment.eventListenerFactory().create("trace " + qname + " " + type);
-    TraceReport report = new Run(qname, type, listener).run();
+    TraceReport report = new Run(scope, qname, type, listener).run();
     if (compareWith != null) {
       report = compare(report, name);
     }
@@ -175,7 +179,8 @@ public final class DelegationTrace {
   }
 
   /**
-   * Traces without blocking the caller.
+   * Traces without blocking the caller. The trace runs on the environment's executor and the future
+   * completes there; cancelling it cancels the queries in flight and starts no more.
    *
    * @param name the name
    * @param type the type
@@ -183,9 +188,26 @@ public final class DelegationTrace {
    * @throws IllegalArgumentException at once when the name or type is bad
    */
   public CompletableFuture<TraceReport> traceAsync(String name, RecordType type) {
-    DnsQuery.toName(name);
+    Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
-    return CompletableFuture.supplyAsync(() -> trace(name, type), environment.executor());
+    CallScope scope = new CallScope(environment.timeSource(), deadline);
+    CompletableFuture<TraceReport> work = new CompletableFuture<>();
+    CompletableFuture<TraceReport> out = scope.publish(work, Runnable::run);
+    environment
+        .executor()
+        .execute(
+            () -> {
+              if (scope.cancelled()) {
+                work.cancel(false);
+                return;
+              }
+              try {
+                work.complete(trace(scope, qname, name, type));
+              } catch (RuntimeException | Error e) {
+                work.completeExceptionally(e);
+              }
+            });
+    return out;
   }
 
   private TraceReport compare(TraceReport report, String name) {
@@ -221,6 +243,7 @@ public final class DelegationTrace {
 
   /** Per-call state, so that the trace object itself stays immutable. */
   private final class Run {
+    final CallScope scope;
     final Name qname;
     final RecordType type;
     final DiagEventListener listener;
@@ -234,7 +257,8 @@ public final class DelegationTrace {
     final Set<String> reportedLimits = ConcurrentHashMap.newKeySet();
     volatile boolean budgetExhausted;
 
-    Run(Name qname, RecordType type, DiagEventListener listener) {
+    Run(CallScope scope, Name qname, RecordType type, DiagEventListener listener) {
+      this.scope = scope;
       this.qname = qname;
       this.type = type;
       this.listener = listener;
@@ -365,14 +389,14 @@ public final class DelegationTrace {
           lookupsNeeded.add(() -> new Server(c.name(), addressesOf(c, main, path, nesting)));
         }
         List<Server> servers =
-            BoundedParallel.run(environment.executor(), parallelism, lookupsNeeded);
+            BoundedParallel.run(environment.executor(), maxInFlight, lookupsNeeded);
         List<Supplier<Judged>> asks = new ArrayList<>();
         for (Server s : servers) {
           for (InetSocketAddress a : s.addresses()) {
             asks.add(() -> judge(zone, s.name(), ask(a, name, qtype), name));
           }
         }
-        for (Judged j : BoundedParallel.run(environment.executor(), parallelism, asks)) {
+        for (Judged j : BoundedParallel.run(environment.executor(), maxInFlight, asks)) {
           if (j != null) {
             judged.add(j);
           }
@@ -605,7 +629,8 @@ public final class DelegationTrace {
       }
       InetSocketAddress target =
           requireNonNull(addressMapper.apply(address), "addressMapper returned null");
-      return query.ask(target, name, qtype, listener, lookups::add);
+      return Futures.await(
+          query.askAsync(scope, target, name, qtype, dns.tcpOnly(), listener, lookups::add));
     }
 
     private void limit(boolean report, String why) {
@@ -779,15 +804,12 @@ public final class DelegationTrace {
   public static final class Builder {
     private RootHints hints = RootHints.iana();
     private AddressFamily addressFamily = AddressFamily.BOTH;
-    private Duration timeout = Duration.ofSeconds(2);
-    private int retries = 1;
-    private boolean tcp;
+    private DnsSettings dns = DEFAULT_DNS;
     private UnaryOperator<InetSocketAddress> addressMapper = UnaryOperator.identity();
     private int maxSteps = 30;
     private int maxQueries = 200;
-    private int parallelism = 16;
+    private int maxInFlight = 16;
     private boolean checkAllServers = true;
-    private Duration deadline = Duration.ofSeconds(60);
     private MxResolver compareWith;
     private DiagEnvironment environment = DiagEnvironment.system();
 
@@ -817,35 +839,30 @@ public final class DelegationTrace {
     }
 
     /**
-     * Sets how long to wait for each attempt.
+     * Sets the transport options: the timeout of one attempt (default 2 s), retries after a timeout
+     * (default 1), TCP only, EDNS, and the deadline of one trace, after which no query starts
+     * (default 60 s). The servers named are not used: a trace starts from the {@linkplain
+     * #hints(RootHints) hints}.
      *
-     * @param timeout a positive duration up to a day; default 2 s
+     * @param dns the settings
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
+    public Builder dns(DnsSettings dns) {
+      this.dns = requireNonNull(dns, "dns");
       return this;
     }
 
     /**
-     * Sets how many more times a server is asked after a timeout.
+     * Changes some DNS settings, starting from the ones set so far (the defaults at first).
      *
-     * @param retries 0 to 10; default 1
+     * @param changes edits applied to a {@link DnsSettings} builder
      * @return this builder
      */
-    public Builder retries(int retries) {
-      this.retries = Checks.range("retries", retries, 0, 10);
-      return this;
-    }
-
-    /**
-     * Asks over TCP only instead of UDP with a TCP retry after truncation.
-     *
-     * @param tcp default {@code false}
-     * @return this builder
-     */
-    public Builder tcp(boolean tcp) {
-      this.tcp = tcp;
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      requireNonNull(changes, "changes");
+      DnsSettings.Builder b = dns.toBuilder();
+      changes.accept(b);
+      this.dns = b.build();
       return this;
     }
 
@@ -917,22 +934,11 @@ public final class DelegationTrace {
     /**
      * Sets how many queries to the servers of one zone may be in flight at once.
      *
-     * @param parallelism 1 to 256; default 16
+     * @param maxInFlight 1 to 256; default 16
      * @return this builder
      */
-    public Builder parallelism(int parallelism) {
-      this.parallelism = Checks.range("parallelism", parallelism, 1, 256);
-      return this;
-    }
-
-    /**
-     * Sets the overall deadline of one trace; no query starts after it.
-     *
-     * @param deadline a positive duration up to a day; default 60 s
-     * @return this builder
-     */
-    public Builder deadline(Duration deadline) {
-      this.deadline = Checks.positive("deadline", deadline);
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = Checks.range("maxInFlight", maxInFlight, 1, 256);
       return this;
     }
 

@@ -7,10 +7,12 @@ import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.dns.internal.CallScope;
 import dev.mailpath.diag.dns.internal.DnsExchange;
+import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import dev.mailpath.diag.dns.internal.Probe;
 import dev.mailpath.diag.dns.internal.Replies;
-import dev.mailpath.diag.dns.internal.SocketDnsTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +34,9 @@ import org.xbill.DNS.TextParseException;
  *
  * <pre>{@code
  * DnsQuery dig = DnsQuery.builder()
- *     .server(new InetSocketAddress("127.0.0.1", 5353))
+ *     .dns(d -> d.server("127.0.0.1:5353").timeout(Duration.ofSeconds(2)))
  *     .recursionDesired(false)            // dig +norec: what does this server itself hold?
  *     .nsid(true)                         // dig +nsid: which instance answered?
- *     .timeout(Duration.ofSeconds(2))
  *     .build();
  * DnsQueryReport r = dig.ask("example.org", RecordType.MX);
  * r.rcode();          // "NOERROR"
@@ -58,13 +59,14 @@ import org.xbill.DNS.TextParseException;
  * <p>Immutable and thread-safe once built; one instance serves any number of calls from any thread.
  */
 public final class DnsQuery {
+  /** dig's defaults: 2 s per attempt, 1 retry; the rest as {@link DnsSettings#system()}. */
+  private static final DnsSettings DEFAULT_DNS =
+      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).build();
+
+  private final DnsSettings dns;
   private final InetSocketAddress server;
-  private final Duration timeout;
-  private final int retries;
-  private final boolean tcp;
   private final boolean recursionDesired;
   private final boolean checkingDisabled;
-  private final boolean edns;
   private final int udpPayloadSize;
   private final boolean dnssecOk;
   private final boolean nsid;
@@ -72,28 +74,29 @@ public final class DnsQuery {
   private final Probe probe;
 
   private DnsQuery(Builder b) {
-    this.server = b.server;
-    this.timeout = b.timeout;
-    this.retries = b.retries;
-    this.tcp = b.tcp;
+    this.dns = b.dns;
+    this.server = dns.servers().isEmpty() ? null : dns.servers().get(0);
     this.recursionDesired = b.recursionDesired;
     this.checkingDisabled = b.checkingDisabled;
-    this.edns = b.edns;
     this.udpPayloadSize = b.udpPayloadSize;
     this.dnssecOk = b.dnssecOk;
     this.nsid = b.nsid;
     this.environment = b.environment;
     this.probe =
         new Probe(
-            new SocketDnsTransport(environment.timeSource()),
+            NioDnsTransport.builder()
+                .maxInFlightPerServer(dns.maxInFlightPerServer())
+                .rateLimit(dns.rateLimit())
+                .ioThreads(dns.ioThreads())
+                .timeSource(environment.timeSource())
+                .build(),
             environment.random(),
             new Probe.Settings(
-                timeout,
-                retries,
-                tcp,
+                dns.timeout(),
+                dns.retries(),
                 recursionDesired,
                 checkingDisabled,
-                edns,
+                dns.edns(),
                 udpPayloadSize,
                 dnssecOk,
                 nsid));
@@ -117,13 +120,9 @@ public final class DnsQuery {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.server = server;
-    b.timeout = timeout;
-    b.retries = retries;
-    b.tcp = tcp;
+    b.dns = dns;
     b.recursionDesired = recursionDesired;
     b.checkingDisabled = checkingDisabled;
-    b.edns = edns;
     b.udpPayloadSize = udpPayloadSize;
     b.dnssecOk = dnssecOk;
     b.nsid = nsid;
@@ -144,7 +143,8 @@ public final class DnsQuery {
   public DnsQueryReport ask(String name, RecordType type) {
     if (server == null) {
       throw new IllegalStateException(
-          "no server configured; call DnsQuery.builder().server(...) or ask(server, name, type)");
+          "no server configured; name one with DnsQuery.builder().dns(d -> d.server(...)) or"
+              + " call ask(server, name, type)");
     }
     return ask(server, name, type);
   }
@@ -161,14 +161,7 @@ public final class DnsQuery {
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public DnsQueryReport ask(InetSocketAddress server, String name, RecordType type) {
-    checkServer("server", server);
-    Name qname = toName(name);
-    checkType(type);
-    DiagEventListener listener =
-        environment
-            .eventListenerFactory()
-            .create("dns " + qname + " " + type + " @" + DnsQueryReport.hostPort(server));
-    return ask(server, qname, type, listener, l -> {});
+    return Futures.await(askAsync(server, name, type));
   }
 
   /**
@@ -183,8 +176,8 @@ public final class DnsQuery {
   public CompletableFuture<DnsQueryReport> askAsync(String name, RecordType type) {
     if (server == null) {
       throw new IllegalStateException(
-          "no server configured; call DnsQuery.builder().server(...) or askAsync(server, name,"
-              + " type)");
+          "no server configured; name one with DnsQuery.builder().dns(d -> d.server(...)) or"
+              + " call askAsync(server, name, type)");
     }
     return askAsync(server, name, type);
   }
@@ -201,9 +194,16 @@ public final class DnsQuery {
   public CompletableFuture<DnsQueryReport> askAsync(
       InetSocketAddress server, String name, RecordType type) {
     checkServer("server", server);
-    toName(name);
+    Name qname = toName(name);
     checkType(type);
-    return CompletableFuture.supplyAsync(() -> ask(server, name, type), environment.executor());
+    DiagEventListener listener =
+        environment
+            .eventListenerFactory()
+            .create("dns " + qname + " " + type + " @" + DnsQueryReport.hostPort(server));
+    CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
+    return scope.publish(
+        askAsync(scope, server, qname, type, dns.tcpOnly(), listener, l -> {}),
+        environment.executor());
   }
 
   /**
@@ -216,12 +216,12 @@ public final class DnsQuery {
   }
 
   /**
-   * Returns the per-attempt timeout.
+   * Returns the DNS settings: the server asked by default, timeout, retries, TCP only, EDNS.
    *
-   * @return the timeout
+   * @return the settings
    */
-  public Duration timeout() {
-    return timeout;
+  public DnsSettings dns() {
+    return dns;
   }
 
   /**
@@ -233,15 +233,6 @@ public final class DnsQuery {
     return recursionDesired;
   }
 
-  /**
-   * Tells whether queries go over TCP only.
-   *
-   * @return the TCP setting
-   */
-  public boolean tcp() {
-    return tcp;
-  }
-
   // ------------------------------------------------------------------ package-private engine
 
   /** The environment, for the clients built on this query. */
@@ -250,18 +241,21 @@ public final class DnsQuery {
   }
 
   /**
-   * Asks one server; used by {@link RootServerQuery} and {@link DelegationTrace} with their own
-   * listener and lookup sink.
+   * Asks one server as part of a call; used by {@link RootServerQuery} and {@link DelegationTrace}
+   * with their own listener and lookup sink. The future may complete on the transport's thread.
    */
-  DnsQueryReport ask(
+  CompletableFuture<DnsQueryReport> askAsync(
+      CallScope scope,
       InetSocketAddress target,
       Name qname,
       RecordType type,
+      boolean tcpOnly,
       DiagEventListener listener,
       Consumer<DnsLookup> sink) {
     Instant at = environment.timeSource().instant();
-    Probe.Result result = probe.exchange(target, qname, type.code(), listener, sink);
-    return report(target, qname, type, at, result);
+    return probe
+        .exchangeAsync(scope, target, qname, type.code(), tcpOnly, listener, sink)
+        .thenApply(result -> report(target, qname, type, at, result));
   }
 
   private DnsQueryReport report(
@@ -291,7 +285,7 @@ public final class DnsQuery {
                     "no answer for "
                         + what
                         + " within "
-                        + timeout.toMillis()
+                        + dns.timeout().toMillis()
                         + " ms ("
                         + result.attempts()
                         + (result.attempts() == 1 ? " attempt)" : " attempts)"),
@@ -389,13 +383,9 @@ public final class DnsQuery {
    * parameter.
    */
   public static final class Builder {
-    private InetSocketAddress server;
-    private Duration timeout = Duration.ofSeconds(2);
-    private int retries = 1;
-    private boolean tcp;
+    private DnsSettings dns = DEFAULT_DNS;
     private boolean recursionDesired = true;
     private boolean checkingDisabled;
-    private boolean edns = true;
     private int udpPayloadSize = 1232;
     private boolean dnssecOk;
     private boolean nsid;
@@ -404,50 +394,32 @@ public final class DnsQuery {
     private Builder() {}
 
     /**
-     * Sets the server {@link #build() built} queries ask by default, like dig's {@code @server};
-     * any port is allowed.
+     * Sets the DNS settings, replacing any set before: the first server named is the one {@link
+     * #build() built} queries ask by default, like dig's {@code @server} (any port); the timeout of
+     * one attempt (UDP plus the TCP retry of a truncated reply, default 2 s); retries after a
+     * timeout or an unreadable reply (dig's {@code +tries} minus one, default 1); TCP only (dig's
+     * {@code +tcp}); EDNS (dig's {@code +edns}/{@code +noedns}; DO and NSID switch it on whatever
+     * it says); and the deadline of one call.
      *
-     * @param server an IP address and port, for example {@code 127.0.0.1:5353}
+     * @param dns the settings
      * @return this builder
-     * @throws IllegalArgumentException when the address is unresolved or the port is 0
      */
-    public Builder server(InetSocketAddress server) {
-      checkServer("server", server);
-      this.server = server;
+    public Builder dns(DnsSettings dns) {
+      this.dns = requireNonNull(dns, "dns");
       return this;
     }
 
     /**
-     * Sets how long to wait for each attempt (UDP plus the TCP retry of a truncated reply).
+     * Changes some DNS settings, starting from the ones set so far (dig's defaults at first).
      *
-     * @param timeout a positive duration up to a day; default 2 s
+     * @param changes edits applied to a {@link DnsSettings} builder
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
-      return this;
-    }
-
-    /**
-     * Sets how many more times the query is sent after a timeout or an unreadable reply (dig's
-     * {@code +tries} minus one).
-     *
-     * @param retries 0 to 10; default 1
-     * @return this builder
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.range("retries", retries, 0, 10);
-      return this;
-    }
-
-    /**
-     * Asks over TCP only (dig's {@code +tcp}) instead of UDP with a TCP retry after truncation.
-     *
-     * @param tcp default {@code false}
-     * @return this builder
-     */
-    public Builder tcp(boolean tcp) {
-      this.tcp = tcp;
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      requireNonNull(changes, "changes");
+      DnsSettings.Builder b = dns.toBuilder();
+      changes.accept(b);
+      this.dns = b.build();
       return this;
     }
 
@@ -471,18 +443,6 @@ public final class DnsQuery {
      */
     public Builder checkingDisabled(boolean checkingDisabled) {
       this.checkingDisabled = checkingDisabled;
-      return this;
-    }
-
-    /**
-     * Turns EDNS(0) on or off (dig's {@code +edns} / {@code +noedns}). DO and NSID need EDNS and
-     * switch it on whatever this says.
-     *
-     * @param edns default {@code true}
-     * @return this builder
-     */
-    public Builder edns(boolean edns) {
-      this.edns = edns;
       return this;
     }
 

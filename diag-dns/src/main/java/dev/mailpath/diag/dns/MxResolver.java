@@ -11,7 +11,6 @@ import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.Bailiwick;
 import dev.mailpath.diag.dns.internal.DnsExchange;
-import dev.mailpath.diag.dns.internal.DnsTransport;
 import dev.mailpath.diag.dns.internal.Futures;
 import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import dev.mailpath.diag.dns.internal.QueryEngine;
@@ -48,7 +47,6 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
@@ -62,8 +60,7 @@ import org.xbill.DNS.Type;
  *
  * <pre>{@code
  * MxResolver resolver = MxResolver.builder()
- *     .server(new InetSocketAddress("127.0.0.1", 5353))   // like nslookup's "server"
- *     .timeout(Duration.ofSeconds(2))
+ *     .dns(d -> d.server("127.0.0.1:5353").timeout(Duration.ofSeconds(2)))
  *     .build();
  * MxReport report = resolver.resolve("example.org");
  * report.exchanges();   // [10 mx1.example.org [192.0.2.1], 20 mx2.example.org [...]]
@@ -104,65 +101,40 @@ public final class MxResolver {
   /** Most out-of-bailiwick records quoted as evidence. */
   private static final int MAX_QUOTED = 5;
 
+  private final DnsSettings dns;
   private final List<InetSocketAddress> servers;
-  private final Duration timeout;
-  private final int retries;
-  private final boolean tcpOnly;
   private final boolean edns;
   private final boolean recursionDesired;
   private final AddressFamily addressFamily;
-  private final int maxInFlightPerServer;
-  private final int rateLimit;
-  private final int ioThreads;
   private final DiagEnvironment environment;
-  private final DnsTransport customTransport;
-  private final DnsTransport transport;
+  private final NioDnsTransport transport;
   private final QueryEngine engine;
 
   private MxResolver(Builder b) {
-    this.servers = b.servers.isEmpty() ? systemServers() : List.copyOf(b.servers);
-    this.timeout = b.timeout;
-    this.retries = b.retries;
-    this.tcpOnly = b.tcpOnly;
-    this.edns = b.edns;
+    this.dns = b.dns;
+    this.servers = dns.serversOrSystem();
+    this.edns = dns.edns();
     this.recursionDesired = b.recursionDesired;
     this.addressFamily = b.addressFamily;
-    this.maxInFlightPerServer = b.maxInFlightPerServer;
-    this.rateLimit = b.rateLimit;
-    this.ioThreads = b.ioThreads;
     this.environment = b.environment;
-    this.customTransport = b.transport;
     this.transport =
-        b.transport != null
-            ? b.transport
-            : NioDnsTransport.builder()
-                .maxInFlightPerServer(maxInFlightPerServer)
-                .rateLimit(rateLimit)
-                .ioThreads(ioThreads)
-                .timeSource(environment.timeSource())
-                .build();
+        NioDnsTransport.builder()
+            .maxInFlightPerServer(dns.maxInFlightPerServer())
+            .rateLimit(dns.rateLimit())
+            .ioThreads(dns.ioThreads())
+            .timeSource(environment.timeSource())
+            .build();
     this.engine =
         new QueryEngine(
             transport,
             servers,
-            timeout,
-            retries,
-            tcpOnly,
+            dns.timeout(),
+            dns.retries(),
+            dns.tcpOnly(),
             edns,
             recursionDesired,
             environment.random(),
             environment.executor());
-  }
-
-  private static List<InetSocketAddress> systemServers() {
-    // dnsjava reads /etc/resolv.conf (or the dns.server system property) here; we only take the
-    // server list from it, never its search path or cache.
-    List<InetSocketAddress> s = ResolverConfig.getCurrentConfig().servers();
-    if (s.isEmpty()) {
-      throw new IllegalStateException(
-          "no system DNS servers found; name one with MxResolver.builder().server(...)");
-    }
-    return List.copyOf(s);
   }
 
   /**
@@ -183,18 +155,10 @@ public final class MxResolver {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.servers.addAll(servers);
-    b.timeout = timeout;
-    b.retries = retries;
-    b.tcpOnly = tcpOnly;
-    b.edns = edns;
+    b.dns = dns;
     b.recursionDesired = recursionDesired;
     b.addressFamily = addressFamily;
-    b.maxInFlightPerServer = maxInFlightPerServer;
-    b.rateLimit = rateLimit;
-    b.ioThreads = ioThreads;
     b.environment = environment;
-    b.transport = customTransport;
     return b;
   }
 
@@ -213,7 +177,16 @@ public final class MxResolver {
    * @return the timeout
    */
   public Duration timeout() {
-    return timeout;
+    return dns.timeout();
+  }
+
+  /**
+   * Returns the DNS settings this resolver was built with.
+   *
+   * @return the settings; their servers may be empty (the system's, listed by {@link #servers()})
+   */
+  public DnsSettings dns() {
+    return dns;
   }
 
   /**
@@ -268,8 +241,8 @@ public final class MxResolver {
    * }
    * }</pre>
    *
-   * <p>With many domains per server, combine it with {@link Builder#maxInFlightPerServer} and
-   * {@link Builder#rateLimit} to stay polite to the servers asked.
+   * <p>With many domains per server, combine it with {@link DnsSettings#maxInFlightPerServer()} and
+   * {@link DnsSettings#rateLimit()} to stay polite to the servers asked.
    *
    * @param domains the domains; iterated once, lazily, on the consuming thread
    * @param maxInFlight how many resolutions run at once (1 to 10,000)
@@ -1111,7 +1084,7 @@ public final class MxResolver {
               "the UDP answer for "
                   + what
                   + " was truncated, and the TCP retry got no reply within "
-                  + timeout.toMillis()
+                  + dns.timeout().toMillis()
                   + " ms",
               server,
               error);
@@ -1128,9 +1101,9 @@ public final class MxResolver {
                 + " from "
                 + servers.size()
                 + " server(s) within "
-                + timeout.toMillis()
+                + dns.timeout().toMillis()
                 + " ms ("
-                + (retries + 1)
+                + (dns.retries() + 1)
                 + " round(s))"
                 + (ex.ignoredReplies() > 0
                     ? "; "
@@ -1309,20 +1282,19 @@ public final class MxResolver {
    * parameter.
    */
   public static final class Builder {
-    private final List<InetSocketAddress> servers = new ArrayList<>();
-    private Duration timeout = Duration.ofSeconds(5);
-    private int retries = 1;
-    private boolean tcpOnly;
-    private boolean edns = true;
+    private DnsSettings dns = DnsSettings.system();
     private boolean recursionDesired = true;
     private AddressFamily addressFamily = AddressFamily.BOTH;
-    private int maxInFlightPerServer = NioDnsTransport.DEFAULT_MAX_IN_FLIGHT_PER_SERVER;
-    private int rateLimit;
-    private int ioThreads = 1;
     private DiagEnvironment environment = DiagEnvironment.system();
-    private DnsTransport transport;
 
     private Builder() {}
+
+    private Builder change(Consumer<DnsSettings.Builder> change) {
+      DnsSettings.Builder b = dns.toBuilder();
+      change.accept(b);
+      dns = b.build();
+      return this;
+    }
 
     /**
      * Asks only this server (replacing any set before), like nslookup's {@code server} command; any
@@ -1330,10 +1302,11 @@ public final class MxResolver {
      *
      * @param server an address with port, for example {@code 127.0.0.1:5353}
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.server(server))}
      */
+    @Deprecated(forRemoval = true)
     public Builder server(InetSocketAddress server) {
-      servers.clear();
-      return addServer(server);
+      return change(d -> d.server(server));
     }
 
     /**
@@ -1342,15 +1315,11 @@ public final class MxResolver {
      * @param server an address with port
      * @return this builder
      * @throws IllegalArgumentException when the address is unresolved
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.addServer(server))}
      */
+    @Deprecated(forRemoval = true)
     public Builder addServer(InetSocketAddress server) {
-      requireNonNull(server, "server");
-      if (server.isUnresolved()) {
-        throw new IllegalArgumentException(
-            "server must be an IP address, not an unresolved name: " + server.getHostString());
-      }
-      servers.add(server);
-      return this;
+      return change(d -> d.addServer(server));
     }
 
     /**
@@ -1358,11 +1327,11 @@ public final class MxResolver {
      *
      * @param servers the servers
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.servers(servers))}
      */
+    @Deprecated(forRemoval = true)
     public Builder servers(List<InetSocketAddress> servers) {
-      this.servers.clear();
-      servers.forEach(this::addServer);
-      return this;
+      return change(d -> d.servers(servers));
     }
 
     /**
@@ -1370,10 +1339,11 @@ public final class MxResolver {
      *
      * @param timeout a positive duration; default 5 s
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.timeout(timeout))}
      */
+    @Deprecated(forRemoval = true)
     public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
-      return this;
+      return change(d -> d.timeout(timeout));
     }
 
     /**
@@ -1381,10 +1351,11 @@ public final class MxResolver {
      *
      * @param retries 0 to 10; default 1
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.retries(retries))}
      */
+    @Deprecated(forRemoval = true)
     public Builder retries(int retries) {
-      this.retries = Checks.range("retries", retries, 0, 10);
-      return this;
+      return change(d -> d.retries(retries));
     }
 
     /**
@@ -1392,10 +1363,11 @@ public final class MxResolver {
      *
      * @param tcpOnly {@code true} for TCP only; default {@code false}
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.tcpOnly(tcpOnly))}
      */
+    @Deprecated(forRemoval = true)
     public Builder tcpOnly(boolean tcpOnly) {
-      this.tcpOnly = tcpOnly;
-      return this;
+      return change(d -> d.tcpOnly(tcpOnly));
     }
 
     /**
@@ -1403,10 +1375,11 @@ public final class MxResolver {
      *
      * @param edns default {@code true}
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.edns(edns))}
      */
+    @Deprecated(forRemoval = true)
     public Builder edns(boolean edns) {
-      this.edns = edns;
-      return this;
+      return change(d -> d.edns(edns));
     }
 
     /**
@@ -1433,77 +1406,63 @@ public final class MxResolver {
 
     /**
      * Caps the queries on the wire to each server at once; more wait in a queue and their timeout
-     * starts when they are sent. Bounds what a bulk run asks of one server whatever its {@code
-     * maxInFlight}.
+     * starts when they are sent.
      *
      * @param maxInFlightPerServer 1 to 65,535; default 1,024
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.maxInFlightPerServer(n))}
      */
+    @Deprecated(forRemoval = true)
     public Builder maxInFlightPerServer(int maxInFlightPerServer) {
-      this.maxInFlightPerServer =
-          Checks.range("maxInFlightPerServer", maxInFlightPerServer, 1, 65_535);
-      return this;
+      return change(d -> d.maxInFlightPerServer(maxInFlightPerServer));
     }
 
     /**
-     * Limits the queries sent to each server per second (a token bucket that allows bursts of a
-     * tenth of a second's worth); queries over the limit wait, they are not dropped. Public
-     * resolvers and authoritative servers rate-limit busy clients (NSD and BIND answer only so many
-     * a second per source), so bulk runs against them should stay under their limit.
+     * Limits the queries sent to each server per second; queries over the limit wait.
      *
      * @param queriesPerSecond 0 for no limit (the default), else 1 to 1,000,000
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.rateLimit(queriesPerSecond))}
      */
+    @Deprecated(forRemoval = true)
     public Builder rateLimit(int queriesPerSecond) {
-      this.rateLimit =
-          queriesPerSecond == 0 ? 0 : Checks.range("rateLimit", queriesPerSecond, 1, 1_000_000);
-      return this;
+      return change(d -> d.rateLimit(queriesPerSecond));
     }
 
     /**
-     * Sets how many threads carry the queries. The default, one, sends and receives some 50,000
-     * queries a second on one core, which is more than most servers allow one client; raise it only
-     * for bulk runs on machines with cores to spare. The per-server cap and rate limit hold for all
-     * threads together.
+     * Sets how many threads carry the queries.
      *
      * @param ioThreads 1 to 64; default 1
      * @return this builder
+     * @deprecated use {@link #dns(Consumer) dns(d -> d.ioThreads(ioThreads))}
      */
+    @Deprecated(forRemoval = true)
     public Builder ioThreads(int ioThreads) {
-      this.ioThreads = Checks.range("ioThreads", ioThreads, 1, 64);
-      return this;
+      return change(d -> d.ioThreads(ioThreads));
     }
 
     /**
-     * Sets the DNS servers and transport options, replacing any set before.
+     * Sets the DNS servers and transport options, replacing any set before: servers, per-attempt
+     * timeout, retries, TCP only, EDNS, the per-server in-flight cap and rate limit, I/O threads
+     * and the deadline of one call.
      *
      * @param dns the settings
      * @return this builder
      */
     public Builder dns(DnsSettings dns) {
-      requireNonNull(dns, "dns");
-      servers.clear();
-      servers.addAll(dns.servers());
-      this.timeout = dns.timeout();
-      this.retries = dns.retries();
-      this.tcpOnly = dns.tcpOnly();
-      this.edns = dns.edns();
-      this.maxInFlightPerServer = dns.maxInFlightPerServer();
-      this.rateLimit = dns.rateLimit();
-      this.ioThreads = dns.ioThreads();
+      this.dns = requireNonNull(dns, "dns");
       return this;
     }
 
     /**
-     * Changes some DNS settings, starting from the defaults.
+     * Changes some DNS settings, starting from the ones set so far (the defaults at first).
      *
      * @param changes edits applied to a {@link DnsSettings} builder
      * @return this builder
      */
     public Builder dns(Consumer<DnsSettings.Builder> changes) {
-      DnsSettings.Builder b = DnsSettings.builder();
-      changes.accept(b);
-      return dns(b.build());
+      requireNonNull(changes, "changes");
+      return change(changes);
     }
 
     /**

@@ -7,7 +7,9 @@ import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
-import dev.mailpath.diag.dns.internal.BoundedParallel;
+import dev.mailpath.diag.dns.internal.AsyncLimiter;
+import dev.mailpath.diag.dns.internal.CallScope;
+import dev.mailpath.diag.dns.internal.Futures;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,7 +35,7 @@ import org.xbill.DNS.Name;
  * <pre>{@code
  * RootServerQuery roots = RootServerQuery.builder()
  *     .addressFamily(AddressFamily.IPV4)
- *     .timeout(Duration.ofSeconds(2))
+ *     .dns(d -> d.timeout(Duration.ofSeconds(2)))
  *     .build();
  * RootServerReport r = roots.ask("example.org", RecordType.MX);
  * System.out.println(r);        // a table: root, address, rtt, rcode, flags, serial, referral, NSID
@@ -46,8 +48,9 @@ import org.xbill.DNS.Name;
  * <p><b>What is asked.</b> For every root in the {@link RootHints} (IANA's thirteen by default),
  * every address of the chosen families, over UDP and optionally also TCP: the question with RD
  * clear, and a second query for the root zone's SOA serial (a referral carries none), both with the
- * NSID option so each root names the anycast instance that answered. All queries run in parallel
- * (up to {@link Builder#parallelism(int)}), so a call takes about as long as the slowest root.
+ * NSID option so each root names the anycast instance that answered. All queries are in flight
+ * together (up to {@link Builder#maxInFlight(int)}), so a call takes about as long as the slowest
+ * root.
  *
  * <p><b>Findings.</b> Unreachable roots (one finding per root address, or one per family when a
  * whole family fails, or one when nothing answers), roots that disagree on the serial or the
@@ -60,8 +63,8 @@ import org.xbill.DNS.Name;
  * {@link CancellationException}.
  *
  * <p>Immutable and thread-safe once built; one instance serves any number of calls. Queries run on
- * the environment's executor, so an event listener's DNS methods may be called from several threads
- * at once.
+ * the non-blocking DNS transport, so an event listener's DNS methods are called from its I/O
+ * thread; async results complete on the environment's executor.
  */
 public final class RootServerQuery {
   /** RSSAC047 v2 §4.4: the latency thresholds of a root server's service. */
@@ -72,40 +75,39 @@ public final class RootServerQuery {
   /** How many times the median a root's round trip must be before it counts as "much slower". */
   private static final int SLOW_FACTOR = 3;
 
+  /** The defaults of a root query: 2 s per attempt, 1 retry. */
+  private static final DnsSettings DEFAULT_DNS =
+      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).build();
+
   private final RootHints hints;
   private final AddressFamily addressFamily;
-  private final Duration timeout;
-  private final int retries;
-  private final boolean tcp;
+  private final DnsSettings dns;
+  private final boolean alsoTcp;
   private final boolean nsid;
-  private final int parallelism;
+  private final int maxInFlight;
   private final Duration slowUdp;
   private final Duration slowTcp;
   private final DiagEnvironment environment;
-  private final DnsQuery udpQuery;
-  private final DnsQuery tcpQuery;
+  private final DnsQuery query;
 
   private RootServerQuery(Builder b) {
     this.hints = b.hints;
     this.addressFamily = b.addressFamily;
-    this.timeout = b.timeout;
-    this.retries = b.retries;
-    this.tcp = b.tcp;
+    this.dns = b.dns;
+    this.alsoTcp = b.alsoTcp;
     this.nsid = b.nsid;
-    this.parallelism = b.parallelism;
+    this.maxInFlight = b.maxInFlight;
     this.slowUdp = b.slowUdp;
     this.slowTcp = b.slowTcp;
     this.environment = b.environment;
-    DnsQuery.Builder q =
+    // The roots come from the hints, never from the settings' servers.
+    this.query =
         DnsQuery.builder()
             .recursionDesired(false)
-            .timeout(timeout)
-            .retries(retries)
+            .dns(dns.toBuilder().servers(List.of()).build())
             .nsid(nsid)
-            .edns(true)
-            .environment(environment);
-    this.udpQuery = q.tcp(false).build();
-    this.tcpQuery = q.tcp(true).build();
+            .environment(environment)
+            .build();
   }
 
   /**
@@ -127,11 +129,10 @@ public final class RootServerQuery {
     Builder b = new Builder();
     b.hints = hints;
     b.addressFamily = addressFamily;
-    b.timeout = timeout;
-    b.retries = retries;
-    b.tcp = tcp;
+    b.dns = dns;
+    b.alsoTcp = alsoTcp;
     b.nsid = nsid;
-    b.parallelism = parallelism;
+    b.maxInFlight = maxInFlight;
     b.slowUdp = slowUdp;
     b.slowTcp = slowTcp;
     b.environment = environment;
@@ -157,17 +158,12 @@ public final class RootServerQuery {
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public RootServerReport ask(String name, RecordType type) {
-    Name qname = DnsQuery.toName(name);
-    DnsQuery.checkType(type);
-    DiagEventListener listener =
-        environment.eventListenerFactory().create("roots " + qname + " " + type);
-    RootServerReport report = askAll(qname, type, listener);
-    report.findings().forEach(listener::finding);
-    return report;
+    return Futures.await(askAsync(name, type));
   }
 
   /**
-   * Asks every root without blocking the caller.
+   * Asks every root without blocking the caller. The queries go out at once; the future completes
+   * on the environment's executor, and cancelling it cancels the queries still in flight.
    *
    * @param name a domain name or {@code .}
    * @param type the record type
@@ -175,9 +171,19 @@ public final class RootServerQuery {
    * @throws IllegalArgumentException at once when the name or type is bad
    */
   public CompletableFuture<RootServerReport> askAsync(String name, RecordType type) {
-    DnsQuery.toName(name);
+    Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
-    return CompletableFuture.supplyAsync(() -> ask(name, type), environment.executor());
+    DiagEventListener listener =
+        environment.eventListenerFactory().create("roots " + qname + " " + type);
+    CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
+    return scope.publish(
+        askAll(scope, qname, type, listener)
+            .thenApply(
+                report -> {
+                  report.findings().forEach(listener::finding);
+                  return report;
+                }),
+        environment.executor());
   }
 
   /**
@@ -188,25 +194,32 @@ public final class RootServerQuery {
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public PrimingReport prime() {
-    DiagEventListener listener = environment.eventListenerFactory().create("prime");
-    RootServerReport roots = askAll(Name.root, RecordType.NS, listener);
-    PrimingReport.Builder b = PrimingReport.builder().hints(hints).roots(roots);
-    roots.findings().forEach(b::addFinding);
-    new Priming(roots, b).run();
-    PrimingReport report = b.build();
-    report.findings().stream()
-        .filter(f -> !roots.findings().contains(f))
-        .forEach(listener::finding);
-    return report;
+    return Futures.await(primeAsync());
   }
 
   /**
-   * Primes without blocking the caller.
+   * Primes without blocking the caller; the future completes on the environment's executor, and
+   * cancelling it cancels the queries still in flight.
    *
    * @return a future of the report
    */
   public CompletableFuture<PrimingReport> primeAsync() {
-    return CompletableFuture.supplyAsync(this::prime, environment.executor());
+    DiagEventListener listener = environment.eventListenerFactory().create("prime");
+    CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
+    return scope.publish(
+        askAll(scope, Name.root, RecordType.NS, listener)
+            .thenApply(
+                roots -> {
+                  PrimingReport.Builder b = PrimingReport.builder().hints(hints).roots(roots);
+                  roots.findings().forEach(b::addFinding);
+                  new Priming(roots, b).run();
+                  PrimingReport report = b.build();
+                  report.findings().stream()
+                      .filter(f -> !roots.findings().contains(f))
+                      .forEach(listener::finding);
+                  return report;
+                }),
+        environment.executor());
   }
 
   /**
@@ -224,9 +237,7 @@ public final class RootServerQuery {
     return DelegationTrace.builder()
         .hints(hints)
         .addressFamily(addressFamily)
-        .timeout(timeout)
-        .retries(retries)
-        .tcp(false)
+        .dns(dns.toBuilder().servers(List.of()).tcpOnly(false).build())
         .environment(environment)
         .build()
         .trace(name, type);
@@ -236,35 +247,51 @@ public final class RootServerQuery {
 
   private record Target(RootServer root, InetSocketAddress address, boolean tcp) {}
 
-  private RootServerReport askAll(Name qname, RecordType type, DiagEventListener listener) {
+  private CompletableFuture<RootServerReport> askAll(
+      CallScope scope, Name qname, RecordType type, DiagEventListener listener) {
     long start = environment.timeSource().nanoTime();
     Instant at = environment.timeSource().instant();
     List<Target> targets = new ArrayList<>();
     for (RootServer root : hints.servers()) {
       for (InetSocketAddress a : root.addresses(addressFamily)) {
-        targets.add(new Target(root, a, false));
-        if (tcp) {
+        if (!dns.tcpOnly()) {
+          targets.add(new Target(root, a, false));
+        }
+        if (alsoTcp || dns.tcpOnly()) {
           targets.add(new Target(root, a, true));
         }
       }
     }
     boolean soaInMain = qname.equals(Name.root) && type == RecordType.SOA;
     // Two queries per target, all in flight together: wall time is the slowest root's.
-    List<Supplier<DnsQueryReport>> tasks = new ArrayList<>();
+    List<Supplier<CompletableFuture<DnsQueryReport>>> tasks = new ArrayList<>();
     for (Target t : targets) {
-      DnsQuery q = t.tcp() ? tcpQuery : udpQuery;
-      tasks.add(() -> q.ask(t.address(), qname, type, listener, l -> {}));
+      tasks.add(() -> query.askAsync(scope, t.address(), qname, type, t.tcp(), listener, l -> {}));
       if (!soaInMain) {
-        tasks.add(() -> q.ask(t.address(), Name.root, RecordType.SOA, listener, l -> {}));
+        tasks.add(
+            () ->
+                query.askAsync(
+                    scope, t.address(), Name.root, RecordType.SOA, t.tcp(), listener, l -> {}));
       }
     }
-    List<DnsQueryReport> replies = BoundedParallel.run(environment.executor(), parallelism, tasks);
+    return AsyncLimiter.run(maxInFlight, tasks)
+        .thenApply(replies -> analyse(qname, type, targets, soaInMain, replies, at, start));
+  }
+
+  private RootServerReport analyse(
+      Name qname,
+      RecordType type,
+      List<Target> targets,
+      boolean soaInMain,
+      List<DnsQueryReport> replies,
+      Instant at,
+      long start) {
     RootServerReport.Builder b =
         RootServerReport.builder()
             .name(qname.toString())
             .type(type)
             .addressFamily(addressFamily)
-            .tcp(tcp)
+            .tcp(alsoTcp || dns.tcpOnly())
             .hintsSource(hints.source())
             .at(at);
     int step = soaInMain ? 1 : 2;
@@ -312,7 +339,7 @@ public final class RootServerQuery {
                   "none of "
                       + results.size()
                       + " root server addresses answered within "
-                      + timeout.toMillis()
+                      + dns.timeout().toMillis()
                       + " ms",
                   Evidence.of("first-error", results.get(0).error().orElse("?"))));
         }
@@ -831,11 +858,10 @@ public final class RootServerQuery {
   public static final class Builder {
     private RootHints hints = RootHints.iana();
     private AddressFamily addressFamily = AddressFamily.BOTH;
-    private Duration timeout = Duration.ofSeconds(2);
-    private int retries = 1;
-    private boolean tcp;
+    private DnsSettings dns = DEFAULT_DNS;
+    private boolean alsoTcp;
     private boolean nsid = true;
-    private int parallelism = 64;
+    private int maxInFlight = 64;
     private Duration slowUdp = RSSAC047_UDP;
     private Duration slowTcp = RSSAC047_TCP;
     private DiagEnvironment environment = DiagEnvironment.system();
@@ -866,24 +892,30 @@ public final class RootServerQuery {
     }
 
     /**
-     * Sets how long to wait for each attempt.
+     * Sets the transport options: the timeout of one attempt (default 2 s), retries after a timeout
+     * (default 1), TCP only (every root asked over TCP instead of UDP), EDNS, the per-server
+     * in-flight cap and rate limit, and the deadline of one call. The servers named are not used:
+     * the roots come from the {@linkplain #hints(RootHints) hints}.
      *
-     * @param timeout a positive duration up to a day; default 2 s
+     * @param dns the settings
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
+    public Builder dns(DnsSettings dns) {
+      this.dns = requireNonNull(dns, "dns");
       return this;
     }
 
     /**
-     * Sets how many more times a root is asked after a timeout.
+     * Changes some DNS settings, starting from the ones set so far (the defaults at first).
      *
-     * @param retries 0 to 10; default 1
+     * @param changes edits applied to a {@link DnsSettings} builder
      * @return this builder
      */
-    public Builder retries(int retries) {
-      this.retries = Checks.range("retries", retries, 0, 10);
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      requireNonNull(changes, "changes");
+      DnsSettings.Builder b = dns.toBuilder();
+      changes.accept(b);
+      this.dns = b.build();
       return this;
     }
 
@@ -891,11 +923,11 @@ public final class RootServerQuery {
      * Asks every root over TCP as well as UDP (RSSAC047 measures both; some networks pass one and
      * block the other).
      *
-     * @param tcp default {@code false}
+     * @param alsoTcp default {@code false}
      * @return this builder
      */
-    public Builder tcp(boolean tcp) {
-      this.tcp = tcp;
+    public Builder alsoTcp(boolean alsoTcp) {
+      this.alsoTcp = alsoTcp;
       return this;
     }
 
@@ -911,14 +943,13 @@ public final class RootServerQuery {
     }
 
     /**
-     * Sets how many queries may be in flight at once; each blocks one thread of the environment's
-     * executor, and the calling thread takes part.
+     * Sets how many queries may be in flight at once; none holds a thread while it waits.
      *
-     * @param parallelism 1 to 1,024; default 64 (thirteen roots, two queries each, both families)
+     * @param maxInFlight 1 to 1,024; default 64 (thirteen roots, two queries each, both families)
      * @return this builder
      */
-    public Builder parallelism(int parallelism) {
-      this.parallelism = Checks.range("parallelism", parallelism, 1, 1024);
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = Checks.range("maxInFlight", maxInFlight, 1, 1024);
       return this;
     }
 

@@ -218,6 +218,16 @@ public final class NioDnsTransport implements DnsTransport {
     return true;
   }
 
+  /**
+   * Tells whether the calling thread is the selector thread of any transport, where no blocking
+   * call may run.
+   *
+   * @return {@code true} on a mailpath DNS I/O thread
+   */
+  public static boolean onIoThread() {
+    return Thread.currentThread() instanceof IoThread;
+  }
+
   /** Returns the loop whose thread is the calling thread, or null. */
   private Loop ownLoop() {
     return Thread.currentThread() instanceof IoThread t && t.transport == this ? t.loop : null;

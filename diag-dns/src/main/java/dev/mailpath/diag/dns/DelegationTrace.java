@@ -11,6 +11,7 @@ import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.BoundedParallel;
 import dev.mailpath.diag.dns.internal.CallScope;
 import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -119,6 +120,11 @@ public final class DelegationTrace {
             .dns(dns.toBuilder().servers(List.of()).build())
             .environment(environment)
             .build();
+  }
+
+  /** The transport, for tests that check what a cancelled call leaves on the wire. */
+  NioDnsTransport transport() {
+    return query.transport();
   }
 
   /**

@@ -71,6 +71,7 @@ public final class DnsQuery {
   private final boolean dnssecOk;
   private final boolean nsid;
   private final DiagEnvironment environment;
+  private final NioDnsTransport transport;
   private final Probe probe;
 
   private DnsQuery(Builder b) {
@@ -82,14 +83,16 @@ public final class DnsQuery {
     this.dnssecOk = b.dnssecOk;
     this.nsid = b.nsid;
     this.environment = b.environment;
+    this.transport =
+        NioDnsTransport.builder()
+            .maxInFlightPerServer(dns.maxInFlightPerServer())
+            .rateLimit(dns.rateLimit())
+            .ioThreads(dns.ioThreads())
+            .timeSource(environment.timeSource())
+            .build();
     this.probe =
         new Probe(
-            NioDnsTransport.builder()
-                .maxInFlightPerServer(dns.maxInFlightPerServer())
-                .rateLimit(dns.rateLimit())
-                .ioThreads(dns.ioThreads())
-                .timeSource(environment.timeSource())
-                .build(),
+            transport,
             environment.random(),
             new Probe.Settings(
                 dns.timeout(),
@@ -234,6 +237,11 @@ public final class DnsQuery {
   }
 
   // ------------------------------------------------------------------ package-private engine
+
+  /** The transport, for tests that check what a cancelled call leaves on the wire. */
+  NioDnsTransport transport() {
+    return transport;
+  }
 
   /** The environment, for the clients built on this query. */
   DiagEnvironment environment() {

@@ -10,6 +10,7 @@ import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.Bailiwick;
+import dev.mailpath.diag.dns.internal.CallScope;
 import dev.mailpath.diag.dns.internal.DnsExchange;
 import dev.mailpath.diag.dns.internal.Futures;
 import dev.mailpath.diag.dns.internal.NioDnsTransport;
@@ -34,7 +35,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -133,8 +133,7 @@ public final class MxResolver {
             dns.tcpOnly(),
             edns,
             recursionDesired,
-            environment.random(),
-            environment.executor());
+            environment.random());
   }
 
   /**
@@ -189,6 +188,11 @@ public final class MxResolver {
     return dns;
   }
 
+  /** The transport, for tests that check what a cancelled call leaves on the wire. */
+  NioDnsTransport transport() {
+    return transport;
+  }
+
   /**
    * Finds the mail exchanges of a domain.
    *
@@ -224,7 +228,8 @@ public final class MxResolver {
    */
   public CompletableFuture<MxReport> resolveAsync(String domain) {
     DomainName name = DomainName.of(domain);
-    return new Resolution(name).run().thenApplyAsync(Function.identity(), environment.executor());
+    Resolution r = new Resolution(name);
+    return r.ctx.scope.publish(r.run(), environment.executor());
   }
 
   /**
@@ -284,7 +289,8 @@ public final class MxResolver {
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public AddressReport addresses(String host) {
-    return Futures.await(addressesAsync(host));
+    DomainName name = DomainName.of(host);
+    return Futures.await(addresses(new Context("addresses " + name), name));
   }
 
   /**
@@ -297,6 +303,10 @@ public final class MxResolver {
   public CompletableFuture<AddressReport> addressesAsync(String host) {
     DomainName name = DomainName.of(host);
     Context ctx = new Context("addresses " + name);
+    return ctx.publish(addresses(ctx, name));
+  }
+
+  private CompletableFuture<AddressReport> addresses(Context ctx, DomainName name) {
     return lookupAddresses(ctx, toName(name.ascii()))
         .thenApply(
             h -> {
@@ -327,7 +337,7 @@ public final class MxResolver {
    */
   public ReverseReport reverse(InetAddress address) {
     requireNonNull(address, "address");
-    return Futures.await(reverseAsync(address));
+    return Futures.await(reverse(new Context("reverse " + address.getHostAddress()), address));
   }
 
   /**
@@ -339,6 +349,10 @@ public final class MxResolver {
   public CompletableFuture<ReverseReport> reverseAsync(InetAddress address) {
     requireNonNull(address, "address");
     Context ctx = new Context("reverse " + address.getHostAddress());
+    return ctx.publish(reverse(ctx, address));
+  }
+
+  private CompletableFuture<ReverseReport> reverse(Context ctx, InetAddress address) {
     Name ptrName = ReverseMap.fromAddress(address);
     return ctx.ask(ptrName, Type.PTR)
         .thenCompose(
@@ -412,6 +426,7 @@ public final class MxResolver {
   private final class Context {
     final List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
     final DiagEventListener listener;
+    final CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
     private int mismatched;
     private String mismatchedReason;
     private String mismatchedQuery;
@@ -429,10 +444,15 @@ public final class MxResolver {
       return ask(name, lower(name), type);
     }
 
+    /** Hands a result to the caller on the executor; cancelling it cancels this call. */
+    <T> CompletableFuture<T> publish(CompletableFuture<T> work) {
+      return scope.publish(work, environment.executor());
+    }
+
     /** Asks with the name's text at hand (lower case, no final dot), saving a conversion. */
     CompletableFuture<DnsExchange> ask(Name name, String text, int type) {
       return engine
-          .askAsync(name, text, type, lookups::add, listener)
+          .askAsync(scope, name, text, type, lookups::add, listener)
           .thenApply(
               ex -> {
                 note(ex, name, type);

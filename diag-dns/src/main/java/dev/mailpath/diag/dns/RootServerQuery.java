@@ -10,6 +10,7 @@ import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.AsyncLimiter;
 import dev.mailpath.diag.dns.internal.CallScope;
 import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -137,6 +138,11 @@ public final class RootServerQuery {
     b.slowTcp = slowTcp;
     b.environment = environment;
     return b;
+  }
+
+  /** The transport, for tests that check what a cancelled call leaves on the wire. */
+  NioDnsTransport transport() {
+    return query.transport();
   }
 
   /**

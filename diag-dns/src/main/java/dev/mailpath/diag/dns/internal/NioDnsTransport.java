@@ -122,6 +122,7 @@ public final class NioDnsTransport implements DnsTransport {
   private final LongAdder tcpQueries = new LongAdder();
   private final LongAdder ignoredReplies = new LongAdder();
   private final LongAdder strayReplies = new LongAdder();
+  private final LongAdder inFlightNow = new LongAdder();
 
   private NioDnsTransport(Builder b) {
     this.maxInFlightPerServer = b.maxInFlightPerServer;
@@ -173,6 +174,16 @@ public final class NioDnsTransport implements DnsTransport {
         tcpQueries.sum(),
         ignoredReplies.sum(),
         strayReplies.sum());
+  }
+
+  /**
+   * Returns how many queries are on the wire now (sent and neither answered, timed out nor
+   * cancelled); queries waiting for a slot are not counted.
+   *
+   * @return the number of queries in flight
+   */
+  public long inFlight() {
+    return inFlightNow.sum();
   }
 
   /**
@@ -284,6 +295,18 @@ public final class NioDnsTransport implements DnsTransport {
     }
     Pending p = new Pending(server, query, timeout.toNanos(), tcpOnly);
     submit(p);
+    // A cancelled query gives its slot back at once, not at its deadline: the loop closes its TCP
+    // connection, forgets its ID and starts the next queued query.
+    p.future.whenComplete(
+        (r, t) -> {
+          Loop l = p.loop;
+          if (p.future.isCancelled() && l != null) {
+            l.cancels.add(p);
+            if (ownLoop() != l) {
+              l.wakeup();
+            }
+          }
+        });
     return p.future;
   }
 
@@ -292,6 +315,7 @@ public final class NioDnsTransport implements DnsTransport {
     if (l != null) {
       // A continuation of an earlier query (the A query after the MX answer): it stays on this
       // thread, with no hand-off and no wake-up.
+      p.loop = l;
       l.dispatch(p);
       return;
     }
@@ -313,10 +337,12 @@ public final class NioDnsTransport implements DnsTransport {
           return;
         }
         loops[slot] = l;
+        p.loop = l;
         l.inbox.add(p);
         l.thread.start();
         return;
       }
+      p.loop = l;
       l.inbox.add(p);
     }
     l.wakeup();
@@ -327,7 +353,7 @@ public final class NioDnsTransport implements DnsTransport {
   /**
    * One query, from submission to its exchange. Touched only by the selector thread once queued.
    */
-  private static final class Pending extends DeadlineHeap.Entry {
+  private final class Pending extends DeadlineHeap.Entry {
     final InetSocketAddress server;
     final long timeoutNanos;
     final boolean tcpOnly;
@@ -337,6 +363,8 @@ public final class NioDnsTransport implements DnsTransport {
     int id;
     long startTime;
     ServerState serverState;
+    volatile Loop loop;
+    boolean started;
     UdpSocket udp;
     TcpConnection tcp;
     boolean truncatedRetry;
@@ -475,6 +503,7 @@ public final class NioDnsTransport implements DnsTransport {
     final Selector selector;
     final Thread thread;
     final ConcurrentLinkedQueue<Pending> inbox = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Pending> cancels = new ConcurrentLinkedQueue<>();
     final AtomicBoolean wakeupNeeded = new AtomicBoolean();
     final DeadlineHeap heap = new DeadlineHeap();
     final Map<InetSocketAddress, ServerState> servers = new HashMap<>();
@@ -507,6 +536,7 @@ public final class NioDnsTransport implements DnsTransport {
         nextSweep = idleSince + SWEEP_NANOS;
         while (true) {
           drainInbox();
+          drainCancels();
           long now = System.nanoTime();
           expire(now);
           releaseThrottled(now);
@@ -523,7 +553,7 @@ public final class NioDnsTransport implements DnsTransport {
           long wait = waitNanos(now, idle, idleSince);
           wakeupNeeded.set(true);
           int selected;
-          if (!inbox.isEmpty() || wait <= 0) {
+          if (!inbox.isEmpty() || !cancels.isEmpty() || wait <= 0) {
             selected = selector.selectNow();
           } else {
             selected = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
@@ -611,6 +641,15 @@ public final class NioDnsTransport implements DnsTransport {
       }
     }
 
+    private void drainCancels() {
+      Pending p;
+      while ((p = cancels.poll()) != null) {
+        if (p.started && !p.done) {
+          finish(p, failure(p, DnsExchange.Status.NETWORK_ERROR, p.tcp != null, "cancelled", null));
+        }
+      }
+    }
+
     private void drainInbox() {
       Pending p;
       while ((p = inbox.poll()) != null) {
@@ -676,6 +715,8 @@ public final class NioDnsTransport implements DnsTransport {
     private void start(Pending p, long now) {
       ServerState s = p.serverState;
       s.inFlight++;
+      inFlightNow.increment();
+      p.started = true;
       p.deadline = now + p.timeoutNanos;
       p.startTime = time.nanoTime();
       heap.add(p);
@@ -721,6 +762,7 @@ public final class NioDnsTransport implements DnsTransport {
       closeTcp(p);
       ServerState s = p.serverState;
       s.inFlight--;
+      inFlightNow.decrement();
       long now = System.nanoTime();
       s.lastActive = now;
       if (!s.waiting.isEmpty()) {

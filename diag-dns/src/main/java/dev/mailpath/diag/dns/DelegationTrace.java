@@ -276,7 +276,7 @@ public final class DelegationTrace {
               .name(qname.toString())
               .type(type)
               .hintsSource(hints.source())
-              .at(at);
+              .startedAt(at);
       Name current = qname;
       Set<Name> seen = new HashSet<>();
       List<DnsRecord> answer = new ArrayList<>();

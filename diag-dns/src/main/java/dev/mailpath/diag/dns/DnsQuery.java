@@ -280,7 +280,7 @@ public final class DnsQuery {
             .elapsed(ex.elapsed())
             .attempts(result.attempts())
             .ignoredReplies(ex.ignoredReplies())
-            .at(at);
+            .startedAt(at);
     String what = qname + " " + type;
     Evidence where = Evidence.of("server", DnsQueryReport.hostPort(target));
     switch (ex.status()) {

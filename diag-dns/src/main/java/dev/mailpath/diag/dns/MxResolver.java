@@ -18,6 +18,7 @@ import dev.mailpath.diag.dns.internal.QueryEngine;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -323,7 +324,9 @@ public final class MxResolver {
                   h.addresses,
                   Optional.ofNullable(h.canonical),
                   ctx.lookups(),
-                  findings);
+                  findings,
+                  ctx.startedAt,
+                  ctx.elapsed());
             });
   }
 
@@ -364,7 +367,14 @@ public final class MxResolver {
                 findings.add(failureFinding(ex, ptrName.toString(true)));
                 findings.addAll(ctx.notes());
                 return CompletableFuture.completedFuture(
-                    new ReverseReport(address, names, List.of(), ctx.lookups(), findings));
+                    new ReverseReport(
+                        address,
+                        names,
+                        List.of(),
+                        ctx.lookups(),
+                        findings,
+                        ctx.startedAt,
+                        ctx.elapsed()));
               }
               Name owner =
                   followCname(ex.response(), ptrName, new ArrayList<>(List.of(ptrName))).owner();
@@ -384,7 +394,14 @@ public final class MxResolver {
                         Evidence.of("rcode", Rcode.string(ex.rcode()))));
                 findings.addAll(ctx.notes());
                 return CompletableFuture.completedFuture(
-                    new ReverseReport(address, names, List.of(), ctx.lookups(), findings));
+                    new ReverseReport(
+                        address,
+                        names,
+                        List.of(),
+                        ctx.lookups(),
+                        findings,
+                        ctx.startedAt,
+                        ctx.elapsed()));
               }
               List<CompletableFuture<HostAddresses>> forward = new ArrayList<>();
               for (String n : names) {
@@ -410,7 +427,13 @@ public final class MxResolver {
                         }
                         findings.addAll(ctx.notes());
                         return new ReverseReport(
-                            address, names, confirmed, ctx.lookups(), findings);
+                            address,
+                            names,
+                            confirmed,
+                            ctx.lookups(),
+                            findings,
+                            ctx.startedAt,
+                            ctx.elapsed());
                       });
             });
   }
@@ -427,6 +450,8 @@ public final class MxResolver {
     final List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
     final DiagEventListener listener;
     final CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
+    final Instant startedAt = environment.timeSource().instant();
+    final long startNanos = environment.timeSource().nanoTime();
     private int mismatched;
     private String mismatchedReason;
     private String mismatchedQuery;
@@ -442,6 +467,10 @@ public final class MxResolver {
 
     CompletableFuture<DnsExchange> ask(Name name, int type) {
       return ask(name, lower(name), type);
+    }
+
+    Duration elapsed() {
+      return Duration.ofNanos(environment.timeSource().nanoTime() - startNanos);
     }
 
     /** Hands a result to the caller on the executor; cancelling it cancels this call. */
@@ -555,7 +584,7 @@ public final class MxResolver {
     Resolution(DomainName domain) {
       this.domain = domain;
       this.ctx = new Context("mx " + domain.ascii());
-      report.domain(domain.given()).asciiDomain(domain.ascii());
+      report.domain(domain.given()).asciiDomain(domain.ascii()).startedAt(ctx.startedAt);
     }
 
     CompletableFuture<MxReport> run() {

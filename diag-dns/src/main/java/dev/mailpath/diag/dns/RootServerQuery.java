@@ -299,7 +299,7 @@ public final class RootServerQuery {
             .addressFamily(addressFamily)
             .tcp(alsoTcp || dns.tcpOnly())
             .hintsSource(hints.source())
-            .at(at);
+            .startedAt(at);
     int step = soaInMain ? 1 : 2;
     List<RootServerResult> results = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {

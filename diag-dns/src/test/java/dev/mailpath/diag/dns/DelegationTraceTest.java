@@ -362,7 +362,8 @@ class DelegationTraceTest {
         .contains(";; Received ")
         .contains("from 127.0.7.1#" + lab.port + "(ns1.nic.org.)")
         .contains("example.org.\t300\tIN\tMX\t")
-        .contains("Outcome: PASS (3 steps");
+        .contains(";; 3 steps, ")
+        .contains("Outcome: PASS (");
   }
 
   @Test

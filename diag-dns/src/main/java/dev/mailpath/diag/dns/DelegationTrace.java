@@ -636,7 +636,9 @@ public final class DelegationTrace {
       InetSocketAddress target =
           requireNonNull(addressMapper.apply(address), "addressMapper returned null");
       return Futures.await(
-          query.askAsync(scope, target, name, qtype, dns.tcpOnly(), listener, lookups::add));
+          query
+              .engine()
+              .askAsync(scope, target, name, qtype, dns.tcpOnly(), listener, lookups::add));
     }
 
     private void limit(boolean report, String why) {

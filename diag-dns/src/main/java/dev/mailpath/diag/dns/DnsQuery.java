@@ -5,26 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.DomainName;
-import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.CallScope;
-import dev.mailpath.diag.dns.internal.DnsExchange;
+import dev.mailpath.diag.dns.internal.DigEngine;
 import dev.mailpath.diag.dns.internal.Futures;
 import dev.mailpath.diag.dns.internal.NioDnsTransport;
-import dev.mailpath.diag.dns.internal.Probe;
-import dev.mailpath.diag.dns.internal.Replies;
+import dev.mailpath.diag.dns.internal.Questions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.TextParseException;
 
 /**
  * Asks any DNS server, on any port, one question, the way {@code dig @server name type} does:
@@ -71,8 +63,7 @@ public final class DnsQuery {
   private final boolean dnssecOk;
   private final boolean nsid;
   private final DiagEnvironment environment;
-  private final NioDnsTransport transport;
-  private final Probe probe;
+  private final DigEngine engine;
 
   private DnsQuery(Builder b) {
     this.dns = b.dns;
@@ -83,26 +74,9 @@ public final class DnsQuery {
     this.dnssecOk = b.dnssecOk;
     this.nsid = b.nsid;
     this.environment = b.environment;
-    this.transport =
-        NioDnsTransport.builder()
-            .maxInFlightPerServer(dns.maxInFlightPerServer())
-            .rateLimit(dns.rateLimit())
-            .ioThreads(dns.ioThreads())
-            .timeSource(environment.timeSource())
-            .build();
-    this.probe =
-        new Probe(
-            transport,
-            environment.random(),
-            new Probe.Settings(
-                dns.timeout(),
-                dns.retries(),
-                recursionDesired,
-                checkingDisabled,
-                dns.edns(),
-                udpPayloadSize,
-                dnssecOk,
-                nsid));
+    this.engine =
+        new DigEngine(
+            dns, recursionDesired, checkingDisabled, udpPayloadSize, dnssecOk, nsid, environment);
   }
 
   /**
@@ -205,7 +179,7 @@ public final class DnsQuery {
             .create("dns " + qname + " " + type + " @" + DnsQueryReport.hostPort(server));
     CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
     return scope.publish(
-        askAsync(scope, server, qname, type, dns.tcpOnly(), listener, l -> {}),
+        engine.askAsync(scope, server, qname, type, dns.tcpOnly(), listener, l -> {}),
         environment.executor());
   }
 
@@ -240,111 +214,17 @@ public final class DnsQuery {
 
   /** The transport, for tests that check what a cancelled call leaves on the wire. */
   NioDnsTransport transport() {
-    return transport;
+    return engine.transport();
+  }
+
+  /** The engine, for the clients built on this query. */
+  DigEngine engine() {
+    return engine;
   }
 
   /** The environment, for the clients built on this query. */
   DiagEnvironment environment() {
     return environment;
-  }
-
-  /**
-   * Asks one server as part of a call; used by {@link RootServerQuery} and {@link DelegationTrace}
-   * with their own listener and lookup sink. The future may complete on the transport's thread.
-   */
-  CompletableFuture<DnsQueryReport> askAsync(
-      CallScope scope,
-      InetSocketAddress target,
-      Name qname,
-      RecordType type,
-      boolean tcpOnly,
-      DiagEventListener listener,
-      Consumer<DnsLookup> sink) {
-    Instant at = environment.timeSource().instant();
-    return probe
-        .exchangeAsync(scope, target, qname, type.code(), tcpOnly, listener, sink)
-        .thenApply(result -> report(target, qname, type, at, result));
-  }
-
-  private DnsQueryReport report(
-      InetSocketAddress target, Name qname, RecordType type, Instant at, Probe.Result result) {
-    DnsExchange ex = result.exchange();
-    DnsQueryReport.Builder b =
-        DnsQueryReport.builder()
-            .server(target)
-            .name(qname.toString())
-            .type(type)
-            .recursionDesired(recursionDesired)
-            .tcp(ex.tcp())
-            .truncatedRetry(ex.truncatedRetry())
-            .elapsed(ex.elapsed())
-            .attempts(result.attempts())
-            .ignoredReplies(ex.ignoredReplies())
-            .startedAt(at);
-    String what = qname + " " + type;
-    Evidence where = Evidence.of("server", DnsQueryReport.hostPort(target));
-    switch (ex.status()) {
-      case TIMEOUT:
-        return b.status(DnsQueryReport.Status.TIMEOUT)
-            .error(ex.error())
-            .opcode(null)
-            .addFinding(
-                DnsFinding.TIMEOUT.finding(
-                    "no answer for "
-                        + what
-                        + " within "
-                        + dns.timeout().toMillis()
-                        + " ms ("
-                        + result.attempts()
-                        + (result.attempts() == 1 ? " attempt)" : " attempts)"),
-                    where,
-                    Evidence.of("ignored-replies", ex.ignoredReplies())))
-            .build();
-      case NETWORK_ERROR:
-        return b.status(DnsQueryReport.Status.NETWORK_ERROR)
-            .error(ex.error())
-            .opcode(null)
-            .addFinding(
-                DnsFinding.NETWORK_ERROR.finding(
-                    "query for " + what + " failed: " + ex.error(), where))
-            .build();
-      case MALFORMED:
-        return b.status(DnsQueryReport.Status.MALFORMED)
-            .error(ex.error())
-            .opcode(null)
-            .addFinding(
-                DnsFinding.MALFORMED_RESPONSE.finding(
-                    "unreadable reply for " + what + ": " + ex.error(), where))
-            .build();
-      default:
-        break;
-    }
-    Message m = ex.response();
-    b.id(m.getHeader().getID())
-        .opcode(Opcode.string(m.getHeader().getOpcode()))
-        .rcode(Rcode.string(m.getRcode()))
-        .responseSize(Math.min(0xFFFF, Math.max(0, m.numBytes())));
-    Replies.flags(m.getHeader()).forEach(b::addFlag);
-    Replies.section(m, Section.ANSWER).forEach(b::addAnswer);
-    Replies.section(m, Section.AUTHORITY).forEach(b::addAuthority);
-    Replies.section(m, Section.ADDITIONAL).forEach(b::addAdditional);
-    Replies.edns(m).ifPresent(b::edns);
-    int rc = m.getRcode();
-    if (rc == Rcode.NXDOMAIN) {
-      b.addFinding(DnsFinding.NXDOMAIN.finding(qname + " does not exist (NXDOMAIN)", where));
-    } else if (rc == Rcode.SERVFAIL) {
-      b.addFinding(DnsFinding.SERVFAIL.finding("SERVFAIL for " + what, where));
-    } else if (rc == Rcode.REFUSED) {
-      b.addFinding(DnsFinding.REFUSED.finding("REFUSED for " + what, where));
-    } else if (rc != Rcode.NOERROR) {
-      b.addFinding(DnsFinding.RCODE_ERROR.finding(Rcode.string(rc) + " for " + what, where));
-    }
-    if (ex.truncatedRetry()) {
-      b.addFinding(
-          DnsFinding.TRUNCATED_TCP_RETRY.finding(
-              "the UDP answer for " + what + " was truncated; TCP was used", where));
-    }
-    return b.build();
   }
 
   // ------------------------------------------------------------------ argument checks
@@ -359,13 +239,7 @@ public final class DnsQuery {
   }
 
   static void checkType(RecordType type) {
-    requireNonNull(type, "type");
-    if (!type.askable()) {
-      throw new IllegalArgumentException(
-          "type "
-              + type
-              + " cannot be asked with a single query; ask for MX, A, AAAA, NS, SOA, TXT, ...");
-    }
+    Questions.checkType(type);
   }
 
   /**
@@ -373,17 +247,7 @@ public final class DnsQuery {
    * through {@link DomainName#of} (checked syntax, A-labels for Unicode).
    */
   static Name toName(String name) {
-    requireNonNull(name, "name");
-    if (name.equals(".") || name.isEmpty()) {
-      return Name.root;
-    }
-    String ascii = DomainName.of(name).ascii();
-    try {
-      return Name.fromString(ascii, Name.root);
-    } catch (TextParseException e) {
-      // DomainName already checked the syntax; dnsjava disagreeing is our bug.
-      throw new IllegalStateException("dnsjava rejected a checked name: " + ascii, e);
-    }
+    return Questions.toName(name);
   }
 
   /**

@@ -6,7 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.ReportText;
-import dev.mailpath.diag.core.internal.Addresses;
+import dev.mailpath.diag.dns.internal.Questions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -615,9 +615,7 @@ public final class DnsQueryReport implements DiagnosticReport {
   }
 
   static String hostPort(InetSocketAddress a) {
-    return (a.isUnresolved() ? a.getHostString() : Addresses.format(a.getAddress()))
-        + "#"
-        + a.getPort();
+    return Questions.hostPort(a);
   }
 
   /** Builds a {@link DnsQueryReport}; not thread-safe. */

@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.ReportText;
+import dev.mailpath.diag.dns.internal.Questions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -278,7 +279,7 @@ public final class RootServerReport implements DiagnosticReport {
   }
 
   static String familyText(AddressFamily f) {
-    return f == AddressFamily.BOTH ? "IPv4 and IPv6" : f == AddressFamily.IPV4 ? "IPv4" : "IPv6";
+    return Questions.familyText(f);
   }
 
   /** Renders results as an aligned table, one line each. */

@@ -412,4 +412,57 @@ class HostileServerTest {
         .singleElement()
         .satisfies(r -> assertThat(codes(r)).containsExactly("dns.response.compression-loop"));
   }
+
+  @Test
+  void resolve_answersOfClassChaos_areNotUsed() {
+    dns.setFaults(List.of(DnsFault.rawReply(HostileServerTest::answersInClassChaos)));
+
+    MxReport r = resolver().build().resolve("example.org");
+
+    assertThat(r.exchanges()).extracting(MailExchange::host).doesNotContain("mx1.example.org");
+    assertThat(r.exchanges()).allSatisfy(e -> assertThat(e.addresses()).isEmpty());
+  }
+
+  @Test
+  void resolve_nxdomainWithoutQuestion_isIgnoredNotTakenAsNxdomain() {
+    dns.setFaults(List.of(DnsFault.rawReply(HostileServerTest::bareNxdomainHeader)));
+
+    MxReport r = resolver().build().resolve("example.org");
+
+    assertThat(codes(r)).doesNotContain("dns.nxdomain").contains("dns.timeout");
+  }
+
+  /** Rewrites every answer record as class CH (3) with the same name, type and data. */
+  static byte[] answersInClassChaos(byte[] reply) {
+    try {
+      org.xbill.DNS.Message m = new org.xbill.DNS.Message(reply);
+      org.xbill.DNS.Message out = new org.xbill.DNS.Message(m.getHeader().getID());
+      out.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+      out.getHeader().setFlag(org.xbill.DNS.Flags.AA);
+      out.addRecord(m.getQuestion(), org.xbill.DNS.Section.QUESTION);
+      for (org.xbill.DNS.Record r : m.getSection(org.xbill.DNS.Section.ANSWER)) {
+        out.addRecord(
+            org.xbill.DNS.Record.newRecord(
+                r.getName(),
+                r.getType(),
+                org.xbill.DNS.DClass.CH,
+                r.getTTL(),
+                r.rdataToWireCanonical()),
+            org.xbill.DNS.Section.ANSWER);
+      }
+      return out.toWire();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The 12-byte header of the reply, with RCODE 3 (NXDOMAIN) and every count zero. */
+  static byte[] bareNxdomainHeader(byte[] reply) {
+    byte[] h = java.util.Arrays.copyOf(reply, 12);
+    h[3] = (byte) ((h[3] & 0xF0) | 3);
+    for (int i = 4; i < 12; i++) {
+      h[i] = 0;
+    }
+    return h;
+  }
 }

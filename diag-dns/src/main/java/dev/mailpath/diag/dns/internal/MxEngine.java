@@ -44,6 +44,7 @@ import java.util.stream.StreamSupport;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -322,7 +323,7 @@ public final class MxEngine {
               Name owner =
                   followCname(ex.response(), ptrName, new ArrayList<>(List.of(ptrName))).owner();
               for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
-                if (r instanceof PTRRecord p && r.getName().equals(owner)) {
+                if (r instanceof PTRRecord p && inClass(r) && r.getName().equals(owner)) {
                   String n = lower(p.getTarget());
                   if (!names.contains(n) && names.size() < MAX_ADDRESSES) {
                     names.add(n);
@@ -572,7 +573,7 @@ public final class MxEngine {
       Name owner = c.owner();
       List<MXRecord> mx = new ArrayList<>();
       for (org.xbill.DNS.Record r : msg.getSection(Section.ANSWER)) {
-        if (r instanceof MXRecord m && r.getName().equals(owner)) {
+        if (r instanceof MXRecord m && inClass(r) && r.getName().equals(owner)) {
           mx.add(m);
         }
       }
@@ -956,7 +957,7 @@ public final class MxEngine {
                 h.canonical = lower(owner);
               }
               for (org.xbill.DNS.Record r : ex.response().getSection(Section.ANSWER)) {
-                if (!r.getName().equals(owner)) {
+                if (!r.getName().equals(owner) || !inClass(r)) {
                   continue;
                 }
                 InetAddress a =
@@ -982,9 +983,18 @@ public final class MxEngine {
             });
   }
 
+  /**
+   * Tells whether a record is of class IN, the class asked: a record of another class (CH, HS) for
+   * the same name and type answers a different question and must never become an exchange, an
+   * address or a link in a CNAME chain.
+   */
+  private static boolean inClass(org.xbill.DNS.Record r) {
+    return r.getDClass() == DClass.IN;
+  }
+
   private static boolean hasRecordOfType(Message m, Name owner, int type) {
     for (org.xbill.DNS.Record r : m.getSection(Section.ANSWER)) {
-      if (r.getName().equals(owner) && r.getType() == type) {
+      if (r.getName().equals(owner) && r.getType() == type && inClass(r)) {
         return true;
       }
     }
@@ -994,7 +1004,7 @@ public final class MxEngine {
   /** Tells whether the answer holds any non-CNAME record at {@code owner}, or an SOA (NODATA). */
   private static boolean hasRecordAt(Message m, Name owner) {
     for (org.xbill.DNS.Record r : m.getSection(Section.ANSWER)) {
-      if (r.getName().equals(owner) && r.getType() != Type.CNAME) {
+      if (r.getName().equals(owner) && r.getType() != Type.CNAME && inClass(r)) {
         return true;
       }
     }
@@ -1020,7 +1030,7 @@ public final class MxEngine {
     while (true) {
       Name next = null;
       for (org.xbill.DNS.Record r : answer) {
-        if (r instanceof CNAMERecord c && r.getName().equals(current)) {
+        if (r instanceof CNAMERecord c && inClass(r) && r.getName().equals(current)) {
           next = c.getTarget();
           break;
         }

@@ -90,6 +90,9 @@ public final class NioDnsTransport implements DnsTransport {
   /** Bound on datagrams read per socket per wake-up, so one busy socket cannot starve the rest. */
   private static final int READS_PER_WAKEUP = 256;
 
+  /** Bound on TCP frames read for one query per wake-up (RFC 7766 lets a stream carry many). */
+  private static final int TCP_FRAMES_PER_WAKEUP = 32;
+
   /** Bound on pending queries scanned to attribute a reply with an unknown ID. */
   private static final int STRAY_SCAN_LIMIT = 256;
 
@@ -1108,7 +1111,17 @@ public final class NioDnsTransport implements DnsTransport {
 
     private void readTcp(TcpConnection c) throws IOException {
       Pending p = c.pending;
-      while (!p.done) {
+      // A server can stream frames that are not our answer without end. Read a bounded number
+      // per wake-up, so other sockets, timers and queued queries get their turn, and end the
+      // query at its deadline here too, since the stream may never pause for expire() to run.
+      for (int frames = 0; !p.done; frames++) {
+        if (System.nanoTime() - p.deadline >= 0) {
+          finish(p, timedOut(p));
+          return;
+        }
+        if (frames == TCP_FRAMES_PER_WAKEUP) {
+          return; // the key stays readable: the next wake-up goes on from here
+        }
         if (c.body == null) {
           if (c.channel.read(c.length) < 0) {
             tcpClosed(c);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.internal.CallScope;
+import dev.mailpath.diag.dns.internal.Futures;
 import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import dev.mailpath.diag.dns.internal.TraceEngine;
 import java.net.InetSocketAddress;
@@ -159,12 +160,14 @@ public final class DelegationTrace {
   public TraceReport trace(String name, RecordType type) {
     Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
-    return engine.trace(new CallScope(environment.timeSource(), deadline), qname, name, type);
+    return Futures.await(
+        engine.trace(new CallScope(environment.timeSource(), deadline), qname, name, type));
   }
 
   /**
-   * Traces without blocking the caller. The trace runs on the environment's executor and the future
-   * completes there; cancelling it cancels the queries in flight and starts no more.
+   * Traces without blocking the caller: the trace is a chain of futures on the non-blocking
+   * transport, with no thread waiting per call. The future completes on the environment's executor;
+   * cancelling it cancels the queries in flight and starts no more.
    *
    * @param name the name
    * @param type the type
@@ -175,23 +178,7 @@ public final class DelegationTrace {
     Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
     CallScope scope = new CallScope(environment.timeSource(), deadline);
-    CompletableFuture<TraceReport> work = new CompletableFuture<>();
-    CompletableFuture<TraceReport> out = scope.publish(work, Runnable::run);
-    environment
-        .executor()
-        .execute(
-            () -> {
-              if (scope.cancelled()) {
-                work.cancel(false);
-                return;
-              }
-              try {
-                work.complete(engine.trace(scope, qname, name, type));
-              } catch (RuntimeException | Error e) {
-                work.completeExceptionally(e);
-              }
-            });
-    return out;
+    return scope.publish(engine.trace(scope, qname, name, type), environment.executor());
   }
 
   /**

@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -45,8 +46,8 @@ import org.xbill.DNS.TextParseException;
 /**
  * The algorithm behind {@code DelegationTrace}: iterative resolution from the roots, every zone cut
  * recorded, lame and unreachable servers judged, glueless name servers looked up by nested traces,
- * all bounded by steps, queries, nesting and the call's deadline. Immutable and thread-safe; one
- * trace runs on the calling thread and asks the servers of a zone in parallel on the executor.
+ * all bounded by steps, queries, nesting and the call's deadline. A trace is a chain of futures on
+ * the non-blocking transport: no thread waits on the network. Immutable and thread-safe.
  */
 public final class TraceEngine {
   /** How deeply name server lookups may nest (a glueless NS whose zone has glueless NS ...). */
@@ -109,39 +110,47 @@ public final class TraceEngine {
   }
 
   /**
-   * Traces a name as part of a call, on the calling thread.
+   * Traces a name as part of a call: a chain of futures, one step after another, with no thread
+   * waiting on the network. The future may complete on the transport's thread.
    *
    * @param scope the call: its deadline and cancellation
    * @param qname the name for the wire
    * @param name the name as given (for the comparison)
    * @param type the type
-   * @return the report
-   * @throws java.util.concurrent.CancellationException when the call is cancelled
+   * @return a future of the report; it fails with a {@link
+   *     java.util.concurrent.CancellationException} when the call is cancelled
    */
-  public TraceReport trace(CallScope scope, Name qname, String name, RecordType type) {
+  public CompletableFuture<TraceReport> trace(
+      CallScope scope, Name qname, String name, RecordType type) {
     DiagEventListener listener =
         environment.eventListenerFactory().create("trace " + qname + " " + type);
-    TraceReport report = new Run(scope, qname, type, listener).run();
-    if (compareWith != null) {
-      report = compare(report, name);
-    }
-    report.findings().forEach(listener::finding);
-    return report;
+    return new Run(scope, qname, type, listener)
+        .run()
+        .thenCompose(report -> compareWith != null ? compare(report, name) : done(report))
+        .thenApply(
+            report -> {
+              report.findings().forEach(listener::finding);
+              return report;
+            });
   }
 
-  private TraceReport compare(TraceReport report, String name) {
+  private CompletableFuture<TraceReport> compare(TraceReport report, String name) {
     if (!report.completed() || Name.root.equals(Questions.toName(name))) {
-      return report;
+      return done(report);
     }
     switch (report.type()) {
       case MX:
-        return report.withRecursiveAnswer(compareWith.resolve(name));
+        return compareWith.resolveAsync(name).thenApply(report::withRecursiveAnswer);
       case A:
       case AAAA:
-        return report.withRecursiveAnswer(compareWith.addresses(name));
+        return compareWith.addressesAsync(name).thenApply(report::withRecursiveAnswer);
       default:
-        return report; // MxResolver answers only MX and address questions
+        return done(report); // MxResolver answers only MX and address questions
     }
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
   }
 
   // ------------------------------------------------------------------ one trace
@@ -183,42 +192,51 @@ public final class TraceEngine {
       this.listener = listener;
     }
 
-    TraceReport run() {
+    CompletableFuture<TraceReport> run() {
       TraceReport.Builder b =
           TraceReport.builder()
               .name(qname.toString())
               .type(type)
               .hintsSource(hints.source())
               .startedAt(at);
-      Name current = qname;
-      Set<Name> seen = new HashSet<>();
       List<DnsRecord> answer = new ArrayList<>();
-      String rcode = null;
-      for (int hop = 0; hop <= MAX_CNAMES && seen.add(current); hop++) {
-        Resolution r = resolve(current, type, true, Set.of(), 0);
-        r.steps().forEach(b::addStep);
-        if (r.finalReply() == null) {
-          break;
-        }
-        rcode = r.finalReply().rcode();
-        answer.addAll(r.finalReply().answer());
-        Optional<Name> next = cnameTarget(r.finalReply(), current);
-        if (next.isEmpty() || type == RecordType.CNAME) {
-          break;
-        }
-        current = next.get();
-        rcode = null; // the chain goes on: the final rcode is the last name's
+      return hop(b, qname, new HashSet<>(), answer, 0)
+          .thenApply(
+              rcode -> {
+                answer.forEach(b::addAnswer);
+                b.rcode(rcode);
+                synchronized (lookups) {
+                  lookups.forEach(b::addLookup);
+                }
+                synchronized (findings) {
+                  findings.forEach(b::addFinding);
+                }
+                b.elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start));
+                return b.build();
+              });
+    }
+
+    /** Resolves {@code current}, then follows its CNAME; completes with the final rcode. */
+    private CompletableFuture<String> hop(
+        TraceReport.Builder b, Name current, Set<Name> seen, List<DnsRecord> answer, int hop) {
+      if (hop > MAX_CNAMES || !seen.add(current)) {
+        return done(null);
       }
-      answer.forEach(b::addAnswer);
-      b.rcode(rcode);
-      synchronized (lookups) {
-        lookups.forEach(b::addLookup);
-      }
-      synchronized (findings) {
-        findings.forEach(b::addFinding);
-      }
-      b.elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start));
-      return b.build();
+      return resolve(current, type, true, Set.of(), 0)
+          .thenCompose(
+              r -> {
+                r.steps().forEach(b::addStep);
+                if (r.finalReply() == null) {
+                  return done(null);
+                }
+                answer.addAll(r.finalReply().answer());
+                Optional<Name> next = cnameTarget(r.finalReply(), current);
+                if (next.isEmpty() || type == RecordType.CNAME) {
+                  return done(r.finalReply().rcode());
+                }
+                // The chain goes on: the final rcode is the last name's.
+                return hop(b, next.get(), seen, answer, hop + 1);
+              });
     }
 
     /** The CNAME target of an answer that holds a CNAME for the name but no record of the type. */
@@ -255,26 +273,42 @@ public final class TraceEngine {
      * Resolves one name iteratively. For the main trace it records findings; nested lookups of name
      * server addresses ({@code main == false}) only record queries.
      */
-    Resolution resolve(Name name, RecordType qtype, boolean main, Set<String> path, int nesting) {
-      List<TraceStep> steps = new ArrayList<>();
-      String zone = ".";
-      List<Candidate> candidates = rootCandidates();
-      for (int step = 0; ; step++) {
-        if (step >= maxSteps) {
-          limit(main, "the trace of " + name + " needed more than " + maxSteps + " steps");
-          return new Resolution(steps, TraceStep.Kind.FAILED, null, true);
-        }
-        TraceStep o = step(zone, candidates, name, qtype, main, path, nesting);
-        steps.add(o);
-        if (o.kind() != TraceStep.Kind.REFERRAL) {
-          DnsQueryReport fin =
-              o.kind() == TraceStep.Kind.FAILED ? null : o.used().orElseThrow().report();
-          return new Resolution(steps, o.kind(), fin, o.kind() == TraceStep.Kind.FAILED);
-        }
-        Referral ref = o.referral().orElseThrow();
-        candidates = referralCandidates(zone, ref, o.used().orElseThrow().report(), main);
-        zone = ref.zone();
+    CompletableFuture<Resolution> resolve(
+        Name name, RecordType qtype, boolean main, Set<String> path, int nesting) {
+      return resolveFrom(
+          new ArrayList<>(), ".", rootCandidates(), name, qtype, main, path, nesting, 0);
+    }
+
+    private CompletableFuture<Resolution> resolveFrom(
+        List<TraceStep> steps,
+        String zone,
+        List<Candidate> candidates,
+        Name name,
+        RecordType qtype,
+        boolean main,
+        Set<String> path,
+        int nesting,
+        int step) {
+      if (step >= maxSteps) {
+        limit(main, "the trace of " + name + " needed more than " + maxSteps + " steps");
+        return done(new Resolution(steps, TraceStep.Kind.FAILED, null, true));
       }
+      return step(zone, candidates, name, qtype, main, path, nesting)
+          .thenCompose(
+              o -> {
+                steps.add(o);
+                if (o.kind() != TraceStep.Kind.REFERRAL) {
+                  DnsQueryReport fin =
+                      o.kind() == TraceStep.Kind.FAILED ? null : o.used().orElseThrow().report();
+                  return done(
+                      new Resolution(steps, o.kind(), fin, o.kind() == TraceStep.Kind.FAILED));
+                }
+                Referral ref = o.referral().orElseThrow();
+                List<Candidate> next =
+                    referralCandidates(zone, ref, o.used().orElseThrow().report(), main);
+                return resolveFrom(
+                    steps, ref.zone(), next, name, qtype, main, path, nesting, step + 1);
+              });
     }
 
     private List<Candidate> rootCandidates() {
@@ -291,7 +325,7 @@ public final class TraceEngine {
       return roots;
     }
 
-    private TraceStep step(
+    private CompletableFuture<TraceStep> step(
         String zone,
         List<Candidate> candidates,
         Name name,
@@ -299,65 +333,127 @@ public final class TraceEngine {
         boolean main,
         Set<String> path,
         int nesting) {
-      List<Judged> judged = new ArrayList<>();
       boolean everyServer = main && checkAllServers && !zone.equals(".");
       if (everyServer) {
         // Look up glueless servers first (in parallel), then ask every address at once.
-        List<Supplier<Server>> lookupsNeeded = new ArrayList<>();
+        List<Supplier<CompletableFuture<Server>>> lookupsNeeded = new ArrayList<>();
         for (Candidate c : candidates) {
-          lookupsNeeded.add(() -> new Server(c.name(), addressesOf(c, main, path, nesting)));
+          lookupsNeeded.add(
+              () -> addressesOf(c, main, path, nesting).thenApply(a -> new Server(c.name(), a)));
         }
-        List<Server> servers =
-            BoundedParallel.run(environment.executor(), maxInFlight, lookupsNeeded);
-        List<Supplier<Judged>> asks = new ArrayList<>();
-        for (Server s : servers) {
-          for (InetSocketAddress a : s.addresses()) {
-            asks.add(() -> judge(zone, s.name(), ask(a, name, qtype), name));
-          }
-        }
-        for (Judged j : BoundedParallel.run(environment.executor(), maxInFlight, asks)) {
-          if (j != null) {
-            judged.add(j);
-          }
-        }
-        boolean usedOne = false;
-        for (int i = 0; i < judged.size(); i++) {
-          Judged j = judged.get(i);
-          if (j.verdict() == TraceStep.Verdict.USED) {
-            if (usedOne) {
-              judged.set(
-                  i,
-                  new Judged(j.serverName(), j.report(), TraceStep.Verdict.CONSISTENT, j.kind()));
-            }
-            usedOne = true;
-          }
-        }
-        if (servers.stream().allMatch(s -> s.addresses().isEmpty())) {
-          return finishStep(zone, name, judged, candidates, main, true);
-        }
-      } else {
-        boolean anyAddress = false;
-        outer:
-        for (Candidate c : candidates) {
-          List<InetSocketAddress> addresses = addressesOf(c, main, path, nesting);
-          anyAddress |= !addresses.isEmpty();
-          for (InetSocketAddress a : addresses) {
-            DnsQueryReport r = ask(a, name, qtype);
-            if (r == null) {
-              break outer;
-            }
-            Judged j = judge(zone, c.name(), r, name);
-            judged.add(j);
-            if (j.verdict() == TraceStep.Verdict.USED) {
-              break outer;
-            }
-          }
-        }
-        if (!anyAddress) {
-          return finishStep(zone, name, judged, candidates, main, true);
-        }
+        return AsyncLimiter.run(maxInFlight, lookupsNeeded)
+            .thenCompose(
+                servers -> {
+                  List<Supplier<CompletableFuture<Judged>>> asks = new ArrayList<>();
+                  for (Server s : servers) {
+                    for (InetSocketAddress a : s.addresses()) {
+                      asks.add(
+                          () ->
+                              ask(a, name, qtype)
+                                  .thenApply(
+                                      r -> r == null ? null : judge(zone, s.name(), r, name)));
+                    }
+                  }
+                  return AsyncLimiter.run(maxInFlight, asks)
+                      .thenApply(
+                          all -> {
+                            List<Judged> judged = new ArrayList<>();
+                            for (Judged j : all) {
+                              if (j != null) {
+                                judged.add(j);
+                              }
+                            }
+                            boolean usedOne = false;
+                            for (int i = 0; i < judged.size(); i++) {
+                              Judged j = judged.get(i);
+                              if (j.verdict() == TraceStep.Verdict.USED) {
+                                if (usedOne) {
+                                  judged.set(
+                                      i,
+                                      new Judged(
+                                          j.serverName(),
+                                          j.report(),
+                                          TraceStep.Verdict.CONSISTENT,
+                                          j.kind()));
+                                }
+                                usedOne = true;
+                              }
+                            }
+                            boolean none = servers.stream().allMatch(s -> s.addresses().isEmpty());
+                            return finishStep(zone, name, judged, candidates, main, none);
+                          });
+                });
       }
-      return finishStep(zone, name, judged, candidates, main, false);
+      List<Judged> judged = new ArrayList<>();
+      return askInTurn(zone, candidates, 0, name, qtype, main, path, nesting, judged, false)
+          .thenApply(anyAddress -> finishStep(zone, name, judged, candidates, main, !anyAddress));
+    }
+
+    /**
+     * Asks the candidates one address at a time until one is used or the budget is spent; completes
+     * with whether any candidate had an address.
+     */
+    private CompletableFuture<Boolean> askInTurn(
+        String zone,
+        List<Candidate> candidates,
+        int index,
+        Name name,
+        RecordType qtype,
+        boolean main,
+        Set<String> path,
+        int nesting,
+        List<Judged> judged,
+        boolean anyAddress) {
+      if (index >= candidates.size()) {
+        return done(anyAddress);
+      }
+      Candidate c = candidates.get(index);
+      return addressesOf(c, main, path, nesting)
+          .thenCompose(
+              addresses ->
+                  askAddresses(zone, c, addresses, 0, name, qtype, judged)
+                      .thenCompose(
+                          stop ->
+                              stop
+                                  ? done(anyAddress || !addresses.isEmpty())
+                                  : askInTurn(
+                                      zone,
+                                      candidates,
+                                      index + 1,
+                                      name,
+                                      qtype,
+                                      main,
+                                      path,
+                                      nesting,
+                                      judged,
+                                      anyAddress || !addresses.isEmpty())));
+    }
+
+    /** Asks one candidate's addresses in turn; completes with whether to stop asking. */
+    private CompletableFuture<Boolean> askAddresses(
+        String zone,
+        Candidate c,
+        List<InetSocketAddress> addresses,
+        int index,
+        Name name,
+        RecordType qtype,
+        List<Judged> judged) {
+      if (index >= addresses.size()) {
+        return done(false);
+      }
+      return ask(addresses.get(index), name, qtype)
+          .thenCompose(
+              r -> {
+                if (r == null) {
+                  return done(true); // the budget or the deadline is spent
+                }
+                Judged j = judge(zone, c.name(), r, name);
+                judged.add(j);
+                if (j.verdict() == TraceStep.Verdict.USED) {
+                  return done(true);
+                }
+                return askAddresses(zone, c, addresses, index + 1, name, qtype, judged);
+              });
     }
 
     private TraceStep finishStep(
@@ -531,7 +627,8 @@ public final class TraceEngine {
     }
 
     /** Asks one address (mapped for labs); {@code null} when the budget or deadline is spent. */
-    private DnsQueryReport ask(InetSocketAddress address, Name name, RecordType qtype) {
+    private CompletableFuture<DnsQueryReport> ask(
+        InetSocketAddress address, Name name, RecordType qtype) {
       if (environment.timeSource().nanoTime() - deadlineNanos > 0) {
         if (reportedLimits.add("deadline")) {
           budgetExhausted = true;
@@ -540,16 +637,15 @@ public final class TraceEngine {
                   "the trace did not finish within its deadline of " + deadline.toMillis() + " ms",
                   Evidence.of("queries", queries.get())));
         }
-        return null;
+        return done(null);
       }
       if (queries.incrementAndGet() > maxQueries) {
         limit(true, "the trace needed more than " + maxQueries + " queries");
-        return null;
+        return done(null);
       }
       InetSocketAddress target =
           requireNonNull(addressMapper.apply(address), "addressMapper returned null");
-      return Futures.await(
-          dig.askAsync(scope, target, name, qtype, dns.tcpOnly(), listener, lookups::add));
+      return dig.askAsync(scope, target, name, qtype, dns.tcpOnly(), listener, lookups::add);
     }
 
     private void limit(boolean report, String why) {
@@ -560,23 +656,27 @@ public final class TraceEngine {
     }
 
     /** The addresses of a candidate: its glue, or a nested lookup of its name. */
-    private List<InetSocketAddress> addressesOf(
+    private CompletableFuture<List<InetSocketAddress>> addressesOf(
         Candidate c, boolean main, Set<String> path, int nesting) {
       if (!c.lookUp()) {
-        return c.glue();
+        return done(c.glue());
       }
-      List<InetAddress> found = lookUpHost(c.name(), main, path, nesting);
-      List<InetSocketAddress> out = new ArrayList<>();
-      for (InetAddress a : found) {
-        out.add(new InetSocketAddress(a, 53));
-      }
-      return out;
+      return lookUpHost(c.name(), main, path, nesting)
+          .thenApply(
+              found -> {
+                List<InetSocketAddress> out = new ArrayList<>();
+                for (InetAddress a : found) {
+                  out.add(new InetSocketAddress(a, 53));
+                }
+                return out;
+              });
     }
 
-    private List<InetAddress> lookUpHost(String host, boolean main, Set<String> path, int nesting) {
+    private CompletableFuture<List<InetAddress>> lookUpHost(
+        String host, boolean main, Set<String> path, int nesting) {
       List<InetAddress> cached = hostCache.get(host);
       if (cached != null) {
-        return cached;
+        return done(cached);
       }
       if (path.contains(host)) {
         if (reportedLimits.add("cycle " + host)) {
@@ -592,25 +692,34 @@ public final class TraceEngine {
                       + ")",
                   Evidence.of("name-server", host)));
         }
-        return List.of();
+        return done(List.of());
       }
       if (nesting >= MAX_NESTING) {
         limit(true, "name server lookups nested more than " + MAX_NESTING + " deep at " + host);
-        return List.of();
+        return done(List.of());
       }
       Set<String> nextPath = new LinkedHashSet<>(path);
       nextPath.add(host);
       Name n = parse(host);
       List<InetAddress> out = new ArrayList<>();
-      if (addressFamily.includesIpv4()) {
-        out.addAll(addressesFrom(resolve(n, RecordType.A, false, nextPath, nesting + 1), n));
-      }
-      if (addressFamily.includesIpv6() && (out.isEmpty() || addressFamily == AddressFamily.IPV6)) {
-        out.addAll(addressesFrom(resolve(n, RecordType.AAAA, false, nextPath, nesting + 1), n));
-      }
-      List<InetAddress> result = List.copyOf(out);
-      hostCache.put(host, result);
-      return result;
+      CompletableFuture<Void> v4 =
+          addressFamily.includesIpv4()
+              ? resolve(n, RecordType.A, false, nextPath, nesting + 1)
+                  .thenAccept(r -> out.addAll(addressesFrom(r, n)))
+              : done(null);
+      return v4.thenCompose(
+              x ->
+                  addressFamily.includesIpv6()
+                          && (out.isEmpty() || addressFamily == AddressFamily.IPV6)
+                      ? resolve(n, RecordType.AAAA, false, nextPath, nesting + 1)
+                          .thenAccept(r -> out.addAll(addressesFrom(r, n)))
+                      : CompletableFuture.<Void>completedFuture(null))
+          .thenApply(
+              x -> {
+                List<InetAddress> result = List.copyOf(out);
+                hostCache.put(host, result);
+                return result;
+              });
     }
 
     private List<InetAddress> addressesFrom(Resolution r, Name n) {

@@ -206,4 +206,41 @@ class AsyncCancelTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
     assertThat(report.findings()).extracting(Finding::code).containsExactly("dns.timeout");
   }
+
+  @Test
+  void resolve_blockingCallOnTheIoThread_failsFastInsteadOfDeadlocking() {
+    AtomicReference<MxResolver> self = new AtomicReference<>();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    // A listener's DNS events run on the I/O thread; a blocking call from there would wait for
+    // the thread it runs on.
+    dev.mailpath.diag.core.DiagEventListener blocking =
+        new dev.mailpath.diag.core.DiagEventListener() {
+          @Override
+          public void dnsQueryEnd(
+              java.net.InetSocketAddress server,
+              String name,
+              String type,
+              String rcode,
+              Duration elapsed) {
+            if (type.equals("MX") && thrown.get() == null) {
+              try {
+                self.get().resolve("example.org");
+              } catch (RuntimeException e) {
+                thrown.set(e);
+              }
+            }
+          }
+        };
+    MxResolver r =
+        MxResolver.builder()
+            .dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2)))
+            .environment(e -> e.eventListenerFactory(what -> blocking))
+            .build();
+    self.set(r);
+
+    MxReport report = r.resolve("example.org");
+
+    assertThat(report.exchanges()).isNotEmpty();
+    assertThat(thrown.get()).isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -181,8 +181,7 @@ public final class RootServersBenchmark {
           RootServerQuery.builder()
               .hints(lab.hints())
               .addressFamily(AddressFamily.IPV4)
-              .timeout(s.timeout())
-              .retries(0)
+              .dns(d -> d.timeout(s.timeout()).retries(0))
               .environment(
                   e ->
                       e.eventListenerFactory(

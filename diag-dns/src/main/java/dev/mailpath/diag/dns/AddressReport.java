@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,13 +20,17 @@ import java.util.Optional;
  * @param canonicalName the name at the end of a CNAME chain, when the host is an alias
  * @param lookups every query made
  * @param findings what went wrong (NXDOMAIN, timeouts, SERVFAIL)
+ * @param startedAt when the lookup started
+ * @param elapsed how long it took
  */
 public record AddressReport(
     String host,
     List<InetAddress> addresses,
     Optional<String> canonicalName,
     List<DnsLookup> lookups,
-    List<Finding> findings)
+    List<Finding> findings,
+    Instant startedAt,
+    Duration elapsed)
     implements DiagnosticReport {
 
   /**
@@ -34,9 +41,13 @@ public record AddressReport(
    * @param canonicalName the name at the end of a CNAME chain, when the host is an alias
    * @param lookups every query made
    * @param findings what went wrong (NXDOMAIN, timeouts, SERVFAIL)
+   * @param startedAt when the lookup started
+   * @param elapsed how long it took
    */
   public AddressReport {
     requireNonNull(host, "host");
+    requireNonNull(startedAt, "startedAt");
+    requireNonNull(elapsed, "elapsed");
     requireNonNull(canonicalName, "canonicalName");
     addresses = List.copyOf(addresses);
     lookups = List.copyOf(lookups);
@@ -56,11 +67,10 @@ public record AddressReport(
   /** Returns {@code host -> [addresses]} and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(host);
+    StringBuilder sb = new StringBuilder("Addresses of ").append(host);
     canonicalName.ifPresent(c -> sb.append(" (alias for ").append(c).append(')'));
     sb.append(" -> ")
         .append(addresses.stream().map(dev.mailpath.diag.core.internal.Addresses::format).toList());
-    findings.forEach(f -> sb.append("\n  ").append(f));
-    return sb.toString();
+    return ReportText.of(sb.toString()).render(this, elapsed);
   }
 }

@@ -3,35 +3,19 @@ package dev.mailpath.diag.dns;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.DiagEnvironment;
-import dev.mailpath.diag.core.DiagEventListener;
-import dev.mailpath.diag.core.Evidence;
-import dev.mailpath.diag.core.Finding;
-import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.internal.Checks;
-import dev.mailpath.diag.dns.internal.BoundedParallel;
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import dev.mailpath.diag.dns.internal.CallScope;
+import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
+import dev.mailpath.diag.dns.internal.TraceEngine;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 
 /**
  * Resolves a name iteratively from the root servers down to the servers that hold it, like {@code
@@ -40,8 +24,8 @@ import org.xbill.DNS.TextParseException;
  *
  * <pre>{@code
  * DelegationTrace trace = DelegationTrace.builder()
- *     .timeout(Duration.ofSeconds(2))
- *     .compareWith(MxResolver.builder().server(new InetSocketAddress("127.0.0.1", 53)).build())
+ *     .dns(d -> d.timeout(Duration.ofSeconds(2)))
+ *     .compareWith(MxResolver.builder().dns(d -> d.server("127.0.0.1")).build())
  *     .build();
  * TraceReport t = trace.trace("example.org", RecordType.MX);
  * t.zones();            // [., org., example.org.]
@@ -73,49 +57,64 @@ import org.xbill.DNS.TextParseException;
  * may be called from several threads at once.
  */
 public final class DelegationTrace {
-  /** How deeply name server lookups may nest (a glueless NS whose zone has glueless NS ...). */
-  private static final int MAX_NESTING = 4;
-
-  private static final int MAX_CNAMES = 8;
+  /** The defaults of a trace: 2 s per attempt, 1 retry, 60 s for the whole trace. */
+  private static final DnsSettings DEFAULT_DNS =
+      DnsSettings.builder()
+          .timeout(Duration.ofSeconds(2))
+          .retries(1)
+          .deadline(Duration.ofSeconds(60))
+          .build();
 
   private final RootHints hints;
   private final AddressFamily addressFamily;
-  private final Duration timeout;
-  private final int retries;
-  private final boolean tcp;
+  private final DnsSettings dns;
   private final UnaryOperator<InetSocketAddress> addressMapper;
   private final int maxSteps;
   private final int maxQueries;
-  private final int parallelism;
+  private final int maxInFlight;
   private final boolean checkAllServers;
   private final Duration deadline;
   private final MxResolver compareWith;
   private final DiagEnvironment environment;
   private final DnsQuery query;
+  private final TraceEngine engine;
 
   private DelegationTrace(Builder b) {
     this.hints = b.hints;
     this.addressFamily = b.addressFamily;
-    this.timeout = b.timeout;
-    this.retries = b.retries;
-    this.tcp = b.tcp;
+    this.dns = b.dns;
     this.addressMapper = b.addressMapper;
     this.maxSteps = b.maxSteps;
     this.maxQueries = b.maxQueries;
-    this.parallelism = b.parallelism;
+    this.maxInFlight = b.maxInFlight;
     this.checkAllServers = b.checkAllServers;
-    this.deadline = b.deadline;
+    this.deadline = dns.deadline();
     this.compareWith = b.compareWith;
     this.environment = b.environment;
     this.query =
         DnsQuery.builder()
             .recursionDesired(false)
-            .timeout(timeout)
-            .retries(retries)
-            .tcp(tcp)
-            .edns(true)
+            .dns(dns.toBuilder().servers(List.of()).build())
             .environment(environment)
             .build();
+    this.engine =
+        new TraceEngine(
+            hints,
+            addressFamily,
+            dns,
+            addressMapper,
+            maxSteps,
+            maxQueries,
+            maxInFlight,
+            checkAllServers,
+            compareWith,
+            environment,
+            query.engine());
+  }
+
+  /** The transport, for tests that check what a cancelled call leaves on the wire. */
+  NioDnsTransport transport() {
+    return query.transport();
   }
 
   /**
@@ -138,15 +137,12 @@ public final class DelegationTrace {
     Builder b = new Builder();
     b.hints = hints;
     b.addressFamily = addressFamily;
-    b.timeout = timeout;
-    b.retries = retries;
-    b.tcp = tcp;
+    b.dns = dns;
     b.addressMapper = addressMapper;
     b.maxSteps = maxSteps;
     b.maxQueries = maxQueries;
-    b.parallelism = parallelism;
+    b.maxInFlight = maxInFlight;
     b.checkAllServers = checkAllServers;
-    b.deadline = deadline;
     b.compareWith = compareWith;
     b.environment = environment;
     return b;
@@ -164,18 +160,14 @@ public final class DelegationTrace {
   public TraceReport trace(String name, RecordType type) {
     Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
-    DiagEventListener listener =
-        environment.eventListenerFactory().create("trace " + qname + " " + type);
-    TraceReport report = new Run(qname, type, listener).run();
-    if (compareWith != null) {
-      report = compare(report, name);
-    }
-    report.findings().forEach(listener::finding);
-    return report;
+    return Futures.await(
+        engine.trace(new CallScope(environment.timeSource(), deadline), qname, name, type));
   }
 
   /**
-   * Traces without blocking the caller.
+   * Traces without blocking the caller: the trace is a chain of futures on the non-blocking
+   * transport, with no thread waiting per call. The future completes on the environment's executor;
+   * cancelling it cancels the queries in flight and starts no more.
    *
    * @param name the name
    * @param type the type
@@ -183,593 +175,10 @@ public final class DelegationTrace {
    * @throws IllegalArgumentException at once when the name or type is bad
    */
   public CompletableFuture<TraceReport> traceAsync(String name, RecordType type) {
-    DnsQuery.toName(name);
+    Name qname = DnsQuery.toName(name);
     DnsQuery.checkType(type);
-    return CompletableFuture.supplyAsync(() -> trace(name, type), environment.executor());
-  }
-
-  private TraceReport compare(TraceReport report, String name) {
-    if (!report.completed() || Name.root.equals(DnsQuery.toName(name))) {
-      return report;
-    }
-    switch (report.type()) {
-      case MX:
-        return report.withRecursiveAnswer(compareWith.resolve(name));
-      case A:
-      case AAAA:
-        return report.withRecursiveAnswer(compareWith.addresses(name));
-      default:
-        return report; // MxResolver answers only MX and address questions
-    }
-  }
-
-  // ------------------------------------------------------------------ one trace
-
-  /** A name server: its name (or address text) and the addresses to ask. */
-  private record Server(String name, List<InetSocketAddress> addresses) {}
-
-  /** A name server whose addresses may still have to be looked up. */
-  private record Candidate(String name, List<InetSocketAddress> glue, boolean lookUp) {}
-
-  /** A reply and its verdict, before it becomes a {@link TraceStep.ServerReply}. */
-  private record Judged(
-      String serverName, DnsQueryReport report, TraceStep.Verdict verdict, TraceStep.Kind kind) {}
-
-  /** Where a resolution of one name ended. */
-  private record Resolution(
-      List<TraceStep> steps, TraceStep.Kind kind, DnsQueryReport finalReply, boolean stopped) {}
-
-  /** Per-call state, so that the trace object itself stays immutable. */
-  private final class Run {
-    final Name qname;
-    final RecordType type;
-    final DiagEventListener listener;
-    final long start = environment.timeSource().nanoTime();
-    final long deadlineNanos = start + deadline.toNanos();
-    final Instant at = environment.timeSource().instant();
-    final List<DnsLookup> lookups = Collections.synchronizedList(new ArrayList<>());
-    final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
-    final AtomicInteger queries = new AtomicInteger();
-    final Map<String, List<InetAddress>> hostCache = new ConcurrentHashMap<>();
-    final Set<String> reportedLimits = ConcurrentHashMap.newKeySet();
-    volatile boolean budgetExhausted;
-
-    Run(Name qname, RecordType type, DiagEventListener listener) {
-      this.qname = qname;
-      this.type = type;
-      this.listener = listener;
-    }
-
-    TraceReport run() {
-      TraceReport.Builder b =
-          TraceReport.builder()
-              .name(qname.toString())
-              .type(type)
-              .hintsSource(hints.source())
-              .at(at);
-      Name current = qname;
-      Set<Name> seen = new HashSet<>();
-      List<DnsRecord> answer = new ArrayList<>();
-      String rcode = null;
-      for (int hop = 0; hop <= MAX_CNAMES && seen.add(current); hop++) {
-        Resolution r = resolve(current, type, true, Set.of(), 0);
-        r.steps().forEach(b::addStep);
-        if (r.finalReply() == null) {
-          break;
-        }
-        rcode = r.finalReply().rcode();
-        answer.addAll(r.finalReply().answer());
-        Optional<Name> next = cnameTarget(r.finalReply(), current);
-        if (next.isEmpty() || type == RecordType.CNAME) {
-          break;
-        }
-        current = next.get();
-        rcode = null; // the chain goes on: the final rcode is the last name's
-      }
-      answer.forEach(b::addAnswer);
-      b.rcode(rcode);
-      synchronized (lookups) {
-        lookups.forEach(b::addLookup);
-      }
-      synchronized (findings) {
-        findings.forEach(b::addFinding);
-      }
-      b.elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start));
-      return b.build();
-    }
-
-    /** The CNAME target of an answer that holds a CNAME for the name but no record of the type. */
-    private Optional<Name> cnameTarget(DnsQueryReport reply, Name name) {
-      if (!reply.rcode().equals("NOERROR")) {
-        return Optional.empty();
-      }
-      // Follow the chain inside this answer; an authoritative server chases it within its zone.
-      String owner = name.toString().toLowerCase(Locale.ROOT);
-      for (int i = 0; i < MAX_CNAMES; i++) {
-        String o = owner;
-        Optional<DnsRecord> cname =
-            reply.answer().stream()
-                .filter(
-                    r ->
-                        r.type() == RecordType.CNAME && r.name().toLowerCase(Locale.ROOT).equals(o))
-                .findFirst();
-        if (cname.isEmpty()) {
-          break;
-        }
-        owner = cname.get().target().orElse(o);
-      }
-      String last = owner;
-      boolean hasData =
-          reply.answer().stream()
-              .anyMatch(r -> r.type() == type && r.name().toLowerCase(Locale.ROOT).equals(last));
-      if (hasData || last.equals(name.toString().toLowerCase(Locale.ROOT))) {
-        return Optional.empty();
-      }
-      return Optional.of(parse(last));
-    }
-
-    /**
-     * Resolves one name iteratively. For the main trace it records findings; nested lookups of name
-     * server addresses ({@code main == false}) only record queries.
-     */
-    Resolution resolve(Name name, RecordType qtype, boolean main, Set<String> path, int nesting) {
-      List<TraceStep> steps = new ArrayList<>();
-      String zone = ".";
-      List<Candidate> candidates = rootCandidates();
-      for (int step = 0; ; step++) {
-        if (step >= maxSteps) {
-          limit(main, "the trace of " + name + " needed more than " + maxSteps + " steps");
-          return new Resolution(steps, TraceStep.Kind.FAILED, null, true);
-        }
-        TraceStep o = step(zone, candidates, name, qtype, main, path, nesting);
-        steps.add(o);
-        if (o.kind() != TraceStep.Kind.REFERRAL) {
-          DnsQueryReport fin =
-              o.kind() == TraceStep.Kind.FAILED ? null : o.used().orElseThrow().report();
-          return new Resolution(steps, o.kind(), fin, o.kind() == TraceStep.Kind.FAILED);
-        }
-        Referral ref = o.referral().orElseThrow();
-        candidates = referralCandidates(zone, ref, o.used().orElseThrow().report(), main);
-        zone = ref.zone();
-      }
-    }
-
-    private List<Candidate> rootCandidates() {
-      List<Candidate> roots = new ArrayList<>();
-      for (RootServer s : hints.servers()) {
-        List<InetSocketAddress> a = s.addresses(addressFamily);
-        if (!a.isEmpty()) {
-          roots.add(new Candidate(s.name(), a, false));
-        }
-      }
-      // Spread the load over the roots, as resolvers do; a seeded random source makes it
-      // repeatable.
-      Collections.shuffle(roots, new java.util.Random(environment.random().nextLong()));
-      return roots;
-    }
-
-    private TraceStep step(
-        String zone,
-        List<Candidate> candidates,
-        Name name,
-        RecordType qtype,
-        boolean main,
-        Set<String> path,
-        int nesting) {
-      List<Judged> judged = new ArrayList<>();
-      boolean everyServer = main && checkAllServers && !zone.equals(".");
-      if (everyServer) {
-        // Look up glueless servers first (in parallel), then ask every address at once.
-        List<Supplier<Server>> lookupsNeeded = new ArrayList<>();
-        for (Candidate c : candidates) {
-          lookupsNeeded.add(() -> new Server(c.name(), addressesOf(c, main, path, nesting)));
-        }
-        List<Server> servers =
-            BoundedParallel.run(environment.executor(), parallelism, lookupsNeeded);
-        List<Supplier<Judged>> asks = new ArrayList<>();
-        for (Server s : servers) {
-          for (InetSocketAddress a : s.addresses()) {
-            asks.add(() -> judge(zone, s.name(), ask(a, name, qtype), name));
-          }
-        }
-        for (Judged j : BoundedParallel.run(environment.executor(), parallelism, asks)) {
-          if (j != null) {
-            judged.add(j);
-          }
-        }
-        boolean usedOne = false;
-        for (int i = 0; i < judged.size(); i++) {
-          Judged j = judged.get(i);
-          if (j.verdict() == TraceStep.Verdict.USED) {
-            if (usedOne) {
-              judged.set(
-                  i,
-                  new Judged(j.serverName(), j.report(), TraceStep.Verdict.CONSISTENT, j.kind()));
-            }
-            usedOne = true;
-          }
-        }
-        if (servers.stream().allMatch(s -> s.addresses().isEmpty())) {
-          return finishStep(zone, name, judged, candidates, main, true);
-        }
-      } else {
-        boolean anyAddress = false;
-        outer:
-        for (Candidate c : candidates) {
-          List<InetSocketAddress> addresses = addressesOf(c, main, path, nesting);
-          anyAddress |= !addresses.isEmpty();
-          for (InetSocketAddress a : addresses) {
-            DnsQueryReport r = ask(a, name, qtype);
-            if (r == null) {
-              break outer;
-            }
-            Judged j = judge(zone, c.name(), r, name);
-            judged.add(j);
-            if (j.verdict() == TraceStep.Verdict.USED) {
-              break outer;
-            }
-          }
-        }
-        if (!anyAddress) {
-          return finishStep(zone, name, judged, candidates, main, true);
-        }
-      }
-      return finishStep(zone, name, judged, candidates, main, false);
-    }
-
-    private TraceStep finishStep(
-        String zone,
-        Name name,
-        List<Judged> judged,
-        List<Candidate> candidates,
-        boolean main,
-        boolean noAddresses) {
-      Optional<Judged> used =
-          judged.stream().filter(j -> j.verdict() == TraceStep.Verdict.USED).findFirst();
-      List<TraceStep.ServerReply> replies = new ArrayList<>();
-      for (Judged j : judged) {
-        replies.add(new TraceStep.ServerReply(j.serverName(), j.report(), j.verdict()));
-      }
-      TraceStep.Kind kind = used.map(Judged::kind).orElse(TraceStep.Kind.FAILED);
-      Optional<Referral> referral =
-          kind == TraceStep.Kind.REFERRAL ? used.get().report().referral() : Optional.empty();
-      TraceStep step = new TraceStep(zone, kind, replies, referral);
-      if (main) {
-        stepFindings(step, name, candidates, noAddresses);
-      }
-      return step;
-    }
-
-    private void stepFindings(
-        TraceStep step, Name name, List<Candidate> candidates, boolean noAddresses) {
-      boolean ok = step.kind() != TraceStep.Kind.FAILED;
-      String zone = step.zone();
-      List<TraceStep.ServerReply> lame = step.replies(TraceStep.Verdict.LAME);
-      List<TraceStep.ServerReply> loops = step.replies(TraceStep.Verdict.REFERRAL_LOOP);
-      List<TraceStep.ServerReply> down = step.replies(TraceStep.Verdict.UNREACHABLE);
-      if (!lame.isEmpty()) {
-        findings.add(
-            RootFinding.LAME_DELEGATION.finding(
-                ok ? Severity.WARNING : Severity.ERROR,
-                lame.size()
-                    + " of "
-                    + step.replies().size()
-                    + " servers asked for "
-                    + zone
-                    + " did not answer"
-                    + " authoritatively: "
-                    + describe(lame),
-                evidence(zone, lame)));
-      }
-      if (!loops.isEmpty()) {
-        findings.add(
-            RootFinding.REFERRAL_LOOP.finding(
-                ok ? Severity.WARNING : Severity.ERROR,
-                "asked about "
-                    + name
-                    + ", "
-                    + describe(loops)
-                    + " referred to "
-                    + loops.get(0).report().referral().map(Referral::zone).orElse("?")
-                    + ", which is not below "
-                    + zone,
-                evidence(zone, loops)));
-      }
-      if (!down.isEmpty()) {
-        if (ok || !lame.isEmpty() || !loops.isEmpty()) {
-          if (zone.equals(".")) {
-            findings.add(
-                RootFinding.UNREACHABLE.finding(
-                    down.size()
-                        + " root server address(es) did not answer during the trace: "
-                        + describe(down),
-                    evidence(zone, down)));
-          } else {
-            findings.add(
-                RootFinding.SERVER_UNREACHABLE.finding(
-                    down.size() + " server(s) of " + zone + " did not answer: " + describe(down),
-                    evidence(zone, down)));
-          }
-        } else {
-          findings.add(
-              (zone.equals(".") ? RootFinding.ALL_UNREACHABLE : RootFinding.ZONE_UNREACHABLE)
-                  .finding(
-                      "no server of "
-                          + zone
-                          + " answered ("
-                          + down.size()
-                          + " address(es) asked): "
-                          + describe(down),
-                      evidence(zone, down)));
-        }
-      }
-      if (noAddresses && !budgetExhausted) {
-        findings.add(
-            RootFinding.NS_UNRESOLVABLE.finding(
-                "no address found for any name server of "
-                    + zone
-                    + ": "
-                    + candidates.stream().map(Candidate::name).toList(),
-                Evidence.of("zone", zone)));
-      }
-      if (step.kind() == TraceStep.Kind.NXDOMAIN) {
-        findings.add(
-            DnsFinding.NXDOMAIN.finding(
-                name + " does not exist: " + zone + " says NXDOMAIN",
-                Evidence.of("zone", zone),
-                Evidence.of("server", step.server().map(DnsQueryReport::hostPort).orElse("?"))));
-      }
-    }
-
-    private Evidence[] evidence(String zone, List<TraceStep.ServerReply> replies) {
-      List<Evidence> e = new ArrayList<>();
-      e.add(Evidence.of("zone", zone));
-      for (TraceStep.ServerReply r : replies) {
-        e.add(
-            Evidence.of(
-                "server",
-                r.serverName()
-                    + " "
-                    + DnsQueryReport.hostPort(r.report().server())
-                    + " "
-                    + r.report().rcode()
-                    + r.report().referral().map(ref -> " referral " + ref.zone()).orElse("")
-                    + (r.report().answered() && !r.report().authoritative() ? " (AA clear)" : "")));
-      }
-      return e.toArray(new Evidence[0]);
-    }
-
-    private String describe(List<TraceStep.ServerReply> replies) {
-      List<String> parts = new ArrayList<>();
-      for (TraceStep.ServerReply r : replies) {
-        parts.add(
-            r.serverName()
-                + " ("
-                + DnsQueryReport.hostPort(r.report().server())
-                + ") "
-                + r.report().rcode());
-      }
-      return String.join(", ", parts);
-    }
-
-    /** Judges one reply; see {@link TraceStep.Verdict}. */
-    private Judged judge(String zone, String serverName, DnsQueryReport r, Name name) {
-      if (r == null) {
-        return null;
-      }
-      if (!r.answered()) {
-        return new Judged(serverName, r, TraceStep.Verdict.UNREACHABLE, null);
-      }
-      String rcode = r.rcode();
-      if (!rcode.equals("NOERROR") && !rcode.equals("NXDOMAIN")) {
-        return new Judged(serverName, r, TraceStep.Verdict.LAME, null);
-      }
-      Optional<Referral> ref = r.referral();
-      if (ref.isPresent()) {
-        Name cut = parse(ref.get().zone());
-        Name z = parse(zone);
-        // RFC 1034 §4.3.2: each referral must lead strictly closer to the name.
-        boolean down = cut.subdomain(z) && !cut.equals(z) && name.subdomain(cut);
-        return new Judged(
-            serverName,
-            r,
-            down ? TraceStep.Verdict.USED : TraceStep.Verdict.REFERRAL_LOOP,
-            down ? TraceStep.Kind.REFERRAL : null);
-      }
-      if (!r.authoritative()) {
-        // An answer, NODATA or NXDOMAIN without AA comes from a cache, not from the zone (lame).
-        return new Judged(serverName, r, TraceStep.Verdict.LAME, null);
-      }
-      TraceStep.Kind kind =
-          rcode.equals("NXDOMAIN")
-              ? TraceStep.Kind.NXDOMAIN
-              : r.answer().isEmpty() ? TraceStep.Kind.NODATA : TraceStep.Kind.ANSWER;
-      return new Judged(serverName, r, TraceStep.Verdict.USED, kind);
-    }
-
-    /** Asks one address (mapped for labs); {@code null} when the budget or deadline is spent. */
-    private DnsQueryReport ask(InetSocketAddress address, Name name, RecordType qtype) {
-      if (environment.timeSource().nanoTime() - deadlineNanos > 0) {
-        if (reportedLimits.add("deadline")) {
-          budgetExhausted = true;
-          findings.add(
-              DnsFinding.TIMEOUT.finding(
-                  "the trace did not finish within its deadline of " + deadline.toMillis() + " ms",
-                  Evidence.of("queries", queries.get())));
-        }
-        return null;
-      }
-      if (queries.incrementAndGet() > maxQueries) {
-        limit(true, "the trace needed more than " + maxQueries + " queries");
-        return null;
-      }
-      InetSocketAddress target =
-          requireNonNull(addressMapper.apply(address), "addressMapper returned null");
-      return query.ask(target, name, qtype, listener, lookups::add);
-    }
-
-    private void limit(boolean report, String why) {
-      budgetExhausted = true;
-      if (report && reportedLimits.add("limit")) {
-        findings.add(RootFinding.STEP_LIMIT.finding(why, Evidence.of("queries", queries.get())));
-      }
-    }
-
-    /** The addresses of a candidate: its glue, or a nested lookup of its name. */
-    private List<InetSocketAddress> addressesOf(
-        Candidate c, boolean main, Set<String> path, int nesting) {
-      if (!c.lookUp()) {
-        return c.glue();
-      }
-      List<InetAddress> found = lookUpHost(c.name(), main, path, nesting);
-      List<InetSocketAddress> out = new ArrayList<>();
-      for (InetAddress a : found) {
-        out.add(new InetSocketAddress(a, 53));
-      }
-      return out;
-    }
-
-    private List<InetAddress> lookUpHost(String host, boolean main, Set<String> path, int nesting) {
-      List<InetAddress> cached = hostCache.get(host);
-      if (cached != null) {
-        return cached;
-      }
-      if (path.contains(host)) {
-        if (reportedLimits.add("cycle " + host)) {
-          findings.add(
-              RootFinding.REFERRAL_LOOP.finding(
-                  "the address of name server "
-                      + host
-                      + " can only be found through a zone it serves itself"
-                      + " (glueless delegations that depend on each other: "
-                      + String.join(" -> ", path)
-                      + " -> "
-                      + host
-                      + ")",
-                  Evidence.of("name-server", host)));
-        }
-        return List.of();
-      }
-      if (nesting >= MAX_NESTING) {
-        limit(true, "name server lookups nested more than " + MAX_NESTING + " deep at " + host);
-        return List.of();
-      }
-      Set<String> nextPath = new LinkedHashSet<>(path);
-      nextPath.add(host);
-      Name n = parse(host);
-      List<InetAddress> out = new ArrayList<>();
-      if (addressFamily.includesIpv4()) {
-        out.addAll(addressesFrom(resolve(n, RecordType.A, false, nextPath, nesting + 1), n));
-      }
-      if (addressFamily.includesIpv6() && (out.isEmpty() || addressFamily == AddressFamily.IPV6)) {
-        out.addAll(addressesFrom(resolve(n, RecordType.AAAA, false, nextPath, nesting + 1), n));
-      }
-      List<InetAddress> result = List.copyOf(out);
-      hostCache.put(host, result);
-      return result;
-    }
-
-    private List<InetAddress> addressesFrom(Resolution r, Name n) {
-      if (r.finalReply() == null) {
-        return List.of();
-      }
-      List<InetAddress> out = new ArrayList<>();
-      for (DnsRecord rec : r.finalReply().answer()) {
-        if (rec.type() == RecordType.A || rec.type() == RecordType.AAAA) {
-          rec.address().ifPresent(out::add);
-        }
-      }
-      return out;
-    }
-
-    /**
-     * The servers a referral names, with in-bailiwick glue only. Glue for a name outside the
-     * referring zone, or for a name that is not one of the servers referred to, is ignored (RFC
-     * 2181 §5.4.1) and reported.
-     */
-    private List<Candidate> referralCandidates(
-        String parentZone, Referral ref, DnsQueryReport reply, boolean main) {
-      Name parent = parse(parentZone);
-      Name child = parse(ref.zone());
-      List<String> ignored = new ArrayList<>();
-      for (DnsRecord r : reply.additional()) {
-        if (r.type() != RecordType.A && r.type() != RecordType.AAAA) {
-          continue;
-        }
-        String owner = r.name().toLowerCase(Locale.ROOT);
-        if (!parse(owner).subdomain(parent) || !ref.nameServers().contains(owner)) {
-          ignored.add(r.name() + " " + r.type() + " " + r.data());
-        }
-      }
-      if (main && !ignored.isEmpty()) {
-        findings.add(
-            RootFinding.OUT_OF_BAILIWICK_GLUE.finding(
-                "the referral from "
-                    + parentZone
-                    + " to "
-                    + ref.zone()
-                    + " carried "
-                    + ignored.size()
-                    + " address record(s) it has no authority for; ignored: "
-                    + ignored,
-                Evidence.of("server", DnsQueryReport.hostPort(reply.server())),
-                Evidence.of("ignored", String.join("; ", ignored))));
-      }
-      List<Candidate> withGlue = new ArrayList<>();
-      List<Candidate> glueless = new ArrayList<>();
-      List<String> missingGlue = new ArrayList<>();
-      for (String ns : ref.nameServers()) {
-        List<InetSocketAddress> glue = new ArrayList<>();
-        if (parse(ns).subdomain(parent)) {
-          for (InetAddress a : ref.addresses(ns)) {
-            boolean v4 = a instanceof Inet4Address;
-            if (v4 ? addressFamily.includesIpv4() : addressFamily.includesIpv6()) {
-              glue.add(new InetSocketAddress(a, 53));
-            }
-          }
-        }
-        if (!glue.isEmpty()) {
-          withGlue.add(new Candidate(ns, glue, false));
-        } else if (parse(ns).subdomain(child) && ref.addresses(ns).isEmpty()) {
-          // In-domain server without glue: it can only be found through the zone it serves.
-          missingGlue.add(ns);
-        } else if (!ref.addresses(ns).isEmpty() && parse(ns).subdomain(parent)) {
-          // Glue only of a family not asked (an IPv6-only server in an IPv4 trace): nothing to ask.
-          continue;
-        } else {
-          glueless.add(new Candidate(ns, List.of(), true));
-        }
-      }
-      if (main && !missingGlue.isEmpty()) {
-        boolean none = withGlue.isEmpty() && glueless.isEmpty();
-        findings.add(
-            RootFinding.MISSING_GLUE.finding(
-                none ? Severity.ERROR : Severity.WARNING,
-                "the referral to "
-                    + ref.zone()
-                    + " gives no address for "
-                    + missingGlue
-                    + ", which lie inside "
-                    + ref.zone()
-                    + " itself",
-                Evidence.of("zone", ref.zone()),
-                Evidence.of("server", DnsQueryReport.hostPort(reply.server()))));
-      }
-      List<Candidate> all = new ArrayList<>(withGlue);
-      all.addAll(glueless);
-      // Listed last and never asked (no address), so that an empty step still names them.
-      missingGlue.forEach(ns -> all.add(new Candidate(ns, List.of(), false)));
-      return all;
-    }
-  }
-
-  private static Name parse(String absolute) {
-    try {
-      return Name.fromString(absolute, Name.root);
-    } catch (TextParseException e) {
-      // Names here came from dnsjava's own parser; failing to read them back is our bug.
-      throw new IllegalStateException("cannot parse a name from a DNS reply: " + absolute, e);
-    }
+    CallScope scope = new CallScope(environment.timeSource(), deadline);
+    return scope.publish(engine.trace(scope, qname, name, type), environment.executor());
   }
 
   /**
@@ -779,15 +188,12 @@ public final class DelegationTrace {
   public static final class Builder {
     private RootHints hints = RootHints.iana();
     private AddressFamily addressFamily = AddressFamily.BOTH;
-    private Duration timeout = Duration.ofSeconds(2);
-    private int retries = 1;
-    private boolean tcp;
+    private DnsSettings dns = DEFAULT_DNS;
     private UnaryOperator<InetSocketAddress> addressMapper = UnaryOperator.identity();
     private int maxSteps = 30;
     private int maxQueries = 200;
-    private int parallelism = 16;
+    private int maxInFlight = 16;
     private boolean checkAllServers = true;
-    private Duration deadline = Duration.ofSeconds(60);
     private MxResolver compareWith;
     private DiagEnvironment environment = DiagEnvironment.system();
 
@@ -817,35 +223,30 @@ public final class DelegationTrace {
     }
 
     /**
-     * Sets how long to wait for each attempt.
+     * Sets the transport options: the timeout of one attempt (default 2 s), retries after a timeout
+     * (default 1), TCP only, EDNS, and the deadline of one trace, after which no query starts
+     * (default 60 s). The servers named are not used: a trace starts from the {@linkplain
+     * #hints(RootHints) hints}.
      *
-     * @param timeout a positive duration up to a day; default 2 s
+     * @param dns the settings
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
+    public Builder dns(DnsSettings dns) {
+      this.dns = requireNonNull(dns, "dns");
       return this;
     }
 
     /**
-     * Sets how many more times a server is asked after a timeout.
+     * Changes some DNS settings, starting from the ones set so far (the defaults at first).
      *
-     * @param retries 0 to 10; default 1
+     * @param changes edits applied to a {@link DnsSettings} builder
      * @return this builder
      */
-    public Builder retries(int retries) {
-      this.retries = Checks.range("retries", retries, 0, 10);
-      return this;
-    }
-
-    /**
-     * Asks over TCP only instead of UDP with a TCP retry after truncation.
-     *
-     * @param tcp default {@code false}
-     * @return this builder
-     */
-    public Builder tcp(boolean tcp) {
-      this.tcp = tcp;
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      requireNonNull(changes, "changes");
+      DnsSettings.Builder b = dns.toBuilder();
+      changes.accept(b);
+      this.dns = b.build();
       return this;
     }
 
@@ -917,22 +318,11 @@ public final class DelegationTrace {
     /**
      * Sets how many queries to the servers of one zone may be in flight at once.
      *
-     * @param parallelism 1 to 256; default 16
+     * @param maxInFlight 1 to 256; default 16
      * @return this builder
      */
-    public Builder parallelism(int parallelism) {
-      this.parallelism = Checks.range("parallelism", parallelism, 1, 256);
-      return this;
-    }
-
-    /**
-     * Sets the overall deadline of one trace; no query starts after it.
-     *
-     * @param deadline a positive duration up to a day; default 60 s
-     * @return this builder
-     */
-    public Builder deadline(Duration deadline) {
-      this.deadline = Checks.positive("deadline", deadline);
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = Checks.range("maxInFlight", maxInFlight, 1, 256);
       return this;
     }
 

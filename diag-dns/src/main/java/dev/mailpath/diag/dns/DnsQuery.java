@@ -5,24 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.DomainName;
-import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.internal.Checks;
-import dev.mailpath.diag.dns.internal.DnsExchange;
-import dev.mailpath.diag.dns.internal.Probe;
-import dev.mailpath.diag.dns.internal.Replies;
-import dev.mailpath.diag.dns.internal.SocketDnsTransport;
+import dev.mailpath.diag.dns.internal.CallScope;
+import dev.mailpath.diag.dns.internal.DigEngine;
+import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
+import dev.mailpath.diag.dns.internal.Questions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.TextParseException;
 
 /**
  * Asks any DNS server, on any port, one question, the way {@code dig @server name type} does:
@@ -32,10 +26,9 @@ import org.xbill.DNS.TextParseException;
  *
  * <pre>{@code
  * DnsQuery dig = DnsQuery.builder()
- *     .server(new InetSocketAddress("127.0.0.1", 5353))
+ *     .dns(d -> d.server("127.0.0.1:5353").timeout(Duration.ofSeconds(2)))
  *     .recursionDesired(false)            // dig +norec: what does this server itself hold?
  *     .nsid(true)                         // dig +nsid: which instance answered?
- *     .timeout(Duration.ofSeconds(2))
  *     .build();
  * DnsQueryReport r = dig.ask("example.org", RecordType.MX);
  * r.rcode();          // "NOERROR"
@@ -58,45 +51,32 @@ import org.xbill.DNS.TextParseException;
  * <p>Immutable and thread-safe once built; one instance serves any number of calls from any thread.
  */
 public final class DnsQuery {
+  /** dig's defaults: 2 s per attempt, 1 retry; the rest as {@link DnsSettings#system()}. */
+  private static final DnsSettings DEFAULT_DNS =
+      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).build();
+
+  private final DnsSettings dns;
   private final InetSocketAddress server;
-  private final Duration timeout;
-  private final int retries;
-  private final boolean tcp;
   private final boolean recursionDesired;
   private final boolean checkingDisabled;
-  private final boolean edns;
   private final int udpPayloadSize;
   private final boolean dnssecOk;
   private final boolean nsid;
   private final DiagEnvironment environment;
-  private final Probe probe;
+  private final DigEngine engine;
 
   private DnsQuery(Builder b) {
-    this.server = b.server;
-    this.timeout = b.timeout;
-    this.retries = b.retries;
-    this.tcp = b.tcp;
+    this.dns = b.dns;
+    this.server = dns.servers().isEmpty() ? null : dns.servers().get(0);
     this.recursionDesired = b.recursionDesired;
     this.checkingDisabled = b.checkingDisabled;
-    this.edns = b.edns;
     this.udpPayloadSize = b.udpPayloadSize;
     this.dnssecOk = b.dnssecOk;
     this.nsid = b.nsid;
     this.environment = b.environment;
-    this.probe =
-        new Probe(
-            new SocketDnsTransport(environment.timeSource()),
-            environment.random(),
-            new Probe.Settings(
-                timeout,
-                retries,
-                tcp,
-                recursionDesired,
-                checkingDisabled,
-                edns,
-                udpPayloadSize,
-                dnssecOk,
-                nsid));
+    this.engine =
+        new DigEngine(
+            dns, recursionDesired, checkingDisabled, udpPayloadSize, dnssecOk, nsid, environment);
   }
 
   /**
@@ -117,13 +97,9 @@ public final class DnsQuery {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.server = server;
-    b.timeout = timeout;
-    b.retries = retries;
-    b.tcp = tcp;
+    b.dns = dns;
     b.recursionDesired = recursionDesired;
     b.checkingDisabled = checkingDisabled;
-    b.edns = edns;
     b.udpPayloadSize = udpPayloadSize;
     b.dnssecOk = dnssecOk;
     b.nsid = nsid;
@@ -144,7 +120,8 @@ public final class DnsQuery {
   public DnsQueryReport ask(String name, RecordType type) {
     if (server == null) {
       throw new IllegalStateException(
-          "no server configured; call DnsQuery.builder().server(...) or ask(server, name, type)");
+          "no server configured; name one with DnsQuery.builder().dns(d -> d.server(...)) or"
+              + " call ask(server, name, type)");
     }
     return ask(server, name, type);
   }
@@ -161,14 +138,7 @@ public final class DnsQuery {
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public DnsQueryReport ask(InetSocketAddress server, String name, RecordType type) {
-    checkServer("server", server);
-    Name qname = toName(name);
-    checkType(type);
-    DiagEventListener listener =
-        environment
-            .eventListenerFactory()
-            .create("dns " + qname + " " + type + " @" + DnsQueryReport.hostPort(server));
-    return ask(server, qname, type, listener, l -> {});
+    return Futures.await(askAsync(server, name, type));
   }
 
   /**
@@ -183,8 +153,8 @@ public final class DnsQuery {
   public CompletableFuture<DnsQueryReport> askAsync(String name, RecordType type) {
     if (server == null) {
       throw new IllegalStateException(
-          "no server configured; call DnsQuery.builder().server(...) or askAsync(server, name,"
-              + " type)");
+          "no server configured; name one with DnsQuery.builder().dns(d -> d.server(...)) or"
+              + " call askAsync(server, name, type)");
     }
     return askAsync(server, name, type);
   }
@@ -201,9 +171,16 @@ public final class DnsQuery {
   public CompletableFuture<DnsQueryReport> askAsync(
       InetSocketAddress server, String name, RecordType type) {
     checkServer("server", server);
-    toName(name);
+    Name qname = toName(name);
     checkType(type);
-    return CompletableFuture.supplyAsync(() -> ask(server, name, type), environment.executor());
+    DiagEventListener listener =
+        environment
+            .eventListenerFactory()
+            .create("dns " + qname + " " + type + " @" + DnsQueryReport.hostPort(server));
+    CallScope scope = new CallScope(environment.timeSource(), dns.deadline());
+    return scope.publish(
+        engine.askAsync(scope, server, qname, type, dns.tcpOnly(), listener, l -> {}),
+        environment.executor());
   }
 
   /**
@@ -216,12 +193,12 @@ public final class DnsQuery {
   }
 
   /**
-   * Returns the per-attempt timeout.
+   * Returns the DNS settings: the server asked by default, timeout, retries, TCP only, EDNS.
    *
-   * @return the timeout
+   * @return the settings
    */
-  public Duration timeout() {
-    return timeout;
+  public DnsSettings dns() {
+    return dns;
   }
 
   /**
@@ -233,116 +210,21 @@ public final class DnsQuery {
     return recursionDesired;
   }
 
-  /**
-   * Tells whether queries go over TCP only.
-   *
-   * @return the TCP setting
-   */
-  public boolean tcp() {
-    return tcp;
+  // ------------------------------------------------------------------ package-private engine
+
+  /** The transport, for tests that check what a cancelled call leaves on the wire. */
+  NioDnsTransport transport() {
+    return engine.transport();
   }
 
-  // ------------------------------------------------------------------ package-private engine
+  /** The engine, for the clients built on this query. */
+  DigEngine engine() {
+    return engine;
+  }
 
   /** The environment, for the clients built on this query. */
   DiagEnvironment environment() {
     return environment;
-  }
-
-  /**
-   * Asks one server; used by {@link RootServerQuery} and {@link DelegationTrace} with their own
-   * listener and lookup sink.
-   */
-  DnsQueryReport ask(
-      InetSocketAddress target,
-      Name qname,
-      RecordType type,
-      DiagEventListener listener,
-      Consumer<DnsLookup> sink) {
-    Instant at = environment.timeSource().instant();
-    Probe.Result result = probe.exchange(target, qname, type.code(), listener, sink);
-    return report(target, qname, type, at, result);
-  }
-
-  private DnsQueryReport report(
-      InetSocketAddress target, Name qname, RecordType type, Instant at, Probe.Result result) {
-    DnsExchange ex = result.exchange();
-    DnsQueryReport.Builder b =
-        DnsQueryReport.builder()
-            .server(target)
-            .name(qname.toString())
-            .type(type)
-            .recursionDesired(recursionDesired)
-            .tcp(ex.tcp())
-            .truncatedRetry(ex.truncatedRetry())
-            .elapsed(ex.elapsed())
-            .attempts(result.attempts())
-            .ignoredReplies(ex.ignoredReplies())
-            .at(at);
-    String what = qname + " " + type;
-    Evidence where = Evidence.of("server", DnsQueryReport.hostPort(target));
-    switch (ex.status()) {
-      case TIMEOUT:
-        return b.status(DnsQueryReport.Status.TIMEOUT)
-            .error(ex.error())
-            .opcode(null)
-            .addFinding(
-                DnsFinding.TIMEOUT.finding(
-                    "no answer for "
-                        + what
-                        + " within "
-                        + timeout.toMillis()
-                        + " ms ("
-                        + result.attempts()
-                        + (result.attempts() == 1 ? " attempt)" : " attempts)"),
-                    where,
-                    Evidence.of("ignored-replies", ex.ignoredReplies())))
-            .build();
-      case NETWORK_ERROR:
-        return b.status(DnsQueryReport.Status.NETWORK_ERROR)
-            .error(ex.error())
-            .opcode(null)
-            .addFinding(
-                DnsFinding.NETWORK_ERROR.finding(
-                    "query for " + what + " failed: " + ex.error(), where))
-            .build();
-      case MALFORMED:
-        return b.status(DnsQueryReport.Status.MALFORMED)
-            .error(ex.error())
-            .opcode(null)
-            .addFinding(
-                DnsFinding.MALFORMED_RESPONSE.finding(
-                    "unreadable reply for " + what + ": " + ex.error(), where))
-            .build();
-      default:
-        break;
-    }
-    Message m = ex.response();
-    b.id(m.getHeader().getID())
-        .opcode(Opcode.string(m.getHeader().getOpcode()))
-        .rcode(Rcode.string(m.getRcode()))
-        .responseSize(Math.min(0xFFFF, Math.max(0, m.numBytes())));
-    Replies.flags(m.getHeader()).forEach(b::addFlag);
-    Replies.section(m, Section.ANSWER).forEach(b::addAnswer);
-    Replies.section(m, Section.AUTHORITY).forEach(b::addAuthority);
-    Replies.section(m, Section.ADDITIONAL).forEach(b::addAdditional);
-    Replies.edns(m).ifPresent(b::edns);
-    int rc = m.getRcode();
-    if (rc == Rcode.NXDOMAIN) {
-      b.addFinding(DnsFinding.NXDOMAIN.finding(qname + " does not exist (NXDOMAIN)", where));
-    } else if (rc == Rcode.SERVFAIL) {
-      b.addFinding(DnsFinding.SERVFAIL.finding("SERVFAIL for " + what, where));
-    } else if (rc == Rcode.REFUSED) {
-      b.addFinding(DnsFinding.REFUSED.finding("REFUSED for " + what, where));
-    } else if (rc != Rcode.NOERROR) {
-      b.addFinding(DnsFinding.RCODE_ERROR.finding(Rcode.string(rc) + " for " + what, where));
-    }
-    if (ex.truncatedRetry()) {
-      b.addFinding(
-          DnsFinding.TRUNCATED_TCP_RETRY.finding(
-              "the UDP answer for " + what + " was truncated; TCP was used", where));
-    }
-    return b.build();
   }
 
   // ------------------------------------------------------------------ argument checks
@@ -357,13 +239,7 @@ public final class DnsQuery {
   }
 
   static void checkType(RecordType type) {
-    requireNonNull(type, "type");
-    if (!type.askable()) {
-      throw new IllegalArgumentException(
-          "type "
-              + type
-              + " cannot be asked with a single query; ask for MX, A, AAAA, NS, SOA, TXT, ...");
-    }
+    Questions.checkType(type);
   }
 
   /**
@@ -371,17 +247,7 @@ public final class DnsQuery {
    * through {@link DomainName#of} (checked syntax, A-labels for Unicode).
    */
   static Name toName(String name) {
-    requireNonNull(name, "name");
-    if (name.equals(".") || name.isEmpty()) {
-      return Name.root;
-    }
-    String ascii = DomainName.of(name).ascii();
-    try {
-      return Name.fromString(ascii, Name.root);
-    } catch (TextParseException e) {
-      // DomainName already checked the syntax; dnsjava disagreeing is our bug.
-      throw new IllegalStateException("dnsjava rejected a checked name: " + ascii, e);
-    }
+    return Questions.toName(name);
   }
 
   /**
@@ -389,13 +255,9 @@ public final class DnsQuery {
    * parameter.
    */
   public static final class Builder {
-    private InetSocketAddress server;
-    private Duration timeout = Duration.ofSeconds(2);
-    private int retries = 1;
-    private boolean tcp;
+    private DnsSettings dns = DEFAULT_DNS;
     private boolean recursionDesired = true;
     private boolean checkingDisabled;
-    private boolean edns = true;
     private int udpPayloadSize = 1232;
     private boolean dnssecOk;
     private boolean nsid;
@@ -404,50 +266,32 @@ public final class DnsQuery {
     private Builder() {}
 
     /**
-     * Sets the server {@link #build() built} queries ask by default, like dig's {@code @server};
-     * any port is allowed.
+     * Sets the DNS settings, replacing any set before: the first server named is the one {@link
+     * #build() built} queries ask by default, like dig's {@code @server} (any port); the timeout of
+     * one attempt (UDP plus the TCP retry of a truncated reply, default 2 s); retries after a
+     * timeout or an unreadable reply (dig's {@code +tries} minus one, default 1); TCP only (dig's
+     * {@code +tcp}); EDNS (dig's {@code +edns}/{@code +noedns}; DO and NSID switch it on whatever
+     * it says); and the deadline of one call.
      *
-     * @param server an IP address and port, for example {@code 127.0.0.1:5353}
+     * @param dns the settings
      * @return this builder
-     * @throws IllegalArgumentException when the address is unresolved or the port is 0
      */
-    public Builder server(InetSocketAddress server) {
-      checkServer("server", server);
-      this.server = server;
+    public Builder dns(DnsSettings dns) {
+      this.dns = requireNonNull(dns, "dns");
       return this;
     }
 
     /**
-     * Sets how long to wait for each attempt (UDP plus the TCP retry of a truncated reply).
+     * Changes some DNS settings, starting from the ones set so far (dig's defaults at first).
      *
-     * @param timeout a positive duration up to a day; default 2 s
+     * @param changes edits applied to a {@link DnsSettings} builder
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("timeout", timeout);
-      return this;
-    }
-
-    /**
-     * Sets how many more times the query is sent after a timeout or an unreadable reply (dig's
-     * {@code +tries} minus one).
-     *
-     * @param retries 0 to 10; default 1
-     * @return this builder
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.range("retries", retries, 0, 10);
-      return this;
-    }
-
-    /**
-     * Asks over TCP only (dig's {@code +tcp}) instead of UDP with a TCP retry after truncation.
-     *
-     * @param tcp default {@code false}
-     * @return this builder
-     */
-    public Builder tcp(boolean tcp) {
-      this.tcp = tcp;
+    public Builder dns(Consumer<DnsSettings.Builder> changes) {
+      requireNonNull(changes, "changes");
+      DnsSettings.Builder b = dns.toBuilder();
+      changes.accept(b);
+      this.dns = b.build();
       return this;
     }
 
@@ -471,18 +315,6 @@ public final class DnsQuery {
      */
     public Builder checkingDisabled(boolean checkingDisabled) {
       this.checkingDisabled = checkingDisabled;
-      return this;
-    }
-
-    /**
-     * Turns EDNS(0) on or off (dig's {@code +edns} / {@code +noedns}). DO and NSID need EDNS and
-     * switch it on whatever this says.
-     *
-     * @param edns default {@code true}
-     * @return this builder
-     */
-    public Builder edns(boolean edns) {
-      this.edns = edns;
       return this;
     }
 

@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
-import dev.mailpath.diag.core.internal.Addresses;
+import dev.mailpath.diag.core.ReportText;
+import dev.mailpath.diag.dns.internal.Questions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +81,7 @@ public final class DnsQueryReport implements DiagnosticReport {
   private final Duration elapsed;
   private final int attempts;
   private final int ignoredReplies;
-  private final Instant at;
+  private final Instant startedAt;
   private final List<Finding> findings;
   private final Outcome outcome;
   private final Referral referral;
@@ -108,7 +109,7 @@ public final class DnsQueryReport implements DiagnosticReport {
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
     this.attempts = b.attempts;
     this.ignoredReplies = b.ignoredReplies;
-    this.at = requireNonNull(b.at, "at");
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
     this.findings = List.copyOf(b.findings);
     this.outcome =
         b.outcome != null
@@ -153,7 +154,7 @@ public final class DnsQueryReport implements DiagnosticReport {
     b.elapsed = elapsed;
     b.attempts = attempts;
     b.ignoredReplies = ignoredReplies;
-    b.at = at;
+    b.startedAt = startedAt;
     b.findings.addAll(findings);
     b.outcome = outcome;
     return b;
@@ -431,8 +432,8 @@ public final class DnsQueryReport implements DiagnosticReport {
    *
    * @return the timestamp, from the environment's clock
    */
-  public Instant at() {
-    return at;
+  public Instant startedAt() {
+    return startedAt;
   }
 
   /**
@@ -525,7 +526,7 @@ public final class DnsQueryReport implements DiagnosticReport {
         && elapsed.equals(r.elapsed)
         && attempts == r.attempts
         && ignoredReplies == r.ignoredReplies
-        && at.equals(r.at)
+        && startedAt.equals(r.startedAt)
         && findings.equals(r.findings)
         && outcome == r.outcome;
   }
@@ -539,17 +540,17 @@ public final class DnsQueryReport implements DiagnosticReport {
   /** Returns the dig-like view: header, flags, EDNS, sections, query time, server, findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
     String hostPort = hostPort(server);
-    sb.append("; <<>> mailpath <<>> @")
-        .append(hostPort)
-        .append(' ')
-        .append(name)
-        .append(' ')
-        .append(type)
-        .append(recursionDesired ? "" : " +norec")
-        .append(tcp && !truncatedRetry ? " +tcp" : "")
-        .append('\n');
+    String header =
+        "; <<>> mailpath <<>> @"
+            + hostPort
+            + ' '
+            + name
+            + ' '
+            + type
+            + (recursionDesired ? "" : " +norec")
+            + (tcp && !truncatedRetry ? " +tcp" : "");
+    StringBuilder sb = new StringBuilder();
     if (status != Status.ANSWERED) {
       sb.append(";; communications error to ")
           .append(hostPort)
@@ -597,14 +598,10 @@ public final class DnsQueryReport implements DiagnosticReport {
       sb.append('\n');
       sb.append(";; Query time: ").append(elapsed.toMillis()).append(" msec\n");
       sb.append(";; SERVER: ").append(hostPort).append(tcp ? " (TCP)" : " (UDP)").append('\n');
-      sb.append(";; WHEN: ").append(at).append('\n');
+      sb.append(";; WHEN: ").append(startedAt).append('\n');
       sb.append(";; MSG SIZE  rcvd: ").append(responseSize).append('\n');
     }
-    sb.append("Outcome: ").append(outcome);
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of(header).body(sb).render(this, elapsed);
   }
 
   private static void section(StringBuilder sb, String title, List<DnsRecord> records) {
@@ -618,9 +615,7 @@ public final class DnsQueryReport implements DiagnosticReport {
   }
 
   static String hostPort(InetSocketAddress a) {
-    return (a.isUnresolved() ? a.getHostString() : Addresses.format(a.getAddress()))
-        + "#"
-        + a.getPort();
+    return Questions.hostPort(a);
   }
 
   /** Builds a {@link DnsQueryReport}; not thread-safe. */
@@ -645,7 +640,7 @@ public final class DnsQueryReport implements DiagnosticReport {
     private Duration elapsed = Duration.ZERO;
     private int attempts = 1;
     private int ignoredReplies;
-    private Instant at = Instant.EPOCH;
+    private Instant startedAt = Instant.EPOCH;
     private final List<Finding> findings = new ArrayList<>();
     private Outcome outcome;
 
@@ -882,11 +877,11 @@ public final class DnsQueryReport implements DiagnosticReport {
     /**
      * Sets when the query was sent; default the epoch.
      *
-     * @param at the timestamp
+     * @param startedAt the timestamp
      * @return this builder
      */
-    public Builder at(Instant at) {
-      this.at = requireNonNull(at, "at");
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
       return this;
     }
 

@@ -290,7 +290,7 @@ public final class DnsSettings {
      *
      * @param server an IP address and port
      * @return this builder
-     * @throws IllegalArgumentException when the address is an unresolved name
+     * @throws IllegalArgumentException when the address is an unresolved name or the port is 0
      */
     public Builder addServer(InetSocketAddress server) {
       requireNonNull(server, "server");
@@ -298,6 +298,7 @@ public final class DnsSettings {
         throw new IllegalArgumentException(
             "DNS server must be an IP address, not an unresolved name: " + server.getHostString());
       }
+      Checks.port("server port", server.getPort());
       servers.add(server);
       return this;
     }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +37,7 @@ public final class MxReport implements DiagnosticReport {
   private final String rcode;
   private final boolean authoritative;
   private final InetSocketAddress server;
+  private final Instant startedAt;
   private final Duration elapsed;
   private final List<MailExchange> exchanges;
   private final boolean nullMx;
@@ -49,6 +52,7 @@ public final class MxReport implements DiagnosticReport {
     this.rcode = b.rcode;
     this.authoritative = b.authoritative;
     this.server = b.server;
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
     this.exchanges = List.copyOf(b.exchanges);
     this.nullMx = b.nullMx;
@@ -79,6 +83,7 @@ public final class MxReport implements DiagnosticReport {
     b.rcode = rcode;
     b.authoritative = authoritative;
     b.server = server;
+    b.startedAt = startedAt;
     b.elapsed = elapsed;
     b.exchanges.addAll(exchanges);
     b.nullMx = nullMx;
@@ -143,6 +148,15 @@ public final class MxReport implements DiagnosticReport {
    */
   public Duration elapsed() {
     return elapsed;
+  }
+
+  /**
+   * Returns when the resolution started.
+   *
+   * @return the timestamp, from the environment's clock
+   */
+  public Instant startedAt() {
+    return startedAt;
   }
 
   /**
@@ -231,6 +245,7 @@ public final class MxReport implements DiagnosticReport {
         && Objects.equals(rcode, r.rcode)
         && authoritative == r.authoritative
         && Objects.equals(server, r.server)
+        && startedAt.equals(r.startedAt)
         && elapsed.equals(r.elapsed)
         && exchanges.equals(r.exchanges)
         && nullMx == r.nullMx
@@ -248,15 +263,14 @@ public final class MxReport implements DiagnosticReport {
   /** Returns the nslookup-like view: server, answer, addresses, then the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Server:  ")
-        .append(
-            server == null
+    String header =
+        "Server:  "
+            + (server == null
                 ? "(no answer)"
                 : dev.mailpath.diag.core.internal.Addresses.format(server.getAddress())
                     + "#"
-                    + server.getPort())
-        .append('\n');
+                    + server.getPort());
+    StringBuilder sb = new StringBuilder();
     if (rcode == null) {
       sb.append("*** No answer for ").append(asciiDomain).append('\n');
     } else if (!rcode.equals("NOERROR")) {
@@ -296,11 +310,7 @@ public final class MxReport implements DiagnosticReport {
         }
       }
     }
-    sb.append("Outcome: ").append(outcome).append(" (").append(elapsed.toMillis()).append(" ms)");
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of(header).body(sb).render(this, elapsed);
   }
 
   /** Builds an {@link MxReport}; not thread-safe. */
@@ -310,6 +320,7 @@ public final class MxReport implements DiagnosticReport {
     private String rcode;
     private boolean authoritative;
     private InetSocketAddress server;
+    private Instant startedAt = Instant.EPOCH;
     private Duration elapsed = Duration.ZERO;
     private final List<MailExchange> exchanges = new ArrayList<>();
     private boolean nullMx;
@@ -372,6 +383,17 @@ public final class MxReport implements DiagnosticReport {
      */
     public Builder server(InetSocketAddress server) {
       this.server = server;
+      return this;
+    }
+
+    /**
+     * Sets when the resolution started; default the epoch.
+     *
+     * @param startedAt the timestamp
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
       return this;
     }
 

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -157,6 +160,40 @@ public final class PrimingReport implements DiagnosticReport {
     return outcome;
   }
 
+  /**
+   * Returns when the priming queries were sent (those of {@link #roots()}).
+   *
+   * @return the timestamp
+   */
+  public Instant startedAt() {
+    return roots.startedAt();
+  }
+
+  /**
+   * Returns how long priming took (the round of root queries).
+   *
+   * @return the elapsed time
+   */
+  public Duration elapsed() {
+    return roots.elapsed();
+  }
+
+  /**
+   * Returns a builder initialised with this report.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.hints = hints;
+    b.roots = roots;
+    b.liveServers.addAll(liveServers);
+    b.differences.addAll(differences);
+    b.findings.addAll(findings);
+    b.outcome = outcome;
+    return b;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PrimingReport p
@@ -177,7 +214,6 @@ public final class PrimingReport implements DiagnosticReport {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(";; priming query (RFC 9609): . NS, from ").append(hints.source()).append('\n');
     if (liveServers.isEmpty()) {
       sb.append(";; no usable priming answer\n");
     } else {
@@ -193,15 +229,9 @@ public final class PrimingReport implements DiagnosticReport {
       sb.append(";; differs: ").append(d).append('\n');
     }
     sb.append(RootServerReport.table(roots.results()));
-    sb.append("Outcome: ")
-        .append(outcome)
-        .append(" (")
-        .append(roots.elapsed().toMillis())
-        .append(" ms)");
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of(";; priming query (RFC 9609): . NS, from " + hints.source())
+        .body(sb)
+        .render(this, elapsed());
   }
 
   /** Builds a {@link PrimingReport}; not thread-safe. */

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -18,13 +21,17 @@ import java.util.List;
  * @param confirmedNames the PTR names whose A/AAAA records include the address
  * @param lookups every query made
  * @param findings no PTR, not confirmed, lookup failures
+ * @param startedAt when the lookup started
+ * @param elapsed how long it took
  */
 public record ReverseReport(
     InetAddress address,
     List<String> names,
     List<String> confirmedNames,
     List<DnsLookup> lookups,
-    List<Finding> findings)
+    List<Finding> findings,
+    Instant startedAt,
+    Duration elapsed)
     implements DiagnosticReport {
 
   /**
@@ -35,9 +42,13 @@ public record ReverseReport(
    * @param confirmedNames the PTR names whose A/AAAA records include the address
    * @param lookups every query made
    * @param findings no PTR, not confirmed, lookup failures
+   * @param startedAt when the lookup started
+   * @param elapsed how long it took
    */
   public ReverseReport {
     requireNonNull(address, "address");
+    requireNonNull(startedAt, "startedAt");
+    requireNonNull(elapsed, "elapsed");
     names = List.copyOf(names);
     confirmedNames = List.copyOf(confirmedNames);
     lookups = List.copyOf(lookups);
@@ -82,7 +93,9 @@ public record ReverseReport(
   @Override
   public String toString() {
     StringBuilder sb =
-        new StringBuilder(dev.mailpath.diag.core.internal.Addresses.format(address)).append(" -> ");
+        new StringBuilder("PTR of ")
+            .append(dev.mailpath.diag.core.internal.Addresses.format(address))
+            .append(" -> ");
     if (names.isEmpty()) {
       sb.append("(no PTR)");
     }
@@ -93,7 +106,6 @@ public record ReverseReport(
       sb.append(names.get(i))
           .append(confirmedNames.contains(names.get(i)) ? " (confirmed)" : " (not confirmed)");
     }
-    findings.forEach(f -> sb.append("\n  ").append(f));
-    return sb.toString();
+    return ReportText.of(sb.toString()).render(this, elapsed);
   }
 }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
+import dev.mailpath.diag.dns.internal.Questions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ public final class RootServerReport implements DiagnosticReport {
   private final List<Finding> findings;
   private final Outcome outcome;
   private final Duration elapsed;
-  private final Instant at;
+  private final Instant startedAt;
 
   private RootServerReport(Builder b) {
     this.name = requireNonNull(b.name, "name");
@@ -57,7 +59,7 @@ public final class RootServerReport implements DiagnosticReport {
     this.findings = List.copyOf(b.findings);
     this.outcome = b.outcome != null ? b.outcome : Outcome.fromFindings(findings);
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
-    this.at = requireNonNull(b.at, "at");
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
   }
 
   /**
@@ -85,7 +87,7 @@ public final class RootServerReport implements DiagnosticReport {
     b.findings.addAll(findings);
     b.outcome = outcome;
     b.elapsed = elapsed;
-    b.at = at;
+    b.startedAt = startedAt;
     return b;
   }
 
@@ -227,8 +229,8 @@ public final class RootServerReport implements DiagnosticReport {
    *
    * @return the timestamp
    */
-  public Instant at() {
-    return at;
+  public Instant startedAt() {
+    return startedAt;
   }
 
   @Override
@@ -245,7 +247,7 @@ public final class RootServerReport implements DiagnosticReport {
         && findings.equals(r.findings)
         && outcome == r.outcome
         && elapsed.equals(r.elapsed)
-        && at.equals(r.at);
+        && startedAt.equals(r.startedAt);
   }
 
   @Override
@@ -256,37 +258,28 @@ public final class RootServerReport implements DiagnosticReport {
   /** Returns the table of roots, then the outcome and the findings. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
     long replies = results.stream().filter(RootServerResult::answered).count();
-    sb.append(";; root servers asked: ")
-        .append(name)
-        .append(' ')
-        .append(type)
-        .append(" (RD clear, ")
-        .append(familyText(addressFamily))
-        .append(tcp ? ", UDP and TCP" : ", UDP")
-        .append("), ")
-        .append(replies)
-        .append(" replies of ")
-        .append(results.size())
-        .append('\n');
-    sb.append(table(results));
+    String header =
+        ";; root servers asked: "
+            + name
+            + ' '
+            + type
+            + " (RD clear, "
+            + familyText(addressFamily)
+            + (tcp ? ", UDP and TCP" : ", UDP")
+            + "), "
+            + replies
+            + " replies of "
+            + results.size();
     long roots = results.stream().map(RootServerResult::letter).distinct().count();
-    sb.append("Outcome: ")
-        .append(outcome)
-        .append(" (")
-        .append(roots)
-        .append(roots == 1 ? " root, " : " roots, ")
-        .append(elapsed.toMillis())
-        .append(" ms)");
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+    return ReportText.of(header)
+        .body(table(results))
+        .line(";; " + roots + (roots == 1 ? " root" : " roots"))
+        .render(this, elapsed);
   }
 
   static String familyText(AddressFamily f) {
-    return f == AddressFamily.BOTH ? "IPv4 and IPv6" : f == AddressFamily.IPV4 ? "IPv4" : "IPv6";
+    return Questions.familyText(f);
   }
 
   /** Renders results as an aligned table, one line each. */
@@ -363,7 +356,7 @@ public final class RootServerReport implements DiagnosticReport {
     private final List<Finding> findings = new ArrayList<>();
     private Outcome outcome;
     private Duration elapsed = Duration.ZERO;
-    private Instant at = Instant.EPOCH;
+    private Instant startedAt = Instant.EPOCH;
 
     private Builder() {}
 
@@ -469,11 +462,11 @@ public final class RootServerReport implements DiagnosticReport {
     /**
      * Sets when the queries were sent.
      *
-     * @param at the timestamp
+     * @param startedAt the timestamp
      * @return this builder
      */
-    public Builder at(Instant at) {
-      this.at = requireNonNull(at, "at");
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
       return this;
     }
 

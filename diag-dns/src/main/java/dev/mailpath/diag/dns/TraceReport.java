@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.ReportText;
 import dev.mailpath.diag.core.internal.Addresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -55,7 +56,7 @@ public final class TraceReport implements DiagnosticReport {
   private final List<Finding> findings;
   private final Outcome outcome;
   private final Duration elapsed;
-  private final Instant at;
+  private final Instant startedAt;
 
   private TraceReport(Builder b) {
     this.name = requireNonNull(b.name, "name");
@@ -69,7 +70,7 @@ public final class TraceReport implements DiagnosticReport {
     this.findings = List.copyOf(b.findings);
     this.outcome = b.outcome != null ? b.outcome : Outcome.fromFindings(findings);
     this.elapsed = requireNonNull(b.elapsed, "elapsed");
-    this.at = requireNonNull(b.at, "at");
+    this.startedAt = requireNonNull(b.startedAt, "startedAt");
   }
 
   /**
@@ -99,7 +100,7 @@ public final class TraceReport implements DiagnosticReport {
     b.findings.addAll(findings);
     b.outcome = outcome;
     b.elapsed = elapsed;
-    b.at = at;
+    b.startedAt = startedAt;
     return b;
   }
 
@@ -249,8 +250,8 @@ public final class TraceReport implements DiagnosticReport {
    *
    * @return the timestamp
    */
-  public Instant at() {
-    return at;
+  public Instant startedAt() {
+    return startedAt;
   }
 
   /**
@@ -402,7 +403,7 @@ public final class TraceReport implements DiagnosticReport {
         && findings.equals(r.findings)
         && outcome == r.outcome
         && elapsed.equals(r.elapsed)
-        && at.equals(r.at);
+        && startedAt.equals(r.startedAt);
   }
 
   @Override
@@ -414,7 +415,6 @@ public final class TraceReport implements DiagnosticReport {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append("; <<>> mailpath trace <<>> ").append(name).append(' ').append(type).append('\n');
     sb.append(";; starting from ").append(hintsSource).append('\n');
     for (TraceStep s : steps) {
       sb.append('\n');
@@ -474,19 +474,15 @@ public final class TraceReport implements DiagnosticReport {
     if (comparison != null) {
       sb.append("\n;; recursive resolver: ").append(comparison).append('\n');
     }
-    sb.append("Outcome: ")
-        .append(outcome)
-        .append(" (")
+    sb.append(";; ")
         .append(steps.size())
         .append(steps.size() == 1 ? " step, " : " steps, ")
         .append(lookups.size())
-        .append(lookups.size() == 1 ? " query, " : " queries, ")
-        .append(elapsed.toMillis())
-        .append(" ms)");
-    for (Finding f : findings) {
-      sb.append("\n  ").append(f.render().replace("\n", "\n  "));
-    }
-    return sb.toString();
+        .append(lookups.size() == 1 ? " query" : " queries")
+        .append('\n');
+    return ReportText.of("; <<>> mailpath trace <<>> " + name + ' ' + type)
+        .body(sb)
+        .render(this, elapsed);
   }
 
   /** Builds a {@link TraceReport}; not thread-safe. */
@@ -502,7 +498,7 @@ public final class TraceReport implements DiagnosticReport {
     private final List<Finding> findings = new ArrayList<>();
     private Outcome outcome;
     private Duration elapsed = Duration.ZERO;
-    private Instant at = Instant.EPOCH;
+    private Instant startedAt = Instant.EPOCH;
 
     private Builder() {}
 
@@ -631,11 +627,11 @@ public final class TraceReport implements DiagnosticReport {
     /**
      * Sets when the trace started.
      *
-     * @param at the timestamp
+     * @param startedAt the timestamp
      * @return this builder
      */
-    public Builder at(Instant at) {
-      this.at = requireNonNull(at, "at");
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "startedAt");
       return this;
     }
 

@@ -49,11 +49,9 @@ class BulkResolveTest {
   static MxResolver.Builder resolver() {
     // The local server reads UDP on one thread: cap what is in flight so its socket buffer holds.
     return MxResolver.builder()
-        .server(dns.address())
-        .timeout(Duration.ofSeconds(2))
-        .retries(1)
+        .dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2)).retries(1))
         .addressFamily(AddressFamily.IPV4)
-        .maxInFlightPerServer(64);
+        .dns(d -> d.maxInFlightPerServer(64));
   }
 
   static boolean verified(MxReport r) throws Exception {
@@ -151,7 +149,8 @@ class BulkResolveTest {
     long start = System.nanoTime();
 
     List<MxReport> reports;
-    try (Stream<MxReport> s = resolver().rateLimit(40).build().resolveAll(domains, 10)) {
+    try (Stream<MxReport> s =
+        resolver().dns(d -> d.rateLimit(40)).build().resolveAll(domains, 10)) {
       reports = s.toList();
     }
 

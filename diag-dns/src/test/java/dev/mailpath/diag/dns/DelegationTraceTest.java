@@ -41,8 +41,7 @@ class DelegationTraceTest {
         .hints(lab.hints())
         .addressFamily(AddressFamily.IPV4)
         .port(lab.port)
-        .timeout(Duration.ofMillis(300))
-        .retries(0)
+        .dns(d -> d.timeout(Duration.ofMillis(300)).retries(0))
         .environment(e -> e.random(new Random(1)));
   }
 
@@ -224,7 +223,7 @@ class DelegationTraceTest {
       TraceReport t =
           trace()
               .hints(lab.hints(1, 2))
-              .timeout(Duration.ofMillis(80))
+              .dns(d -> d.timeout(Duration.ofMillis(80)))
               .environment(e -> e.random(new Random(s)))
               .build()
               .trace("example.org", RecordType.MX);
@@ -253,9 +252,7 @@ class DelegationTraceTest {
             .start()) {
       MxResolver stale =
           MxResolver.builder()
-              .server(resolver.address())
-              .timeout(Duration.ofMillis(300))
-              .retries(0)
+              .dns(d -> d.server(resolver.address()).timeout(Duration.ofMillis(300)).retries(0))
               .build();
 
       TraceReport t = trace().compareWith(stale).build().trace("example.org", RecordType.MX);
@@ -283,7 +280,9 @@ class DelegationTraceTest {
             .recursionAvailable(true)
             .start()) {
       MxResolver current =
-          MxResolver.builder().server(resolver.address()).timeout(Duration.ofMillis(300)).build();
+          MxResolver.builder()
+              .dns(d -> d.server(resolver.address()).timeout(Duration.ofMillis(300)))
+              .build();
 
       TraceReport t = trace().compareWith(current).build().trace("example.org", RecordType.MX);
 
@@ -300,7 +299,9 @@ class DelegationTraceTest {
             .recursionAvailable(true)
             .start()) {
       MxResolver r =
-          MxResolver.builder().server(resolver.address()).timeout(Duration.ofMillis(300)).build();
+          MxResolver.builder()
+              .dns(d -> d.server(resolver.address()).timeout(Duration.ofMillis(300)))
+              .build();
       TraceReport t = trace().build().trace("mx1.example.org", RecordType.A);
 
       TraceReport compared = t.withRecursiveAnswer(r.addresses("mx1.example.org"));
@@ -361,7 +362,8 @@ class DelegationTraceTest {
         .contains(";; Received ")
         .contains("from 127.0.7.1#" + lab.port + "(ns1.nic.org.)")
         .contains("example.org.\t300\tIN\tMX\t")
-        .contains("Outcome: PASS (3 steps");
+        .contains(";; 3 steps, ")
+        .contains("Outcome: PASS (");
   }
 
   @Test

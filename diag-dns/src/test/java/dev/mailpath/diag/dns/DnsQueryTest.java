@@ -61,7 +61,8 @@ class DnsQueryTest {
   }
 
   static DnsQuery.Builder query() {
-    return DnsQuery.builder().server(dns.address()).timeout(Duration.ofMillis(300)).retries(0);
+    return DnsQuery.builder()
+        .dns(d -> d.server(dns.address()).timeout(Duration.ofMillis(300)).retries(0));
   }
 
   @Test
@@ -144,7 +145,7 @@ class DnsQueryTest {
 
   @Test
   void ask_tcp_answersOverTcp() {
-    DnsQueryReport r = query().tcp(true).build().ask("example.org", RecordType.MX);
+    DnsQueryReport r = query().dns(d -> d.tcpOnly(true)).build().ask("example.org", RecordType.MX);
 
     assertThat(r.tcp()).isTrue();
     assertThat(r.truncatedRetry()).isFalse();
@@ -170,8 +171,7 @@ class DnsQueryTest {
 
     DnsQueryReport r =
         query()
-            .timeout(Duration.ofMillis(150))
-            .retries(1)
+            .dns(d -> d.timeout(Duration.ofMillis(150)).retries(1))
             .build()
             .ask("example.org", RecordType.MX);
 
@@ -189,7 +189,10 @@ class DnsQueryTest {
     dns.setFaults(List.of(DnsFault.echoQuery()));
 
     DnsQueryReport r =
-        query().timeout(Duration.ofMillis(150)).build().ask("example.org", RecordType.MX);
+        query()
+            .dns(d -> d.timeout(Duration.ofMillis(150)))
+            .build()
+            .ask("example.org", RecordType.MX);
 
     assertThat(r.answered()).isFalse();
     assertThat(r.ignoredReplies()).isPositive();
@@ -227,7 +230,7 @@ class DnsQueryTest {
 
   @Test
   void ask_noEdns_sendsNoOpt() {
-    DnsQueryReport r = query().edns(false).build().ask("example.org", RecordType.SOA);
+    DnsQueryReport r = query().dns(d -> d.edns(false)).build().ask("example.org", RecordType.SOA);
 
     assertThat(last().edns()).isFalse();
     assertThat(r.edns()).isEmpty();
@@ -259,8 +262,7 @@ class DnsQueryTest {
     }
     DnsQueryReport r =
         DnsQuery.builder()
-            .timeout(Duration.ofMillis(300))
-            .retries(0)
+            .dns(d -> d.timeout(Duration.ofMillis(300)).retries(0))
             .build()
             .ask(closed, "example.org", RecordType.MX);
 
@@ -349,13 +351,16 @@ class DnsQueryTest {
 
   @Test
   void builder_rejectsBadSettingsEagerly() {
-    assertThatThrownBy(() -> DnsQuery.builder().timeout(Duration.ZERO))
+    assertThatThrownBy(() -> DnsQuery.builder().dns(d -> d.timeout(Duration.ZERO)))
         .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> DnsQuery.builder().retries(11)).hasMessageContaining("retries");
+    assertThatThrownBy(() -> DnsQuery.builder().dns(d -> d.retries(11)))
+        .hasMessageContaining("retries");
     assertThatThrownBy(() -> DnsQuery.builder().udpPayloadSize(100))
         .hasMessageContaining("udpPayloadSize");
     assertThatThrownBy(
-            () -> DnsQuery.builder().server(new InetSocketAddress(RootLab.address("127.0.0.1"), 0)))
+            () ->
+                DnsQuery.builder()
+                    .dns(d -> d.server(new InetSocketAddress(RootLab.address("127.0.0.1"), 0))))
         .hasMessageContaining("port");
   }
 

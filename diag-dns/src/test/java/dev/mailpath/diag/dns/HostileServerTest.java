@@ -86,9 +86,7 @@ class HostileServerTest {
 
   static MxResolver.Builder resolver() {
     return MxResolver.builder()
-        .server(dns.address())
-        .timeout(Duration.ofMillis(400))
-        .retries(0)
+        .dns(d -> d.server(dns.address()).timeout(Duration.ofMillis(400)).retries(0))
         .addressFamily(AddressFamily.IPV4);
   }
 
@@ -130,7 +128,7 @@ class HostileServerTest {
   void resolve_echoedQueryThenRealAnswer_usesAnswerAndReportsMismatchIgnored() {
     dns.setFaults(List.of(DnsFault.echoQuery().forType("MX").times(1)));
 
-    MxReport r = resolver().retries(1).build().resolve("example.org");
+    MxReport r = resolver().dns(d -> d.retries(1)).build().resolve("example.org");
 
     assertThat(r.exchanges()).hasSize(3);
     assertThat(codes(r)).containsExactly("dns.response.mismatched-ignored");
@@ -143,7 +141,7 @@ class HostileServerTest {
   void resolve_wrongIdThenRealAnswer_reportsMismatchIgnored() {
     dns.setFaults(List.of(DnsFault.wrongId().forType("MX").times(1)));
 
-    MxReport r = resolver().retries(1).build().resolve("example.org");
+    MxReport r = resolver().dns(d -> d.retries(1)).build().resolve("example.org");
 
     assertThat(r.exchanges()).hasSize(3);
     assertThat(codes(r)).containsExactly("dns.response.mismatched-ignored");
@@ -155,7 +153,7 @@ class HostileServerTest {
   void resolve_wrongQuestionThenRealAnswer_reportsMismatchIgnored() {
     dns.setFaults(List.of(DnsFault.wrongQuestion().forType("MX").times(1)));
 
-    MxReport r = resolver().retries(1).build().resolve("example.org");
+    MxReport r = resolver().dns(d -> d.retries(1)).build().resolve("example.org");
 
     assertThat(r.exchanges()).hasSize(3);
     assertThat(codes(r)).containsExactly("dns.response.mismatched-ignored");
@@ -233,7 +231,7 @@ class HostileServerTest {
             .tcp(false)
             .fault(DnsFault.truncate())
             .start()) {
-      MxReport r = resolver().server(udpOnly.address()).build().resolve("example.org");
+      MxReport r = resolver().dns(d -> d.server(udpOnly.address())).build().resolve("example.org");
 
       assertThat(codes(r)).containsExactly("dns.tcp-fallback-failed");
       assertThat(r.exchanges()).isEmpty();
@@ -268,7 +266,7 @@ class HostileServerTest {
   void resolve_tcpOnlyWithLengthLie_reportsLengthMismatch() {
     dns.setFaults(List.of(DnsFault.tcpLengthLie().forType("MX")));
 
-    MxReport r = resolver().tcpOnly(true).build().resolve("example.org");
+    MxReport r = resolver().dns(d -> d.tcpOnly(true)).build().resolve("example.org");
 
     assertThat(codes(r)).containsExactly("dns.tcp.length-mismatch");
   }
@@ -277,7 +275,7 @@ class HostileServerTest {
   void resolve_oversizeUdpWithoutTc_isAcceptedWithAWarning() {
     dns.setFaults(List.of(DnsFault.oversizeUdpWithoutTc().forType("MX")));
 
-    MxReport r = resolver().edns(false).build().resolve("big.example.org");
+    MxReport r = resolver().dns(d -> d.edns(false)).build().resolve("big.example.org");
 
     assertThat(r.exchanges()).hasSize(60);
     assertThat(codes(r)).containsExactly("dns.response.oversize-udp");
@@ -370,7 +368,8 @@ class HostileServerTest {
 
   @Test
   void resolve_hugeMxSet_resolvesTheCapAndSaysSo() {
-    MxReport r = resolver().timeout(Duration.ofSeconds(2)).build().resolve("huge.hostile.test");
+    MxReport r =
+        resolver().dns(d -> d.timeout(Duration.ofSeconds(2))).build().resolve("huge.hostile.test");
 
     assertThat(r.exchanges()).hasSize(MxResolver.MAX_EXCHANGES);
     assertThat(r.exchanges()).extracting(MailExchange::preference).startsWith(1, 2, 3).isSorted();
@@ -381,7 +380,11 @@ class HostileServerTest {
 
   @Test
   void resolve_hugeAddressSet_keepsTheCapAndSaysSo() {
-    MxReport r = resolver().timeout(Duration.ofSeconds(2)).build().resolve("manyaddr.hostile.test");
+    MxReport r =
+        resolver()
+            .dns(d -> d.timeout(Duration.ofSeconds(2)))
+            .build()
+            .resolve("manyaddr.hostile.test");
 
     assertThat(r.exchanges().get(0).addresses()).hasSize(MxResolver.MAX_ADDRESSES);
     assertThat(codes(r)).contains("dns.response.too-large");
@@ -408,5 +411,58 @@ class HostileServerTest {
         .filteredOn(r -> r.domain().equals("example.org"))
         .singleElement()
         .satisfies(r -> assertThat(codes(r)).containsExactly("dns.response.compression-loop"));
+  }
+
+  @Test
+  void resolve_answersOfClassChaos_areNotUsed() {
+    dns.setFaults(List.of(DnsFault.rawReply(HostileServerTest::answersInClassChaos)));
+
+    MxReport r = resolver().build().resolve("example.org");
+
+    assertThat(r.exchanges()).extracting(MailExchange::host).doesNotContain("mx1.example.org");
+    assertThat(r.exchanges()).allSatisfy(e -> assertThat(e.addresses()).isEmpty());
+  }
+
+  @Test
+  void resolve_nxdomainWithoutQuestion_isIgnoredNotTakenAsNxdomain() {
+    dns.setFaults(List.of(DnsFault.rawReply(HostileServerTest::bareNxdomainHeader)));
+
+    MxReport r = resolver().build().resolve("example.org");
+
+    assertThat(codes(r)).doesNotContain("dns.nxdomain").contains("dns.timeout");
+  }
+
+  /** Rewrites every answer record as class CH (3) with the same name, type and data. */
+  static byte[] answersInClassChaos(byte[] reply) {
+    try {
+      org.xbill.DNS.Message m = new org.xbill.DNS.Message(reply);
+      org.xbill.DNS.Message out = new org.xbill.DNS.Message(m.getHeader().getID());
+      out.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+      out.getHeader().setFlag(org.xbill.DNS.Flags.AA);
+      out.addRecord(m.getQuestion(), org.xbill.DNS.Section.QUESTION);
+      for (org.xbill.DNS.Record r : m.getSection(org.xbill.DNS.Section.ANSWER)) {
+        out.addRecord(
+            org.xbill.DNS.Record.newRecord(
+                r.getName(),
+                r.getType(),
+                org.xbill.DNS.DClass.CH,
+                r.getTTL(),
+                r.rdataToWireCanonical()),
+            org.xbill.DNS.Section.ANSWER);
+      }
+      return out.toWire();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The 12-byte header of the reply, with RCODE 3 (NXDOMAIN) and every count zero. */
+  static byte[] bareNxdomainHeader(byte[] reply) {
+    byte[] h = java.util.Arrays.copyOf(reply, 12);
+    h[3] = (byte) ((h[3] & 0xF0) | 3);
+    for (int i = 4; i < 12; i++) {
+      h[i] = 0;
+    }
+    return h;
   }
 }

@@ -46,9 +46,7 @@ class MxResolverNsdIT {
 
   static MxResolver resolver() {
     return MxResolver.builder()
-        .server(nsd.address())
-        .timeout(Duration.ofSeconds(2))
-        .retries(1)
+        .dns(d -> d.server(nsd.address()).timeout(Duration.ofSeconds(2)).retries(1))
         .build();
   }
 
@@ -99,7 +97,7 @@ class MxResolverNsdIT {
   void resolve_answerTooBigForUdp_retriesOverTcpAndMatchesDig() {
     MxReport r =
         resolver().toBuilder()
-            .edns(false)
+            .dns(d -> d.edns(false))
             .addressFamily(AddressFamily.IPV4)
             .build()
             .resolve("big.example.org");

@@ -47,7 +47,8 @@ class MxResolverTest {
   }
 
   static MxResolver.Builder resolver() {
-    return MxResolver.builder().server(dns.address()).timeout(Duration.ofMillis(500)).retries(0);
+    return MxResolver.builder()
+        .dns(d -> d.server(dns.address()).timeout(Duration.ofMillis(500)).retries(0));
   }
 
   static List<String> codes(MxReport r) {
@@ -195,7 +196,11 @@ class MxResolverTest {
   @Test
   void resolve_answerTooBigForUdp_retriesOverTcp() {
     MxReport r =
-        resolver().edns(false).addressFamily(AddressFamily.IPV4).build().resolve("big.example.org");
+        resolver()
+            .dns(d -> d.edns(false))
+            .addressFamily(AddressFamily.IPV4)
+            .build()
+            .resolve("big.example.org");
 
     assertThat(r.exchanges()).hasSize(60);
     assertThat(r.exchanges()).extracting(MailExchange::preference).isSorted();
@@ -242,7 +247,10 @@ class MxResolverTest {
     long start = System.nanoTime();
 
     MxReport r =
-        resolver().timeout(Duration.ofMillis(200)).retries(1).build().resolve("example.org");
+        resolver()
+            .dns(d -> d.timeout(Duration.ofMillis(200)).retries(1))
+            .build()
+            .resolve("example.org");
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertThat(codes(r)).containsExactly("dns.timeout");
@@ -258,9 +266,11 @@ class MxResolverTest {
         LocalDnsZoneServer.builder().zone(TestZones.example()).fault(DnsFault.drop()).start()) {
       MxReport r =
           MxResolver.builder()
-              .servers(List.of(silent.address(), dns.address()))
-              .timeout(Duration.ofMillis(200))
-              .retries(0)
+              .dns(
+                  d ->
+                      d.servers(List.of(silent.address(), dns.address()))
+                          .timeout(Duration.ofMillis(200))
+                          .retries(0))
               .build()
               .resolve("example.org");
 
@@ -287,7 +297,8 @@ class MxResolverTest {
   void resolve_echoedQuery_isNotTakenAsEmptyAnswer() {
     dns.setFaults(List.of(DnsFault.echoQuery().forType("MX")));
 
-    MxReport r = resolver().timeout(Duration.ofMillis(300)).build().resolve("example.org");
+    MxReport r =
+        resolver().dns(d -> d.timeout(Duration.ofMillis(300))).build().resolve("example.org");
 
     assertThat(codes(r))
         .containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
@@ -297,11 +308,21 @@ class MxResolverTest {
   @Test
   void resolve_wrongIdOrQuestion_isIgnored() {
     dns.setFaults(List.of(DnsFault.wrongId().forType("MX")));
-    assertThat(codes(resolver().timeout(Duration.ofMillis(300)).build().resolve("example.org")))
+    assertThat(
+            codes(
+                resolver()
+                    .dns(d -> d.timeout(Duration.ofMillis(300)))
+                    .build()
+                    .resolve("example.org")))
         .containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
 
     dns.setFaults(List.of(DnsFault.wrongQuestion().forType("MX")));
-    assertThat(codes(resolver().timeout(Duration.ofMillis(300)).build().resolve("example.org")))
+    assertThat(
+            codes(
+                resolver()
+                    .dns(d -> d.timeout(Duration.ofMillis(300)))
+                    .build()
+                    .resolve("example.org")))
         .containsExactlyInAnyOrder("dns.timeout", "dns.response.mismatched-ignored");
   }
 
@@ -457,11 +478,14 @@ class MxResolverTest {
 
   @Test
   void builder_badSettings_areRejected() {
-    assertThatThrownBy(() -> MxResolver.builder().timeout(Duration.ZERO))
+    assertThatThrownBy(() -> MxResolver.builder().dns(d -> d.timeout(Duration.ZERO)))
         .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> MxResolver.builder().retries(-1)).hasMessageContaining("retries");
+    assertThatThrownBy(() -> MxResolver.builder().dns(d -> d.retries(-1)))
+        .hasMessageContaining("retries");
     assertThatThrownBy(
-            () -> MxResolver.builder().server(InetSocketAddress.createUnresolved("dns", 53)))
+            () ->
+                MxResolver.builder()
+                    .dns(d -> d.server(InetSocketAddress.createUnresolved("dns", 53))))
         .hasMessageContaining("server");
     assertThatThrownBy(() -> resolver().build().resolveAll(List.of(), 0))
         .hasMessageContaining("maxInFlight");

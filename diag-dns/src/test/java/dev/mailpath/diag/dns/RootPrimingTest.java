@@ -28,8 +28,7 @@ class RootPrimingTest {
     return RootServerQuery.builder()
         .hints(hints)
         .addressFamily(AddressFamily.IPV4)
-        .timeout(Duration.ofMillis(300))
-        .retries(0);
+        .dns(d -> d.timeout(Duration.ofMillis(300)).retries(0));
   }
 
   @Test

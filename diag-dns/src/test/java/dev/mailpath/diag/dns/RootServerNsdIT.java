@@ -118,8 +118,7 @@ class RootServerNsdIT {
     return RootServerQuery.builder()
         .hints(hints())
         .addressFamily(AddressFamily.IPV4)
-        .timeout(Duration.ofSeconds(2))
-        .retries(1)
+        .dns(d -> d.timeout(Duration.ofSeconds(2)).retries(1))
         .build();
   }
 
@@ -128,8 +127,7 @@ class RootServerNsdIT {
         .hints(hints())
         .addressFamily(AddressFamily.IPV4)
         .port(port)
-        .timeout(Duration.ofSeconds(2))
-        .retries(1)
+        .dns(d -> d.timeout(Duration.ofSeconds(2)).retries(1))
         .build();
   }
 

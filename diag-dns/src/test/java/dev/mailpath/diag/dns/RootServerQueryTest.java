@@ -50,8 +50,7 @@ class RootServerQueryTest {
     return RootServerQuery.builder()
         .hints(lab.hints())
         .addressFamily(AddressFamily.IPV4)
-        .timeout(Duration.ofMillis(300))
-        .retries(0);
+        .dns(d -> d.timeout(Duration.ofMillis(300)).retries(0));
   }
 
   static RootHints healthy() {
@@ -161,7 +160,7 @@ class RootServerQueryTest {
     RootServerReport r =
         roots()
             .hints(healthy())
-            .timeout(Duration.ofMillis(500))
+            .dns(d -> d.timeout(Duration.ofMillis(500)))
             .slowThresholds(Duration.ofMillis(150), Duration.ofMillis(300))
             .build()
             .ask("example.org", RecordType.MX);
@@ -257,7 +256,7 @@ class RootServerQueryTest {
   @Test
   void ask_withTcp_asksEveryRootOverBothTransports() {
     RootServerReport r =
-        roots().hints(lab.hints(1, 2)).tcp(true).build().ask("example.org", RecordType.MX);
+        roots().hints(lab.hints(1, 2)).alsoTcp(true).build().ask("example.org", RecordType.MX);
 
     assertThat(r.results()).hasSize(4);
     assertThat(r.results())
@@ -383,9 +382,9 @@ class RootServerQueryTest {
 
   @Test
   void builder_validatesEagerly() {
-    assertThatThrownBy(() -> RootServerQuery.builder().parallelism(0))
-        .hasMessageContaining("parallelism");
-    assertThatThrownBy(() -> RootServerQuery.builder().timeout(Duration.ofMillis(-1)))
+    assertThatThrownBy(() -> RootServerQuery.builder().maxInFlight(0))
+        .hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> RootServerQuery.builder().dns(d -> d.timeout(Duration.ofMillis(-1))))
         .hasMessageContaining("timeout");
     assertThatThrownBy(
             () -> RootServerQuery.builder().slowThresholds(Duration.ZERO, Duration.ofMillis(1)))

@@ -3,12 +3,10 @@ package dev.mailpath.diag.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailpath.diag.core.DiagEventListener;
-import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.dns.internal.DnsExchange;
 import dev.mailpath.diag.dns.internal.DnsTransport;
 import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import dev.mailpath.diag.dns.internal.QueryEngine;
-import dev.mailpath.diag.dns.internal.SocketDnsTransport;
 import dev.mailpath.diag.testkit.DnsFault;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import java.net.InetSocketAddress;
@@ -47,8 +45,7 @@ class TransportHostileRepliesTest {
   }
 
   static Stream<DnsTransport> transports() {
-    return Stream.of(
-        NioDnsTransport.builder().build(), new SocketDnsTransport(TimeSource.system()));
+    return Stream.of(NioDnsTransport.builder().build());
   }
 
   static DnsExchange ask(

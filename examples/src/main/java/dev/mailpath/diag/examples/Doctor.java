@@ -157,7 +157,7 @@ public final class Doctor {
               RootServerQuery.builder()
                   .hints(hints)
                   .addressFamily(AddressFamily.IPV4)
-                  .timeout(Duration.ofSeconds(1))
+                  .dns(d -> d.timeout(Duration.ofSeconds(1)))
                   .build()
                   .ask("example.com", RecordType.MX));
       walk.step(
@@ -167,7 +167,7 @@ public final class Doctor {
                   .hints(hints)
                   .addressFamily(AddressFamily.IPV4)
                   .port(lab.dnsPort())
-                  .timeout(Duration.ofSeconds(1))
+                  .dns(d -> d.timeout(Duration.ofSeconds(1)))
                   .compareWith(resolver)
                   .build()
                   .trace("example.com", RecordType.MX));

@@ -59,7 +59,7 @@ public final class RootServers {
     String name = rest.isEmpty() ? (internet ? "example.org" : "example.com") : rest.get(0);
     RecordType type = rest.size() > 1 ? RecordType.of(rest.get(1)) : RecordType.MX;
     if (internet) {
-      RootServerQuery roots = RootServerQuery.builder().addressFamily(family).tcp(true).build();
+      RootServerQuery roots = RootServerQuery.builder().addressFamily(family).alsoTcp(true).build();
       show(roots, DelegationTrace.builder().addressFamily(family).build(), name, type, out);
     } else {
       lab(name, type, out);
@@ -89,7 +89,7 @@ public final class RootServers {
           RootServerQuery.builder()
               .hints(lab.rootHints())
               .addressFamily(AddressFamily.IPV4)
-              .timeout(Duration.ofSeconds(1))
+              .dns(d -> d.timeout(Duration.ofSeconds(1)))
               .build();
       DelegationTrace trace =
           DelegationTrace.builder()
@@ -97,7 +97,7 @@ public final class RootServers {
               .addressFamily(AddressFamily.IPV4)
               .port(
                   lab.dnsPort()) // delegations carry no port: send every referral to the lab's port
-              .timeout(Duration.ofSeconds(1))
+              .dns(d -> d.timeout(Duration.ofSeconds(1)))
               .build();
       show(roots, trace, name, type, out);
     } catch (UncheckedIOException e) {

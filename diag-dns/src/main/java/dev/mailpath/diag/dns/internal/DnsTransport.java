@@ -10,10 +10,9 @@ import org.xbill.DNS.Message;
  * Implementations never throw for network faults: those are {@link DnsExchange.Status} values. This
  * is the seam a faster transport slides in under, without changing the public API.
  *
- * <p>Blocking implementations only need {@link #exchange}; callers that compose queries
- * asynchronously ({@link QueryEngine#askAsync}) then run them on an executor. Non-blocking ones
- * ({@link NioDnsTransport}) also override {@link #exchangeAsync} and return {@code true} from
- * {@link #nonBlocking()}.
+ * <p>{@link NioDnsTransport} is the one implementation; callers compose its {@link #exchangeAsync}
+ * futures ({@link QueryEngine#askAsync}). An implementation that only offers {@link #exchange}
+ * would block the caller of {@link #exchangeAsync}.
  */
 public interface DnsTransport {
 
@@ -44,8 +43,7 @@ public interface DnsTransport {
   }
 
   /**
-   * Tells whether {@link #exchangeAsync} returns at once without blocking the caller. When {@code
-   * false}, asynchronous callers hand blocking exchanges to an executor.
+   * Tells whether {@link #exchangeAsync} returns at once without blocking the caller.
    *
    * @return {@code false} by default
    */

@@ -2,6 +2,7 @@ package dev.mailpath.diag.dns.internal;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** Joins futures the way the public blocking calls promise: interruption becomes cancellation. */
@@ -19,6 +20,11 @@ public final class Futures {
    * @throws RuntimeException the future's own failure, unwrapped (our bugs propagate as they are)
    */
   public static <T> T await(CompletableFuture<T> future) {
+    if (NioDnsTransport.onIoThread() && !future.isDone()) {
+      // The future can only complete on this very thread: waiting would never end.
+      throw new IllegalStateException(
+          "blocking DNS call on a mailpath DNS I/O thread; use the *Async method and compose");
+    }
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -34,5 +40,15 @@ public final class Futures {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  /**
+   * Strips the {@link CompletionException} wrapper a future chain adds around a failure.
+   *
+   * @param t the failure
+   * @return its cause when {@code t} is a wrapper, else {@code t}
+   */
+  public static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

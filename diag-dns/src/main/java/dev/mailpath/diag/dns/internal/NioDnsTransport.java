@@ -90,6 +90,9 @@ public final class NioDnsTransport implements DnsTransport {
   /** Bound on datagrams read per socket per wake-up, so one busy socket cannot starve the rest. */
   private static final int READS_PER_WAKEUP = 256;
 
+  /** Bound on TCP frames read for one query per wake-up (RFC 7766 lets a stream carry many). */
+  private static final int TCP_FRAMES_PER_WAKEUP = 32;
+
   /** Bound on pending queries scanned to attribute a reply with an unknown ID. */
   private static final int STRAY_SCAN_LIMIT = 256;
 
@@ -122,6 +125,7 @@ public final class NioDnsTransport implements DnsTransport {
   private final LongAdder tcpQueries = new LongAdder();
   private final LongAdder ignoredReplies = new LongAdder();
   private final LongAdder strayReplies = new LongAdder();
+  private final LongAdder inFlightNow = new LongAdder();
 
   private NioDnsTransport(Builder b) {
     this.maxInFlightPerServer = b.maxInFlightPerServer;
@@ -176,6 +180,16 @@ public final class NioDnsTransport implements DnsTransport {
   }
 
   /**
+   * Returns how many queries are on the wire now (sent and neither answered, timed out nor
+   * cancelled); queries waiting for a slot are not counted.
+   *
+   * @return the number of queries in flight
+   */
+  public long inFlight() {
+    return inFlightNow.sum();
+  }
+
+  /**
    * Tells whether the selector thread is running (it stops by itself when idle).
    *
    * @return {@code true} while it runs
@@ -216,6 +230,16 @@ public final class NioDnsTransport implements DnsTransport {
       }
     }
     return true;
+  }
+
+  /**
+   * Tells whether the calling thread is the selector thread of any transport, where no blocking
+   * call may run.
+   *
+   * @return {@code true} on a mailpath DNS I/O thread
+   */
+  public static boolean onIoThread() {
+    return Thread.currentThread() instanceof IoThread;
   }
 
   /** Returns the loop whose thread is the calling thread, or null. */
@@ -274,6 +298,18 @@ public final class NioDnsTransport implements DnsTransport {
     }
     Pending p = new Pending(server, query, timeout.toNanos(), tcpOnly);
     submit(p);
+    // A cancelled query gives its slot back at once, not at its deadline: the loop closes its TCP
+    // connection, forgets its ID and starts the next queued query.
+    p.future.whenComplete(
+        (r, t) -> {
+          Loop l = p.loop;
+          if (p.future.isCancelled() && l != null) {
+            l.cancels.add(p);
+            if (ownLoop() != l) {
+              l.wakeup();
+            }
+          }
+        });
     return p.future;
   }
 
@@ -282,6 +318,7 @@ public final class NioDnsTransport implements DnsTransport {
     if (l != null) {
       // A continuation of an earlier query (the A query after the MX answer): it stays on this
       // thread, with no hand-off and no wake-up.
+      p.loop = l;
       l.dispatch(p);
       return;
     }
@@ -303,10 +340,12 @@ public final class NioDnsTransport implements DnsTransport {
           return;
         }
         loops[slot] = l;
+        p.loop = l;
         l.inbox.add(p);
         l.thread.start();
         return;
       }
+      p.loop = l;
       l.inbox.add(p);
     }
     l.wakeup();
@@ -317,7 +356,7 @@ public final class NioDnsTransport implements DnsTransport {
   /**
    * One query, from submission to its exchange. Touched only by the selector thread once queued.
    */
-  private static final class Pending extends DeadlineHeap.Entry {
+  private final class Pending extends DeadlineHeap.Entry {
     final InetSocketAddress server;
     final long timeoutNanos;
     final boolean tcpOnly;
@@ -327,6 +366,8 @@ public final class NioDnsTransport implements DnsTransport {
     int id;
     long startTime;
     ServerState serverState;
+    volatile Loop loop;
+    boolean started;
     UdpSocket udp;
     TcpConnection tcp;
     boolean truncatedRetry;
@@ -465,6 +506,7 @@ public final class NioDnsTransport implements DnsTransport {
     final Selector selector;
     final Thread thread;
     final ConcurrentLinkedQueue<Pending> inbox = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Pending> cancels = new ConcurrentLinkedQueue<>();
     final AtomicBoolean wakeupNeeded = new AtomicBoolean();
     final DeadlineHeap heap = new DeadlineHeap();
     final Map<InetSocketAddress, ServerState> servers = new HashMap<>();
@@ -497,6 +539,7 @@ public final class NioDnsTransport implements DnsTransport {
         nextSweep = idleSince + SWEEP_NANOS;
         while (true) {
           drainInbox();
+          drainCancels();
           long now = System.nanoTime();
           expire(now);
           releaseThrottled(now);
@@ -513,7 +556,7 @@ public final class NioDnsTransport implements DnsTransport {
           long wait = waitNanos(now, idle, idleSince);
           wakeupNeeded.set(true);
           int selected;
-          if (!inbox.isEmpty() || wait <= 0) {
+          if (!inbox.isEmpty() || !cancels.isEmpty() || wait <= 0) {
             selected = selector.selectNow();
           } else {
             selected = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
@@ -601,6 +644,15 @@ public final class NioDnsTransport implements DnsTransport {
       }
     }
 
+    private void drainCancels() {
+      Pending p;
+      while ((p = cancels.poll()) != null) {
+        if (p.started && !p.done) {
+          finish(p, failure(p, DnsExchange.Status.NETWORK_ERROR, p.tcp != null, "cancelled", null));
+        }
+      }
+    }
+
     private void drainInbox() {
       Pending p;
       while ((p = inbox.poll()) != null) {
@@ -666,6 +718,8 @@ public final class NioDnsTransport implements DnsTransport {
     private void start(Pending p, long now) {
       ServerState s = p.serverState;
       s.inFlight++;
+      inFlightNow.increment();
+      p.started = true;
       p.deadline = now + p.timeoutNanos;
       p.startTime = time.nanoTime();
       heap.add(p);
@@ -711,6 +765,7 @@ public final class NioDnsTransport implements DnsTransport {
       closeTcp(p);
       ServerState s = p.serverState;
       s.inFlight--;
+      inFlightNow.decrement();
       long now = System.nanoTime();
       s.lastActive = now;
       if (!s.waiting.isEmpty()) {
@@ -1056,7 +1111,17 @@ public final class NioDnsTransport implements DnsTransport {
 
     private void readTcp(TcpConnection c) throws IOException {
       Pending p = c.pending;
-      while (!p.done) {
+      // A server can stream frames that are not our answer without end. Read a bounded number
+      // per wake-up, so other sockets, timers and queued queries get their turn, and end the
+      // query at its deadline here too, since the stream may never pause for expire() to run.
+      for (int frames = 0; !p.done; frames++) {
+        if (System.nanoTime() - p.deadline >= 0) {
+          finish(p, timedOut(p));
+          return;
+        }
+        if (frames == TCP_FRAMES_PER_WAKEUP) {
+          return; // the key stays readable: the next wake-up goes on from here
+        }
         if (c.body == null) {
           if (c.channel.read(c.length) < 0) {
             tcpClosed(c);

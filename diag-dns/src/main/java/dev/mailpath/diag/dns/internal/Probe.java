@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.xbill.DNS.EDNSOption;
@@ -19,10 +20,11 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Sends one question to one server the way dig does, with the options {@link QueryEngine} does not
- * offer: the DO and CD bits, a chosen EDNS payload size, and the NSID option (RFC 5001) that asks a
- * server to name itself. Retries the same server after a timeout or an unreadable reply only; a
- * network error (port unreachable, connection refused) is final. Immutable and thread-safe.
+ * Sends one question to one server the way dig does, on the non-blocking transport, with the
+ * options {@link QueryEngine} does not offer: the DO and CD bits, a chosen EDNS payload size, and
+ * the NSID option (RFC 5001) that asks a server to name itself. Retries the same server after a
+ * timeout or an unreadable reply only; a network error (port unreachable, connection refused) is
+ * final. Immutable and thread-safe.
  */
 public final class Probe {
 
@@ -31,7 +33,6 @@ public final class Probe {
    *
    * @param timeout per attempt, UDP plus a TCP retry after truncation
    * @param retries extra attempts after a timeout or an unreadable reply
-   * @param tcp ask over TCP only
    * @param recursionDesired set RD
    * @param checkingDisabled set CD
    * @param edns add an OPT record
@@ -42,7 +43,6 @@ public final class Probe {
   public record Settings(
       Duration timeout,
       int retries,
-      boolean tcp,
       boolean recursionDesired,
       boolean checkingDisabled,
       boolean edns,
@@ -58,18 +58,18 @@ public final class Probe {
    */
   public record Result(DnsExchange exchange, int attempts) {}
 
-  private final DnsTransport transport;
+  private final NioDnsTransport transport;
   private final QueryEngine engine;
   private final Settings settings;
 
   /**
    * Creates a probe.
    *
-   * @param transport how queries travel
+   * @param transport how queries travel (non-blocking)
    * @param random source of query IDs
    * @param settings how to build and send queries
    */
-  public Probe(DnsTransport transport, RandomGenerator random, Settings settings) {
+  public Probe(NioDnsTransport transport, RandomGenerator random, Settings settings) {
     this.transport = transport;
     this.settings = settings;
     // QueryEngine builds the header and question (random ID, RD only when asked); the OPT record
@@ -80,7 +80,7 @@ public final class Probe {
             List.of(),
             settings.timeout(),
             0,
-            settings.tcp(),
+            false,
             false,
             settings.recursionDesired(),
             random);
@@ -117,50 +117,80 @@ public final class Probe {
   }
 
   /**
-   * Asks one server, retrying after timeouts and unreadable replies.
+   * Asks one server, retrying after timeouts and unreadable replies, without blocking: each attempt
+   * is a future of the non-blocking transport and the next one is composed onto it.
    *
+   * @param scope the call this question belongs to: its deadline bounds every attempt, and
+   *     cancelling it stops the attempt on the wire and every later one
    * @param server the server
    * @param name the query name
    * @param type the type code
+   * @param tcpOnly ask over TCP only
    * @param listener receives start and end events
    * @param sink receives one lookup per attempt
-   * @return the last exchange and the number of attempts
-   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   * @return a future of the last exchange and the number of attempts
    */
-  public Result exchange(
+  public CompletableFuture<Result> exchangeAsync(
+      CallScope scope,
       InetSocketAddress server,
       Name name,
       int type,
+      boolean tcpOnly,
       DiagEventListener listener,
       Consumer<DnsLookup> sink) {
-    String qname = name.toString(true);
-    String typeName = Type.string(type);
-    DnsExchange ex = null;
-    int attempts = 0;
-    for (int attempt = 0; attempt <= settings.retries(); attempt++) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new CancellationException("interrupted while querying " + qname + " " + typeName);
-      }
-      listener.dnsQueryStart(server, qname, typeName);
-      ex = transport.exchange(server, newQuery(name, type), settings.timeout(), settings.tcp());
-      attempts++;
-      String rcode = QueryEngine.rcodeName(ex);
-      listener.dnsQueryEnd(server, qname, typeName, rcode, ex.elapsed());
-      sink.accept(
-          new DnsLookup(
-              qname,
-              typeName,
-              server,
-              rcode,
-              ex.response() != null && ex.response().getHeader().getFlag(Flags.AA),
-              ex.tcp(),
-              ex.truncatedRetry(),
-              ex.elapsed()));
-      if (ex.status() != DnsExchange.Status.TIMEOUT
-          && ex.status() != DnsExchange.Status.MALFORMED) {
-        break;
-      }
+    return attempt(
+        scope, server, name, name.toString(true), type, tcpOnly, listener, sink, null, 0);
+  }
+
+  private CompletableFuture<Result> attempt(
+      CallScope scope,
+      InetSocketAddress server,
+      Name name,
+      String qname,
+      int type,
+      boolean tcpOnly,
+      DiagEventListener listener,
+      Consumer<DnsLookup> sink,
+      DnsExchange last,
+      int attempts) {
+    if (scope.cancelled()) {
+      return CompletableFuture.failedFuture(
+          new CancellationException("cancelled while querying " + qname));
     }
-    return new Result(ex, attempts);
+    Duration timeout = scope.attemptTimeout(settings.timeout());
+    if (timeout == null) {
+      // The call's deadline passed: the attempts so far are the answer, or a timeout if none.
+      return CompletableFuture.completedFuture(
+          last != null
+              ? new Result(last, attempts)
+              : new Result(CallScope.deadlinePassed(server), attempts));
+    }
+    String typeName = Type.string(type);
+    listener.dnsQueryStart(server, qname, typeName);
+    CompletableFuture<DnsExchange> f =
+        scope.track(transport.exchangeAsync(server, newQuery(name, type), timeout, tcpOnly));
+    return f.thenCompose(
+        ex -> {
+          String rcode = QueryEngine.rcodeName(ex);
+          listener.dnsQueryEnd(server, qname, typeName, rcode, ex.elapsed());
+          sink.accept(
+              new DnsLookup(
+                  qname,
+                  typeName,
+                  server,
+                  rcode,
+                  ex.response() != null && ex.response().getHeader().getFlag(Flags.AA),
+                  ex.tcp(),
+                  ex.truncatedRetry(),
+                  ex.elapsed()));
+          int n = attempts + 1;
+          boolean retry =
+              ex.status() == DnsExchange.Status.TIMEOUT
+                  || ex.status() == DnsExchange.Status.MALFORMED;
+          if (!retry || n > settings.retries()) {
+            return CompletableFuture.completedFuture(new Result(ex, n));
+          }
+          return attempt(scope, server, name, qname, type, tcpOnly, listener, sink, ex, n);
+        });
   }
 }

@@ -1,12 +1,12 @@
 package dev.mailpath.diag.dns.internal;
 
 import dev.mailpath.diag.core.DiagEventListener;
+import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.dns.DnsLookup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.xbill.DNS.DClass;
@@ -26,10 +26,8 @@ import org.xbill.DNS.Type;
  * dnsjava's ExtendedResolver would take SERVFAIL as final; the whole list is tried {@code 1 +
  * retries} times. Immutable and thread-safe.
  *
- * <p>{@link #askAsync} does the same without blocking: with a {@linkplain
- * DnsTransport#nonBlocking() non-blocking} transport each attempt is a future and the next one is
- * composed onto it, so thousands of questions need no thread each; a blocking transport's attempts
- * run on the executor given to the constructor.
+ * <p>{@link #askAsync} does the same without blocking: each attempt is a future of the non-blocking
+ * transport and the next one is composed onto it, so thousands of questions need no thread each.
  */
 public final class QueryEngine {
   /** EDNS UDP payload size recommended by the DNS Flag Day 2020 to avoid IP fragmentation. */
@@ -43,7 +41,6 @@ public final class QueryEngine {
   private final boolean edns;
   private final boolean recursionDesired;
   private final RandomGenerator random;
-  private final Executor executor;
 
   /**
    * Creates an engine.
@@ -66,43 +63,6 @@ public final class QueryEngine {
       boolean edns,
       boolean recursionDesired,
       RandomGenerator random) {
-    this(
-        transport,
-        servers,
-        timeout,
-        retries,
-        tcpOnly,
-        edns,
-        recursionDesired,
-        random,
-        Runnable::run);
-  }
-
-  /**
-   * Creates an engine whose asynchronous questions run a blocking transport on an executor.
-   *
-   * @param transport how queries travel
-   * @param servers servers in the order to try them
-   * @param timeout per attempt
-   * @param retries extra rounds over the server list
-   * @param tcpOnly ask over TCP only
-   * @param edns add an OPT record advertising {@link #EDNS_PAYLOAD}
-   * @param recursionDesired set RD (clear it for authoritative and root probes)
-   * @param random source of query IDs
-   * @param executor where {@link #askAsync} runs a blocking transport's exchanges; unused for a
-   *     non-blocking transport
-   */
-  public QueryEngine(
-      DnsTransport transport,
-      List<InetSocketAddress> servers,
-      Duration timeout,
-      int retries,
-      boolean tcpOnly,
-      boolean edns,
-      boolean recursionDesired,
-      RandomGenerator random,
-      Executor executor) {
-    this.executor = executor;
     this.transport = transport;
     this.servers = List.copyOf(servers);
     this.timeout = timeout;
@@ -146,22 +106,7 @@ public final class QueryEngine {
    */
   public DnsExchange ask(
       Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
-    if (transport.nonBlocking()) {
-      return Futures.await(askAsync(name, type, sink, listener));
-    }
-    Attempts a = new Attempts(name, name.toString(true), type, sink, listener);
-    for (int i = 0; i < a.total; i++) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new java.util.concurrent.CancellationException(
-            "interrupted while querying " + a.qname);
-      }
-      InetSocketAddress server = a.begin(i);
-      DnsExchange ex = transport.exchange(server, newQuery(name, type), timeout, tcpOnly);
-      if (a.end(ex)) {
-        return a.result(ex);
-      }
-    }
-    return a.result(a.best);
+    return Futures.await(askAsync(name, type, sink, listener));
   }
 
   /**
@@ -178,7 +123,15 @@ public final class QueryEngine {
    */
   public CompletableFuture<DnsExchange> askAsync(
       Name name, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
-    return attempt(new Attempts(name, name.toString(true), type, sink, listener), 0);
+    return attempt(
+        new Attempts(
+            CallScope.unbounded(TimeSource.system()),
+            name,
+            name.toString(true),
+            type,
+            sink,
+            listener),
+        0);
   }
 
   /**
@@ -194,17 +147,49 @@ public final class QueryEngine {
    */
   public CompletableFuture<DnsExchange> askAsync(
       Name name, String qname, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
-    return attempt(new Attempts(name, qname, type, sink, listener), 0);
+    return askAsync(CallScope.unbounded(TimeSource.system()), name, qname, type, sink, listener);
+  }
+
+  /**
+   * Like {@link #askAsync(Name, String, int, Consumer, DiagEventListener)}, as part of a call: the
+   * call's deadline bounds every attempt (an attempt gets at most the time left, and none starts
+   * after it), and cancelling the call cancels the attempt on the wire and starts no other.
+   *
+   * @param scope the call
+   * @param name the query name
+   * @param qname the same name as text
+   * @param type the record type
+   * @param sink receives one {@link DnsLookup} per attempt
+   * @param listener event listener
+   * @return as {@link #askAsync(Name, String, int, Consumer, DiagEventListener)}; it completes
+   *     exceptionally with a {@link java.util.concurrent.CancellationException} once the call is
+   *     cancelled
+   */
+  public CompletableFuture<DnsExchange> askAsync(
+      CallScope scope,
+      Name name,
+      String qname,
+      int type,
+      Consumer<DnsLookup> sink,
+      DiagEventListener listener) {
+    return attempt(new Attempts(scope, name, qname, type, sink, listener), 0);
   }
 
   private CompletableFuture<DnsExchange> attempt(Attempts a, int i) {
+    if (a.scope.cancelled()) {
+      return CompletableFuture.failedFuture(
+          new java.util.concurrent.CancellationException("cancelled while querying " + a.qname));
+    }
+    Duration attemptTimeout = a.scope.attemptTimeout(timeout);
+    if (attemptTimeout == null) {
+      // The call's deadline passed: what the attempts so far found is the answer.
+      DnsExchange last = a.best != null ? a.best : CallScope.deadlinePassed(servers.get(0));
+      return CompletableFuture.completedFuture(a.result(last));
+    }
     InetSocketAddress server = a.begin(i);
     Message query = newQuery(a.name, a.type);
     CompletableFuture<DnsExchange> f =
-        transport.nonBlocking()
-            ? transport.exchangeAsync(server, query, timeout, tcpOnly)
-            : CompletableFuture.supplyAsync(
-                () -> transport.exchange(server, query, timeout, tcpOnly), executor);
+        a.scope.track(transport.exchangeAsync(server, query, attemptTimeout, tcpOnly));
     return f.thenCompose(
         ex -> {
           if (a.end(ex)) {
@@ -219,6 +204,7 @@ public final class QueryEngine {
 
   /** The state of one question across its attempts; attempts run one after another. */
   private final class Attempts {
+    final CallScope scope;
     final Name name;
     final int type;
     final Consumer<DnsLookup> sink;
@@ -232,7 +218,13 @@ public final class QueryEngine {
     InetSocketAddress server;
 
     Attempts(
-        Name name, String qname, int type, Consumer<DnsLookup> sink, DiagEventListener listener) {
+        CallScope scope,
+        Name name,
+        String qname,
+        int type,
+        Consumer<DnsLookup> sink,
+        DiagEventListener listener) {
+      this.scope = scope;
       this.name = name;
       this.type = type;
       this.sink = sink;

@@ -330,10 +330,11 @@ public final class ReplyCheck {
     }
     List<org.xbill.DNS.Record> q = query.getSection(Section.QUESTION);
     List<org.xbill.DNS.Record> r = response.getSection(Section.QUESTION);
-    // A response to a FORMERR-worthy query may omit the question (RFC 1035 leaves it open), but
-    // a different question is never an answer to ours.
+    // RFC 1035 leaves it open whether an error response repeats the question, but without it
+    // nothing ties the reply to our query beyond the 16-bit ID: a forged NXDOMAIN would need only
+    // the ID (RFC 5452 §9.1). So every rcode needs the question; a different one never answers.
     if (r.isEmpty()) {
-      return h.getRcode() == 0 ? "no question section" : null;
+      return "no question section";
     }
     org.xbill.DNS.Record a = q.get(0);
     org.xbill.DNS.Record b = r.get(0);

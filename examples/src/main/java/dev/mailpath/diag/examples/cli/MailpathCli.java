@@ -469,7 +469,7 @@ public final class MailpathCli implements Runnable {
     public Integer call() throws IOException {
       RootServerQuery.Builder b =
           RootServerQuery.builder()
-              .timeout(common.timeout())
+              .dns(d -> d.timeout(common.timeout()))
               .environment(common.environment(spec.commandLine().getErr()));
       if (hints != null) {
         b.hints(RootHints.fromHintsFile(Files.readString(hints)));
@@ -521,7 +521,7 @@ public final class MailpathCli implements Runnable {
     public Integer call() throws IOException {
       DiagEnvironment env = common.environment(spec.commandLine().getErr());
       DelegationTrace.Builder b =
-          DelegationTrace.builder().timeout(common.timeout()).environment(env);
+          DelegationTrace.builder().dns(d -> d.timeout(common.timeout())).environment(env);
       if (hints != null) {
         b.hints(RootHints.fromHintsFile(Files.readString(hints)));
       }

@@ -6,7 +6,7 @@ import dev.mailpath.diag.examples.DemoZones;
 import java.time.Duration;
 
 var dns = LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start();
-var resolver = MxResolver.builder().server(dns.address()).timeout(Duration.ofSeconds(2)).build();
+var resolver = MxResolver.builder().dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2))).build();
 
 var report = resolver.resolve("example.com");
 System.out.println(report);

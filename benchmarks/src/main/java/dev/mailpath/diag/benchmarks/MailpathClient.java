@@ -27,11 +27,8 @@ final class MailpathClient implements BulkClient {
 
   static MxResolver resolver(InetSocketAddress server, int ioThreads) {
     return MxResolver.builder()
-        .server(server)
+        .dns(d -> d.server(server).timeout(Duration.ofSeconds(2)).retries(2).ioThreads(ioThreads))
         .addressFamily(AddressFamily.IPV4)
-        .timeout(Duration.ofSeconds(2))
-        .retries(2)
-        .ioThreads(ioThreads)
         .build();
   }
 

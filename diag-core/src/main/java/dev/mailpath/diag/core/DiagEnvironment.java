@@ -2,7 +2,6 @@ package dev.mailpath.diag.core;
 
 import static java.util.Objects.requireNonNull;
 
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -13,12 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
 
 /**
- * The seams every diagnosis runs through: time, sockets, TLS, threads, randomness and event
- * listeners. One immutable value; builders of every client take it with {@code .environment(env)},
- * so tests and unusual networks swap one piece without global state.
+ * The seams every diagnosis runs through: time, sockets, threads, randomness and event listeners.
+ * One immutable value; builders of every client take it with {@code .environment(env)}, so tests
+ * and unusual networks swap one piece without global state.
  *
  * <pre>{@code
  * DiagEnvironment env = DiagEnvironment.system().toBuilder()
@@ -35,7 +33,6 @@ public final class DiagEnvironment {
 
   private final TimeSource timeSource;
   private final SocketFactory socketFactory;
-  private final SSLContext sslContext;
   private final Executor executor;
   private final RandomGenerator random;
   private final DiagEventListener.Factory eventListenerFactory;
@@ -43,15 +40,14 @@ public final class DiagEnvironment {
   private DiagEnvironment(Builder b) {
     this.timeSource = b.timeSource;
     this.socketFactory = b.socketFactory;
-    this.sslContext = b.sslContext;
     this.executor = b.executor != null ? b.executor : DefaultExecutor.INSTANCE;
     this.random = b.random != null ? b.random : new SecureRandom();
     this.eventListenerFactory = b.eventListenerFactory;
   }
 
   /**
-   * Returns the defaults: system clock, plain sockets, the JDK's default TLS context, a shared pool
-   * of daemon threads, a {@link SecureRandom}, no event listener.
+   * Returns the defaults: system clock, plain sockets, a shared pool of daemon threads, a {@link
+   * SecureRandom}, no event listener.
    *
    * @return the system environment
    */
@@ -77,7 +73,6 @@ public final class DiagEnvironment {
     Builder b = new Builder();
     b.timeSource = timeSource;
     b.socketFactory = socketFactory;
-    b.sslContext = sslContext;
     b.executor = executor;
     b.random = random;
     b.eventListenerFactory = eventListenerFactory;
@@ -115,23 +110,6 @@ public final class DiagEnvironment {
   }
 
   /**
-   * Returns the TLS context for STARTTLS and implicit TLS.
-   *
-   * @return the context; the JDK default unless one was set
-   * @throws IllegalStateException when the JDK has no default TLS context (a broken JDK)
-   */
-  public SSLContext sslContext() {
-    if (sslContext != null) {
-      return sslContext;
-    }
-    try {
-      return SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no default TLS context", e);
-    }
-  }
-
-  /**
    * Returns the executor async and bulk calls run on.
    *
    * @return the executor
@@ -162,7 +140,6 @@ public final class DiagEnvironment {
   public static final class Builder {
     private TimeSource timeSource = TimeSource.system();
     private SocketFactory socketFactory = SocketFactory.getDefault();
-    private SSLContext sslContext;
     private Executor executor;
     private RandomGenerator random;
     private DiagEventListener.Factory eventListenerFactory = what -> DiagEventListener.NONE;
@@ -189,17 +166,6 @@ public final class DiagEnvironment {
      */
     public Builder socketFactory(SocketFactory socketFactory) {
       this.socketFactory = requireNonNull(socketFactory, "socketFactory");
-      return this;
-    }
-
-    /**
-     * Sets the TLS context (for example one that trusts a test CA).
-     *
-     * @param sslContext the context
-     * @return this builder
-     */
-    public Builder sslContext(SSLContext sslContext) {
-      this.sslContext = requireNonNull(sslContext, "sslContext");
       return this;
     }
 

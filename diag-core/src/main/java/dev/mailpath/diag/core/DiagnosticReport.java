@@ -1,12 +1,14 @@
 package dev.mailpath.diag.core;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What every mailpath report has in common: findings and an outcome. Lets tools treat any report
- * alike, for example to set an exit code from the worst finding, or to assert on findings in tests
- * whatever the diagnosis was.
+ * What every mailpath report has in common: findings, an outcome, and when it started and how long
+ * it took. Lets tools treat any report alike, for example to set an exit code from the worst
+ * finding, or to assert on findings in tests whatever the diagnosis was.
  */
 public interface DiagnosticReport {
 
@@ -16,6 +18,20 @@ public interface DiagnosticReport {
    * @return unmodifiable list of findings
    */
   List<Finding> findings();
+
+  /**
+   * Returns when the diagnosis started, by the environment's clock.
+   *
+   * @return the start time
+   */
+  Instant startedAt();
+
+  /**
+   * Returns how long the diagnosis took.
+   *
+   * @return the elapsed time
+   */
+  Duration elapsed();
 
   /**
    * Returns the overall outcome.

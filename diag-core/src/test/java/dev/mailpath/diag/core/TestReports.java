@@ -33,5 +33,15 @@ final class TestReports {
     static Report of(Finding... findings) {
       return new Report(Outcome.fromFindings(List.of(findings)), List.of(findings));
     }
+
+    @Override
+    public java.time.Instant startedAt() {
+      return java.time.Instant.EPOCH;
+    }
+
+    @Override
+    public java.time.Duration elapsed() {
+      return java.time.Duration.ZERO;
+    }
   }
 }

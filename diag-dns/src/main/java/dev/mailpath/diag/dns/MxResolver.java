@@ -270,92 +270,6 @@ public final class MxResolver {
     }
 
     /**
-     * Asks only this server (replacing any set before), like nslookup's {@code server} command; any
-     * port is allowed.
-     *
-     * @param server an address with port, for example {@code 127.0.0.1:5353}
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.server(server))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder server(InetSocketAddress server) {
-      return change(d -> d.server(server));
-    }
-
-    /**
-     * Adds a server to try after those already set.
-     *
-     * @param server an address with port
-     * @return this builder
-     * @throws IllegalArgumentException when the address is unresolved
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.addServer(server))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder addServer(InetSocketAddress server) {
-      return change(d -> d.addServer(server));
-    }
-
-    /**
-     * Sets the servers to ask, in order; an empty list means the system's resolvers.
-     *
-     * @param servers the servers
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.servers(servers))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder servers(List<InetSocketAddress> servers) {
-      return change(d -> d.servers(servers));
-    }
-
-    /**
-     * Sets how long to wait for each attempt (UDP plus the TCP retry of a truncated answer).
-     *
-     * @param timeout a positive duration; default 5 s
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.timeout(timeout))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder timeout(Duration timeout) {
-      return change(d -> d.timeout(timeout));
-    }
-
-    /**
-     * Sets how many more times the whole server list is tried after the first round.
-     *
-     * @param retries 0 to 10; default 1
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.retries(retries))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder retries(int retries) {
-      return change(d -> d.retries(retries));
-    }
-
-    /**
-     * Asks over TCP only, instead of UDP with a TCP retry when the answer is truncated.
-     *
-     * @param tcpOnly {@code true} for TCP only; default {@code false}
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.tcpOnly(tcpOnly))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder tcpOnly(boolean tcpOnly) {
-      return change(d -> d.tcpOnly(tcpOnly));
-    }
-
-    /**
-     * Turns EDNS(0) on or off; on, queries advertise a 1,232-byte UDP payload.
-     *
-     * @param edns default {@code true}
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.edns(edns))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder edns(boolean edns) {
-      return change(d -> d.edns(edns));
-    }
-
-    /**
      * Sets the RD flag; clear it to ask an authoritative server for exactly what it holds.
      *
      * @param recursionDesired default {@code true}
@@ -375,43 +289,6 @@ public final class MxResolver {
     public Builder addressFamily(AddressFamily addressFamily) {
       this.addressFamily = requireNonNull(addressFamily, "addressFamily");
       return this;
-    }
-
-    /**
-     * Caps the queries on the wire to each server at once; more wait in a queue and their timeout
-     * starts when they are sent.
-     *
-     * @param maxInFlightPerServer 1 to 65,535; default 1,024
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.maxInFlightPerServer(n))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder maxInFlightPerServer(int maxInFlightPerServer) {
-      return change(d -> d.maxInFlightPerServer(maxInFlightPerServer));
-    }
-
-    /**
-     * Limits the queries sent to each server per second; queries over the limit wait.
-     *
-     * @param queriesPerSecond 0 for no limit (the default), else 1 to 1,000,000
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.rateLimit(queriesPerSecond))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder rateLimit(int queriesPerSecond) {
-      return change(d -> d.rateLimit(queriesPerSecond));
-    }
-
-    /**
-     * Sets how many threads carry the queries.
-     *
-     * @param ioThreads 1 to 64; default 1
-     * @return this builder
-     * @deprecated use {@link #dns(Consumer) dns(d -> d.ioThreads(ioThreads))}
-     */
-    @Deprecated(forRemoval = true)
-    public Builder ioThreads(int ioThreads) {
-      return change(d -> d.ioThreads(ioThreads));
     }
 
     /**

@@ -97,8 +97,7 @@ class DiagJsonTest {
             .start()) {
       MxReport r =
           MxResolver.builder()
-              .server(dns.address())
-              .timeout(Duration.ofSeconds(1))
+              .dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(1)))
               .build()
               .resolve("example.org");
       String json = DiagJson.toPrettyJson(r);

@@ -113,7 +113,10 @@ class DeliveryPathCheckTest {
             .fault(DnsFault.servfail().forName("broken.path.test"))
             .start();
     greenMail = GreenMailSmtp.builder().start();
-    resolver = MxResolver.builder().server(dns.address()).timeout(Duration.ofSeconds(2)).build();
+    resolver =
+        MxResolver.builder()
+            .dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2)))
+            .build();
   }
 
   @AfterAll

@@ -564,6 +564,16 @@ class MissingMessageInvestigationTest {
       public Outcome outcome() {
         return outcome;
       }
+
+      @Override
+      public java.time.Instant startedAt() {
+        return java.time.Instant.EPOCH;
+      }
+
+      @Override
+      public java.time.Duration elapsed() {
+        return java.time.Duration.ZERO;
+      }
     };
   }
 }

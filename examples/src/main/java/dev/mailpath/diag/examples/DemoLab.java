@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <pre>{@code
  * try (DemoLab lab = DemoLab.start()) {
- *   MxResolver resolver = MxResolver.builder().server(lab.dns()).build();
+ *   MxResolver resolver = MxResolver.builder().dns(d -> d.server(lab.dns())).build();
  *   resolver.resolve("example.com");
  * }
  * }</pre>

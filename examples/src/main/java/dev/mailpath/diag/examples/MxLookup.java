@@ -70,11 +70,16 @@ public final class MxLookup {
   }
 
   private static void lookup(InetSocketAddress server, List<String> domains, PrintStream out) {
-    MxResolver.Builder builder = MxResolver.builder().timeout(Duration.ofSeconds(2));
-    if (server != null) {
-      builder.server(server);
-    }
-    MxResolver resolver = builder.build();
+    MxResolver resolver =
+        MxResolver.builder()
+            .dns(
+                d -> {
+                  d.timeout(Duration.ofSeconds(2));
+                  if (server != null) {
+                    d.server(server);
+                  }
+                })
+            .build();
     for (String domain : domains) {
       out.println();
       out.println("> set type=mx");

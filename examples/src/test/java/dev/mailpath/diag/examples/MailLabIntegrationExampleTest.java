@@ -23,7 +23,8 @@ class MailLabIntegrationExampleTest {
 
   @Test
   void mailForAlice_isAcceptedByTheDomainsExchange() {
-    MxReport mx = MxResolver.builder().server(lab.dnsAddress()).build().resolve("example.com");
+    MxReport mx =
+        MxResolver.builder().dns(d -> d.server(lab.dnsAddress())).build().resolve("example.com");
     assertThat(mx).hasExchanges("mx.example.com").hasNoFindingAtOrAbove(Severity.WARNING);
 
     SmtpReport smtp =

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  *   @Test
  *   void mx() {
- *     MxReport r = MxResolver.builder().server(dns.address()).build().resolve("example.org");
+ *     MxReport r = MxResolver.builder().dns(d -> d.server(dns.address())).build().resolve("example.org");
  *   }
  * }
  * }</pre>

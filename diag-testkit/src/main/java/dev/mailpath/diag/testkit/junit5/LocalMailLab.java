@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  *   @Test
  *   void mxPointsAtTheLab() {
- *     MxReport mx = MxResolver.builder().server(lab.dnsAddress()).build().resolve("example.com");
+ *     MxReport mx = MxResolver.builder().dns(d -> d.server(lab.dnsAddress())).build().resolve("example.com");
  *     // ... SmtpConversation.to(lab.smtpHost(), lab.smtpPort()) ...
  *   }
  *

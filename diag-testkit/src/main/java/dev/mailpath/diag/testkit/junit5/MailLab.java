@@ -117,7 +117,8 @@ public final class MailLab implements AutoCloseable {
   // ---------------------------------------------------------------- DNS
 
   /**
-   * Returns the address of the lab's DNS server, for {@code MxResolver.builder().server(...)}.
+   * Returns the address of the lab's DNS server, for {@code MxResolver.builder().dns(d ->
+   * d.server(...))}.
    *
    * @return 127.0.0.1 and the DNS port (UDP and TCP)
    */

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  *   @Test
  *   void mailForAliceIsAccepted() {
- *     MxReport mx = MxResolver.builder().server(lab.dnsAddress()).build().resolve("example.com");
+ *     MxReport mx = MxResolver.builder().dns(d -> d.server(lab.dnsAddress())).build().resolve("example.com");
  *     SmtpReport smtp = SmtpConversation.to(lab.smtpHost(), lab.smtpPort())
  *         .ehlo("client.example.net").mailFrom("bob@example.net").rcptTo("alice@example.com")
  *         .quitAfter(SmtpPhase.RCPT).run();

@@ -4,10 +4,6 @@
  * finding codes. The line client and the phases of a conversation live in a package that is not
  * exported.
  */
-@SuppressWarnings({
-  "requires-automatic",
-  "requires-transitive-automatic"
-}) // diag-dns: no descriptor yet
 module dev.mailpath.diag.smtp {
   requires transitive dev.mailpath.diag.core;
   requires transitive dev.mailpath.diag.dns;

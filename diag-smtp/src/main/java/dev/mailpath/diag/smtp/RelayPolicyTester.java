@@ -7,12 +7,12 @@ import dev.mailpath.diag.core.HostAndPort;
 import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.Options;
 import dev.mailpath.diag.smtp.internal.RelayRun;
 import dev.mailpath.diag.smtp.internal.RelaySettings;
-import dev.mailpath.diag.smtp.internal.Tasks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -107,7 +107,10 @@ public final class RelayPolicyTester {
    *     interrupt flag stays set)
    */
   public RelayReport test() {
-    return new RelayRun(config.settings()).run();
+    RelayRun run = new RelayRun(config.settings());
+    // Inside a cancellable call (an async investigation), cancelling closes this run too.
+    CancellableCall.registerWithCurrent(run::abort);
+    return run.run();
   }
 
   /**
@@ -117,8 +120,7 @@ public final class RelayPolicyTester {
    * @return the future report
    */
   public CompletableFuture<RelayReport> testAsync() {
-    RelayRun run = new RelayRun(config.settings());
-    return Tasks.start(config.client.environment().executor(), run::run, run::abort);
+    return CancellableCall.start(config.client.environment().executor(), call -> test());
   }
 
   /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.HostAndPort;
 import dev.mailpath.diag.core.TlsSettings;
+import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.smtp.internal.ClientDns;
@@ -12,7 +13,6 @@ import dev.mailpath.diag.smtp.internal.Engine;
 import dev.mailpath.diag.smtp.internal.HostResolver;
 import dev.mailpath.diag.smtp.internal.Inputs;
 import dev.mailpath.diag.smtp.internal.Options;
-import dev.mailpath.diag.smtp.internal.Tasks;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -126,7 +126,10 @@ public final class SmtpClient {
    */
   public SmtpReport run(SmtpConversation script) {
     requireNonNull(script, "script");
-    return new Engine(options(script.options()), true).run(script.playedSteps(), script.stop());
+    Engine engine = new Engine(options(script.options()), true);
+    // Inside a cancellable call (an async probe or investigation), cancelling closes this one too.
+    CancellableCall.registerWithCurrent(engine::abort);
+    return engine.run(script.playedSteps(), script.stop());
   }
 
   /**
@@ -138,11 +141,7 @@ public final class SmtpClient {
    */
   public CompletableFuture<SmtpReport> runAsync(SmtpConversation script) {
     requireNonNull(script, "script");
-    Engine engine = new Engine(options(script.options()), true);
-    return Tasks.start(
-        environment.executor(),
-        () -> engine.run(script.playedSteps(), script.stop()),
-        engine::abort);
+    return CancellableCall.start(environment.executor(), call -> run(script));
   }
 
   /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.MailAddress;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.TlsMode;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RoundTripProbe probe = RoundTripProbe.builder()
  *     .smtpServer("smtp.example.org", 587)
- *     .tls(ProbeTls.STARTTLS)
+ *     .tlsMode(TlsMode.STARTTLS_REQUIRED)
  *     .credentials(SmtpCredentials.of("alice", smtpPassword))   // AUTH, optional
  *     .from("alice@example.org")
  *     .to("bob@example.net")
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * and an {@code X-Mailpath-Probe} header, so that the probe is found exactly and is easy to
  * recognise and delete. It stays in the mailbox: the search is read-only.
  *
- * <p><b>On the wire.</b> One SMTP conversation (EHLO, STARTTLS per {@link ProbeTls}, AUTH when
+ * <p><b>On the wire.</b> One SMTP conversation (EHLO, STARTTLS per the {@link TlsMode}, AUTH when
  * credentials are given, MAIL, RCPT, DATA, QUIT) through {@link SmtpConversation}; then one {@link
  * MailboxSearch} by Message-ID per poll. Polls start {@link Builder#pollInterval(Duration,
  * Duration) 500 ms} apart and back off by doubling to a ceiling (5 s by default), with a last poll
@@ -89,7 +90,7 @@ public final class RoundTripProbe {
 
   private final String host;
   private final int port;
-  private final ProbeTls tls;
+  private final TlsMode tls;
   private final SmtpCredentials credentials;
   private final SmtpClient smtpClient;
   private final SmtpClient givenClient;
@@ -194,15 +195,7 @@ public final class RoundTripProbe {
 
   private SmtpConversation envelope() {
     SmtpConversation c = SmtpConversation.to(host, port);
-    if (tls == ProbeTls.IMPLICIT) {
-      c = c.tlsMode(TlsMode.IMPLICIT);
-    }
-    c = c.ehlo(ehloName);
-    if (tls == ProbeTls.STARTTLS) {
-      c = c.startTls();
-    } else if (tls == ProbeTls.STARTTLS_IF_OFFERED) {
-      c = c.startTlsIfOffered();
-    }
+    c = c.tlsMode(tls).ehlo(ehloName);
     if (credentials != null) {
       c = c.auth(credentials);
     }
@@ -498,7 +491,7 @@ public final class RoundTripProbe {
   public static final class Builder {
     private String host;
     private int port;
-    private ProbeTls tls = ProbeTls.STARTTLS_IF_OFFERED;
+    private TlsMode tls = TlsMode.STARTTLS_IF_OFFERED;
     private SmtpCredentials credentials;
     private SmtpClient client;
     private String ehloName;
@@ -532,13 +525,15 @@ public final class RoundTripProbe {
     }
 
     /**
-     * Sets how the submission is protected.
+     * Sets when TLS starts on the submission: {@link TlsMode#STARTTLS_IF_OFFERED} by default,
+     * {@link TlsMode#STARTTLS_REQUIRED}, {@link TlsMode#IMPLICIT} (port 465) or {@link
+     * TlsMode#NONE}. Trust and the expected name come from the {@link #client(SmtpClient)}.
      *
-     * @param tls the mode; {@link ProbeTls#STARTTLS_IF_OFFERED} by default
+     * @param tlsMode the mode
      * @return this builder
      */
-    public Builder tls(ProbeTls tls) {
-      this.tls = requireNonNull(tls, "tls");
+    public Builder tlsMode(TlsMode tlsMode) {
+      this.tls = requireNonNull(tlsMode, "tlsMode");
       return this;
     }
 
@@ -588,24 +583,46 @@ public final class RoundTripProbe {
     /**
      * Sets the sender (envelope and {@code From:}).
      *
-     * @param address the address, for example {@code alice@example.org}
+     * @param address the address, for example {@code alice@example.org}, read by {@link
+     *     MailAddress#of(String)}
      * @return this builder
-     * @throws IllegalArgumentException when it is not an address with an {@code @}
+     * @throws IllegalArgumentException naming the problem when it is not a mailbox address
      */
     public Builder from(String address) {
-      this.from = address("from", address);
+      return from(MailAddress.of(address));
+    }
+
+    /**
+     * Sets the sender (envelope and {@code From:}).
+     *
+     * @param address the address
+     * @return this builder
+     */
+    public Builder from(MailAddress address) {
+      this.from = requireNonNull(address, "address").toString();
       return this;
     }
 
     /**
      * Sets the recipient whose mailbox {@link #mailbox(MailboxSearch)} searches.
      *
-     * @param address the address, for example {@code bob@example.net}
+     * @param address the address, for example {@code bob@example.net}, read by {@link
+     *     MailAddress#of(String)}
      * @return this builder
-     * @throws IllegalArgumentException when it is not an address with an {@code @}
+     * @throws IllegalArgumentException naming the problem when it is not a mailbox address
      */
     public Builder to(String address) {
-      this.to = address("to", address);
+      return to(MailAddress.of(address));
+    }
+
+    /**
+     * Sets the recipient whose mailbox {@link #mailbox(MailboxSearch)} searches.
+     *
+     * @param address the address
+     * @return this builder
+     */
+    public Builder to(MailAddress address) {
+      this.to = requireNonNull(address, "address").toString();
       return this;
     }
 
@@ -710,16 +727,6 @@ public final class RoundTripProbe {
      */
     public RoundTripProbe build() {
       return new RoundTripProbe(this);
-    }
-
-    private static String address(String name, String address) {
-      String a = MessageQuery.stripAngles(Checks.noLineBreaks(name, address));
-      int at = a.lastIndexOf('@');
-      if (at <= 0 || at == a.length() - 1 || a.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException(
-            name + " must be an address such as user@example.org: '" + address + "'");
-      }
-      return a;
     }
   }
 }

@@ -115,7 +115,7 @@ final class LocalMailbox implements AutoCloseable {
   RoundTripProbe.Builder probe() {
     return RoundTripProbe.builder()
         .smtpServer("127.0.0.1", smtpPort())
-        .tls(ProbeTls.NONE)
+        .tlsMode(TlsMode.NONE)
         .client(SmtpClient.builder().timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))).build())
         .from("alice@example.org")
         .to(EMAIL)

@@ -144,7 +144,7 @@ class RoundTripProbePostfixDovecotIT {
     RoundTripProbe probe =
         RoundTripProbe.builder()
             .smtpServer(postfix.host(), postfix.port())
-            .tls(ProbeTls.STARTTLS)
+            .tlsMode(TlsMode.STARTTLS_REQUIRED)
             .client(
                 SmtpClient.builder()
                     .tls(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.testkit.ScriptedSmtpServer;
@@ -241,7 +242,7 @@ class RoundTripProbeTest {
 
   @Test
   void run_startTlsRequiredButNotOffered_refusesToSendInClear() {
-    RoundTripReport r = probe().tls(ProbeTls.STARTTLS).build().run();
+    RoundTripReport r = probe().tlsMode(TlsMode.STARTTLS_REQUIRED).build().run();
 
     assertThat(r.accepted()).isFalse();
     assertThat(codes(r.findings()))

@@ -15,7 +15,6 @@ import dev.mailpath.diag.trace.MailboxSearch;
 import dev.mailpath.diag.trace.MessageQuery;
 import dev.mailpath.diag.trace.MissingMessageInvestigation;
 import dev.mailpath.diag.trace.PostfixLogSource;
-import dev.mailpath.diag.trace.ProbeTls;
 import dev.mailpath.diag.trace.RoundTripProbe;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -177,7 +176,7 @@ public final class MissingMessage {
             .testMessage(
                 RoundTripProbe.builder() // "Test inbound routing by sending a message from outside"
                     .smtpServer("127.0.0.1", smtpPort)
-                    .tls(ProbeTls.NONE)
+                    .tlsMode(TlsMode.NONE)
                     .from("postmaster@outside.example")
                     .to(BOB)
                     .mailbox(bobsMailbox)

@@ -24,17 +24,17 @@ import java.util.List;
  *
  * <p>A page is one file: inline CSS and inline SVG pictures, no JavaScript, no fonts, scripts or
  * images from elsewhere (a {@code Content-Security-Policy} meta tag forbids them), readable in the
- * browser's dark mode and when printed. Every report shows its outcome, when it started and how long
- * it took, every finding with its code, severity, summary, explanation, next steps and evidence, its
- * transcripts in collapsible blocks and its plain-text form. Some kinds also get a picture computed
- * from their data:
+ * browser's dark mode and when printed. Every report shows its outcome, when it started and how
+ * long it took, every finding with its code, severity, summary, explanation, next steps and
+ * evidence, its transcripts in collapsible blocks and its plain-text form. Some kinds also get a
+ * picture computed from their data:
  *
  * <ul>
  *   <li>{@code DeliveryPathReport}: the domain, its exchanges in delivery order and each address
  *       with the answer it gave and whether TLS was up;
  *   <li>{@code ReceivedChainReport} (also inside {@code RoundTripReport} and {@code
- *       InvestigationReport}): the hops on a time axis with the delay of each, clock skew, slow hops
- *       and loops marked;
+ *       InvestigationReport}): the hops on a time axis with the delay of each, clock skew, slow
+ *       hops and loops marked;
  *   <li>{@code RootServerReport}: the round-trip time of each root as a bar, the odd serial marked;
  *   <li>{@code RelayReport}: the variants as a grid, accepted or refused per pass.
  * </ul>

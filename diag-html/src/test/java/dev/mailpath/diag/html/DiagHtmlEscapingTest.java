@@ -2,8 +2,8 @@ package dev.mailpath.diag.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.core.Direction;
 import dev.mailpath.diag.core.DiagnosticReport;
+import dev.mailpath.diag.core.Direction;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Severity;
@@ -50,16 +50,75 @@ class DiagHtmlEscapingTest {
   /** Elements the renderer itself writes; anything else on a page came from an input. */
   private static final Set<String> OWN_ELEMENTS =
       Set.of(
-          "html", "head", "body", "meta", "title", "style", "section", "header", "footer", "div",
-          "h1", "h2", "h3", "h4", "p", "strong", "span", "code", "pre", "ol", "li", "table",
-          "thead", "tbody", "tr", "th", "td", "a", "article", "details", "summary", "figure",
-          "figcaption", "i", "svg", "rect", "line", "path", "circle", "text");
+          "html",
+          "head",
+          "body",
+          "meta",
+          "title",
+          "style",
+          "section",
+          "header",
+          "footer",
+          "div",
+          "h1",
+          "h2",
+          "h3",
+          "h4",
+          "p",
+          "strong",
+          "span",
+          "code",
+          "pre",
+          "ol",
+          "li",
+          "table",
+          "thead",
+          "tbody",
+          "tr",
+          "th",
+          "td",
+          "a",
+          "article",
+          "details",
+          "summary",
+          "figure",
+          "figcaption",
+          "i",
+          "svg",
+          "rect",
+          "line",
+          "path",
+          "circle",
+          "text");
 
   private static final Set<String> OWN_ATTRIBUTES =
       Set.of(
-          "lang", "charset", "http-equiv", "content", "name", "class", "id", "href", "xmlns",
-          "role", "viewbox", "width", "height", "aria-label", "x", "y", "x1", "y1", "x2", "y2",
-          "rx", "r", "cx", "cy", "d", "text-anchor");
+          "lang",
+          "charset",
+          "http-equiv",
+          "content",
+          "name",
+          "class",
+          "id",
+          "href",
+          "xmlns",
+          "role",
+          "viewbox",
+          "width",
+          "height",
+          "aria-label",
+          "x",
+          "y",
+          "x1",
+          "y1",
+          "x2",
+          "y2",
+          "rx",
+          "r",
+          "cx",
+          "cy",
+          "d",
+          "text-anchor");
 
   static List<String> hostile() {
     return List.of(
@@ -147,7 +206,8 @@ class DiagHtmlEscapingTest {
         org.junit.jupiter.params.provider.Arguments.of("lone\ud800x", "lone\\ud800x"),
         // what a transcript shows for bytes that were not UTF-8 stays as it was recorded
         org.junit.jupiter.params.provider.Arguments.of("raw \\xff\\xfe", "raw \\xff\\xfe"),
-        org.junit.jupiter.params.provider.Arguments.of("emoji \ud83d\udce7 ok", "emoji \ud83d\udce7 ok"));
+        org.junit.jupiter.params.provider.Arguments.of(
+            "emoji \ud83d\udce7 ok", "emoji \ud83d\udce7 ok"));
   }
 
   private static void assertOnlyOwnMarkup(Document doc) {
@@ -174,7 +234,12 @@ class DiagHtmlEscapingTest {
 
   private static Finding finding(String evil) {
     return new Finding(
-        evil, Severity.ERROR, evil, evil, List.of(evil, "check"), List.of(new Evidence(evil, evil)));
+        evil,
+        Severity.ERROR,
+        evil,
+        evil,
+        List.of(evil, "check"),
+        List.of(new Evidence(evil, evil)));
   }
 
   private static List<DiagnosticReport> reports(String evil) {
@@ -225,7 +290,9 @@ class DiagHtmlEscapingTest {
         .target("alice@" + evil, "alice@" + evil, evil)
         .sender(evil)
         .mx(MxReport.builder().domain(evil).elapsed(Duration.ZERO).build())
-        .addExchange(new ExchangeCheck(1, new MailExchange(evil, 10, Duration.ZERO, List.of(ip)), List.of(a)))
+        .addExchange(
+            new ExchangeCheck(
+                1, new MailExchange(evil, 10, Duration.ZERO, List.of(ip)), List.of(a)))
         .verdict(DeliveryStage.ACCEPTED, evil)
         .startedAt(Instant.parse("2026-11-28T10:00:00Z"))
         .elapsed(Duration.ofMillis(40))

@@ -40,7 +40,12 @@ final class HtmlLab implements AutoCloseable {
    */
   Map<String, DiagnosticReport> run() {
     LocalDnsZoneServer dns =
-        keep(LocalDnsZoneServer.builder().zone(ZONE).zone(REVERSE).bindAddress(ip("127.0.0.1")).start());
+        keep(
+            LocalDnsZoneServer.builder()
+                .zone(ZONE)
+                .zone(REVERSE)
+                .bindAddress(ip("127.0.0.1"))
+                .start());
     TestCertificates.ServerCertificate cert = TestCertificates.selfSigned("mail2.example.com");
     PolicySmtpServer mail2 =
         keep(

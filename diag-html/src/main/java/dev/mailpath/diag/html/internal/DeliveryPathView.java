@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * The delivery path as a diagram: the domain on the left, its exchanges in delivery order in the
- * middle, each address on the right with the answer it gave and whether TLS was up. The only
- * place that reads {@link DeliveryPathReport}'s accessors.
+ * middle, each address on the right with the answer it gave and whether TLS was up. The only place
+ * that reads {@link DeliveryPathReport}'s accessors.
  */
 final class DeliveryPathView implements View {
   private static final double ROW = 34;
@@ -84,7 +84,8 @@ final class DeliveryPathView implements View {
         Optional<Boolean> tls = tls(a);
         if (tls.isPresent()) {
           boolean up = tls.get();
-          m.svgText(1020, ay + 4, up ? "small t-ok" : "small t-bad", "start", up ? "TLS" : "TLS failed");
+          m.svgText(
+              1020, ay + 4, up ? "small t-ok" : "small t-bad", "start", up ? "TLS" : "TLS failed");
         }
         ay += ROW;
       }

@@ -70,7 +70,9 @@ public final class Page {
       DiagnosticReport r = reports.get(i);
       View v = View.of(r);
       views.add(v);
-      m.raw("<tr><td>").raw(Integer.toString(i + 1)).raw("</td><td><a href=\"#r")
+      m.raw("<tr><td>")
+          .raw(Integer.toString(i + 1))
+          .raw("</td><td><a href=\"#r")
           .raw(Integer.toString(i + 1))
           .raw("\">")
           .text(kind(r))

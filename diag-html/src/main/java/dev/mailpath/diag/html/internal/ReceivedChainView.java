@@ -92,7 +92,8 @@ final class ReceivedChainView implements View {
     m.raw("<figure class=\"chain\">").openSvg(1080, height, "Received chain timeline");
     if (min != null) {
       m.svgText(LABEL, 16, "small muted", "start", min.toString());
-      m.svgText(LABEL + AXIS, 16, "small muted", "end", "+" + Page.duration(Duration.ofMillis(span)));
+      m.svgText(
+          LABEL + AXIS, 16, "small muted", "end", "+" + Page.duration(Duration.ofMillis(span)));
       m.line(LABEL, 24, LABEL + AXIS, 24, "axis");
       for (int t = 1; t < 4; t++) {
         m.line(LABEL + AXIS * t / 4, 24, LABEL + AXIS * t / 4, height - 6, "grid");
@@ -157,7 +158,10 @@ final class ReceivedChainView implements View {
     for (ReceivedHop h : hops) {
       m.raw("<tr>").el("td", null, Integer.toString(h.index()));
       m.el("td", "from", h.describeFrom()).el("td", "by", h.by().orElse(""));
-      m.el("td", null, h.with().orElse("") + (h.security() == TransportSecurity.TLS ? " (TLS)" : ""));
+      m.el(
+          "td",
+          null,
+          h.with().orElse("") + (h.security() == TransportSecurity.TLS ? " (TLS)" : ""));
       m.el("td", "mono", h.date().map(OffsetDateTime::toString).orElse(""));
       m.el("td", null, h.delay().map(Page::duration).orElse("")).raw("</tr>");
     }

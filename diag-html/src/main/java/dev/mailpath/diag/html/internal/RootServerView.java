@@ -60,8 +60,7 @@ final class RootServerView implements View {
         m.rect(LABEL, y + 3, w, ROW - 8, odd ? "bar-bad" : "bar-ok");
         m.svgText(LABEL + w + 6, y + 14, "small", "start", Page.duration(r.rtt()));
       } else {
-        m.svgText(
-            LABEL + 6, y + 14, "small t-bad", "start", "no answer " + r.error().orElse(""));
+        m.svgText(LABEL + 6, y + 14, "small t-bad", "start", "no answer " + r.error().orElse(""));
       }
       serial.ifPresent(
           s ->

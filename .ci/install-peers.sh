@@ -18,6 +18,7 @@ PACKAGES=(
   dovecot-core   # SASL for Postfix: PostfixServer's AUTH
   dovecot-imapd  # IMAP for the round-trip and mailbox tests
   swaks          # peer in the SMTP benchmark
+  chromium       # headless browser: diag-html's rendering test
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process

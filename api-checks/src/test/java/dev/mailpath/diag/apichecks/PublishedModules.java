@@ -15,7 +15,8 @@ enum PublishedModules {
   TRACE("diag-trace", "dev.mailpath.diag.trace"),
   TESTKIT("diag-testkit", "dev.mailpath.diag.testkit"),
   ASSERTJ("diag-assertj", "dev.mailpath.diag.assertj"),
-  JSON("diag-json", "dev.mailpath.diag.json");
+  JSON("diag-json", "dev.mailpath.diag.json"),
+  HTML("diag-html", "dev.mailpath.diag.html");
 
   static final String BASE = "dev.mailpath.diag";
 

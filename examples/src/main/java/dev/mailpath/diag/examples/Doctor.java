@@ -14,6 +14,7 @@ import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
+import dev.mailpath.diag.html.DiagHtml;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
 import dev.mailpath.diag.smtp.SmtpClient;
@@ -43,6 +44,7 @@ import java.util.Map;
  * Doctor                                           # the embedded lab, no network needed
  * Doctor --domain example.org                      # real servers: the system's resolvers, port 25
  * Doctor --domain example.org --dns 192.0.2.53 --ehlo probe.example.net --from me@example.net
+ * Doctor --html doctor.html                        # also writes the whole run as one HTML page
  * </pre>
  *
  * <p>Against real servers it never sends a message: the SMTP check stops after RCPT TO, and it asks
@@ -55,7 +57,7 @@ public final class Doctor {
    * Runs the doctor.
    *
    * @param args {@code [--domain D [--dns IP[:PORT]] [--port N] [--ehlo NAME] [--from ADDR] [--to
-   *     ADDR]]}
+   *     ADDR]] [--html FILE]}
    */
   public static void main(String[] args) {
     run(args, System.out);
@@ -80,7 +82,7 @@ public final class Doctor {
       return real(opts, out);
     }
     try (DemoLab lab = DemoLab.start()) {
-      Walk walk = new Walk(out, 11);
+      Walk walk = new Walk(out, 11, opts.get("html"));
       out.println("mailpath doctor: the embedded lab (no network needed)");
       out.println(
           "  DNS     example.com on "
@@ -190,7 +192,7 @@ public final class Doctor {
     }
     DnsSettings dns = db.build();
     MxResolver resolver = MxResolver.builder().dns(dns).build();
-    Walk walk = new Walk(out, 4);
+    Walk walk = new Walk(out, 4, opts.get("html"));
     out.println("mailpath doctor: " + domain + " against real servers");
     MxReport mx = walk.step("nslookup -type=mx " + domain, () -> resolver.resolve(domain));
     List<MailExchange> exchanges =
@@ -259,12 +261,15 @@ public final class Doctor {
     private final PrintStream out;
     private final int total;
     private final List<String> lines = new ArrayList<>();
+    private final List<DiagnosticReport> reports = new ArrayList<>();
+    private final String html;
     private Outcome worst = Outcome.PASS;
     private int n;
 
-    Walk(PrintStream out, int total) {
+    Walk(PrintStream out, int total, String html) {
       this.out = out;
       this.total = total;
+      this.html = html;
     }
 
     <R extends DiagnosticReport> R step(String title, java.util.function.Supplier<R> check) {
@@ -276,6 +281,7 @@ public final class Doctor {
       R report = check.get();
       long ms = (System.nanoTime() - start) / 1_000_000;
       out.println(report);
+      reports.add(report);
       String shortTitle = title.length() > 78 ? title.substring(0, 75) + "..." : title;
       lines.add(
           String.format(
@@ -299,6 +305,15 @@ public final class Doctor {
       out.println("== Summary");
       lines.forEach(out::println);
       out.println("Overall: " + worst);
+      if (html != null) {
+        try {
+          java.nio.file.Files.writeString(
+              java.nio.file.Path.of(html), DiagHtml.renderAll("mailpath doctor", reports));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot write " + html, e);
+        }
+        out.println("Wrote " + html);
+      }
       return worst;
     }
 

@@ -6,12 +6,14 @@ import dev.mailpath.diag.testkit.DnsFault;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import dev.mailpath.diag.testkit.PolicySmtpServer;
+import dev.mailpath.diag.testkit.TestCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The embedded lab the doctor demo and the examples run against, entirely on loopback: a fake root
@@ -47,6 +49,9 @@ public final class DemoLab implements AutoCloseable {
   private PolicySmtpServer closed;
   private PolicySmtpServer openRelay;
   private PolicySmtpServer authRelay;
+  // The submission server's certificate: the relay test's AUTH goes inside STARTTLS, as it must.
+  private final TestCertificates.ServerCertificate submissionCertificate =
+      TestCertificates.selfSigned("submission.example.com");
   private GreenMailSmtp mailbox;
 
   private DemoLab() {}
@@ -134,6 +139,7 @@ public final class DemoLab implements AutoCloseable {
             .localUser("postmaster@example.com")
             .relay(PolicySmtpServer.Relay.AUTHENTICATED)
             .user(RELAY_USER, RELAY_PASSWORD)
+            .startTls(submissionCertificate.serverContext())
             .bindAddress(address("127.0.3.4"))
             .port(smtpPort)
             .start();
@@ -203,6 +209,16 @@ public final class DemoLab implements AutoCloseable {
    */
   public PolicySmtpServer authRelay() {
     return authRelay;
+  }
+
+  /**
+   * Returns a trust manager that trusts the submission server's self-signed certificate, for the
+   * {@code TlsSettings} of a client that talks to {@link #authRelay()}.
+   *
+   * @return the trust manager
+   */
+  public X509TrustManager submissionTrust() {
+    return submissionCertificate.trustManager();
   }
 
   /**

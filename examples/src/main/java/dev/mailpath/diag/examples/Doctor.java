@@ -4,7 +4,6 @@ import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
-import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
 import dev.mailpath.diag.dns.DnsSettings;
@@ -31,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The doctor: the field guide's whole troubleshooting walk in one run. Without arguments it starts
@@ -127,14 +127,15 @@ public final class Doctor {
                   .sender("sender@example.net")
                   .build()
                   .check("alice@example.com"));
-      relay(walk, "is mail2.example.com an open relay?", "127.0.3.2", lab.smtpPort(), null);
-      relay(walk, "is legacy.example.com an open relay?", "127.0.3.3", lab.smtpPort(), null);
+      relay(walk, "is mail2.example.com an open relay?", "127.0.3.2", lab.smtpPort(), null, null);
+      relay(walk, "is legacy.example.com an open relay?", "127.0.3.3", lab.smtpPort(), null, null);
       relay(
           walk,
           "does submission.example.com relay only for logged-in users?",
           "127.0.3.4",
           lab.smtpPort(),
-          SmtpCredentials.of(DemoLab.RELAY_USER, DemoLab.RELAY_PASSWORD));
+          SmtpCredentials.of(DemoLab.RELAY_USER, DemoLab.RELAY_PASSWORD),
+          lab.submissionTrust());
       // The three investigations share one local mail system, so they run together in the
       // first step; the summary shows the time of all three there.
       List<InvestigationReport> investigations = new ArrayList<>();
@@ -233,7 +234,12 @@ public final class Doctor {
   }
 
   private static void relay(
-      Walk walk, String title, String host, int port, SmtpCredentials credentials) {
+      Walk walk,
+      String title,
+      String host,
+      int port,
+      SmtpCredentials credentials,
+      X509TrustManager trust) {
     walk.step(
         title + " (EHLO, MAIL FROM, RCPT TO, RSET: nothing is delivered)",
         () -> {
@@ -242,11 +248,17 @@ public final class Doctor {
                   .server(host, port)
                   .localDomain("example.com")
                   .externalDomain("relay-test.example.net")
-                  .client(c -> c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(5))));
+                  .client(
+                      c -> {
+                        c.timeouts(SmtpTimeouts.all(Duration.ofSeconds(5)));
+                        if (trust != null) {
+                          // The lab's submission server has a self-signed certificate.
+                          c.tls(t -> t.trustManager(trust).expectedName("submission.example.com"));
+                        }
+                      });
           if (credentials != null) {
-            // The lab's submission server offers no STARTTLS; on loopback, sending AUTH in clear
-            // is an explicit choice (the report says so in relay.credentials-in-clear).
-            b.credentials(credentials).tlsMode(TlsMode.NONE);
+            // AUTH goes inside STARTTLS, which the submission server offers (the default).
+            b.credentials(credentials);
           }
           return b.build().test();
         });

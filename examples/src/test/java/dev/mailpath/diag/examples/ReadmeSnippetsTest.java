@@ -29,22 +29,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Compiles the Java snippets of README.md and docs/guide.md against today's API, so the first
- * code a user copies cannot drift from the library.
+ * Compiles the Java snippets of README.md and docs/guide.md against today's API, so the first code
+ * a user copies cannot drift from the library.
  *
  * <p>Every {@code ```java} block is a sequence of statements. Each becomes the body of a static
  * method in a class of its own that imports every mailpath API package and the JDK packages the
  * snippets use. A variable a block uses without declaring it is a parameter of that method: either
  * a variable an earlier block of the same file declared ({@code Type name = ...} at the start of a
- * line, so blocks read as one walk-through), or one of the documented {@link #PLACEHOLDERS}
- * ({@code domains}, {@code password}, {@code testCa}, ...). Nothing is run: the snippets name
- * servers that do not exist.
+ * line, so blocks read as one walk-through), or one of the documented {@link #PLACEHOLDERS} ({@code
+ * domains}, {@code password}, {@code testCa}, ...). Nothing is run: the snippets name servers that
+ * do not exist.
  */
 class ReadmeSnippetsTest {
 
   /**
-   * Names the documents use without declaring them (README says so before its snippets), with
-   * their types.
+   * Names the documents use without declaring them (README says so before its snippets), with their
+   * types.
    */
   static final Map<String, String> PLACEHOLDERS =
       Map.of(
@@ -224,7 +224,8 @@ class ReadmeSnippetsTest {
       diagnostics.getDiagnostics().stream()
           .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
           .sorted(
-              Comparator.comparing((Diagnostic<? extends JavaFileObject> d) -> d.getSource().getName())
+              Comparator.comparing(
+                      (Diagnostic<? extends JavaFileObject> d) -> d.getSource().getName())
                   .thenComparingLong(Diagnostic::getLineNumber))
           .forEach(d -> report.append(describe(d, byClass)).append('\n'));
       fail("Java snippets that do not compile against today's API:\n" + report);

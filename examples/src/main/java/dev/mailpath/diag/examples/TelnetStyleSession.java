@@ -17,11 +17,12 @@ import java.util.Map;
  * printed the way the terminal would show it: banner, EHLO, MAIL FROM, RCPT TO, DATA with a
  * subject, a blank line, the body, a lone dot, QUIT.
  *
- * <p>It runs the walkthrough twice: once as a script ({@link SmtpConversation}, which gives a
- * report with the transcript and findings), and once interactively ({@link SmtpSession}, one call
- * per typed line, each returning the server's reply at once, as in JShell). Without arguments it
- * starts GreenMail on loopback; with {@code host port} it talks to that server (an IP address, or a
- * name resolved through the system's DNS servers by diag-dns).
+ * <p>It runs the walkthrough twice: once as a script ({@link SmtpConversation}, played by an {@link
+ * SmtpClient} that holds the timeouts; it gives a report with the transcript and findings), and
+ * once interactively ({@link SmtpSession}, one call per typed line, each returning the server's
+ * reply at once, as in JShell). Without arguments it starts GreenMail on loopback; with {@code host
+ * port} it talks to that server (an IP address, or a name resolved through the system's DNS servers
+ * by diag-dns).
  */
 public final class TelnetStyleSession {
   private TelnetStyleSession() {}

@@ -3,10 +3,12 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.trace.DeliveryLogReport;
 
 /**
- * Assertions on a {@link DeliveryLogReport}; obtain through {@link DiagAssertions#assertThat(DeliveryLogReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link DeliveryLogReport}; obtain through {@link
+ * DiagAssertions#assertThat(DeliveryLogReport)}. Failure messages print the whole report. Not
+ * final, so that AssertJ soft assertions can proxy it.
  */
-public class DeliveryLogReportAssert extends AbstractDiagnosticReportAssert<DeliveryLogReportAssert, DeliveryLogReport> {
+public class DeliveryLogReportAssert
+    extends AbstractDiagnosticReportAssert<DeliveryLogReportAssert, DeliveryLogReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -27,7 +29,8 @@ public class DeliveryLogReportAssert extends AbstractDiagnosticReportAssert<Deli
     isNotNull();
     if (actual.records().size() != expected) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", expected + " records", actual.records().size() + " records", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected + " records", actual.records().size() + " records", actual);
     }
     return myself;
   }
@@ -41,7 +44,8 @@ public class DeliveryLogReportAssert extends AbstractDiagnosticReportAssert<Deli
     isNotNull();
     if (actual.truncated()) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "a complete read", "a truncated read", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "a complete read", "a truncated read", actual);
     }
     return myself;
   }

@@ -4,10 +4,12 @@ import dev.mailpath.diag.smtp.DeliveryPathReport;
 import dev.mailpath.diag.smtp.DeliveryStage;
 
 /**
- * Assertions on a {@link DeliveryPathReport}; obtain through {@link DiagAssertions#assertThat(DeliveryPathReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link DeliveryPathReport}; obtain through {@link
+ * DiagAssertions#assertThat(DeliveryPathReport)}. Failure messages print the whole report. Not
+ * final, so that AssertJ soft assertions can proxy it.
  */
-public class DeliveryPathReportAssert extends AbstractDiagnosticReportAssert<DeliveryPathReportAssert, DeliveryPathReport> {
+public class DeliveryPathReportAssert
+    extends AbstractDiagnosticReportAssert<DeliveryPathReportAssert, DeliveryPathReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -27,7 +29,8 @@ public class DeliveryPathReportAssert extends AbstractDiagnosticReportAssert<Del
     isNotNull();
     if (!actual.delivered()) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "delivered", "not delivered (" + actual.stage() + ")", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "delivered", "not delivered (" + actual.stage() + ")", actual);
     }
     return myself;
   }

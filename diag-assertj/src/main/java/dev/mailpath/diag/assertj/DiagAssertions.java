@@ -2,18 +2,18 @@ package dev.mailpath.diag.assertj;
 
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Transcript;
-import dev.mailpath.diag.dns.MxReport;
-import dev.mailpath.diag.smtp.DeliveryPathReport;
-import dev.mailpath.diag.smtp.RelayReport;
 import dev.mailpath.diag.dns.DnsQueryReport;
+import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.RootServerReport;
 import dev.mailpath.diag.dns.TraceReport;
-import dev.mailpath.diag.trace.ReceivedChainReport;
-import dev.mailpath.diag.trace.MailboxSearchReport;
-import dev.mailpath.diag.trace.RoundTripReport;
-import dev.mailpath.diag.trace.InvestigationReport;
-import dev.mailpath.diag.trace.DeliveryLogReport;
+import dev.mailpath.diag.smtp.DeliveryPathReport;
+import dev.mailpath.diag.smtp.RelayReport;
 import dev.mailpath.diag.smtp.SmtpReport;
+import dev.mailpath.diag.trace.DeliveryLogReport;
+import dev.mailpath.diag.trace.InvestigationReport;
+import dev.mailpath.diag.trace.MailboxSearchReport;
+import dev.mailpath.diag.trace.ReceivedChainReport;
+import dev.mailpath.diag.trace.RoundTripReport;
 
 /**
  * Entry point of the mailpath assertions, next to AssertJ's own {@code Assertions}.
@@ -76,6 +76,7 @@ public final class DiagAssertions {
   public static TranscriptAssert assertThat(Transcript actual) {
     return new TranscriptAssert(actual);
   }
+
   /**
    * Starts assertions on a delivery path report.
    *

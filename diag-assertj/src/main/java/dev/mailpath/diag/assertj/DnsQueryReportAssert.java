@@ -4,10 +4,12 @@ import dev.mailpath.diag.dns.DnsQueryReport;
 import dev.mailpath.diag.dns.RecordType;
 
 /**
- * Assertions on a {@link DnsQueryReport}; obtain through {@link DiagAssertions#assertThat(DnsQueryReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link DnsQueryReport}; obtain through {@link
+ * DiagAssertions#assertThat(DnsQueryReport)}. Failure messages print the whole report. Not final,
+ * so that AssertJ soft assertions can proxy it.
  */
-public class DnsQueryReportAssert extends AbstractDiagnosticReportAssert<DnsQueryReportAssert, DnsQueryReport> {
+public class DnsQueryReportAssert
+    extends AbstractDiagnosticReportAssert<DnsQueryReportAssert, DnsQueryReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -59,7 +61,8 @@ public class DnsQueryReportAssert extends AbstractDiagnosticReportAssert<DnsQuer
     isNotNull();
     if (!actual.authoritative()) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "authoritative (AA)", actual.flags(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "authoritative (AA)", actual.flags(), actual);
     }
     return myself;
   }
@@ -75,7 +78,8 @@ public class DnsQueryReportAssert extends AbstractDiagnosticReportAssert<DnsQuer
     java.util.Objects.requireNonNull(type, "type");
     if (actual.answers(type).isEmpty()) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "an answer of type " + type, actual.answer(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "an answer of type " + type, actual.answer(), actual);
     }
     return myself;
   }

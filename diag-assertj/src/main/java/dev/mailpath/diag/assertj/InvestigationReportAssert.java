@@ -5,10 +5,12 @@ import dev.mailpath.diag.trace.InvestigationReport;
 import dev.mailpath.diag.trace.UndeliveredReason;
 
 /**
- * Assertions on a {@link InvestigationReport}; obtain through {@link DiagAssertions#assertThat(InvestigationReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link InvestigationReport}; obtain through {@link
+ * DiagAssertions#assertThat(InvestigationReport)}. Failure messages print the whole report. Not
+ * final, so that AssertJ soft assertions can proxy it.
  */
-public class InvestigationReportAssert extends AbstractDiagnosticReportAssert<InvestigationReportAssert, InvestigationReport> {
+public class InvestigationReportAssert
+    extends AbstractDiagnosticReportAssert<InvestigationReportAssert, InvestigationReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -30,7 +32,8 @@ public class InvestigationReportAssert extends AbstractDiagnosticReportAssert<In
     java.util.Objects.requireNonNull(expected, "expected");
     if (actual.conclusion() != expected) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", expected, actual.conclusion(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected, actual.conclusion(), actual);
     }
     return myself;
   }

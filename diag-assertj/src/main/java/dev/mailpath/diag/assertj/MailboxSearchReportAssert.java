@@ -3,10 +3,12 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.trace.MailboxSearchReport;
 
 /**
- * Assertions on a {@link MailboxSearchReport}; obtain through {@link DiagAssertions#assertThat(MailboxSearchReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link MailboxSearchReport}; obtain through {@link
+ * DiagAssertions#assertThat(MailboxSearchReport)}. Failure messages print the whole report. Not
+ * final, so that AssertJ soft assertions can proxy it.
  */
-public class MailboxSearchReportAssert extends AbstractDiagnosticReportAssert<MailboxSearchReportAssert, MailboxSearchReport> {
+public class MailboxSearchReportAssert
+    extends AbstractDiagnosticReportAssert<MailboxSearchReportAssert, MailboxSearchReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -27,7 +29,8 @@ public class MailboxSearchReportAssert extends AbstractDiagnosticReportAssert<Ma
     isNotNull();
     if (actual.hits().size() != expected) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", expected + " hits", actual.hits().size() + " hits", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected + " hits", actual.hits().size() + " hits", actual);
     }
     return myself;
   }

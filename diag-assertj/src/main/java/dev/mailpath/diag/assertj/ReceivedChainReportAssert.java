@@ -3,10 +3,12 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.trace.ReceivedChainReport;
 
 /**
- * Assertions on a {@link ReceivedChainReport}; obtain through {@link DiagAssertions#assertThat(ReceivedChainReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link ReceivedChainReport}; obtain through {@link
+ * DiagAssertions#assertThat(ReceivedChainReport)}. Failure messages print the whole report. Not
+ * final, so that AssertJ soft assertions can proxy it.
  */
-public class ReceivedChainReportAssert extends AbstractDiagnosticReportAssert<ReceivedChainReportAssert, ReceivedChainReport> {
+public class ReceivedChainReportAssert
+    extends AbstractDiagnosticReportAssert<ReceivedChainReportAssert, ReceivedChainReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -27,7 +29,8 @@ public class ReceivedChainReportAssert extends AbstractDiagnosticReportAssert<Re
     isNotNull();
     if (actual.hops().size() != expected) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", expected + " hops", actual.hops().size() + " hops", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected + " hops", actual.hops().size() + " hops", actual);
     }
     return myself;
   }

@@ -4,10 +4,12 @@ import dev.mailpath.diag.smtp.RelayReport;
 import dev.mailpath.diag.smtp.RelayVerdict;
 
 /**
- * Assertions on a {@link RelayReport}; obtain through {@link DiagAssertions#assertThat(RelayReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link RelayReport}; obtain through {@link
+ * DiagAssertions#assertThat(RelayReport)}. Failure messages print the whole report. Not final, so
+ * that AssertJ soft assertions can proxy it.
  */
-public class RelayReportAssert extends AbstractDiagnosticReportAssert<RelayReportAssert, RelayReport> {
+public class RelayReportAssert
+    extends AbstractDiagnosticReportAssert<RelayReportAssert, RelayReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -43,7 +45,8 @@ public class RelayReportAssert extends AbstractDiagnosticReportAssert<RelayRepor
     isNotNull();
     if (actual.verdict() != RelayVerdict.OPEN_RELAY) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", RelayVerdict.OPEN_RELAY, actual.verdict(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          RelayVerdict.OPEN_RELAY, actual.verdict(), actual);
     }
     return myself;
   }
@@ -57,7 +60,8 @@ public class RelayReportAssert extends AbstractDiagnosticReportAssert<RelayRepor
     isNotNull();
     if (actual.verdict() == RelayVerdict.OPEN_RELAY) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "anything but " + RelayVerdict.OPEN_RELAY, actual.verdict(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "anything but " + RelayVerdict.OPEN_RELAY, actual.verdict(), actual);
     }
     return myself;
   }

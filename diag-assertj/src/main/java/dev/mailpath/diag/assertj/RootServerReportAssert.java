@@ -3,10 +3,12 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.dns.RootServerReport;
 
 /**
- * Assertions on a {@link RootServerReport}; obtain through {@link DiagAssertions#assertThat(RootServerReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link RootServerReport}; obtain through {@link
+ * DiagAssertions#assertThat(RootServerReport)}. Failure messages print the whole report. Not final,
+ * so that AssertJ soft assertions can proxy it.
  */
-public class RootServerReportAssert extends AbstractDiagnosticReportAssert<RootServerReportAssert, RootServerReport> {
+public class RootServerReportAssert
+    extends AbstractDiagnosticReportAssert<RootServerReportAssert, RootServerReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -27,7 +29,8 @@ public class RootServerReportAssert extends AbstractDiagnosticReportAssert<RootS
     isNotNull();
     if (actual.results().size() != expected) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", expected + " results", actual.results().size() + " results", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected + " results", actual.results().size() + " results", actual);
     }
     return myself;
   }
@@ -42,7 +45,8 @@ public class RootServerReportAssert extends AbstractDiagnosticReportAssert<RootS
     isNotNull();
     if (!actual.consensusSerial().equals(java.util.Optional.of(expected))) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", expected, actual.consensusSerial(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          expected, actual.consensusSerial(), actual);
     }
     return myself;
   }

@@ -3,10 +3,12 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.trace.RoundTripReport;
 
 /**
- * Assertions on a {@link RoundTripReport}; obtain through {@link DiagAssertions#assertThat(RoundTripReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link RoundTripReport}; obtain through {@link
+ * DiagAssertions#assertThat(RoundTripReport)}. Failure messages print the whole report. Not final,
+ * so that AssertJ soft assertions can proxy it.
  */
-public class RoundTripReportAssert extends AbstractDiagnosticReportAssert<RoundTripReportAssert, RoundTripReport> {
+public class RoundTripReportAssert
+    extends AbstractDiagnosticReportAssert<RoundTripReportAssert, RoundTripReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -40,7 +42,8 @@ public class RoundTripReportAssert extends AbstractDiagnosticReportAssert<RoundT
     isNotNull();
     if (!actual.arrived()) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "arrived", "not arrived after " + actual.polls() + " polls", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "arrived", "not arrived after " + actual.polls() + " polls", actual);
     }
     return myself;
   }

@@ -3,10 +3,12 @@ package dev.mailpath.diag.assertj;
 import dev.mailpath.diag.dns.TraceReport;
 
 /**
- * Assertions on a {@link TraceReport}; obtain through {@link DiagAssertions#assertThat(TraceReport)}. Failure
- * messages print the whole report. Not final, so that AssertJ soft assertions can proxy it.
+ * Assertions on a {@link TraceReport}; obtain through {@link
+ * DiagAssertions#assertThat(TraceReport)}. Failure messages print the whole report. Not final, so
+ * that AssertJ soft assertions can proxy it.
  */
-public class TraceReportAssert extends AbstractDiagnosticReportAssert<TraceReportAssert, TraceReport> {
+public class TraceReportAssert
+    extends AbstractDiagnosticReportAssert<TraceReportAssert, TraceReport> {
 
   /**
    * Creates the assertion; public so that soft assertions can proxy it.
@@ -26,7 +28,8 @@ public class TraceReportAssert extends AbstractDiagnosticReportAssert<TraceRepor
     isNotNull();
     if (!actual.completed()) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", "a completed trace", "an incomplete trace", actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          "a completed trace", "an incomplete trace", actual);
     }
     return myself;
   }
@@ -42,7 +45,8 @@ public class TraceReportAssert extends AbstractDiagnosticReportAssert<TraceRepor
     java.util.Objects.requireNonNull(expected, "expected");
     if (!actual.zones().equals(java.util.List.of(expected))) {
       failWithMessage(
-          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s", java.util.List.of(expected), actual.zones(), actual);
+          "%nExpecting%n  %s%nbut was%n  %s%nin report:%n%s",
+          java.util.List.of(expected), actual.zones(), actual);
     }
     return myself;
   }

@@ -82,7 +82,12 @@ class ReportAssertsTest {
   @Test
   void rootServer_results() {
     RootServerReport r =
-        RootServerReport.builder().name(".").type(RecordType.SOA).startedAt(T0).elapsed(Duration.ZERO).build();
+        RootServerReport.builder()
+            .name(".")
+            .type(RecordType.SOA)
+            .startedAt(T0)
+            .elapsed(Duration.ZERO)
+            .build();
     assertThat(r).hasResultCount(0);
     assertThatThrownBy(() -> assertThat(r).hasConsensusSerial(2025030100L))
         .hasMessageContaining("2025030100");
@@ -91,14 +96,23 @@ class ReportAssertsTest {
   @Test
   void trace_completed() {
     TraceReport r =
-        TraceReport.builder().name("example.org").type(RecordType.MX).startedAt(T0).elapsed(Duration.ZERO).build();
+        TraceReport.builder()
+            .name("example.org")
+            .type(RecordType.MX)
+            .startedAt(T0)
+            .elapsed(Duration.ZERO)
+            .build();
     assertThatThrownBy(() -> assertThat(r).isCompleted()).hasMessageContaining("a completed trace");
   }
 
   @Test
   void receivedChain_hops() {
     ReceivedChainReport r =
-        ReceivedChainReport.builder().messageId("<1@example.org>").startedAt(T0).elapsed(Duration.ZERO).build();
+        ReceivedChainReport.builder()
+            .messageId("<1@example.org>")
+            .startedAt(T0)
+            .elapsed(Duration.ZERO)
+            .build();
     assertThat(r).hasHopCount(0).hasMessageId("<1@example.org>");
     assertThatThrownBy(() -> assertThat(r).hasHopCount(2)).hasMessageContaining("2 hops");
   }
@@ -106,7 +120,13 @@ class ReportAssertsTest {
   @Test
   void mailboxSearch_hits() {
     MailboxSearchReport r =
-        MailboxSearchReport.builder().query(MessageQuery.builder().build()).server("127.0.0.1:143").user("alice").startedAt(T0).elapsed(Duration.ZERO).build();
+        MailboxSearchReport.builder()
+            .query(MessageQuery.builder().build())
+            .server("127.0.0.1:143")
+            .user("alice")
+            .startedAt(T0)
+            .elapsed(Duration.ZERO)
+            .build();
     assertThat(r).hasNoHits().hasHitCount(0);
     assertThatThrownBy(() -> assertThat(r).hasHitCount(1)).hasMessageContaining("1 hits");
   }
@@ -117,7 +137,12 @@ class ReportAssertsTest {
         RoundTripReport.builder()
             .addresses("a@example.org", "b@example.org")
             .messageId("<1@example.org>")
-            .smtp(SmtpReport.builder().target("127.0.0.1", 25).startedAt(T0).elapsed(Duration.ZERO).build())
+            .smtp(
+                SmtpReport.builder()
+                    .target("127.0.0.1", 25)
+                    .startedAt(T0)
+                    .elapsed(Duration.ZERO)
+                    .build())
             .startedAt(T0)
             .elapsed(Duration.ZERO)
             .build();
@@ -141,8 +166,15 @@ class ReportAssertsTest {
   @Test
   void deliveryLog_records() {
     DeliveryLogReport r =
-        DeliveryLogReport.builder().query(MessageQuery.builder().build()).source("maillog").truncated(true).startedAt(T0).elapsed(Duration.ZERO).build();
+        DeliveryLogReport.builder()
+            .query(MessageQuery.builder().build())
+            .source("maillog")
+            .truncated(true)
+            .startedAt(T0)
+            .elapsed(Duration.ZERO)
+            .build();
     assertThat(r).hasRecordCount(0);
-    assertThatThrownBy(() -> assertThat(r).isNotTruncated()).hasMessageContaining("a truncated read");
+    assertThatThrownBy(() -> assertThat(r).isNotTruncated())
+        .hasMessageContaining("a truncated read");
   }
 }

@@ -22,8 +22,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Each event is kept as one line: the method name, then its arguments, with {@code -} for an
- * absent value (no error, no reply); durations are left out so that recorded events compare equal from run to
- * run. {@link #factory()} hands this same listener to every call. Thread-safe.
+ * absent value (no error, no reply); durations are left out so that recorded events compare equal
+ * from run to run. {@link #factory()} hands this same listener to every call. Thread-safe.
  */
 public final class RecordingEventListener extends DiagEventListener {
 

@@ -164,7 +164,8 @@ final class RecordingSmtpProxy implements AutoCloseable {
           } else if (upper.startsWith("AUTH ")) {
             authInProgress = true;
             String[] w = line.split(" ", 3);
-            lines.add("C: " + (w.length > 2 ? w[0] + " " + w[1] + " " + SmtpReplay.REDACTED : line));
+            lines.add(
+                "C: " + (w.length > 2 ? w[0] + " " + w[1] + " " + SmtpReplay.REDACTED : line));
           } else if (authInProgress) {
             lines.add("C: " + SmtpReplay.REDACTED);
           } else {
@@ -225,14 +226,17 @@ final class RecordingSmtpProxy implements AutoCloseable {
       try {
         SSLSocket upTls =
             (SSLSocket)
-                trustAnything().getSocketFactory().createSocket(up, target.host(), target.port(), true);
+                trustAnything()
+                    .getSocketFactory()
+                    .createSocket(up, target.host(), target.port(), true);
         upTls.setUseClientMode(true);
         upTls.startHandshake();
         SSLSocket downTls =
             (SSLSocket)
                 serverContext
                     .getSocketFactory()
-                    .createSocket(down, down.getInetAddress().getHostAddress(), down.getPort(), true);
+                    .createSocket(
+                        down, down.getInetAddress().getHostAddress(), down.getPort(), true);
         downTls.setUseClientMode(false);
         downTls.startHandshake();
         lines.add("# *** TLS " + upTls.getSession().getProtocol() + " with the recorded server");

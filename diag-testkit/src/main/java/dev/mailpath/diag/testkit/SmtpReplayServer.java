@@ -29,10 +29,10 @@ import java.util.List;
  * connection and appears in {@link #divergences()}. Recording, it is a proxy to the real server
  * that records every line passing through; at STARTTLS it ends TLS on both sides (towards the
  * client with {@link #certificate()}, towards the server accepting any certificate, since it
- * records rather than checks), so lines inside TLS are recorded too, and AUTH payloads are
- * recorded as {@code [redacted]}. In both modes the client sees {@link #certificate()} during TLS,
- * so the test configures its trust the same way for both. Binds 127.0.0.1 on an ephemeral port.
- * The JUnit 5 annotation {@code @Replay} chooses the mode from a system property. Thread-safe.
+ * records rather than checks), so lines inside TLS are recorded too, and AUTH payloads are recorded
+ * as {@code [redacted]}. In both modes the client sees {@link #certificate()} during TLS, so the
+ * test configures its trust the same way for both. Binds 127.0.0.1 on an ephemeral port. The JUnit
+ * 5 annotation {@code @Replay} chooses the mode from a system property. Thread-safe.
  */
 public final class SmtpReplayServer implements AutoCloseable {
 

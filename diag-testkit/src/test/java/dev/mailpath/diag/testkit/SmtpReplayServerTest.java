@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SmtpReplayServerTest {
 
-  private static final TestCertificates.ServerCertificate REAL = TestCertificates.selfSigned("mx.test");
+  private static final TestCertificates.ServerCertificate REAL =
+      TestCertificates.selfSigned("mx.test");
   private static final TestCertificates.ServerCertificate PROXY =
       TestCertificates.selfSigned("mx.test");
 

@@ -120,7 +120,8 @@ class SmtpReplayTest {
 
   @Test
   void matches_redactedMarker_acceptsAnySecret() {
-    assertThat(SmtpReplay.matches("AUTH PLAIN [redacted]", "AUTH PLAIN AGFsaWNlAHNlY3JldA==")).isTrue();
+    assertThat(SmtpReplay.matches("AUTH PLAIN [redacted]", "AUTH PLAIN AGFsaWNlAHNlY3JldA=="))
+        .isTrue();
     assertThat(SmtpReplay.matches("[redacted]", "c2VjcmV0")).isTrue();
     assertThat(SmtpReplay.matches("EHLO [any]", "EHLO whatever")).isTrue();
     assertThat(SmtpReplay.matches("EHLO a", "EHLO b")).isFalse();
@@ -162,7 +163,8 @@ class SmtpReplayTest {
       assertThat(in.readLine()).isNull();
 
       assertThat(server.divergences()).isEmpty();
-      assertThat(server.messages()).containsExactly("Subject: another subject\r\n\r\nother text\r\n");
+      assertThat(server.messages())
+          .containsExactly("Subject: another subject\r\n\r\nother text\r\n");
     }
   }
 

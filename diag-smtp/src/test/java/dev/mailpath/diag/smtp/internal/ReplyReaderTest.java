@@ -2,9 +2,9 @@ package dev.mailpath.diag.smtp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.testkit.FakeTimeSource;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.SmtpReply;
+import dev.mailpath.diag.testkit.FakeTimeSource;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;

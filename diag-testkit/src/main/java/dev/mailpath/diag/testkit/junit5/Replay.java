@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>Replaying (the default) reads the class-path resource {@link #value()}; a missing resource is
- * an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} that says how to record
- * it. Recording ({@code ./mvnw test -Dmailpath.record=true -Dtest=...}) proxies to {@link
+ * an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} that says how to
+ * record it. Recording ({@code ./mvnw test -Dmailpath.record=true -Dtest=...}) proxies to {@link
  * #target()} and, when the field's context ends, writes the first connection's session to {@code
  * <mailpath.recordings.dir>/<value>}, where {@code mailpath.recordings.dir} defaults to {@code
  * src/test/resources} (relative to the module directory Maven runs tests in). In both modes the
@@ -48,7 +48,10 @@ public @interface Replay {
   /** The configuration parameter (or system property) that switches to recording: {@code true}. */
   String RECORD_PROPERTY = "mailpath.record";
 
-  /** The configuration parameter naming where recordings are written; default {@code src/test/resources}. */
+  /**
+   * The configuration parameter naming where recordings are written; default {@code
+   * src/test/resources}.
+   */
   String DIRECTORY_PROPERTY = "mailpath.recordings.dir";
 
   /**

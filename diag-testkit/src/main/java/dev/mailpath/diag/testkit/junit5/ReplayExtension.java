@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class (static fields) or of the test (instance fields, parameters), which closes them, and writes
  * the recording when recording, when that context ends; the extension itself keeps no state.
  */
-public final class ReplayExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class ReplayExtension
+    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(ReplayExtension.class);
 
@@ -102,13 +103,17 @@ public final class ReplayExtension implements BeforeAllCallback, BeforeEachCallb
     Path file = null;
     if (recording(context)) {
       file =
-          Path.of(context.getConfigurationParameter(Replay.DIRECTORY_PROPERTY).orElse("src/test/resources"))
+          Path.of(
+                  context
+                      .getConfigurationParameter(Replay.DIRECTORY_PROPERTY)
+                      .orElse("src/test/resources"))
               .resolve(annotation.value());
       server = SmtpReplayServer.record(target, cert);
     } else {
       SmtpReplay replay;
       try {
-        replay = SmtpReplay.of(MailLab.Builder.readResource(annotation.value(), owner.getClassLoader()));
+        replay =
+            SmtpReplay.of(MailLab.Builder.readResource(annotation.value(), owner.getClassLoader()));
       } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
         throw new ExtensionConfigurationException(
             "@Replay on "

@@ -47,6 +47,10 @@ import javax.net.ssl.SSLSocket;
  * client hangs up. Commands received are queued for {@link #takeCommand(Duration)}; a command that
  * does not match an {@link Builder#expect(String)} is recorded in {@link #mismatches()} and the
  * script goes on. Binds 127.0.0.1 on an ephemeral port only. Thread-safe.
+ *
+ * <p>{@link Builder#replay(SmtpReplay, SSLContext)} plays a recorded session instead ({@link
+ * SmtpReplay}): there the client must send exactly what the recording says, and the first line that
+ * differs gets {@code 554 5.5.0} and a closed connection, and is kept in {@link #divergences()}.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -58,6 +62,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private final List<String> mismatches = Collections.synchronizedList(new ArrayList<>());
   private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
   private final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+  private final List<SmtpReplay.Divergence> divergences =
+      Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger connections = new AtomicInteger();
   private volatile boolean closed;
 
@@ -144,6 +150,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
    */
   public List<String> mismatches() {
     return List.copyOf(mismatches);
+  }
+
+  /**
+   * Returns where clients left a {@linkplain Builder#replay(SmtpReplay, SSLContext) replayed}
+   * recording, one entry per connection that diverged, in order.
+   *
+   * @return the divergences; empty when every client followed the recording (or no replay was
+   *     played)
+   */
+  public List<SmtpReplay.Divergence> divergences() {
+    return List.copyOf(divergences);
   }
 
   /**
@@ -453,6 +470,98 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
           });
       return this;
+    }
+
+    /**
+     * Plays a recorded session that has no TLS section; see {@link #replay(SmtpReplay,
+     * SSLContext)}.
+     *
+     * @param replay the recording
+     * @return this builder
+     * @throws IllegalArgumentException when the replay has a TLS section (it needs a certificate)
+     */
+    public Builder replay(SmtpReplay replay) {
+      requireNonNull(replay, "replay");
+      if (replay.usesTls()) {
+        throw new IllegalArgumentException(
+            "replay has a TLS section: give a server context, replay(replay, cert.serverContext())");
+      }
+      return addReplay(replay, null);
+    }
+
+    /**
+     * Plays a recorded session: sends the server's lines as recorded, reads the client's lines and
+     * compares each with the recording, runs the TLS handshake with {@code serverContext} where the
+     * recording says {@code TLS}, and closes the connection where the recording ends.
+     *
+     * <p>A client line that differs from the recording (after {@link SmtpReplay#REDACTED} or {@link
+     * SmtpReplay#ANY} anything matches) is answered with {@code 554 5.5.0 replay diverged at line
+     * N: expected "..."} and the connection is closed; the divergence, with the replay line number,
+     * the expected and the received line, is kept in {@link ScriptedSmtpServer#divergences()} and
+     * {@link ScriptedSmtpServer#mismatches()}. A client that hangs up early diverges too.
+     *
+     * @param replay the recording
+     * @param serverContext the TLS context for the handshake, e.g. a throwaway {@link
+     *     TestCertificates} certificate's {@code serverContext()}
+     * @return this builder
+     */
+    public Builder replay(SmtpReplay replay, SSLContext serverContext) {
+      requireNonNull(replay, "replay");
+      requireNonNull(serverContext, "serverContext");
+      return addReplay(replay, serverContext);
+    }
+
+    private Builder addReplay(SmtpReplay replay, SSLContext serverContext) {
+      StringBuilder pending = new StringBuilder();
+      for (SmtpReplay.Step step : replay.steps()) {
+        if (step.kind() == SmtpReplay.Kind.SERVER) {
+          // A multi-line reply goes out in one write, as servers send it.
+          pending.append(step.text()).append("\r\n");
+          continue;
+        }
+        if (pending.length() > 0) {
+          raw(pending.toString());
+          pending.setLength(0);
+        }
+        switch (step.kind()) {
+          case CLIENT -> actions.add(c -> replayCommand(c, step));
+          case DATA -> expectData();
+          case TLS -> startTls(serverContext);
+          case PAUSE -> pause(step.pause());
+          default -> throw new IllegalStateException("unknown step " + step);
+        }
+      }
+      if (pending.length() > 0) {
+        raw(pending.toString());
+      }
+      return disconnect();
+    }
+
+    private static boolean replayCommand(Conn c, SmtpReplay.Step step) throws IOException {
+      String line = c.readLine();
+      if (line != null) {
+        owner(c).commands.add(line);
+        if (SmtpReplay.matches(step.text(), line)) {
+          return true;
+        }
+      }
+      if (line == null && owner(c).closed) {
+        return false;
+      }
+      SmtpReplay.Divergence d =
+          new SmtpReplay.Divergence(
+              step.line(), step.text(), line == null ? SmtpReplay.Divergence.HUNG_UP : line);
+      owner(c).divergences.add(d);
+      owner(c).mismatches.add(d.toString());
+      if (line != null) {
+        c.send(
+            "554 5.5.0 replay diverged at line "
+                + step.line()
+                + ": expected \""
+                + step.text()
+                + "\"\r\n");
+      }
+      return false;
     }
 
     /**

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.Outcome;
-import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.testkit.FakeTimeSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -273,18 +273,7 @@ class PostfixLogSourceTest {
 
   @Test
   void search_noYearGiven_guessesSoNothingIsInTheFuture() {
-    TimeSource march2025 =
-        new TimeSource() {
-          @Override
-          public Instant instant() {
-            return Instant.parse("2025-03-01T00:00:00Z");
-          }
-
-          @Override
-          public long nanoTime() {
-            return 0;
-          }
-        };
+    FakeTimeSource march2025 = FakeTimeSource.of(Instant.parse("2025-03-01T00:00:00Z"));
     PostfixLogSource src =
         PostfixLogSource.builder()
             .environment(DiagEnvironment.system().with(e -> e.timeSource(march2025)))

@@ -2,43 +2,26 @@ package dev.mailpath.diag.smtp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.SmtpReply;
+import dev.mailpath.diag.testkit.FakeTimeSource;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ReplyReaderTest {
-
-  /** A clock that only moves when told to. */
-  static final class ManualTime implements TimeSource {
-    final AtomicLong nanos = new AtomicLong();
-
-    @Override
-    public Instant instant() {
-      return Instant.EPOCH.plusNanos(nanos.get());
-    }
-
-    @Override
-    public long nanoTime() {
-      return nanos.get();
-    }
-  }
 
   /** Serves bytes in chunks; times out when exhausted; may advance a clock per read. */
   static final class Bytes implements ReplyReader.Source {
     final byte[] data;
     final int chunk;
-    final ManualTime time;
+    final FakeTimeSource time;
     final Duration perRead;
     int pos;
 
-    Bytes(String s, int chunk, ManualTime time, Duration perRead) {
+    Bytes(String s, int chunk, FakeTimeSource time, Duration perRead) {
       this.data = s.getBytes(StandardCharsets.ISO_8859_1);
       this.chunk = chunk;
       this.time = time;
@@ -51,7 +34,7 @@ class ReplyReaderTest {
         throw new SocketTimeoutException("Read timed out");
       }
       if (time != null) {
-        time.nanos.addAndGet(perRead.toNanos());
+        time.advance(perRead);
       }
       int n = Math.min(Math.min(len, chunk), data.length - pos);
       System.arraycopy(data, pos, b, off, n);
@@ -77,7 +60,7 @@ class ReplyReaderTest {
     }
   }
 
-  private final ManualTime time = new ManualTime();
+  private final FakeTimeSource time = FakeTimeSource.epoch();
   private final Transcript.Recorder recorder = Transcript.recorder(time);
 
   private ReplyReader reader(String wire) {
@@ -268,7 +251,7 @@ class ReplyReaderTest {
 
     assertThat(r.failure()).isEqualTo(ReplyReader.Failure.TIMEOUT);
     assertThat(r.detail()).contains("timeout of 10 s");
-    assertThat(time.nanos.get()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test

@@ -27,15 +27,29 @@ final class LabHolder implements ExtensionContext.Store.CloseableResource, AutoC
     return lab;
   }
 
-  /** Publishes the lab's activity as a report entry of {@code context}. */
+  /**
+   * Publishes the lab's activity as a report entry of {@code context}, and prints it to the test's
+   * standard error: a plain Surefire run shows no report entries, but it does show (and keeps in
+   * its XML report) what a failed test printed.
+   */
   void publish(ExtensionContext context) {
     String key = label == null ? REPORT_KEY : REPORT_KEY + "." + label;
+    String activity;
     try {
-      context.publishReportEntry(key, lab.activity());
+      activity = lab.activity();
     } catch (RuntimeException e) {
       // A report entry must never hide the test's own failure.
-      context.publishReportEntry(key, lab + " (activity unavailable: " + e + ")");
+      activity = lab + " (activity unavailable: " + e + ")";
     }
+    context.publishReportEntry(key, activity);
+    System.err.println(
+        "["
+            + key
+            + "] activity of the mail lab used by failed test "
+            + context.getDisplayName()
+            + ":"
+            + System.lineSeparator()
+            + activity);
   }
 
   @Override

@@ -240,6 +240,23 @@ class MailLabExtensionTest {
         .contains("GreenMail messages received: 0");
   }
 
+  @Test
+  void failedTest_printsTheLabActivityToStandardErrorForSurefire() {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run(FailingSample.class);
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("[mailLab] activity of the mail lab used by failed test fails()")
+        .contains("evidence.example.com. MX")
+        .doesNotContain("passes()");
+  }
+
   @EnabledIf("dev.mailpath.diag.testkit.junit5.MailLabExtensionTest#runByEngineKit")
   static class UnstartableSample {
     @RegisterExtension

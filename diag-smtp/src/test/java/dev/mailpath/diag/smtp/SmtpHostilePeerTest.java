@@ -15,11 +15,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 16, items 3, 4, 9b and 9c: bounded waits and no secret in any record, against hostile
- * peers.
+ * peers. The class timeout runs each test in a separate thread, so that a regression fails the test
+ * instead of hanging the build.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SmtpHostilePeerTest {
   private static final Duration HANG_GUARD = Duration.ofSeconds(10);
   private static final String USER = "alice";

@@ -235,6 +235,7 @@ public final class SmtpConversation {
       }
       ps.add(p.strip());
     }
+    Inputs.mailLine(path, ps);
     return plus(new Step(Step.Kind.MAIL, SmtpPhase.MAIL, path, ps, null, null));
   }
 
@@ -374,7 +375,8 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank argument
    */
   public SmtpConversation vrfy(String user) {
-    return plus(Step.of(Step.Kind.VRFY, SmtpPhase.OTHER, Inputs.nonBlank("user", user)));
+    Inputs.commandLine("user", "VRFY " + Inputs.nonBlank("user", user));
+    return plus(Step.of(Step.Kind.VRFY, SmtpPhase.OTHER, user));
   }
 
   /**
@@ -385,7 +387,8 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank argument
    */
   public SmtpConversation expn(String list) {
-    return plus(Step.of(Step.Kind.EXPN, SmtpPhase.OTHER, Inputs.nonBlank("list", list)));
+    Inputs.commandLine("list", "EXPN " + Inputs.nonBlank("list", list));
+    return plus(Step.of(Step.Kind.EXPN, SmtpPhase.OTHER, list));
   }
 
   /**
@@ -397,7 +400,11 @@ public final class SmtpConversation {
    * @throws IllegalArgumentException on CR, LF or NUL, or a blank command
    */
   public SmtpConversation command(String raw) {
-    return plus(Step.of(Step.Kind.RAW, SmtpPhase.OTHER, Inputs.nonBlank("raw", raw)));
+    return plus(
+        Step.of(
+            Step.Kind.RAW,
+            SmtpPhase.OTHER,
+            Inputs.commandLine("raw", Inputs.nonBlank("raw", raw))));
   }
 
   /**

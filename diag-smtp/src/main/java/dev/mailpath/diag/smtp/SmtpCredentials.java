@@ -3,6 +3,7 @@ package dev.mailpath.diag.smtp;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.smtp.internal.Inputs;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,18 @@ public final class SmtpCredentials {
         // Not Checks.noLineBreaks: its message would echo the password.
         throw new IllegalArgumentException("password must not contain CR, LF or NUL");
       }
+    }
+    // RFC 4954 §4: a SASL line is at most 12,288 octets with CRLF; the longest one sent is the
+    // base64 PLAIN message (NUL user NUL password). Not naming the password's content.
+    int plain = 2 + Inputs.octets(username) + Inputs.octets(password);
+    int line = 4 * ((plain + 2) / 3) + 2;
+    if (line > Inputs.MAX_SASL_LINE) {
+      throw new IllegalArgumentException(
+          "username and password make a SASL line of "
+              + line
+              + " octets; RFC 4954 §4 allows "
+              + Inputs.MAX_SASL_LINE
+              + " octets, CRLF included");
     }
     return new SmtpCredentials(username, password, null);
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An interactive SMTP session for JShell: each call sends one command and returns the parsed reply
@@ -34,14 +35,19 @@ import java.util.Optional;
  * returned reply ({@link SmtpReply#received()} is false and its line says why) and in {@link
  * #findings()}. After the server hangs up, every call returns such a reply-less result without
  * sending anything. Arguments with CR, LF or NUL throw {@link IllegalArgumentException} before
- * anything is sent. Each call waits at most its phase's timeout (RFC 5321 §4.5.3.2 defaults); there
- * is no overall deadline. Calls from several threads are serialised, so {@link #close()} from
- * another thread waits for a call in progress (at most that call's timeout).
+ * anything is sent, and so do arguments that would make a command line longer than the 512 octets
+ * of RFC 5321 §4.5.3.1.4 (or a message line longer than 1,000). Each call waits at most its phase's
+ * timeout (RFC 5321 §4.5.3.2 defaults), writes included: a server that stops reading is cut off
+ * when the timeout passes, and the call returns a {@code smtp.timeout} finding; there is no overall
+ * deadline. Calls from several threads are serialised; {@link #close()} from another thread does
+ * not wait for a call in progress but cuts the connection, which ends that call at once.
  */
 public final class SmtpSession implements AutoCloseable {
 
   private final Engine engine;
-  private boolean closed;
+  // Not a monitor: close() must be able to see that a call is in progress without waiting for it.
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile boolean closed;
 
   private SmtpSession(Engine engine) {
     this.engine = engine;
@@ -73,8 +79,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the banner, or a reply-less result when none came
    */
-  public synchronized SmtpReply banner() {
-    return engine.banner().orElseGet(() -> SmtpReply.none("no greeting: " + endReason()));
+  public SmtpReply banner() {
+    lock.lock();
+    try {
+      return engine.banner().orElseGet(() -> SmtpReply.none("no greeting: " + endReason()));
+    } finally {
+      lock.unlock();
+    }
   }
 
   private String endReason() {
@@ -87,8 +98,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return {@code false} after QUIT, a hang-up, a timeout or an unreadable reply
    */
-  public synchronized boolean connected() {
-    return engine.usable();
+  public boolean connected() {
+    lock.lock();
+    try {
+      return engine.usable();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -97,8 +113,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param name the client's name
    * @return the reply
    */
-  public synchronized SmtpReply ehlo(String name) {
-    return engine.ehlo(SmtpPhase.EHLO, Inputs.domainArg("name", name));
+  public SmtpReply ehlo(String name) {
+    lock.lock();
+    try {
+      return engine.ehlo(SmtpPhase.EHLO, Inputs.domainArg("name", name));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -107,8 +128,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param name the client's name
    * @return the reply
    */
-  public synchronized SmtpReply helo(String name) {
-    return engine.helo(Inputs.domainArg("name", name));
+  public SmtpReply helo(String name) {
+    lock.lock();
+    try {
+      return engine.helo(Inputs.domainArg("name", name));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -117,8 +143,13 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply to STARTTLS; see {@link #tls()} for the handshake and {@link #capabilities()}
    *     for the post-TLS EHLO
    */
-  public synchronized SmtpReply startTls() {
-    return engine.startTls(false);
+  public SmtpReply startTls() {
+    lock.lock();
+    try {
+      return engine.startTls(false);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -127,8 +158,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param credentials the credentials
    * @return the final reply (235 on success)
    */
-  public synchronized SmtpReply auth(SmtpCredentials credentials) {
-    return engine.auth(requireNonNull(credentials, "credentials"));
+  public SmtpReply auth(SmtpCredentials credentials) {
+    lock.lock();
+    try {
+      return engine.auth(requireNonNull(credentials, "credentials"));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -140,11 +176,16 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
    */
-  public synchronized SmtpReply mailFrom(String address, String... params) {
-    requireNonNull(address, "address");
-    return mail(
-        Inputs.nullSender(address) ? "<>" : "<" + Inputs.mailAddress("address", address) + ">",
-        params);
+  public SmtpReply mailFrom(String address, String... params) {
+    lock.lock();
+    try {
+      requireNonNull(address, "address");
+      return mail(
+          Inputs.nullSender(address) ? "<>" : "<" + Inputs.mailAddress("address", address) + ">",
+          params);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -154,8 +195,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param params ESMTP parameters
    * @return the reply
    */
-  public synchronized SmtpReply mailFrom(MailAddress address, String... params) {
-    return mail("<" + requireNonNull(address, "address") + ">", params);
+  public SmtpReply mailFrom(MailAddress address, String... params) {
+    lock.lock();
+    try {
+      return mail("<" + requireNonNull(address, "address") + ">", params);
+    } finally {
+      lock.unlock();
+    }
   }
 
   private SmtpReply mail(String path, String... params) {
@@ -163,6 +209,7 @@ public final class SmtpSession implements AutoCloseable {
     for (String p : params) {
       ps.add(Inputs.nonBlank("params", p).strip());
     }
+    Inputs.mailLine(path, ps);
     return engine.mail(path, ps);
   }
 
@@ -173,8 +220,13 @@ public final class SmtpSession implements AutoCloseable {
    * @return the reply
    * @throws IllegalArgumentException naming the problem when the address is not a plain mailbox
    */
-  public synchronized SmtpReply rcptTo(String address) {
-    return rcptTo(Inputs.mailAddress("address", address));
+  public SmtpReply rcptTo(String address) {
+    lock.lock();
+    try {
+      return rcptTo(Inputs.mailAddress("address", address));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -183,8 +235,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param address the recipient
    * @return the reply
    */
-  public synchronized SmtpReply rcptTo(MailAddress address) {
-    return engine.rcpt("<" + requireNonNull(address, "address") + ">");
+  public SmtpReply rcptTo(MailAddress address) {
+    lock.lock();
+    try {
+      return engine.rcpt("<" + requireNonNull(address, "address") + ">");
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -194,10 +251,15 @@ public final class SmtpSession implements AutoCloseable {
    * @param body the body text
    * @return the reply to the final dot, or to DATA when it was not 354
    */
-  public synchronized SmtpReply data(Map<String, String> headers, String body) {
-    requireNonNull(headers, "headers");
-    requireNonNull(body, "body");
-    return engine.data(MessageContent.of(new ArrayList<>(headers.entrySet()), body));
+  public SmtpReply data(Map<String, String> headers, String body) {
+    lock.lock();
+    try {
+      requireNonNull(headers, "headers");
+      requireNonNull(body, "body");
+      return engine.data(MessageContent.of(new ArrayList<>(headers.entrySet()), body));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -207,9 +269,14 @@ public final class SmtpSession implements AutoCloseable {
    * @param body the body text
    * @return the reply to the final dot, or to DATA when it was not 354
    */
-  public synchronized SmtpReply data(List<String> headerLines, String body) {
-    requireNonNull(body, "body");
-    return engine.data(MessageContent.of(Inputs.headerEntries(headerLines), body));
+  public SmtpReply data(List<String> headerLines, String body) {
+    lock.lock();
+    try {
+      requireNonNull(body, "body");
+      return engine.data(MessageContent.of(Inputs.headerEntries(headerLines), body));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -218,8 +285,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param message the message
    * @return the reply to the final dot, or to DATA when it was not 354
    */
-  public synchronized SmtpReply data(MimeMessage message) {
-    return engine.data(MessageContent.of(requireNonNull(message, "message")));
+  public SmtpReply data(MimeMessage message) {
+    lock.lock();
+    try {
+      return engine.data(MessageContent.of(requireNonNull(message, "message")));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -227,8 +299,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the reply
    */
-  public synchronized SmtpReply rset() {
-    return engine.other("RSET", null);
+  public SmtpReply rset() {
+    lock.lock();
+    try {
+      return engine.other("RSET", null);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -236,8 +313,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the reply
    */
-  public synchronized SmtpReply noop() {
-    return engine.other("NOOP", null);
+  public SmtpReply noop() {
+    lock.lock();
+    try {
+      return engine.other("NOOP", null);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -246,8 +328,14 @@ public final class SmtpSession implements AutoCloseable {
    * @param user the user
    * @return the reply
    */
-  public synchronized SmtpReply vrfy(String user) {
-    return engine.other("VRFY " + Inputs.nonBlank("user", user), Severity.INFO);
+  public SmtpReply vrfy(String user) {
+    lock.lock();
+    try {
+      return engine.other(
+          Inputs.commandLine("user", "VRFY " + Inputs.nonBlank("user", user)), Severity.INFO);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -256,8 +344,14 @@ public final class SmtpSession implements AutoCloseable {
    * @param list the list
    * @return the reply
    */
-  public synchronized SmtpReply expn(String list) {
-    return engine.other("EXPN " + Inputs.nonBlank("list", list), Severity.INFO);
+  public SmtpReply expn(String list) {
+    lock.lock();
+    try {
+      return engine.other(
+          Inputs.commandLine("list", "EXPN " + Inputs.nonBlank("list", list)), Severity.INFO);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -266,8 +360,13 @@ public final class SmtpSession implements AutoCloseable {
    * @param raw the command
    * @return the reply
    */
-  public synchronized SmtpReply command(String raw) {
-    return engine.other(Inputs.nonBlank("raw", raw), Severity.INFO);
+  public SmtpReply command(String raw) {
+    lock.lock();
+    try {
+      return engine.other(Inputs.commandLine("raw", Inputs.nonBlank("raw", raw)), Severity.INFO);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -275,9 +374,14 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the reply
    */
-  public synchronized SmtpReply quit() {
-    closed = true;
-    return engine.quit();
+  public SmtpReply quit() {
+    lock.lock();
+    try {
+      closed = true;
+      return engine.quit();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -285,8 +389,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the capabilities, if any
    */
-  public synchronized Optional<EhloCapabilities> capabilities() {
-    return engine.capabilities();
+  public Optional<EhloCapabilities> capabilities() {
+    lock.lock();
+    try {
+      return engine.capabilities();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -294,8 +403,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the details
    */
-  public synchronized Optional<TlsInfo> tls() {
-    return engine.tls();
+  public Optional<TlsInfo> tls() {
+    lock.lock();
+    try {
+      return engine.tls();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -312,8 +426,13 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the findings
    */
-  public synchronized List<Finding> findings() {
-    return engine.report(false).findings();
+  public List<Finding> findings() {
+    lock.lock();
+    try {
+      return engine.report(false).findings();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -321,19 +440,37 @@ public final class SmtpSession implements AutoCloseable {
    *
    * @return the report; {@code completed()} is true once QUIT was sent on a healthy connection
    */
-  public synchronized SmtpReport report() {
-    return engine.report(closed);
+  public SmtpReport report() {
+    lock.lock();
+    try {
+      return engine.report(closed);
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Sends QUIT when the connection is still up, then closes it. */
+  /**
+   * Sends QUIT when the connection is still up, then closes it. Returns within the command timeout
+   * (QUIT and its 221) from any thread: when another thread is in the middle of a call, the
+   * connection is cut at once instead, which ends that call with a reply-less result.
+   */
   @Override
   public void close() {
-    synchronized (this) {
-      if (!closed) {
-        closed = true;
-        engine.quit();
+    if (lock.tryLock()) {
+      try {
+        if (!closed) {
+          closed = true;
+          engine.quit();
+        }
+      } finally {
+        lock.unlock();
       }
+      return;
     }
+    // A call holds the session (perhaps a write to a server that stopped reading): waiting for it
+    // would tie close() to that call's timeout. Cutting the connection ends it now.
+    closed = true;
+    engine.abort();
   }
 
   /** Returns the transcript so far. */

@@ -13,6 +13,7 @@ import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.core.internal.IpLiterals;
+import dev.mailpath.diag.core.internal.Secrets;
 import dev.mailpath.diag.dns.AddressReport;
 import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.MxResolver;
@@ -227,7 +228,11 @@ public final class MailboxSearch {
     final Consumer<Socket> sockets;
     final long start = environment.timeSource().nanoTime();
     final MailboxSearchReport.Builder report = MailboxSearchReport.builder();
-    final ImapTrace trace = new ImapTrace(environment.timeSource(), tlsMode == TlsMode.IMPLICIT);
+    // A server may quote the login in its NO reply: the password and its encodings are scrubbed
+    // from the transcript and the findings.
+    final Secrets secrets = new Secrets().addCredentials(user, password);
+    final ImapTrace trace =
+        new ImapTrace(environment.timeSource(), tlsMode == TlsMode.IMPLICIT, secrets);
     final List<Finding> findings = new ArrayList<>();
     boolean anyFolderSearched;
 
@@ -611,7 +616,7 @@ public final class MailboxSearch {
         findings.add(
             TraceFinding.MAILBOX_NOT_FOUND.finding("no folder holds a message matching " + query));
       }
-      findings.forEach(report::addFinding);
+      findings.forEach(f -> report.addFinding(secrets.scrub(f)));
       report
           .transcript(trace.transcript())
           .wire(trace.commands(), trace.bytesSent(), trace.bytesReceived())

@@ -47,10 +47,19 @@ final class AuthPhase {
     Duration t = eng.o.timeouts.command();
     SmtpReply r;
     String user = c.username();
+    // A server may quote what it got in its error reply; from here on, the password and its
+    // encodings are scrubbed from every line recorded.
+    eng.secrets.addCredentials(user, c.password());
     switch (m) {
       case PLAIN:
         String ir = b64("\0" + user + "\0" + c.password());
-        r = eng.exchange(SmtpPhase.AUTH, "AUTH PLAIN " + ir, "AUTH PLAIN [redacted]", t);
+        if (("AUTH PLAIN " + ir).length() + 2 <= Inputs.MAX_COMMAND_LINE) {
+          r = eng.exchange(SmtpPhase.AUTH, "AUTH PLAIN " + ir, "AUTH PLAIN [redacted]", t);
+        } else {
+          // RFC 4954 §4: an initial response that would make the command line too long is not
+          // sent; the response follows the empty challenge instead.
+          r = eng.exchange(SmtpPhase.AUTH, "AUTH PLAIN", "AUTH PLAIN", t);
+        }
         if (r.code() == 334) {
           // A server that ignores initial responses asks again with an empty challenge.
           r = eng.exchange(SmtpPhase.AUTH, ir, "[redacted]", t);
@@ -81,12 +90,10 @@ final class AuthPhase {
             eng.end(SmtpPhase.AUTH, "invalid CRAM-MD5 challenge");
             return r;
           }
-          r =
-              eng.exchange(
-                  SmtpPhase.AUTH,
-                  b64(user + " " + hmacMd5Hex(c.password(), challenge)),
-                  "[redacted]",
-                  t);
+          String digest = hmacMd5Hex(c.password(), challenge);
+          String response = b64(user + " " + digest);
+          eng.secrets.add(digest).addSaslLine(response);
+          r = eng.exchange(SmtpPhase.AUTH, response, "[redacted]", t);
         }
         break;
       default:

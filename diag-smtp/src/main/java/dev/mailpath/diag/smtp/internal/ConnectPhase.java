@@ -88,7 +88,10 @@ final class ConnectPhase {
       socket.setTcpNoDelay(true);
       eng.wire =
           new SmtpWire(
-              socket, eng.rec, (int) Math.min(Integer.MAX_VALUE, eng.o.timeouts.read().toMillis()));
+              socket,
+              eng.rec,
+              (int) Math.min(Integer.MAX_VALUE, eng.o.timeouts.read().toMillis()),
+              eng.secrets);
     } catch (IOException e) {
       Engine.closeQuietly(socket);
       eng.addFinding(

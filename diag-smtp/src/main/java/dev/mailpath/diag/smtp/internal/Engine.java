@@ -8,6 +8,7 @@ import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Timings;
 import dev.mailpath.diag.core.Transcript;
+import dev.mailpath.diag.core.internal.Secrets;
 import dev.mailpath.diag.smtp.EhloCapabilities;
 import dev.mailpath.diag.smtp.SmtpAuthMechanism;
 import dev.mailpath.diag.smtp.SmtpCredentials;
@@ -30,9 +31,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +65,9 @@ public final class Engine {
   final List<SmtpExchange> steps = new ArrayList<>();
   final Timings.Builder timings = Timings.builder();
 
+  /** What a server echo must not put into the record: the password and its encodings. */
+  final Secrets secrets = new Secrets();
+
   volatile SmtpWire wire;
   InetSocketAddress remote;
   HostResolver resolver;
@@ -85,6 +86,9 @@ public final class Engine {
   String lastMailFrom;
   int acceptedRcpts;
   boolean dataInitAccepted;
+
+  /** A raw AUTH exchange sent through {@link #other} is waiting for the next (secret) line. */
+  boolean saslPending;
 
   /**
    * Creates an engine.
@@ -165,7 +169,7 @@ public final class Engine {
     aborted = true;
     SmtpWire w = wire;
     if (w != null) {
-      w.close();
+      w.abort();
     }
   }
 
@@ -188,7 +192,9 @@ public final class Engine {
     end(phase, reason);
   }
 
-  void addFinding(Finding f) {
+  void addFinding(Finding raw) {
+    // Findings quote replies and commands; both are scrubbed at the source, this is the backstop.
+    Finding f = secrets.scrub(raw);
     findings.add(f);
     LOG.debug("finding {}", f);
     listener.finding(f);
@@ -372,7 +378,20 @@ public final class Engine {
     boolean reset =
         m.toLowerCase(Locale.ROOT).contains("reset")
             || m.toLowerCase(Locale.ROOT).contains("broken pipe");
-    if (aborted && overall != null && overall.expired()) {
+    if (e instanceof SmtpWire.WriteTimeoutException) {
+      // RFC 5321 §4.5.3.2: the peer stopped reading; the wire closed the connection.
+      rec.note("Timeout in " + phase + " while sending " + command + ": " + m);
+      addFinding(
+          SmtpFinding.TIMEOUT.finding(
+              "Sending " + command + " did not finish: " + m + " (" + phase + " phase)",
+              Evidence.of("phase", phase),
+              Evidence.of("detail", m)));
+      broken = true;
+      end(phase, "timeout while sending " + command);
+    } else if (aborted && overall == null) {
+      rec.note("Connection closed by the caller while sending " + command);
+      end(phase, "closed by the caller");
+    } else if (aborted && overall != null && overall.expired()) {
       addFinding(
           SmtpFinding.TIMEOUT.finding(
               "The "
@@ -460,7 +479,7 @@ public final class Engine {
     long t0 = time.nanoTime();
     listener.commandStart(recorded);
     try {
-      wire.sendLine(line, recorded);
+      wire.sendLine(line, recorded, d);
     } catch (IOException e) {
       writeFailed(phase, recorded, e);
       SmtpReply none = SmtpReply.none("send failed: " + e.getMessage());
@@ -719,8 +738,21 @@ public final class Engine {
    * @return the reply
    */
   public SmtpReply other(String line, Severity rejectionSeverity) {
-    String recorded = redactRaw(line);
+    String recorded;
+    boolean auth = isAuth(line);
+    if (saslPending) {
+      // RFC 4954 §4: after a 334 challenge the client's next line is a SASL response (a base64
+      // user name, password or PLAIN message): a secret, whatever command sent it.
+      recorded = Secrets.REDACTED;
+      secrets.addSaslLine(line);
+    } else {
+      recorded = redactRaw(line);
+      if (!recorded.equals(line)) {
+        secrets.addSaslLine(line.strip().split("\\s+", 3)[2]);
+      }
+    }
     SmtpReply r = exchange(SmtpPhase.OTHER, line, recorded, o.timeouts.command());
+    saslPending = (auth || saslPending) && r.code() == 334;
     judge(SmtpPhase.OTHER, recorded, r, rejectionSeverity);
     if (line.regionMatches(true, 0, "RSET", 0, 4) && r.isPositive()) {
       acceptedRcpts = 0;
@@ -728,11 +760,17 @@ public final class Engine {
     return r;
   }
 
+  static boolean isAuth(String line) {
+    String t = line.strip();
+    return t.regionMatches(true, 0, "AUTH", 0, 4) && (t.length() == 4 || t.charAt(4) == ' ');
+  }
+
   static String redactRaw(String line) {
-    // A raw "AUTH PLAIN <base64>" must not put its secret into the transcript.
+    // A raw "AUTH PLAIN <base64>" must not put its secret into the transcript; the mechanism
+    // name stays.
     String[] w = line.strip().split("\\s+", 3);
     if (w.length == 3 && w[0].equalsIgnoreCase("AUTH")) {
-      return w[0] + " " + w[1] + " [redacted]";
+      return w[0] + " " + w[1] + " " + Secrets.REDACTED;
     }
     return line;
   }
@@ -752,7 +790,7 @@ public final class Engine {
     long t0 = time.nanoTime();
     if (broken) {
       try {
-        wire.sendLine("QUIT", "QUIT");
+        wire.sendLine("QUIT", "QUIT", phaseDeadline(o.timeouts.command()));
         rec.note("Not waiting for 221: the reply stream is out of step");
       } catch (IOException e) {
         LOG.debug("QUIT not sent", e);
@@ -763,7 +801,7 @@ public final class Engine {
       return none;
     }
     try {
-      wire.sendLine("QUIT", "QUIT");
+      wire.sendLine("QUIT", "QUIT", phaseDeadline(o.timeouts.command()));
     } catch (IOException e) {
       rec.note("QUIT could not be sent: " + e.getMessage());
       close();
@@ -834,7 +872,7 @@ public final class Engine {
    * @throws CancellationException when the thread was interrupted (the flag is set again)
    */
   public SmtpReport run(List<Step> script, SmtpPhase quitAfter) {
-    Watchdog watchdog = overall == null ? null : Watchdog.start(this, overall);
+    Watchdog watchdog = overall == null ? null : OverallWatchdog.start(this, overall);
     try {
       boolean completed = false;
       if (connect()) {
@@ -845,7 +883,7 @@ public final class Engine {
       return report(completed);
     } finally {
       if (watchdog != null) {
-        watchdog.stop();
+        watchdog.close();
       }
       close();
     }
@@ -1015,43 +1053,14 @@ public final class Engine {
     }
   }
 
-  /** Closes the connection when the overall deadline passes, for blocking writes and connects. */
   /**
-   * Aborts the session a little after the overall deadline. Reads enforce the deadline themselves;
-   * this only catches a blocking write (Java sockets have no write timeout). One shared timer
-   * thread serves every conversation: a thread per run cost more than the whole SMTP transaction on
-   * loopback.
+   * Aborts the conversation a little after the overall deadline. Reads and writes enforce their
+   * phase deadlines themselves; this catches whatever else might block (a connect, a handshake
+   * stuck in the JDK).
    */
-  private static final class Watchdog {
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
-
-    private final ScheduledFuture<?> abort;
-
-    private Watchdog(ScheduledFuture<?> abort) {
-      this.abort = abort;
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-      ScheduledThreadPoolExecutor t =
-          new ScheduledThreadPoolExecutor(
-              1,
-              r -> {
-                Thread th = new Thread(r, "mailpath-smtp-deadline");
-                th.setDaemon(true);
-                return th;
-              });
-      // Cancelled watchdogs are the normal case; drop them at once instead of at their due time.
-      t.setRemoveOnCancelPolicy(true);
-      return t;
-    }
-
+  private static final class OverallWatchdog {
     static Watchdog start(Engine engine, Deadline deadline) {
-      long ms = Math.max(0, deadline.remainingNanos() / 1_000_000) + 200;
-      return new Watchdog(TIMER.schedule(engine::abort, ms, TimeUnit.MILLISECONDS));
-    }
-
-    void stop() {
-      abort.cancel(false);
+      return Watchdog.after(deadline.remainingNanos() + 200_000_000L, engine::abort);
     }
   }
 }

@@ -103,4 +103,73 @@ public final class Inputs {
     }
     return entries;
   }
+
+  /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
+  public static final int MAX_COMMAND_LINE = 512;
+
+  /** RFC 5321 §4.5.3.1.6 and RFC 5322 §2.1.1: a text line is at most 1,000 octets with CRLF. */
+  public static final int MAX_TEXT_LINE = 1000;
+
+  /** RFC 4954 §4: a server accepts SASL lines (AUTH and responses) of 12,288 octets with CRLF. */
+  public static final int MAX_SASL_LINE = 12288;
+
+  /**
+   * Checks that a command line fits the 512-octet limit before anything is sent.
+   *
+   * @param name the parameter that made the line
+   * @param line the command line, without CRLF
+   * @return the line
+   * @throws IllegalArgumentException naming the parameter and the limit when it does not fit
+   */
+  public static String commandLine(String name, String line) {
+    int octets = octets(line) + 2;
+    if (octets > MAX_COMMAND_LINE) {
+      throw new IllegalArgumentException(
+          name
+              + " makes a command line of "
+              + octets
+              + " octets; RFC 5321 §4.5.3.1.4 allows "
+              + MAX_COMMAND_LINE
+              + " octets, CRLF included");
+    }
+    return line;
+  }
+
+  /**
+   * Builds the MAIL FROM line as {@code TransactionPhase} sends it (before an SMTPUTF8 parameter)
+   * and checks its length.
+   *
+   * @param path the reverse path, in angle brackets
+   * @param params the ESMTP parameters
+   * @throws IllegalArgumentException naming {@code params} (or {@code address}) and the limit
+   */
+  public static void mailLine(String path, List<String> params) {
+    String line = "MAIL FROM:" + path + (params.isEmpty() ? "" : " " + String.join(" ", params));
+    // Room for " SMTPUTF8", which the conversation may add.
+    commandLine(params.isEmpty() ? "address" : "params", line + " SMTPUTF8");
+  }
+
+  /**
+   * Returns the length of a text in UTF-8 octets.
+   *
+   * @param s the text
+   * @return the octets
+   */
+  public static int octets(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
 }

@@ -55,11 +55,12 @@ public final class MessageContent {
       }
       Checks.noLineBreaks("header " + name, h.getValue());
       contentType |= name.equalsIgnoreCase("content-type");
-      sb.append(name).append(": ").append(h.getValue()).append("\r\n");
+      fold(sb, name, name + ": " + h.getValue());
     }
     if (body.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("body must not contain NUL (RFC 5322 §2.3)");
     }
+    checkBodyLines(body);
     if (!contentType && !body.chars().allMatch(c -> c < 0x80)) {
       // Non-ASCII body text needs a charset to be read right (RFC 2045 §5).
       sb.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n")
@@ -84,6 +85,80 @@ public final class MessageContent {
     } catch (MessagingException | IOException e) {
       throw new IllegalArgumentException("the message cannot be written: " + e.getMessage(), e);
     }
+  }
+
+  /** A folded piece: white space, then the run of other characters it may be folded before. */
+  private static final java.util.regex.Pattern FOLD_PIECE =
+      java.util.regex.Pattern.compile("[ \t]*[^ \t]+|[ \t]+$");
+
+  /**
+   * Appends a header line, folded (RFC 5322 §2.2.3: a CRLF inserted before white space) when it is
+   * longer than a text line may be (998 octets before CRLF, RFC 5322 §2.1.1).
+   */
+  static void fold(StringBuilder sb, String name, String line) {
+    int max = Inputs.MAX_TEXT_LINE - 2;
+    if (Inputs.octets(line) <= max) {
+      sb.append(line).append("\r\n");
+      return;
+    }
+    java.util.regex.Matcher m = FOLD_PIECE.matcher(line);
+    int current = 0;
+    while (m.find()) {
+      String piece = m.group();
+      int n = Inputs.octets(piece);
+      if (n > max) {
+        throw new IllegalArgumentException(
+            "header "
+                + name
+                + ": a line of "
+                + Inputs.octets(line)
+                + " octets has no white space to fold at within the limit of "
+                + Inputs.MAX_TEXT_LINE
+                + " octets per line, CRLF included (RFC 5322 §2.1.1, §2.2.3)");
+      }
+      if (current > 0 && current + n > max) {
+        sb.append("\r\n");
+        current = 0;
+      }
+      sb.append(piece);
+      current += n;
+    }
+    sb.append("\r\n");
+  }
+
+  /** RFC 5321 §4.5.3.1.6: a body line longer than 998 octets cannot be sent as it is. */
+  private static void checkBodyLines(String body) {
+    int max = Inputs.MAX_TEXT_LINE - 2;
+    int start = 0;
+    int n = body.length();
+    while (start <= n) {
+      int end = start;
+      while (end < n && body.charAt(end) != '\n' && body.charAt(end) != '\r') {
+        end++;
+      }
+      if (end - start > max / 4 && Inputs.octets(body.substring(start, end)) > max) {
+        throw new IllegalArgumentException(
+            "body: line "
+                + lineNumber(body, start)
+                + " is longer than "
+                + max
+                + " octets; RFC 5321 §4.5.3.1.6 allows "
+                + Inputs.MAX_TEXT_LINE
+                + " octets per text line, CRLF included (send a MimeMessage with a"
+                + " quoted-printable or base64 body instead)");
+      }
+      start = end + 1;
+    }
+  }
+
+  private static int lineNumber(String body, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (body.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
   }
 
   /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.Direction;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.core.internal.Printable;
+import dev.mailpath.diag.core.internal.Secrets;
 import dev.mailpath.diag.smtp.SmtpReply;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -112,6 +113,7 @@ public final class ReplyReader {
   private Source source;
   private Direction direction = Direction.SERVER;
   private final Transcript.Recorder recorder;
+  private final Secrets secrets;
   private final int maxLine;
   private final int maxLines;
   private final int maxBytes;
@@ -144,8 +146,32 @@ public final class ReplyReader {
       int maxLines,
       int maxBytes,
       int readTimeoutMillis) {
+    this(source, recorder, maxLine, maxLines, maxBytes, readTimeoutMillis, new Secrets());
+  }
+
+  /**
+   * Creates a reader that scrubs known secrets from every line it records or returns: a server may
+   * echo an AUTH payload back in its error reply.
+   *
+   * @param source where bytes come from
+   * @param recorder where each line is recorded
+   * @param maxLine longest line accepted
+   * @param maxLines most lines per reply
+   * @param maxBytes most bytes per reply
+   * @param readTimeoutMillis longest single silence
+   * @param secrets the secrets to scrub
+   */
+  public ReplyReader(
+      Source source,
+      Transcript.Recorder recorder,
+      int maxLine,
+      int maxLines,
+      int maxBytes,
+      int readTimeoutMillis,
+      Secrets secrets) {
     this.source = requireNonNull(source, "source");
     this.recorder = requireNonNull(recorder, "recorder");
+    this.secrets = requireNonNull(secrets, "secrets");
     this.maxLine = maxLine;
     this.maxLines = maxLines;
     this.maxBytes = maxBytes;
@@ -220,7 +246,7 @@ public final class ReplyReader {
       } catch (ReadFailure f) {
         return new Result(null, f.failure, f.getMessage(), lastIndex, texts.size());
       }
-      lastIndex = recorder.add(direction, line, 0, len);
+      lastIndex = record(len);
       bytes += len + 2;
       if (texts.size() + 1 > maxLines || bytes > maxBytes) {
         return new Result(
@@ -249,7 +275,7 @@ public final class ReplyReader {
         return new Result(
             null,
             Failure.MALFORMED,
-            problem + ": " + Printable.escape(line, 0, Math.min(len, 80)),
+            problem + ": " + shorten(secrets.scrub(Printable.escape(line, 0, len)), 80),
             lastIndex,
             texts.size() + 1);
       }
@@ -265,7 +291,23 @@ public final class ReplyReader {
 
   private String decode(int off, int len) {
     // Reply text is untrusted: keep valid UTF-8, escape control characters.
-    return Printable.escape(new String(line, off, len, StandardCharsets.UTF_8));
+    return secrets.scrub(Printable.escape(new String(line, off, len, StandardCharsets.UTF_8)));
+  }
+
+  /** Records the current line, scrubbed when it holds a secret (else as bytes, unchanged). */
+  private int record(int len) {
+    if (!secrets.isEmpty()) {
+      String text = new String(line, 0, len, StandardCharsets.UTF_8);
+      String scrubbed = secrets.scrub(text);
+      if (!scrubbed.equals(text)) {
+        return recorder.add(direction, scrubbed);
+      }
+    }
+    return recorder.add(direction, line, 0, len);
+  }
+
+  private static String shorten(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
   }
 
   private static boolean digit(byte b) {
@@ -312,7 +354,7 @@ public final class ReplyReader {
         return lineLen;
       }
       if (lineLen >= maxLine) {
-        lastIndex = recorder.add(direction, line, 0, lineLen);
+        lastIndex = record(lineLen);
         recorder.note("reply line longer than " + maxLine + " bytes; stopped reading");
         throw new ReadFailure(Failure.TOO_LARGE, "reply line longer than " + maxLine + " bytes");
       }

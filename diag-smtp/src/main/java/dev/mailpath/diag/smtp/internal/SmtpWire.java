@@ -2,12 +2,14 @@ package dev.mailpath.diag.smtp.internal;
 
 import dev.mailpath.diag.core.Direction;
 import dev.mailpath.diag.core.Transcript;
+import dev.mailpath.diag.core.internal.Secrets;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,9 @@ public final class SmtpWire implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpWire.class);
   private static final byte[] CRLF = {'\r', '\n'};
 
+  private final Socket raw;
   private volatile Socket socket;
+  private volatile Supplier<Deadline> writeBound;
   private InputStream in;
   private OutputStream out;
   private boolean tls;
@@ -39,9 +43,25 @@ public final class SmtpWire implements Closeable {
    */
   public SmtpWire(Socket socket, Transcript.Recorder recorder, int readTimeoutMillis)
       throws IOException {
+    this(socket, recorder, readTimeoutMillis, new Secrets());
+  }
+
+  /**
+   * Wraps a connected socket, scrubbing secrets from what the server sends.
+   *
+   * @param socket the connected socket (plain or already TLS for SMTPS)
+   * @param recorder the transcript
+   * @param readTimeoutMillis longest single silence
+   * @param secrets the secrets to scrub from server lines
+   * @throws IOException when the socket's streams cannot be opened
+   */
+  public SmtpWire(
+      Socket socket, Transcript.Recorder recorder, int readTimeoutMillis, Secrets secrets)
+      throws IOException {
+    this.raw = socket;
     this.socket = socket;
     this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+    this.out = new GuardedOutput(socket.getOutputStream());
     this.tls = socket instanceof SSLSocket;
     this.recorder = recorder;
     this.reader =
@@ -51,7 +71,8 @@ public final class SmtpWire implements Closeable {
             ReplyReader.DEFAULT_MAX_LINE,
             ReplyReader.DEFAULT_MAX_LINES,
             ReplyReader.DEFAULT_MAX_BYTES,
-            readTimeoutMillis);
+            readTimeoutMillis,
+            secrets);
     reader.switchTo(source(), tls ? Direction.SERVER_TLS : Direction.SERVER);
   }
 
@@ -104,9 +125,10 @@ public final class SmtpWire implements Closeable {
    *
    * @param line the line to send; must hold no CR or LF (checked by callers at the API edge)
    * @param recorded what to record instead (secrets redacted)
-   * @throws IOException when the write fails
+   * @param deadline when the write must have ended; the connection is closed then
+   * @throws IOException when the write fails ({@link WriteTimeoutException} when it timed out)
    */
-  public void sendLine(String line, String recorded) throws IOException {
+  public void sendLine(String line, String recorded, Deadline deadline) throws IOException {
     recorder.add(tls ? Direction.CLIENT_TLS : Direction.CLIENT, recorded);
     LOG.trace("{} {}", tls ? " ~>" : " ->", recorded);
     // One write per command: with TCP_NODELAY, two writes are two packets and two system calls.
@@ -114,8 +136,7 @@ public final class SmtpWire implements Closeable {
     byte[] framed = java.util.Arrays.copyOf(bytes, bytes.length + 2);
     framed[bytes.length] = '\r';
     framed[bytes.length + 1] = '\n';
-    out.write(framed);
-    out.flush();
+    guarded(() -> deadline, framed);
   }
 
   /**
@@ -123,9 +144,11 @@ public final class SmtpWire implements Closeable {
    *
    * @param lines the lines
    * @param recorded what to record for each
-   * @throws IOException when the write fails
+   * @param deadline when the write must have ended; the connection is closed then
+   * @throws IOException when the write fails ({@link WriteTimeoutException} when it timed out)
    */
-  public void sendLines(java.util.List<String> lines, java.util.List<String> recorded)
+  public void sendLines(
+      java.util.List<String> lines, java.util.List<String> recorded, Deadline deadline)
       throws IOException {
     java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
     for (int i = 0; i < lines.size(); i++) {
@@ -133,17 +156,27 @@ public final class SmtpWire implements Closeable {
       bos.write(lines.get(i).getBytes(StandardCharsets.UTF_8));
       bos.write(CRLF);
     }
-    out.write(bos.toByteArray());
-    out.flush();
+    guarded(() -> deadline, bos.toByteArray());
   }
 
   /**
    * Sends message content: each line CRLF-terminated and dot-stuffed, then the final dot.
    *
    * @param message the message, in any line ending convention
-   * @throws IOException when the write fails
+   * @param blockDeadline gives, for each block written, when that block must have gone (RFC 5321
+   *     §4.5.3.2.5: a timeout per TCP send, not for the whole message)
+   * @throws IOException when the write fails ({@link WriteTimeoutException} when a block timed out)
    */
-  public void sendData(byte[] message) throws IOException {
+  public void sendData(byte[] message, Supplier<Deadline> blockDeadline) throws IOException {
+    writeBound = blockDeadline;
+    try {
+      writeData(message);
+    } finally {
+      writeBound = null;
+    }
+  }
+
+  private void writeData(byte[] message) throws IOException {
     Direction d = tls ? Direction.CLIENT_TLS : Direction.CLIENT;
     java.io.BufferedOutputStream bo = new java.io.BufferedOutputStream(out, 16 * 1024);
     for (int[] range : MessageLines.split(message)) {
@@ -188,9 +221,33 @@ public final class SmtpWire implements Closeable {
   public void upgrade(SSLSocket tlsSocket) throws IOException {
     this.socket = tlsSocket;
     this.in = tlsSocket.getInputStream();
-    this.out = tlsSocket.getOutputStream();
+    this.out = new GuardedOutput(tlsSocket.getOutputStream());
     this.tls = true;
     reader.switchTo(source(), Direction.SERVER_TLS);
+  }
+
+  private void guarded(Supplier<Deadline> bound, byte[] bytes) throws IOException {
+    writeBound = bound;
+    try {
+      out.write(bytes);
+      out.flush();
+    } finally {
+      writeBound = null;
+    }
+  }
+
+  /**
+   * Cuts the connection at once from any thread: closes the TCP socket under TLS, which ends a
+   * blocked read, write or handshake (closing the TLS socket itself would first try to send
+   * close_notify, and so could block behind the very write it should end).
+   */
+  public void abort() {
+    try {
+      raw.close();
+    } catch (IOException e) {
+      LOG.debug("close failed", e);
+    }
+    close();
   }
 
   /** Closes the connection; safe to call from another thread and more than once. */
@@ -201,5 +258,81 @@ public final class SmtpWire implements Closeable {
     } catch (IOException e) {
       LOG.debug("close failed", e);
     }
+  }
+
+  /** Thrown when a write did not end by its deadline; the connection is closed by then. */
+  public static final class WriteTimeoutException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WriteTimeoutException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Bounds every write to the socket by the deadline in force: a peer that stops reading fills the
+   * socket buffers and would block the writer forever. Writes in chunks so that each chunk gets the
+   * bound afresh (a slow but reading peer is not cut off in the middle of a long message).
+   */
+  private final class GuardedOutput extends OutputStream {
+    private static final int CHUNK = 64 * 1024;
+    private final OutputStream delegate;
+
+    GuardedOutput(OutputStream delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      int done = 0;
+      while (done < len) {
+        int n = Math.min(CHUNK, len - done);
+        int at = off + done;
+        guard(() -> delegate.write(b, at, n));
+        done += n;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      guard(delegate::flush);
+    }
+
+    private void guard(IoAction action) throws IOException {
+      Supplier<Deadline> bound = writeBound;
+      Deadline d = bound == null ? null : bound.get();
+      if (d == null) {
+        action.run();
+        return;
+      }
+      if (d.expired()) {
+        abort();
+        throw new WriteTimeoutException(d.describe() + " exceeded while sending");
+      }
+      try (Watchdog w = Watchdog.at(d, SmtpWire.this::abort)) {
+        try {
+          action.run();
+        } catch (IOException e) {
+          if (w.fired()) {
+            throw new WriteTimeoutException(
+                d.describe() + " exceeded while sending: the server stopped reading");
+          }
+          throw e;
+        }
+        if (w.fired()) {
+          throw new WriteTimeoutException(d.describe() + " exceeded while sending");
+        }
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
   }
 }

@@ -134,7 +134,23 @@ public final class TlsSupport {
       s.setSSLParameters(p);
       s.setUseClientMode(true);
       s.setSoTimeout(Math.max(1, timeoutMillis));
-      s.startHandshake();
+      // SO_TIMEOUT bounds one read, not the handshake: a peer sending one byte just before each
+      // read times out would stretch it without end. The watchdog makes the timeout a deadline
+      // for the whole handshake by closing the TCP socket under it.
+      try (Watchdog w =
+          Watchdog.after(Math.max(1, timeoutMillis) * 1_000_000L, () -> abort(plain))) {
+        try {
+          s.startHandshake();
+        } catch (IOException e) {
+          if (w.fired()) {
+            throw new SocketTimeoutException("handshake deadline passed");
+          }
+          throw e;
+        }
+        if (w.fired()) {
+          throw new SocketTimeoutException("handshake deadline passed");
+        }
+      }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a TLS context", e);
     } catch (IllegalArgumentException e) {
@@ -143,7 +159,11 @@ public final class TlsSupport {
           peerHost, Problem.HANDSHAKE, "invalid TLS server name: " + e.getMessage(), recording);
     } catch (SocketTimeoutException e) {
       closeQuietly(s, plain);
-      return failed(peerHost, Problem.TIMEOUT, "TLS handshake timed out", recording);
+      return failed(
+          peerHost,
+          Problem.TIMEOUT,
+          "TLS handshake not finished within " + Math.max(1, timeoutMillis) + " ms",
+          recording);
     } catch (IOException e) {
       closeQuietly(s, plain);
       Problem p = classify(recording != null && recording.error != null ? recording.error : e);
@@ -259,6 +279,14 @@ public final class TlsSupport {
     }
     String m = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     return m;
+  }
+
+  private static void abort(Socket plain) {
+    try {
+      plain.close();
+    } catch (IOException ignored) {
+      // the handshake fails on the closed socket; that is what is reported
+    }
   }
 
   private static void closeQuietly(Socket a, Socket b) {

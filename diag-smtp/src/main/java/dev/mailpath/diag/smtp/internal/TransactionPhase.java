@@ -120,7 +120,7 @@ final class TransactionPhase {
     byte[] bytes = message.render(eng.time.instant(), eng.env.random(), eng.messageIdDomain());
     long t0 = eng.time.nanoTime();
     try {
-      eng.wire.sendData(bytes);
+      eng.wire.sendData(bytes, () -> eng.phaseDeadline(eng.o.timeouts.dataBlock()));
     } catch (IOException e) {
       eng.writeFailed(SmtpPhase.DATA, "the message", e);
       SmtpReply none = SmtpReply.none("send failed: " + e.getMessage());
@@ -197,7 +197,7 @@ final class TransactionPhase {
     }
     long t0 = eng.time.nanoTime();
     try {
-      eng.wire.sendLines(lines, lines);
+      eng.wire.sendLines(lines, lines, eng.phaseDeadline(eng.o.timeouts.mail()));
     } catch (IOException e) {
       eng.writeFailed(SmtpPhase.MAIL, "the pipelined MAIL group", e);
       return SmtpReply.none("send failed: " + e.getMessage());
@@ -227,7 +227,7 @@ final class TransactionPhase {
         // RFC 2920 §3.1: no recipient was accepted but DATA got 354 anyway: send an empty
         // message (just the dot), which the server must then reject.
         try {
-          eng.wire.sendData(new byte[0]);
+          eng.wire.sendData(new byte[0], () -> eng.phaseDeadline(eng.o.timeouts.dataBlock()));
         } catch (IOException e) {
           eng.writeFailed(SmtpPhase.DATA, "the final dot", e);
           return SmtpReply.none("send failed: " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.mailpath.diag.trace.internal;
 import dev.mailpath.diag.core.Direction;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Transcript;
+import dev.mailpath.diag.core.internal.Secrets;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ public final class ImapTrace {
       Pattern.compile("^DEBUG IMAPS?: (\\S+(?: \\S+)?) command trace suppressed");
 
   private final Transcript.Recorder recorder;
+  private final Secrets secrets;
   private final boolean implicitTls;
   private boolean insideTls;
   private final byte[] buf = new byte[MAX_LINE];
@@ -46,6 +48,19 @@ public final class ImapTrace {
    * @param implicitTls whether the whole session runs inside TLS
    */
   public ImapTrace(TimeSource time, boolean implicitTls) {
+    this(time, implicitTls, new Secrets());
+  }
+
+  /**
+   * Creates a trace that scrubs the login's secrets from every line it records: a server may quote
+   * the login or the AUTHENTICATE payload in its {@code NO} reply.
+   *
+   * @param time the clock for transcript offsets
+   * @param implicitTls whether the whole session runs inside TLS
+   * @param secrets the secrets to scrub
+   */
+  public ImapTrace(TimeSource time, boolean implicitTls, Secrets secrets) {
+    this.secrets = secrets;
     this.recorder = Transcript.recorder(time);
     this.implicitTls = implicitTls;
     this.insideTls = implicitTls;
@@ -74,7 +89,7 @@ public final class ImapTrace {
    * @param text the note
    */
   public synchronized void note(String text) {
-    recorder.note(text);
+    recorder.note(secrets.scrub(text));
   }
 
   private synchronized void accept(byte b) {
@@ -90,7 +105,8 @@ public final class ImapTrace {
     }
   }
 
-  private void line(String text, long wireBytes) {
+  private void line(String raw, long wireBytes) {
+    String text = secrets.scrub(raw);
     if (literalRemaining > 0) {
       // Inside a server literal (for example the header fields of a FETCH response).
       literalRemaining -= wireBytes;

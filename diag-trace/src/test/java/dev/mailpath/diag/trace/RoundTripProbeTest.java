@@ -140,7 +140,8 @@ class RoundTripProbeTest {
     assertThat(r.arrived()).isFalse();
     assertThat(r.hasFinding(TraceFinding.ROUNDTRIP_NEVER_ARRIVED)).as("%s", r).isTrue();
     assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(r.polls()).isGreaterThan(2);
+    // At least one poll after the first; how many more fit in 800 ms depends on the machine.
+    assertThat(r.polls()).isGreaterThanOrEqualTo(2);
     assertThat(r.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(800));
     assertThat(r.toString()).contains("not there after 0.8 s");
 

@@ -3,6 +3,7 @@ package dev.mailpath.diag.core;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One thing a diagnosis found: a stable {@link #code()}, a {@link Severity}, a one-line summary of
@@ -54,6 +55,23 @@ public record Finding(
    */
   public boolean is(FindingCode findingCode) {
     return code.equals(findingCode.id());
+  }
+
+  /**
+   * Returns this finding with every text (summary, explanation, next steps, evidence values) passed
+   * through a function, code and severity kept: for example to scrub a secret a server echoed.
+   *
+   * @param text the function applied to each text
+   * @return the finding itself when nothing changed, else the changed copy
+   */
+  public Finding mapText(UnaryOperator<String> text) {
+    requireNonNull(text, "text");
+    List<String> steps = nextSteps.stream().map(text).toList();
+    List<Evidence> ev =
+        evidence.stream().map(e -> new Evidence(e.label(), text.apply(e.value()))).toList();
+    Finding g =
+        new Finding(code, severity, text.apply(summary), text.apply(explanation), steps, ev);
+    return g.equals(this) ? this : g;
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.mailpath.diag.core.internal;
 
-import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.Finding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -150,13 +149,7 @@ public final class Secrets {
     if (isEmpty()) {
       return f;
     }
-    List<String> steps = new ArrayList<>();
-    f.nextSteps().forEach(s -> steps.add(scrub(s)));
-    List<Evidence> ev = new ArrayList<>();
-    f.evidence().forEach(e -> ev.add(new Evidence(e.label(), scrub(e.value()))));
-    Finding g =
-        new Finding(f.code(), f.severity(), scrub(f.summary()), scrub(f.explanation()), steps, ev);
-    return g.equals(f) ? f : g;
+    return f.mapText(this::scrub);
   }
 
   private static List<String> base64Forms(String s) {

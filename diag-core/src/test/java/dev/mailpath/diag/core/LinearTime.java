@@ -6,17 +6,17 @@ import java.lang.reflect.Method;
 import java.util.function.IntFunction;
 
 /**
- * The size-doubling check for parsers: the work on an input of size 2n may take about twice the
- * CPU time of size n, never four times (quadratic) or more. CPU time of this thread, not wall time,
- * and the fastest of several runs after warm-up, so a busy machine or a GC pause does not fail it.
+ * The size-doubling check for parsers: the work on an input of size 2n may take about twice the CPU
+ * time of size n, never four times (quadratic) or more. CPU time of this thread, not wall time, and
+ * the fastest of several runs after warm-up, so a busy machine or a GC pause does not fail it.
  */
 final class LinearTime {
   /** Twice the input, at most this factor the time; linear gives about 2, quadratic 4. */
   static final double MAX_RATIO = 3.0;
 
   /**
-   * {@code ThreadMXBean.getCurrentThreadCpuTime}, or null when unsupported (wall time is used then).
-   * Looked up reflectively: the tests compile inside this module, which does not read {@code
+   * {@code ThreadMXBean.getCurrentThreadCpuTime}, or null when unsupported (wall time is used
+   * then). Looked up reflectively: the tests compile inside this module, which does not read {@code
    * java.management}, and run on the class path, where it is readable.
    */
   private static final Object THREADS;
@@ -39,6 +39,7 @@ final class LinearTime {
     THREADS = threads;
     CPU_TIME = cpuTime;
   }
+
   private static final long MIN_SAMPLE_NANOS = 5_000_000;
   private static final int WARM_UP = 3;
   private static final int RUNS = 7;
@@ -49,8 +50,8 @@ final class LinearTime {
    * Asserts that {@code work} grows linearly from size {@code n} to {@code 2n}.
    *
    * @param what names the parser and the pattern, for the failure message
-   * @param work makes the work for an input of the given size (the input is built here, outside
-   *     the measured time)
+   * @param work makes the work for an input of the given size (the input is built here, outside the
+   *     measured time)
    * @param n the smaller size, for example 64 KiB
    */
   static void assertLinear(String what, IntFunction<Runnable> work, int n) {

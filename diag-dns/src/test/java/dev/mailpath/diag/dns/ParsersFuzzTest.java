@@ -18,15 +18,18 @@ import org.xbill.DNS.Type;
  * Fuzz target for the DNS reply check (Jazzer, {@code @FuzzTest}): arbitrary bytes judged as the
  * reply to one fixed query ({@code example.org. MX}, ID 0x1234). A plain build runs it over its
  * committed seeds in {@code ParsersFuzzTestInputs/replyCheck/}; {@code -Pfuzz} fuzzes it for a set
- * time (docs/robustness.md). Promises: no exception and no hang on any bytes; an answer is only ever
- * an answer to the question asked; what is handed on converts to our types without an exception.
+ * time (docs/robustness.md). Promises: no exception and no hang on any bytes; an answer is only
+ * ever an answer to the question asked; what is handed on converts to our types without an
+ * exception.
  */
 class ParsersFuzzTest {
   static final int ID = 0x1234;
   static final Message QUERY = query();
 
   static Message query() {
-    Message q = Message.newQuery(Record.newRecord(Name.fromConstantString("example.org."), Type.MX, DClass.IN));
+    Message q =
+        Message.newQuery(
+            Record.newRecord(Name.fromConstantString("example.org."), Type.MX, DClass.IN));
     q.getHeader().setID(ID);
     return q;
   }

@@ -18,8 +18,18 @@ class ParsersLinearTimeTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(
         new byte[] {
-          0x12, 0x34, (byte) 0x81, (byte) 0x80, 0, 1, (byte) (ancount >>> 8), (byte) ancount, 0, 0,
-          0, 0
+          0x12,
+          0x34,
+          (byte) 0x81,
+          (byte) 0x80,
+          0,
+          1,
+          (byte) (ancount >>> 8),
+          (byte) ancount,
+          0,
+          0,
+          0,
+          0
         });
     out.writeBytes(new byte[] {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o', 'r', 'g', 0});
     out.writeBytes(new byte[] {0, 15, 0, 1});
@@ -46,8 +56,24 @@ class ParsersLinearTimeTest {
             int offset = 12 + 17 + body.size();
             body.writeBytes(
                 new byte[] {
-                  1, 'a', (byte) (0xC0 | previous >>> 8), (byte) previous, 0, 15, 0, 1, 0, 0, 0,
-                  60, 0, 4, 0, 10, (byte) 0xC0, 12
+                  1,
+                  'a',
+                  (byte) (0xC0 | previous >>> 8),
+                  (byte) previous,
+                  0,
+                  15,
+                  0,
+                  1,
+                  0,
+                  0,
+                  0,
+                  60,
+                  0,
+                  4,
+                  0,
+                  10,
+                  (byte) 0xC0,
+                  12
                 });
             previous = offset;
             count++;
@@ -70,7 +96,8 @@ class ParsersLinearTimeTest {
             for (int i = 0; i < 3; i++) {
               body.writeBytes(label);
             }
-            body.writeBytes(new byte[] {(byte) 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 1});
+            body.writeBytes(
+                new byte[] {(byte) 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 1});
             count++;
           }
           return checking(reply(count, body.toByteArray()));

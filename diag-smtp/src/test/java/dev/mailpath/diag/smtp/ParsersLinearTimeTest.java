@@ -40,7 +40,8 @@ class ParsersLinearTimeTest {
 
   @Test
   void replyReader_bareCarriageReturns_isLinear() {
-    LinearTime.assertLinear("ReplyReader on 250 x\\r lines", n -> reading("250 x\r".repeat(n / 6)), N);
+    LinearTime.assertLinear(
+        "ReplyReader on 250 x\\r lines", n -> reading("250 x\r".repeat(n / 6)), N);
   }
 
   @Test

@@ -17,11 +17,12 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * Fuzz targets for everything diag-trace reads from strangers: message headers (Received chains
- * and Authentication-Results), Postfix logs and the IMAP session trace (Jazzer, {@code @FuzzTest}).
- * A plain build runs each target over its committed seeds in {@code ParsersFuzzTestInputs/<method>/};
+ * Fuzz targets for everything diag-trace reads from strangers: message headers (Received chains and
+ * Authentication-Results), Postfix logs and the IMAP session trace (Jazzer, {@code @FuzzTest}). A
+ * plain build runs each target over its committed seeds in {@code ParsersFuzzTestInputs/<method>/};
  * {@code -Pfuzz} fuzzes one target for a set time (docs/robustness.md). The promises asserted: no
- * exception at all (hostile text is a finding), and output bounded by a fixed multiple of the input.
+ * exception at all (hostile text is a finding), and output bounded by a fixed multiple of the
+ * input.
  */
 class ParsersFuzzTest {
   private static Path logFile;

@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The service extensions a server advertised in its EHLO reply (RFC 5321 §4.1.1.1): the greeting
@@ -53,6 +55,9 @@ public final class EhloCapabilities {
     requireNonNull(lines, "lines");
     String domain = lines.isEmpty() ? "" : firstWord(lines.get(0));
     Map<String, List<String>> map = new LinkedHashMap<>();
+    // The AUTH parameters merged so far, for a constant-time duplicate check: a reply of n
+    // AUTH= lines costs O(n), not O(n^2) (issue 16 item 15: every parser linear).
+    Set<String> authSeen = new HashSet<>();
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty()) {
@@ -68,14 +73,16 @@ public final class EhloCapabilities {
         List<String> existing = map.get("AUTH");
         if (existing != null) {
           for (String p : params) {
-            if (!existing.contains(p)) {
+            if (authSeen.add(p)) {
               existing.add(p);
             }
           }
           continue;
         }
       }
-      map.putIfAbsent(keyword, params);
+      if (map.putIfAbsent(keyword, params) == null && keyword.equals("AUTH")) {
+        authSeen.addAll(params);
+      }
     }
     Map<String, List<String>> frozen = new LinkedHashMap<>();
     map.forEach((k, v) -> frozen.put(k, List.copyOf(v)));

@@ -52,6 +52,9 @@ public final class DnsFault {
     LYING_RECORD_COUNTS("lyingRecordCounts"),
     COMPRESSION_LOOP("compressionLoop"),
     TCP_LENGTH_LIE("tcpLengthLie"),
+    TCP_FLOOD("tcpFlood"),
+    WRONG_CLASS("wrongClass"),
+    NXDOMAIN_WITHOUT_QUESTION("nxdomainWithoutQuestion"),
     RAW_REPLY("rawReply");
 
     private final String factoryName;
@@ -328,6 +331,49 @@ public final class DnsFault {
    */
   public static DnsFault tcpLengthLie() {
     return of(Kind.TCP_LENGTH_LIE);
+  }
+
+  /**
+   * Returns a fault that sets TC on its UDP reply, so the client asks again over TCP (as {@link
+   * #truncate()} does), and then answers the TCP query with an endless stream of well-formed frames
+   * carrying a wrong message ID (the query's ID plus one): a server that pins a client which reads
+   * "until the reply with my ID arrives" without watching its own deadline.
+   *
+   * <p>The stream goes on as fast as the client reads until the client closes the connection or the
+   * server is closed; it occupies one of the server's TCP worker threads meanwhile, and no other
+   * query on that connection is answered. Every reply a client sees must be dropped (RFC 5452
+   * §4.3), so a correct client ends the query at its timeout or deadline with a finding. With
+   * {@link #onlyTcp()} the UDP step is left out (for clients that ask over TCP alone).
+   *
+   * @return the fault
+   */
+  public static DnsFault tcpFlood() {
+    return of(Kind.TCP_FLOOD);
+  }
+
+  /**
+   * Returns a fault that sends the normal reply with every answer record rewritten to class CH
+   * (CHAOS, 3), keeping its owner name, type, TTL and data. The question stays class IN, so only a
+   * client that checks the class of each record (RFC 1035 §3.2.4; data of another class is not an
+   * answer to an IN question) refuses them; one that matches by type alone takes CHAOS data as MX
+   * hosts and addresses.
+   *
+   * @return the fault
+   */
+  public static DnsFault wrongClass() {
+    return of(Kind.WRONG_CLASS);
+  }
+
+  /**
+   * Returns a fault that replies with a bare 12-byte DNS header: the query's ID, QR set, RCODE 3
+   * (NXDOMAIN) and every section count zero, so there is no question section. Anyone who can see
+   * the ID can forge it; a client must require the question in every reply, whatever its RCODE (RFC
+   * 5452 §9.1), and drop this one instead of concluding that the name does not exist.
+   *
+   * @return the fault
+   */
+  public static DnsFault nxdomainWithoutQuestion() {
+    return of(Kind.NXDOMAIN_WITHOUT_QUESTION);
   }
 
   /**

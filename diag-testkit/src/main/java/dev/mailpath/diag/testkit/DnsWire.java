@@ -87,6 +87,19 @@ final class DnsWire {
     return reply;
   }
 
+  /**
+   * Returns a bare 12-byte reply header to {@code query}: its ID and RD bit, QR set, the given
+   * RCODE (low four bits) and every section count zero, so the reply has no question section.
+   */
+  static byte[] headerOnly(byte[] query, int rcode) {
+    byte[] h = new byte[HEADER_LENGTH];
+    h[0] = query[0];
+    h[1] = query[1];
+    h[2] = (byte) (QR_BIT | (query[2] & (OPCODE_BITS | RD_BIT)));
+    h[3] = (byte) (rcode & 0x0F);
+    return h;
+  }
+
   /** Returns {@code message} preceded by its two-byte length (RFC 1035 §4.2.2). */
   static byte[] framed(byte[] message) {
     byte[] out = new byte[message.length + 2];

@@ -106,6 +106,10 @@ public final class LocalDnsZoneServer implements AutoCloseable {
   private static final int BIND_ATTEMPTS = 5;
   private static final int MAX_UDP_DATAGRAM = 0xFFFF;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
+
+  /** Bytes of frames written at once by {@link DnsFault#tcpFlood()}. */
+  private static final int FLOOD_BURST_BYTES = 64 * 1024;
+
   private static final Name WRONG_QUESTION_NAME =
       Name.fromConstantString("wrong-question.invalid.");
 
@@ -354,6 +358,9 @@ public final class LocalDnsZoneServer implements AutoCloseable {
     if (kind == DnsFault.Kind.COMPRESSION_LOOP) {
       return DnsWire.compressionLoop(answerer.headerAndQuestion(query));
     }
+    if (kind == DnsFault.Kind.NXDOMAIN_WITHOUT_QUESTION) {
+      return DnsWire.headerOnly(raw, Rcode.NXDOMAIN);
+    }
     Message reply =
         kind == DnsFault.Kind.RCODE
             ? answerer.error(query, fault.rcodeValue())
@@ -362,6 +369,16 @@ public final class LocalDnsZoneServer implements AutoCloseable {
       switch (kind) {
         case TRUNCATE:
           reply = DnsZoneAnswerer.truncatedCopy(reply);
+          break;
+        case TCP_FLOOD:
+          if (tcpQuery) {
+            reply.getHeader().setID((reply.getHeader().getID() + 1) & 0xFFFF);
+          } else {
+            reply = DnsZoneAnswerer.truncatedCopy(reply);
+          }
+          break;
+        case WRONG_CLASS:
+          reply = answersInClass(reply, DClass.CH);
           break;
         case NOT_AUTHORITATIVE:
           reply.getHeader().unsetFlag(Flags.AA);
@@ -398,6 +415,32 @@ public final class LocalDnsZoneServer implements AutoCloseable {
     return wire;
   }
 
+  /** Returns a copy of {@code reply} whose answer records are of class {@code dclass}. */
+  private static Message answersInClass(Message reply, int dclass) {
+    Message out = new Message(reply.getHeader().getID());
+    for (int flag = 0; flag < 16; flag++) {
+      if (Flags.isFlag(flag) && reply.getHeader().getFlag(flag)) {
+        out.getHeader().setFlag(flag);
+      }
+    }
+    out.getHeader().setOpcode(reply.getHeader().getOpcode());
+    out.getHeader().setRcode(reply.getHeader().getRcode());
+    for (int section : new int[] {Section.QUESTION, Section.ANSWER, Section.AUTHORITY}) {
+      for (Record r : reply.getSection(section)) {
+        out.addRecord(
+            section == Section.ANSWER
+                ? Record.newRecord(
+                    r.getName(), r.getType(), dclass, r.getTTL(), r.rdataToWireCanonical())
+                : r,
+            section);
+      }
+    }
+    for (Record r : reply.getSection(Section.ADDITIONAL)) {
+      out.addRecord(r, Section.ADDITIONAL); // OPT included, so EDNS replies stay EDNS replies
+    }
+    return out;
+  }
+
   private static Record addressRecord(Name name, InetAddress address) {
     return address instanceof Inet4Address
         ? new ARecord(name, DClass.IN, 300, address)
@@ -421,6 +464,12 @@ public final class LocalDnsZoneServer implements AutoCloseable {
             TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         responder.endPending(); // closing: the reply is dropped like every pending one
+      }
+    } else if (kind == DnsFault.Kind.TCP_FLOOD) {
+      try {
+        responder.flood(reply);
+      } catch (IOException e) {
+        log.debug("flood ended: {}", e.toString());
       }
     } else if (kind == DnsFault.Kind.TCP_LENGTH_LIE) {
       try {
@@ -550,6 +599,11 @@ public final class LocalDnsZoneServer implements AutoCloseable {
       send(reply);
     }
 
+    /** Sends {@code reply} again and again until the peer or the server closes (TCP only). */
+    default void flood(byte[] reply) throws IOException {
+      send(reply);
+    }
+
     default void beginPending() {}
 
     default void endPending() {}
@@ -590,6 +644,26 @@ public final class LocalDnsZoneServer implements AutoCloseable {
     public synchronized void sendWithLengthLie(byte[] reply) throws IOException {
       try {
         out.write(DnsWire.lyingLengthPrefix(reply));
+        out.flush();
+      } finally {
+        close();
+      }
+    }
+
+    @Override
+    public synchronized void flood(byte[] reply) throws IOException {
+      // Bursts of frames in one write each: the client's socket stays readable without a pause,
+      // however fast it reads, so only its own deadline can end the read loop.
+      byte[] frame = DnsWire.framed(reply);
+      int frames = Math.max(1, FLOOD_BURST_BYTES / frame.length);
+      byte[] burst = new byte[frame.length * frames];
+      for (int i = 0; i < frames; i++) {
+        System.arraycopy(frame, 0, burst, i * frame.length, frame.length);
+      }
+      try {
+        while (!closed.get() && !socket.isClosed()) {
+          out.write(burst);
+        }
         out.flush();
       } finally {
         close();

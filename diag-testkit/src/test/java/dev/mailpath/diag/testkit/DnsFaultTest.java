@@ -51,6 +51,19 @@ class DnsFaultTest {
   }
 
   @Test
+  void hostileFaults_matchBothTransportsAndPrintTheirFactory() {
+    assertThat(DnsFault.tcpFlood().matches(BROKEN, Type.A, false)).isTrue();
+    assertThat(DnsFault.tcpFlood().matches(BROKEN, Type.A, true)).isTrue();
+    assertThat(DnsFault.tcpFlood().onlyTcp().matches(BROKEN, Type.A, false)).isFalse();
+    assertThat(DnsFault.tcpFlood()).hasToString("DnsFault.tcpFlood()");
+    assertThat(DnsFault.wrongClass().forType("MX"))
+        .hasToString("DnsFault.wrongClass().forType(\"MX\")");
+    assertThat(DnsFault.nxdomainWithoutQuestion())
+        .hasToString("DnsFault.nxdomainWithoutQuestion()");
+    assertThat(DnsFault.wrongClass()).isNotEqualTo(DnsFault.wrongId());
+  }
+
+  @Test
   void onlyTcp_onUdpOnlyFault_throwsIllegalState() {
     assertThatThrownBy(() -> DnsFault.truncate().onlyTcp())
         .isInstanceOf(IllegalStateException.class)

@@ -272,6 +272,62 @@ class LocalDnsZoneServerFaultTest {
   }
 
   @Test
+  void tcpFlood_udpQuery_setsTc() throws IOException {
+    LocalDnsZoneServer dns = start(DnsFault.tcpFlood());
+
+    byte[] reply = Raw.udp(dns, mxQuery());
+
+    assertThat(Raw.parse(reply).getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(Raw.count(reply, Section.ANSWER)).isZero();
+  }
+
+  @Test
+  void tcpFlood_tcpQuery_streamsFramesWithAWrongIdUntilTheClientCloses() throws IOException {
+    LocalDnsZoneServer dns = start(DnsFault.tcpFlood());
+    byte[] query = mxQuery();
+
+    try (Socket socket = Raw.connect(dns)) {
+      socket.getOutputStream().write(DnsWire.framed(query));
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      for (int i = 0; i < 1000; i++) { // far more than one reply: the stream does not end
+        byte[] frame = new byte[in.readUnsignedShort()];
+        in.readFully(frame);
+        assertThat(Raw.id(frame)).isEqualTo((Raw.id(query) + 1) & 0xFFFF);
+        assertThat(Raw.count(frame, Section.ANSWER)).isEqualTo(1);
+      }
+    }
+    // The server goes on serving after the client hung up.
+    assertThat(Raw.count(Raw.udp(dns, mxQuery()), Section.ANSWER)).isZero();
+  }
+
+  @Test
+  void wrongClass_matchingQuery_answersInClassChaos() throws IOException {
+    LocalDnsZoneServer dns = start(DnsFault.wrongClass());
+
+    Message reply = Raw.parse(Raw.udp(dns, mxQuery()));
+
+    assertThat(reply.getQuestion().getDClass()).isEqualTo(org.xbill.DNS.DClass.IN);
+    assertThat(reply.getSection(Section.ANSWER))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getDClass()).isEqualTo(org.xbill.DNS.DClass.CH))
+        .satisfies(r -> assertThat(r.rdataToString()).isEqualTo("10 mx1.example.org."));
+  }
+
+  @Test
+  void nxdomainWithoutQuestion_matchingQuery_sendsABareHeader() throws IOException {
+    LocalDnsZoneServer dns = start(DnsFault.nxdomainWithoutQuestion());
+    byte[] query = mxQuery();
+
+    byte[] reply = Raw.udp(dns, query);
+
+    assertThat(reply).hasSize(12);
+    assertThat(Raw.id(reply)).isEqualTo(Raw.id(query));
+    assertThat(Raw.qr(reply)).isTrue();
+    assertThat(reply[3] & 0x0F).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(Raw.count(reply, Section.QUESTION)).isZero();
+  }
+
+  @Test
   void tcpLengthLie_udpQuery_isNotApplied() throws IOException {
     LocalDnsZoneServer dns = start(DnsFault.tcpLengthLie().times(1));
 

@@ -65,7 +65,10 @@ class FindingCatalogTest {
     try (Stream<Path> files = Files.walk(ROOT)) {
       for (Path f : files.filter(FindingCatalogTest::isMainSource).toList()) {
         String text = Files.readString(f, StandardCharsets.UTF_8);
-        if (text.contains("new Finding(") && !f.endsWith("FindingCode.java")) {
+        // FindingCode makes findings; Finding.mapText copies one, keeping its code.
+        if (text.contains("new Finding(")
+            && !f.endsWith("FindingCode.java")
+            && !f.endsWith("Finding.java")) {
           offenders.add(ROOT.relativize(f).toString());
         }
       }

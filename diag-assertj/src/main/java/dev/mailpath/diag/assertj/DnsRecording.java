@@ -83,8 +83,8 @@ import java.util.Set;
  *
  * <p><b>What cannot be replayed</b>: answers that were not answers. A SERVFAIL, REFUSED or other
  * error rcode, a timeout or a network error leaves no data to serve, so the recording keeps it only
- * as a comment ({@code ; MX broken.example.org: SERVFAIL (not replayable)}); the name is absent
- * and would answer NXDOMAIN. Express it on the replaying server with a fault instead: {@code
+ * as a comment ({@code ; MX broken.example.org: SERVFAIL (not replayable)}); the name is absent and
+ * would answer NXDOMAIN. Express it on the replaying server with a fault instead: {@code
  * LocalDnsZoneServer.builder().zoneFile(path).fault(DnsFault.servfail().forName("broken.example.org"))},
  * {@code DnsFault.drop()} for a timeout, {@code DnsFault.refused()} or {@code DnsFault.rcode(n)}
  * for the others. Flags and transport (AA, TC and the TCP retry, EDNS), record order within a set
@@ -195,8 +195,8 @@ public final class DnsRecording {
     private Builder() {}
 
     /**
-     * Records what an MX resolution was answered: the MX records, null MX, and the addresses of
-     * the exchanges (or of the domain, for an implicit MX), and which names did not exist.
+     * Records what an MX resolution was answered: the MX records, null MX, and the addresses of the
+     * exchanges (or of the domain, for an implicit MX), and which names did not exist.
      *
      * @param report the report of {@code MxResolver.resolve}
      * @return this builder
@@ -281,7 +281,8 @@ public final class DnsRecording {
           if (!absent.contains(name) && isBelowOrAt(name, origin) && !name.equals(origin)) {
             owners.put(
                 EXISTS_LABEL + "." + name,
-                List.of(new Line(RecordType.TXT, null, "\"name existed, no data recorded\"", false)));
+                List.of(
+                    new Line(RecordType.TXT, null, "\"name existed, no data recorded\"", false)));
           }
         }
       }
@@ -347,7 +348,9 @@ public final class DnsRecording {
     private void add(String owner, RecordType type, Long ttl, String data, boolean fromMx) {
       String key = owner + ' ' + type + ' ' + data;
       if (seen.add(key)) {
-        byOwner.computeIfAbsent(owner, k -> new ArrayList<>()).add(new Line(type, ttl, data, fromMx));
+        byOwner
+            .computeIfAbsent(owner, k -> new ArrayList<>())
+            .add(new Line(type, ttl, data, fromMx));
       }
     }
 
@@ -415,9 +418,7 @@ public final class DnsRecording {
   }
 
   private static String plain(String absoluteName) {
-    return absoluteName.equals(".")
-        ? "."
-        : absoluteName.substring(0, absoluteName.length() - 1);
+    return absoluteName.equals(".") ? "." : absoluteName.substring(0, absoluteName.length() - 1);
   }
 
   private static boolean isBelowOrAt(String name, String origin) {

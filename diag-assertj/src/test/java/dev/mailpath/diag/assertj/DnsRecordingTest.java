@@ -176,7 +176,8 @@ class DnsRecordingTest {
     try (LocalDnsZoneServer replay = LocalDnsZoneServer.builder().zoneFile(file).start()) {
       MxResolver resolver = resolver(replay.address());
       MxReport mx = resolver.resolve("example.test");
-      assertThat(mx.exchanges()).extracting(e -> e.preference() + " " + e.host())
+      assertThat(mx.exchanges())
+          .extracting(e -> e.preference() + " " + e.host())
           .containsExactly("10 mx1.example.test", "20 mx2.example.test");
       assertThat(codes(mx)).isEmpty();
       assertThat(codes(resolver.resolve("nullmx.example.test"))).containsExactly("dns.mx.null");

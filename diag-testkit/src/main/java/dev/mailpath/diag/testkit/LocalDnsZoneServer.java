@@ -17,6 +17,9 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -869,6 +872,30 @@ public final class LocalDnsZoneServer implements AutoCloseable {
             "origin must be a domain name such as example.org, got '" + origin + "'", e);
       }
       return addZone(DnsZoneAnswerer.parseZone(name, masterFileText));
+    }
+
+    /**
+     * Adds a zone from a master-file text file (UTF-8), such as a DNS recording made with
+     * diag-assertj's {@code DnsRecording}: as {@link #zone(String)} with the file's content.
+     *
+     * @param file the zone file; its origin comes from its first {@code $ORIGIN} or its SOA
+     * @return this builder
+     * @throws UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException as {@link #zone(String)}, naming the file
+     */
+    public Builder zoneFile(Path file) {
+      Objects.requireNonNull(file, "file");
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read zone file " + file, e);
+      }
+      try {
+        return zone(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("zone file " + file + ": " + e.getMessage(), e);
+      }
     }
 
     private Builder addZone(Zone zone) {

@@ -16,6 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -113,6 +117,30 @@ class LocalDnsZoneServerTest {
         .containsExactly("example.org. MX 10 mx1.example.org.");
     assertThat(Raw.strings(reply, Section.ADDITIONAL))
         .contains("mx1.example.org. A 127.0.0.1", "mx1.example.org. AAAA 0:0:0:0:0:0:0:1");
+  }
+
+  @Test
+  void zoneFile_servesTheFilesZone(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("example.zone");
+    Files.writeString(file, ZONE, StandardCharsets.UTF_8);
+    LocalDnsZoneServer dns = start(LocalDnsZoneServer.builder().zoneFile(file));
+
+    Message reply = Raw.ask(Raw.resolver(dns), "example.org.", Type.MX);
+
+    assertThat(Raw.strings(reply, Section.ANSWER))
+        .containsExactly("example.org. MX 10 mx1.example.org.");
+  }
+
+  @Test
+  void zoneFile_missingOrBadFile_throwsNamingTheFile(@TempDir Path dir) throws IOException {
+    Path missing = dir.resolve("missing.zone");
+    assertThatThrownBy(() -> LocalDnsZoneServer.builder().zoneFile(missing))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("missing.zone");
+    Path bad = Files.writeString(dir.resolve("bad.zone"), "$ORIGIN example.org.\n@ A not-an-ip\n");
+    assertThatThrownBy(() -> LocalDnsZoneServer.builder().zoneFile(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad.zone");
   }
 
   @Test

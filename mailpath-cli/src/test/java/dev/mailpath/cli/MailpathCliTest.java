@@ -1,8 +1,8 @@
-package dev.mailpath.diag.examples.cli;
+package dev.mailpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.examples.DemoZones;
+
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +20,7 @@ class MailpathCliTest {
 
   @BeforeAll
   static void start() {
-    dns = LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start();
+    dns = LocalDnsZoneServer.builder().zone(CliLabZones.exampleCom()).start();
   }
 
   @AfterAll
@@ -180,7 +180,7 @@ class MailpathCliTest {
 
   @Test
   void pathRelayInvestigate_againstTheDemoLab_giveVerdictsAndExitCodes() {
-    try (dev.mailpath.diag.examples.DemoLab lab = dev.mailpath.diag.examples.DemoLab.start()) {
+    try (CliLab lab = CliLab.start()) {
       String labDns = "127.0.7.2:" + lab.dnsPort();
       String port = String.valueOf(lab.smtpPort());
 

@@ -1,4 +1,4 @@
-package dev.mailpath.diag.examples.cli;
+package dev.mailpath.cli;
 
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;

@@ -4,18 +4,20 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.HostAndPort;
 import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.core.TlsSettings;
 import dev.mailpath.diag.dns.AddressFamily;
 import dev.mailpath.diag.dns.DelegationTrace;
 import dev.mailpath.diag.dns.DnsSettings;
-import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
+import dev.mailpath.diag.html.DiagHtml;
 import dev.mailpath.diag.json.DiagJson;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
@@ -30,19 +32,29 @@ import dev.mailpath.diag.trace.MissingMessageInvestigation;
 import dev.mailpath.diag.trace.PostfixLogSource;
 import dev.mailpath.diag.trace.ReceivedChain;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +97,7 @@ import picocli.CommandLine.Spec;
       CommandLine.HelpCommand.class
     },
     exitCodeOnExecutionException = 70)
-public final class MailpathCli implements Runnable {
+public final class MailpathCli implements Callable<Integer> {
 
   /** Exit code for a usage error (BSD sysexits EX_USAGE). */
   public static final int USAGE = 64;
@@ -125,6 +137,11 @@ public final class MailpathCli implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
+          if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            // A file named on the command line that cannot be read (EX_NOINPUT).
+            cmd.getErr().println("mailpath: cannot read " + e.getMessage());
+            return 66;
+          }
           if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             // Misuse (a malformed domain, a bad port) is a usage error with the library's message.
             cmd.getErr().println("mailpath: " + e.getMessage());
@@ -135,9 +152,11 @@ public final class MailpathCli implements Runnable {
     return cli.execute(args);
   }
 
+  /** Without a subcommand: the usage on standard error and exit code 64. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
   }
 
   /**
@@ -190,15 +209,60 @@ public final class MailpathCli implements Runnable {
     }
   }
 
-  /** Options every subcommand shares. */
-  static final class Common {
-    @Option(names = "--json", description = "Print the report as JSON (see docs/json.md).")
+  /** Options of every subcommand: output format, destination, brevity and progress. */
+  static final class Output {
+    @Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        description =
+            "Output format: text, json (one document; several reports are an array), jsonl (one"
+                + " report per line) or html (default text).")
+    String format;
+
+    @Option(names = "--json", description = "Same as --format json.")
     boolean json;
 
     @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Write the report(s) to FILE instead of standard output.")
+    Path output;
+
+    @Option(
+        names = "--brief",
+        description = "Text: one verdict line per report and its worst findings only.")
+    boolean brief;
+
+    @Option(
+        names = "--progress",
+        description = "Show progress (DNS queries, connections, commands) on standard error.")
+    boolean progress;
+
+    Reporter reporter(CommandLine.Model.CommandSpec spec) {
+      String f = format == null ? (json ? "json" : "text") : format.toLowerCase(Locale.ROOT);
+      if (json && format != null && !f.equals("json")) {
+        throw new IllegalArgumentException("--json and --format " + format + " contradict");
+      }
+      if (!List.of("text", "json", "jsonl", "html").contains(f)) {
+        throw new IllegalArgumentException(
+            "--format must be text, json, jsonl or html, not " + format);
+      }
+      return new Reporter(spec.commandLine().getOut(), output, f, brief);
+    }
+
+    DiagEnvironment environment(PrintWriter err) {
+      return progress
+          ? DiagEnvironment.system().with(b -> b.eventListener(new Progress(err)))
+          : DiagEnvironment.system();
+    }
+  }
+
+  /** DNS server and timeout options of the subcommands that use the network. */
+  static final class Net {
+    @Option(
         names = "--dns",
         paramLabel = "IP[:PORT]",
-        description = "DNS server to ask (repeatable); default: the system's resolvers.")
+        description = "DNS server to ask (repeatable; [v6]:port); default: the system's resolvers.")
     List<String> dns = new ArrayList<>();
 
     @Option(
@@ -208,11 +272,6 @@ public final class MailpathCli implements Runnable {
         defaultValue = "5s")
     String timeout;
 
-    @Option(
-        names = "--progress",
-        description = "Show progress (DNS queries, connections, commands) on standard error.")
-    boolean progress;
-
     Duration timeout() {
       return parseDuration(timeout);
     }
@@ -220,7 +279,14 @@ public final class MailpathCli implements Runnable {
     List<InetSocketAddress> dnsServers() {
       List<InetSocketAddress> list = new ArrayList<>();
       for (String s : dns) {
-        list.add(hostPort(s, 53));
+        HostAndPort hp = HostAndPort.parse(s, 53);
+        InetAddress a =
+            hp.address()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "--dns needs an IP address (not a name to look up): " + s));
+        list.add(new InetSocketAddress(a, hp.port()));
       }
       return list;
     }
@@ -229,29 +295,269 @@ public final class MailpathCli implements Runnable {
       return DnsSettings.builder().servers(dnsServers()).timeout(timeout()).build();
     }
 
+    /** DNS settings with no servers named: the SMTP client then makes no reverse lookups. */
+    DnsSettings noDns() {
+      return DnsSettings.builder().timeout(timeout()).build();
+    }
+
     MxResolver resolver(DiagEnvironment env) {
       return MxResolver.builder().dns(dnsSettings()).environment(env).build();
     }
 
-    SmtpClient smtpClient(DiagEnvironment env) {
-      return SmtpClient.builder()
-          .dns(dnsSettings())
-          .timeouts(SmtpTimeouts.all(timeout()))
-          .environment(env)
-          .build();
+    /**
+     * Says on standard error which DNS servers this run asks, so no answer comes from a resolver
+     * nobody chose.
+     */
+    void announce(PrintWriter err) {
+      List<InetSocketAddress> named = dnsServers();
+      if (!named.isEmpty()) {
+        note(err, "DNS servers: " + join(named) + " (--dns)");
+        return;
+      }
+      List<InetSocketAddress> system;
+      try {
+        system = DnsSettings.system().serversOrSystem();
+      } catch (RuntimeException e) {
+        system = List.of();
+      }
+      note(
+          err,
+          "DNS servers: "
+              + (system.isEmpty() ? "none found" : join(system))
+              + " (the system's resolvers; --dns to choose)");
     }
 
-    DiagEnvironment environment(PrintWriter err) {
-      return progress
-          ? DiagEnvironment.system().with(b -> b.eventListener(new Progress(err)))
-          : DiagEnvironment.system();
+    private static String join(List<InetSocketAddress> list) {
+      StringBuilder sb = new StringBuilder();
+      for (InetSocketAddress a : list) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(IpAddressText.format(a));
+      }
+      return sb.toString();
+    }
+  }
+
+  /** TLS options of the subcommands that speak TLS. */
+  static final class Tls {
+    @Option(
+        names = {"--ca-file", "--trust-cert"},
+        paramLabel = "FILE",
+        description =
+            "Trust the certificates in this PEM file (a private CA or a self-signed server;"
+                + " repeatable) instead of the system's CAs.")
+    List<Path> caFiles = new ArrayList<>();
+
+    @Option(
+        names = {"--insecure", "--tls-report"},
+        description = "Report certificate problems as findings and go on (report-only).")
+    boolean insecure;
+
+    TlsSettings.Builder apply(TlsSettings.Builder t) {
+      if (!caFiles.isEmpty()) {
+        t.trustManager(trustManager(caFiles));
+      }
+      if (insecure) {
+        t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE);
+      }
+      return t;
+    }
+  }
+
+  /** Converts {@code none|starttls-if-offered|starttls|implicit} to a {@link TlsMode}. */
+  static final class TlsModeConverter implements CommandLine.ITypeConverter<TlsMode> {
+    @Override
+    public TlsMode convert(String value) {
+      switch (value.toLowerCase(Locale.ROOT)) {
+        case "none":
+          return TlsMode.NONE;
+        case "starttls-if-offered":
+          return TlsMode.STARTTLS_IF_OFFERED;
+        case "starttls":
+        case "starttls-required":
+          return TlsMode.STARTTLS_REQUIRED;
+        case "implicit":
+          return TlsMode.IMPLICIT;
+        default:
+          throw new CommandLine.TypeConversionException(
+              "use none, starttls-if-offered, starttls or implicit, not " + value);
+      }
+    }
+  }
+
+  /** The values of {@code --tls-mode}, for help and shell completion. */
+  static final class TlsModes extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    TlsModes() {
+      super(List.of("none", "starttls-if-offered", "starttls", "implicit"));
+    }
+  }
+
+  static void note(PrintWriter err, String text) {
+    err.println("mailpath: " + text);
+    err.flush();
+  }
+
+  /**
+   * Builds a trust manager that trusts exactly the certificates of these PEM files.
+   *
+   * @param files PEM files holding one or more certificates
+   * @return the trust manager
+   * @throws IllegalArgumentException when a file cannot be read or holds no certificate
+   */
+  static X509TrustManager trustManager(List<Path> files) {
+    try {
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      int n = 0;
+      for (Path f : files) {
+        int before = n;
+        try (InputStream in = Files.newInputStream(f)) {
+          for (Certificate c : cf.generateCertificates(in)) {
+            ks.setCertificateEntry("cert-" + n++, c);
+          }
+        } catch (CertificateException e) {
+          throw new IllegalArgumentException(
+              "no PEM certificate in " + f + " (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+          throw new IllegalArgumentException("cannot read certificates from " + f + ": " + e, e);
+        }
+        if (n == before) {
+          throw new IllegalArgumentException("no PEM certificate in " + f);
+        }
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x) {
+          return x;
+        }
+      }
+      throw new IllegalStateException("no X509TrustManager from " + tmf.getAlgorithm());
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a trust manager: " + e, e);
+    }
+  }
+
+  /**
+   * Reads targets for a bulk run: one per line, blank lines and {@code #} comments skipped.
+   *
+   * @param input a file or {@code -} for standard input
+   * @return the targets
+   */
+  static List<String> readTargets(String input) throws IOException {
+    List<String> lines =
+        input.equals("-")
+            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()
+            : Files.readAllLines(Path.of(input), StandardCharsets.UTF_8);
+    List<String> targets = new ArrayList<>();
+    for (String l : lines) {
+      String t = l.strip();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        targets.add(t);
+      }
+    }
+    return targets;
+  }
+
+  /** Prints reports in the chosen format; JSON Lines and text stream, json and html collect. */
+  static final class Reporter {
+    private final PrintWriter stdout;
+    private final Path file;
+    private final String format;
+    private final boolean brief;
+    private final List<Object> collected = new ArrayList<>();
+    private PrintWriter out;
+    private int worst;
+
+    Reporter(PrintWriter stdout, Path file, String format, boolean brief) {
+      this.stdout = stdout;
+      this.file = file;
+      this.format = format;
+      this.brief = brief;
     }
 
-    int print(CommandLine.Model.CommandSpec spec, Object report, DiagnosticReport forExit) {
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(json ? DiagJson.toPrettyJson(report) : report.toString());
-      out.flush();
-      return exitCode(forExit);
+    private PrintWriter out() {
+      if (out == null) {
+        if (file == null) {
+          out = stdout;
+        } else {
+          try {
+            out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), false);
+          } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + file + ": " + e.getMessage(), e);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Prints (or keeps) one report; {@code label} names what was asked, for --brief. */
+    void emit(String label, DiagnosticReport report) {
+      worst = worse(worst, exitCode(report));
+      switch (format) {
+        case "jsonl" -> {
+          out().println(DiagJson.toJson(report));
+          out().flush();
+        }
+        case "json", "html" -> collected.add(report);
+        default -> {
+          out().println(brief ? brief(label, report) : report.toString());
+          out().flush();
+        }
+      }
+    }
+
+    /** Writes what was collected and returns the exit code of the worst report. */
+    int finish() {
+      if (format.equals("json")) {
+        if (collected.size() == 1) {
+          out().println(DiagJson.toPrettyJson(collected.get(0)));
+        } else {
+          StringBuilder sb = new StringBuilder("[");
+          for (int i = 0; i < collected.size(); i++) {
+            sb.append(i == 0 ? "\n" : ",\n").append(DiagJson.toPrettyJson(collected.get(i)));
+          }
+          out().println(sb.append("\n]"));
+        }
+      } else if (format.equals("html")) {
+        List<DiagnosticReport> reports = new ArrayList<>();
+        for (Object o : collected) {
+          reports.add((DiagnosticReport) o);
+        }
+        out()
+            .println(
+                reports.size() == 1
+                    ? DiagHtml.render(reports.get(0))
+                    : DiagHtml.renderAll("mailpath", reports));
+      }
+      PrintWriter o = out();
+      o.flush();
+      if (file != null) {
+        o.close();
+      }
+      return worst;
+    }
+
+    static String brief(String label, DiagnosticReport report) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(label)
+          .append(": ")
+          .append(report.outcome())
+          .append(" (")
+          .append(report.worstSeverity().map(Object::toString).orElse("no findings"))
+          .append(", ")
+          .append(report.findings().size())
+          .append(report.findings().size() == 1 ? " finding)" : " findings)");
+      List<Finding> worstFirst = new ArrayList<>(report.findings());
+      worstFirst.sort(Comparator.comparing(Finding::severity).reversed());
+      for (int i = 0; i < Math.min(3, worstFirst.size()); i++) {
+        Finding f = worstFirst.get(i);
+        sb.append("\n  ").append(f.severity()).append(' ').append(f.code()).append(": ");
+        sb.append(f.summary());
+      }
+      return sb.toString();
     }
   }
 
@@ -315,28 +621,48 @@ public final class MailpathCli implements Runnable {
       description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
   static final class Mx implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
 
-    @Parameters(arity = "1..*", paramLabel = "DOMAIN")
-    List<String> domains;
+    @Parameters(arity = "0..*", paramLabel = "DOMAIN", description = "The domains to look up.")
+    List<String> domains = new ArrayList<>();
+
+    @Option(
+        names = "--input",
+        paramLabel = "FILE|-",
+        description = "Read domains from FILE (or standard input), one per line.")
+    String input;
 
     @Option(names = "--ipv4", description = "Look up A records only.")
     boolean ipv4;
 
     @Override
-    public Integer call() {
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
-      MxResolver resolver = common.resolver(env);
+    public Integer call() throws IOException {
+      List<String> targets = targets(domains, input, "DOMAIN");
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      net.announce(err);
+      MxResolver resolver = net.resolver(output.environment(err));
       if (ipv4) {
         resolver = resolver.toBuilder().addressFamily(AddressFamily.IPV4).build();
       }
-      int worst = 0;
-      for (String d : domains) {
-        MxReport r = resolver.resolve(d);
-        worst = worse(worst, common.print(spec, r, r));
+      for (String d : targets) {
+        reporter.emit(d, resolver.resolve(d));
       }
-      return worst;
+      return reporter.finish();
     }
+  }
+
+  /** Targets from the command line and {@code --input}; at least one. */
+  static List<String> targets(List<String> given, String input, String label) throws IOException {
+    List<String> all = new ArrayList<>(given);
+    if (input != null) {
+      all.addAll(readTargets(input));
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no " + label + " given (arguments or --input)");
+    }
+    return all;
   }
 
   /** {@code mailpath smtp}: telnet host 25. */
@@ -347,16 +673,26 @@ public final class MailpathCli implements Runnable {
           "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
   static final class Smtp implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
+    @Mixin Tls tls;
 
     @Parameters(
         index = "0",
-        paramLabel = "HOST",
-        description = "IP address or host name (resolved with --dns).")
+        paramLabel = "HOST[:PORT]",
+        description = "IP address or host name (resolved with --dns); [v6]:port for IPv6.")
     String host;
 
-    @Option(names = "--port", defaultValue = "25", description = "Port (default ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Port when HOST has none (default 25).")
+    Integer port;
+
+    @Option(
+        names = "--tls-mode",
+        paramLabel = "MODE",
+        converter = TlsModeConverter.class,
+        completionCandidates = TlsModes.class,
+        description = "When TLS starts: ${COMPLETION-CANDIDATES} (default none).")
+    TlsMode tlsMode;
 
     @Option(names = "--ehlo", defaultValue = "probe.mailpath.invalid", description = "EHLO name.")
     String ehlo;
@@ -367,23 +703,21 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--to", description = "RCPT TO address (repeatable).")
     List<String> to = new ArrayList<>();
 
-    @Option(
-        names = "--starttls",
-        description = "Require STARTTLS (the session ends when it is not offered).")
+    @Option(names = "--starttls", description = "Same as --tls-mode starttls.")
     boolean startTls;
 
     @Option(
         names = "--starttls-if-offered",
-        description = "Use STARTTLS when offered, as an MTA does.")
+        description = "Same as --tls-mode starttls-if-offered.")
     boolean startTlsIfOffered;
 
-    @Option(
-        names = "--tls-report",
-        description = "Report certificate problems as findings and go on.")
-    boolean tlsReport;
-
-    @Option(names = "--implicit-tls", description = "TLS from the first byte (SMTPS, port 465).")
+    @Option(names = "--implicit-tls", description = "Same as --tls-mode implicit (SMTPS, 465).")
     boolean implicitTls;
+
+    @Option(
+        names = "--reverse-dns",
+        description = "For an IP address: check the banner name against its reverse DNS.")
+    boolean reverseDns;
 
     @Option(names = "--user", description = "AUTH user name.")
     String user;
@@ -401,24 +735,31 @@ public final class MailpathCli implements Runnable {
 
     @Override
     public Integer call() {
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
-      SmtpClient client = common.smtpClient(env);
-      if (tlsReport) {
-        client =
-            client.toBuilder()
-                .tls(t -> t.failurePolicy(TlsFailurePolicy.REPORT_AND_CONTINUE))
-                .build();
+      HostAndPort target = hostAndPort(host, port, 25);
+      TlsMode mode =
+          tlsMode != null
+              ? tlsMode
+              : implicitTls
+                  ? TlsMode.IMPLICIT
+                  : startTls
+                      ? TlsMode.STARTTLS_REQUIRED
+                      : startTlsIfOffered ? TlsMode.STARTTLS_IF_OFFERED : TlsMode.NONE;
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      boolean noDns = target.isLiteral() && !reverseDns;
+      if (noDns) {
+        note(err, "DNS servers: none (an IP address; --reverse-dns to check its reverse DNS)");
+      } else {
+        net.announce(err);
       }
-      SmtpConversation c = SmtpConversation.to(host, port);
-      if (implicitTls) {
-        c = c.tlsMode(TlsMode.IMPLICIT);
-      }
-      c = c.ehlo(ehlo);
-      if (startTls) {
-        c = c.startTls();
-      } else if (startTlsIfOffered) {
-        c = c.startTlsIfOffered();
-      }
+      SmtpClient client =
+          SmtpClient.builder()
+              .dns(noDns ? net.noDns() : net.dnsSettings())
+              .timeouts(SmtpTimeouts.all(net.timeout()))
+              .tls(tls::apply)
+              .environment(output.environment(err))
+              .build();
+      SmtpConversation c = SmtpConversation.to(target).tlsMode(mode).ehlo(ehlo);
       if (user != null) {
         c = c.auth(SmtpCredentials.of(user, password("--user", passwordEnv)));
       }
@@ -431,9 +772,22 @@ public final class MailpathCli implements Runnable {
       if (quitAfter != null) {
         c = c.quitAfter(quitAfter);
       }
-      var report = client.run(c);
-      return common.print(spec, report, report);
+      reporter.emit(target.toString(), client.run(c));
+      return reporter.finish();
     }
+  }
+
+  /**
+   * Parses {@code HOST[:PORT]} with the library's parser; a port both in HOST and in {@code --port}
+   * must agree.
+   */
+  static HostAndPort hostAndPort(String text, Integer portOption, int defaultPort) {
+    HostAndPort hp = HostAndPort.parse(text, portOption != null ? portOption : defaultPort);
+    if (portOption != null && hp.port() != portOption) {
+      throw new IllegalArgumentException(
+          text + " names port " + hp.port() + " but --port says " + portOption);
+    }
+    return hp;
   }
 
   /** {@code mailpath roots}: ask the root servers directly. */
@@ -443,12 +797,27 @@ public final class MailpathCli implements Runnable {
       description = "Ask all 13 root servers (no recursion) what they say about a name.")
   static final class Roots implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
 
-    @Parameters(index = "0", defaultValue = ".", paramLabel = "NAME")
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        description = "Per-query timeout: 500ms, 5s, 2m (default ${DEFAULT-VALUE}).",
+        defaultValue = "5s")
+    String timeout;
+
+    @Parameters(
+        index = "0",
+        defaultValue = ".",
+        paramLabel = "NAME",
+        description = "The name to ask about (default the root, .).")
     String name;
 
-    @Parameters(index = "1", defaultValue = "NS", paramLabel = "TYPE")
+    @Parameters(
+        index = "1",
+        defaultValue = "NS",
+        paramLabel = "TYPE",
+        description = "The record type (default NS).")
     String type;
 
     @Option(
@@ -460,6 +829,9 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--ipv4", description = "IPv4 only.")
     boolean ipv4;
 
+    @Option(names = "--port", description = "Port every root server of a lab listens on.")
+    Integer port;
+
     @Option(
         names = "--prime",
         description = "Run the priming query (RFC 9609) and compare with the hints.")
@@ -467,23 +839,32 @@ public final class MailpathCli implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
       RootServerQuery.Builder b =
           RootServerQuery.builder()
-              .dns(d -> d.timeout(common.timeout()))
-              .environment(common.environment(spec.commandLine().getErr()));
-      if (hints != null) {
-        b.hints(RootHints.fromHintsFile(Files.readString(hints)));
+              .dns(d -> d.timeout(parseDuration(timeout)))
+              .environment(output.environment(err));
+      if (hints != null || port != null) {
+        RootHints h =
+            hints != null ? RootHints.fromHintsFile(Files.readString(hints)) : RootHints.iana();
+        b.hints(port != null ? h.withPort(port) : h);
       }
       if (ipv4) {
         b.addressFamily(AddressFamily.IPV4);
       }
+      note(
+          err,
+          "DNS servers: the root servers of "
+              + (hints != null ? hints : "the built-in root hints")
+              + " (no resolver)");
       RootServerQuery q = b.build();
       if (prime) {
-        var r = q.prime();
-        return common.print(spec, r, r);
+        reporter.emit("priming", q.prime());
+      } else {
+        reporter.emit(name + " " + type, q.ask(name, RecordType.of(type)));
       }
-      var r = q.ask(name, RecordType.of(type));
-      return common.print(spec, r, r);
+      return reporter.finish();
     }
   }
 
@@ -495,12 +876,17 @@ public final class MailpathCli implements Runnable {
           "Follow the delegation from the roots to the authoritative answer (dig +trace).")
   static final class Trace implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
 
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The name to follow.")
     String name;
 
-    @Parameters(index = "1", defaultValue = "MX", paramLabel = "TYPE")
+    @Parameters(
+        index = "1",
+        defaultValue = "MX",
+        paramLabel = "TYPE",
+        description = "The record type (default MX).")
     String type;
 
     @Option(
@@ -519,20 +905,28 @@ public final class MailpathCli implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      DiagEnvironment env = output.environment(err);
       DelegationTrace.Builder b =
-          DelegationTrace.builder().dns(d -> d.timeout(common.timeout())).environment(env);
+          DelegationTrace.builder().dns(d -> d.timeout(net.timeout())).environment(env);
       if (hints != null) {
         b.hints(RootHints.fromHintsFile(Files.readString(hints)));
       }
       if (port != null) {
         b.port(port);
       }
+      note(
+          err,
+          "DNS servers: the root servers of "
+              + (hints != null ? hints : "the built-in root hints")
+              + ", then the delegated name servers");
       if (compare) {
-        b.compareWith(common.resolver(env));
+        net.announce(err);
+        b.compareWith(net.resolver(env));
       }
-      var r = b.build().trace(name, RecordType.of(type));
-      return common.print(spec, r, r);
+      reporter.emit(name + " " + type, b.build().trace(name, RecordType.of(type)));
+      return reporter.finish();
     }
   }
 
@@ -544,17 +938,22 @@ public final class MailpathCli implements Runnable {
           "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
   static final class Headers implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
 
-    @Parameters(index = "0", paramLabel = "FILE")
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE",
+        description = "The message (.eml), or - for standard input.")
     String file;
 
     @Override
     public Integer call() throws IOException {
+      Reporter reporter = output.reporter(spec);
       byte[] message =
           file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-      var r = ReceivedChain.parse(message);
-      return common.print(spec, r, r);
+      note(spec.commandLine().getErr(), "DNS servers: none (the message alone is read)");
+      reporter.emit(file, ReceivedChain.parse(message));
+      return reporter.finish();
     }
   }
 
@@ -566,7 +965,9 @@ public final class MailpathCli implements Runnable {
           "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
   static final class Find implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
+    @Mixin Tls tls;
 
     @Option(
         names = "--imap",
@@ -575,42 +976,58 @@ public final class MailpathCli implements Runnable {
         description = "IMAP server (port 993 with --imaps, else 143).")
     String imap;
 
-    @Option(names = "--imaps", description = "Implicit TLS (IMAPS).")
+    @Option(names = "--imaps", description = "Same as --tls-mode implicit (IMAPS).")
     boolean imaps;
 
-    @Option(names = "--plain", description = "No TLS at all (test servers only).")
+    @Option(names = "--plain", description = "Same as --tls-mode none (test servers only).")
     boolean plain;
 
-    @Option(names = "--user", required = true)
+    @Option(
+        names = "--tls-mode",
+        paramLabel = "MODE",
+        converter = TlsModeConverter.class,
+        completionCandidates = TlsModes.class,
+        description = "When TLS starts: ${COMPLETION-CANDIDATES} (default starttls).")
+    TlsMode tlsMode;
+
+    @Option(names = "--user", required = true, description = "IMAP user name.")
     String user;
 
-    @Option(names = "--password-env", required = true, paramLabel = "VAR")
+    @Option(
+        names = "--password-env",
+        required = true,
+        paramLabel = "VAR",
+        description = "Environment variable holding the IMAP password.")
     String passwordEnv;
 
-    @Option(names = "--message-id")
+    @Option(names = "--message-id", description = "Match this Message-ID.")
     String messageId;
 
-    @Option(names = "--from")
+    @Option(names = "--from", description = "Match this sender address.")
     String from;
 
-    @Option(names = "--to")
+    @Option(names = "--to", description = "Match this recipient address.")
     String to;
 
-    @Option(names = "--subject")
+    @Option(names = "--subject", description = "Match this text in the subject.")
     String subject;
 
-    @Option(names = "--since", description = "ISO-8601 instant, e.g. 2026-11-28T08:00:00Z.")
+    @Option(
+        names = "--since",
+        description = "Received at or after (ISO-8601, 2026-11-28T08:00:00Z).")
     Instant since;
 
-    @Option(names = "--until")
+    @Option(names = "--until", description = "Received before (ISO-8601).")
     Instant until;
 
     @Override
     public Integer call() {
       String password = password("--user", passwordEnv);
       TlsMode security =
-          plain ? TlsMode.NONE : imaps ? TlsMode.IMPLICIT : TlsMode.STARTTLS_REQUIRED;
-      InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
+          tlsMode != null
+              ? tlsMode
+              : plain ? TlsMode.NONE : imaps ? TlsMode.IMPLICIT : TlsMode.STARTTLS_REQUIRED;
+      HostAndPort server = HostAndPort.parse(imap, security == TlsMode.IMPLICIT ? 993 : 143);
       MessageQuery.Builder q = MessageQuery.builder();
       if (messageId != null) {
         q.messageId(messageId);
@@ -630,18 +1047,30 @@ public final class MailpathCli implements Runnable {
       if (until != null) {
         q.until(until);
       }
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      announceFor(server, net, err);
       var r =
           MailboxSearch.builder()
-              .server(server.getHostString(), server.getPort())
+              .server(server)
               .tlsMode(security)
+              .tls(tls::apply)
               .credentials(user, password)
-              .timeout(common.timeout())
-              .dns(common.dnsSettings())
-              .environment(env)
+              .timeout(net.timeout())
+              .dns(server.isLiteral() ? net.noDns() : net.dnsSettings())
+              .environment(output.environment(err))
               .build()
               .search(q.build());
-      return common.print(spec, r, r);
+      reporter.emit(user + "@" + server, r);
+      return reporter.finish();
+    }
+  }
+
+  static void announceFor(HostAndPort server, Net net, PrintWriter err) {
+    if (server.isLiteral()) {
+      note(err, "DNS servers: none (an IP address)");
+    } else {
+      net.announce(err);
     }
   }
 
@@ -653,16 +1082,35 @@ public final class MailpathCli implements Runnable {
           "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
   static final class PathCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
+    @Mixin Tls tls;
 
-    @Parameters(index = "0", paramLabel = "ADDRESS|DOMAIN")
-    String target;
+    @Parameters(
+        arity = "0..*",
+        paramLabel = "ADDRESS|DOMAIN",
+        description = "The recipient addresses or domains.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(
+        names = "--input",
+        paramLabel = "FILE|-",
+        description = "Read addresses or domains from FILE (or standard input), one per line.")
+    String input;
 
     @Option(
         names = "--port",
         defaultValue = "25",
         description = "SMTP port of the exchanges (default ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(
+        names = "--tls-mode",
+        paramLabel = "MODE",
+        converter = TlsModeConverter.class,
+        completionCandidates = TlsModes.class,
+        description = "When TLS starts: ${COMPLETION-CANDIDATES} (default starttls-if-offered).")
+    TlsMode tlsMode;
 
     @Option(
         names = "--ehlo",
@@ -672,25 +1120,33 @@ public final class MailpathCli implements Runnable {
     @Option(names = "--from", description = "MAIL FROM address (default: the null sender <>).")
     String from;
 
-    @Option(names = "--no-starttls", description = "Do not use STARTTLS even when offered.")
+    @Option(names = "--no-starttls", description = "Same as --tls-mode none.")
     boolean noStartTls;
 
     @Option(names = "--ipv4", description = "IPv4 addresses only.")
     boolean ipv4;
 
     @Override
-    public Integer call() {
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+    public Integer call() throws IOException {
+      List<String> all = targets(targets, input, "ADDRESS|DOMAIN");
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      net.announce(err);
+      DiagEnvironment env = output.environment(err);
       DeliveryPathCheck.Builder b =
           DeliveryPathCheck.builder()
               .client(
                   DeliveryPathCheck.Builder.defaultClient().toBuilder()
-                      .dns(common.dnsSettings())
-                      .timeouts(SmtpTimeouts.all(common.timeout()))
+                      .dns(net.dnsSettings())
+                      .timeouts(SmtpTimeouts.all(net.timeout()))
+                      .tls(tls::apply)
                       .environment(env)
                       .build())
               .smtpPort(port)
-              .tlsMode(noStartTls ? TlsMode.NONE : TlsMode.STARTTLS_IF_OFFERED);
+              .tlsMode(
+                  tlsMode != null
+                      ? tlsMode
+                      : noStartTls ? TlsMode.NONE : TlsMode.STARTTLS_IF_OFFERED);
       if (ehlo != null) {
         b.client(c -> c.ehloName(ehlo));
       }
@@ -700,8 +1156,11 @@ public final class MailpathCli implements Runnable {
       if (ipv4) {
         b.addressPreference(DeliveryPathCheck.AddressPreference.IPV4_ONLY);
       }
-      var r = b.build().check(target);
-      return common.print(spec, r, r);
+      DeliveryPathCheck check = b.build();
+      for (String t : all) {
+        reporter.emit(t, check.check(t));
+      }
+      return reporter.finish();
     }
   }
 
@@ -713,13 +1172,28 @@ public final class MailpathCli implements Runnable {
           "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
   static final class RelayCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
+    @Mixin Tls tls;
 
-    @Parameters(index = "0", paramLabel = "HOST")
+    @Parameters(
+        index = "0",
+        paramLabel = "HOST[:PORT]",
+        description = "The server: IP address or host name; [v6]:port for IPv6.")
     String host;
 
-    @Option(names = "--port", defaultValue = "25", description = "Port (default ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Port when HOST has none (default 25).")
+    Integer port;
+
+    @Option(
+        names = "--tls-mode",
+        paramLabel = "MODE",
+        converter = TlsModeConverter.class,
+        completionCandidates = TlsModes.class,
+        description =
+            "When TLS starts: ${COMPLETION-CANDIDATES} (default: the library's; implicit for"
+                + " port 465).")
+    TlsMode tlsMode;
 
     @Option(
         names = "--local-domain",
@@ -738,6 +1212,11 @@ public final class MailpathCli implements Runnable {
         description = "A domain the server must not relay to.")
     String externalDomain;
 
+    @Option(
+        names = "--reverse-dns",
+        description = "For an IP address: check the banner name against its reverse DNS.")
+    boolean reverseDns;
+
     @Option(names = "--user", description = "AUTH user for the authenticated pass.")
     String user;
 
@@ -749,25 +1228,39 @@ public final class MailpathCli implements Runnable {
 
     @Override
     public Integer call() {
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      HostAndPort target = hostAndPort(host, port, 25);
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      boolean noDns = target.isLiteral() && !reverseDns;
+      if (noDns) {
+        note(err, "DNS servers: none (an IP address; --reverse-dns to check its reverse DNS)");
+      } else {
+        net.announce(err);
+      }
+      DiagEnvironment env = output.environment(err);
       RelayPolicyTester.Builder b =
           RelayPolicyTester.builder()
-              .server(host, port)
+              .server(target)
               .localDomain(localDomain)
               .externalDomain(externalDomain)
               .client(
                   c ->
-                      c.dns(common.dnsSettings())
-                          .timeouts(SmtpTimeouts.all(common.timeout()))
+                      c.dns(noDns ? net.noDns() : net.dnsSettings())
+                          .timeouts(SmtpTimeouts.all(net.timeout()))
+                          .tls(tls::apply)
                           .environment(env));
+      TlsMode mode = tlsMode != null ? tlsMode : target.port() == 465 ? TlsMode.IMPLICIT : null;
+      if (mode != null) {
+        b.tlsMode(mode);
+      }
       if (localRecipient != null) {
         b.localRecipient(localRecipient);
       }
       if (user != null) {
         b.credentials(SmtpCredentials.of(user, password("--user", passwordEnv)));
       }
-      var r = b.build().test();
-      return common.print(spec, r, r);
+      reporter.emit(target.toString(), b.build().test());
+      return reporter.finish();
     }
   }
 
@@ -779,7 +1272,9 @@ public final class MailpathCli implements Runnable {
           "Walk the missing-message investigation: message tracking, the mailbox, the route.")
   static final class Investigate implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin Common common;
+    @Mixin Output output;
+    @Mixin Net net;
+    @Mixin Tls tls;
 
     @Option(names = "--sender", description = "What was the sending address?")
     String sender;
@@ -816,7 +1311,7 @@ public final class MailpathCli implements Runnable {
         description = "The recipient's IMAP server, to search every folder.")
     String imap;
 
-    @Option(names = "--imaps", description = "Implicit TLS for IMAP.")
+    @Option(names = "--imaps", description = "Implicit TLS for IMAP (else STARTTLS).")
     boolean imaps;
 
     @Option(names = "--user", description = "IMAP user.")
@@ -834,9 +1329,17 @@ public final class MailpathCli implements Runnable {
             "Also check the route to the recipient's domain (MX, then SMTP up to RCPT TO).")
     boolean checkPath;
 
+    @Option(
+        names = "--path-port",
+        defaultValue = "25",
+        description = "SMTP port of the exchanges for --check-path (default ${DEFAULT-VALUE}).")
+    int pathPort;
+
     @Override
     public Integer call() {
-      DiagEnvironment env = common.environment(spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      DiagEnvironment env = output.environment(err);
       MessageQuery.Builder q = MessageQuery.builder().recipient(recipient);
       if (sender != null) {
         q.sender(sender);
@@ -848,45 +1351,51 @@ public final class MailpathCli implements Runnable {
         q.subject(subject);
       }
       if (around != null) {
-        Duration t =
-            tolerance.endsWith("h")
-                ? Duration.ofHours(Long.parseLong(tolerance.substring(0, tolerance.length() - 1)))
-                : parseDuration(tolerance);
-        q.around(around, t);
+        q.around(around, parseDuration(tolerance));
       }
       MissingMessageInvestigation.Builder b =
           MissingMessageInvestigation.builder().environment(env);
       if (postfixLog != null) {
         b.serverLog(PostfixLogSource.builder().path(postfixLog).build());
       }
+      boolean dnsUsed = checkPath;
       if (imap != null) {
         if (user == null) {
           throw new IllegalArgumentException("--imap needs --user and --password-env");
         }
         String password = password("--imap", passwordEnv);
-        InetSocketAddress server = hostPort(imap, imaps ? 993 : 143);
+        HostAndPort server = HostAndPort.parse(imap, imaps ? 993 : 143);
+        dnsUsed |= !server.isLiteral();
         b.mailbox(
             MailboxSearch.builder()
-                .server(server.getHostString(), server.getPort())
+                .server(server)
                 .tlsMode(imaps ? TlsMode.IMPLICIT : TlsMode.STARTTLS_REQUIRED)
+                .tls(tls::apply)
                 .credentials(user, password)
-                .timeout(common.timeout())
-                .dns(common.dnsSettings())
+                .timeout(net.timeout())
+                .dns(net.dnsSettings())
                 .environment(env)
                 .build());
       }
       if (checkPath) {
         b.deliveryPath(
             DeliveryPathCheck.builder()
+                .smtpPort(pathPort)
                 .client(
                     c ->
-                        c.dns(common.dnsSettings())
-                            .timeouts(SmtpTimeouts.all(common.timeout()))
+                        c.dns(net.dnsSettings())
+                            .timeouts(SmtpTimeouts.all(net.timeout()))
+                            .tls(tls::apply)
                             .environment(env))
                 .build());
       }
-      var r = b.build().investigate(q.build());
-      return common.print(spec, r, r);
+      if (dnsUsed) {
+        net.announce(err);
+      } else {
+        note(err, "DNS servers: none (no --check-path, no IMAP host name)");
+      }
+      reporter.emit(recipient, b.build().investigate(q.build()));
+      return reporter.finish();
     }
   }
 
@@ -929,46 +1438,12 @@ public final class MailpathCli implements Runnable {
       if (t.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
       }
+      if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
       return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a duration (use 500ms, 5s, 2m): " + text, e);
+      throw new IllegalArgumentException("not a duration (use 500ms, 5s, 2m, 1h): " + text, e);
     }
-  }
-
-  /**
-   * Parses {@code ip}, {@code ip:port}, {@code [v6]:port} or {@code host:port} without any name
-   * lookup for IP literals; a host name stays unresolved.
-   *
-   * @param text the text
-   * @param defaultPort the port when none is given
-   * @return the address
-   */
-  static InetSocketAddress hostPort(String text, int defaultPort) {
-    String host = text;
-    int port = defaultPort;
-    if (text.startsWith("[")) {
-      int end = text.indexOf(']');
-      if (end < 0) {
-        throw new IllegalArgumentException("missing ] in " + text);
-      }
-      host = text.substring(1, end);
-      if (end + 1 < text.length() && text.charAt(end + 1) == ':') {
-        port = Integer.parseInt(text.substring(end + 2));
-      }
-    } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
-      host = text.substring(0, text.indexOf(':'));
-      port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
-    }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port must be between 1 and 65535: " + text);
-    }
-    if (host.matches("[0-9.]+") || host.contains(":")) {
-      try {
-        return new InetSocketAddress(InetAddress.getByName(host), port);
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("not an IP address: " + host, e);
-      }
-    }
-    return InetSocketAddress.createUnresolved(host, port);
   }
 }

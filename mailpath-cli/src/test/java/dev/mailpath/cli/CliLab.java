@@ -17,10 +17,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The embedded lab the CLI tests run against (a copy of the examples' DemoLab: examples is not a
- * dependency of the CLI), entirely on loopback: a fake root
- * hierarchy (13 roots on 127.0.1.1-13, the {@code com.} server on 127.0.7.1, {@code example.com.}
- * on 127.0.7.2, all on one port), policy-driven SMTP servers on 127.0.3.x (a closed exchange, an
- * open relay, one that relays after AUTH) and GreenMail for SMTP and IMAP.
+ * dependency of the CLI), entirely on loopback: a fake root hierarchy (13 roots on 127.0.1.1-13,
+ * the {@code com.} server on 127.0.7.1, {@code example.com.} on 127.0.7.2, all on one port),
+ * policy-driven SMTP servers on 127.0.3.x (a closed exchange, an open relay, one that relays after
+ * AUTH) and GreenMail for SMTP and IMAP.
  *
  * <pre>{@code
  * try (CliLab lab = CliLab.start()) {
@@ -213,8 +213,16 @@ final class CliLab implements AutoCloseable {
   }
 
   /**
-   * Returns a trust manager that trusts the submission server's self-signed certificate, for the
-   * {@code TlsSettings} of a client that talks to {@link #authRelay()}.
+   * Returns the submission server's self-signed certificate in PEM, for {@code --ca-file}.
+   *
+   * @return the PEM text
+   */
+  public String submissionCertificatePem() {
+    return submissionCertificate.certificatePem();
+  }
+
+  /**
+   * Returns a trust manager that trusts the submission server's self-signed certificate.
    *
    * @return the trust manager
    */

@@ -81,7 +81,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mailpath",
     mixinStandardHelpOptions = true,
-    version = "mailpath 0.1.0-SNAPSHOT",
+    versionProvider = MailpathCli.Version.class,
     description =
         "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, mailboxes, investigations.",
     subcommands = {
@@ -126,6 +126,11 @@ public final class MailpathCli implements Callable<Integer> {
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new MailpathCli());
+    // NO_COLOR (no-color.org): plain help text whatever the terminal.
+    String noColor = System.getenv("NO_COLOR");
+    if (noColor != null && !noColor.isEmpty()) {
+      cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    }
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setParameterExceptionHandler(
@@ -206,6 +211,22 @@ public final class MailpathCli implements Callable<Integer> {
         return 1;
       default:
         return 0;
+    }
+  }
+
+  /** The version from the jar's manifest ({@code mailpath.jar}), or "development build". */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = MailpathCli.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "mailpath " + (v == null ? "(development build)" : v),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")"
+      };
     }
   }
 

@@ -125,7 +125,17 @@ public final class MailpathCli implements Callable<Integer> {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new MailpathCli());
+    // Lazy start: for "mailpath mx ..." only the mx command's model is built (picocli reflects
+    // over every class it is given); the full tree only for help, usage and completion.
+    Object sub = args.length > 0 ? subcommand(args[0]) : null;
+    CommandLine cli;
+    if (sub != null) {
+      cli = new CommandLine(sub);
+      cli.setCommandName("mailpath " + args[0]);
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    } else {
+      cli = new CommandLine(new MailpathCli());
+    }
     // NO_COLOR (no-color.org): plain help text whatever the terminal.
     String noColor = System.getenv("NO_COLOR");
     if (noColor != null && !noColor.isEmpty()) {
@@ -155,6 +165,37 @@ public final class MailpathCli implements Callable<Integer> {
           throw e;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * Returns a fresh subcommand object by name, so that only it is loaded.
+   *
+   * @param name the first argument
+   * @return the command, or null when {@code name} is no subcommand (help, an option, a typo)
+   */
+  static Object subcommand(String name) {
+    switch (name) {
+      case "mx":
+        return new Mx();
+      case "smtp":
+        return new Smtp();
+      case "path":
+        return new PathCommand();
+      case "relay":
+        return new RelayCommand();
+      case "roots":
+        return new Roots();
+      case "trace":
+        return new Trace();
+      case "headers":
+        return new Headers();
+      case "find":
+        return new Find();
+      case "investigate":
+        return new Investigate();
+      default:
+        return null;
+    }
   }
 
   /** Without a subcommand: the usage on standard error and exit code 64. */
@@ -639,6 +680,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "mx",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description = "Find the mail exchanges of domains (nslookup -type=mx, RFC 5321 rules).")
   static final class Mx implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -690,6 +732,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "smtp",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Talk SMTP to a server as telnet would (banner, EHLO, STARTTLS, AUTH, MAIL, RCPT).")
   static final class Smtp implements Callable<Integer> {
@@ -815,6 +858,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "roots",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description = "Ask all 13 root servers (no recursion) what they say about a name.")
   static final class Roots implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -893,6 +937,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "trace",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Follow the delegation from the roots to the authoritative answer (dig +trace).")
   static final class Trace implements Callable<Integer> {
@@ -955,6 +1000,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "headers",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Analyse the Received: chain and Authentication-Results of a message (.eml, or - for stdin).")
   static final class Headers implements Callable<Integer> {
@@ -982,6 +1028,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "find",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Find a message in every folder of a mailbox over IMAP (Junk, Deleted Items, ...).")
   static final class Find implements Callable<Integer> {
@@ -1099,6 +1146,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "path",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Check where mail for an address would go: MX, then SMTP to each exchange up to RCPT TO (never DATA).")
   static final class PathCommand implements Callable<Integer> {
@@ -1189,6 +1237,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "relay",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Test whether a server relays for strangers (EHLO, MAIL, RCPT, RSET: nothing is delivered).")
   static final class RelayCommand implements Callable<Integer> {
@@ -1289,6 +1338,7 @@ public final class MailpathCli implements Callable<Integer> {
   @Command(
       name = "investigate",
       mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
       description =
           "Walk the missing-message investigation: message tracking, the mailbox, the route.")
   static final class Investigate implements Callable<Integer> {

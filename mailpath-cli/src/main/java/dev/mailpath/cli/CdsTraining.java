@@ -68,8 +68,7 @@ final class CdsTraining {
               Section.ANSWER);
         } else if (question.getType() == Type.A) {
           r.addRecord(
-              new ARecord(name, DClass.IN, 3600, InetAddress.getLoopbackAddress()),
-              Section.ANSWER);
+              new ARecord(name, DClass.IN, 3600, InetAddress.getLoopbackAddress()), Section.ANSWER);
         }
         byte[] wire = r.toWire();
         socket.send(new DatagramPacket(wire, wire.length, p.getSocketAddress()));

@@ -73,10 +73,15 @@ import picocli.CommandLine.Spec;
  * mailpath relay 192.0.2.25 --local-domain example.org --external-domain example.net
  * mailpath roots example.org MX --json
  * mailpath headers message.eml
+ * mailpath mx --input domains.txt --format jsonl --dns 192.0.2.53
  * </pre>
  *
+ * <p>Output: {@code --format text|json|jsonl|html} ({@code --json} is {@code --format json}: one
+ * document, an array when there are several reports), {@code --output FILE}, {@code --brief}. Every
+ * run says on standard error which DNS servers it asks; an IP-address target asks none.
+ *
  * <p>Exit codes: 0 nothing worse than INFO, 1 a WARNING, 2 an ERROR, 3 a CRITICAL finding, 4 the
- * question could not be answered (INCONCLUSIVE), 64 a usage error.
+ * question could not be answered (INCONCLUSIVE), 64 a usage error, 66 an unreadable input file.
  */
 @Command(
     name = "mailpath",
@@ -604,14 +609,17 @@ public final class MailpathCli implements Callable<Integer> {
 
     static String brief(String label, DiagnosticReport report) {
       StringBuilder sb = new StringBuilder();
-      sb.append(label)
-          .append(": ")
-          .append(report.outcome())
-          .append(" (")
-          .append(report.worstSeverity().map(Object::toString).orElse("no findings"))
-          .append(", ")
-          .append(report.findings().size())
-          .append(report.findings().size() == 1 ? " finding)" : " findings)");
+      sb.append(label).append(": ").append(report.outcome()).append(" (");
+      int n = report.findings().size();
+      if (n == 0) {
+        sb.append("no findings)");
+      } else {
+        sb.append("worst ")
+            .append(report.worstSeverity().orElseThrow())
+            .append(", ")
+            .append(n)
+            .append(n == 1 ? " finding)" : " findings)");
+      }
       List<Finding> worstFirst = new ArrayList<>(report.findings());
       worstFirst.sort(Comparator.comparing(Finding::severity).reversed());
       for (int i = 0; i < Math.min(3, worstFirst.size()); i++) {

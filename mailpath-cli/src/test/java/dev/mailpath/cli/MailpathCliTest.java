@@ -188,6 +188,23 @@ class MailpathCliTest {
   }
 
   @Test
+  void caFile_trustsExactlyItsCertificates(@TempDir Path dir) throws Exception {
+    var trusted = dev.mailpath.diag.testkit.TestCertificates.selfSigned("mail.example.com");
+    var other = dev.mailpath.diag.testkit.TestCertificates.selfSigned("other.example.com");
+    Path pem = Files.writeString(dir.resolve("ca.pem"), trusted.certificatePem());
+
+    javax.net.ssl.X509TrustManager tm = MailpathCli.trustManager(java.util.List.of(pem));
+
+    String auth = trusted.certificate().getPublicKey().getAlgorithm();
+    tm.checkServerTrusted(new java.security.cert.X509Certificate[] {trusted.certificate()}, auth);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                tm.checkServerTrusted(
+                    new java.security.cert.X509Certificate[] {other.certificate()}, auth))
+        .isInstanceOf(java.security.cert.CertificateException.class);
+  }
+
+  @Test
   void mx_twoDomainsJson_isOneArray_jsonlIsOnePerLine() {
     Run json = run("mx", "example.com", "web.example.com", "--dns", dnsArg(), "--json");
     Run jsonl = run("mx", "example.com", "web.example.com", "--dns", dnsArg(), "--format", "jsonl");

@@ -701,7 +701,9 @@ public final class MailpathCli implements Callable<Integer> {
     @Option(
         names = "--input",
         paramLabel = "FILE|-",
-        description = "Read domains from FILE (or standard input), one per line.")
+        description =
+            "Read domains from FILE (or standard input), one per line; a counter on standard"
+                + " error when it is a terminal.")
     String input;
 
     @Option(names = "--ipv4", description = "Look up A records only.")
@@ -717,10 +719,49 @@ public final class MailpathCli implements Callable<Integer> {
       if (ipv4) {
         resolver = resolver.toBuilder().addressFamily(AddressFamily.IPV4).build();
       }
+      Counter counter = new Counter(err, input != null, targets.size());
       for (String d : targets) {
+        counter.next(d);
         reporter.emit(d, resolver.resolve(d));
       }
+      counter.done();
       return reporter.finish();
+    }
+  }
+
+  /**
+   * The progress of a bulk run ({@code --input}) on one line of standard error, rewritten in place;
+   * only when the tool runs in a terminal, so that redirected output and logs stay clean.
+   */
+  static final class Counter {
+    private final PrintWriter err;
+    private final boolean on;
+    private final int total;
+    private int n;
+    private int width;
+
+    Counter(PrintWriter err, boolean bulk, int total) {
+      this.err = err;
+      this.on = bulk && System.console() != null;
+      this.total = total;
+    }
+
+    void next(String target) {
+      if (!on) {
+        return;
+      }
+      n++;
+      String line = "mailpath: " + n + "/" + total + " " + target;
+      err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+      err.flush();
+      width = line.length();
+    }
+
+    void done() {
+      if (on && width > 0) {
+        err.print("\r" + " ".repeat(width) + "\r");
+        err.flush();
+      }
     }
   }
 
@@ -1234,9 +1275,12 @@ public final class MailpathCli implements Callable<Integer> {
         b.addressPreference(DeliveryPathCheck.AddressPreference.IPV4_ONLY);
       }
       DeliveryPathCheck check = b.build();
+      Counter counter = new Counter(err, input != null, all.size());
       for (String t : all) {
+        counter.next(t);
         reporter.emit(t, check.check(t));
       }
+      counter.done();
       return reporter.finish();
     }
   }

@@ -1,8 +1,7 @@
-package dev.mailpath.diag.examples.cli;
+package dev.mailpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailpath.diag.examples.DemoZones;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +19,7 @@ class MailpathCliTest {
 
   @BeforeAll
   static void start() {
-    dns = LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start();
+    dns = LocalDnsZoneServer.builder().zone(CliLabZones.exampleCom()).start();
   }
 
   @AfterAll
@@ -154,6 +153,85 @@ class MailpathCliTest {
   }
 
   @Test
+  void smtp_ipv6WithPort_isParsedByTheLibrary() {
+    Run r = run("smtp", "[::1]:9", "--timeout", "1s");
+
+    assertThat(r.code()).isNotEqualTo(64);
+    assertThat(r.out()).contains("[::1]:9").doesNotContain(":9:25");
+    assertThat(r.err()).contains("DNS servers: none");
+  }
+
+  @Test
+  void smtp_badPort_isAUsageErrorNamingTheProblem() {
+    Run r = run("smtp", "127.0.0.1:99999");
+
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).startsWith("mailpath: ").contains("65535");
+  }
+
+  @Test
+  void noArguments_isAUsageError() {
+    Run r = run();
+
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).contains("Usage: mailpath");
+  }
+
+  @Test
+  void caFile_withoutCertificate_isAUsageError(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing\n");
+
+    Run r = run("smtp", "127.0.0.1:9", "--ca-file", empty.toString());
+
+    assertThat(r.code()).isEqualTo(64);
+    assertThat(r.err()).contains("no PEM certificate");
+  }
+
+  @Test
+  void caFile_trustsExactlyItsCertificates(@TempDir Path dir) throws Exception {
+    var trusted = dev.mailpath.diag.testkit.TestCertificates.selfSigned("mail.example.com");
+    var other = dev.mailpath.diag.testkit.TestCertificates.selfSigned("other.example.com");
+    Path pem = Files.writeString(dir.resolve("ca.pem"), trusted.certificatePem());
+
+    javax.net.ssl.X509TrustManager tm = MailpathCli.trustManager(java.util.List.of(pem));
+
+    String auth = trusted.certificate().getPublicKey().getAlgorithm();
+    tm.checkServerTrusted(new java.security.cert.X509Certificate[] {trusted.certificate()}, auth);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                tm.checkServerTrusted(
+                    new java.security.cert.X509Certificate[] {other.certificate()}, auth))
+        .isInstanceOf(java.security.cert.CertificateException.class);
+  }
+
+  @Test
+  void mx_twoDomainsJson_isOneArray_jsonlIsOnePerLine() {
+    Run json = run("mx", "example.com", "web.example.com", "--dns", dnsArg(), "--json");
+    Run jsonl = run("mx", "example.com", "web.example.com", "--dns", dnsArg(), "--format", "jsonl");
+
+    assertThat(json.out()).startsWith("[");
+    assertThat(json.out().strip()).endsWith("]");
+    assertThat(jsonl.out().lines()).hasSize(2).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
+  }
+
+  @Test
+  void mx_announcesTheDnsServers() {
+    Run r = run("mx", "example.com", "--dns", dnsArg());
+
+    assertThat(r.err()).contains("mailpath: DNS servers: " + dnsArg() + " (--dns)");
+  }
+
+  @Test
+  void everyOption_hasADescription() {
+    picocli.CommandLine cli = new picocli.CommandLine(new MailpathCli());
+    for (picocli.CommandLine sub : cli.getSubcommands().values()) {
+      for (picocli.CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+        assertThat(o.description()).as(sub.getCommandName() + " " + o.longestName()).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
   void subcommandHelp_printsItsOptions() {
     Run r = run("mx", "--help");
 
@@ -180,7 +258,7 @@ class MailpathCliTest {
 
   @Test
   void pathRelayInvestigate_againstTheDemoLab_giveVerdictsAndExitCodes() {
-    try (dev.mailpath.diag.examples.DemoLab lab = dev.mailpath.diag.examples.DemoLab.start()) {
+    try (CliLab lab = CliLab.start()) {
       String labDns = "127.0.7.2:" + lab.dnsPort();
       String port = String.valueOf(lab.smtpPort());
 

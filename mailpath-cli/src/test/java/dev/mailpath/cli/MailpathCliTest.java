@@ -2,6 +2,8 @@ package dev.mailpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailpath.diag.examples.DemoLab;
+import dev.mailpath.diag.examples.DemoZones;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +21,7 @@ class MailpathCliTest {
 
   @BeforeAll
   static void start() {
-    dns = LocalDnsZoneServer.builder().zone(CliLabZones.exampleCom()).start();
+    dns = LocalDnsZoneServer.builder().zone(DemoZones.exampleCom()).start();
   }
 
   @AfterAll
@@ -258,7 +260,7 @@ class MailpathCliTest {
 
   @Test
   void pathRelayInvestigate_againstTheDemoLab_giveVerdictsAndExitCodes() {
-    try (CliLab lab = CliLab.start()) {
+    try (DemoLab lab = DemoLab.start()) {
       String labDns = "127.0.7.2:" + lab.dnsPort();
       String port = String.valueOf(lab.smtpPort());
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailpath.diag.examples.DemoLab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * process against the embedded lab: exit codes, and that json and jsonl output parses.
  */
 class MailpathJarIT {
-  static CliLab lab;
+  static DemoLab lab;
   static GreenMail imap;
   @TempDir static Path dir;
 
   @BeforeAll
   static void start() {
-    lab = CliLab.start();
+    lab = DemoLab.start();
     imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     imap.setUser("alice@example.com", "alice", "alice-password");
     imap.start();
@@ -209,7 +210,7 @@ class MailpathJarIT {
     Files.writeString(ca, lab.submissionCertificatePem());
     Run tls =
         mailpathWith(
-            Map.of("RELAY_PASSWORD", CliLab.RELAY_PASSWORD),
+            Map.of("RELAY_PASSWORD", DemoLab.RELAY_PASSWORD),
             "relay",
             "127.0.3.4:" + smtpPort(),
             "--tls-mode",
@@ -221,7 +222,7 @@ class MailpathJarIT {
             "--external-domain",
             "relay-test.example.net",
             "--user",
-            CliLab.RELAY_USER,
+            DemoLab.RELAY_USER,
             "--password-env",
             "RELAY_PASSWORD",
             "--format",

@@ -212,6 +212,16 @@ public final class DemoLab implements AutoCloseable {
   }
 
   /**
+   * Returns the submission server's self-signed certificate in PEM, for the command line's {@code
+   * --ca-file}.
+   *
+   * @return the PEM text
+   */
+  public String submissionCertificatePem() {
+    return submissionCertificate.certificatePem();
+  }
+
+  /**
    * Returns a trust manager that trusts the submission server's self-signed certificate, for the
    * {@code TlsSettings} of a client that talks to {@link #authRelay()}.
    *

@@ -9,6 +9,9 @@ import java.util.function.IntFunction;
  * The size-doubling check for parsers: the work on an input of size 2n may take about twice the CPU
  * time of size n, never four times (quadratic) or more. CPU time of this thread, not wall time, and
  * the fastest of several runs after warm-up, so a busy machine or a GC pause does not fail it.
+ *
+ * <p>The other modules use the test kit's {@code LinearTime}; diag-core's tests cannot, because the
+ * kit depends on diag-core.
  */
 final class LinearTime {
   /** Twice the input, at most this factor the time; linear gives about 2, quadratic 4. */

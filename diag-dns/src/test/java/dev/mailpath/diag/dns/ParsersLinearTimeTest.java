@@ -1,6 +1,7 @@
 package dev.mailpath.diag.dns;
 
 import dev.mailpath.diag.dns.internal.ReplyCheck;
+import dev.mailpath.diag.testkit.LinearTime;
 import java.io.ByteArrayOutputStream;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;

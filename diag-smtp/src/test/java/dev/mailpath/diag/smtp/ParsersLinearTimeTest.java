@@ -4,6 +4,7 @@ import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.internal.Deadline;
 import dev.mailpath.diag.smtp.internal.ReplyReader;
+import dev.mailpath.diag.testkit.LinearTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

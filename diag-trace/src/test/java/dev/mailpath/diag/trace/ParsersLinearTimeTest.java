@@ -1,6 +1,7 @@
 package dev.mailpath.diag.trace;
 
 import dev.mailpath.diag.core.TimeSource;
+import dev.mailpath.diag.testkit.LinearTime;
 import dev.mailpath.diag.trace.internal.AuthResultsParser;
 import dev.mailpath.diag.trace.internal.ImapTrace;
 import java.io.PrintStream;

@@ -326,10 +326,15 @@ public final class DeliveryPathRun {
       return;
     }
     InetSocketAddress target = target(a);
-    // The PTR lookup runs beside the connection on the non-blocking DNS engine: it holds no
-    // executor thread, so even a single-thread executor never has the conversation wait on it.
+    // The PTR lookup runs beside the connection; it is queued before the conversation, so even
+    // a single-thread executor runs it first and the conversation never waits on queued work.
+    // (reverseAsync would complete on the executor after the conversation, which with one
+    // thread is a deadlock: DeliveryPathCheckTest.check_singleThreadExecutor_...)
     CompletableFuture<ReverseReport> reverse =
-        s.reverseDns() ? s.resolver().reverseAsync(a) : CompletableFuture.completedFuture(null);
+        s.reverseDns()
+            ? CompletableFuture.supplyAsync(
+                () -> s.resolver().reverse(a), s.environment().executor())
+            : CompletableFuture.completedFuture(null);
     synchronized (lock) {
       if (smtpFirstStart < 0) {
         smtpFirstStart = elapsedNanos();

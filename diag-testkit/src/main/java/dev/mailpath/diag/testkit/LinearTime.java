@@ -1,48 +1,35 @@
-package dev.mailpath.diag.trace;
+package dev.mailpath.diag.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static java.util.Objects.requireNonNull;
 
-import java.lang.reflect.Method;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
  * The size-doubling check for parsers: the work on an input of size 2n may take about twice the CPU
- * time of size n, never four times (quadratic) or more. CPU time of this thread, not wall time, and
- * the fastest of several runs after warm-up, so a busy machine or a GC pause does not fail it.
+ * time of size n, never four times (quadratic) or more. It measures the CPU time of the calling
+ * thread, not wall time, and takes the fastest of several runs after a warm-up, so a busy machine
+ * or a GC pause does not fail it. Use it for anything that reads untrusted text:
+ *
+ * <pre>{@code
+ * LinearTime.assertLinear(
+ *     "my header parser on repeated '(' ",
+ *     n -> { String input = "X: " + "(".repeat(n); return () -> MyParser.parse(input); },
+ *     64 * 1024);
+ * }</pre>
+ *
+ * <p>Stateless; no JUnit types, so it works in any test framework and in JShell.
  */
-final class LinearTime {
+public final class LinearTime {
   /** Twice the input, at most this factor the time; linear gives about 2, quadratic 4. */
-  static final double MAX_RATIO = 3.0;
-
-  /**
-   * {@code ThreadMXBean.getCurrentThreadCpuTime}, or null when unsupported (wall time is used
-   * then). Looked up reflectively: the tests compile inside this module, which does not read {@code
-   * java.management}, and run on the class path, where it is readable.
-   */
-  private static final Object THREADS;
-
-  private static final Method CPU_TIME;
-
-  static {
-    Object threads = null;
-    Method cpuTime = null;
-    try {
-      Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
-      threads = factory.getMethod("getThreadMXBean").invoke(null);
-      Class<?> bean = Class.forName("java.lang.management.ThreadMXBean");
-      if ((Boolean) bean.getMethod("isCurrentThreadCpuTimeSupported").invoke(threads)) {
-        cpuTime = bean.getMethod("getCurrentThreadCpuTime");
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      threads = null;
-    }
-    THREADS = threads;
-    CPU_TIME = cpuTime;
-  }
+  public static final double MAX_RATIO = 3.0;
 
   private static final long MIN_SAMPLE_NANOS = 5_000_000;
   private static final int WARM_UP = 3;
   private static final int RUNS = 7;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private LinearTime() {}
 
@@ -53,8 +40,15 @@ final class LinearTime {
    * @param work makes the work for an input of the given size (the input is built here, outside the
    *     measured time)
    * @param n the smaller size, for example 64 KiB
+   * @throws AssertionError when the time for {@code 2n} is {@link #MAX_RATIO} times that for {@code
+   *     n} or more, twice in a row
    */
-  static void assertLinear(String what, IntFunction<Runnable> work, int n) {
+  public static void assertLinear(String what, IntFunction<Runnable> work, int n) {
+    requireNonNull(what, "what");
+    requireNonNull(work, "work");
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be positive: " + n);
+    }
     Runnable small = work.apply(n);
     Runnable big = work.apply(2 * n);
     for (int i = 0; i < WARM_UP; i++) {
@@ -70,9 +64,18 @@ final class LinearTime {
     if (ratio >= MAX_RATIO) {
       ratio = Math.min(ratio, ratio(small, big, repeat)); // one more try before calling it a bug
     }
-    assertThat(ratio)
-        .as("%s: CPU time for input size %d over size %d (linear ~2, quadratic ~4)", what, 2 * n, n)
-        .isLessThan(MAX_RATIO);
+    if (ratio >= MAX_RATIO) {
+      throw new AssertionError(
+          String.format(
+              Locale.ROOT,
+              "%s: CPU time for input size %d is %.2f times that for size %d (linear ~2,"
+                  + " quadratic ~4, limit %.1f)",
+              what,
+              2 * n,
+              ratio,
+              n,
+              MAX_RATIO));
+    }
   }
 
   private static double ratio(Runnable small, Runnable big, int repeat) {
@@ -94,13 +97,8 @@ final class LinearTime {
   }
 
   private static long now() {
-    if (CPU_TIME == null) {
-      return System.nanoTime();
-    }
-    try {
-      return (Long) CPU_TIME.invoke(THREADS);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
+    return THREADS.isCurrentThreadCpuTimeSupported()
+        ? THREADS.getCurrentThreadCpuTime()
+        : System.nanoTime();
   }
 }

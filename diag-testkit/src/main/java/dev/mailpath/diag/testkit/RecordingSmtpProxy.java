@@ -206,9 +206,12 @@ final class RecordingSmtpProxy implements AutoCloseable {
           if (last && authInProgress && !line.startsWith("334")) {
             authInProgress = false;
           }
+          // Decided before the client sees this line: once it does, it may send STARTTLS at once,
+          // and this line (the greeting, say) must not be taken for the answer to it.
+          boolean answersStartTls = last && starttlsPending;
           downOut.write(raw);
           downOut.flush();
-          if (last && starttlsPending) {
+          if (answersStartTls) {
             starttlsPending = false;
             // true: go on (TLS now, or plaintext after a refused STARTTLS); false: handshake failed
             tlsSwitched.complete(!line.startsWith("220") || switchToTls());

@@ -194,7 +194,10 @@ public final class PostfixLogSource implements DeliveryLogSource {
   @Override
   public DeliveryLogReport find(MessageQuery query) {
     requireNonNull(query, "query");
-    DeliveryLogReport.Builder b = DeliveryLogReport.builder().source(name).query(query);
+    // A log source has no environment: start and duration come from the system clock.
+    long start = System.nanoTime();
+    DeliveryLogReport.Builder b =
+        DeliveryLogReport.builder().source(name).query(query).startedAt(Instant.now());
     int count = 0;
     Reader reader = null;
     try (Stream<String> input = input()) {
@@ -214,7 +217,9 @@ public final class PostfixLogSource implements DeliveryLogSource {
               "reading " + name + " failed: " + e.getCause().getMessage(),
               Evidence.of("source", name)));
       cutLines(reader, b);
-      return b.outcome(Outcome.INCONCLUSIVE).build();
+      return b.outcome(Outcome.INCONCLUSIVE)
+          .elapsed(Duration.ofNanos(System.nanoTime() - start))
+          .build();
     }
     cutLines(reader, b);
     if (count == 0) {
@@ -222,7 +227,7 @@ public final class PostfixLogSource implements DeliveryLogSource {
           TraceFinding.LOG_NOT_FOUND.finding(
               name + " has no record for " + query, Evidence.of("query", query)));
     }
-    return b.build();
+    return b.elapsed(Duration.ofNanos(System.nanoTime() - start)).build();
   }
 
   private void cutLines(Reader reader, DeliveryLogReport.Builder b) {

@@ -61,7 +61,19 @@ class DiagHtmlChromiumIT {
         "mx",
         "address",
         "reverse",
-        "smtp");
+        "smtp",
+        "dns-query",
+        "priming",
+        "trace",
+        "mailbox-search",
+        "round-trip",
+        "delivery-log",
+        "investigation");
+  }
+
+  @Test
+  void kinds_coverEveryReportTheLabRan() {
+    assertThat(kinds()).containsExactlyElementsOf(reports.keySet());
   }
 
   @ParameterizedTest

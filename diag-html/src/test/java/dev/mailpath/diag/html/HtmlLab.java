@@ -1,8 +1,13 @@
 package dev.mailpath.diag.html;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.TlsFailurePolicy;
+import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.dns.AddressFamily;
+import dev.mailpath.diag.dns.DelegationTrace;
+import dev.mailpath.diag.dns.DnsQuery;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.dns.RootHints;
@@ -16,7 +21,12 @@ import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
 import dev.mailpath.diag.testkit.PolicySmtpServer;
 import dev.mailpath.diag.testkit.TestCertificates;
+import dev.mailpath.diag.trace.MailboxSearch;
+import dev.mailpath.diag.trace.MessageQuery;
+import dev.mailpath.diag.trace.MissingMessageInvestigation;
+import dev.mailpath.diag.trace.PostfixLogSource;
 import dev.mailpath.diag.trace.ReceivedChain;
+import dev.mailpath.diag.trace.RoundTripProbe;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -24,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A small lab on loopback and the reports of real runs against it, one per kind the pages show.
@@ -33,6 +44,11 @@ final class HtmlLab implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
+
+  /** The lab roots (set by {@link #roots()}): their hints and the one port they all listen on. */
+  private RootHints rootHints;
+
+  private int rootPort;
 
   /**
    * Starts the lab and runs every check.
@@ -113,7 +129,113 @@ final class HtmlLab implements AutoCloseable {
                 .mailFrom("sender@example.net")
                 .rcptTo("alice@example.com")
                 .quit()));
+    out.put(
+        "dns-query",
+        DnsQuery.builder()
+            .dns(d -> d.server(dns.address()).timeout(TIMEOUT))
+            .build()
+            .ask("example.com", RecordType.MX));
+    out.put(
+        "priming",
+        RootServerQuery.builder()
+            .hints(rootHints)
+            .addressFamily(AddressFamily.IPV4)
+            .dns(d -> d.timeout(TIMEOUT))
+            .build()
+            .prime());
+    out.put("trace", trace());
+    mailbox(out);
     return out;
+  }
+
+  /** Follows the referrals from the lab roots through {@code com.} to {@code example.com.}. */
+  private DiagnosticReport trace() {
+    keep(
+        LocalDnsZoneServer.builder().zone(TLD).bindAddress(ip("127.0.7.1")).port(rootPort).start());
+    keep(
+        LocalDnsZoneServer.builder()
+            .zone(DELEGATED)
+            .bindAddress(ip("127.0.7.2"))
+            .port(rootPort)
+            .start());
+    return DelegationTrace.builder()
+        .hints(rootHints)
+        .addressFamily(AddressFamily.IPV4)
+        .port(rootPort)
+        .dns(d -> d.timeout(TIMEOUT).retries(0))
+        .environment(e -> e.random(new Random(1)))
+        .build()
+        .trace("example.com", RecordType.MX);
+  }
+
+  /**
+   * GreenMail with SMTP and IMAP on 127.0.0.1: one message delivered and searched for, a round
+   * trip, the Postfix log's record of that message, and an investigation of it.
+   */
+  private void mailbox(Map<String, DiagnosticReport> out) {
+    GreenMail greenMail =
+        new GreenMail(
+            new ServerSetup[] {
+              new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort(),
+              new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort()
+            });
+    greenMail.start();
+    keep(greenMail::stop);
+    greenMail.setUser(BOB, BOB_LOGIN, BOB_PASSWORD);
+    int smtpPort = greenMail.getSmtp().getPort();
+    int imapPort = greenMail.getImap().getPort();
+    SmtpClient plain = SmtpClient.builder().timeouts(SmtpTimeouts.all(TIMEOUT)).build();
+
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("From", "carol@example.org");
+    headers.put("To", BOB);
+    headers.put("Subject", "quarterly figures");
+    headers.put("Message-ID", "<" + MESSAGE_ID + ">");
+    plain.run(
+        SmtpConversation.to("127.0.0.1", smtpPort)
+            .tlsMode(TlsMode.NONE)
+            .ehlo("client.example.net")
+            .mailFrom("carol@example.org")
+            .rcptTo(BOB)
+            .data(headers, "Figures attached.\r\n")
+            .quit());
+    if (!greenMail.waitForIncomingEmail(TIMEOUT.toMillis(), 1)) {
+      throw new IllegalStateException("GreenMail did not receive the lab message");
+    }
+
+    MailboxSearch search =
+        MailboxSearch.builder()
+            .server("127.0.0.1", imapPort)
+            .tlsMode(TlsMode.NONE)
+            .credentials(BOB_LOGIN, BOB_PASSWORD)
+            .connectTimeout(TIMEOUT)
+            .timeout(TIMEOUT)
+            .build();
+    MessageQuery query = MessageQuery.builder().messageId(MESSAGE_ID).recipient(BOB).build();
+    out.put("mailbox-search", search.search(query));
+    out.put(
+        "round-trip",
+        RoundTripProbe.builder()
+            .smtpServer("127.0.0.1", smtpPort)
+            .tlsMode(TlsMode.NONE)
+            .client(plain)
+            .from("alice@example.org")
+            .to(BOB)
+            .mailbox(search)
+            .pollInterval(Duration.ofMillis(50), Duration.ofMillis(200))
+            .deadline(Duration.ofSeconds(5))
+            .build()
+            .run());
+    PostfixLogSource log =
+        PostfixLogSource.builder().name("mx maillog").lines(POSTFIX_LOG).year(2024).build();
+    out.put("delivery-log", log.find(query));
+    out.put(
+        "investigation",
+        MissingMessageInvestigation.builder()
+            .mailbox(search)
+            .serverLog(log)
+            .build()
+            .investigate(query));
   }
 
   private DiagnosticReport deliveryPath(SmtpClient client, int port) {
@@ -140,12 +262,14 @@ final class HtmlLab implements AutoCloseable {
                   .port(port)
                   .start());
       port = s.port();
+      rootPort = port;
       roots.add(
           RootServer.of(letters[i], letters[i] + ".root-servers.lab", "127.0.1." + (i + 1), null)
               .withPort(port));
     }
+    rootHints = RootHints.of(roots);
     return RootServerQuery.builder()
-        .hints(RootHints.of(roots))
+        .hints(rootHints)
         .addressFamily(AddressFamily.IPV4)
         .dns(d -> d.timeout(TIMEOUT))
         .build()
@@ -183,6 +307,48 @@ final class HtmlLab implements AutoCloseable {
         + "a.root-servers.lab. A 127.0.1.1\n"
         + "com. 172800 NS ns1.nic.com.\nns1.nic.com. 172800 A 127.0.7.1\n";
   }
+
+  private static final String BOB = "bob@example.net";
+  private static final String BOB_LOGIN = "bob";
+  private static final String BOB_PASSWORD = "b0b-imap-Pa55";
+  private static final String MESSAGE_ID = "figures-1@example.org";
+
+  /** The mail server's log of the lab message: accepted, then handed to the mailbox over LMTP. */
+  private static final List<String> POSTFIX_LOG =
+      List.of(
+          "Jan  2 09:00:01 mx postfix/smtpd[100]: 1A2B3C4D5E:"
+              + " client=mail.example.org[198.51.100.10]",
+          "Jan  2 09:00:01 mx postfix/cleanup[101]: 1A2B3C4D5E: message-id=<" + MESSAGE_ID + ">",
+          "Jan  2 09:00:01 mx postfix/qmgr[102]: 1A2B3C4D5E: from=<carol@example.org>, size=1200,"
+              + " nrcpt=1 (queue active)",
+          "Jan  2 09:00:02 mx postfix/lmtp[103]: 1A2B3C4D5E: to=<bob@example.net>,"
+              + " relay=mail.example.net[private/dovecot-lmtp], delay=1.1,"
+              + " delays=0.1/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 <bob@example.net> Saved)",
+          "Jan  2 09:00:02 mx postfix/qmgr[102]: 1A2B3C4D5E: removed");
+
+  /** The {@code com.} zone the lab roots delegate to (ns1.nic.com. at 127.0.7.1). */
+  private static final String TLD =
+      """
+      $ORIGIN com.
+      $TTL 172800
+      @                SOA  ns1.nic.com. hostmaster.nic.com. 2026112801 1800 900 604800 86400
+      @                NS   ns1.nic.com.
+      ns1.nic          A    127.0.7.1
+      example          NS   ns1.example.com.
+      ns1.example      A    127.0.7.2
+      """;
+
+  /** {@code example.com.} as its delegated server at 127.0.7.2 serves it. */
+  private static final String DELEGATED =
+      """
+      $ORIGIN example.com.
+      $TTL 3600
+      @      SOA  ns1 hostmaster 2026112801 3600 600 86400 300
+      @      NS   ns1
+      ns1    A    127.0.7.2
+      @      MX   10 mail2
+      mail2  A    127.0.3.2
+      """;
 
   private static final String ZONE =
       """

@@ -19,6 +19,10 @@ PACKAGES=(
   dovecot-imapd  # IMAP for the round-trip and mailbox tests
   swaks          # peer in the SMTP benchmark
   chromium       # headless browser: diag-html's rendering test
+  python3-spf    # pyspf: the SPF oracle of diag-auth's ITs and benchmark
+  python3-dkim   # dkimpy (dkimsign/dkimverify): the DKIM oracle, RSA and Ed25519
+  python3-nacl   # Ed25519 for dkimpy
+  opendkim-tools # OpenDKIM's signer (opendkim-testmsg) and key generator
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process

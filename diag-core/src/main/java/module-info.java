@@ -9,6 +9,7 @@ module dev.mailpath.diag.core {
   // modules only; not API.
   exports dev.mailpath.diag.core.internal to
       dev.mailpath.diag.dns,
+      dev.mailpath.diag.auth,
       dev.mailpath.diag.smtp,
       dev.mailpath.diag.trace;
 

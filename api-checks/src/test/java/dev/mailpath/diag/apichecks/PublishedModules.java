@@ -11,6 +11,7 @@ import java.util.Optional;
 enum PublishedModules {
   CORE("diag-core", "dev.mailpath.diag.core"),
   DNS("diag-dns", "dev.mailpath.diag.dns"),
+  AUTH("diag-auth", "dev.mailpath.diag.auth"),
   SMTP("diag-smtp", "dev.mailpath.diag.smtp"),
   TRACE("diag-trace", "dev.mailpath.diag.trace"),
   TESTKIT("diag-testkit", "dev.mailpath.diag.testkit"),

@@ -1,0 +1,24 @@
+package dev.mailpath.diag.auth;
+
+import dev.mailpath.diag.core.FindingCode;
+import dev.mailpath.diag.core.Severity;
+import java.util.List;
+
+/**
+ * The finding codes of DMARC checks ({@code dmarc.*}). Each constant's {@link #id()} is stable API;
+ * the catalog text (title, explanation, next steps) is what {@code docs/findings.md} shows.
+ */
+public enum DmarcFinding implements FindingCode.WithText {
+  ;
+
+  private final Text text;
+
+  DmarcFinding(String id, Severity severity, String title, String explanation, String... steps) {
+    this.text = new Text(id, severity, title, explanation, List.of(steps));
+  }
+
+  @Override
+  public Text text() {
+    return text;
+  }
+}

@@ -264,6 +264,7 @@ final class SpfCases {
         m("mech-at-limit", "1.2.3.4", "mech-at-limit", PASS),
         m("mech-over-limit", "1.2.3.4", "mech-over-limit", PERMERROR),
         m("include-loop", "1.2.3.4", "include-loop", PERMERROR),
+        m("redirect-unused-not-counted", "1.2.3.4", "redirect-unused", PASS),
         m("redirect-loop", "1.2.3.4", "redirect-loop", PERMERROR),
         m("include-at-limit", "1.2.3.4", "include-at-limit", PASS),
         m("include-over-limit", "1.2.3.4", "include-over-limit", PERMERROR),

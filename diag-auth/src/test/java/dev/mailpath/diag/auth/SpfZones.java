@@ -194,6 +194,9 @@ final class SpfZones {
         "mech-over-limit TXT \"v=spf1 a mx a mx a mx a mx a ptr a ip4:1.2.3.4 -all\"",
         "mech-over-limit A 1.2.3.5",
         "mech-over-limit MX 10 mxhost.example.com.",
+        "redirect-unused TXT \"v=spf1 a mx a mx a mx a mx a mx ip4:1.2.3.4 redirect=fail.example.com\"",
+        "redirect-unused A 1.2.3.5",
+        "redirect-unused MX 10 mxhost.example.com.",
         "include-loop TXT \"v=spf1 include:loop-b.example.com\"",
         "loop-b TXT \"v=spf1 include:include-loop.example.com\"",
         "redirect-loop TXT \"v=spf1 ip4:1.1.1.1 redirect=redirect-loop.example.com\"",
@@ -289,6 +292,17 @@ final class SpfZones {
         "@ NS ns.example.com.",
         "1." + zeros + "0 PTR ptr-ok.example.com.",
         "3." + zeros + "0 PTR mx.example.com.",
+        "");
+  }
+
+  /** An empty root zone, so that a name outside the other zones is NXDOMAIN. */
+  static String root() {
+    return String.join(
+        "\n",
+        "$ORIGIN .",
+        "$TTL 300",
+        "@ SOA ns.example.com. admin.example.com. 1 3600 600 86400 300",
+        "@ NS ns.example.com.",
         "");
   }
 

@@ -263,7 +263,7 @@ public final class SpfEngine {
             .helo(heloName)
             .startedAt(started);
     CompletableFuture<SpfReport> out = new CompletableFuture<>();
-    if (!fqdn(checked)) {
+    if (!fqdn(checked) || !queryable(checked)) {
       run.finding(
           SpfFinding.INVALID_DOMAIN,
           (identity == SpfIdentity.HELO ? "HELO name \"" : "MAIL FROM domain \"")
@@ -286,7 +286,6 @@ public final class SpfEngine {
                             return;
                           }
                           run.done = true;
-                          cancelInflight(run);
                           SpfReport.Builder b =
                               base.result(SpfResult.TEMPERROR)
                                   .dnsLookups(run.lookupsSnapshot.get())
@@ -297,6 +296,7 @@ public final class SpfEngine {
                                   "the check did not finish within " + timeout.toMillis() + " ms",
                                   Evidence.of("deadline", timeout)));
                           out.complete(b.build());
+                          cancelInflight(run); // after completing: their failures are moot
                         }),
             timeout.toNanos(),
             TimeUnit.NANOSECONDS);
@@ -614,7 +614,12 @@ public final class SpfEngine {
 
   private static SpfResult temp(Run run, AuthDns.Answer a) {
     String why = a.error().orElse("DNS error");
-    boolean timeout = why.contains("timeout") || why.contains("deadline");
+    String lower = why.toLowerCase(Locale.ROOT);
+    boolean timeout =
+        (a.lookup() != null && "TIMEOUT".equalsIgnoreCase(a.lookup().rcode()))
+            || lower.contains("timeout")
+            || lower.contains("timed out")
+            || lower.contains("deadline");
     run.finding(
         timeout ? SpfFinding.DNS_TIMEOUT : SpfFinding.TEMPERROR,
         a.name() + " " + a.type() + ": " + why,

@@ -302,6 +302,31 @@ class SpfCheckTest {
   }
 
   @Test
+  void checkAsync_cancelled_completesCancelledAndClientStillWorks() throws Exception {
+    SpfCheck patient = spf.toBuilder().dns(d -> d.timeout(Duration.ofSeconds(10))).build();
+    java.util.concurrent.CompletableFuture<SpfReport> f =
+        patient.checkAsync(ip("1.2.3.4"), "a@slow.fault.example", "h");
+
+    assertThat(f.cancel(true)).isTrue();
+    assertThat(f).isCancelled();
+    assertThat(patient.check(ip("1.2.3.4"), "a@fail.example.com", "h").result())
+        .isEqualTo(SpfResult.FAIL);
+  }
+
+  @Test
+  void check_interrupted_throwsCancellationAndKeepsFlag() throws Exception {
+    SpfCheck patient = spf.toBuilder().dns(d -> d.timeout(Duration.ofSeconds(10))).build();
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> patient.check(ip("1.2.3.4"), "a@slow.fault.example", "h"))
+          .isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void check_manyConcurrentChecks_allAnswered() throws Exception {
     List<java.util.concurrent.CompletableFuture<SpfReport>> fs = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {

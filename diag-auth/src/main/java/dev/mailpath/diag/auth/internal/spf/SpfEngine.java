@@ -45,6 +45,9 @@ public final class SpfEngine {
   /** Most nodes a record analysis follows, so that a hostile include tree stays bounded. */
   private static final int MAX_ANALYSIS_NODES = 64;
 
+  /** The error text of a question not asked because the check's deadline had passed. */
+  private static final String DEADLINE_PASSED = "deadline of the check passed";
+
   /** Most names of an MX or PTR answer looked up (RFC 7208 §4.6.4). */
   private static final int MAX_NAMES = 10;
 
@@ -612,8 +615,19 @@ public final class SpfEngine {
     return SpfResult.PERMERROR;
   }
 
-  private static SpfResult temp(Run run, AuthDns.Answer a) {
+  private SpfResult temp(Run run, AuthDns.Answer a) {
     String why = a.error().orElse("DNS error");
+    if (a.lookup() == null && why.equals(DEADLINE_PASSED)) {
+      run.findingOnce(
+          SpfFinding.DEADLINE,
+          "",
+          "the check ran past its deadline of "
+              + timeout.toMillis()
+              + " ms before asking "
+              + a.name(),
+          Evidence.of("deadline", timeout));
+      return SpfResult.TEMPERROR;
+    }
     String lower = why.toLowerCase(Locale.ROOT);
     boolean timeout =
         (a.lookup() != null && "TIMEOUT".equalsIgnoreCase(a.lookup().rcode()))
@@ -1070,12 +1084,7 @@ public final class SpfEngine {
     if (environment.timeSource().nanoTime() > run.deadline) {
       return CompletableFuture.completedFuture(
           new AuthDns.Answer(
-              name,
-              type,
-              AuthDns.Status.TEMPERROR,
-              List.of(),
-              null,
-              Optional.of("deadline of the check passed")));
+              name, type, AuthDns.Status.TEMPERROR, List.of(), null, Optional.of(DEADLINE_PASSED)));
     }
     CompletableFuture<AuthDns.Answer> f = dns.askAsync(name, type);
     run.inflight.add(f);

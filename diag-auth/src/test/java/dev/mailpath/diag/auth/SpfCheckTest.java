@@ -405,6 +405,20 @@ class SpfCheckTest {
   }
 
   @Test
+  void record_serverSlowerThanDeadline_deadlineFinding() {
+    SpfCheck quick =
+        spf.toBuilder()
+            .dns(d -> d.timeout(Duration.ofSeconds(10)))
+            .timeout(Duration.ofMillis(300))
+            .build();
+    long t0 = System.nanoTime();
+    SpfRecordReport r = quick.record("slow.fault.example");
+
+    assertThat(codes(r)).containsExactly("spf.deadline");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_500);
+  }
+
+  @Test
   void record_riskyTerms_reported() {
     SpfRecordReport r = spf.record("risky.example.com");
 

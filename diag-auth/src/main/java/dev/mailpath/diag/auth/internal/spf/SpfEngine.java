@@ -1122,9 +1122,54 @@ public final class SpfEngine {
     }
     Node root = new Node(d, "");
     Set<String> path = new HashSet<>();
-    return analyse(run, root, d, path)
-        .handle(
+    CompletableFuture<SpfRecordReport> out = new CompletableFuture<>();
+    ScheduledFuture<?> timer =
+        TIMER.schedule(
+            () ->
+                environment
+                    .executor()
+                    .execute(
+                        () -> {
+                          if (out.isDone()) {
+                            return;
+                          }
+                          run.done = true;
+                          out.complete(
+                              SpfRecordReport.builder()
+                                  .domain(d)
+                                  .startedAt(started)
+                                  .dnsLookups(run.lookupsSnapshot.get())
+                                  .voidLookups(run.voidsSnapshot.get())
+                                  .addFinding(
+                                      SpfFinding.DEADLINE.finding(
+                                          "the analysis did not finish within "
+                                              + timeout.toMillis()
+                                              + " ms",
+                                          Evidence.of("deadline", timeout)))
+                                  .elapsed(elapsed(t0))
+                                  .build());
+                          cancelInflight(run);
+                        }),
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+    out.whenComplete(
+        (r, e) -> {
+          timer.cancel(false);
+          if (e != null) {
+            run.done = true;
+            cancelInflight(run);
+          }
+        });
+    analyse(run, root, d, path)
+        .whenComplete(
             (v, e) -> {
+              if (out.isDone()) {
+                return;
+              }
+              if (e != null) {
+                out.completeExceptionally(e);
+                return;
+              }
               if (run.lookups > maxLookups) {
                 run.finding(
                     SpfFinding.TOO_MANY_LOOKUPS,
@@ -1148,12 +1193,15 @@ public final class SpfEngine {
               for (Finding f : run.findings) {
                 b.addFinding(f);
               }
-              return b.build();
+              out.complete(b.build());
             });
+    return out;
   }
 
   private CompletableFuture<Void> analyse(Run run, Node node, String domain, Set<String> path) {
     run.nodes++;
+    run.lookupsSnapshot.set(run.lookups);
+    run.voidsSnapshot.set(run.voids);
     path.add(domain);
     return ask(run, domain, RecordType.TXT)
         .thenCompose(

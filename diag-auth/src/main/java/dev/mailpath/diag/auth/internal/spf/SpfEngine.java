@@ -1336,6 +1336,17 @@ public final class SpfEngine {
                       note(run, node, a);
                       if (a.status() == AuthDns.Status.TEMPERROR) {
                         temp(run, a);
+                      } else if (a.isVoid() && t.kind() == SpfTerm.Kind.A) {
+                        // an IPv6-only host is void for IPv4 senders only: ask AAAA as well
+                        return ask(run, target, RecordType.AAAA)
+                            .thenCompose(
+                                six -> {
+                                  note(run, node, six);
+                                  if (six.isVoid()) {
+                                    run.voidHit();
+                                  }
+                                  return analyseTerms(run, node, domain, path, terms, next);
+                                });
                       } else if (a.isVoid()) {
                         run.voidHit();
                       } else if (t.kind() == SpfTerm.Kind.MX && a.records().size() > MAX_NAMES) {

@@ -116,6 +116,42 @@ public final class SpfCheck {
   }
 
   /**
+   * Returns the limit of DNS-querying terms per check.
+   *
+   * @return the limit (10 unless changed)
+   */
+  public int maxDnsLookups() {
+    return maxDnsLookups;
+  }
+
+  /**
+   * Returns the limit of void lookups per check.
+   *
+   * @return the limit (2 unless changed)
+   */
+  public int maxVoidLookups() {
+    return maxVoidLookups;
+  }
+
+  /**
+   * Returns the receiving host's name that {@code %{r}} expands to.
+   *
+   * @return the name ({@code unknown} unless changed)
+   */
+  public String receiver() {
+    return receiver;
+  }
+
+  /**
+   * Returns the environment.
+   *
+   * @return the environment
+   */
+  public DiagEnvironment environment() {
+    return environment;
+  }
+
+  /**
    * Checks an address against the SPF record of the MAIL FROM domain, or of the HELO name when MAIL
    * FROM is empty ({@code ""} or {@code <>}).
    *

@@ -351,6 +351,21 @@ class SpfCheckTest {
   }
 
   @Test
+  void builder_defaultsAndToBuilder_keepSettings() {
+    SpfCheck d = SpfCheck.builder().dns(x -> x.server(dns.address())).build();
+    assertThat(d.maxDnsLookups()).isEqualTo(10);
+    assertThat(d.maxVoidLookups()).isEqualTo(2);
+    assertThat(d.receiver()).isEqualTo("unknown");
+    assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(20));
+    SpfCheck v = d.toBuilder().maxDnsLookups(20).maxVoidLookups(5).receiver("mx.example").build();
+    assertThat(v.maxDnsLookups()).isEqualTo(20);
+    assertThat(v.maxVoidLookups()).isEqualTo(5);
+    assertThat(v.receiver()).isEqualTo("mx.example");
+    assertThat(v.dns()).isEqualTo(d.dns());
+    assertThat(v.environment()).isSameAs(d.environment());
+  }
+
+  @Test
   void builder_badSettings_throwIae() {
     assertThatThrownBy(() -> SpfCheck.builder().timeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);

@@ -572,6 +572,45 @@ class DmarcCheckTest {
   }
 
   @Test
+  void recordAsync_cancelled_sendsNoFurtherQueries() throws Exception {
+    try (LocalDnsZoneServer silent =
+        LocalDnsZoneServer.builder().zone(DmarcZones.lab()).fault(DnsFault.drop()).start()) {
+      DmarcCheck c =
+          DmarcCheck.builder()
+              .dns(d -> d.server(silent.address()).timeout(Duration.ofMillis(150)).retries(0))
+              .timeout(Duration.ofSeconds(10))
+              .build();
+
+      java.util.concurrent.CompletableFuture<DmarcRecordReport> f =
+          c.recordAsync("a.b.c.example.org");
+      Thread.sleep(50); // the first query is on the wire
+      f.cancel(true);
+      Thread.sleep(700); // uncancelled, the walk would have sent 4 queries by now
+
+      assertThat(f).isCancelled();
+      assertThat(silent.queryCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void evaluateAsync_completesOnTheEnvironmentsExecutor() throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "dmarc-test"));
+    try {
+      DmarcCheck c = check().toBuilder().environment(e -> e.executor(pool)).build();
+
+      String thread =
+          c.evaluateAsync("example.org", spfNone(), noDkim())
+              .thenApply(r -> Thread.currentThread().getName())
+              .get();
+
+      assertThat(thread).isEqualTo("dmarc-test");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void builder_rejectsNonPositiveTimeout() {
     assertThatThrownBy(() -> DmarcCheck.builder().timeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)

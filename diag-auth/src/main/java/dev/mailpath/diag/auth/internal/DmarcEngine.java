@@ -45,8 +45,13 @@ import java.util.function.Supplier;
  * selection, policy discovery, the external report destination check and identifier alignment, all
  * as chains of futures on {@link AuthDns} (no thread per call), bounded by one overall timeout.
  *
- * <p>Rules and where they come from (RFC 9989 section titles; the text was checked against the
- * working group's draft-ietf-dmarc-dmarcbis sources):
+ * <p>Rules and where they come from. Section titles are RFC 9989's; the numbers in brackets are
+ * those of the draft-ietf-dmarc-dmarcbis source text consulted (Markdown in the working group's
+ * repository), which RFC 9989 may have renumbered: Non-existent Domains [3.2.7], Authentication
+ * Mechanisms [4.3], Identifier Alignment Explained [4.4, 4.4.1 DKIM, 4.4.2 SPF], DNS Tree Walk
+ * [4.6], DMARC Policy Discovery [4.7], Organizational Domain Discovery [4.8], General Record Format
+ * [5.3], Formal Definition [5.4], Determine Handling Policy [5.7.2]. That draft text still had the
+ * older label limit (5 labels, cut to 4); RFC 9989 and its last drafts use 8 and 7, as here.
  *
  * <ul>
  *   <li>"DNS Tree Walk": ask {@code _dmarc.<domain>} TXT; keep texts whose first tag is {@code

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The result of verifying the DKIM signatures of one message (RFC 6376): one {@link
- * DkimSignatureResult} per DKIM-Signature header field, in header order.
+ * DkimSignatureResult} per DKIM-Signature header field, in header order. The report's findings are
+ * those of the message (unsigned, malformed header) followed by those of every signature.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,6 +38,20 @@ public final class DkimReport implements DiagnosticReport {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns a builder holding this report's values.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.signatures.addAll(signatures);
+    b.findings.addAll(findings);
+    b.startedAt = startedAt;
+    b.elapsed = elapsed;
+    return b;
   }
 
   /**
@@ -86,13 +101,30 @@ public final class DkimReport implements DiagnosticReport {
     return Outcome.fromFindings(findings);
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DkimReport r
+        && signatures.equals(r.signatures)
+        && findings.equals(r.findings)
+        && startedAt.equals(r.startedAt)
+        && elapsed.equals(r.elapsed);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(signatures, findings, startedAt, elapsed);
+  }
+
   /** Returns the result per signature and the findings. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("DKIM: ").append(result());
     for (DkimSignatureResult s : signatures) {
       sb.append("\n  d=").append(s.domain()).append(" s=").append(s.selector());
-      sb.append(' ').append(s.algorithm()).append(": ").append(s.result());
+      sb.append(' ').append(s.algorithm()).append(" c=").append(s.canonicalization());
+      s.identity().ifPresent(i -> sb.append(" i=").append(i));
+      s.bodyLength().ifPresent(l -> sb.append(" l=").append(l));
+      sb.append(": ").append(s.result());
       s.reason().ifPresent(r -> sb.append(" (").append(r).append(')'));
     }
     return ReportText.of(sb.toString()).render(this, elapsed);

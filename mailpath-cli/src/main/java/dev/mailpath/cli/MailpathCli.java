@@ -1106,7 +1106,7 @@ public final class MailpathCli implements Callable<Integer> {
       Reporter reporter = output.reporter(spec);
       SpfCheck check = SpfCheck.builder().dns(net.dnsSettings()).timeout(net.timeout()).build();
       if (ip == null) {
-        String domain = DomainName.of(target).toString();
+        String domain = DomainName.of(target).ascii();
         net.announce(spec.commandLine().getErr());
         reporter.emit(domain, check.record(domain));
         return reporter.finish();
@@ -1155,7 +1155,7 @@ public final class MailpathCli implements Callable<Integer> {
       DkimVerifier verifier =
           DkimVerifier.builder().dns(net.dnsSettings()).timeout(net.timeout()).build();
       if (selector != null) {
-        String domain = DomainName.of(target).toString();
+        String domain = DomainName.of(target).ascii();
         net.announce(spec.commandLine().getErr());
         reporter.emit(selector + "._domainkey." + domain, verifier.key(selector, domain));
         return reporter.finish();
@@ -1187,7 +1187,7 @@ public final class MailpathCli implements Callable<Integer> {
       Reporter reporter = output.reporter(spec);
       List<String> checked = new ArrayList<>();
       for (String d : domains) {
-        checked.add(DomainName.of(d).toString()); // every argument checked before any query
+        checked.add(DomainName.of(d).ascii()); // every argument checked before any query
       }
       DmarcCheck check = DmarcCheck.builder().dns(net.dnsSettings()).timeout(net.timeout()).build();
       net.announce(spec.commandLine().getErr());

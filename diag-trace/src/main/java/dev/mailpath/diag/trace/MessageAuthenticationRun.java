@@ -259,7 +259,7 @@ final class MessageAuthenticationRun {
       }
       String d = a.substring(at + 1).trim();
       try {
-        out.add(DomainName.of(d).toString());
+        out.add(DomainName.of(d).ascii());
       } catch (IllegalArgumentException e) {
         // not a domain: not an address DMARC can use
       }

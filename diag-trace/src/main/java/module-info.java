@@ -9,6 +9,8 @@ module dev.mailpath.diag.trace {
   // DnsSettings on MailboxSearch, DeliveryPathCheck and SmtpClient on the investigation's builders.
   requires transitive dev.mailpath.diag.dns;
   requires transitive dev.mailpath.diag.smtp;
+  // SPF, DKIM and DMARC in MessageAuthentication and the investigation's verdict.
+  requires transitive dev.mailpath.diag.auth;
   // MimeMessage in ReceivedChain.analyze; IMAP through the Jakarta Mail API.
   requires transitive jakarta.mail;
   // IMAP specifics (SPECIAL-USE attributes, Message-ID search) of the Angus implementation.

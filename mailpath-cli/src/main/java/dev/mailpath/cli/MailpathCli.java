@@ -1,8 +1,12 @@
 package dev.mailpath.cli;
 
+import dev.mailpath.diag.auth.DkimVerifier;
+import dev.mailpath.diag.auth.DmarcCheck;
+import dev.mailpath.diag.auth.SpfCheck;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagEventListener;
 import dev.mailpath.diag.core.DiagnosticReport;
+import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.Finding;
 import dev.mailpath.diag.core.HostAndPort;
 import dev.mailpath.diag.core.IpAddressText;
@@ -27,6 +31,7 @@ import dev.mailpath.diag.smtp.SmtpCredentials;
 import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import dev.mailpath.diag.trace.MailboxSearch;
+import dev.mailpath.diag.trace.MessageAuthentication;
 import dev.mailpath.diag.trace.MessageQuery;
 import dev.mailpath.diag.trace.MissingMessageInvestigation;
 import dev.mailpath.diag.trace.PostfixLogSource;
@@ -88,7 +93,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = MailpathCli.Version.class,
     description =
-        "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, mailboxes, investigations.",
+        "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, SPF, DKIM, DMARC, mailboxes, investigations.",
     subcommands = {
       MailpathCli.Mx.class,
       MailpathCli.Smtp.class,
@@ -97,6 +102,10 @@ import picocli.CommandLine.Spec;
       MailpathCli.Roots.class,
       MailpathCli.Trace.class,
       MailpathCli.Headers.class,
+      MailpathCli.Spf.class,
+      MailpathCli.Dkim.class,
+      MailpathCli.Dmarc.class,
+      MailpathCli.Auth.class,
       MailpathCli.Find.class,
       MailpathCli.Investigate.class,
       CommandLine.HelpCommand.class
@@ -194,6 +203,14 @@ public final class MailpathCli implements Callable<Integer> {
         return new Trace();
       case "headers":
         return new Headers();
+      case "spf":
+        return new Spf();
+      case "dkim":
+        return new Dkim();
+      case "dmarc":
+        return new Dmarc();
+      case "auth":
+        return new Auth();
       case "find":
         return new Find();
       case "investigate":
@@ -1043,6 +1060,207 @@ public final class MailpathCli implements Callable<Integer> {
       reporter.emit(name + " " + type, b.build().trace(name, RecordType.of(type)));
       return reporter.finish();
     }
+  }
+
+  // ---- sender authentication: spf, dkim, dmarc, auth ------------------------------------------
+
+  /** Parses {@code --ip}: an address literal only, never a name to look up. */
+  static InetAddress ipLiteral(String option, String text) {
+    return HostAndPort.parse(text.contains(":") && !text.startsWith("[") ? "[" + text + "]" : text, 25)
+        .address()
+        .orElseThrow(
+            () -> new IllegalArgumentException(option + " needs an IP address, not a name: " + text));
+  }
+
+  /** {@code mailpath spf}: check a sending IP, or analyse a domain's SPF record. */
+  @Command(
+      name = "spf",
+      mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
+      description = {
+        "SPF (RFC 7208). With --ip: may this IP send for MAIL FROM (or the HELO name)?",
+        "Without: analyse the domain's record (DNS lookups used of 10, +all, ptr, broken includes)."
+      })
+  static final class Spf implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Output output;
+    @Mixin Net net;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "MAILFROM|DOMAIN",
+        description = "The MAIL FROM address or domain ('' for a bounce: the HELO name is checked).")
+    String target;
+
+    @Option(names = "--ip", paramLabel = "IP", description = "The sending server's address.")
+    String ip;
+
+    @Option(
+        names = "--helo",
+        paramLabel = "NAME",
+        description = "The HELO/EHLO name (default: the MAIL FROM domain).")
+    String helo;
+
+    @Override
+    public Integer call() {
+      Reporter reporter = output.reporter(spec);
+      SpfCheck check = SpfCheck.builder().dns(net.dnsSettings()).timeout(net.timeout()).build();
+      if (ip == null) {
+        String domain = DomainName.of(target).ascii();
+        net.announce(spec.commandLine().getErr());
+        reporter.emit(domain, check.record(domain));
+        return reporter.finish();
+      }
+      InetAddress address = ipLiteral("--ip", ip);
+      String mailFrom = target.equals("<>") ? "" : target;
+      String heloName = helo;
+      if (heloName == null) {
+        if (mailFrom.isEmpty()) {
+          throw new IllegalArgumentException("a bounce ('' as MAIL FROM) needs --helo");
+        }
+        heloName = mailFrom.substring(mailFrom.lastIndexOf('@') + 1);
+      }
+      net.announce(spec.commandLine().getErr());
+      reporter.emit(ip + " " + target, check.check(address, mailFrom, heloName));
+      return reporter.finish();
+    }
+  }
+
+  /** {@code mailpath dkim}: verify a message's signatures, or check a selector's key record. */
+  @Command(
+      name = "dkim",
+      mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
+      description = {
+        "DKIM (RFC 6376, 8463). With FILE: verify the message's signatures (- for stdin).",
+        "With --selector and a DOMAIN: check the key record selector._domainkey.DOMAIN."
+      })
+  static final class Dkim implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Output output;
+    @Mixin Net net;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE|DOMAIN",
+        description = "The message (.eml, - for stdin), or the domain with --selector.")
+    String target;
+
+    @Option(names = "--selector", paramLabel = "S", description = "Check this selector's key.")
+    String selector;
+
+    @Override
+    public Integer call() throws IOException {
+      Reporter reporter = output.reporter(spec);
+      DkimVerifier verifier =
+          DkimVerifier.builder().dns(net.dnsSettings()).timeout(net.timeout()).build();
+      if (selector != null) {
+        String domain = DomainName.of(target).ascii();
+        net.announce(spec.commandLine().getErr());
+        reporter.emit(selector + "._domainkey." + domain, verifier.key(selector, domain));
+        return reporter.finish();
+      }
+      byte[] message = readMessage(target);
+      net.announce(spec.commandLine().getErr());
+      reporter.emit(target, verifier.verify(message));
+      return reporter.finish();
+    }
+  }
+
+  /** {@code mailpath dmarc}: a domain's DMARC policy, found by the DNS tree walk. */
+  @Command(
+      name = "dmarc",
+      mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
+      description =
+          "DMARC (RFC 9989): the policy that applies to a domain, found by the DNS tree walk.")
+  static final class Dmarc implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Output output;
+    @Mixin Net net;
+
+    @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "The From: domains.")
+    List<String> domains;
+
+    @Override
+    public Integer call() {
+      Reporter reporter = output.reporter(spec);
+      List<String> checked = new ArrayList<>();
+      for (String d : domains) {
+        checked.add(DomainName.of(d).ascii()); // every argument checked before any query
+      }
+      DmarcCheck check = DmarcCheck.builder().dns(net.dnsSettings()).timeout(net.timeout()).build();
+      net.announce(spec.commandLine().getErr());
+      for (String d : checked) {
+        reporter.emit(d, check.record(d));
+      }
+      return reporter.finish();
+    }
+  }
+
+  /** {@code mailpath auth}: SPF, DKIM and DMARC of a received message. */
+  @Command(
+      name = "auth",
+      mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
+      description = {
+        "Why did it go to Junk? SPF, DKIM and DMARC of a received message (.eml, - for stdin),",
+        "compared with the receiver's Authentication-Results. The connection (IP, HELO, MAIL FROM)",
+        "comes from Received-SPF/Received/Return-Path unless --ip is given."
+      })
+  static final class Auth implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Output output;
+    @Mixin Net net;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The message, or - for stdin.")
+    String file;
+
+    @Option(names = "--ip", paramLabel = "IP", description = "Connecting IP of the receiving hop.")
+    String ip;
+
+    @Option(names = "--helo", paramLabel = "NAME", description = "HELO name (with --ip).")
+    String helo;
+
+    @Option(
+        names = "--mail-from",
+        paramLabel = "ADDRESS",
+        description = "MAIL FROM ('' for a bounce; with --ip).")
+    String mailFrom;
+
+    @Option(
+        names = "--authserv-id",
+        paramLabel = "ID",
+        description = "Compare only this receiver's Authentication-Results (repeatable).")
+    List<String> authservIds = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      Reporter reporter = output.reporter(spec);
+      MessageAuthentication.Builder b =
+          MessageAuthentication.builder().dns(net.dnsSettings()).timeout(net.timeout());
+      authservIds.forEach(b::trustedAuthservId);
+      MessageAuthentication auth = b.build();
+      InetAddress address = null;
+      if (ip != null) {
+        address = ipLiteral("--ip", ip);
+        if (helo == null || mailFrom == null) {
+          throw new IllegalArgumentException("--ip needs --helo and --mail-from as well");
+        }
+      } else if (helo != null || mailFrom != null) {
+        throw new IllegalArgumentException("--helo and --mail-from need --ip");
+      }
+      byte[] message = readMessage(file);
+      net.announce(spec.commandLine().getErr());
+      reporter.emit(
+          file,
+          address == null ? auth.verify(message) : auth.verify(message, address, helo, mailFrom));
+      return reporter.finish();
+    }
+  }
+
+  static byte[] readMessage(String file) throws IOException {
+    return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
   }
 
   /** {@code mailpath headers}: read a message's Received chain. */

@@ -191,6 +191,85 @@ public enum TraceFinding implements FindingCode.WithText {
           + " unknown.",
       "Read the raw field in the message source"),
 
+  // ---- Message authentication (SPF, DKIM, DMARC re-checked by mailpath) -----------------------
+
+  /** The message fails DMARC: the sender's policy decides its fate. */
+  AUTH_DMARC_FAIL(
+      "trace.auth.dmarc-fail",
+      Severity.ERROR,
+      "The message fails DMARC: the sender's policy sends it to Junk or refuses it",
+      "Neither an SPF pass nor a DKIM pass is aligned with the domain in From: (RFC 9989), so"
+          + " receivers apply the policy the From: domain publishes: quarantine puts the message in"
+          + " Junk, reject refuses it with a 5.7.x reply. The summary says which identifier failed"
+          + " and why.",
+      "If SPF failed: add the sending server to the SPF record of the MAIL FROM domain (the"
+          + " provider's include or ip4:/ip6: of the server)",
+      "If DKIM failed or did not align: sign with d= equal to the From: domain (or its"
+          + " organizational domain) and publish the key under selector._domainkey",
+      "If the message was forwarded or went through a mailing list, that broke SPF and maybe"
+          + " DKIM: ask the forwarder to use ARC or SRS"),
+
+  /** Nothing authenticated the From: domain and it publishes no DMARC policy. */
+  AUTH_UNAUTHENTICATED(
+      "trace.auth.unauthenticated",
+      Severity.WARNING,
+      "Nothing authenticates the sender's domain",
+      "No aligned SPF or DKIM pass vouches for the From: domain, and it publishes no DMARC"
+          + " policy, so receivers judge the message on reputation and content alone: a common"
+          + " reason for the Junk folder, and large mailbox providers refuse such mail outright.",
+      "Publish SPF for the MAIL FROM domain, sign with DKIM, then publish a DMARC record"
+          + " (start with p=none and reports)"),
+
+  /** The receiver's Authentication-Results differ from mailpath's own verdict. */
+  AUTH_RECEIVER_DISAGREES(
+      "trace.auth.receiver-disagrees",
+      Severity.WARNING,
+      "The receiver's Authentication-Results differ from a fresh check",
+      "The receiving server recorded a different SPF, DKIM or DMARC result than mailpath computes"
+          + " now. Usual causes: DNS changed since delivery (a key rotated, SPF edited), the"
+          + " message was altered after the receiver checked it (a footer, a gateway rewriting"
+          + " links), or the receiver evaluated a different connecting IP.",
+      "Compare the DNS records with what they were at delivery time",
+      "Check gateways after the receiving server for changes to the message"),
+
+  /** The receiver and mailpath agree that a method failed. */
+  AUTH_RECEIVER_AGREES(
+      "trace.auth.receiver-agrees",
+      Severity.INFO,
+      "The receiver's verdict is confirmed",
+      "mailpath's fresh check reaches the same SPF, DKIM and DMARC results the receiving server"
+          + " recorded; the summary says why it failed.",
+      "Fix the cause named in the summary"),
+
+  /** The connecting IP of the receiving hop is unknown. */
+  AUTH_NO_CONNECTION(
+      "trace.auth.no-connection",
+      Severity.WARNING,
+      "The connecting server of the receiving hop is unknown: SPF not checked",
+      "Neither a Received-SPF field nor a Received field with a client address says which"
+          + " server handed the message to the receiver, so SPF cannot be evaluated and DMARC can"
+          + " only pass through DKIM.",
+      "Give the connecting IP, HELO name and MAIL FROM explicitly (from the receiver's log)"),
+
+  /** No usable From: field. */
+  AUTH_NO_FROM(
+      "trace.auth.no-from",
+      Severity.ERROR,
+      "The message has no usable From: domain: DMARC cannot be evaluated",
+      "DMARC checks the domain of the From: field (RFC 5322.From). This message has no From:"
+          + " field, or one without a readable address; many receivers reject such messages.",
+      "Fix the sending software so that every message has exactly one From: address"),
+
+  /** ARC sets present; not validated. */
+  AUTH_ARC_PRESENT(
+      "trace.auth.arc-present",
+      Severity.INFO,
+      "The message carries ARC sets (an intermediary vouched for earlier results)",
+      "A forwarder or mailing list recorded the authentication results it saw before it changed"
+          + " the message (ARC, RFC 8617). Receivers that trust that intermediary may deliver a"
+          + " message that fails DMARC. mailpath counts the sets but does not validate them.",
+      "Read the ARC-Authentication-Results fields for the results before forwarding"),
+
   // ---- Delivery logs (message tracking) ------------------------------------------------------
 
   /** The log has no trace of the message. */

@@ -1,0 +1,383 @@
+package dev.mailpath.diag.trace;
+
+import dev.mailpath.diag.auth.DkimReport;
+import dev.mailpath.diag.auth.DkimResult;
+import dev.mailpath.diag.auth.DkimSignatureResult;
+import dev.mailpath.diag.auth.DkimVerifier;
+import dev.mailpath.diag.auth.DmarcCheck;
+import dev.mailpath.diag.auth.DmarcReport;
+import dev.mailpath.diag.auth.DmarcResult;
+import dev.mailpath.diag.auth.SpfCheck;
+import dev.mailpath.diag.auth.SpfIdentity;
+import dev.mailpath.diag.auth.SpfReport;
+import dev.mailpath.diag.auth.SpfResult;
+import dev.mailpath.diag.core.DiagEnvironment;
+import dev.mailpath.diag.core.DomainName;
+import dev.mailpath.diag.core.Evidence;
+import dev.mailpath.diag.core.Finding;
+import dev.mailpath.diag.core.Severity;
+import dev.mailpath.diag.core.internal.Addresses;
+import dev.mailpath.diag.trace.MessageAuthenticationReport.Comparison;
+import dev.mailpath.diag.trace.MessageAuthenticationReport.Source;
+import dev.mailpath.diag.trace.internal.AuthResultsParser;
+import dev.mailpath.diag.trace.internal.HeaderFields;
+import dev.mailpath.diag.trace.internal.ReceivedParser;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One run of {@link MessageAuthentication}: header reading, the three checks, the verdict. */
+final class MessageAuthenticationRun {
+
+  /** The SMTP connection of the receiving hop. */
+  record Connection(InetAddress ip, String helo, String mailFrom, Source source) {}
+
+  private static final Pattern KEY_VALUE =
+      Pattern.compile("(?i)(client-ip|helo|envelope-from)\\s*=\\s*(\"[^\"]{0,1000}\"|[^;\\s]{1,1000})");
+  private static final Pattern ADDR_SPEC = Pattern.compile("<([^<>]{0,1000})>");
+
+  private final SpfCheck spf;
+  private final DkimVerifier dkim;
+  private final DmarcCheck dmarc;
+  private final DiagEnvironment environment;
+  private final Set<String> trustedAuthservIds;
+
+  MessageAuthenticationRun(
+      SpfCheck spf,
+      DkimVerifier dkim,
+      DmarcCheck dmarc,
+      DiagEnvironment environment,
+      Set<String> trustedAuthservIds) {
+    this.spf = spf;
+    this.dkim = dkim;
+    this.dmarc = dmarc;
+    this.environment = environment;
+    this.trustedAuthservIds = trustedAuthservIds;
+  }
+
+  MessageAuthenticationReport run(byte[] message, Connection given) {
+    Instant startedAt = environment.timeSource().instant();
+    long t0 = environment.timeSource().nanoTime();
+    HeaderFields headers = HeaderFields.parse(message);
+    List<Finding> findings = new ArrayList<>();
+
+    Connection c = given != null ? given : connectionFrom(headers);
+    Optional<String> fromDomain = fromDomain(headers, findings);
+
+    Optional<SpfReport> spfReport = Optional.empty();
+    if (c.ip() != null) {
+      String helo = c.helo() == null || c.helo().isBlank() ? unknownHelo(c.ip()) : c.helo();
+      spfReport = Optional.of(spf.check(c.ip(), c.mailFrom(), helo));
+    } else {
+      findings.add(
+          TraceFinding.AUTH_NO_CONNECTION.finding(
+              "No Received-SPF field and no Received field with the client's address: SPF not"
+                  + " checked"));
+    }
+    DkimReport dkimReport = dkim.verify(message);
+
+    Optional<DmarcReport> dmarcReport = Optional.empty();
+    if (fromDomain.isPresent()) {
+      SpfReport forDmarc =
+          spfReport.orElseGet(
+              () ->
+                  SpfReport.builder()
+                      .result(SpfResult.NONE)
+                      .identity(SpfIdentity.MAIL_FROM)
+                      .domain(fromDomain.get())
+                      .startedAt(startedAt)
+                      .build());
+      dmarcReport = Optional.of(dmarc.evaluate(fromDomain.get(), forDmarc, dkimReport));
+    }
+
+    int arcSets = headers.named("ARC-Seal").size();
+    if (arcSets > 0) {
+      findings.add(
+          TraceFinding.AUTH_ARC_PRESENT.finding(
+              arcSets + " ARC set(s): an intermediary recorded earlier results (not validated)"));
+    }
+
+    String verdict = verdict(fromDomain, spfReport, dkimReport, dmarcReport, c);
+    if (dmarcReport.isPresent()) {
+      DmarcResult r = dmarcReport.get().result();
+      if (r == DmarcResult.FAIL) {
+        findings.add(TraceFinding.AUTH_DMARC_FAIL.finding(verdict));
+      } else if (r == DmarcResult.NONE
+          && spfReport.map(s -> s.result() != SpfResult.PASS).orElse(true)
+          && dkimReport.result() != DkimResult.PASS) {
+        findings.add(TraceFinding.AUTH_UNAUTHENTICATED.finding(verdict));
+      }
+    }
+
+    List<Comparison> comparisons =
+        compare(headers, spfReport, dkimReport, dmarcReport, findings, verdict);
+
+    Duration elapsed = Duration.ofNanos(environment.timeSource().nanoTime() - t0);
+    return new MessageAuthenticationReport(
+        Optional.ofNullable(c.ip()),
+        Optional.ofNullable(c.helo()),
+        c.mailFrom() == null ? "" : c.mailFrom(),
+        c.source(),
+        fromDomain,
+        spfReport,
+        dkimReport,
+        dmarcReport,
+        arcSets,
+        comparisons,
+        verdict,
+        findings,
+        startedAt,
+        elapsed);
+  }
+
+  /** A HELO stand-in when the receiving hop did not record one: the address literal. */
+  private static String unknownHelo(InetAddress ip) {
+    return "[" + Addresses.format(ip) + "]";
+  }
+
+  // ------------------------------------------------------------------ the connection
+
+  static Connection connectionFrom(HeaderFields headers) {
+    List<HeaderFields.Field> spfFields = headers.named("Received-SPF");
+    if (!spfFields.isEmpty()) {
+      String value = spfFields.get(0).value();
+      InetAddress ip = null;
+      String helo = null;
+      String from = null;
+      Matcher m = KEY_VALUE.matcher(value);
+      while (m.find()) {
+        String v = m.group(2);
+        if (v.startsWith("\"")) {
+          v = v.substring(1, v.length() - 1);
+        }
+        switch (m.group(1).toLowerCase(Locale.ROOT)) {
+          case "client-ip" -> ip = ReceivedParser.toAddress(v);
+          case "helo" -> helo = v;
+          default -> from = v;
+        }
+      }
+      if (ip != null) {
+        return new Connection(ip, helo, from == null ? returnPath(headers) : from, Source.RECEIVED_SPF);
+      }
+    }
+    ReceivedHop chosen = null;
+    for (HeaderFields.Field f : headers.named("Received")) {
+      ReceivedHop hop = ReceivedParser.parse(f.value()).hop.build();
+      if (hop.address().isEmpty() || isLocalHandOver(hop)) {
+        continue;
+      }
+      if (chosen == null) {
+        chosen = hop;
+      }
+      if (!hop.address().get().isLoopbackAddress()) {
+        chosen = hop;
+        break;
+      }
+    }
+    if (chosen == null) {
+      return new Connection(null, null, returnPath(headers), Source.UNKNOWN);
+    }
+    return new Connection(
+        chosen.address().get(),
+        chosen.heloName().orElse(null),
+        returnPath(headers),
+        Source.RECEIVED);
+  }
+
+  private static boolean isLocalHandOver(ReceivedHop hop) {
+    String with = hop.with().orElse("").toUpperCase(Locale.ROOT);
+    return with.startsWith("LMTP") || with.equals("LOCAL") || with.startsWith("HTTP");
+  }
+
+  /** The topmost Return-Path's address; empty text for {@code <>} or none. */
+  private static String returnPath(HeaderFields headers) {
+    List<HeaderFields.Field> rp = headers.named("Return-Path");
+    if (rp.isEmpty()) {
+      return "";
+    }
+    String v = rp.get(0).value().trim();
+    Matcher m = ADDR_SPEC.matcher(v);
+    return m.find() ? m.group(1).trim() : v;
+  }
+
+  // ------------------------------------------------------------------ From:
+
+  private static Optional<String> fromDomain(HeaderFields headers, List<Finding> findings) {
+    List<HeaderFields.Field> from = headers.named("From");
+    if (from.isEmpty()) {
+      findings.add(TraceFinding.AUTH_NO_FROM.finding("The message has no From: field"));
+      return Optional.empty();
+    }
+    Set<String> domains = new LinkedHashSet<>();
+    for (HeaderFields.Field f : from) {
+      domains.addAll(addressDomains(f.value()));
+    }
+    if (domains.isEmpty()) {
+      findings.add(
+          TraceFinding.AUTH_NO_FROM.finding(
+              "The From: field has no readable address", Evidence.of("From", from.get(0).value())));
+      return Optional.empty();
+    }
+    if (from.size() > 1 || domains.size() > 1) {
+      findings.add(
+          TraceFinding.AUTH_NO_FROM.finding(
+              Severity.WARNING,
+              "Several From: addresses or fields ("
+                  + String.join(", ", domains)
+                  + "): DMARC is evaluated for the first; receivers may reject the message",
+              Evidence.of("From", from.get(0).value())));
+    }
+    return Optional.of(domains.iterator().next());
+  }
+
+  /** The domains of the addresses in a From: value: {@code Name <a@b>, c@d} gives b, d. */
+  static List<String> addressDomains(String value) {
+    List<String> out = new ArrayList<>();
+    String v = value.replaceAll("\\([^()]{0,1000}\\)", " ");
+    List<String> candidates = new ArrayList<>();
+    Matcher m = ADDR_SPEC.matcher(v);
+    while (m.find()) {
+      candidates.add(m.group(1));
+    }
+    if (candidates.isEmpty()) {
+      for (String part : v.split(",")) {
+        candidates.add(part.trim());
+      }
+    }
+    for (String a : candidates) {
+      int at = a.lastIndexOf('@');
+      if (at < 0 || at == a.length() - 1) {
+        continue;
+      }
+      String d = a.substring(at + 1).trim();
+      try {
+        out.add(DomainName.of(d).ascii());
+      } catch (IllegalArgumentException e) {
+        // not a domain: not an address DMARC can use
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ verdict and comparison
+
+  private static String verdict(
+      Optional<String> fromDomain,
+      Optional<SpfReport> spf,
+      DkimReport dkim,
+      Optional<DmarcReport> dmarc,
+      Connection c) {
+    if (fromDomain.isEmpty()) {
+      return "No usable From: domain, so DMARC cannot be evaluated.";
+    }
+    String from = fromDomain.get();
+    StringBuilder sb = new StringBuilder();
+    DmarcResult result = dmarc.map(DmarcReport::result).orElse(DmarcResult.NONE);
+    sb.append("DMARC ").append(result.toString().toLowerCase(Locale.ROOT));
+    sb.append(" for From: ").append(from).append('.');
+    spf.ifPresent(
+        s -> {
+          sb.append(" SPF ").append(s.result().toString().toLowerCase(Locale.ROOT));
+          sb.append(" for ")
+              .append(c.ip() == null ? "?" : Addresses.format(c.ip()))
+              .append(" at ")
+              .append(s.domain());
+          if (!sameOrSub(s.domain(), from) && !sameOrSub(from, s.domain())) {
+            sb.append(" (not the From: domain)");
+          }
+          sb.append('.');
+        });
+    if (dkim.signatures().isEmpty()) {
+      sb.append(" No DKIM signature.");
+    }
+    for (DkimSignatureResult sig : dkim.signatures()) {
+      sb.append(" DKIM d=").append(sig.domain()).append(" s=").append(sig.selector());
+      sb.append(' ').append(sig.result().toString().toLowerCase(Locale.ROOT));
+      sig.reason().ifPresent(r -> sb.append(" (").append(r).append(')'));
+      sb.append('.');
+    }
+    dmarc.ifPresent(
+        d -> {
+          for (Finding f : d.findings()) {
+            if (f.severity().compareTo(Severity.WARNING) >= 0) {
+              sb.append(' ').append(f.summary());
+              if (!f.summary().endsWith(".")) {
+                sb.append('.');
+              }
+            }
+          }
+        });
+    return sb.toString();
+  }
+
+  private static boolean sameOrSub(String name, String parent) {
+    return name.equals(parent) || name.endsWith("." + parent);
+  }
+
+  private List<Comparison> compare(
+      HeaderFields headers,
+      Optional<SpfReport> spf,
+      DkimReport dkim,
+      Optional<DmarcReport> dmarc,
+      List<Finding> findings,
+      String verdict) {
+    List<Comparison> out = new ArrayList<>();
+    for (HeaderFields.Field f : headers.named("Authentication-Results")) {
+      Optional<AuthenticationResults> ar = AuthResultsParser.parse(f.value());
+      if (ar.isEmpty()) {
+        continue;
+      }
+      String id = ar.get().authservId().orElse("");
+      if (!trustedAuthservIds.isEmpty()
+          && !trustedAuthservIds.contains(id.toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      spf.ifPresent(s -> add(out, ar.get(), id, "spf", s.result().toString()));
+      add(out, ar.get(), id, "dkim", dkim.result().toString());
+      dmarc.ifPresent(d -> add(out, ar.get(), id, "dmarc", d.result().toString()));
+      if (!trustedAuthservIds.isEmpty() || out.size() > 0) {
+        break; // the topmost field (of a trusted receiver) is the receiving hop's own
+      }
+    }
+    List<Comparison> differ = out.stream().filter(c -> !c.agrees()).toList();
+    if (!differ.isEmpty()) {
+      StringBuilder sb = new StringBuilder("The receiver says ");
+      for (int i = 0; i < differ.size(); i++) {
+        Comparison c = differ.get(i);
+        sb.append(i == 0 ? "" : ", ").append(c.method()).append('=').append(c.receiver());
+        sb.append(" where mailpath finds ").append(c.mailpath());
+      }
+      findings.add(TraceFinding.AUTH_RECEIVER_DISAGREES.finding(sb.toString()));
+    } else {
+      List<Comparison> failed =
+          out.stream().filter(c -> !c.receiver().equals("pass") && !c.receiver().equals("none")).toList();
+      if (!failed.isEmpty()) {
+        Comparison c = failed.get(failed.size() - 1);
+        findings.add(
+            TraceFinding.AUTH_RECEIVER_AGREES.finding(
+                "The receiver says "
+                    + c.method()
+                    + "="
+                    + c.receiver()
+                    + " and a fresh check agrees: "
+                    + verdict));
+      }
+    }
+    return out;
+  }
+
+  private static void add(
+      List<Comparison> out, AuthenticationResults ar, String id, String method, String ours) {
+    ar.result(method)
+        .ifPresent(
+            theirs -> out.add(new Comparison(method, id, theirs, ours.toLowerCase(Locale.ROOT))));
+  }
+}

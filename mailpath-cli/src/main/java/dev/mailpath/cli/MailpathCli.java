@@ -1066,10 +1066,12 @@ public final class MailpathCli implements Callable<Integer> {
 
   /** Parses {@code --ip}: an address literal only, never a name to look up. */
   static InetAddress ipLiteral(String option, String text) {
-    return HostAndPort.parse(text.contains(":") && !text.startsWith("[") ? "[" + text + "]" : text, 25)
+    return HostAndPort.parse(
+            text.contains(":") && !text.startsWith("[") ? "[" + text + "]" : text, 25)
         .address()
         .orElseThrow(
-            () -> new IllegalArgumentException(option + " needs an IP address, not a name: " + text));
+            () ->
+                new IllegalArgumentException(option + " needs an IP address, not a name: " + text));
   }
 
   /** {@code mailpath spf}: check a sending IP, or analyse a domain's SPF record. */
@@ -1089,7 +1091,8 @@ public final class MailpathCli implements Callable<Integer> {
     @Parameters(
         index = "0",
         paramLabel = "MAILFROM|DOMAIN",
-        description = "The MAIL FROM address or domain ('' for a bounce: the HELO name is checked).")
+        description =
+            "The MAIL FROM address or domain ('' for a bounce: the HELO name is checked).")
     String target;
 
     @Option(names = "--ip", paramLabel = "IP", description = "The sending server's address.")

@@ -31,9 +31,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SPF and DKIM side by side with the tools their users run today: pyspf and dkimpy (Debian's
- * {@code python3-spf} and {@code python3-dkim}), on the same zone served by a real NSD on
- * loopback, in one run.
+ * SPF and DKIM side by side with the tools their users run today: pyspf and dkimpy (Debian's {@code
+ * python3-spf} and {@code python3-dkim}), on the same zone served by a real NSD on loopback, in one
+ * run.
  *
  * <ul>
  *   <li><b>DKIM</b>: {@code --messages} messages (default 1,000) of {@code --size} bytes (default
@@ -47,8 +47,8 @@ import java.util.regex.Pattern;
  * <p>Peers are tuned as their users would run them: each Python peer runs in one process and in a
  * {@code multiprocessing} pool of 2 and 4 processes (CPU-bound Python does not scale with threads);
  * the table reports each peer's best setting as the ratio's base. mailpath runs on one thread and
- * on 2 threads (DKIM), and with 1 and 32 checks in flight (SPF). Rounds are interleaved; medians are
- * shown. Interpreter start-up, pool start-up and message loading are not timed on either side.
+ * on 2 threads (DKIM), and with 1 and 32 checks in flight (SPF). Rounds are interleaved; medians
+ * are shown. Interpreter start-up, pool start-up and message loading are not timed on either side.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mailpath.diag.benchmarks.AuthBenchmark \
@@ -321,7 +321,8 @@ public final class AuthBenchmark {
     return new Run(ok.get(), n, System.nanoTime() - t0);
   }
 
-  private static Run python(Settings s, Path script, String mode, int port, int procs, String... rest)
+  private static Run python(
+      Settings s, Path script, String mode, int port, int procs, String... rest)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(s.python());

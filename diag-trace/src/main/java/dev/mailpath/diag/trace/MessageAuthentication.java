@@ -9,7 +9,6 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.dns.DnsSettings;
-import dev.mailpath.diag.trace.internal.MessageAuthenticationRun;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package dev.mailpath.diag.trace;
 
 import dev.mailpath.diag.auth.DkimReport;
-import dev.mailpath.diag.auth.DkimResult;
 import dev.mailpath.diag.auth.DkimSignatureResult;
 import dev.mailpath.diag.auth.DkimVerifier;
 import dev.mailpath.diag.auth.DmarcCheck;
+import dev.mailpath.diag.auth.DmarcIdentifierCheck;
 import dev.mailpath.diag.auth.DmarcReport;
 import dev.mailpath.diag.auth.DmarcResult;
 import dev.mailpath.diag.auth.SpfCheck;
@@ -41,7 +41,8 @@ final class MessageAuthenticationRun {
   record Connection(InetAddress ip, String helo, String mailFrom, Source source) {}
 
   private static final Pattern KEY_VALUE =
-      Pattern.compile("(?i)(client-ip|helo|envelope-from)\\s*=\\s*(\"[^\"]{0,1000}\"|[^;\\s]{1,1000})");
+      Pattern.compile(
+          "(?i)(client-ip|helo|envelope-from)\\s*=\\s*(\"[^\"]{0,1000}\"|[^;\\s]{1,1000})");
   private static final Pattern ADDR_SPEC = Pattern.compile("<([^<>]{0,1000})>");
 
   private final SpfCheck spf;
@@ -110,9 +111,7 @@ final class MessageAuthenticationRun {
       DmarcResult r = dmarcReport.get().result();
       if (r == DmarcResult.FAIL) {
         findings.add(TraceFinding.AUTH_DMARC_FAIL.finding(verdict));
-      } else if (r == DmarcResult.NONE
-          && spfReport.map(s -> s.result() != SpfResult.PASS).orElse(true)
-          && dkimReport.result() != DkimResult.PASS) {
+      } else if (r == DmarcResult.NONE && dmarcReport.get().alignedIdentifier().isEmpty()) {
         findings.add(TraceFinding.AUTH_UNAUTHENTICATED.finding(verdict));
       }
     }
@@ -165,7 +164,8 @@ final class MessageAuthenticationRun {
         }
       }
       if (ip != null) {
-        return new Connection(ip, helo, from == null ? returnPath(headers) : from, Source.RECEIVED_SPF);
+        return new Connection(
+            ip, helo, from == null ? returnPath(headers) : from, Source.RECEIVED_SPF);
       }
     }
     ReceivedHop chosen = null;
@@ -306,13 +306,30 @@ final class MessageAuthenticationRun {
     }
     dmarc.ifPresent(
         d -> {
-          for (Finding f : d.findings()) {
-            if (f.severity().compareTo(Severity.WARNING) >= 0) {
-              sb.append(' ').append(f.summary());
-              if (!f.summary().endsWith(".")) {
+          if (d.result() == DmarcResult.PASS) {
+            d.alignedIdentifier()
+                .ifPresent(a -> sb.append(" Aligned: ").append(a.reason()).append('.'));
+            return;
+          }
+          for (DmarcIdentifierCheck id : d.identifiers()) {
+            if (!id.aligned() || !id.authenticated()) {
+              sb.append(' ').append(id.reason());
+              if (!id.reason().endsWith(".")) {
                 sb.append('.');
               }
             }
+          }
+          if (d.result() == DmarcResult.FAIL) {
+            sb.append(" The policy")
+                .append(d.appliedTag().map(t -> " (" + t + "=)").orElse(""))
+                .append(" asks receivers to ")
+                .append(
+                    switch (d.disposition()) {
+                      case REJECT -> "reject it";
+                      case QUARANTINE -> "quarantine it (the Junk folder)";
+                      default -> "deliver it anyway (monitoring only)";
+                    })
+                .append(d.testing() ? ", in testing mode (t=y)." : ".");
           }
         });
     return sb.toString();
@@ -358,7 +375,9 @@ final class MessageAuthenticationRun {
       findings.add(TraceFinding.AUTH_RECEIVER_DISAGREES.finding(sb.toString()));
     } else {
       List<Comparison> failed =
-          out.stream().filter(c -> !c.receiver().equals("pass") && !c.receiver().equals("none")).toList();
+          out.stream()
+              .filter(c -> !c.receiver().equals("pass") && !c.receiver().equals("none"))
+              .toList();
       if (!failed.isEmpty()) {
         Comparison c = failed.get(failed.size() - 1);
         findings.add(

@@ -23,6 +23,8 @@ PACKAGES=(
   python3-dkim   # dkimpy (dkimsign/dkimverify): the DKIM oracle, RSA and Ed25519
   python3-nacl   # Ed25519 for dkimpy
   opendkim-tools # OpenDKIM's signer (opendkim-testmsg) and key generator
+  libopendmarc2  # OpenDMARC's library: the DMARC (RFC 7489, PSL) oracle of DmarcOpendmarcIT
+  publicsuffix   # the Public Suffix List that oracle reads
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process

@@ -610,6 +610,68 @@ class DmarcCheckTest {
     }
   }
 
+  static java.util.stream.Stream<DnsFault> hostileFaults() {
+    return java.util.stream.Stream.of(
+        DnsFault.servfail(),
+        DnsFault.refused(),
+        DnsFault.compressionLoop(),
+        DnsFault.lyingRecordCounts(),
+        DnsFault.wrongId(),
+        DnsFault.wrongQuestion(),
+        DnsFault.echoQuery(),
+        DnsFault.rcode(5));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("hostileFaults")
+  void record_hostileReplyAtThePolicyName_isTemperrorNeverAnExceptionOrNoRecord(DnsFault fault) {
+    try (LocalDnsZoneServer hostile =
+        LocalDnsZoneServer.builder()
+            .zone(DmarcZones.lab())
+            .fault(fault.forName("_dmarc.example.org"))
+            .start()) {
+      DmarcCheck c =
+          DmarcCheck.builder()
+              .dns(d -> d.server(hostile.address()).timeout(Duration.ofMillis(300)).retries(0))
+              .timeout(Duration.ofSeconds(5))
+              .build();
+
+      DmarcRecordReport r = c.record("news.example.org");
+      DmarcReport e =
+          c.evaluate("news.example.org", spfNone(), dkim(DkimResult.PASS, "example.org"));
+
+      assertThat(r.record()).isEmpty();
+      assertThat(codes(r.findings())).containsExactly("dmarc.temperror");
+      assertThat(e.result()).isEqualTo(DmarcResult.TEMPERROR);
+    }
+  }
+
+  @Test
+  void record_truncatedUdpAnswer_isReadOverTcp() {
+    try (LocalDnsZoneServer truncating =
+        LocalDnsZoneServer.builder()
+            .zone(DmarcZones.lab())
+            .fault(DnsFault.truncate().onlyUdp().forName("_dmarc.example.org"))
+            .start()) {
+      DmarcCheck c = DmarcCheck.builder().dns(d -> d.server(truncating.address())).build();
+
+      DmarcRecordReport r = c.record("example.org");
+
+      assertThat(r.appliedPolicy()).contains(DmarcPolicy.REJECT);
+      assertThat(r.queries().get(0).tcp()).isTrue();
+    }
+  }
+
+  @Test
+  void record_unicodeDomain_isAskedAsALabels() {
+    long before = zone.queryCount();
+
+    DmarcRecordReport r = check().record("bücher.example");
+
+    assertThat(r.domain()).isEqualTo("xn--bcher-kva.example");
+    assertThat(received(before)).first().isEqualTo("_dmarc.xn--bcher-kva.example 16");
+  }
+
   @Test
   void builder_rejectsNonPositiveTimeout() {
     assertThatThrownBy(() -> DmarcCheck.builder().timeout(Duration.ZERO))

@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param arcSets the number of ARC sets ({@code ARC-Seal} fields)
  * @param comparisons the receiver's results next to mailpath's, per method
  * @param verdict the verdict in a sentence or two
+ * @param fixes what to change, most useful first (the SPF entry to add, the DKIM key to publish,
+ *     the signing domain to use); empty when nothing needs fixing
  * @param findings what went wrong
  * @param startedAt when the check started
  * @param elapsed how long it took
@@ -48,6 +50,7 @@ public record MessageAuthenticationReport(
     int arcSets,
     List<Comparison> comparisons,
     String verdict,
+    List<String> fixes,
     List<Finding> findings,
     Instant startedAt,
     Duration elapsed)
@@ -113,6 +116,7 @@ public record MessageAuthenticationReport(
    * @param arcSets the ARC sets
    * @param comparisons the comparisons
    * @param verdict the verdict
+   * @param fixes what to change
    * @param findings the findings
    * @param startedAt the start
    * @param elapsed the duration
@@ -130,6 +134,7 @@ public record MessageAuthenticationReport(
     requireNonNull(startedAt, "startedAt");
     requireNonNull(elapsed, "elapsed");
     comparisons = List.copyOf(comparisons);
+    fixes = List.copyOf(fixes);
     findings = List.copyOf(findings);
   }
 
@@ -167,6 +172,9 @@ public record MessageAuthenticationReport(
           .append('=')
           .append(c.receiver())
           .append(c.agrees() ? " (same)" : ", mailpath: " + c.mailpath());
+    }
+    for (String fix : fixes) {
+      body.append("\nFix:   ").append(fix);
     }
     return ReportText.of("Authentication of a message from " + fromDomain.orElse("(no From:)"))
         .body(verdict + "\n" + body)

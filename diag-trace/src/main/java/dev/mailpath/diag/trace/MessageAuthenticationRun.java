@@ -1,10 +1,13 @@
 package dev.mailpath.diag.trace;
 
+import dev.mailpath.diag.auth.DkimFinding;
 import dev.mailpath.diag.auth.DkimReport;
+import dev.mailpath.diag.auth.DkimResult;
 import dev.mailpath.diag.auth.DkimSignatureResult;
 import dev.mailpath.diag.auth.DkimVerifier;
 import dev.mailpath.diag.auth.DmarcCheck;
 import dev.mailpath.diag.auth.DmarcIdentifierCheck;
+import dev.mailpath.diag.auth.DmarcPolicy;
 import dev.mailpath.diag.auth.DmarcReport;
 import dev.mailpath.diag.auth.DmarcResult;
 import dev.mailpath.diag.auth.SpfCheck;
@@ -118,6 +121,7 @@ final class MessageAuthenticationRun {
 
     List<Comparison> comparisons =
         compare(headers, spfReport, dkimReport, dmarcReport, findings, verdict);
+    List<String> fixes = fixes(fromDomain, spfReport, dkimReport, dmarcReport, c);
 
     Duration elapsed = Duration.ofNanos(environment.timeSource().nanoTime() - t0);
     return new MessageAuthenticationReport(
@@ -132,6 +136,7 @@ final class MessageAuthenticationRun {
         arcSets,
         comparisons,
         verdict,
+        fixes,
         findings,
         startedAt,
         elapsed);
@@ -321,7 +326,19 @@ final class MessageAuthenticationRun {
           }
           if (d.result() == DmarcResult.FAIL) {
             sb.append(" The policy")
-                .append(d.appliedTag().map(t -> " (" + t + "=)").orElse(""))
+                .append(
+                    d.appliedTag()
+                        .map(
+                            t ->
+                                " "
+                                    + t
+                                    + "="
+                                    + d.policy()
+                                        .appliedPolicy()
+                                        .map(DmarcPolicy::tagValue)
+                                        .orElse("?")
+                                    + d.policy().policyDomain().map(pd -> " of " + pd).orElse(""))
+                        .orElse(""))
                 .append(" asks receivers to ")
                 .append(
                     switch (d.disposition()) {
@@ -333,6 +350,134 @@ final class MessageAuthenticationRun {
           }
         });
     return sb.toString();
+  }
+
+  /** What to change, most useful first; empty when DMARC passes and nothing is broken. */
+  static List<String> fixes(
+      Optional<String> fromDomain,
+      Optional<SpfReport> spf,
+      DkimReport dkim,
+      Optional<DmarcReport> dmarc,
+      Connection c) {
+    List<String> out = new ArrayList<>();
+    if (fromDomain.isEmpty()) {
+      out.add("Give every message exactly one From: address");
+      return out;
+    }
+    String from = fromDomain.get();
+    String ip = c.ip() == null ? null : Addresses.format(c.ip());
+    spf.ifPresent(
+        s -> {
+          switch (s.result()) {
+            case FAIL, SOFTFAIL ->
+                out.add(
+                    "Add "
+                        + (ip == null ? "the sending server" : ip)
+                        + " (or the sending provider's include:) to the SPF record of "
+                        + s.domain()
+                        + ": "
+                        + s.record()
+                            .map(r -> "\"" + r + "\" does not list it")
+                            .orElse("it is not listed"));
+            case NONE ->
+                out.add(
+                    "Publish an SPF record for "
+                        + s.domain()
+                        + " naming the servers that send for it");
+            case PERMERROR ->
+                out.add(
+                    "Repair the SPF record of "
+                        + s.domain()
+                        + ": "
+                        + s.findings().stream()
+                            .filter(f -> f.severity().compareTo(Severity.WARNING) >= 0)
+                            .map(Finding::summary)
+                            .findFirst()
+                            .orElse("receivers cannot evaluate it"));
+            case TEMPERROR ->
+                out.add(
+                    "Check the name servers of " + s.domain() + ": SPF lookups failed temporarily");
+            default -> {}
+          }
+        });
+    for (DkimSignatureResult sig : dkim.signatures()) {
+      if (sig.result() == DkimResult.PASS) {
+        continue;
+      }
+      String key = sig.selector() + "._domainkey." + sig.domain();
+      if (sig.has(DkimFinding.KEY_MISSING)) {
+        out.add("Publish the DKIM key of selector " + sig.selector() + " at " + key);
+      } else if (sig.has(DkimFinding.KEY_REVOKED)) {
+        out.add("The key at " + key + " is revoked (empty p=): sign with a current selector");
+      } else if (sig.has(DkimFinding.BODY_HASH)) {
+        out.add(
+            "Something changed the body after it was signed with d="
+                + sig.domain()
+                + " (a footer, a disclaimer, a gateway rewriting links): sign after that step,"
+                + " or stop the change");
+      } else if (sig.has(DkimFinding.SIGNATURE)) {
+        out.add(
+            "A signed header field changed after signing with d="
+                + sig.domain()
+                + " (or the key at "
+                + key
+                + " does not match the signing key)");
+      } else {
+        sig.reason()
+            .ifPresent(r -> out.add("Fix the DKIM signature of " + sig.domain() + ": " + r));
+      }
+    }
+    dmarc.ifPresent(
+        d -> {
+          if (d.result() == DmarcResult.PASS) {
+            return;
+          }
+          boolean dkimPassedElsewhere =
+              dkim.signatures().stream()
+                  .anyMatch(
+                      s ->
+                          s.result() == DkimResult.PASS
+                              && !sameOrSub(s.domain(), d.organizationalDomain().domain()));
+          if (dkim.signatures().isEmpty()) {
+            out.add(
+                "Sign outgoing mail with DKIM as d="
+                    + from
+                    + " and publish the key under selector._domainkey."
+                    + from);
+          } else if (dkimPassedElsewhere) {
+            String other =
+                dkim.signatures().stream()
+                    .filter(s -> s.result() == DkimResult.PASS)
+                    .map(DkimSignatureResult::domain)
+                    .findFirst()
+                    .orElse("?");
+            out.add(
+                "Sign with d="
+                    + from
+                    + " instead of d="
+                    + other
+                    + ": publish the sending provider's key for "
+                    + from
+                    + " under <selector>._domainkey."
+                    + from
+                    + " (providers usually give a CNAME) and turn on signing with your domain");
+          }
+          if (spf.map(s -> s.result() == SpfResult.PASS).orElse(false)
+              && d.identifiers().stream()
+                  .anyMatch(i -> i.kind() == DmarcIdentifierCheck.Kind.SPF && !i.aligned())) {
+            out.add(
+                "Or let the sender use a bounce (MAIL FROM) address under "
+                    + from
+                    + ", with the provider's include: in that name's SPF record, so that SPF aligns");
+          }
+          if (d.result() == DmarcResult.NONE) {
+            out.add(
+                "Publish a DMARC record at _dmarc."
+                    + d.organizationalDomain().domain()
+                    + " (start with v=DMARC1; p=none; rua=mailto:...) once SPF or DKIM aligns");
+          }
+        });
+    return out;
   }
 
   private static boolean sameOrSub(String name, String parent) {
@@ -380,14 +525,16 @@ final class MessageAuthenticationRun {
               .toList();
       if (!failed.isEmpty()) {
         Comparison c = failed.get(failed.size() - 1);
+        boolean explained =
+            findings.stream().anyMatch(f -> f.code().equals(TraceFinding.AUTH_DMARC_FAIL.id()));
         findings.add(
             TraceFinding.AUTH_RECEIVER_AGREES.finding(
                 "The receiver says "
                     + c.method()
                     + "="
                     + c.receiver()
-                    + " and a fresh check agrees: "
-                    + verdict));
+                    + " and a fresh check agrees"
+                    + (explained ? " (why: trace.auth.dmarc-fail)" : ": " + verdict)));
       }
     }
     return out;

@@ -122,6 +122,11 @@ class MessageAuthenticationTest {
         .contains("SPF fail for 127.0.0.66 at example.org")
         .contains("No DKIM signature")
         .contains("asks receivers to reject it");
+    assertThat(r.fixes())
+        .contains(
+            "Add 127.0.0.66 (or the sending provider's include:) to the SPF record of example.org:"
+                + " \"v=spf1 ip4:127.0.0.20 -all\" does not list it")
+        .anyMatch(f -> f.startsWith("Sign outgoing mail with DKIM as d=example.org"));
     assertThat(r.toString()).contains("DMARC: FAIL");
   }
 

@@ -59,6 +59,7 @@ class ReadmeSnippetsTest {
       List.of(
           "dev.mailpath.diag.core.*",
           "dev.mailpath.diag.dns.*",
+          "dev.mailpath.diag.auth.*",
           "dev.mailpath.diag.smtp.*",
           "dev.mailpath.diag.trace.*",
           "dev.mailpath.diag.json.*",

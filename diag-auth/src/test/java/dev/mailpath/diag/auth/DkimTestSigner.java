@@ -132,4 +132,52 @@ final class DkimTestSigner {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Signs a header block with a given body hash (for bodies too large to hold), returning the
+   * DKIM-Signature field followed by the header block.
+   */
+  static String signWithBodyHash(
+      String headerBlock,
+      String bh,
+      String algorithm,
+      String canon,
+      String domain,
+      String selector,
+      String headers,
+      KeyPair kp) {
+    try {
+      String field =
+          "DKIM-Signature: v=1; a="
+              + algorithm
+              + "; c="
+              + canon
+              + "; d="
+              + domain
+              + "; s="
+              + selector
+              + ";\r\n h="
+              + headers
+              + "; bh="
+              + bh
+              + ";\r\n b=";
+      byte[] raw = (field + "AAAA\r\n" + headerBlock).getBytes(StandardCharsets.ISO_8859_1);
+      int end = DkimHeaderBlock.findEnd(raw, 0, raw.length);
+      DkimHeaderBlock hb = DkimHeaderBlock.parse(raw, end, true);
+      DkimSignature sig = DkimSignature.parse(hb.fields().get(0), 0);
+      byte[] data = DkimEngine.signedData(hb, sig);
+      Signature s;
+      if (algorithm.startsWith("ed25519")) {
+        s = Signature.getInstance("Ed25519");
+        data = MessageDigest.getInstance("SHA-256").digest(data);
+      } else {
+        s = Signature.getInstance("SHA256withRSA");
+      }
+      s.initSign(kp.getPrivate());
+      s.update(data);
+      return field + Base64.getEncoder().encodeToString(s.sign()) + "\r\n" + headerBlock;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

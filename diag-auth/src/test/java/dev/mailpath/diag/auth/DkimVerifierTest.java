@@ -696,4 +696,58 @@ class DkimVerifierTest {
             DkimResult.PASS, "a.example", "s", "rsa-sha256", java.util.Optional.empty());
     assertThat(legacy.findings()).isEmpty();
   }
+
+  /** Endless body text, counting what was read. */
+  static InputStream endless(java.util.concurrent.atomic.AtomicLong read) {
+    return new InputStream() {
+      @Override
+      public int read() {
+        read.incrementAndGet();
+        return 'a';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 'a');
+        read.addAndGet(len);
+        return len;
+      }
+    };
+  }
+
+  static InputStream signedHeaderThenEndlessBody(java.util.concurrent.atomic.AtomicLong read) {
+    String m = crlf(RFC8463);
+    byte[] header = m.substring(0, m.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+    return new java.io.SequenceInputStream(new ByteArrayInputStream(header), endless(read));
+  }
+
+  @Test
+  void verifyAsync_cancelled_stopsReadingTheStream() throws Exception {
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.CompletableFuture<DkimReport> f =
+        verifier().verifyAsync(signedHeaderThenEndlessBody(read));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (read.get() < 4 << 20 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(f.cancel(true)).isTrue();
+    Thread.sleep(100);
+    long after = read.get();
+    Thread.sleep(300);
+    assertThat(read.get() - after).as("bytes read after cancellation settled").isZero();
+    assertThat(f).isCancelled();
+  }
+
+  @Test
+  void verify_interrupted_throwsCancellationAndKeepsTheFlag() {
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> verifier().verify(signedHeaderThenEndlessBody(read)))
+          .isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }

@@ -214,6 +214,9 @@ public final class DkimEngine {
       } else {
         readStream(w, source.stream(), cancelled);
       }
+    } catch (CancellationException e) {
+      w.keys.values().forEach(f -> f.cancel(true));
+      throw e;
     } catch (IOException e) {
       w.findings.add(
           DkimFinding.READ_ERROR.finding("Reading the message failed: " + e.getMessage()));

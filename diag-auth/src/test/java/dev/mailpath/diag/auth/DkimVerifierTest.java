@@ -130,6 +130,8 @@ class DkimVerifierTest {
             "edasrsa._domainkey", "v=DKIM1; k=ed25519; p=" + DkimTestSigner.publicKey(ed)));
     s.append(DkimTestSigner.txt("garbage._domainkey", "v=DKIM1; p=!!!notbase64"));
     s.append(DkimTestSigner.txt("badversion._domainkey", "v=DKIM2; p=" + rsa));
+    s.append(DkimTestSigner.txt("twice._domainkey", "v=DKIM1; p=" + rsa));
+    s.append(DkimTestSigner.txt("twice._domainkey", "v=DKIM1; n=second; p=" + rsa));
     zone = LocalDnsZoneServer.builder().zone(z.toString()).zone(s.toString()).start();
   }
 
@@ -593,6 +595,22 @@ class DkimVerifierTest {
     DkimReport m = verify(many);
     assertThat(m.signatures()).hasSize(16);
     assertThat(m.findings()).extracting(Finding::code).contains("dkim.too-many-signatures");
+  }
+
+  @Test
+  void twoKeyRecords_warned_mboxFromLineSkipped() {
+    DkimSignatureResult s = verify(signRsa(PLAIN, "twice", "")).signatures().get(0);
+    assertThat(s.result()).isEqualTo(DkimResult.PASS);
+    assertThat(codes(s)).containsExactly("dkim.key-multiple");
+    assertThat(verifier().key("twice", "signer.example").findings())
+        .extracting(Finding::code)
+        .containsExactly("dkim.key-multiple");
+
+    DkimReport mbox =
+        verify(
+            "From alice@signer.example Mon Dec  7 20:00:00 2026\r\n" + signRsa(PLAIN, "rsa", ""));
+    assertThat(mbox.result()).isEqualTo(DkimResult.PASS);
+    assertThat(mbox.findings()).extracting(Finding::code).containsExactly("dkim.malformed-header");
   }
 
   @Test

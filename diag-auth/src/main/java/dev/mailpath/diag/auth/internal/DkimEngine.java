@@ -488,6 +488,17 @@ public final class DkimEngine {
       return result(sig, DkimResult.PERMERROR, why, findings);
     }
     String text = answer.texts().get(0);
+    if (answer.texts().size() > 1) {
+      findings.add(
+          DkimFinding.KEY_MULTIPLE.finding(
+              who
+                  + ": "
+                  + answer.texts().size()
+                  + " TXT records at "
+                  + sig.keyName()
+                  + "; the first was used",
+              keyName));
+    }
     DkimKey key = w.parsedKeys.computeIfAbsent(text, DkimKey::parse);
     Evidence keyText = Evidence.of("key", DkimTagList.clip(text));
     if (key.problem().isPresent()) {
@@ -677,8 +688,7 @@ public final class DkimEngine {
       }
       if (a.texts().size() > 1) {
         b.addFinding(
-            DkimFinding.KEY_SYNTAX.finding(
-                Severity.WARNING,
+            DkimFinding.KEY_MULTIPLE.finding(
                 name + " has " + a.texts().size() + " TXT records; verifiers may pick any of them",
                 keyName));
       }

@@ -562,6 +562,11 @@ class DkimVerifierTest {
                 "d=football.example.com;",
                 "d=foot ball..example;",
                 DkimResult.PERMERROR,
+                "dkim.syntax"),
+            new Case(
+                "d=football.example.com; i=@football.example.com;",
+                "d=" + "a".repeat(60) + ("." + "b".repeat(60)).repeat(3) + ";",
+                DkimResult.PERMERROR,
                 "dkim.syntax"));
     String edOnly =
         RFC8463.substring(0, RFC8463.indexOf("DKIM-Signature: v=1; a=rsa"))

@@ -328,13 +328,17 @@ public final class DkimEngine {
       }
       String name = s.sig.keyName();
       if (!w.keys.containsKey(name)) {
-        CompletableFuture<AuthDns.Answer> answer;
         try {
-          answer = dns.askAsync(name, RecordType.TXT);
+          w.keys.put(name, dns.askAsync(name, RecordType.TXT));
         } catch (IllegalArgumentException e) {
-          answer = CompletableFuture.failedFuture(e);
+          s.sig.problem =
+              Optional.of(
+                  new DkimSignature.Problem(
+                      DkimResult.PERMERROR,
+                      DkimFinding.SYNTAX,
+                      "the key name " + DkimTagList.clip(name) + " is not a valid DNS name"));
+          continue;
         }
-        w.keys.put(name, answer);
       }
       try {
         MessageDigest md =

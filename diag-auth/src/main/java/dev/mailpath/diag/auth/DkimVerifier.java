@@ -31,12 +31,13 @@ import java.util.function.Consumer;
  * dkim.key("brisbane", "football.example.com");   // the key record checked on its own
  * }</pre>
  *
- * <p><b>Messages.</b> The header block is read first (at most 1 MiB; larger is a {@code
- * dkim.header-too-large} finding); the body is then streamed through each signature's canonicalizer
- * and digest in 64 KiB chunks, so memory stays bounded whatever the message size. Line ends: a bare
- * LF (Unix-style {@code .eml} files) is read as CRLF, so such a file verifies as the CRLF message
- * it stands for; a lone CR is an ordinary character. A message without an empty line after the
- * header is read as header only, with a finding. Streams are not closed.
+ * <p><b>Messages.</b> The header block is read first (at most 1 MiB; a larger one is not evaluated:
+ * no signature results, so {@link DkimReport#result()} is NONE, and a {@code dkim.header-too-large}
+ * ERROR finding); the body is then streamed through each signature's canonicalizer and digest in 64
+ * KiB chunks, so memory stays bounded whatever the message size. Line ends: a bare LF (Unix-style
+ * {@code .eml} files) is read as CRLF, so such a file verifies as the CRLF message it stands for; a
+ * lone CR is an ordinary character. A message without an empty line after the header is read as
+ * header only, with a finding. Streams are not closed.
  *
  * <p><b>Keys</b> are cached for the duration of one call only: two signatures with the same
  * selector and domain cause one DNS question; nothing is kept between calls, so a changed key is

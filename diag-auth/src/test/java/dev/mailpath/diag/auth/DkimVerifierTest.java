@@ -130,6 +130,8 @@ class DkimVerifierTest {
             "edasrsa._domainkey", "v=DKIM1; k=ed25519; p=" + DkimTestSigner.publicKey(ed)));
     s.append(DkimTestSigner.txt("garbage._domainkey", "v=DKIM1; p=!!!notbase64"));
     s.append(DkimTestSigner.txt("badversion._domainkey", "v=DKIM2; p=" + rsa));
+    s.append(DkimTestSigner.txt("twice._domainkey", "v=DKIM1; p=" + rsa));
+    s.append(DkimTestSigner.txt("twice._domainkey", "v=DKIM1; n=second; p=" + rsa));
     zone = LocalDnsZoneServer.builder().zone(z.toString()).zone(s.toString()).start();
   }
 
@@ -560,6 +562,11 @@ class DkimVerifierTest {
                 "d=football.example.com;",
                 "d=foot ball..example;",
                 DkimResult.PERMERROR,
+                "dkim.syntax"),
+            new Case(
+                "d=football.example.com; i=@football.example.com;",
+                "d=" + "a".repeat(60) + ("." + "b".repeat(60)).repeat(3) + ";",
+                DkimResult.PERMERROR,
                 "dkim.syntax"));
     String edOnly =
         RFC8463.substring(0, RFC8463.indexOf("DKIM-Signature: v=1; a=rsa"))
@@ -593,6 +600,22 @@ class DkimVerifierTest {
     DkimReport m = verify(many);
     assertThat(m.signatures()).hasSize(16);
     assertThat(m.findings()).extracting(Finding::code).contains("dkim.too-many-signatures");
+  }
+
+  @Test
+  void twoKeyRecords_warned_mboxFromLineSkipped() {
+    DkimSignatureResult s = verify(signRsa(PLAIN, "twice", "")).signatures().get(0);
+    assertThat(s.result()).isEqualTo(DkimResult.PASS);
+    assertThat(codes(s)).containsExactly("dkim.key-multiple");
+    assertThat(verifier().key("twice", "signer.example").findings())
+        .extracting(Finding::code)
+        .containsExactly("dkim.key-multiple");
+
+    DkimReport mbox =
+        verify(
+            "From alice@signer.example Mon Dec  7 20:00:00 2026\r\n" + signRsa(PLAIN, "rsa", ""));
+    assertThat(mbox.result()).isEqualTo(DkimResult.PASS);
+    assertThat(mbox.findings()).extracting(Finding::code).containsExactly("dkim.malformed-header");
   }
 
   @Test
@@ -695,5 +718,59 @@ class DkimVerifierTest {
         new DkimSignatureResult(
             DkimResult.PASS, "a.example", "s", "rsa-sha256", java.util.Optional.empty());
     assertThat(legacy.findings()).isEmpty();
+  }
+
+  /** Endless body text, counting what was read. */
+  static InputStream endless(java.util.concurrent.atomic.AtomicLong read) {
+    return new InputStream() {
+      @Override
+      public int read() {
+        read.incrementAndGet();
+        return 'a';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 'a');
+        read.addAndGet(len);
+        return len;
+      }
+    };
+  }
+
+  static InputStream signedHeaderThenEndlessBody(java.util.concurrent.atomic.AtomicLong read) {
+    String m = crlf(RFC8463);
+    byte[] header = m.substring(0, m.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+    return new java.io.SequenceInputStream(new ByteArrayInputStream(header), endless(read));
+  }
+
+  @Test
+  void verifyAsync_cancelled_stopsReadingTheStream() throws Exception {
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.CompletableFuture<DkimReport> f =
+        verifier().verifyAsync(signedHeaderThenEndlessBody(read));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (read.get() < 4 << 20 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(f.cancel(true)).isTrue();
+    Thread.sleep(100);
+    long after = read.get();
+    Thread.sleep(300);
+    assertThat(read.get() - after).as("bytes read after cancellation settled").isZero();
+    assertThat(f).isCancelled();
+  }
+
+  @Test
+  void verify_interrupted_throwsCancellationAndKeepsTheFlag() {
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> verifier().verify(signedHeaderThenEndlessBody(read)))
+          .isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
   }
 }

@@ -214,6 +214,9 @@ public final class DkimEngine {
       } else {
         readStream(w, source.stream(), cancelled);
       }
+    } catch (CancellationException e) {
+      w.keys.values().forEach(f -> f.cancel(true));
+      throw e;
     } catch (IOException e) {
       w.findings.add(
           DkimFinding.READ_ERROR.finding("Reading the message failed: " + e.getMessage()));
@@ -325,13 +328,17 @@ public final class DkimEngine {
       }
       String name = s.sig.keyName();
       if (!w.keys.containsKey(name)) {
-        CompletableFuture<AuthDns.Answer> answer;
         try {
-          answer = dns.askAsync(name, RecordType.TXT);
+          w.keys.put(name, dns.askAsync(name, RecordType.TXT));
         } catch (IllegalArgumentException e) {
-          answer = CompletableFuture.failedFuture(e);
+          s.sig.problem =
+              Optional.of(
+                  new DkimSignature.Problem(
+                      DkimResult.PERMERROR,
+                      DkimFinding.SYNTAX,
+                      "the key name " + DkimTagList.clip(name) + " is not a valid DNS name"));
+          continue;
         }
-        w.keys.put(name, answer);
       }
       try {
         MessageDigest md =
@@ -485,6 +492,17 @@ public final class DkimEngine {
       return result(sig, DkimResult.PERMERROR, why, findings);
     }
     String text = answer.texts().get(0);
+    if (answer.texts().size() > 1) {
+      findings.add(
+          DkimFinding.KEY_MULTIPLE.finding(
+              who
+                  + ": "
+                  + answer.texts().size()
+                  + " TXT records at "
+                  + sig.keyName()
+                  + "; the first was used",
+              keyName));
+    }
     DkimKey key = w.parsedKeys.computeIfAbsent(text, DkimKey::parse);
     Evidence keyText = Evidence.of("key", DkimTagList.clip(text));
     if (key.problem().isPresent()) {
@@ -674,8 +692,7 @@ public final class DkimEngine {
       }
       if (a.texts().size() > 1) {
         b.addFinding(
-            DkimFinding.KEY_SYNTAX.finding(
-                Severity.WARNING,
+            DkimFinding.KEY_MULTIPLE.finding(
                 name + " has " + a.texts().size() + " TXT records; verifiers may pick any of them",
                 keyName));
       }

@@ -141,6 +141,11 @@ public record DkimHeaderBlock(List<Field> fields, int malformedLines, boolean se
         ne--;
       }
       curName = line.substring(0, ne);
+      if (curName.indexOf(' ') >= 0 || curName.indexOf('\t') >= 0) {
+        malformed++; // not a field name (RFC 5322 §3.6.8), e.g. an mbox "From " line
+        curName = null;
+        continue;
+      }
       cur = new StringBuilder(line.length() + 2).append(line).append("\r\n");
     }
     if (cur != null) {

@@ -180,7 +180,7 @@ class DkimCanonTest {
   void randomBodies_matchTheReference_whateverTheChunkingAndLength() throws Exception {
     java.util.Random rnd = new java.util.Random(6376);
     String alphabet = "ab \t\r\n\n\nxyz  ";
-    for (int round = 0; round < 400; round++) {
+    for (int round = 0; round < 340; round++) {
       StringBuilder sb = new StringBuilder();
       int n = rnd.nextInt(round < 300 ? 60 : 30_000);
       for (int i = 0; i < n; i++) {

@@ -155,4 +155,66 @@ class DkimCanonTest {
         },
         64 * 1024);
   }
+
+  /** RFC 6376 §3.4.3 and §3.4.4 written the obvious way, on whole strings, as a reference. */
+  static String reference(String body, boolean relaxed) {
+    String crlf = body.replaceAll("(?<!\r)\n", "\r\n");
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(java.util.Arrays.asList(crlf.split("\r\n", -1)));
+    if (lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1); // the text after the last CRLF
+    }
+    if (relaxed) {
+      lines.replaceAll(l -> l.replaceAll("[ \t]+", " ").replaceAll(" \\z", ""));
+    }
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    if (lines.isEmpty()) {
+      return relaxed ? "" : "\r\n";
+    }
+    return String.join("\r\n", lines) + "\r\n";
+  }
+
+  @Test
+  void randomBodies_matchTheReference_whateverTheChunkingAndLength() throws Exception {
+    java.util.Random rnd = new java.util.Random(6376);
+    String alphabet = "ab \t\r\n\n\nxyz  ";
+    for (int round = 0; round < 340; round++) {
+      StringBuilder sb = new StringBuilder();
+      int n = rnd.nextInt(round < 300 ? 60 : 30_000);
+      for (int i = 0; i < n; i++) {
+        // long runs of ordinary characters now and then, past the 8 KiB output buffer
+        if (rnd.nextInt(200) == 0) {
+          sb.append("q".repeat(rnd.nextInt(20_000)));
+        }
+        sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String body = sb.toString();
+      byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+      for (boolean relaxed : new boolean[] {false, true}) {
+        String ref = reference(body, relaxed);
+        assertThat(DkimCanon.body(body, relaxed))
+            .as(
+                "round %d relaxed %s body %s",
+                round,
+                relaxed,
+                body.replace("\r", "<CR>").replace("\n", "<LF>").replace("\t", "<TAB>"))
+            .isEqualTo(ref);
+        int chunk = 1 + rnd.nextInt(Math.max(1, bytes.length));
+        long limit = ref.isEmpty() ? 0 : rnd.nextInt(ref.length() + 1);
+        DkimCanon.Body b = new DkimCanon.Body(relaxed, MessageDigest.getInstance("SHA-256"), limit);
+        for (int off = 0; off < bytes.length; off += chunk) {
+          b.update(bytes, off, Math.min(chunk, bytes.length - off));
+        }
+        byte[] expected =
+            MessageDigest.getInstance("SHA-256")
+                .digest(ref.substring(0, (int) limit).getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(b.finish())
+            .as("round %d relaxed %s chunk %d l=%d", round, relaxed, chunk, limit)
+            .isEqualTo(expected);
+        assertThat(b.canonicalLength()).isEqualTo(ref.length());
+      }
+    }
+  }
 }

@@ -119,14 +119,39 @@ public final class DkimCanon {
         } else if (relaxed && (c == ' ' || c == '\t')) {
           pendingWsp = true;
         } else if (lineHasContent && !pendingWsp) {
-          // the common case: one more character of a line already started
-          if (outLen == out.length) {
-            flush();
+          // the common case: a run of ordinary characters in a line already started goes to the
+          // digest straight from the caller's buffer
+          int j = i + 1;
+          while (j < end && ordinary(b[j])) {
+            j++;
           }
-          out[outLen++] = c;
+          write(b, i, j - i);
+          i = j - 1;
         } else {
           content(c);
         }
+      }
+    }
+
+    private boolean ordinary(byte c) {
+      return c != '\r' && c != '\n' && !(relaxed && (c == ' ' || c == '\t'));
+    }
+
+    /** Writes canonical bytes in order: what is buffered first, then these. */
+    private void write(byte[] b, int off, int len) {
+      if (len <= out.length - outLen) {
+        System.arraycopy(b, off, out, outLen, len);
+        outLen += len;
+        return;
+      }
+      flush();
+      total += len;
+      if (limit < 0) {
+        digest.update(b, off, len);
+      } else if (hashed < limit) {
+        int n = (int) Math.min(len, limit - hashed);
+        digest.update(b, off, n);
+        hashed += n;
       }
     }
 

@@ -443,7 +443,7 @@ public final class DkimEngine {
     DkimSignature sig = s.sig;
     List<Finding> findings = new ArrayList<>();
     String who = "d=" + sig.domain + " s=" + sig.selector + " (" + sig.algorithm + ")";
-    Evidence field = Evidence.of("signature", DkimTagList.clip(sig.field.value().strip()));
+    Evidence field = Evidence.of("signature", DkimTagList.clip(oneLine(sig.field.value())));
     if (sig.problem.isPresent()) {
       DkimSignature.Problem p = sig.problem.get();
       findings.add(p.code().finding(who + ": " + p.reason(), field));
@@ -590,6 +590,25 @@ public final class DkimEngine {
       return result(sig, policy, "verified, but " + policyWhy, findings);
     }
     return result(sig, DkimResult.PASS, null, findings);
+  }
+
+  /** The first 200 characters of a field value, whitespace runs made one space. */
+  private static String oneLine(String value) {
+    StringBuilder sb = new StringBuilder();
+    boolean ws = false;
+    for (int i = 0; i < Math.min(value.length(), 200); i++) {
+      char c = value.charAt(i);
+      if (DkimTagList.isWs(c)) {
+        ws = true;
+      } else {
+        if (ws && sb.length() > 0) {
+          sb.append(' ');
+        }
+        ws = false;
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private static boolean signatureVerifies(DkimKey key, DkimSignature sig, byte[] data) {

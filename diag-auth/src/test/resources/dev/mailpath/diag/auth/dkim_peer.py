@@ -1,15 +1,13 @@
-"""dkimpy as a DKIM oracle for DkimPeersIT: sign, verify and time verification.
+"""dkimpy as a DKIM oracle for DkimPeersIT: sign and verify.
 
 Keys are fetched only from the loopback NSD given on the command line (a dnspython resolver
 that never reads /etc/resolv.conf), never from the system resolver.
 
   sign <rsa.pem> <ed25519.key> <domain> <rsa-selector> <ed-selector> <out-dir> <message>...
   verify <port> <message>...          prints "<path>\t<True|False>" per message
-  bench <port> <message> <count>      prints "<seconds>\t<all verified>"
 """
 import os
 import sys
-import time
 
 import dkim
 import dns.resolver
@@ -63,15 +61,6 @@ def main(argv):
             except Exception:  # dkimpy raises on some malformed input: that is a failure
                 ok = False
             print("%s\t%s" % (path, bool(ok)))
-    elif cmd == "bench":
-        dnsfunc = dnsfunc_for(int(argv[2]))
-        msg = open(argv[3], "rb").read()
-        count = int(argv[4])
-        ok = True
-        start = time.perf_counter()
-        for _ in range(count):
-            ok = dkim.verify(msg, dnsfunc=dnsfunc) and ok
-        print("%f\t%s" % (time.perf_counter() - start, ok))
     else:
         raise SystemExit("unknown command " + cmd)
 

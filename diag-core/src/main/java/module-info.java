@@ -10,6 +10,7 @@ module dev.mailpath.diag.core {
   exports dev.mailpath.diag.core.internal to
       dev.mailpath.diag.dns,
       dev.mailpath.diag.auth,
+      dev.mailpath.diag.posture,
       dev.mailpath.diag.smtp,
       dev.mailpath.diag.trace;
 

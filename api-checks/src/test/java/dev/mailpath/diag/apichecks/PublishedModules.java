@@ -12,6 +12,7 @@ enum PublishedModules {
   CORE("diag-core", "dev.mailpath.diag.core"),
   DNS("diag-dns", "dev.mailpath.diag.dns"),
   AUTH("diag-auth", "dev.mailpath.diag.auth"),
+  POSTURE("diag-posture", "dev.mailpath.diag.posture"),
   SMTP("diag-smtp", "dev.mailpath.diag.smtp"),
   TRACE("diag-trace", "dev.mailpath.diag.trace"),
   TESTKIT("diag-testkit", "dev.mailpath.diag.testkit"),

@@ -75,6 +75,32 @@ public record Finding(
   }
 
   /**
+   * Returns this finding with another severity, everything else kept: for example a failing DKIM
+   * signature lowered to a warning because another signature of the message passed.
+   *
+   * @param newSeverity the severity
+   * @return the finding itself when the severity is the same, else the changed copy
+   */
+  public Finding withSeverity(Severity newSeverity) {
+    requireNonNull(newSeverity, "newSeverity");
+    return newSeverity == severity
+        ? this
+        : new Finding(code, newSeverity, summary, explanation, nextSteps, evidence);
+  }
+
+  /**
+   * Returns this finding with another summary, everything else kept: for example with the name of
+   * the place it was found put in front.
+   *
+   * @param newSummary the summary
+   * @return the changed copy
+   */
+  public Finding withSummary(String newSummary) {
+    requireNonNull(newSummary, "newSummary");
+    return new Finding(code, severity, newSummary, explanation, nextSteps, evidence);
+  }
+
+  /**
    * Renders the finding over several lines: code, severity and summary, then the evidence and the
    * next steps, indented.
    *

@@ -83,4 +83,26 @@ class FindingTest {
     assertThat(Outcome.fromFindings(List.of(warn, crit))).isEqualTo(Outcome.FAIL);
     assertThat(Severity.ERROR.isAtLeast(Severity.WARNING)).isTrue();
   }
+
+  @Test
+  void withSeverity_andWithSummary_keepTheCodeAndEverythingElse() {
+    Finding f =
+        new Finding(
+            "dkim.body-hash",
+            Severity.ERROR,
+            "body changed",
+            "why",
+            List.of("step"),
+            List.of(Evidence.of("d", "example.org")));
+    Finding lowered = f.withSeverity(Severity.WARNING);
+    assertThat(lowered.severity()).isEqualTo(Severity.WARNING);
+    assertThat(lowered.code()).isEqualTo(f.code());
+    assertThat(lowered.summary()).isEqualTo(f.summary());
+    assertThat(lowered.evidence()).isEqualTo(f.evidence());
+    assertThat(f.withSeverity(Severity.ERROR)).isSameAs(f);
+    Finding prefixed = f.withSummary("at _dmarc.example.org: " + f.summary());
+    assertThat(prefixed.summary()).isEqualTo("at _dmarc.example.org: body changed");
+    assertThat(prefixed.severity()).isEqualTo(Severity.ERROR);
+    assertThat(prefixed.nextSteps()).isEqualTo(f.nextSteps());
+  }
 }

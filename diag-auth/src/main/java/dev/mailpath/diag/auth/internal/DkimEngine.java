@@ -411,15 +411,7 @@ public final class DkimEngine {
         List<Finding> softened = new ArrayList<>();
         for (Finding f : r.findings()) {
           softened.add(
-              f.severity().isAtLeast(Severity.ERROR)
-                  ? new Finding(
-                      f.code(),
-                      Severity.WARNING,
-                      f.summary(),
-                      f.explanation(),
-                      f.nextSteps(),
-                      f.evidence())
-                  : f);
+              f.severity().isAtLeast(Severity.ERROR) ? f.withSeverity(Severity.WARNING) : f);
         }
         r =
             new DkimSignatureResult(

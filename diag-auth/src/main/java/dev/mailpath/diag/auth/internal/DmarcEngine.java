@@ -542,8 +542,7 @@ public final class DmarcEngine {
   }
 
   private static Finding prefix(String where, Finding f) {
-    return new Finding(
-        f.code(), f.severity(), where + f.summary(), f.explanation(), f.nextSteps(), f.evidence());
+    return f.withSummary(where + f.summary());
   }
 
   private static DmarcRecordReport recordReport(

@@ -106,7 +106,7 @@ final class MessageAuthenticationRun {
               arcSets + " ARC set(s): an intermediary recorded earlier results (not validated)"));
     }
 
-    String verdict = verdict(fromDomain, spfReport, dkimReport, dmarcReport, c);
+    String verdict = verdict(fromDomain, spfReport, dkimReport, dmarcReport, c, false);
     if (dmarcReport.isPresent()) {
       DmarcResult r = dmarcReport.get().result();
       if (r == DmarcResult.FAIL) {
@@ -131,6 +131,69 @@ final class MessageAuthenticationRun {
         dmarcReport,
         arcSets,
         comparisons,
+        verdict,
+        findings,
+        startedAt,
+        elapsed);
+  }
+
+  /**
+   * The no-message case: SPF for the connection, DMARC for the MAIL FROM domain (or the HELO domain
+   * of a bounce), DKIM NONE. From: is unknown, so the DMARC result stands for a message whose From:
+   * domain is the MAIL FROM domain, and the verdict says so.
+   */
+  MessageAuthenticationReport runConnection(Connection c) {
+    Instant startedAt = environment.timeSource().instant();
+    long t0 = environment.timeSource().nanoTime();
+    List<Finding> findings = new ArrayList<>();
+    String helo = c.helo() == null || c.helo().isBlank() ? unknownHelo(c.ip()) : c.helo();
+    SpfReport spfReport = spf.check(c.ip(), c.mailFrom(), helo);
+    DkimReport dkimReport = DkimReport.builder().startedAt(startedAt).build();
+    Optional<String> dmarcDomain = Optional.empty();
+    try {
+      dmarcDomain = Optional.of(DomainName.of(spfReport.domain()).ascii());
+    } catch (IllegalArgumentException e) {
+      // an address literal as HELO of a bounce: no domain to look up a policy for
+    }
+    Optional<DmarcReport> dmarcReport =
+        dmarcDomain.map(d -> dmarc.evaluate(d, spfReport, dkimReport));
+    String identity = c.mailFrom().isEmpty() ? "HELO" : "MAIL FROM";
+    StringBuilder sb = new StringBuilder("No message: From: and DKIM were not available, so ");
+    sb.append(
+        dmarcDomain
+            .map(d -> "DMARC is evaluated for the " + identity + " domain " + d + ". ")
+            .orElse("DMARC is not evaluated (no " + identity + " domain). "));
+    String rest =
+        verdict(
+            dmarcDomain, Optional.of(spfReport), dkimReport, dmarcReport, c, /* noMessage= */ true);
+    sb.append(rest);
+    String verdict = sb.toString();
+    findings.add(
+        TraceFinding.AUTH_CONNECTION_ONLY.finding(
+            "From: and DKIM were not available: "
+                + dmarcDomain
+                    .map(d -> "DMARC evaluated for the " + identity + " domain " + d)
+                    .orElse("DMARC not evaluated")));
+    dmarcReport.ifPresent(
+        d -> {
+          if (d.result() == DmarcResult.FAIL) {
+            findings.add(TraceFinding.AUTH_DMARC_FAIL.finding(verdict));
+          } else if (d.result() == DmarcResult.NONE && d.alignedIdentifier().isEmpty()) {
+            findings.add(TraceFinding.AUTH_UNAUTHENTICATED.finding(verdict));
+          }
+        });
+    Duration elapsed = Duration.ofNanos(environment.timeSource().nanoTime() - t0);
+    return new MessageAuthenticationReport(
+        Optional.of(c.ip()),
+        Optional.ofNullable(c.helo() == null || c.helo().isBlank() ? null : c.helo()),
+        c.mailFrom(),
+        c.source(),
+        Optional.empty(),
+        Optional.of(spfReport),
+        dkimReport,
+        dmarcReport,
+        0,
+        List.of(),
         verdict,
         findings,
         startedAt,
@@ -274,7 +337,8 @@ final class MessageAuthenticationRun {
       Optional<SpfReport> spf,
       DkimReport dkim,
       Optional<DmarcReport> dmarc,
-      Connection c) {
+      Connection c,
+      boolean noMessage) {
     if (fromDomain.isEmpty()) {
       return "No usable From: domain, so DMARC cannot be evaluated.";
     }
@@ -282,7 +346,7 @@ final class MessageAuthenticationRun {
     StringBuilder sb = new StringBuilder();
     DmarcResult result = dmarc.map(DmarcReport::result).orElse(DmarcResult.NONE);
     sb.append("DMARC ").append(result.toString().toLowerCase(Locale.ROOT));
-    sb.append(" for From: ").append(from).append('.');
+    sb.append(noMessage ? " for " : " for From: ").append(from).append('.');
     spf.ifPresent(
         s -> {
           sb.append(" SPF ").append(s.result().toString().toLowerCase(Locale.ROOT));
@@ -295,7 +359,7 @@ final class MessageAuthenticationRun {
           }
           sb.append('.');
         });
-    if (dkim.signatures().isEmpty()) {
+    if (dkim.signatures().isEmpty() && !noMessage) {
       sb.append(" No DKIM signature.");
     }
     for (DkimSignatureResult sig : dkim.signatures()) {

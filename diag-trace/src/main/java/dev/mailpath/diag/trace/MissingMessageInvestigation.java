@@ -562,9 +562,9 @@ public final class MissingMessageInvestigation {
     // ------------------------------------------------------------------ authentication
 
     /**
-     * Runs the authentication check when the message is in Junk (on its source) or was refused
-     * with 5.7.x (on its connection); its fix goes first among the next steps. Returns the findings
-     * to add after the stages' own.
+     * Runs the authentication check when the message is in Junk (on its source) or was refused with
+     * 5.7.x (on its connection); its fix goes first among the next steps. Returns the findings to
+     * add after the stages' own.
      */
     private List<Finding> authenticate() {
       List<Finding> out = new ArrayList<>();
@@ -1177,7 +1177,9 @@ public final class MissingMessageInvestigation {
 
   private static final Pattern DSN_57 = Pattern.compile("(?<![0-9.])5\\.7\\.[0-9]{1,3}(?![0-9])");
 
-  /** The verdict when it is a refusal (REJECTED or BOUNCED) with a 5.7.x code or text; else null. */
+  /**
+   * The verdict when it is a refusal (REJECTED or BOUNCED) with a 5.7.x code or text; else null.
+   */
   static TrackingVerdict refused57(TrackingVerdict v) {
     if (v == null
         || v.state() != TrackingVerdict.State.STOPPED
@@ -1209,7 +1211,9 @@ public final class MissingMessageInvestigation {
     return IpLiterals.parse(text);
   }
 
-  /** Whether the verdict explains Junk or a refusal: DMARC, SPF or DKIM failed, or nothing vouches. */
+  /**
+   * Whether the verdict explains Junk or a refusal: DMARC, SPF or DKIM failed, or nothing vouches.
+   */
   static boolean authFailed(MessageAuthenticationReport a) {
     return a.dmarc().map(d -> d.result() == DmarcResult.FAIL).orElse(false)
         || a.spf()
@@ -1230,15 +1234,26 @@ public final class MissingMessageInvestigation {
       SpfReport s = a.spf().get();
       String ip = a.clientIp().map(Addresses::format).orElse(s.ip());
       switch (s.result()) {
-        case FAIL, SOFTFAIL ->
-            out.add(
-                "Add "
-                    + ip
-                    + " (or the sending provider's include:) to the SPF record of "
-                    + s.domain()
-                    + ": it says "
-                    + (s.result() == SpfResult.FAIL ? "-all" : "~all")
-                    + " and does not list it");
+        case FAIL, SOFTFAIL -> {
+          String all = s.result() == SpfResult.FAIL ? "-all" : "~all";
+          String term = s.matchedTerm().orElse(all);
+          out.add(
+              term.endsWith("all")
+                  ? "Add "
+                      + ip
+                      + " (or the sending provider's include:) to the SPF record of "
+                      + s.domain()
+                      + ": it says "
+                      + term
+                      + " and does not list it"
+                  : "The SPF record of "
+                      + s.domain()
+                      + " refuses "
+                      + ip
+                      + " with "
+                      + term
+                      + ": remove that term if the server is allowed to send");
+        }
         case NONE ->
             out.add(
                 "Publish an SPF record for "

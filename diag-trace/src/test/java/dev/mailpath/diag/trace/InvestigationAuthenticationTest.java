@@ -362,6 +362,109 @@ class InvestigationAuthenticationTest {
     assertThat(r.authentication()).isEmpty();
   }
 
+  // ------------------------------------------------------------------ the fix, from the reports
+
+  static MessageAuthenticationReport fabricated(
+      dev.mailpath.diag.auth.SpfReport spf,
+      dev.mailpath.diag.auth.DkimReport dkim,
+      dev.mailpath.diag.auth.DmarcReport dmarc)
+      throws Exception {
+    return new MessageAuthenticationReport(
+        java.util.Optional.of(InetAddress.getByName("127.0.0.20")),
+        java.util.Optional.of("out.example.net"),
+        "bounce@bounces.example.net",
+        MessageAuthenticationReport.Source.RECEIVED,
+        java.util.Optional.of("example.org"),
+        java.util.Optional.of(spf),
+        dkim,
+        java.util.Optional.of(dmarc),
+        0,
+        List.of(),
+        "DMARC fail for From: example.org.",
+        List.of(),
+        Instant.EPOCH,
+        Duration.ZERO);
+  }
+
+  @Test
+  void fixSteps_misalignedDkimAndSpf_sayWhichDomainToUse_andThePolicyThatApplied()
+      throws Exception {
+    var spf =
+        dev.mailpath.diag.auth.SpfReport.builder()
+            .result(SpfResult.PASS)
+            .identity(dev.mailpath.diag.auth.SpfIdentity.MAIL_FROM)
+            .domain("bounces.example.net")
+            .build();
+    var dkim =
+        dev.mailpath.diag.auth.DkimReport.builder()
+            .addSignature(
+                new dev.mailpath.diag.auth.DkimSignatureResult(
+                    DkimResult.PASS,
+                    "mailer.example.net",
+                    "s1",
+                    "rsa-sha256",
+                    java.util.Optional.empty()))
+            .build();
+    var dmarc =
+        dev.mailpath.diag.auth.DmarcReport.builder()
+            .fromDomain("example.org")
+            .result(DmarcResult.FAIL)
+            .policy(
+                dev.mailpath.diag.auth.DmarcRecordReport.builder()
+                    .domain("example.org")
+                    .applied("p", dev.mailpath.diag.auth.DmarcPolicy.QUARANTINE)
+                    .build())
+            .addIdentifier(
+                new dev.mailpath.diag.auth.DmarcIdentifierCheck(
+                    dev.mailpath.diag.auth.DmarcIdentifierCheck.Kind.SPF,
+                    "bounces.example.net",
+                    true,
+                    false,
+                    "SPF bounces.example.net does not align"))
+            .addIdentifier(
+                new dev.mailpath.diag.auth.DmarcIdentifierCheck(
+                    dev.mailpath.diag.auth.DmarcIdentifierCheck.Kind.DKIM,
+                    "mailer.example.net",
+                    true,
+                    false,
+                    "DKIM d=mailer.example.net does not align"))
+            .disposition(dev.mailpath.diag.auth.DmarcDisposition.QUARANTINE)
+            .build();
+
+    MessageAuthenticationReport a = fabricated(spf, dkim, dmarc);
+
+    assertThat(MissingMessageInvestigation.authFailed(a)).isTrue();
+    assertThat(MissingMessageInvestigation.fixSteps(a))
+        .containsExactly(
+            "SPF passes for the MAIL FROM domain bounces.example.net, which does not align with"
+                + " From: example.org: use a MAIL FROM (Return-Path) address in example.org",
+            "DKIM d=mailer.example.net does not align with From: example.org: sign with"
+                + " d=example.org",
+            "The DMARC policy p=quarantine of example.org applied");
+  }
+
+  @Test
+  void fixSteps_missingDkimKey_saysWhereToPublishIt() throws Exception {
+    junk(
+        SPOOFED.replace(
+            "Message-ID:",
+            "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=s1;"
+                + " h=from:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;"
+                + " b=dGVzdA==\r\nMessage-ID:"));
+
+    InvestigationReport r =
+        MissingMessageInvestigation.builder()
+            .mailbox(mail.search().build())
+            .authentication(auth)
+            .build()
+            .investigate(from(ALICE));
+
+    assertThat(r.authentication().orElseThrow().dkim().signatures()).hasSize(1);
+    assertThat(r.nextSteps())
+        .as("%s", r)
+        .contains("Publish the DKIM key of selector s1 at s1._domainkey.example.org");
+  }
+
   @Test
   void clientAddress_readsTheBracketsWithoutDns() throws Exception {
     assertThat(MissingMessageInvestigation.clientAddress("unknown[203.0.113.9]"))

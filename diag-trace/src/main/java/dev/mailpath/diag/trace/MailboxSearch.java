@@ -98,7 +98,9 @@ import org.slf4j.LoggerFactory;
  * headers by substring and SINCE/BEFORE by day, the server narrows and the client then matches
  * exactly. Folder roles come from SPECIAL-USE attributes (RFC 6154) or, without them, from names
  * such as "Junk E-mail", "Spam", "Deleted Items". The report counts commands and bytes and keeps a
- * transcript, with authentication redacted.
+ * transcript, with authentication redacted. Only {@link #fetchSource(MailboxHit)}, asked for one
+ * hit, fetches a whole message (read-only, {@code BODY.PEEK[]}, bounded by {@link
+ * Builder#maxSourceSize(int)}).
  *
  * <p><b>Errors.</b> Unreachable servers, TLS failures, refused logins, timeouts and folders that
  * cannot be searched are findings in a normally returned report (outcome INCONCLUSIVE when no

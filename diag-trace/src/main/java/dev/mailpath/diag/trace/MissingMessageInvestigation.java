@@ -85,6 +85,13 @@ import org.slf4j.LoggerFactory;
  * Message-ID, the mailbox is searched for it, and when the logs saw the message after the window,
  * the mailbox window is stretched to that time.
  *
+ * <p><b>Authentication.</b> With {@link Builder#authentication(MessageAuthentication)}, a message
+ * found in the Junk folder has its source fetched and its SPF, DKIM and DMARC checked, and a
+ * message that message tracking shows refused with a 5.7.x reply has the logged connection (client
+ * IP, HELO, MAIL FROM) checked; {@link InvestigationReport#authentication()} holds the verdict and,
+ * when it fails, the fix comes first among the next steps. Without it nothing is fetched and no DNS
+ * is asked.
+ *
  * <p><b>Errors.</b> An unreadable log, a refused IMAP login, an unreachable server are {@link
  * StageStatus#ERROR} stages with findings in a normally returned report. Misuse throws: {@link
  * IllegalArgumentException} from {@link #investigate(MessageQuery)} for a question without a

@@ -144,6 +144,8 @@ class InvestigationAuthenticationTest {
             r.nextSteps()
                 .indexOf(
                     "Check the Junk E-mail folder: the message is in \"Junk\"; mark it as not junk"));
+    assertThat(r.toBuilder().build()).isEqualTo(r);
+    assertThat(r.toBuilder().authentication(null).build()).isNotEqualTo(r);
     assertThat(codes(r.findings()))
         .startsWith("trace.investigation.in-mailbox-moved")
         .contains("trace.investigation.authentication-failed", "trace.auth.dmarc-fail");

@@ -284,6 +284,9 @@ class MessageAuthenticationTest {
         .doesNotContain("No DKIM signature");
     assertThat(r.findings(TraceFinding.AUTH_CONNECTION_ONLY)).hasSize(1);
     assertThat(r.findings(TraceFinding.AUTH_DMARC_FAIL)).hasSize(1);
+    assertThat(r.toString())
+        .startsWith("Authentication of a connection from 127.0.0.66 (no message)")
+        .contains("DKIM:  NONE", "DMARC: FAIL");
   }
 
   @Test

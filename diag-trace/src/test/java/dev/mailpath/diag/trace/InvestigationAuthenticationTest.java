@@ -352,6 +352,21 @@ class InvestigationAuthenticationTest {
   }
 
   @Test
+  void rejected571_onTheGateway_withoutMessageTracking_isCheckedToo() throws Exception {
+    InvestigationReport r =
+        MissingMessageInvestigation.builder()
+            .gatewayLog(log())
+            .authentication(auth)
+            .build()
+            .investigate(from(ALICE));
+
+    assertThat(r.conclusion()).as("%s", r).isEqualTo(Conclusion.REACHED_US_NOT_SERVER);
+    assertThat(r.authentication().orElseThrow().clientIp())
+        .contains(InetAddress.getByName("127.0.0.66"));
+    assertThat(r.nextSteps().get(0)).startsWith("Add 127.0.0.66");
+  }
+
+  @Test
   void rejected511_isNotAnAuthenticationMatter() {
     InvestigationReport r =
         MissingMessageInvestigation.builder()

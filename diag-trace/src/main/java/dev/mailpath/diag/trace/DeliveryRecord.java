@@ -31,6 +31,7 @@ public final class DeliveryRecord {
   private final String messageId;
   private final String sender;
   private final String client;
+  private final String helo;
   private final OptionalLong size;
   private final Instant firstSeen;
   private final Instant lastSeen;
@@ -48,6 +49,7 @@ public final class DeliveryRecord {
     this.messageId = b.messageId;
     this.sender = b.sender;
     this.client = b.client;
+    this.helo = b.helo;
     this.size = b.size;
     this.firstSeen = requireNonNull(b.firstSeen, "firstSeen");
     this.lastSeen = b.lastSeen != null ? b.lastSeen : b.firstSeen;
@@ -116,6 +118,16 @@ public final class DeliveryRecord {
    */
   public Optional<String> client() {
     return Optional.ofNullable(client);
+  }
+
+  /**
+   * Returns the HELO/EHLO name the client gave, when the log line keeps it (Postfix's reject lines
+   * end in {@code helo=<name>}).
+   *
+   * @return the HELO name, or empty when not logged
+   */
+  public Optional<String> helo() {
+    return Optional.ofNullable(helo);
   }
 
   /**
@@ -352,6 +364,7 @@ public final class DeliveryRecord {
         && Objects.equals(messageId, r.messageId)
         && Objects.equals(sender, r.sender)
         && Objects.equals(client, r.client)
+        && Objects.equals(helo, r.helo)
         && size.equals(r.size)
         && firstSeen.equals(r.firstSeen)
         && lastSeen.equals(r.lastSeen)
@@ -377,6 +390,7 @@ public final class DeliveryRecord {
       sb.append("  from=<").append(sender).append('>');
     }
     client().ifPresent(c -> sb.append(" client=").append(c));
+    helo().ifPresent(h -> sb.append(" helo=<").append(h).append('>'));
     if (size.isPresent()) {
       sb.append(" size=").append(size.getAsLong());
     }
@@ -407,6 +421,7 @@ public final class DeliveryRecord {
     private String messageId;
     private String sender;
     private String client;
+    private String helo;
     private OptionalLong size = OptionalLong.empty();
     private Instant firstSeen;
     private Instant lastSeen;
@@ -474,6 +489,17 @@ public final class DeliveryRecord {
      */
     public Builder client(String client) {
       this.client = client;
+      return this;
+    }
+
+    /**
+     * Sets the HELO/EHLO name the client gave.
+     *
+     * @param helo the name as logged, or {@code null}
+     * @return this builder
+     */
+    public Builder helo(String helo) {
+      this.helo = helo;
       return this;
     }
 

@@ -68,6 +68,7 @@ public final class InvestigationReport implements DiagnosticReport {
   private final List<DeliveryLogReport> gatewayLogs;
   private final List<DeliveryLogReport> serverLogs;
   private final MailboxSearchReport mailbox;
+  private final MessageAuthenticationReport authentication;
   private final Integer otherMailDelivered;
   private final List<String> nextSteps;
   private final List<Finding> findings;
@@ -95,6 +96,7 @@ public final class InvestigationReport implements DiagnosticReport {
     this.gatewayLogs = List.copyOf(b.gatewayLogs);
     this.serverLogs = List.copyOf(b.serverLogs);
     this.mailbox = b.mailbox;
+    this.authentication = b.authentication;
     this.otherMailDelivered = b.otherMailDelivered;
     this.nextSteps = List.copyOf(b.nextSteps);
     this.findings = List.copyOf(b.findings);
@@ -229,6 +231,18 @@ public final class InvestigationReport implements DiagnosticReport {
   }
 
   /**
+   * Returns the SPF, DKIM and DMARC verdict on the message: of its source when it was found in the
+   * Junk folder, or of its connection when the delivery log shows it refused with a 5.7.x reply
+   * (then From: and DKIM were not available, and the report says so). Present only when the
+   * investigation was given a {@link MessageAuthentication}.
+   *
+   * @return the report, or empty when no authentication check ran
+   */
+  public Optional<MessageAuthenticationReport> authentication() {
+    return Optional.ofNullable(authentication);
+  }
+
+  /**
    * Returns the answer to "are you seeing other messages arrive?": how many other messages the
    * server logs show delivered to the recipient in the window.
    *
@@ -325,8 +339,14 @@ public final class InvestigationReport implements DiagnosticReport {
     stageLine(sb, InvestigationStage.GATEWAY_LOG);
     part(sb, 3, "Message tracking sees the message, but it was not delivered to the mailbox");
     stageLine(sb, InvestigationStage.SERVER_LOG);
+    if (conclusion.part() != 4) {
+      authenticationLine(sb);
+    }
     part(sb, 4, "The message was delivered to the mailbox: where did it go?");
     stageLine(sb, InvestigationStage.MAILBOX);
+    if (conclusion.part() == 4) {
+      authenticationLine(sb);
+    }
 
     sb.append("Next steps:");
     for (int i = 0; i < nextSteps.size(); i++) {
@@ -353,6 +373,7 @@ public final class InvestigationReport implements DiagnosticReport {
     b.gatewayLogs.addAll(gatewayLogs);
     b.serverLogs.addAll(serverLogs);
     b.mailbox = mailbox;
+    b.authentication = authentication;
     b.otherMailDelivered = otherMailDelivered;
     b.nextSteps.addAll(nextSteps);
     b.findings.addAll(findings);
@@ -375,6 +396,7 @@ public final class InvestigationReport implements DiagnosticReport {
         && gatewayLogs.equals(r.gatewayLogs)
         && serverLogs.equals(r.serverLogs)
         && Objects.equals(mailbox, r.mailbox)
+        && Objects.equals(authentication, r.authentication)
         && Objects.equals(otherMailDelivered, r.otherMailDelivered)
         && nextSteps.equals(r.nextSteps)
         && findings.equals(r.findings)
@@ -397,6 +419,7 @@ public final class InvestigationReport implements DiagnosticReport {
         gatewayLogs,
         serverLogs,
         mailbox,
+        authentication,
         otherMailDelivered,
         nextSteps,
         findings,
@@ -426,6 +449,12 @@ public final class InvestigationReport implements DiagnosticReport {
     sb.append("  ").append(s).append('\n');
     for (Evidence e : s.evidence()) {
       sb.append("      ").append(e).append('\n');
+    }
+  }
+
+  private void authenticationLine(StringBuilder sb) {
+    if (authentication != null) {
+      sb.append("  Authentication: ").append(authentication.verdict()).append('\n');
     }
   }
 
@@ -491,6 +520,7 @@ public final class InvestigationReport implements DiagnosticReport {
     private final List<DeliveryLogReport> gatewayLogs = new ArrayList<>();
     private final List<DeliveryLogReport> serverLogs = new ArrayList<>();
     private MailboxSearchReport mailbox;
+    private MessageAuthenticationReport authentication;
     private Integer otherMailDelivered;
     private final List<String> nextSteps = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
@@ -609,6 +639,17 @@ public final class InvestigationReport implements DiagnosticReport {
      */
     public Builder mailbox(MailboxSearchReport report) {
       this.mailbox = report;
+      return this;
+    }
+
+    /**
+     * Sets the SPF, DKIM and DMARC verdict on the message or its connection.
+     *
+     * @param report the report, or {@code null} when no authentication check ran
+     * @return this builder
+     */
+    public Builder authentication(MessageAuthenticationReport report) {
+      this.authentication = report;
       return this;
     }
 

@@ -98,7 +98,9 @@ import org.slf4j.LoggerFactory;
  * headers by substring and SINCE/BEFORE by day, the server narrows and the client then matches
  * exactly. Folder roles come from SPECIAL-USE attributes (RFC 6154) or, without them, from names
  * such as "Junk E-mail", "Spam", "Deleted Items". The report counts commands and bytes and keeps a
- * transcript, with authentication redacted.
+ * transcript, with authentication redacted. Only {@link #fetchSource(MailboxHit)}, asked for one
+ * hit, fetches a whole message (read-only, {@code BODY.PEEK[]}, bounded by {@link
+ * Builder#maxSourceSize(int)}).
  *
  * <p><b>Errors.</b> Unreachable servers, TLS failures, refused logins, timeouts and folders that
  * cannot be searched are findings in a normally returned report (outcome INCONCLUSIVE when no
@@ -127,6 +129,7 @@ public final class MailboxSearch {
   private final Duration timeout;
   private final int maxCandidatesPerFolder;
   private final int maxFolders;
+  private final int maxSourceSize;
   private final DnsSettings dns;
   private final ReceivedChain receivedChain;
   private final DiagEnvironment environment;
@@ -149,6 +152,7 @@ public final class MailboxSearch {
     this.timeout = b.timeout;
     this.maxCandidatesPerFolder = b.maxCandidatesPerFolder;
     this.maxFolders = b.maxFolders;
+    this.maxSourceSize = b.maxSourceSize;
     this.dns = b.dns;
     this.receivedChain = b.receivedChain;
     this.environment = b.environment;
@@ -181,6 +185,7 @@ public final class MailboxSearch {
     b.timeout = timeout;
     b.maxCandidatesPerFolder = maxCandidatesPerFolder;
     b.maxFolders = maxFolders;
+    b.maxSourceSize = maxSourceSize;
     b.dns = dns;
     b.receivedChain = receivedChain;
     b.environment = environment;
@@ -211,6 +216,47 @@ public final class MailboxSearch {
     return CancellableCall.start(environment.executor(), call -> search(query));
   }
 
+  /**
+   * Fetches the full source of one message the search found, for example to check its SPF, DKIM and
+   * DMARC with {@link MessageAuthentication#verify(byte[])}. It opens a short session of its own
+   * (the search's session is closed when the search returns), opens the hit's folder read-only
+   * (EXAMINE), finds the message by its UID, asks its size first and fetches it with {@code
+   * BODY.PEEK[]} (no {@code \Seen} flag changes) only when it is at most {@link
+   * Builder#maxSourceSize(int)} bytes. The session is not recorded in a transcript (it would hold
+   * the message); the login is never in a report.
+   *
+   * @param hit a hit of a search by this client (its folder and UID are used)
+   * @return the report; connection, login, a message gone since the search, or one larger than the
+   *     limit are findings in it ({@code trace.auth.source-unavailable}, {@code
+   *     trace.auth.source-too-large}, {@code trace.imap.*})
+   * @throws CancellationException when the thread is interrupted (the flag is set again)
+   */
+  public MessageSourceReport fetchSource(MailboxHit hit) {
+    requireNonNull(hit, "hit");
+    return new Run(null, CancellableCall::registerWithCurrent).fetch(hit);
+  }
+
+  /**
+   * Fetches the full source of one message without blocking the caller, on the environment's
+   * executor. {@code cancel(true)} on the future closes the IMAP connection.
+   *
+   * @param hit a hit of a search by this client
+   * @return a future of the report; it never completes exceptionally for server failures
+   */
+  public CompletableFuture<MessageSourceReport> fetchSourceAsync(MailboxHit hit) {
+    requireNonNull(hit, "hit");
+    return CancellableCall.start(environment.executor(), call -> fetchSource(hit));
+  }
+
+  /**
+   * Returns the largest message source {@link #fetchSource(MailboxHit)} fetches.
+   *
+   * @return the limit in bytes
+   */
+  public int maxSourceSize() {
+    return maxSourceSize;
+  }
+
   /** Returns {@code MailboxSearch[imaps://user@host:port]}; never the password. */
   @Override
   public String toString() {
@@ -239,7 +285,10 @@ public final class MailboxSearch {
     Run(MessageQuery query, Consumer<Socket> sockets) {
       this.query = query;
       this.sockets = sockets;
-      report.server(url()).user(user).query(query).startedAt(environment.timeSource().instant());
+      report.server(url()).user(user).startedAt(environment.timeSource().instant());
+      if (query != null) {
+        report.query(query);
+      }
     }
 
     MailboxSearchReport run() {
@@ -279,6 +328,117 @@ public final class MailboxSearch {
         close(store);
       }
       return finish(anyFolderSearched ? null : Outcome.INCONCLUSIVE);
+    }
+
+    /** Fetches one hit's source in a session of its own, without a transcript. */
+    MessageSourceReport fetch(MailboxHit hit) {
+      Instant startedAt = environment.timeSource().instant();
+      Evidence where = Evidence.of("folder", hit.folder());
+      if (hit.uid().isEmpty()) {
+        findings.add(
+            TraceFinding.AUTH_SOURCE_UNAVAILABLE.finding(
+                "the message in " + hit.folder() + " has no UID to fetch it by", where));
+        return source(hit, null, OptionalLong.empty(), startedAt);
+      }
+      long uid = hit.uid().getAsLong();
+      InetAddress address = resolve();
+      if (address == null) {
+        return source(hit, null, OptionalLong.empty(), startedAt);
+      }
+      String protocol = tlsMode == TlsMode.IMPLICIT ? "imaps" : "imap";
+      Session session = Session.getInstance(properties(protocol, address));
+      session.setDebug(false); // no transcript: it would hold the whole message
+      Store store = null;
+      Folder folder = null;
+      OptionalLong size = OptionalLong.empty();
+      try {
+        store = session.getStore(protocol);
+        store.connect(Addresses.format(address), port, user, password);
+        folder = store.getFolder(hit.folder());
+        folder.open(Folder.READ_ONLY); // EXAMINE: flags stay untouched
+        Message m = folder instanceof UIDFolder u ? u.getMessageByUID(uid) : null;
+        if (m == null) {
+          findings.add(
+              TraceFinding.AUTH_SOURCE_UNAVAILABLE.finding(
+                  "uid " + uid + " is no longer in " + hit.folder() + " (moved or expunged)",
+                  where));
+          return source(hit, null, size, startedAt);
+        }
+        int announced = m.getSize();
+        if (announced >= 0) {
+          size = OptionalLong.of(announced);
+        }
+        if (announced > maxSourceSize) {
+          findings.add(tooLarge(hit, announced));
+          return source(hit, null, size, startedAt);
+        }
+        Bounded out = new Bounded(maxSourceSize);
+        try {
+          m.writeTo(out); // BODY.PEEK[]: mail.imap.peek is set
+        } catch (Bounded.Exceeded e) {
+          findings.add(tooLarge(hit, out.size()));
+          return source(hit, null, size, startedAt);
+        }
+        return source(hit, out.toByteArray(), size, startedAt);
+      } catch (AuthenticationFailedException e) {
+        findings.add(
+            TraceFinding.IMAP_AUTH_FAILED.finding(
+                "the server refused the login of " + user + ": " + safe(e),
+                Evidence.of("server", url())));
+      } catch (FolderClosedException | StoreClosedException e) {
+        findings.add(connectionLost(e));
+      } catch (MessagingException e) {
+        if (store == null || !store.isConnected()) {
+          findings.add(connectFinding(e));
+        } else {
+          findings.add(
+              TraceFinding.AUTH_SOURCE_UNAVAILABLE.finding(
+                  "fetching uid " + uid + " from " + hit.folder() + " failed: " + safe(e), where));
+        }
+      } catch (java.io.IOException e) {
+        findings.add(
+            TraceFinding.AUTH_SOURCE_UNAVAILABLE.finding(
+                "reading uid " + uid + " from " + hit.folder() + " failed: " + safe(e), where));
+      } finally {
+        try {
+          if (folder != null && folder.isOpen()) {
+            folder.close(false);
+          }
+        } catch (MessagingException e) {
+          LOG.debug("closing {} failed: {}", hit.folder(), e.toString());
+        }
+        close(store);
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CancellationException("fetching the message source interrupted");
+      }
+      return source(hit, null, size, startedAt);
+    }
+
+    private Finding tooLarge(MailboxHit hit, long bytes) {
+      return TraceFinding.AUTH_SOURCE_TOO_LARGE.finding(
+          "the message in "
+              + hit.folder()
+              + " has "
+              + bytes
+              + " bytes or more; the limit is "
+              + maxSourceSize,
+          Evidence.of("folder", hit.folder()),
+          Evidence.of("limit", maxSourceSize));
+    }
+
+    private MessageSourceReport source(
+        MailboxHit hit, byte[] bytes, OptionalLong size, Instant startedAt) {
+      return new MessageSourceReport(
+          url(),
+          hit.folder(),
+          hit.uid(),
+          bytes != null,
+          bytes == null ? new byte[0] : bytes,
+          size,
+          findings.stream().map(secrets::scrub).toList(),
+          startedAt,
+          Duration.ofNanos(environment.timeSource().nanoTime() - start));
     }
 
     private InetAddress resolve() {
@@ -628,6 +788,50 @@ public final class MailboxSearch {
     }
   }
 
+  /** A byte sink that stops at a limit, so that a lying RFC822.SIZE cannot exhaust memory. */
+  private static final class Bounded extends java.io.OutputStream {
+    /** Thrown when the limit is passed. */
+    static final class Exceeded extends java.io.IOException {
+      private static final long serialVersionUID = 1L;
+
+      Exceeded() {
+        super("message larger than the limit");
+      }
+    }
+
+    private final int limit;
+    private final java.io.ByteArrayOutputStream bytes;
+
+    Bounded(int limit) {
+      this.limit = limit;
+      this.bytes = new java.io.ByteArrayOutputStream(Math.min(limit, 64 * 1024));
+    }
+
+    @Override
+    public void write(int b) throws Exceeded {
+      if (bytes.size() + 1 > limit) {
+        throw new Exceeded();
+      }
+      bytes.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws Exceeded {
+      if (bytes.size() + (long) len > limit) {
+        throw new Exceeded();
+      }
+      bytes.write(b, off, len);
+    }
+
+    int size() {
+      return bytes.size();
+    }
+
+    byte[] toByteArray() {
+      return bytes.toByteArray();
+    }
+  }
+
   private static List<String> attributes(Folder folder) {
     try {
       // The LIST attributes, SPECIAL-USE ones included (RFC 6154), as the server sent them.
@@ -732,6 +936,7 @@ public final class MailboxSearch {
     private Duration timeout = Duration.ofSeconds(30);
     private int maxCandidatesPerFolder = 200;
     private int maxFolders = 1000;
+    private int maxSourceSize = 10 * 1024 * 1024;
     private DnsSettings dns = DnsSettings.system();
     private ReceivedChain receivedChain = ReceivedChain.builder().build();
     private DiagEnvironment environment = DiagEnvironment.system();
@@ -863,6 +1068,18 @@ public final class MailboxSearch {
      */
     public Builder maxFolders(int max) {
       this.maxFolders = Checks.range("maxFolders", max, 1, 100_000);
+      return this;
+    }
+
+    /**
+     * Sets the largest message {@link MailboxSearch#fetchSource(MailboxHit)} fetches; a larger one
+     * is reported as {@code trace.auth.source-too-large} and not downloaded.
+     *
+     * @param bytes 1 to 1 GiB; default 10 MiB
+     * @return this builder
+     */
+    public Builder maxSourceSize(int bytes) {
+      this.maxSourceSize = Checks.range("maxSourceSize", bytes, 1, 1 << 30);
       return this;
     }
 

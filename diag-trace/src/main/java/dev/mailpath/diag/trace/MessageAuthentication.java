@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * address that is not a local hand-over (LMTP, or loopback when another hop came from outside), and
  * the topmost {@code Return-Path} for MAIL FROM. {@link #verify(byte[], InetAddress, String,
  * String)} takes them from the caller. The report says where each came from. Without a connecting
- * IP, SPF is not run (and DMARC can only pass through DKIM).
+ * IP, SPF is not run (and DMARC can only pass through DKIM). {@link #verifyConnection(InetAddress,
+ * String, String)} checks a connection whose message the receiver refused, so never had.
  *
  * <p><b>ARC.</b> ARC sets ({@code ARC-Seal}, RFC 8617) are counted and reported; they are not
  * validated.
@@ -142,6 +143,50 @@ public final class MessageAuthentication {
   }
 
   /**
+   * Checks a connection without its message, for mail the receiver refused before it had one (a
+   * 5.7.x reply at RCPT or DATA): SPF for the connecting IP, HELO and MAIL FROM, and DMARC for the
+   * MAIL FROM domain (the HELO domain for a bounce). From: and DKIM are not available, so the
+   * report's DKIM result is NONE, its {@link MessageAuthenticationReport#fromDomain()} is empty,
+   * the DMARC result stands for a message whose From: domain is the MAIL FROM domain, and the
+   * verdict and a {@code trace.auth.connection-only} finding say so.
+   *
+   * <pre>{@code
+   * MessageAuthenticationReport r = auth.verifyConnection(ip, "mail.example.org", "alice@example.org");
+   * r.verdict();   // "No message: From: and DKIM were not available, so DMARC is evaluated for ..."
+   * }</pre>
+   *
+   * @param clientIp the connecting IP, as the receiver's log shows it
+   * @param helo the HELO/EHLO name it gave; empty text when the log does not keep it (the address
+   *     literal stands in)
+   * @param mailFrom the MAIL FROM address; empty for a bounce ({@code <>})
+   * @return the report; DNS trouble is a finding in it
+   * @throws IllegalArgumentException when the HELO name is neither empty, a domain name nor an
+   *     address literal
+   */
+  public MessageAuthenticationReport verifyConnection(
+      InetAddress clientIp, String helo, String mailFrom) {
+    MessageAuthenticationRun.Connection c = connectionOnly(clientIp, helo, mailFrom);
+    return newRun().runConnection(c);
+  }
+
+  /**
+   * Checks a connection without its message, as {@link #verifyConnection(InetAddress, String,
+   * String)} does, on the environment's executor; cancelling the future stops the DNS queries in
+   * flight.
+   *
+   * @param clientIp the connecting IP
+   * @param helo the HELO/EHLO name; empty text when unknown
+   * @param mailFrom the MAIL FROM address; empty for a bounce
+   * @return the report, later
+   * @throws IllegalArgumentException at once when the HELO name is malformed
+   */
+  public CompletableFuture<MessageAuthenticationReport> verifyConnectionAsync(
+      InetAddress clientIp, String helo, String mailFrom) {
+    MessageAuthenticationRun.Connection c = connectionOnly(clientIp, helo, mailFrom);
+    return CancellableCall.start(environment.executor(), call -> newRun().runConnection(c));
+  }
+
+  /**
    * Returns the DNS settings.
    *
    * @return the settings
@@ -175,9 +220,24 @@ public final class MessageAuthentication {
         clientIp, h, mailFrom.trim(), MessageAuthenticationReport.Source.CALLER);
   }
 
+  private static MessageAuthenticationRun.Connection connectionOnly(
+      InetAddress clientIp, String helo, String mailFrom) {
+    requireNonNull(helo, "helo");
+    if (helo.isBlank()) {
+      requireNonNull(clientIp, "clientIp");
+      requireNonNull(mailFrom, "mailFrom");
+      return new MessageAuthenticationRun.Connection(
+          clientIp, null, mailFrom.trim(), MessageAuthenticationReport.Source.CALLER);
+    }
+    return connection(clientIp, helo, mailFrom);
+  }
+
+  private MessageAuthenticationRun newRun() {
+    return new MessageAuthenticationRun(spf, dkim, dmarc, environment, trustedAuthservIds);
+  }
+
   private MessageAuthenticationReport run(byte[] message, MessageAuthenticationRun.Connection c) {
-    return new MessageAuthenticationRun(spf, dkim, dmarc, environment, trustedAuthservIds)
-        .run(message, c);
+    return newRun().run(message, c);
   }
 
   /** Configures a {@link MessageAuthentication}. Not thread-safe. */

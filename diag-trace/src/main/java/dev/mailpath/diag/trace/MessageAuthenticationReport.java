@@ -176,8 +176,14 @@ public record MessageAuthenticationReport(
     for (String fix : fixes) {
       body.append("\nFix:   ").append(fix);
     }
-    return ReportText.of("Authentication of a message from " + fromDomain.orElse("(no From:)"))
-        .body(verdict + "\n" + body)
-        .render(this, elapsed);
+    boolean connectionOnly =
+        findings.stream().anyMatch(f -> f.is(TraceFinding.AUTH_CONNECTION_ONLY));
+    String head =
+        connectionOnly
+            ? "Authentication of a connection from "
+                + clientIp.map(Addresses::format).orElse("(unknown IP)")
+                + " (no message)"
+            : "Authentication of a message from " + fromDomain.orElse("(no From:)");
+    return ReportText.of(head).body(verdict + "\n" + body).render(this, elapsed);
   }
 }

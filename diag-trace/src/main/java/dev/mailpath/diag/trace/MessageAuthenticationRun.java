@@ -6,6 +6,7 @@ import dev.mailpath.diag.auth.DkimResult;
 import dev.mailpath.diag.auth.DkimSignatureResult;
 import dev.mailpath.diag.auth.DkimVerifier;
 import dev.mailpath.diag.auth.DmarcCheck;
+import dev.mailpath.diag.auth.DmarcDisposition;
 import dev.mailpath.diag.auth.DmarcIdentifierCheck;
 import dev.mailpath.diag.auth.DmarcPolicy;
 import dev.mailpath.diag.auth.DmarcReport;
@@ -109,7 +110,7 @@ final class MessageAuthenticationRun {
               arcSets + " ARC set(s): an intermediary recorded earlier results (not validated)"));
     }
 
-    String verdict = verdict(fromDomain, spfReport, dkimReport, dmarcReport, c);
+    String verdict = verdict(fromDomain, spfReport, dkimReport, dmarcReport, c, false);
     if (dmarcReport.isPresent()) {
       DmarcResult r = dmarcReport.get().result();
       if (r == DmarcResult.FAIL) {
@@ -121,25 +122,113 @@ final class MessageAuthenticationRun {
 
     List<Comparison> comparisons =
         compare(headers, spfReport, dkimReport, dmarcReport, findings, verdict);
-    List<String> fixes = fixes(fromDomain, spfReport, dkimReport, dmarcReport, c);
 
     Duration elapsed = Duration.ofNanos(environment.timeSource().nanoTime() - t0);
-    return new MessageAuthenticationReport(
-        Optional.ofNullable(c.ip()),
-        Optional.ofNullable(c.helo()),
-        c.mailFrom() == null ? "" : c.mailFrom(),
-        c.source(),
-        fromDomain,
-        spfReport,
-        dkimReport,
-        dmarcReport,
-        arcSets,
-        comparisons,
-        verdict,
-        fixes,
-        findings,
-        startedAt,
-        elapsed);
+    return withFixes(
+        new MessageAuthenticationReport(
+            Optional.ofNullable(c.ip()),
+            Optional.ofNullable(c.helo()),
+            c.mailFrom() == null ? "" : c.mailFrom(),
+            c.source(),
+            fromDomain,
+            spfReport,
+            dkimReport,
+            dmarcReport,
+            arcSets,
+            comparisons,
+            verdict,
+            List.of(),
+            findings,
+            startedAt,
+            elapsed));
+  }
+
+  /**
+   * The no-message case: SPF for the connection, DMARC for the MAIL FROM domain (or the HELO domain
+   * of a bounce), DKIM NONE. From: is unknown, so the DMARC result stands for a message whose From:
+   * domain is the MAIL FROM domain, and the verdict says so.
+   */
+  MessageAuthenticationReport runConnection(Connection c) {
+    Instant startedAt = environment.timeSource().instant();
+    long t0 = environment.timeSource().nanoTime();
+    List<Finding> findings = new ArrayList<>();
+    String helo = c.helo() == null || c.helo().isBlank() ? unknownHelo(c.ip()) : c.helo();
+    SpfReport spfReport = spf.check(c.ip(), c.mailFrom(), helo);
+    DkimReport dkimReport = DkimReport.builder().startedAt(startedAt).build();
+    Optional<String> dmarcDomain = Optional.empty();
+    try {
+      dmarcDomain = Optional.of(DomainName.of(spfReport.domain()).ascii());
+    } catch (IllegalArgumentException e) {
+      // an address literal as HELO of a bounce: no domain to look up a policy for
+    }
+    Optional<DmarcReport> dmarcReport =
+        dmarcDomain.map(d -> dmarc.evaluate(d, spfReport, dkimReport));
+    String identity = c.mailFrom().isEmpty() ? "HELO" : "MAIL FROM";
+    StringBuilder sb = new StringBuilder("No message: From: and DKIM were not available, so ");
+    sb.append(
+        dmarcDomain
+            .map(d -> "DMARC is evaluated for the " + identity + " domain " + d + ". ")
+            .orElse("DMARC is not evaluated (no " + identity + " domain). "));
+    String rest =
+        verdict(
+            dmarcDomain, Optional.of(spfReport), dkimReport, dmarcReport, c, /* noMessage= */ true);
+    sb.append(rest);
+    String verdict = sb.toString();
+    findings.add(
+        TraceFinding.AUTH_CONNECTION_ONLY.finding(
+            "From: and DKIM were not available: "
+                + dmarcDomain
+                    .map(d -> "DMARC evaluated for the " + identity + " domain " + d)
+                    .orElse("DMARC not evaluated")));
+    dmarcReport.ifPresent(
+        d -> {
+          if (d.result() == DmarcResult.FAIL) {
+            findings.add(TraceFinding.AUTH_DMARC_FAIL.finding(verdict));
+          } else if (d.result() == DmarcResult.NONE && d.alignedIdentifier().isEmpty()) {
+            findings.add(TraceFinding.AUTH_UNAUTHENTICATED.finding(verdict));
+          }
+        });
+    Duration elapsed = Duration.ofNanos(environment.timeSource().nanoTime() - t0);
+    return withFixes(
+        new MessageAuthenticationReport(
+            Optional.of(c.ip()),
+            Optional.ofNullable(c.helo() == null || c.helo().isBlank() ? null : c.helo()),
+            c.mailFrom(),
+            c.source(),
+            Optional.empty(),
+            Optional.of(spfReport),
+            dkimReport,
+            dmarcReport,
+            0,
+            List.of(),
+            verdict,
+            List.of(),
+            findings,
+            startedAt,
+            elapsed));
+  }
+
+  /** The report with its fixes, which are derived from the report's own results. */
+  private static MessageAuthenticationReport withFixes(MessageAuthenticationReport r) {
+    List<String> fixes = fixes(r);
+    return fixes.isEmpty()
+        ? r
+        : new MessageAuthenticationReport(
+            r.clientIp(),
+            r.helo(),
+            r.mailFrom(),
+            r.connectionSource(),
+            r.fromDomain(),
+            r.spf(),
+            r.dkim(),
+            r.dmarc(),
+            r.arcSets(),
+            r.comparisons(),
+            r.verdict(),
+            fixes,
+            r.findings(),
+            r.startedAt(),
+            r.elapsed());
   }
 
   /** A HELO stand-in when the receiving hop did not record one: the address literal. */
@@ -279,7 +368,8 @@ final class MessageAuthenticationRun {
       Optional<SpfReport> spf,
       DkimReport dkim,
       Optional<DmarcReport> dmarc,
-      Connection c) {
+      Connection c,
+      boolean noMessage) {
     if (fromDomain.isEmpty()) {
       return "No usable From: domain, so DMARC cannot be evaluated.";
     }
@@ -287,7 +377,7 @@ final class MessageAuthenticationRun {
     StringBuilder sb = new StringBuilder();
     DmarcResult result = dmarc.map(DmarcReport::result).orElse(DmarcResult.NONE);
     sb.append("DMARC ").append(result.toString().toLowerCase(Locale.ROOT));
-    sb.append(" for From: ").append(from).append('.');
+    sb.append(noMessage ? " for " : " for From: ").append(from).append('.');
     spf.ifPresent(
         s -> {
           sb.append(" SPF ").append(s.result().toString().toLowerCase(Locale.ROOT));
@@ -300,7 +390,7 @@ final class MessageAuthenticationRun {
           }
           sb.append('.');
         });
-    if (dkim.signatures().isEmpty()) {
+    if (dkim.signatures().isEmpty() && !noMessage) {
       sb.append(" No DKIM signature.");
     }
     for (DkimSignatureResult sig : dkim.signatures()) {
@@ -352,131 +442,135 @@ final class MessageAuthenticationRun {
     return sb.toString();
   }
 
-  /** What to change, most useful first; empty when DMARC passes and nothing is broken. */
-  static List<String> fixes(
-      Optional<String> fromDomain,
-      Optional<SpfReport> spf,
-      DkimReport dkim,
-      Optional<DmarcReport> dmarc,
-      Connection c) {
+  /**
+   * What the sender must fix, derived from the report's SPF, DKIM and DMARC results; most direct
+   * first. Empty when nothing needs fixing.
+   */
+  static List<String> fixes(MessageAuthenticationReport a) {
     List<String> out = new ArrayList<>();
-    if (fromDomain.isEmpty()) {
-      out.add("Give every message exactly one From: address");
-      return out;
-    }
-    String from = fromDomain.get();
-    String ip = c.ip() == null ? null : Addresses.format(c.ip());
-    spf.ifPresent(
-        s -> {
-          switch (s.result()) {
-            case FAIL, SOFTFAIL ->
-                out.add(
-                    "Add "
-                        + (ip == null ? "the sending server" : ip)
-                        + " (or the sending provider's include:) to the SPF record of "
-                        + s.domain()
-                        + ": "
-                        + s.record()
-                            .map(r -> "\"" + r + "\" does not list it")
-                            .orElse("it is not listed"));
-            case NONE ->
-                out.add(
-                    "Publish an SPF record for "
-                        + s.domain()
-                        + " naming the servers that send for it");
-            case PERMERROR ->
-                out.add(
-                    "Repair the SPF record of "
-                        + s.domain()
-                        + ": "
-                        + s.findings().stream()
-                            .filter(f -> f.severity().compareTo(Severity.WARNING) >= 0)
-                            .map(Finding::summary)
-                            .findFirst()
-                            .orElse("receivers cannot evaluate it"));
-            case TEMPERROR ->
-                out.add(
-                    "Check the name servers of " + s.domain() + ": SPF lookups failed temporarily");
-            default -> {}
-          }
-        });
-    for (DkimSignatureResult sig : dkim.signatures()) {
-      if (sig.result() == DkimResult.PASS) {
-        continue;
+    Optional<DmarcReport> dmarc = a.dmarc();
+    boolean noMessage = a.fromDomain().isEmpty();
+    Optional<String> from = a.fromDomain();
+    if (a.spf().isPresent()) {
+      SpfReport s = a.spf().get();
+      String ip = a.clientIp().map(Addresses::format).orElse(s.ip());
+      switch (s.result()) {
+        case FAIL, SOFTFAIL -> {
+          String all = s.result() == SpfResult.FAIL ? "-all" : "~all";
+          String term = s.matchedTerm().orElse(all);
+          out.add(
+              term.endsWith("all")
+                  ? "Add "
+                      + ip
+                      + " (or the sending provider's include:) to the SPF record of "
+                      + s.domain()
+                      + ": it says "
+                      + term
+                      + " and does not list it"
+                  : "The SPF record of "
+                      + s.domain()
+                      + " refuses "
+                      + ip
+                      + " with "
+                      + term
+                      + ": remove that term if the server is allowed to send");
+        }
+        case NONE ->
+            out.add(
+                "Publish an SPF record for "
+                    + s.domain()
+                    + " that lists "
+                    + ip
+                    + " (or the sending provider's include:)");
+        case PERMERROR ->
+            out.add(
+                "Fix the SPF record of "
+                    + s.domain()
+                    + ": it cannot be evaluated (permerror)"
+                    + s.explanation().map(e -> ": " + e).orElse(""));
+        default -> {
+          // PASS, NEUTRAL, TEMPERROR: nothing the record's owner must change
+        }
       }
+    }
+    for (DkimSignatureResult sig : a.dkim().signatures()) {
       String key = sig.selector() + "._domainkey." + sig.domain();
       if (sig.has(DkimFinding.KEY_MISSING)) {
         out.add("Publish the DKIM key of selector " + sig.selector() + " at " + key);
       } else if (sig.has(DkimFinding.KEY_REVOKED)) {
-        out.add("The key at " + key + " is revoked (empty p=): sign with a current selector");
-      } else if (sig.has(DkimFinding.BODY_HASH)) {
+        out.add("The DKIM key at " + key + " is revoked (empty p=): sign with a current selector");
+      } else if (sig.result() == DkimResult.FAIL && sig.has(DkimFinding.BODY_HASH)) {
         out.add(
             "Something changed the body after it was signed with d="
                 + sig.domain()
                 + " (a footer, a disclaimer, a gateway rewriting links): sign after that step,"
                 + " or stop the change");
-      } else if (sig.has(DkimFinding.SIGNATURE)) {
+      } else if (sig.result() == DkimResult.FAIL || sig.result() == DkimResult.PERMERROR) {
         out.add(
-            "A signed header field changed after signing with d="
+            "Fix DKIM d="
                 + sig.domain()
-                + " (or the key at "
-                + key
-                + " does not match the signing key)");
-      } else {
-        sig.reason()
-            .ifPresent(r -> out.add("Fix the DKIM signature of " + sig.domain() + ": " + r));
+                + " s="
+                + sig.selector()
+                + ": "
+                + sig.reason().orElse(sig.result().toString().toLowerCase(Locale.ROOT)));
       }
     }
-    dmarc.ifPresent(
-        d -> {
-          if (d.result() == DmarcResult.PASS) {
-            return;
-          }
-          boolean dkimPassedElsewhere =
-              dkim.signatures().stream()
-                  .anyMatch(
-                      s ->
-                          s.result() == DkimResult.PASS
-                              && !sameOrSub(s.domain(), d.organizationalDomain().domain()));
-          if (dkim.signatures().isEmpty()) {
-            out.add(
-                "Sign outgoing mail with DKIM as d="
-                    + from
-                    + " and publish the key under selector._domainkey."
-                    + from);
-          } else if (dkimPassedElsewhere) {
-            String other =
-                dkim.signatures().stream()
-                    .filter(s -> s.result() == DkimResult.PASS)
-                    .map(DkimSignatureResult::domain)
-                    .findFirst()
-                    .orElse("?");
-            out.add(
-                "Sign with d="
-                    + from
-                    + " instead of d="
-                    + other
-                    + ": publish the sending provider's key for "
-                    + from
-                    + " under <selector>._domainkey."
-                    + from
-                    + " (providers usually give a CNAME) and turn on signing with your domain");
-          }
-          if (spf.map(s -> s.result() == SpfResult.PASS).orElse(false)
-              && d.identifiers().stream()
-                  .anyMatch(i -> i.kind() == DmarcIdentifierCheck.Kind.SPF && !i.aligned())) {
-            out.add(
-                "Or let the sender use a bounce (MAIL FROM) address under "
-                    + from
-                    + ", with the provider's include: in that name's SPF record, so that SPF aligns");
-          }
-          if (d.result() == DmarcResult.NONE) {
-            out.add(
-                "Publish a DMARC record at _dmarc."
-                    + d.organizationalDomain().domain()
-                    + " (start with v=DMARC1; p=none; rua=mailto:...) once SPF or DKIM aligns");
-          }
-        });
+    if (dmarc.isPresent() && dmarc.get().result() != DmarcResult.PASS) {
+      DmarcReport d = dmarc.get();
+      for (DmarcIdentifierCheck id : d.identifiers()) {
+        if (!id.authenticated() || id.aligned() || from.isEmpty()) {
+          continue;
+        }
+        if (id.kind() == DmarcIdentifierCheck.Kind.DKIM) {
+          out.add(
+              "DKIM d="
+                  + id.domain()
+                  + " does not align with From: "
+                  + from.get()
+                  + ": sign with d="
+                  + from.get()
+                  + " (publish the sending provider's key for "
+                  + from.get()
+                  + " under <selector>._domainkey."
+                  + from.get()
+                  + "; providers usually give a CNAME)");
+        } else {
+          out.add(
+              "SPF passes for the MAIL FROM domain "
+                  + id.domain()
+                  + ", which does not align with From: "
+                  + from.get()
+                  + ": use a MAIL FROM (Return-Path) address in "
+                  + from.get());
+        }
+      }
+      if (!noMessage && a.dkim().signatures().isEmpty() && d.result() == DmarcResult.FAIL) {
+        out.add("Sign the messages with DKIM, d=" + d.fromDomain());
+      }
+      String of = d.fromDomain() + (noMessage ? " (the MAIL FROM domain)" : "");
+      if (d.result() == DmarcResult.FAIL) {
+        if (d.disposition() == DmarcDisposition.NONE) {
+          out.add(
+              "The DMARC policy of "
+                  + of
+                  + " asks for no action (p=none or t=y): the receiver's own filtering decided");
+        } else {
+          out.add(
+              "The DMARC policy "
+                  + d.appliedTag().orElse("p")
+                  + "="
+                  + d.disposition().toString().toLowerCase(Locale.ROOT)
+                  + " of "
+                  + of
+                  + " applied");
+        }
+      } else if (d.result() == DmarcResult.NONE && d.alignedIdentifier().isEmpty()) {
+        out.add(
+            "Publish a DMARC record for "
+                + d.fromDomain()
+                + " once SPF and DKIM pass and align (start with p=none)");
+      }
+    }
     return out;
   }
 

@@ -2,6 +2,9 @@ package dev.mailpath.diag.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.auth.DkimResult;
+import dev.mailpath.diag.auth.DmarcResult;
+import dev.mailpath.diag.auth.SpfResult;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DiagnosticReport;
 import dev.mailpath.diag.core.Evidence;
@@ -10,9 +13,11 @@ import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.Severity;
 import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.internal.CancellableCall;
+import dev.mailpath.diag.core.internal.IpLiterals;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.DeliveryPathReport;
 import dev.mailpath.diag.trace.internal.TrackingVerdict;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +78,13 @@ import org.slf4j.LoggerFactory;
  * Message-ID, the mailbox is searched for it, and when the logs saw the message after the window,
  * the mailbox window is stretched to that time.
  *
+ * <p><b>Authentication.</b> With {@link Builder#authentication(MessageAuthentication)}, a message
+ * found in the Junk folder has its source fetched and its SPF, DKIM and DMARC checked, and a
+ * message that message tracking shows refused with a 5.7.x reply has the logged connection (client
+ * IP, HELO, MAIL FROM) checked; {@link InvestigationReport#authentication()} holds the verdict and,
+ * when it fails, the fix comes first among the next steps. Without it nothing is fetched and no DNS
+ * is asked.
+ *
  * <p><b>Errors.</b> An unreadable log, a refused IMAP login, an unreachable server are {@link
  * StageStatus#ERROR} stages with findings in a normally returned report. Misuse throws: {@link
  * IllegalArgumentException} from {@link #investigate(MessageQuery)} for a question without a
@@ -91,6 +104,7 @@ public final class MissingMessageInvestigation {
   private final List<DeliveryLogSource> gatewayLogs;
   private final List<DeliveryLogSource> serverLogs;
   private final MailboxSearch mailbox;
+  private final MessageAuthentication authentication;
   private final DiagEnvironment environment;
 
   private MissingMessageInvestigation(Builder b) {
@@ -100,6 +114,7 @@ public final class MissingMessageInvestigation {
     this.gatewayLogs = List.copyOf(b.gatewayLogs);
     this.serverLogs = List.copyOf(b.serverLogs);
     this.mailbox = b.mailbox;
+    this.authentication = b.authentication;
     this.environment = b.environment;
   }
 
@@ -126,6 +141,7 @@ public final class MissingMessageInvestigation {
     b.gatewayLogs.addAll(gatewayLogs);
     b.serverLogs.addAll(serverLogs);
     b.mailbox = mailbox;
+    b.authentication = authentication;
     b.environment = environment;
     return b;
   }
@@ -186,6 +202,9 @@ public final class MissingMessageInvestigation {
     serverLogs.forEach(g -> s.add("server log " + g.name()));
     if (mailbox != null) {
       s.add("mailbox " + mailbox);
+    }
+    if (authentication != null) {
+      s.add("authentication check");
     }
     return "MissingMessageInvestigation" + s;
   }
@@ -251,8 +270,10 @@ public final class MissingMessageInvestigation {
         report.addStage(s);
         stageFindings.addAll(s.findings());
       }
+      List<Finding> authFindings = authenticate();
       conclude(gatewayStage, serverStage, mailboxStage);
       stageFindings.forEach(report::addFinding);
+      authFindings.forEach(report::addFinding);
       return report.timing(startedAt, Duration.ofNanos(time.nanoTime() - start)).build();
     }
 
@@ -536,6 +557,74 @@ public final class MissingMessageInvestigation {
           ev,
           r.findings(),
           since(t0));
+    }
+
+    // ------------------------------------------------------------------ authentication
+
+    /**
+     * Runs the authentication check when the message is in Junk (on its source) or was refused with
+     * 5.7.x (on its connection); its fix goes first among the next steps. Returns the findings to
+     * add after the stages' own.
+     */
+    private List<Finding> authenticate() {
+      List<Finding> out = new ArrayList<>();
+      if (authentication == null) {
+        return out;
+      }
+      MessageAuthenticationReport a = null;
+      if (hit != null && hit.role() == FolderRole.JUNK) {
+        MessageSourceReport src = mailbox.fetchSource(hit);
+        if (src.fetched()) {
+          a = authentication.verify(src.source());
+        } else {
+          out.addAll(src.findings());
+        }
+      } else if (hit == null) {
+        TrackingVerdict refused = refused57(server);
+        if (refused == null) {
+          refused = refused57(gateway);
+        }
+        if (refused != null) {
+          a = verifyConnection(refused.record().orElseThrow(), out);
+        }
+      }
+      if (a == null) {
+        return out;
+      }
+      report.authentication(a);
+      if (authFailed(a)) {
+        a.fixes().forEach(report::addNextStep);
+        out.add(
+            TraceFinding.INVESTIGATION_AUTHENTICATION_FAILED.finding(
+                stripDot(a.verdict()),
+                Evidence.of(
+                    "checked",
+                    a.fromDomain().isPresent()
+                        ? "the message source in " + hit.folder()
+                        : "the refused connection from the delivery log")));
+      }
+      a.findings().stream().filter(f -> f.severity().isAtLeast(Severity.WARNING)).forEach(out::add);
+      return out;
+    }
+
+    private MessageAuthenticationReport verifyConnection(DeliveryRecord r, List<Finding> out) {
+      InetAddress ip = r.client().flatMap(MissingMessageInvestigation::clientAddress).orElse(null);
+      if (ip == null) {
+        out.add(
+            TraceFinding.AUTH_NO_CONNECTION.finding(
+                "The refusing log line has no client address: SPF and DMARC not checked",
+                Evidence.of("client", r.client().orElse("(none)"))));
+        return null;
+      }
+      String mailFrom =
+          r.sender().or(() -> question.sender().map(MessageQuery::stripAngles)).orElse("");
+      String helo = r.helo().orElse("");
+      try {
+        return authentication.verifyConnection(ip, helo, mailFrom);
+      } catch (IllegalArgumentException e) {
+        // A HELO name that is not a domain name: SPF's HELO identity is then the address literal.
+        return authentication.verifyConnection(ip, "", mailFrom);
+      }
     }
 
     // ------------------------------------------------------------------ conclusion
@@ -1086,6 +1175,59 @@ public final class MissingMessageInvestigation {
     return inbox;
   }
 
+  private static final Pattern DSN_57 = Pattern.compile("(?<![0-9.])5\\.7\\.[0-9]{1,3}(?![0-9])");
+
+  /**
+   * The verdict when it is a refusal (REJECTED or BOUNCED) with a 5.7.x code or text; else null.
+   */
+  static TrackingVerdict refused57(TrackingVerdict v) {
+    if (v == null
+        || v.state() != TrackingVerdict.State.STOPPED
+        || v.record().isEmpty()
+        || v.attempt().isEmpty()) {
+      return null;
+    }
+    UndeliveredReason reason = v.reason().orElse(null);
+    if (reason != UndeliveredReason.REJECTED && reason != UndeliveredReason.BOUNCED) {
+      return null;
+    }
+    DeliveryAttempt a = v.attempt().get();
+    boolean auth =
+        a.dsn().map(d -> d.startsWith("5.7.")).orElse(false) || DSN_57.matcher(a.reason()).find();
+    return auth ? v : null;
+  }
+
+  /** The address of a logged client, {@code name[address]}; never a DNS lookup. */
+  static Optional<InetAddress> clientAddress(String client) {
+    int open = client.lastIndexOf('[');
+    int close = client.lastIndexOf(']');
+    if (open < 0 || close < open) {
+      return Optional.empty();
+    }
+    String text = client.substring(open + 1, close);
+    if (text.regionMatches(true, 0, "IPv6:", 0, 5)) {
+      text = text.substring(5);
+    }
+    return IpLiterals.parse(text);
+  }
+
+  /**
+   * Whether the verdict explains Junk or a refusal: DMARC, SPF or DKIM failed, or nothing vouches.
+   */
+  static boolean authFailed(MessageAuthenticationReport a) {
+    return a.dmarc().map(d -> d.result() == DmarcResult.FAIL).orElse(false)
+        || a.spf()
+            .map(s -> s.result() == SpfResult.FAIL || s.result() == SpfResult.SOFTFAIL)
+            .orElse(false)
+        || a.dkim().signatures().stream()
+            .anyMatch(s -> s.result() == DkimResult.FAIL || s.result() == DkimResult.PERMERROR)
+        || a.hasFinding(TraceFinding.AUTH_UNAUTHENTICATED);
+  }
+
+  private static String stripDot(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
   private static String where(MailboxHit h) {
     return h.folder()
         + " ("
@@ -1110,6 +1252,7 @@ public final class MissingMessageInvestigation {
     private final List<DeliveryLogSource> gatewayLogs = new ArrayList<>();
     private final List<DeliveryLogSource> serverLogs = new ArrayList<>();
     private MailboxSearch mailbox;
+    private MessageAuthentication authentication;
     private DiagEnvironment environment = DiagEnvironment.system();
 
     private Builder() {}
@@ -1214,6 +1357,25 @@ public final class MissingMessageInvestigation {
      */
     public Builder mailbox(MailboxSearch mailbox) {
       this.mailbox = requireNonNull(mailbox, "mailbox");
+      return this;
+    }
+
+    /**
+     * Checks the sender's SPF, DKIM and DMARC when they may explain the conclusion: when the
+     * mailbox search finds the message in the Junk folder, its source is fetched ({@link
+     * MailboxSearch#fetchSource(MailboxHit)}, bounded in size) and verified; when message tracking
+     * shows it refused (rejected or bounced) with a 5.7.x reply, the connection the log shows
+     * (client IP, HELO when logged, MAIL FROM) is checked ({@link
+     * MessageAuthentication#verifyConnection(InetAddress, String, String)}). The verdict is {@link
+     * InvestigationReport#authentication()}; when it is a failure, the fix (the SPF entry to add,
+     * the DKIM key to publish, the alignment to correct, the DMARC policy that applied) comes first
+     * among the next steps. Without it nothing is fetched and no DNS is asked.
+     *
+     * @param authentication the check, with the DNS settings to use
+     * @return this builder
+     */
+    public Builder authentication(MessageAuthentication authentication) {
+      this.authentication = requireNonNull(authentication, "authentication");
       return this;
     }
 

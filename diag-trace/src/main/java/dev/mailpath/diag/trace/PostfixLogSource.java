@@ -522,6 +522,10 @@ public final class PostfixLogSource implements DeliveryLogSource {
       if (client != null) {
         b.client(client);
       }
+      String helo = angleValue(rest, "helo=<", true);
+      if (helo != null && !helo.isEmpty()) {
+        b.helo(helo);
+      }
       if (status == null) {
         return; // redirect: the next lines show where it went
       }

@@ -260,6 +260,40 @@ public enum TraceFinding implements FindingCode.WithText {
           + " field, or one without a readable address; many receivers reject such messages.",
       "Fix the sending software so that every message has exactly one From: address"),
 
+  /** Only the connection was checked: the message itself was not available. */
+  AUTH_CONNECTION_ONLY(
+      "trace.auth.connection-only",
+      Severity.INFO,
+      "Only the connection was checked: From: and DKIM were not available",
+      "The receiver refused the message before it had it (or it could not be read), so only the"
+          + " connection is known: the client's IP, its HELO name and the MAIL FROM address. SPF"
+          + " is evaluated for them, and DMARC for the MAIL FROM domain, as if From: had the same"
+          + " domain; a message whose From: domain differs may have had another DMARC result, and"
+          + " DKIM could not be verified.",
+      "Ask the sender for a copy of the refused message (the bounce often quotes its header) to"
+          + " check From: and DKIM as well"),
+
+  /** The message source of a hit could not be fetched. */
+  AUTH_SOURCE_UNAVAILABLE(
+      "trace.auth.source-unavailable",
+      Severity.WARNING,
+      "The message source could not be fetched from the mailbox",
+      "Checking SPF, DKIM and DMARC needs the message as stored, but the mailbox did not give it:"
+          + " the connection failed, the login was refused, the message has no UID or was moved"
+          + " or expunged since the search.",
+      "Save the message from the mail client (Show original / Save as .eml) and check it with"
+          + " MessageAuthentication"),
+
+  /** The message source is larger than the limit. */
+  AUTH_SOURCE_TOO_LARGE(
+      "trace.auth.source-too-large",
+      Severity.WARNING,
+      "The message is too large to fetch for the authentication check",
+      "The message's size (IMAP RFC822.SIZE) is above the limit set for fetching message"
+          + " sources, so it was not downloaded and SPF, DKIM and DMARC were not checked.",
+      "Save the message from the mail client and check it with MessageAuthentication",
+      "Raise MailboxSearch.Builder.maxSourceSize if the message should be fetched"),
+
   /** ARC sets present; not validated. */
   AUTH_ARC_PRESENT(
       "trace.auth.arc-present",
@@ -723,6 +757,17 @@ public enum TraceFinding implements FindingCode.WithText {
       "Check all workstations the user logs on to for a profile that directs new messages to a"
           + " Personal Folder (PST) instead of the mailbox",
       "Show the user where the message is, calmly"),
+
+  /** The sender's authentication explains where the message went. */
+  INVESTIGATION_AUTHENTICATION_FAILED(
+      "trace.investigation.authentication-failed",
+      Severity.ERROR,
+      "The sender's SPF, DKIM or DMARC failed: that is why the message went to Junk or was refused",
+      "The message was found in the Junk folder, or the delivery log shows it refused with a"
+          + " 5.7.x reply, and a fresh SPF, DKIM and DMARC check of it (or of its connection)"
+          + " fails. Receivers send such mail to Junk or refuse it as the sender's DMARC policy"
+          + " asks. The summary gives the verdict; the next steps say what the sender must fix.",
+      "Have the sender fix the SPF, DKIM or DMARC setup named in the summary, then send again"),
 
   /** Conclusion: the sources given cannot answer the question. */
   INVESTIGATION_INCONCLUSIVE(

@@ -123,10 +123,11 @@ class MessageAuthenticationTest {
         .contains("No DKIM signature")
         .contains("asks receivers to reject it");
     assertThat(r.fixes())
-        .contains(
+        .containsExactly(
             "Add 127.0.0.66 (or the sending provider's include:) to the SPF record of example.org:"
-                + " \"v=spf1 ip4:127.0.0.20 -all\" does not list it")
-        .anyMatch(f -> f.startsWith("Sign outgoing mail with DKIM as d=example.org"));
+                + " it says -all and does not list it",
+            "Sign the messages with DKIM, d=example.org",
+            "The DMARC policy p=reject of example.org applied");
     assertThat(r.toString()).contains("DMARC: FAIL");
   }
 
@@ -264,6 +265,75 @@ class MessageAuthenticationTest {
       assertThat(r.spf().orElseThrow().result()).isEqualTo(SpfResult.TEMPERROR);
       assertThat(r.dmarc().orElseThrow().result()).isEqualTo(DmarcResult.TEMPERROR);
     }
+  }
+
+  @Test
+  void verifyConnection_refusedConnection_spfFailAndDmarcForTheMailFromDomain_dkimNone() {
+    MessageAuthenticationReport r =
+        auth.verifyConnection(ip("127.0.0.66"), "spoofer.example.com", "alice@example.org");
+
+    assertThat(r.connectionSource()).isEqualTo(MessageAuthenticationReport.Source.CALLER);
+    assertThat(r.clientIp()).contains(ip("127.0.0.66"));
+    assertThat(r.helo()).contains("spoofer.example.com");
+    assertThat(r.mailFrom()).isEqualTo("alice@example.org");
+    assertThat(r.fromDomain()).as("From: is unknown without the message").isEmpty();
+    assertThat(r.spf().orElseThrow().result()).isEqualTo(SpfResult.FAIL);
+    assertThat(r.dkim().result()).isEqualTo(DkimResult.NONE);
+    assertThat(r.dkim().signatures()).isEmpty();
+    assertThat(r.dmarc().orElseThrow().fromDomain()).isEqualTo("example.org");
+    assertThat(r.dmarc().orElseThrow().result()).isEqualTo(DmarcResult.FAIL);
+    assertThat(r.verdict())
+        .startsWith("No message: From: and DKIM were not available")
+        .contains("DMARC is evaluated for the MAIL FROM domain example.org")
+        .contains("SPF fail for 127.0.0.66 at example.org")
+        .contains("asks receivers to reject it")
+        .doesNotContain("No DKIM signature");
+    assertThat(r.findings(TraceFinding.AUTH_CONNECTION_ONLY)).hasSize(1);
+    assertThat(r.findings(TraceFinding.AUTH_DMARC_FAIL)).hasSize(1);
+    assertThat(r.toString())
+        .startsWith("Authentication of a connection from 127.0.0.66 (no message)")
+        .contains("DKIM:  NONE", "DMARC: FAIL");
+  }
+
+  @Test
+  void verifyConnection_allowedIp_passes_andAnUnknownHeloUsesTheAddressLiteral() {
+    MessageAuthenticationReport r =
+        auth.verifyConnection(ip("127.0.0.20"), "", "alice@example.org");
+
+    assertThat(r.helo()).isEmpty();
+    assertThat(r.spf().orElseThrow().result()).isEqualTo(SpfResult.PASS);
+    assertThat(r.spf().orElseThrow().helo()).isEqualTo("[127.0.0.20]");
+    assertThat(r.dmarc().orElseThrow().result()).isEqualTo(DmarcResult.PASS);
+    assertThat(r.findings(TraceFinding.AUTH_DMARC_FAIL)).isEmpty();
+  }
+
+  @Test
+  void verifyConnection_bounce_evaluatesTheHeloDomain() {
+    MessageAuthenticationReport r = auth.verifyConnection(ip("127.0.0.66"), "example.net", "");
+
+    assertThat(r.spf().orElseThrow().domain()).isEqualTo("example.net");
+    assertThat(r.spf().orElseThrow().result()).isEqualTo(SpfResult.FAIL);
+    assertThat(r.dmarc().orElseThrow().fromDomain()).isEqualTo("example.net");
+    assertThat(r.verdict()).contains("DMARC is evaluated for the HELO domain example.net");
+  }
+
+  @Test
+  void verifyConnection_badArguments_throwBeforeAnyQuery() throws Exception {
+    assertThatThrownBy(() -> auth.verifyConnection(ip("127.0.0.66"), "bad host", "a@example.org"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> auth.verifyConnection(null, "", "a@example.org"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("clientIp");
+    assertThatThrownBy(() -> auth.verifyConnection(ip("127.0.0.66"), null, "a@example.org"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("helo");
+    assertThat(
+            auth.verifyConnectionAsync(ip("127.0.0.66"), "spoofer.example.com", "alice@example.org")
+                .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                .dmarc()
+                .orElseThrow()
+                .result())
+        .isEqualTo(DmarcResult.FAIL);
   }
 
   @Test

@@ -232,6 +232,32 @@ class PostfixLogSourceTest {
   }
 
   @Test
+  void search_rejectLines_keepTheHeloName_andOthersHaveNone() {
+    PostfixLogSource src =
+        PostfixLogSource.builder()
+            .lines(
+                List.of(
+                    "2024-03-01T10:00:00Z mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from spoofer.example[192.0.2.66]: 550 5.7.1 <b@b.example>: Recipient address rejected: SPF fail; from=<a@a.example> to=<b@b.example> proto=ESMTP helo=<spoofer.example>",
+                    "2024-03-01T10:01:00Z mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from unknown[192.0.2.67]: 554 5.7.1 Service unavailable; from=<c@a.example> to=<b@b.example> proto=ESMTP helo=<>",
+                    "2024-03-01T10:02:00Z mx postfix/smtpd[1]: 5A6B7C8D9E: client=a.example[192.0.2.1]",
+                    "2024-03-01T10:02:00Z mx postfix/qmgr[3]: 5A6B7C8D9E: from=<d@a.example>, size=1, nrcpt=1 (queue active)"))
+            .build();
+
+    DeliveryRecord rejected =
+        src.find(MessageQuery.builder().sender("a@a.example").build()).records().get(0);
+    assertThat(rejected.helo()).contains("spoofer.example");
+    assertThat(rejected.client()).contains("spoofer.example[192.0.2.66]");
+    assertThat(rejected.toString()).contains("helo=<spoofer.example>");
+    assertThat(
+            src.find(MessageQuery.builder().sender("c@a.example").build()).records().get(0).helo())
+        .as("an empty helo=<> is no name")
+        .isEmpty();
+    assertThat(
+            src.find(MessageQuery.builder().sender("d@a.example").build()).records().get(0).helo())
+        .isEmpty();
+  }
+
+  @Test
   void search_rfc3339Timestamps_readsZoneAndFraction() {
     PostfixLogSource src =
         PostfixLogSource.builder()

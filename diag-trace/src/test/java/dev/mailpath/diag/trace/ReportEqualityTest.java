@@ -69,6 +69,11 @@ class ReportEqualityTest {
   }
 
   @Test
+  void messageSourceReport_equalsAndHashCode_compareTheBytes() {
+    config().forClass(MessageSourceReport.class).verify();
+  }
+
+  @Test
   void toBuilder_givesAnEqualReport() {
     Instant t = Instant.parse("2026-12-07T10:00:00Z");
     DeliveryLogReport log =

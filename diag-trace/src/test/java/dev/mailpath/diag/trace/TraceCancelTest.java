@@ -74,4 +74,41 @@ class TraceCancelTest {
       assertThat(f).isCancelled();
     }
   }
+
+  @Test
+  void fetchSourceAsync_cancelWhileServerIsSilent_closesTheConnection() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      MailboxHit hit =
+          new MailboxHit(
+              "Junk",
+              FolderRole.JUNK,
+              java.util.OptionalLong.of(1),
+              java.util.Set.of(),
+              java.util.Optional.empty(),
+              java.util.Optional.empty(),
+              java.util.List.of(),
+              java.util.Optional.empty(),
+              ReceivedChain.builder().build().analyzeFields(java.util.List.of()));
+      CompletableFuture<MessageSourceReport> f =
+          MailboxSearch.builder()
+              .server("127.0.0.1", server.getLocalPort())
+              .tlsMode(TlsMode.NONE)
+              .credentials("bob", "secret")
+              .timeout(Duration.ofSeconds(60))
+              .build()
+              .fetchSourceAsync(hit);
+      try (Socket accepted = server.accept()) {
+        accepted.setSoTimeout(10_000);
+        f.cancel(true);
+        int read;
+        try {
+          read = accepted.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+          read = -1;
+        }
+        assertThat(read).isEqualTo(-1);
+      }
+      assertThat(f).isCancelled();
+    }
+  }
 }

@@ -26,7 +26,10 @@ class AuthChecksTest {
             "DKIM d=mailer.example.net does not align with From: example.org (relaxed: different"
                 + " organizational domains)")
         .contains("asks receivers to quarantine it")
-        .contains("Fix:   Sign with d=example.org instead of d=mailer.example.net");
+        .contains(
+            "Fix:   DKIM d=mailer.example.net does not align with From: example.org: sign with"
+                + " d=example.org")
+        .contains("Fix:   The DMARC policy p=quarantine of example.org applied");
     String fixed = out.substring(out.indexOf("== The same"));
     assertThat(fixed).contains("DMARC: PASS").doesNotContain("Fix:");
   }

@@ -312,15 +312,18 @@ public final class AuthBenchmark {
     for (int i = 0; i < n; i++) {
       slots.acquire();
       // Count in the stage that is awaited, so no callback runs after the count is read.
-      CompletableFuture<SpfReport> f = spf.checkAsync(ip, sender, helo).whenComplete(
-          (r, e) -> {
-            if (r != null && r.result() == SpfResult.PASS) {
-              ok.incrementAndGet();
-            } else if (FIRST_FAILURE.compareAndSet(false, true)) {
-              System.err.println("first SPF check that did not pass: " + (r != null ? r : e));
-            }
-            slots.release();
-          });
+      CompletableFuture<SpfReport> f =
+          spf.checkAsync(ip, sender, helo)
+              .whenComplete(
+                  (r, e) -> {
+                    if (r != null && r.result() == SpfResult.PASS) {
+                      ok.incrementAndGet();
+                    } else if (FIRST_FAILURE.compareAndSet(false, true)) {
+                      System.err.println(
+                          "first SPF check that did not pass: " + (r != null ? r : e));
+                    }
+                    slots.release();
+                  });
       all.add(f);
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();

@@ -118,7 +118,7 @@ public final class MailpathCli implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    QuickExit.exit(run(args, System.out, System.err));
   }
 
   /**
@@ -130,6 +130,13 @@ public final class MailpathCli implements Callable<Integer> {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    // Cold start: a plain "mailpath mx ..." runs without picocli (see FastMx).
+    Integer fast = FastMx.run(args, out, err);
+    return fast != null ? fast : runPicocli(args, out, err);
+  }
+
+  /** {@link #run} through picocli, whatever the command line (tests compare the two paths). */
+  static int runPicocli(String[] args, PrintStream out, PrintStream err) {
     // Lazy start: for "mailpath mx ..." only the mx command's model is built (picocli reflects
     // over every class it is given); the full tree only for help, usage and completion.
     Object sub = args.length > 0 ? subcommand(args[0]) : null;
@@ -306,6 +313,10 @@ public final class MailpathCli implements Callable<Integer> {
     boolean progress;
 
     Reporter reporter(CommandLine.Model.CommandSpec spec) {
+      return reporter(spec.commandLine().getOut());
+    }
+
+    Reporter reporter(PrintWriter stdout) {
       String f = format == null ? (json ? "json" : "text") : format.toLowerCase(Locale.ROOT);
       if (json && format != null && !f.equals("json")) {
         throw new IllegalArgumentException("--json and --format " + format + " contradict");
@@ -314,7 +325,7 @@ public final class MailpathCli implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--format must be text, json, jsonl or html, not " + format);
       }
-      return new Reporter(spec.commandLine().getOut(), output, f, brief);
+      return new Reporter(stdout, output, f, brief);
     }
 
     DiagEnvironment environment(PrintWriter err) {
@@ -711,9 +722,13 @@ public final class MailpathCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+      return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command's work, also run without picocli by {@link FastMx}. */
+    Integer run(PrintWriter out, PrintWriter err) throws IOException {
       List<String> targets = targets(domains, input, "DOMAIN");
-      PrintWriter err = spec.commandLine().getErr();
-      Reporter reporter = output.reporter(spec);
+      Reporter reporter = output.reporter(out);
       net.announce(err);
       MxResolver resolver = net.resolver(output.environment(err));
       if (ipv4) {

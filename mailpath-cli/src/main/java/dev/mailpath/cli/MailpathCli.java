@@ -581,7 +581,7 @@ public final class MailpathCli implements Callable<Integer> {
         }
         case "json", "html" -> collected.add(report);
         default -> {
-          out().println(brief ? brief(label, report) : report.toString());
+          out().println(brief ? brief(label, report) : RepeatedFindings.text(report));
           out().flush();
         }
       }
@@ -621,7 +621,8 @@ public final class MailpathCli implements Callable<Integer> {
     static String brief(String label, DiagnosticReport report) {
       StringBuilder sb = new StringBuilder();
       sb.append(label).append(": ").append(report.outcome()).append(" (");
-      int n = report.findings().size();
+      List<Finding> findings = RepeatedFindings.merge(report.findings());
+      int n = findings.size();
       if (n == 0) {
         sb.append("no findings)");
       } else {
@@ -631,7 +632,7 @@ public final class MailpathCli implements Callable<Integer> {
             .append(n)
             .append(n == 1 ? " finding)" : " findings)");
       }
-      List<Finding> worstFirst = new ArrayList<>(report.findings());
+      List<Finding> worstFirst = new ArrayList<>(findings);
       worstFirst.sort(Comparator.comparing(Finding::severity).reversed());
       for (int i = 0; i < Math.min(3, worstFirst.size()); i++) {
         Finding f = worstFirst.get(i);

@@ -129,15 +129,17 @@ final class RepeatedFindings {
     }
     Finding first = group.get(0);
     String names = String.join(", ", exchanges);
+    String exchange = value(first, "exchange");
     String address = value(first, "exchange-address");
-    String prefix = value(first, "exchange") + " [" + address + "]: ";
-    String summary = names + " [" + address + "]: " + first.summary().substring(prefix.length());
-    List<Evidence> evidence = new ArrayList<>();
-    for (Evidence e : first.evidence()) {
-      evidence.add(e.label().equals("exchange") ? Evidence.of("exchanges", names) : e);
-    }
-    return new Finding(
-        first.code(), first.severity(), summary, first.explanation(), first.nextSteps(), evidence);
+    String prefix = exchange + " [" + address + "]: ";
+    String merged = names + " [" + address + "]: ";
+    // A copy with the same code (findings are only made from finding codes): the summary's prefix
+    // and the exchange's evidence name every exchange.
+    return first.mapText(
+        t ->
+            t.equals(exchange)
+                ? names
+                : t.startsWith(prefix) ? merged + t.substring(prefix.length()) : t);
   }
 
   private static String value(Finding f, String label) {

@@ -73,7 +73,7 @@ class RepeatedFindingsTest {
 
     assertThat(text)
         .contains("smtp.connect.refused: mx1.shared.example, mx2.shared.example [127.0.0.1]:")
-        .contains("exchanges=mx1.shared.example, mx2.shared.example")
+        .contains("exchange=mx1.shared.example, mx2.shared.example")
         .doesNotContain("smtp.connect.refused: mx2.shared.example [127.0.0.1]");
     assertThat(count(text, "smtp.connect.refused:")).isEqualTo(1);
     assertThat(brief).contains("mx1.shared.example, mx2.shared.example [127.0.0.1]");

@@ -21,8 +21,9 @@ import org.xbill.DNS.Type;
 /**
  * The training run behind the class-data-sharing archive made at package time ({@code
  * target/mailpath.jsa}): answers MX and A queries on a loopback port and runs {@code mailpath mx}
- * against it in text, JSON and JSON Lines, so that the archive holds the classes a real run loads.
- * Not part of the tool's commands; the build runs it with {@code -XX:ArchiveClassesAtExit}.
+ * against it in text, JSON and JSON Lines (the picocli-free path of {@link FastMx}) and once
+ * through picocli, so that the archive holds the classes a real run loads. Not part of the tool's
+ * commands; the build runs it with {@code -XX:ArchiveClassesAtExit}.
  */
 final class CdsTraining {
   private CdsTraining() {}
@@ -45,6 +46,9 @@ final class CdsTraining {
         MailpathCli.run(
             new String[] {"mx", "example.com", "--dns", dns, "--format", format}, out, out);
       }
+      // The same through picocli, for the command lines FastMx leaves to it (and the classes
+      // every other subcommand shares with mx's).
+      MailpathCli.runPicocli(new String[] {"mx", "example.com", "--dns", dns}, out, out);
       MailpathCli.run(new String[] {"mx", "--help"}, out, out);
     }
   }

@@ -127,7 +127,7 @@ public final class MailpathCli implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    QuickExit.exit(run(args, System.out, System.err));
   }
 
   /**
@@ -139,6 +139,13 @@ public final class MailpathCli implements Callable<Integer> {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    // Cold start: a plain "mailpath mx ..." runs without picocli (see FastMx).
+    Integer fast = FastMx.run(args, out, err);
+    return fast != null ? fast : runPicocli(args, out, err);
+  }
+
+  /** {@link #run} through picocli, whatever the command line (tests compare the two paths). */
+  static int runPicocli(String[] args, PrintStream out, PrintStream err) {
     // Lazy start: for "mailpath mx ..." only the mx command's model is built (picocli reflects
     // over every class it is given); the full tree only for help, usage and completion.
     Object sub = args.length > 0 ? subcommand(args[0]) : null;
@@ -323,6 +330,10 @@ public final class MailpathCli implements Callable<Integer> {
     boolean progress;
 
     Reporter reporter(CommandLine.Model.CommandSpec spec) {
+      return reporter(spec.commandLine().getOut());
+    }
+
+    Reporter reporter(PrintWriter stdout) {
       String f = format == null ? (json ? "json" : "text") : format.toLowerCase(Locale.ROOT);
       if (json && format != null && !f.equals("json")) {
         throw new IllegalArgumentException("--json and --format " + format + " contradict");
@@ -331,7 +342,7 @@ public final class MailpathCli implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--format must be text, json, jsonl or html, not " + format);
       }
-      return new Reporter(spec.commandLine().getOut(), output, f, brief);
+      return new Reporter(stdout, output, f, brief);
     }
 
     DiagEnvironment environment(PrintWriter err) {
@@ -587,7 +598,7 @@ public final class MailpathCli implements Callable<Integer> {
         }
         case "json", "html" -> collected.add(report);
         default -> {
-          out().println(brief ? brief(label, report) : report.toString());
+          out().println(brief ? brief(label, report) : RepeatedFindings.text(report));
           out().flush();
         }
       }
@@ -627,7 +638,8 @@ public final class MailpathCli implements Callable<Integer> {
     static String brief(String label, DiagnosticReport report) {
       StringBuilder sb = new StringBuilder();
       sb.append(label).append(": ").append(report.outcome()).append(" (");
-      int n = report.findings().size();
+      List<Finding> findings = RepeatedFindings.merge(report.findings());
+      int n = findings.size();
       if (n == 0) {
         sb.append("no findings)");
       } else {
@@ -637,7 +649,7 @@ public final class MailpathCli implements Callable<Integer> {
             .append(n)
             .append(n == 1 ? " finding)" : " findings)");
       }
-      List<Finding> worstFirst = new ArrayList<>(report.findings());
+      List<Finding> worstFirst = new ArrayList<>(findings);
       worstFirst.sort(Comparator.comparing(Finding::severity).reversed());
       for (int i = 0; i < Math.min(3, worstFirst.size()); i++) {
         Finding f = worstFirst.get(i);
@@ -728,9 +740,13 @@ public final class MailpathCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+      return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command's work, also run without picocli by {@link FastMx}. */
+    Integer run(PrintWriter out, PrintWriter err) throws IOException {
       List<String> targets = targets(domains, input, "DOMAIN");
-      PrintWriter err = spec.commandLine().getErr();
-      Reporter reporter = output.reporter(spec);
+      Reporter reporter = output.reporter(out);
       net.announce(err);
       MxResolver resolver = net.resolver(output.environment(err));
       if (ipv4) {

@@ -33,5 +33,58 @@ class DoctorTest {
         .contains("Overall: ");
     assertThat(out).doesNotContain("smtp.banner.rdns-mismatch");
     assertThat(worst).isEqualTo(Outcome.FAIL);
+    // Titles and notes wrap at words; joined again, they are whole.
+    String summary = out.substring(out.indexOf("== Summary")).replaceAll("\\n {5,}", " ");
+    // Names the worst finding, and says that the lab's open relay fails on purpose.
+    assertThat(summary)
+        .contains("Worst finding: CRITICAL relay.open")
+        .contains("expected: legacy.example.com is the lab's deliberate open relay (FAIL)")
+        .contains("--expect-lab-outcomes makes the exit code 0")
+        .contains("Exit code: 2 (FAIL)")
+        .doesNotContain("...");
+    // Every step shows its own duration: the investigations that ran together too.
+    assertThat(summary.lines().filter(l -> l.matches("  [A-Z]+ +0 ms .*"))).isEmpty();
+    assertThat(summary)
+        .contains(
+            "is legacy.example.com an open relay? (EHLO, MAIL FROM, RCPT TO, RSET: nothing"
+                + " is delivered)");
+  }
+
+  @Test
+  void expectLabOutcomes_exitsZeroWhenTheLabShowsItsFaults() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+
+    int code = Doctor.execute(new String[] {"--expect-lab-outcomes"}, out, out);
+
+    assertThat(buf.toString(StandardCharsets.UTF_8))
+        .contains("Overall: FAIL")
+        .contains("Note: --expect-lab-outcomes")
+        .doesNotContain("NOT as expected")
+        .contains("Exit code: 0 (PASS)");
+    assertThat(code).isZero();
+  }
+
+  @Test
+  void help_printsUsageWithoutRunningTheDemo() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+
+    assertThat(Doctor.execute(new String[] {"--help"}, out, out)).isZero();
+    assertThat(Doctor.execute(new String[] {"-h"}, out, out)).isZero();
+
+    assertThat(buf.toString(StandardCharsets.UTF_8))
+        .startsWith("Usage: Doctor")
+        .contains("--expect-lab-outcomes")
+        .doesNotContain("embedded lab (no network needed)\n  DNS");
+  }
+
+  @Test
+  void unknownOption_isAUsageError() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+
+    assertThat(Doctor.execute(new String[] {"--bogus"}, out, out)).isEqualTo(64);
+    assertThat(buf.toString(StandardCharsets.UTF_8)).startsWith("Doctor: unknown option --bogus");
   }
 }

@@ -287,6 +287,39 @@ class MailpathJarIT {
   }
 
   @Test
+  void spf_dkim_dmarc_auth_exitCodes_andJsonParses() throws Exception {
+    Run spf = mailpath("spf", "example.com", "--dns", dns(), "--format", "json");
+    assertThat(spf.code()).as(spf.err()).isBetween(0, 4);
+    assertThat(parse(spf.out())).isEqualTo(JsonToken.START_OBJECT);
+    Run check =
+        mailpath("spf", "postmaster@example.com", "--ip", "127.0.0.9", "--dns", dns(), "--json");
+    assertThat(check.code()).as(check.err()).isBetween(0, 4);
+    assertThat(check.out()).contains("\"@type\" : \"SpfReport\"");
+
+    Run key = mailpath("dkim", "example.com", "--selector", "s1", "--dns", dns(), "--json");
+    assertThat(key.code()).as(key.err()).isBetween(0, 4);
+    assertThat(parse(key.out())).isEqualTo(JsonToken.START_OBJECT);
+
+    Run dmarc =
+        mailpath("dmarc", "example.com", "web.example.com", "--dns", dns(), "--format", "jsonl");
+    assertThat(dmarc.code()).as(dmarc.err()).isBetween(0, 4);
+    parseLines(dmarc.out(), 2);
+
+    Path eml = dir.resolve("auth.eml");
+    Files.writeString(
+        eml,
+        "Received-SPF: none client-ip=127.0.0.9; helo=mail.example.net;"
+            + " envelope-from=a@example.com;\r\nFrom: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n");
+    Run auth = mailpath("auth", eml.toString(), "--dns", dns(), "--format", "json");
+    assertThat(auth.code()).as(auth.err()).isBetween(0, 4);
+    assertThat(parse(auth.out())).isEqualTo(JsonToken.START_OBJECT);
+    assertThat(auth.out()).contains("\"@type\" : \"MessageAuthenticationReport\"");
+    assertThat(mailpath("dkim", dir.resolve("missing.eml").toString(), "--dns", dns()).code())
+        .isEqualTo(66);
+    assertThat(mailpath("dmarc", "bad..name", "--dns", dns()).code()).isEqualTo(64);
+  }
+
+  @Test
   void find_overImap() throws Exception {
     Run r =
         mailpathWith(

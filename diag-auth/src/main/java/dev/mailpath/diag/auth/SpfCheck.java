@@ -64,7 +64,9 @@ public final class SpfCheck {
     this.receiver = b.receiver;
     DnsSettings asked =
         dns.servers().isEmpty() ? dns.toBuilder().servers(dns.serversOrSystem()).build() : dns;
-    DnsQuery query = DnsQuery.builder().dns(asked).environment(environment).build();
+    // Targets may hold any visible character (RFC 7208 §7.1): ask them as given.
+    DnsQuery query =
+        DnsQuery.builder().dns(asked).environment(environment).strictNames(false).build();
     this.engine =
         new SpfEngine(
             new AuthDns(query), environment, timeout, maxDnsLookups, maxVoidLookups, receiver);

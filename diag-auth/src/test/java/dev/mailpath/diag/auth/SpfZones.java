@@ -58,6 +58,14 @@ final class SpfZones {
         "a-num-top TXT \"v=spf1 a:abc.123\"",
         "a-only-top TXT \"v=spf1 a:museum\"",
         "a-only-top-dot TXT \"v=spf1 a:museum.\"",
+        // §7.1: a domain-spec may hold any visible character but %
+        "a-colon TXT \"v=spf1 a:foo:bar/baz.example.com\"",
+        "mx-colon TXT \"v=spf1 mx:foo:bar/baz.example.com\"",
+        "foo:bar/baz A 1.2.3.4",
+        "foo:bar/baz MX 0 foo:bar/baz.example.com.",
+        // %% %_ %- give % space %20: a name with a space and percent signs
+        "macro-mania TXT \"v=spf1 a:macro%%percent%_%_space%-url-space.example.com -all\"",
+        "macro\\%percent\\032\\032space\\%20url-space A 1.2.3.4",
         "a-bad-top TXT \"v=spf1 a:example.-com\"",
         "a-bad-domain TXT \"v=spf1 a:example.com:8080\"",
         "a-empty TXT \"v=spf1 a:\"",

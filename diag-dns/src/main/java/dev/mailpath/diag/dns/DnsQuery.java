@@ -62,6 +62,7 @@ public final class DnsQuery {
   private final int udpPayloadSize;
   private final boolean dnssecOk;
   private final boolean nsid;
+  private final boolean strictNames;
   private final DiagEnvironment environment;
   private final DigEngine engine;
 
@@ -73,6 +74,7 @@ public final class DnsQuery {
     this.udpPayloadSize = b.udpPayloadSize;
     this.dnssecOk = b.dnssecOk;
     this.nsid = b.nsid;
+    this.strictNames = b.strictNames;
     this.environment = b.environment;
     this.engine =
         new DigEngine(
@@ -103,6 +105,7 @@ public final class DnsQuery {
     b.udpPayloadSize = udpPayloadSize;
     b.dnssecOk = dnssecOk;
     b.nsid = nsid;
+    b.strictNames = strictNames;
     b.environment = environment;
     return b;
   }
@@ -171,7 +174,7 @@ public final class DnsQuery {
   public CompletableFuture<DnsQueryReport> askAsync(
       InetSocketAddress server, String name, RecordType type) {
     checkServer("server", server);
-    Name qname = toName(name);
+    Name qname = strictNames ? toName(name) : Questions.toAnyName(name);
     checkType(type);
     DiagEventListener listener =
         environment
@@ -181,6 +184,15 @@ public final class DnsQuery {
     return scope.publish(
         engine.askAsync(scope, server, qname, type, dns.tcpOnly(), listener, l -> {}),
         environment.executor());
+  }
+
+  /**
+   * Tells whether names must be host names ({@link Builder#strictNames(boolean)}).
+   *
+   * @return true by default
+   */
+  public boolean strictNames() {
+    return strictNames;
   }
 
   /**
@@ -261,6 +273,7 @@ public final class DnsQuery {
     private int udpPayloadSize = 1232;
     private boolean dnssecOk;
     private boolean nsid;
+    private boolean strictNames = true;
     private DiagEnvironment environment = DiagEnvironment.system();
 
     private Builder() {}
@@ -349,6 +362,22 @@ public final class DnsQuery {
      */
     public Builder nsid(boolean nsid) {
       this.nsid = nsid;
+      return this;
+    }
+
+    /**
+     * Chooses how names are checked before they are asked. By default (true) a name must be a host
+     * name ({@link dev.mailpath.diag.core.DomainName}: letters, digits, hyphens, IDNs as A-labels).
+     * With false, any name the DNS can carry is asked as given: labels of 1 to 63 printable ASCII
+     * characters (space included), 255 octets in all (RFC 2181 §11: the DNS puts no other
+     * restriction on labels). SPF needs this: a domain-spec may hold any visible character, {@code
+     * a:foo:bar/baz.example.com} included (RFC 7208 §7.1).
+     *
+     * @param strictNames default {@code true}
+     * @return this builder
+     */
+    public Builder strictNames(boolean strictNames) {
+      this.strictNames = strictNames;
       return this;
     }
 

@@ -43,6 +43,7 @@ class DnsQueryTest {
       sub      NS   ns.sub
       ns.sub   A    127.0.2.53
       odd      TYPE65280 \\# 4 0a000001
+      foo:bar/baz A 127.0.2.9
       """;
 
   @BeforeAll
@@ -409,5 +410,27 @@ class DnsQueryTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void strictNamesOff_asksAnyPrintableLabel_andStillRefusesWhatTheDnsCannotCarry() {
+    DnsQuery strict = DnsQuery.builder().dns(d -> d.server(dns.address())).build();
+    assertThatThrownBy(() -> strict.ask("foo:bar/baz.example.org", RecordType.A))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    DnsQuery any = strict.toBuilder().strictNames(false).build();
+    assertThat(any.strictNames()).isFalse();
+    DnsQueryReport r = any.ask("foo:bar/baz.example.org", RecordType.A);
+    assertThat(r.rcode()).isEqualTo("NOERROR");
+    assertThat(r.answers(RecordType.A)).extracting(DnsRecord::data).containsExactly("127.0.2.9");
+
+    assertThatThrownBy(() -> any.ask("a..example.org", RecordType.A))
+        .hasMessageContaining("empty label");
+    assertThatThrownBy(() -> any.ask("x".repeat(64) + ".example.org", RecordType.A))
+        .hasMessageContaining("longer than 63");
+    assertThatThrownBy(() -> any.ask("caf\u00e9.example.org", RecordType.A))
+        .hasMessageContaining("printable ASCII");
+    assertThatThrownBy(() -> any.ask(("a".repeat(60) + ".").repeat(5) + "org", RecordType.A))
+        .hasMessageContaining("255 octets");
   }
 }

@@ -37,6 +37,57 @@ public final class Questions {
   }
 
   /**
+   * Builds a name from any labels the DNS can carry: 1 to 63 printable ASCII characters each (0x20
+   * to 0x7E; a dot only as the separator), 255 octets in all on the wire; a final dot is optional.
+   * Case is kept. For SPF's domain-specs, which may hold any visible character (RFC 7208 §7.1).
+   *
+   * @param name the name
+   * @return the name, absolute
+   * @throws IllegalArgumentException naming the problem when a label is empty, too long or holds a
+   *     character outside printable ASCII, or the name is too long
+   */
+  public static Name toAnyName(String name) {
+    requireNonNull(name, "name");
+    String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    if (n.isEmpty()) {
+      return Name.root;
+    }
+    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream(n.length() + 2);
+    int start = 0;
+    for (int i = 0; i <= n.length(); i++) {
+      if (i < n.length() && n.charAt(i) != '.') {
+        char c = n.charAt(i);
+        if (c < 0x20 || c > 0x7e) {
+          throw new IllegalArgumentException(
+              "name holds a character outside printable ASCII at position " + i + ": " + name);
+        }
+        continue;
+      }
+      int len = i - start;
+      if (len == 0) {
+        throw new IllegalArgumentException("empty label in name: " + name);
+      }
+      if (len > 63) {
+        throw new IllegalArgumentException("label longer than 63 characters in name: " + name);
+      }
+      wire.write(len);
+      for (int j = start; j < i; j++) {
+        wire.write(n.charAt(j));
+      }
+      start = i + 1;
+    }
+    wire.write(0);
+    if (wire.size() > 255) {
+      throw new IllegalArgumentException("name longer than 255 octets: " + name);
+    }
+    try {
+      return new Name(new org.xbill.DNS.DNSInput(wire.toByteArray()));
+    } catch (org.xbill.DNS.WireParseException e) {
+      throw new IllegalStateException("dnsjava rejected a checked name: " + name, e);
+    }
+  }
+
+  /**
    * Checks that a type can be asked with one query.
    *
    * @param type the type

@@ -777,7 +777,7 @@ public final class SpfEngine {
               List<String> hosts = new ArrayList<>();
               for (DnsRecord r : a.records()) {
                 String h = r.target().map(SpfEngine::stripDot).orElse("");
-                if (!h.isEmpty() && queryable(h)) {
+                if (!h.isEmpty() && askable(h)) {
                   hosts.add(h); // "." is a null MX (RFC 7505): nothing to look up
                 }
               }
@@ -924,7 +924,7 @@ public final class SpfEngine {
 
   private String expandTarget(Run run, String spec, String domain) {
     String name = SpfMacro.truncate(SpfMacro.expand(spec, values(run, domain)));
-    return name.isEmpty() || !queryable(name) ? null : name.toLowerCase(Locale.ROOT);
+    return name.isEmpty() || !askable(name) ? null : name.toLowerCase(Locale.ROOT);
   }
 
   /** Resolves {@code %{p}} (RFC 7208 §7.3): the domain, a subdomain of it, any name, or unknown. */
@@ -1057,6 +1057,34 @@ public final class SpfEngine {
         }
         start = i + 1;
       }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a target name can be asked at all: labels of 1 to 63 printable ASCII characters (a
+   * domain-spec may hold any visible character, RFC 7208 §7.1, and the macros {@code %_} and {@code
+   * %-} put spaces and {@code %20} in it), 253 characters in all. The DNS query is built with
+   * {@code strictNames(false)} to match.
+   */
+  static boolean askable(String name) {
+    if (name.length() > 253) {
+      return false;
+    }
+    int start = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      if (i < name.length() && name.charAt(i) != '.') {
+        char c = name.charAt(i);
+        if (c < 0x20 || c > 0x7e) {
+          return false;
+        }
+        continue;
+      }
+      int len = i - start;
+      if (len < 1 || len > 63) {
+        return false;
+      }
+      start = i + 1;
     }
     return true;
   }

@@ -200,6 +200,8 @@ final class SpfCases {
             "test@v-macro.example.com",
             FAIL,
             "192.168.218.40 is queried as 40.218.168.192.in-addr.arpa"),
+        // Lower-case nibbles as in RFC 7208 §7.4's example; the suite's explanation for this case
+        // still has the upper-case nibbles of RFC 4408 §8.1's example (DNS names ignore the case).
         e(
             "v-macro-ip6",
             "CAFE:BABE::1",

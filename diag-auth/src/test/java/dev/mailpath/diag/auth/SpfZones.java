@@ -36,6 +36,22 @@ final class SpfZones {
         "othertxt TXT \"v=spf1 ip4:1.2.3.4 -all\"",
         // record evaluation (§4.6)
         "detect TXT \"v=spf1 ip4:1.2.3.4 -all moo\"",
+        // §3.1: a record is 7-bit ASCII; bytes above 0x7f (UTF-8 here) anywhere in it are an error
+        "raw-utf8 TXT \"v=spf1 a:\\239\\187\\191junk.example.com -all\"",
+        "raw-c1-mech TXT \"v=spf1 \\194\\128a:mail.example.com -all\"",
+        "raw-c1-all TXT \"v=spf1 a:mail.example.com \\194\\150all\"",
+        // ... but a TXT record that is not SPF may hold anything
+        "raw-other TXT \"v=spf1 -all\"",
+        "raw-other TXT \"\\194\\150\"",
+        // §4.6.1: terms are separated by one or more spaces, and only by spaces; §4.5 allows
+        // spaces at the end
+        "ctrl-sep TXT \"v=spf1 a:ctrl-sep.example.com\\013ptr -all\"",
+        "ctrl-sep A 192.0.2.3",
+        "two-sp TXT \"v=spf1 a  -all\"",
+        "trail-sp TXT \"v=spf1 a -all \"",
+        "a-nul TXT \"v=spf1 a:foo.example.com\\000\"",
+        // §4.3: a label of 63 characters is still a domain name
+        "long" + "x".repeat(59) + " TXT \"v=spf1 -all\"",
         "redir-mech TXT \"v=spf1 ip4:1.2.3.4 redirect:fail.example.com\"",
         "mod-good TXT \"v=spf1 moo.cow-far_out=man:dog/cat ip4:1.2.3.4 -all\"",
         "mod-bad TXT \"v=spf1 moo.cow/far_out=man:dog/cat ip4:1.2.3.4 -all\"",

@@ -153,6 +153,8 @@ final class SpfCases {
         m("exists-implicit", "1.2.3.4", "exists-implicit", PERMERROR),
         m("exists-cidr", "1.2.3.4", "exists-cidr", PERMERROR),
         m("exists-nxdomain", "1.2.3.4", "exists-nx", FAIL),
+        m("exists-ip6only", "CAFE:BABE::3", "exists-v6only", FAIL),
+        m("cname-aliasing", "192.0.2.27", "alias-inc", FAIL),
         // §5.6 ip4, ip6
         m("cidr4-0", "1.2.3.4", "cidr4-0", PASS),
         m("cidr4-32", "1.2.3.4", "cidr4-32", PASS),
@@ -234,6 +236,14 @@ final class SpfCases {
             "mail.example.com",
             PASS),
         c(
+            "macro-multiple-delimiters",
+            "1.2.3.4",
+            "foo-bar+zip+quux@multi-delim.example.com",
+            "mail.example.com",
+            PASS),
+        m("invalid-embedded-macro-char", "192.168.218.40", "bad-paren", PERMERROR),
+        m("invalid-trailing-macro-char", "192.168.218.40", "bad-pct-dot", PERMERROR),
+        c(
             "hello-macro",
             "192.168.218.40",
             "test@hello.example.com",
@@ -286,6 +296,7 @@ final class SpfCases {
         m("include-over-limit", "1.2.3.4", "include-over-limit", PERMERROR),
         m("void-over-limit", "1.2.3.4", "void-over", PERMERROR),
         m("void-at-limit", "1.2.3.4", "void-at", PASS),
+        m("exp-void", "1.2.3.4", "exp-void", FAIL),
         m("false-a-limit", "1.2.3.12", "false-a-limit", PASS),
         m("mx-at-limit", "1.2.3.4", "mx-ten", FAIL),
         m("nested-20-includes", "1.2.3.4", "deep0", PERMERROR),
@@ -295,6 +306,7 @@ final class SpfCases {
         m("ptr-match-target", "1.2.3.4", "ptr-target", PASS),
         m("ptr-match-ip6", "CAFE:BABE::1", "ptr-ok", PASS),
         m("ptr-cidr", "1.2.3.4", "ptr-cidr", PERMERROR),
-        m("ptr-empty-domain", "1.2.3.4", "ptr-empty", PERMERROR));
+        m("ptr-empty-domain", "1.2.3.4", "ptr-empty", PERMERROR),
+        m("ptr-cname-loop", "192.0.2.4", "ptr-loop", NEUTRAL));
   }
 }

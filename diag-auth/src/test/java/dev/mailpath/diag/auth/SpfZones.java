@@ -36,6 +36,22 @@ final class SpfZones {
         "othertxt TXT \"v=spf1 ip4:1.2.3.4 -all\"",
         // record evaluation (§4.6)
         "detect TXT \"v=spf1 ip4:1.2.3.4 -all moo\"",
+        // §3.1: a record is 7-bit ASCII; bytes above 0x7f (UTF-8 here) anywhere in it are an error
+        "raw-utf8 TXT \"v=spf1 a:\\239\\187\\191junk.example.com -all\"",
+        "raw-c1-mech TXT \"v=spf1 \\194\\128a:mail.example.com -all\"",
+        "raw-c1-all TXT \"v=spf1 a:mail.example.com \\194\\150all\"",
+        // ... but a TXT record that is not SPF may hold anything
+        "raw-other TXT \"v=spf1 -all\"",
+        "raw-other TXT \"\\194\\150\"",
+        // §4.6.1: terms are separated by one or more spaces, and only by spaces; §4.5 allows
+        // spaces at the end
+        "ctrl-sep TXT \"v=spf1 a:ctrl-sep.example.com\\013ptr -all\"",
+        "ctrl-sep A 192.0.2.3",
+        "two-sp TXT \"v=spf1 a  -all\"",
+        "trail-sp TXT \"v=spf1 a -all \"",
+        "a-nul TXT \"v=spf1 a:foo.example.com\\000\"",
+        // §4.3: a label of 63 characters is still a domain name
+        "long" + "x".repeat(59) + " TXT \"v=spf1 -all\"",
         "redir-mech TXT \"v=spf1 ip4:1.2.3.4 redirect:fail.example.com\"",
         "mod-good TXT \"v=spf1 moo.cow-far_out=man:dog/cat ip4:1.2.3.4 -all\"",
         "mod-bad TXT \"v=spf1 moo.cow/far_out=man:dog/cat ip4:1.2.3.4 -all\"",
@@ -180,6 +196,27 @@ final class SpfZones {
         "undef-macro TXT \"v=spf1 a:%{a}.example.com -all\"",
         "macro-split TXT \"v=spf1 exists:%{i}.%{l2r-}.user.%{d2}\"",
         "1.2.3.4.gladstone.philip.user A 127.0.0.2",
+        // several delimiters in one transformer (§7.3): foo-bar+zip+quux gives bar.foo
+        "multi-delim TXT \"v=spf1 exists:%{l2r+-}.user.%{d2}\"",
+        "bar.foo.user A 127.0.0.2",
+        // '%' must be followed by '{', '%', '_' or '-' (§7.1)
+        "bad-paren TXT \"v=spf1 exists:foo%(ir).sbl.example.com ?all\"",
+        "bad-pct-dot TXT \"v=spf1 exists:foo%.sbl.example.com ?all\"",
+        // an exp= target that does not exist is not a void lookup (§4.6.4 counts mechanisms)
+        "exp-void TXT \"v=spf1 a:void-one.example.com a:void-two.example.com"
+            + " exp=void-three.example.com -all\"",
+        // exists asks for A records only, whatever the client's address family (§5.7)
+        "exists-v6only TXT \"v=spf1 exists:a-cidr6-0.example.com -all\"",
+        // the same policy reached through two names, one of them a CNAME, is one record each time
+        "alias-inc TXT \"v=spf1 include:alias-a.example.com include:alias-b.example.com -all\"",
+        "alias-a TXT \"unrelated text\"",
+        "alias-a TXT \"v=spf1 ip4:192.0.2.225 -all\"",
+        "alias-a TXT \"more unrelated text\"",
+        "alias-b CNAME alias-a",
+        // a PTR name whose A lookup runs into a CNAME loop is not validated (§5.5)
+        "ptr-loop TXT \"v=spf1 ptr\"",
+        "ptr-loop-host CNAME cname-self",
+        "cname-self CNAME cname-self",
         "hello TXT \"v=spf1 a:%{H} -all\"",
         "msgbas2x.cos A 192.168.218.40",
         "p-macro TXT \"v=spf1 -all exp=e6msg.example.com\"",
@@ -287,6 +324,7 @@ final class SpfZones {
         "41.218.168.192 PTR mx.example.com.",
         "42.218.168.192 PTR mx.example.com.",
         "42.218.168.192 PTR mx.e7.example.com.",
+        "4.2.0.192 PTR ptr-loop-host.example.com.",
         "");
   }
 

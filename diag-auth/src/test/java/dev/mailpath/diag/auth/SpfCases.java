@@ -211,15 +211,15 @@ final class SpfCases {
             "test@v-macro.example.com",
             FAIL,
             "192.168.218.40 is queried as 40.218.168.192.in-addr.arpa"),
-        // Lower-case nibbles as in RFC 7208 §7.4's example; the suite's explanation for this case
-        // still has the upper-case nibbles of RFC 4408 §8.1's example (DNS names ignore the case).
+        // Upper-case nibbles, as the RFC 7208 test suite's explanation has them (RFC 7208 §7.4's
+        // example writes them in lower case; DNS names ignore the case, only exp= text shows it).
         e(
             "v-macro-ip6",
             "CAFE:BABE::1",
             "test@v-macro.example.com",
             FAIL,
             "cafe:babe::1 is queried as "
-                + "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.e.b.a.b.e.f.a.c.ip6.arpa"),
+                + "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.E.B.A.B.E.F.A.C.ip6.arpa"),
         e(
             "exp-txt-macro-char",
             "192.168.218.40",

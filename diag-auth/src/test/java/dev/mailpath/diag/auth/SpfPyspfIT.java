@@ -49,9 +49,9 @@ class SpfPyspfIT {
     // server, turns the loop into a temporary error for the whole check.
     PYSPF_DIFFERS.put(
         "ptr-cname-loop", "temperror: pyspf makes a CNAME loop under a PTR name a temperror");
-    // Not a result difference, so not listed: for an IPv6 client given in upper case, pyspf
-    // keeps the case in %{ir} (E.B.A.B.E.F.A.C); SpfCheck writes lower-case nibbles as RFC 7208
-    // §7.4's example does. DNS compares names case-insensitively, so both query the same name.
+    // Not a result difference, so not listed: pyspf keeps the case of the client address in
+    // %{ir}; SpfCheck always writes upper-case nibbles (the test suite's v-macro-ip6). DNS compares
+    // names case-insensitively, so both query the same name.
   }
 
   static NsdServer nsd;

@@ -233,7 +233,10 @@ public final class SpfIp {
       }
       return sb.toString();
     }
-    String hex = "0123456789abcdef";
+    // Upper-case nibbles, as the RFC 7208 test suite's v-macro-ip6 explanation has them (RFC 7208
+    // §7.4's example is lower case; DNS names compare case-insensitively, so only exp= text can
+    // tell the two apart, and there the suite is what receivers are tested against).
+    String hex = "0123456789ABCDEF";
     for (int i = 0; i < 16; i++) {
       if (i > 0) {
         sb.append('.');

@@ -73,7 +73,12 @@ public final class MtaStsPolicyServer implements AutoCloseable {
     /** 200, text/plain, a correct Content-Length, then the body one byte per slow interval. */
     SLOW_BODY,
     /** A certificate for {@code wrong-name.invalid} instead of {@code mta-sts.<domain>}. */
-    WRONG_CERTIFICATE_NAME
+    WRONG_CERTIFICATE_NAME,
+    /**
+     * Exactly the bytes given to {@link #rawResponse(byte[])} (status line, headers and body as
+     * written), then the connection is closed: for hostile answers.
+     */
+    RAW
   }
 
   /**
@@ -110,6 +115,7 @@ public final class MtaStsPolicyServer implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile String policy;
+  private volatile byte[] raw = new byte[0];
   private volatile Behaviour behaviour;
   private volatile boolean closed;
 
@@ -221,6 +227,16 @@ public final class MtaStsPolicyServer implements AutoCloseable {
   }
 
   /**
+   * Answers every following fetch with exactly these bytes (and {@link Behaviour#RAW}).
+   *
+   * @param response the whole HTTP response as it goes on the wire; copied
+   */
+  public void rawResponse(byte[] response) {
+    this.raw = requireNonNull(response, "response").clone();
+    this.behaviour = Behaviour.RAW;
+  }
+
+  /**
    * Returns the fetches received so far, in order.
    *
    * @return an unmodifiable snapshot
@@ -259,13 +275,14 @@ public final class MtaStsPolicyServer implements AutoCloseable {
       open.add(s);
       Behaviour now = behaviour;
       String text = policy;
-      Thread t = new Thread(() -> serve(s, now, text), "mta-sts-policy-" + s.getPort());
+      byte[] rawNow = raw;
+      Thread t = new Thread(() -> serve(s, now, text, rawNow), "mta-sts-policy-" + s.getPort());
       t.setDaemon(true);
       t.start();
     }
   }
 
-  private void serve(Socket plain, Behaviour how, String text) {
+  private void serve(Socket plain, Behaviour how, String text, byte[] rawBytes) {
     SSLContext ctx = how == Behaviour.WRONG_CERTIFICATE_NAME ? wrongContext : rightContext;
     try (plain) {
       plain.setSoTimeout(10_000);
@@ -299,7 +316,12 @@ public final class MtaStsPolicyServer implements AutoCloseable {
           }
         }
         requests.add(new Request(sni, requestLine, host));
-        respond(s.getOutputStream(), how, text, requestLine);
+        if (how == Behaviour.RAW) {
+          s.getOutputStream().write(rawBytes);
+          s.getOutputStream().flush();
+        } else {
+          respond(s.getOutputStream(), how, text, requestLine);
+        }
       }
     } catch (IOException | RuntimeException | InterruptedException e) {
       // the client went away, or the server is closing

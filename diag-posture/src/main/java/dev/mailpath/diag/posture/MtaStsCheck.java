@@ -33,6 +33,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -238,34 +239,38 @@ public final class MtaStsCheck {
         .handle(
             (v, e) -> {
               if (!result.isDone()) {
-                environment
-                    .executor()
-                    .execute(
-                        () -> {
-                          try {
-                            MtaStsReport r =
-                                finish(
-                                    name,
-                                    policyHost,
-                                    startedAt,
-                                    start,
-                                    deadlineNanos,
-                                    txt,
-                                    mxs,
-                                    addresses,
-                                    s -> {
-                                      sockets.add(s);
-                                      if (result.isCancelled()) {
-                                        closeQuietly(s);
-                                      }
-                                    });
-                            result.complete(r);
-                          } catch (RuntimeException | Error t) {
-                            result.completeExceptionally(t);
-                          } finally {
-                            sockets.forEach(MtaStsCheck::closeQuietly);
-                          }
-                        });
+                try {
+                  environment
+                      .executor()
+                      .execute(
+                          () -> {
+                            try {
+                              MtaStsReport r =
+                                  finish(
+                                      name,
+                                      policyHost,
+                                      startedAt,
+                                      start,
+                                      deadlineNanos,
+                                      txt,
+                                      mxs,
+                                      addresses,
+                                      s -> {
+                                        sockets.add(s);
+                                        if (result.isCancelled()) {
+                                          closeQuietly(s);
+                                        }
+                                      });
+                              result.complete(r);
+                            } catch (RuntimeException | Error t) {
+                              result.completeExceptionally(t);
+                            } finally {
+                              sockets.forEach(MtaStsCheck::closeQuietly);
+                            }
+                          });
+                } catch (RejectedExecutionException rejected) {
+                  result.completeExceptionally(rejected);
+                }
               }
               return null;
             });
@@ -349,7 +354,7 @@ public final class MtaStsCheck {
       String hash =
           sha256(policy != null ? policy.canonicalText().getBytes(StandardCharsets.UTF_8) : body);
       rb.policy(text, hash, policy);
-      if (!recordAnnounced) {
+      if (!recordAnnounced && txt != null && txt.status() != TxtLookup.Status.TEMPERROR) {
         rb.addFinding(
             MtaStsFinding.POLICY_WITHOUT_RECORD.finding(
                 policyHost + " serves a policy but " + recordName + " has no v=STSv1 record", url));
@@ -399,7 +404,14 @@ public final class MtaStsCheck {
                 "max_age is " + age + " s, less than a week", Evidence.of("max_age", age)));
       }
       MxReport mxr = mxF.isCompletedExceptionally() ? null : mxF.join();
-      if (mxr == null || (mxr.exchanges().isEmpty() && mxr.rcode().isEmpty())) {
+      boolean mxAnswered =
+          mxr != null
+              && (!mxr.exchanges().isEmpty()
+                  || mxr.nullMx()
+                  || mxr.rcode()
+                      .filter(c -> c.equals("NOERROR") || c.equals("NXDOMAIN"))
+                      .isPresent());
+      if (!mxAnswered) {
         rb.addFinding(
             MtaStsFinding.TEMPERROR.finding(
                 "the MX records of " + name + " could not be read, so no MX host was matched",

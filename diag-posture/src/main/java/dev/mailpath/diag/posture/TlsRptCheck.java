@@ -132,9 +132,10 @@ public final class TlsRptCheck {
     long start = environment.timeSource().nanoTime();
     Instant startedAt = environment.timeSource().instant();
     String recordName = "_smtp._tls." + name;
-    return query
-        .askAsync(recordName, RecordType.TXT)
-        .thenApply(
+    CompletableFuture<dev.mailpath.diag.dns.DnsQueryReport> asked =
+        query.askAsync(recordName, RecordType.TXT);
+    CompletableFuture<TlsRptReport> result =
+        asked.thenApply(
             r -> {
               TxtLookup t = TxtLookup.classify(r);
               TlsRptReport.Builder rb =
@@ -144,6 +145,13 @@ public final class TlsRptCheck {
                   Duration.ofNanos(Math.max(0, environment.timeSource().nanoTime() - start)));
               return rb.build();
             });
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            asked.cancel(true);
+          }
+        });
+    return result;
   }
 
   private static void evaluate(TlsRptReport.Builder rb, String recordName, TxtLookup t) {

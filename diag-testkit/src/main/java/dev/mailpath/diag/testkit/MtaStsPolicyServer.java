@@ -114,6 +114,8 @@ public final class MtaStsPolicyServer implements AutoCloseable {
   private final Thread acceptor;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger active =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile String policy;
   private volatile byte[] raw = new byte[0];
   private volatile Behaviour behaviour;
@@ -245,6 +247,16 @@ public final class MtaStsPolicyServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /**
+   * Returns how many connections are being served right now: a client that closes its connection
+   * (or is cancelled) makes this fall once the server notices, at the latest at its next write.
+   *
+   * @return the number of connections open
+   */
+  public int activeConnections() {
+    return active.get();
+  }
+
   /** Stops listening and closes every open connection. */
   @Override
   public void close() {
@@ -273,6 +285,7 @@ public final class MtaStsPolicyServer implements AutoCloseable {
         return;
       }
       open.add(s);
+      active.incrementAndGet();
       Behaviour now = behaviour;
       String text = policy;
       byte[] rawNow = raw;
@@ -330,6 +343,7 @@ public final class MtaStsPolicyServer implements AutoCloseable {
       }
     } finally {
       open.remove(plain);
+      active.decrementAndGet();
     }
   }
 

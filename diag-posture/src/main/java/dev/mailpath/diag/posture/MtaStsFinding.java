@@ -154,26 +154,27 @@ public enum MtaStsFinding implements FindingCode.WithText {
       "mta-sts.content-type",
       Severity.ERROR,
       "The MTA-STS policy is not served as text/plain",
-      "RFC 8461 §3.2 requires the media type text/plain for the policy; senders may reject it"
-          + " otherwise.",
+      "RFC 8461 §3.2 has senders check that the policy's media type is text/plain (to guard"
+          + " against user-uploaded content on the web server); a sender that checks discards a"
+          + " policy served as anything else.",
       "Configure the web server to send Content-Type: text/plain for mta-sts.txt"),
 
-  /** RFC 8461 §3.3: a policy larger than the size limit (64 KiB) is not read. */
+  /** A policy larger than the size limit (64 KiB) is not read. */
   TOO_LARGE(
       "mta-sts.too-large",
       Severity.ERROR,
       "The MTA-STS policy is too large: senders stop reading",
-      "Senders limit the size of the policy they read (RFC 8461 §3.3 suggests 64 KiB). A larger"
-          + " response is discarded, so there is no policy.",
+      "Senders bound the size of the policy they read (64 KiB is the usual limit, and the"
+          + " one mailpath applies); a larger response is discarded, so there is no policy.",
       "Serve only the policy: a few short lines of key: value"),
 
-  /** RFC 8461 §3.3: the policy fetch did not complete within the time limit. */
+  /** The policy fetch did not complete within the time limit. */
   TIMEOUT(
       "mta-sts.timeout",
       Severity.ERROR,
       "The MTA-STS policy fetch timed out",
-      "The policy host did not answer in time. Senders bound the fetch (RFC 8461 §3.3 suggests"
-          + " a short timeout) and treat a slow host as without a policy.",
+      "The policy host did not answer in time. Senders bound the time of the fetch and treat a"
+          + " host that is too slow as one without a policy.",
       "Check the load and the network path of the mta-sts.<domain> web server"),
 
   /** A DNS question of the check failed temporarily, so a result may be missing. */

@@ -35,7 +35,7 @@ import javax.net.ssl.SSLSocket;
  * <p>Stateless; one instance serves any number of concurrent fetches.
  */
 public final class PolicyFetcher {
-  /** The largest policy body read (RFC 8461 §3.3 suggests 64 KiB). */
+  /** The largest policy body read: 64 KiB, the usual limit of senders. */
   public static final int MAX_BODY = 64 * 1024;
 
   /** The largest status line plus header section read. */

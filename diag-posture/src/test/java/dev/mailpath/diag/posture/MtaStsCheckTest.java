@@ -71,6 +71,10 @@ class MtaStsCheckTest {
           "split MX 10 mx1.good",
           "_mta-sts.split TXT \"v=STSv1; \" \"id=abc123\"",
           "mta-sts.split A 127.0.0.1",
+          // v6.test: the policy host has only an IPv6 address
+          "v6 MX 10 mx1.good",
+          "_mta-sts.v6 TXT \"v=STSv1; id=6\"",
+          "mta-sts.v6 AAAA ::1",
           // mxfail.test: the MX question answers SERVFAIL (fault below)
           "mxfail A 127.0.0.1",
           "_mta-sts.mxfail TXT \"v=STSv1; id=1\"",
@@ -176,6 +180,24 @@ class MtaStsCheckTest {
 
     assertThat(r.id()).contains("abc123");
     assertThat(codes(r)).doesNotContain("mta-sts.record-syntax");
+  }
+
+  @Test
+  void ipv6OnlyPolicyHost_isFetchedOverIpv6() throws Exception {
+    web =
+        MtaStsPolicyServer.builder()
+            .domain("v6.test")
+            .policy(ENFORCE)
+            .bindAddress(java.net.InetAddress.getByName("::1"))
+            .start();
+
+    MtaStsReport r = check(web).check("v6.test");
+
+    assertThat(r.policyAddress()).contains("::1");
+    assertThat(r.findings()).isEmpty();
+    assertThat(web.requests())
+        .extracting(MtaStsPolicyServer.Request::serverName)
+        .containsExactly("mta-sts.v6.test");
   }
 
   @Test

@@ -26,15 +26,17 @@ import org.xbill.DNS.Type;
 /**
  * A signed lab under a lab root, made with keys the test makes: {@code .} (the anchor), {@code
  * test.} (signed, DS in the root), {@code example.test.} (signed, DS in {@code test.}), {@code
- * insecure.test.} (unsigned, delegated without DS) and {@code bad.test.} (signed, and the test
- * chooses what goes wrong). {@link #fetcher()} answers like an authoritative server holding every
- * zone (DS from the parent side), with RRSIGs and NSEC proofs.
+ * insecure.test.} (unsigned, delegated without DS), {@code expired.test.} (every signature expired
+ * a day ago) and {@code bad.test.} (signed, and the test chooses what goes wrong). {@link
+ * #fetcher()} answers like an authoritative server holding every zone (DS from the parent side),
+ * with RRSIGs and NSEC proofs.
  */
 public final class DnssecLab {
   public final DnssecTestSigner root = DnssecTestSigner.create(".");
   public final DnssecTestSigner test = DnssecTestSigner.create("test.");
   public final DnssecTestSigner example = DnssecTestSigner.create("example.test.");
   public final DnssecTestSigner bad = DnssecTestSigner.create("bad.test.");
+  public final DnssecTestSigner expired = DnssecTestSigner.create("expired.test.");
 
   /** Zone texts by origin; tests may edit them before serving. */
   public final Map<String, String> zones = new LinkedHashMap<>();
@@ -70,12 +72,23 @@ public final class DnssecLab {
                 + "bad NS ns.bad\n"
                 + "ns.bad A 127.0.0.1\n"
                 + bad.ds()
+                + "\n"
+                + "expired NS ns.expired\n"
+                + "ns.expired A 127.0.0.1\n"
+                + expired.ds()
                 + "\n"));
     zones.put("example.test.", example.sign(exampleText()));
     zones.put(
         "insecure.test.",
         soa("insecure.test.") + "ns A 127.0.0.1\nwww A 192.0.2.20\nmx MX 10 www\n");
     zones.put("bad.test.", badZoneSigned != null ? badZoneSigned : bad.sign(badText()));
+    Instant now = Instant.now();
+    zones.put(
+        "expired.test.",
+        expired.sign(
+            soa("expired.test.") + "ns A 127.0.0.1\nwww A 192.0.2.40\n",
+            now.minusSeconds(30L * 86400),
+            now.minusSeconds(86400)));
   }
 
   /** The unsigned text of bad.test. */

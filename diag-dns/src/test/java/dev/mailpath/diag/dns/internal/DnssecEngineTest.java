@@ -88,6 +88,13 @@ class DnssecEngineTest {
   }
 
   @Test
+  void expiredZoneOfTheLabIsBogus() {
+    Verdict v = validate(new DnssecLab(), "www.expired.test.", Type.A);
+    assertThat(v.status()).isEqualTo(Status.BOGUS);
+    assertThat(v.reason()).contains("DNSKEY expired.test.").contains("expired signature");
+  }
+
+  @Test
   void signatureNotYetValidIsBogus() {
     DnssecLab lab = new DnssecLab();
     Verdict v =

@@ -150,6 +150,8 @@ public final class DaneCheck {
 
   /**
    * Checks a domain without blocking the caller; the work runs on the environment's executor.
+   * {@code cancel} stops it before the next exchange (a validation or session under way runs to its
+   * own deadline).
    *
    * @param domain the domain
    * @return a future of the report; it never completes exceptionally for DNS or SMTP trouble
@@ -163,7 +165,7 @@ public final class DaneCheck {
         .execute(
             () -> {
               try {
-                out.complete(run(ascii));
+                out.complete(run(ascii, out));
               } catch (RuntimeException | Error e) {
                 out.completeExceptionally(e);
               }
@@ -171,7 +173,7 @@ public final class DaneCheck {
     return out;
   }
 
-  private DaneReport run(String domain) {
+  private DaneReport run(String domain, CompletableFuture<DaneReport> out) {
     Instant startedAt = environment.timeSource().instant();
     long start = environment.timeSource().nanoTime();
     long end = start + deadline.toNanos();
@@ -180,8 +182,8 @@ public final class DaneCheck {
     List<String> exchanges = exchanges(domain, mx);
     List<DaneExchangeResult> results = new ArrayList<>();
     for (String ex : exchanges) {
-      if (environment.timeSource().nanoTime() >= end) {
-        break;
+      if (environment.timeSource().nanoTime() >= end || out.isDone()) {
+        break; // the deadline passed, or the caller cancelled
       }
       DnssecReport address = validator(end).validate(ex, RecordType.A);
       DnssecReport tlsa = validator(end).validate("_25._tcp." + ex, RecordType.TLSA);

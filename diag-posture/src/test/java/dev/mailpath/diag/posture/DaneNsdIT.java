@@ -118,6 +118,45 @@ class DaneNsdIT {
   }
 
   @Test
+  void aServerThatNeverGreetsIsAStarttlsFailureWithinTheDeadline() throws Exception {
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                  while (true) {
+                    held.add(silent.accept()); // accept, then say nothing
+                  }
+                } catch (java.io.IOException e) {
+                  held.forEach(
+                      s -> {
+                        try {
+                          s.close();
+                        } catch (java.io.IOException ignored) {
+                          // closing
+                        }
+                      });
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      DaneCheck slow =
+          check().toBuilder().port(silent.getLocalPort()).deadline(Duration.ofSeconds(3)).build();
+      long start = System.nanoTime();
+      DaneReport r = slow.check("example.test");
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).isLessThan(Duration.ofSeconds(8));
+      assertThat(r.exchanges()).isNotEmpty();
+      assertThat(r.exchanges().get(0).findings())
+          .as(r.toString())
+          .extracting(f -> f.code())
+          .containsExactly("dane.starttls.failed");
+    }
+  }
+
+  @Test
   void rolloverInPlace() {
     DaneReport r = check().check("roll.example.test");
     assertThat(r.exchanges()).hasSize(1);

@@ -73,6 +73,7 @@ public final class DaneCheck {
   private final List<String> trustAnchors;
   private final Duration deadline;
   private final int port;
+  private final DnssecValidator validator;
 
   private DaneCheck(Builder b) {
     this.dns = b.dns;
@@ -80,6 +81,12 @@ public final class DaneCheck {
     this.trustAnchors = b.trustAnchors;
     this.deadline = b.deadline;
     this.port = b.port;
+    this.validator =
+        DnssecValidator.builder()
+            .dns(dns)
+            .environment(environment)
+            .trustAnchors(trustAnchors)
+            .build();
   }
 
   /**
@@ -199,9 +206,11 @@ public final class DaneCheck {
   private DnssecValidator validator(long end) {
     Duration left =
         Duration.ofNanos(Math.max(1_000_000, end - environment.timeSource().nanoTime()));
-    Duration bound = left.compareTo(dns.deadline()) < 0 ? left : dns.deadline();
-    return DnssecValidator.builder()
-        .dns(dns.toBuilder().deadline(bound).build())
+    if (left.compareTo(dns.deadline()) >= 0) {
+      return validator; // one validator (and DNS transport) for every call with time to spare
+    }
+    return validator.toBuilder()
+        .dns(dns.toBuilder().deadline(left).build())
         .environment(environment)
         .trustAnchors(trustAnchors)
         .build();

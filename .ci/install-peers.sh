@@ -25,12 +25,15 @@ PACKAGES=(
   opendkim-tools # OpenDKIM's signer (opendkim-testmsg) and key generator
   libopendmarc2  # OpenDMARC's library: the DMARC (RFC 7489, PSL) oracle of DmarcOpendmarcIT
   publicsuffix   # the Public Suffix List that oracle reads
+  unbound        # validating resolver: dev.mailpath.diag.testkit.peer.UnboundServer (DNSSEC oracle)
+  ldnsutils      # ldns-keygen/ldns-signzone, for DNSSEC-signed lab zones
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process
 # name. Test harnesses never use these instances.
 SERVICES=(
   nsd:nsd
+  unbound:unbound
   postfix:master
   dovecot:dovecot
 )

@@ -339,7 +339,43 @@ public enum DnsFinding implements FindingCode.WithText {
           + " addresses per host); the rest were left out. Real senders also try only a few"
           + " exchanges, and an answer this large is either a mistake or an attempt to make"
           + " resolvers do a lot of work.",
-      "Check the record set with dig; keep MX records to the few exchanges that receive mail");
+      "Check the record set with dig; keep MX records to the few exchanges that receive mail"),
+
+  /** DNSSEC: the signatures or the chain of trust of an answer do not hold. */
+  DNSSEC_BOGUS(
+      "dnssec.bogus",
+      Severity.CRITICAL,
+      "DNSSEC validation fails (bogus)",
+      "The name is in a signed zone, but its signatures or the chain of trust from the root to"
+          + " it do not hold: a signature expired or does not verify, a record is not signed, or"
+          + " no DNSKEY matches the DS its parent publishes. Validating resolvers (most large"
+          + " mail providers use one) answer SERVFAIL for it, so senders cannot find your"
+          + " servers and queue or bounce the mail.",
+      "Read the reason in the finding: it names the record and the key",
+      "Re-sign the zone (or check that automatic signing runs) and compare the DS at the"
+          + " registrar with the zone's DNSKEYs (dig +dnssec DNSKEY, dig DS at the parent)",
+      "After a key rollover, keep the old key published until the DS and caches have moved"),
+
+  /** DNSSEC: the answer is provably unsigned. */
+  DNSSEC_INSECURE(
+      "dnssec.insecure",
+      Severity.INFO,
+      "The name is not protected by DNSSEC (insecure)",
+      "A signed parent zone proves that the zone of this name has no DS record, so its answers"
+          + " are not signed and anyone on the path can forge them. Mail still flows, but DANE"
+          + " (TLSA records) is ignored by senders without DNSSEC.",
+      "Sign the zone at your DNS provider and publish its DS record at the registrar"),
+
+  /** DNSSEC: no verdict, because a question failed. */
+  DNSSEC_INDETERMINATE(
+      "dnssec.indeterminate",
+      Severity.WARNING,
+      "DNSSEC status could not be determined",
+      "A question needed to follow the chain of trust got no usable answer (a timeout,"
+          + " SERVFAIL, or the deadline passed), so the status is unknown. This is not a verdict"
+          + " about the zone.",
+      "Repeat the check; if it persists, check that the DNS servers answer DNSKEY and DS"
+          + " questions with the DO bit set");
 
   private final Text text;
 

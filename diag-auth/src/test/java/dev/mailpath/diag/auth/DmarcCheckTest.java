@@ -577,15 +577,18 @@ class DmarcCheckTest {
         LocalDnsZoneServer.builder().zone(DmarcZones.lab()).fault(DnsFault.drop()).start()) {
       DmarcCheck c =
           DmarcCheck.builder()
-              .dns(d -> d.server(silent.address()).timeout(Duration.ofMillis(150)).retries(0))
-              .timeout(Duration.ofSeconds(10))
+              .dns(d -> d.server(silent.address()).timeout(Duration.ofSeconds(1)).retries(0))
+              .timeout(Duration.ofSeconds(20))
               .build();
 
       java.util.concurrent.CompletableFuture<DmarcRecordReport> f =
           c.recordAsync("a.b.c.example.org");
-      Thread.sleep(50); // the first query is on the wire
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (silent.queryCount() < 1 && System.nanoTime() < until) {
+        Thread.sleep(1); // wait until the first query is on the wire, however loaded the machine
+      }
       f.cancel(true);
-      Thread.sleep(700); // uncancelled, the walk would have sent 4 queries by now
+      Thread.sleep(2500); // uncancelled, the walk would have sent two more queries by now
 
       assertThat(f).isCancelled();
       assertThat(silent.queryCount()).isEqualTo(1);

@@ -328,12 +328,19 @@ class SpfCheckTest {
 
   @Test
   void check_manyConcurrentChecks_allAnswered() throws Exception {
+    // 200 checks of 11 queries each hit the embedded server at once: on a loaded machine a UDP
+    // answer can come late, so this client waits longer and retries (the point is concurrency).
+    SpfCheck patient =
+        spf.toBuilder()
+            .dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2)).retries(2))
+            .timeout(Duration.ofSeconds(20))
+            .build();
     List<java.util.concurrent.CompletableFuture<SpfReport>> fs = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      fs.add(spf.checkAsync(ip("1.2.3.4"), "x@include-at-limit.example.com", "h"));
+      fs.add(patient.checkAsync(ip("1.2.3.4"), "x@include-at-limit.example.com", "h"));
     }
     for (var f : fs) {
-      assertThat(f.get(10, TimeUnit.SECONDS).result()).isEqualTo(SpfResult.PASS);
+      assertThat(f.get(60, TimeUnit.SECONDS).result()).isEqualTo(SpfResult.PASS);
     }
   }
 

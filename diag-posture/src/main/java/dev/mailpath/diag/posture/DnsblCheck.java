@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *     .list(DnsblList.SPAMHAUS_ZEN)              // only if your use is within its terms
  *     .list(DnsblList.domain("dbl.example.net"))
  *     .build();
- * DnsblReport r = dnsbl.check(InetAddress.ofLiteral("192.0.2.10"));
+ * DnsblReport r = dnsbl.check(InetAddress.getByName("192.0.2.10")); // a literal: no lookup
  * r.listed();                       // true
  * r.results();                      // [zen.spamhaus.org: LISTED 127.0.0.4 (XBL: exploited host)...]
  * DnsblReport t = dnsbl.selfTest(); // do the lists answer their RFC 5782 test entries right?

@@ -242,7 +242,7 @@ public final class DnsblEngine {
    * @param r the report of the A query
    * @return the result (without a TXT reason)
    */
-  static DnsblResult classify(DnsblList list, String name, DnsQueryReport r) {
+  public static DnsblResult classify(DnsblList list, String name, DnsQueryReport r) {
     return classify(new Task(list, name, null), r);
   }
 
@@ -250,13 +250,11 @@ public final class DnsblEngine {
     List<DnsLookup> qs = List.of(r.toLookup());
     if (r.status() != DnsQueryReport.Status.ANSWERED) {
       String why =
-          r.error()
-              .orElse(
-                  switch (r.status()) {
-                    case TIMEOUT -> "no reply (timeout)";
-                    case MALFORMED -> "unreadable reply";
-                    default -> "network error";
-                  });
+          switch (r.status()) {
+            case TIMEOUT -> "no reply (timeout)" + r.error().map(e -> ": " + e).orElse("");
+            case MALFORMED -> "unreadable reply" + r.error().map(e -> ": " + e).orElse("");
+            default -> r.error().orElse("network error");
+          };
       return inconclusive(t, why, qs);
     }
     String rcode = r.rcode();

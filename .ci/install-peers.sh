@@ -25,6 +25,7 @@ PACKAGES=(
   opendkim-tools # OpenDKIM's signer (opendkim-testmsg) and key generator
   libopendmarc2  # OpenDMARC's library: the DMARC (RFC 7489, PSL) oracle of DmarcOpendmarcIT
   publicsuffix   # the Public Suffix List that oracle reads
+  rbldnsd        # DNSBL server: dev.mailpath.diag.testkit.peer.RbldnsdServer (diag-posture's DnsblRbldnsdIT)
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process

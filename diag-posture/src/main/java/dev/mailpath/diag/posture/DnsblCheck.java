@@ -6,6 +6,7 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.dns.DnsQuery;
 import dev.mailpath.diag.dns.DnsSettings;
+import dev.mailpath.diag.posture.internal.BoundedPipeline;
 import dev.mailpath.diag.posture.internal.DnsblEngine;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Asks DNS blocklists (RFC 5782) whether they list an IP address or a domain, and reads their
@@ -169,6 +171,42 @@ public final class DnsblCheck {
   public CompletableFuture<DnsblReport> checkAsync(InetAddress address) {
     requireNonNull(address, "address");
     return engine.checkAsync(address);
+  }
+
+  /**
+   * Checks many addresses, at most {@code maxInFlight} at a time (each check asks its lists as
+   * {@link Builder#maxInFlight(int)} allows), and streams the reports in input order. The input is
+   * read only as reports are taken, so memory holds at most {@code maxInFlight} reports however
+   * many addresses there are. Close the stream (try-with-resources) to cancel the checks still
+   * running when you stop early.
+   *
+   * @param addresses the addresses, read lazily
+   * @param maxInFlight how many addresses are checked at once, at least 1
+   * @return a sequential stream of reports, one per address, in input order
+   * @throws IllegalArgumentException when {@code maxInFlight} is below 1 (at once), or from the
+   *     stream when an address would give a malformed query name
+   * @throws java.util.concurrent.CancellationException from the stream when the consuming thread is
+   *     interrupted
+   */
+  public Stream<DnsblReport> checkAll(Iterable<InetAddress> addresses, int maxInFlight) {
+    requireNonNull(addresses, "addresses");
+    return BoundedPipeline.stream(
+        addresses.iterator(), a -> checkAsync(requireNonNull(a, "addresses element")), maxInFlight);
+  }
+
+  /**
+   * Checks many domains on the domain lists, as {@link #checkAll(Iterable, int)} does for
+   * addresses.
+   *
+   * @param domains the domains, read lazily
+   * @param maxInFlight how many domains are checked at once, at least 1
+   * @return a sequential stream of reports, one per domain, in input order
+   * @throws IllegalArgumentException when {@code maxInFlight} is below 1 (at once), or from the
+   *     stream when a domain is malformed
+   */
+  public Stream<DnsblReport> checkAllDomains(Iterable<String> domains, int maxInFlight) {
+    requireNonNull(domains, "domains");
+    return BoundedPipeline.stream(domains.iterator(), this::checkAsync, maxInFlight);
   }
 
   /**

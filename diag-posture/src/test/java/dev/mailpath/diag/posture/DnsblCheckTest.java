@@ -472,6 +472,78 @@ class DnsblCheckTest {
   }
 
   @Test
+  void checkAll_streamsInInputOrder_readingTheInputOnlyAsReportsAreTaken() {
+    java.util.concurrent.atomic.AtomicInteger pulled =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Iterable<InetAddress> many =
+        () ->
+            new java.util.Iterator<>() {
+              int i;
+
+              @Override
+              public boolean hasNext() {
+                return i < 1000;
+              }
+
+              @Override
+              public InetAddress next() {
+                pulled.incrementAndGet();
+                return lit(i++ % 2 == 0 ? "192.0.2.10" : "192.0.2.99");
+              }
+            };
+    try (java.util.stream.Stream<DnsblReport> reports = check().checkAll(many, 4)) {
+      java.util.Iterator<DnsblReport> it = reports.iterator();
+      DnsblReport first = it.next();
+      assertThat(first.target()).isEqualTo("192.0.2.10");
+      assertThat(first.listed()).isTrue();
+      assertThat(pulled.get()).isLessThanOrEqualTo(4);
+      DnsblReport second = it.next();
+      assertThat(second.target()).isEqualTo("192.0.2.99");
+      assertThat(second.listed()).isFalse();
+      assertThat(pulled.get()).isLessThanOrEqualTo(5);
+      for (int i = 2; i < 40; i++) {
+        assertThat(it.next().listed()).isEqualTo(i % 2 == 0);
+      }
+      assertThat(pulled.get()).isLessThanOrEqualTo(43);
+    }
+    assertThat(
+            check()
+                .checkAllDomains(List.of("spam.example", "clean.example"), 2)
+                .map(DnsblReport::listed)
+                .toList())
+        .containsExactly(true, false);
+    assertThatThrownBy(() -> check().checkAll(List.of(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxInFlight");
+  }
+
+  @Test
+  void cancel_stopsAskingFurtherLists() throws Exception {
+    try (LocalDnsZoneServer silent =
+        LocalDnsZoneServer.builder()
+            .zone("bl.test.", "$TTL 300\n" + SOA)
+            .fault(DnsFault.drop())
+            .start()) {
+      DnsblCheck.Builder b =
+          DnsblCheck.builder()
+              .dns(d -> d.server(silent.address()).timeout(Duration.ofMillis(200)).retries(0))
+              .deadline(Duration.ofSeconds(30))
+              .maxInFlight(1);
+      for (int i = 0; i < 5; i++) {
+        b.list(DnsblList.ip(i + ".bl.test"));
+      }
+      java.util.concurrent.CompletableFuture<DnsblReport> f =
+          b.build().checkAsync(lit("192.0.2.10"));
+      while (silent.queryCount() < 1) {
+        Thread.sleep(10);
+      }
+      assertThat(f.cancel(true)).isTrue();
+      Thread.sleep(1000); // five 200 ms timeouts in a row would have asked every list by now
+      assertThat(silent.queryCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void txtParsing_isLinear() {
     LinearTime.assertLinear(
         "DnsblEngine.txtStrings on escaped quoted strings",

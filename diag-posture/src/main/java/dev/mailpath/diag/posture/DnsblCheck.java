@@ -253,10 +253,12 @@ public final class DnsblCheck {
 
   /**
    * Asks every configured list for its RFC 5782 test entries: an IP list must list {@code
-   * 127.0.0.2} and must not list {@code 127.0.0.1}; a domain list must list {@code test} and must
-   * not list {@code invalid}. A wrong answer is {@code dnsbl.list-misconfigured}.
+   * 127.0.0.2} and must not list {@code 127.0.0.1} (an IPv6 list: {@code ::ffff:7f00:2} and {@code
+   * ::ffff:7f00:1} in nibble form; either pair will do, so both are asked); a domain list must list
+   * {@code test} and must not list {@code invalid}. A wrong answer is {@code
+   * dnsbl.list-misconfigured}.
    *
-   * @return the report, with two results per list
+   * @return the report, with four results per IP list and two per domain list
    * @throws CancellationException when the thread is interrupted (the flag is set again)
    */
   public DnsblReport selfTest() {

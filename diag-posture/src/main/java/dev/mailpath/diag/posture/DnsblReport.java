@@ -16,7 +16,7 @@ import java.util.Objects;
  * What the configured DNS blocklists said about one IP address or domain ({@link
  * DnsblCheck#check(java.net.InetAddress)}, {@link DnsblCheck#check(String)}), or how they answered
  * their RFC 5782 test entries ({@link DnsblCheck#selfTest()}): one {@link DnsblResult} per list
- * (two per list for the self-test), and the findings.
+ * (four per IP list and two per domain list for the self-test), and the findings.
  *
  * <p>Immutable and thread-safe.
  */

@@ -389,10 +389,21 @@ class DnsblCheckTest {
     assertThat(r.results())
         .extracting(DnsblResult::queryName)
         .containsExactly(
-            "2.0.0.127.bl.test", "1.0.0.127.bl.test", "test.dbl.test", "invalid.dbl.test");
+            "2.0.0.127.bl.test",
+            "1.0.0.127.bl.test",
+            "2.0.0.0.0.0.f.7.f.f.f.f" + ".0".repeat(20) + ".bl.test",
+            "1.0.0.0.0.0.f.7.f.f.f.f" + ".0".repeat(20) + ".bl.test",
+            "test.dbl.test",
+            "invalid.dbl.test");
     assertThat(r.results())
         .extracting(DnsblResult::verdict)
-        .containsExactly(Verdict.LISTED, Verdict.NOT_LISTED, Verdict.LISTED, Verdict.NOT_LISTED);
+        .containsExactly(
+            Verdict.LISTED,
+            Verdict.NOT_LISTED,
+            Verdict.NOT_LISTED, // an IPv4 list need not hold the IPv6 entry
+            Verdict.NOT_LISTED,
+            Verdict.LISTED,
+            Verdict.NOT_LISTED);
     assertThat(r.findings()).isEmpty();
   }
 
@@ -404,7 +415,8 @@ class DnsblCheckTest {
     assertThat(codes(r.findings()))
         .containsExactly("dnsbl.list-misconfigured", "dnsbl.list-misconfigured");
     assertThat(r.findings().get(0).summary()).contains("all.test", "1.0.0.127.all.test", "never");
-    assertThat(r.findings().get(1).summary()).contains("none.test", "2.0.0.127.none.test");
+    assertThat(r.findings().get(1).summary())
+        .contains("none.test", "2.0.0.127.none.test", "nor its IPv6 form");
   }
 
   // ---- configuration and misuse ---------------------------------------------------------------

@@ -81,7 +81,14 @@ public final class DnsblEngine {
   }
 
   /** One question to one list, and what a correct list answers (self-test only). */
-  private record Task(DnsblList list, String name, Verdict expected) {}
+  private record Task(DnsblList list, String name, Verdict expected, boolean ipv6Form) {}
+
+  /** RFC 5782 §5: the test entries of an IPv6 list, ::ffff:7f00:2 and ::ffff:7f00:1. */
+  private static final String V6_TEST_LISTED =
+      DnsblNames.nibbles(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 2});
+
+  private static final String V6_TEST_UNLISTED =
+      DnsblNames.nibbles(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1});
 
   /** The state of one call. */
   private static final class Call {
@@ -150,10 +157,16 @@ public final class DnsblEngine {
     for (DnsblList l : lists) {
       if (selfTest) {
         boolean ip = l.kind() == DnsblList.Kind.IP;
-        tasks.add(new Task(l, (ip ? "2.0.0.127." : "test.") + l.zone(), Verdict.LISTED));
-        tasks.add(new Task(l, (ip ? "1.0.0.127." : "invalid.") + l.zone(), Verdict.NOT_LISTED));
+        tasks.add(new Task(l, (ip ? "2.0.0.127." : "test.") + l.zone(), Verdict.LISTED, false));
+        tasks.add(
+            new Task(l, (ip ? "1.0.0.127." : "invalid.") + l.zone(), Verdict.NOT_LISTED, false));
+        if (ip) {
+          // an IPv6 list holds the IPv6 test entries instead (RFC 5782 §5): either pair will do
+          tasks.add(new Task(l, V6_TEST_LISTED + "." + l.zone(), Verdict.LISTED, true));
+          tasks.add(new Task(l, V6_TEST_UNLISTED + "." + l.zone(), Verdict.NOT_LISTED, true));
+        }
       } else if (l.kind() == kind) {
-        tasks.add(new Task(l, nameFor.apply(l), null)); // may throw IAE: before any query
+        tasks.add(new Task(l, nameFor.apply(l), null, false)); // may throw IAE: before any query
       }
     }
     Instant startedAt = environment.timeSource().instant();
@@ -243,7 +256,7 @@ public final class DnsblEngine {
    * @return the result (without a TXT reason)
    */
   public static DnsblResult classify(DnsblList list, String name, DnsQueryReport r) {
-    return classify(new Task(list, name, null), r);
+    return classify(new Task(list, name, null, false), r);
   }
 
   private static DnsblResult classify(Task t, DnsQueryReport r) {
@@ -495,7 +508,7 @@ public final class DnsblEngine {
                       + " gave no usable answer for its test entry: "
                       + r.inconclusiveReason().orElse("unknown"),
                   name));
-        } else if (r.verdict() != t.expected()) {
+        } else if (r.verdict() != t.expected() && !otherFormListed(c, i)) {
           b.addFinding(
               DnsblFinding.LIST_MISCONFIGURED.finding(
                   t.list().zone()
@@ -503,9 +516,11 @@ public final class DnsblEngine {
                           ? " does not list its test entry "
                           : " lists its test entry ")
                       + r.queryName()
-                      + (t.expected() == Verdict.LISTED
-                          ? ", which RFC 5782 says must be listed"
-                          : ", which RFC 5782 says must never be listed"),
+                      + (t.expected() == Verdict.LISTED && t.list().kind() == DnsblList.Kind.IP
+                          ? " (nor its IPv6 form), which RFC 5782 says must be listed"
+                          : t.expected() == Verdict.LISTED
+                              ? ", which RFC 5782 says must be listed"
+                              : ", which RFC 5782 says must never be listed"),
                   name,
                   Evidence.of(
                       "answer", r.codes().isEmpty() ? "NXDOMAIN" : String.join(", ", r.codes()))));
@@ -536,6 +551,23 @@ public final class DnsblEngine {
       }
     }
     return b.build();
+  }
+
+  /**
+   * For the "must be listed" entry of an IP list: whether the same entry in the other address
+   * family is listed (an IPv4 list need not hold the IPv6 entry and the other way round). The IPv6
+   * form's shortfall is reported with the IPv4 form's, once.
+   */
+  private static boolean otherFormListed(Call c, int i) {
+    Task t = c.tasks[i];
+    if (t.expected() != Verdict.LISTED || t.list().kind() != DnsblList.Kind.IP) {
+      return false;
+    }
+    if (t.ipv6Form()) {
+      return true; // reported (or not) with the IPv4 entry
+    }
+    DnsblResult other = c.results.get(i + 2);
+    return other != null && other.verdict() != Verdict.NOT_LISTED;
   }
 
   private static String listing(DnsblResult r) {

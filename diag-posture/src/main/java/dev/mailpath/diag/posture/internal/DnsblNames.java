@@ -63,11 +63,27 @@ public final class DnsblNames {
         }
       }
     } else {
-      for (int i = 15; i >= 0; i--) {
-        sb.append(HEX[b[i] & 0x0f]).append('.').append(HEX[(b[i] >> 4) & 0x0f]);
-        if (i > 0) {
-          sb.append('.');
-        }
+      sb.append(nibbles(b));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Returns the 32 reversed nibbles of an IPv6 address's bytes, as they are, without the mapping of
+   * IPv4-mapped addresses to IPv4.
+   *
+   * @param b the 16 bytes
+   * @return the nibbles, dot-separated, without a final dot
+   */
+  public static String nibbles(byte[] b) {
+    if (b.length != 16) {
+      throw new IllegalArgumentException("an IPv6 address has 16 bytes, not " + b.length);
+    }
+    StringBuilder sb = new StringBuilder(64);
+    for (int i = 15; i >= 0; i--) {
+      sb.append(HEX[b[i] & 0x0f]).append('.').append(HEX[(b[i] >> 4) & 0x0f]);
+      if (i > 0) {
+        sb.append('.');
       }
     }
     return sb.toString();

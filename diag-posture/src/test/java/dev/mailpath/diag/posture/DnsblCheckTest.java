@@ -556,6 +556,66 @@ class DnsblCheckTest {
   }
 
   @Test
+  void hostileReplies_areInconclusive_neverListed_andNeverThrow() {
+    List<DnsFault> faults =
+        List.of(
+            DnsFault.compressionLoop(),
+            DnsFault.lyingRecordCounts(),
+            DnsFault.wrongId(),
+            DnsFault.echoQuery(),
+            DnsFault.wrongQuestion(),
+            DnsFault.refused(),
+            DnsFault.rawReply(reply -> java.util.Arrays.copyOf(reply, 7)));
+    for (DnsFault fault : faults) {
+      try (LocalDnsZoneServer bad =
+          LocalDnsZoneServer.builder()
+              .zone("bl.test.", "$TTL 300\n" + SOA + "10.2.0.192 A 127.0.0.2\n")
+              .fault(fault)
+              .start()) {
+        DnsblReport r =
+            DnsblCheck.builder()
+                .dns(d -> d.server(bad.address()).timeout(Duration.ofMillis(300)).retries(0))
+                .deadline(Duration.ofSeconds(5))
+                .list(BL)
+                .build()
+                .check(lit("192.0.2.10"));
+        assertThat(r.results().get(0).verdict())
+            .as(fault.toString())
+            .isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(codes(r.findings())).as(fault.toString()).containsExactly("dnsbl.inconclusive");
+      }
+    }
+  }
+
+  @Test
+  void hugeTxtReason_isClipped_andControlCharactersCannotForgeLines() {
+    StringBuilder txt = new StringBuilder();
+    txt.append("\"first line\\010dnsbl.listed forged\" ");
+    for (int i = 0; i < 240; i++) {
+      txt.append('"').append("x".repeat(250)).append("\" ");
+    }
+    try (LocalDnsZoneServer big =
+        LocalDnsZoneServer.builder()
+            .zone(
+                "bl.test.",
+                "$TTL 300\n" + SOA + "10.2.0.192 A 127.0.0.2\n10.2.0.192 TXT " + txt + "\n")
+            .start()) {
+      DnsblReport r =
+          DnsblCheck.builder()
+              .dns(d -> d.server(big.address()).timeout(Duration.ofSeconds(2)).retries(0))
+              .list(BL)
+              .build()
+              .check(lit("192.0.2.10"));
+      DnsblResult res = r.results().get(0);
+      assertThat(res.verdict()).isEqualTo(Verdict.LISTED);
+      assertThat(res.reason().orElseThrow()).startsWith("first line dnsbl.listed forged");
+      assertThat(res.reason().orElseThrow().length()).isLessThanOrEqualTo(515);
+      assertThat(res.reason().orElseThrow()).doesNotContain("\n");
+      assertThat(r.toString().lines()).noneMatch(l -> l.strip().startsWith("dnsbl.listed forged"));
+    }
+  }
+
+  @Test
   void txtParsing_isLinear() {
     LinearTime.assertLinear(
         "DnsblEngine.txtStrings on escaped quoted strings",

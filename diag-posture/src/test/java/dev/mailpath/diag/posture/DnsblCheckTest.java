@@ -530,6 +530,18 @@ class DnsblCheckTest {
   }
 
   @Test
+  void finishedChecks_leaveNoDeadlineBehind() {
+    DnsblCheck c = builder().deadline(Duration.ofMinutes(10)).list(BL).build();
+    int before = DnsblEngine.pendingDeadlines();
+    try (java.util.stream.Stream<DnsblReport> s =
+        c.checkAll(java.util.Collections.nCopies(200, lit("192.0.2.10")), 8)) {
+      assertThat(s.filter(DnsblReport::listed).count()).isEqualTo(200);
+    }
+    // with a 10 minute deadline, every finished call would still be queued if it were retained
+    assertThat(DnsblEngine.pendingDeadlines()).isLessThanOrEqualTo(before + 8);
+  }
+
+  @Test
   void cancel_stopsAskingFurtherLists() throws Exception {
     try (LocalDnsZoneServer silent =
         LocalDnsZoneServer.builder()

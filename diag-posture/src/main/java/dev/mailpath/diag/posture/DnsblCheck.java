@@ -6,8 +6,8 @@ import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.dns.DnsQuery;
 import dev.mailpath.diag.dns.DnsSettings;
-import dev.mailpath.diag.posture.internal.BoundedPipeline;
 import dev.mailpath.diag.posture.internal.DnsblEngine;
+import dev.mailpath.diag.posture.internal.DnsblPipeline;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -190,7 +190,7 @@ public final class DnsblCheck {
    */
   public Stream<DnsblReport> checkAll(Iterable<InetAddress> addresses, int maxInFlight) {
     requireNonNull(addresses, "addresses");
-    return BoundedPipeline.stream(
+    return DnsblPipeline.stream(
         addresses.iterator(), a -> checkAsync(requireNonNull(a, "addresses element")), maxInFlight);
   }
 
@@ -206,7 +206,7 @@ public final class DnsblCheck {
    */
   public Stream<DnsblReport> checkAllDomains(Iterable<String> domains, int maxInFlight) {
     requireNonNull(domains, "domains");
-    return BoundedPipeline.stream(domains.iterator(), this::checkAsync, maxInFlight);
+    return DnsblPipeline.stream(domains.iterator(), this::checkAsync, maxInFlight);
   }
 
   /**

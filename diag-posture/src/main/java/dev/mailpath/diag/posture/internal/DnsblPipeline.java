@@ -17,8 +17,8 @@ import java.util.stream.StreamSupport;
  * and not yet taken: memory holds that many results at most, whatever the input's size. Results
  * come in input order. Closing the stream cancels the calls still running.
  */
-public final class BoundedPipeline {
-  private BoundedPipeline() {}
+public final class DnsblPipeline {
+  private DnsblPipeline() {}
 
   /**
    * Streams the results.

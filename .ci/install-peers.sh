@@ -25,8 +25,10 @@ PACKAGES=(
   opendkim-tools # OpenDKIM's signer (opendkim-testmsg) and key generator
   libopendmarc2  # OpenDMARC's library: the DMARC (RFC 7489, PSL) oracle of DmarcOpendmarcIT
   publicsuffix   # the Public Suffix List that oracle reads
+  python3-dnspython # the DNS library pyspf and dkimpy are pointed at the loopback servers with
   unbound        # validating resolver: dev.mailpath.diag.testkit.peer.UnboundServer (DNSSEC oracle)
   ldnsutils      # ldns-keygen/ldns-signzone, for DNSSEC-signed lab zones
+  rbldnsd        # DNSBL server: dev.mailpath.diag.testkit.peer.RbldnsdServer (diag-posture's DnsblRbldnsdIT)
 )
 
 # "service:daemon" pairs: system services the packages above start, and the daemon's process
@@ -34,6 +36,7 @@ PACKAGES=(
 SERVICES=(
   nsd:nsd
   unbound:unbound
+  rbldnsd:rbldnsd
   postfix:master
   dovecot:dovecot
 )

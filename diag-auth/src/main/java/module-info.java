@@ -9,6 +9,10 @@ module dev.mailpath.diag.auth {
   requires org.slf4j;
 
   exports dev.mailpath.diag.auth;
+  // The DNS helper of the policy checks (TXT answers classified, strings decoded), shared with the
+  // posture checks (MTA-STS, TLS-RPT); not API.
+  exports dev.mailpath.diag.auth.internal to
+      dev.mailpath.diag.posture;
 
   provides dev.mailpath.diag.core.FindingCatalog.Provider with
       dev.mailpath.diag.auth.internal.AuthFindingCatalog;

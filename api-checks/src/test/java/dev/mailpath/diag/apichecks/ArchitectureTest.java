@@ -43,7 +43,14 @@ class ArchitectureTest {
   private static final Map<PublishedModules, Set<PublishedModules>> INTERNAL_USERS =
       Map.of(
           PublishedModules.CORE,
-          EnumSet.of(PublishedModules.DNS, PublishedModules.SMTP, PublishedModules.TRACE));
+          EnumSet.of(
+              PublishedModules.DNS,
+              PublishedModules.AUTH,
+              PublishedModules.SMTP,
+              PublishedModules.TRACE,
+              PublishedModules.POSTURE),
+          PublishedModules.AUTH,
+          EnumSet.of(PublishedModules.POSTURE));
 
   /** Setter names that §2 spells otherwise (DnsSettings, TlsSettings, SmtpClient, maxInFlight). */
   private static final List<String> FORBIDDEN_BUILDER_METHODS =

@@ -2,6 +2,7 @@ package dev.mailpath.diag.posture;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.auth.internal.AuthDns;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.Evidence;
@@ -17,7 +18,6 @@ import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.posture.internal.MtaStsParsers;
 import dev.mailpath.diag.posture.internal.PolicyFetcher;
-import dev.mailpath.diag.posture.internal.TxtLookup;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -220,8 +220,10 @@ public final class MtaStsCheck {
     Instant startedAt = environment.timeSource().instant();
     long deadlineNanos = start + deadline.toNanos();
     String policyHost = "mta-sts." + name;
-    CompletableFuture<TxtLookup> txt =
-        query.askAsync("_mta-sts." + name, RecordType.TXT).thenApply(TxtLookup::classify);
+    CompletableFuture<AuthDns.Answer> txt =
+        query
+            .askAsync("_mta-sts." + name, RecordType.TXT)
+            .thenApply(r -> AuthDns.classify("_mta-sts." + name, RecordType.TXT, r));
     CompletableFuture<MxReport> mxs = mx.resolveAsync(name);
     CompletableFuture<AddressReport> addresses = mx.addressesAsync(policyHost);
     List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -283,7 +285,7 @@ public final class MtaStsCheck {
       Instant startedAt,
       long start,
       long deadlineNanos,
-      CompletableFuture<TxtLookup> txtF,
+      CompletableFuture<AuthDns.Answer> txtF,
       CompletableFuture<MxReport> mxF,
       CompletableFuture<AddressReport> addrF,
       Consumer<Socket> register) {
@@ -291,7 +293,7 @@ public final class MtaStsCheck {
     String recordName = "_mta-sts." + name;
 
     // 1. The record (RFC 8461 §3.1).
-    TxtLookup txt = txtF.isCompletedExceptionally() ? null : txtF.join();
+    AuthDns.Answer txt = txtF.isCompletedExceptionally() ? null : txtF.join();
     boolean recordAnnounced = false;
     String id = null;
     if (txt == null) {
@@ -300,7 +302,7 @@ public final class MtaStsCheck {
               "the query for " + recordName + " failed", Evidence.of("name", recordName)));
     } else {
       rb.addQuery(txt.lookup());
-      if (txt.status() == TxtLookup.Status.TEMPERROR) {
+      if (txt.status() == AuthDns.Status.TEMPERROR) {
         rb.addFinding(
             MtaStsFinding.TEMPERROR.finding(
                 "no answer for " + recordName + ": " + txt.error().orElse("temporary error"),
@@ -354,7 +356,7 @@ public final class MtaStsCheck {
       String hash =
           sha256(policy != null ? policy.canonicalText().getBytes(StandardCharsets.UTF_8) : body);
       rb.policy(text, hash, policy);
-      if (!recordAnnounced && txt != null && txt.status() != TxtLookup.Status.TEMPERROR) {
+      if (!recordAnnounced && txt != null && txt.status() != AuthDns.Status.TEMPERROR) {
         rb.addFinding(
             MtaStsFinding.POLICY_WITHOUT_RECORD.finding(
                 policyHost + " serves a policy but " + recordName + " has no v=STSv1 record", url));
@@ -379,7 +381,7 @@ public final class MtaStsCheck {
       }
     } else if (recordAnnounced) {
       rb.addFinding(fetchFinding(fetched, addr, url));
-    } else if (txt != null && txt.status() != TxtLookup.Status.TEMPERROR) {
+    } else if (txt != null && txt.status() != AuthDns.Status.TEMPERROR) {
       rb.addFinding(
           MtaStsFinding.ABSENT.finding(
               name + " publishes no MTA-STS record and no policy",

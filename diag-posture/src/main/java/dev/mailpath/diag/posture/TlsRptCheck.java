@@ -2,6 +2,7 @@ package dev.mailpath.diag.posture;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.auth.internal.AuthDns;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.DomainName;
 import dev.mailpath.diag.core.Evidence;
@@ -9,7 +10,6 @@ import dev.mailpath.diag.dns.DnsQuery;
 import dev.mailpath.diag.dns.DnsSettings;
 import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.posture.internal.MtaStsParsers;
-import dev.mailpath.diag.posture.internal.TxtLookup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -137,7 +137,7 @@ public final class TlsRptCheck {
     CompletableFuture<TlsRptReport> result =
         asked.thenApply(
             r -> {
-              TxtLookup t = TxtLookup.classify(r);
+              AuthDns.Answer t = AuthDns.classify(r.name(), RecordType.TXT, r);
               TlsRptReport.Builder rb =
                   TlsRptReport.builder().domain(name).startedAt(startedAt).addQuery(t.lookup());
               evaluate(rb, recordName, t);
@@ -154,8 +154,8 @@ public final class TlsRptCheck {
     return result;
   }
 
-  private static void evaluate(TlsRptReport.Builder rb, String recordName, TxtLookup t) {
-    if (t.status() == TxtLookup.Status.TEMPERROR) {
+  private static void evaluate(TlsRptReport.Builder rb, String recordName, AuthDns.Answer t) {
+    if (t.status() == AuthDns.Status.TEMPERROR) {
       rb.addFinding(
           MtaStsFinding.TEMPERROR.finding(
               "no answer for " + recordName + ": " + t.error().orElse("temporary error"),

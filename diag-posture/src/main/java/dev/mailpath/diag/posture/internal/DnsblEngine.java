@@ -2,6 +2,7 @@ package dev.mailpath.diag.posture.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mailpath.diag.auth.internal.AuthDns;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.Evidence;
 import dev.mailpath.diag.core.IpAddressText;
@@ -15,10 +16,8 @@ import dev.mailpath.diag.posture.DnsblList;
 import dev.mailpath.diag.posture.DnsblReport;
 import dev.mailpath.diag.posture.DnsblResult;
 import dev.mailpath.diag.posture.DnsblResult.Verdict;
-import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -408,7 +407,7 @@ public final class DnsblEngine {
     List<String> texts = new ArrayList<>();
     int total = 0;
     for (DnsRecord rec : txt.answers(RecordType.TXT)) {
-      String s = clean(String.join("", txtStrings(rec.data())));
+      String s = clean(String.join("", AuthDns.txtStrings(rec.data())));
       if (!s.isEmpty() && !texts.contains(s)) {
         texts.add(s);
         total += s.length();
@@ -434,60 +433,6 @@ public final class DnsblEngine {
 
   private static String clip(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "...";
-  }
-
-  /**
-   * Splits a TXT record's presentation form into its character strings (quoted, with {@code \"},
-   * {@code \\} and {@code \DDD} escapes), decoded as UTF-8. Linear in the input.
-   *
-   * @param presentation the record data as {@link DnsRecord#data()} gives it
-   * @return the strings, in order
-   */
-  public static List<String> txtStrings(String presentation) {
-    List<String> out = new ArrayList<>();
-    int n = presentation.length();
-    int i = 0;
-    while (i < n) {
-      char c = presentation.charAt(i);
-      if (c == ' ' || c == '\t') {
-        i++;
-        continue;
-      }
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      boolean quoted = c == '"';
-      if (quoted) {
-        i++;
-      }
-      while (i < n) {
-        c = presentation.charAt(i);
-        if (quoted ? c == '"' : (c == ' ' || c == '\t')) {
-          break;
-        }
-        if (c == '\\' && i + 1 < n) {
-          char d = presentation.charAt(i + 1);
-          if (i + 3 < n
-              && Character.isDigit(d)
-              && Character.isDigit(presentation.charAt(i + 2))
-              && Character.isDigit(presentation.charAt(i + 3))) {
-            buf.write(Integer.parseInt(presentation.substring(i + 1, i + 4)) & 0xff);
-            i += 4;
-          } else {
-            buf.write(d);
-            i += 2;
-          }
-          continue;
-        }
-        int cp = presentation.codePointAt(i);
-        byte[] b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
-        buf.write(b, 0, b.length);
-        i += Character.charCount(cp);
-      }
-      if (quoted && i < n) {
-        i++;
-      }
-      out.add(buf.toString(StandardCharsets.UTF_8));
-    }
-    return out;
   }
 
   private static DnsblResult inconclusive(Task t, String why, List<DnsLookup> qs) {

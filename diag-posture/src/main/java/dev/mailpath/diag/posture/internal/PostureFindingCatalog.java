@@ -5,6 +5,7 @@ import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.posture.DaneFinding;
 import dev.mailpath.diag.posture.DnsblFinding;
 import dev.mailpath.diag.posture.MtaStsFinding;
+import dev.mailpath.diag.posture.PostureFinding;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,7 @@ public final class PostureFindingCatalog implements FindingCatalog.Provider {
   @Override
   public List<FindingCode> codes() {
     List<FindingCode> codes = new ArrayList<>(List.of(MtaStsFinding.values()));
+    codes.addAll(List.of(PostureFinding.values()));
     codes.addAll(List.of(DaneFinding.values()));
     codes.addAll(List.of(DnsblFinding.values()));
     return List.copyOf(codes);

@@ -32,6 +32,13 @@ public record AddressPosture(
   /**
    * Checks and copies the components.
    *
+   * @param address see the record component
+   * @param ipv6 see the record component
+   * @param reachable see the record component
+   * @param startTls see the record component
+   * @param tls see the record component
+   * @param error see the record component
+   * @param findings see the record component
    * @throws NullPointerException when one is null
    */
   public AddressPosture {

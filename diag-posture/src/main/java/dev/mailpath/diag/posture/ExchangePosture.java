@@ -29,6 +29,12 @@ public record ExchangePosture(
   /**
    * Checks and copies the components.
    *
+   * @param host see the record component
+   * @param preference see the record component
+   * @param addressStatus see the record component
+   * @param addresses see the record component
+   * @param ipv6Addresses see the record component
+   * @param findings see the record component
    * @throws NullPointerException when one is null
    */
   public ExchangePosture {

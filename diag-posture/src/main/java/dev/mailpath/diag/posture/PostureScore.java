@@ -19,6 +19,9 @@ public record PostureScore(PostureCategory category, OptionalInt score, List<Pos
   /**
    * Checks and copies the components.
    *
+   * @param category see the record component
+   * @param score see the record component
+   * @param tests see the record component
    * @throws NullPointerException when one is null
    * @throws IllegalArgumentException when the score is outside 0..100
    */

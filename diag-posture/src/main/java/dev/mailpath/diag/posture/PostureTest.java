@@ -25,6 +25,11 @@ public record PostureTest(
   /**
    * Checks the components.
    *
+   * @param id see the record component
+   * @param category see the record component
+   * @param required see the record component
+   * @param result see the record component
+   * @param detail see the record component
    * @throws NullPointerException when one is null
    */
   public PostureTest {

@@ -11,8 +11,6 @@ import dev.mailpath.diag.testkit.MtaStsPolicyServer;
 import dev.mailpath.diag.testkit.PolicySmtpServer;
 import dev.mailpath.diag.testkit.TestCertificates;
 import java.net.InetAddress;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,38 +106,10 @@ class MailPostureCheckTest {
     }
   }
 
-  /** Trusts what either test CA signed: the SMTP certificate and the policy host's. */
-  static X509TrustManager eitherTrust() {
-    X509TrustManager a = cert.trustManager();
-    X509TrustManager b = web.trustManager();
-    return new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType)
-          throws CertificateException {
-        throw new CertificateException("not used");
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType)
-          throws CertificateException {
-        try {
-          a.checkServerTrusted(chain, authType);
-        } catch (CertificateException e) {
-          b.checkServerTrusted(chain, authType);
-        }
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-  }
-
   static MailPostureCheck.Builder check() {
     return MailPostureCheck.builder()
         .dns(d -> d.server(dns.address()).timeout(Duration.ofSeconds(2)))
-        .tls(t -> t.trustManager(eitherTrust()))
+        .tls(t -> t.trustManager(TestTrust.anyOf(cert.trustManager(), web.trustManager())))
         .trustAnchors(List.of(anchor))
         .smtpPort(smtp4.port())
         .policyPort(web.port())

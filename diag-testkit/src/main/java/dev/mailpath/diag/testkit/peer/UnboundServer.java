@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -152,6 +153,7 @@ public final class UnboundServer implements AutoCloseable {
     private final List<String> extra = new ArrayList<>();
     private InetSocketAddress stub;
     private List<String> stubZones = List.of(".");
+    private final List<Map.Entry<String, InetSocketAddress>> insecureStubs = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
@@ -188,6 +190,30 @@ public final class UnboundServer implements AutoCloseable {
         throw new IllegalArgumentException("stub must be a loopback address: " + server);
       }
       this.stub = server;
+      return this;
+    }
+
+    /**
+     * Sends the questions of one unsigned zone to another server, and tells Unbound not to expect
+     * signatures there ({@code domain-insecure}): a DNS blocklist served by rbldnsd beside a signed
+     * lab, as a real resolver reaches both.
+     *
+     * @param server a loopback address and port
+     * @param zone the zone, such as {@code bl.test.}
+     * @return this builder
+     * @throws IllegalArgumentException when the server is not on loopback or the zone not a plain
+     *     name
+     */
+    public Builder insecureStub(InetSocketAddress server, String zone) {
+      requireNonNull(server, "server");
+      requireNonNull(zone, "zone");
+      if (zone.contains("\"") || zone.contains("\n") || zone.isBlank()) {
+        throw new IllegalArgumentException("zone must be a plain name: " + zone);
+      }
+      if (!server.getAddress().isLoopbackAddress()) {
+        throw new IllegalArgumentException("server must be a loopback address: " + server);
+      }
+      insecureStubs.add(Map.entry(zone, server));
       return this;
     }
 
@@ -283,6 +309,10 @@ public final class UnboundServer implements AutoCloseable {
             conf.append("  local-zone: \"").append(z).append("\" nodefault\n");
           }
         }
+        for (Map.Entry<String, InetSocketAddress> e : insecureStubs) {
+          conf.append("  local-zone: \"").append(e.getKey()).append("\" nodefault\n");
+          conf.append("  domain-insecure: \"").append(e.getKey()).append("\"\n");
+        }
         for (String e : extra) {
           conf.append("  ").append(e).append('\n');
         }
@@ -292,6 +322,15 @@ public final class UnboundServer implements AutoCloseable {
               .append(z)
               .append("\"\n  stub-addr: ")
               .append(stubAddr)
+              .append("\n  stub-prime: no\n");
+        }
+        for (Map.Entry<String, InetSocketAddress> e : insecureStubs) {
+          conf.append("stub-zone:\n  name: \"")
+              .append(e.getKey())
+              .append("\"\n  stub-addr: ")
+              .append(e.getValue().getAddress().getHostAddress())
+              .append('@')
+              .append(e.getValue().getPort())
               .append("\n  stub-prime: no\n");
         }
         Path confFile = dir.resolve("unbound.conf");

@@ -18,6 +18,7 @@ import dev.mailpath.diag.posture.PostureFinding;
 import dev.mailpath.diag.smtp.EhloCapabilities;
 import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
+import dev.mailpath.diag.smtp.SmtpReply;
 import dev.mailpath.diag.smtp.SmtpReport;
 import dev.mailpath.diag.smtp.TlsInfo;
 import java.net.Inet6Address;
@@ -315,7 +316,7 @@ public final class ExchangeProber {
     Evidence where = Evidence.of("address", text);
     Evidence name = Evidence.of("exchange", host);
     List<Finding> findings = new ArrayList<>();
-    boolean reachable = r.banner().isPresent();
+    boolean reachable = r.banner().map(SmtpReply::received).orElse(false);
     Optional<TlsInfo> tls = r.tls();
     boolean offered =
         tls.isPresent() || r.capabilities().map(EhloCapabilities::startTls).orElse(false);

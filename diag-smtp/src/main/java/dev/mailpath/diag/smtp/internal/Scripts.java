@@ -50,14 +50,19 @@ public final class Scripts {
   /**
    * Returns the steps as played: a STARTTLS mode without a STARTTLS step gets one right after the
    * first EHLO (or HELO), or, in a script without either, an EHLO in the client's name and the
-   * STARTTLS first thing.
+   * STARTTLS first thing. A STARTTLS step with no EHLO or HELO before it gets an EHLO in the
+   * client's name first: STARTTLS is an extension only an EHLO reply can offer (RFC 3207 §4), and
+   * whether it is offered decides what STARTTLS-if-offered does.
    *
    * @param steps the script's steps
    * @param mode the script's mode
    * @return the steps to play
    */
   public static List<Step> played(List<Step> steps, TlsMode mode) {
-    if (!mode.usesStartTls() || steps.stream().anyMatch(Scripts::isStartTls)) {
+    if (steps.stream().anyMatch(Scripts::isStartTls)) {
+      return withEhloBeforeStartTls(steps);
+    }
+    if (!mode.usesStartTls()) {
       return steps;
     }
     Step tls = startTlsStep(mode);
@@ -73,5 +78,20 @@ public final class Scripts {
     s.add(0, tls);
     s.add(0, Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, ""));
     return s;
+  }
+
+  private static List<Step> withEhloBeforeStartTls(List<Step> steps) {
+    for (int i = 0; i < steps.size(); i++) {
+      Step.Kind k = steps.get(i).kind();
+      if (k == Step.Kind.EHLO || k == Step.Kind.HELO) {
+        return steps;
+      }
+      if (isStartTls(steps.get(i))) {
+        List<Step> s = new ArrayList<>(steps);
+        s.add(i, Step.of(Step.Kind.EHLO, SmtpPhase.EHLO, ""));
+        return s;
+      }
+    }
+    return steps;
   }
 }

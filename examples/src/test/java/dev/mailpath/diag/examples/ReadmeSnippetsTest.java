@@ -60,6 +60,7 @@ class ReadmeSnippetsTest {
           "dev.mailpath.diag.core.*",
           "dev.mailpath.diag.dns.*",
           "dev.mailpath.diag.auth.*",
+          "dev.mailpath.diag.posture.*",
           "dev.mailpath.diag.smtp.*",
           "dev.mailpath.diag.trace.*",
           "dev.mailpath.diag.json.*",

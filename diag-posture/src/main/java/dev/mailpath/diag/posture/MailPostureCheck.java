@@ -122,6 +122,8 @@ public final class MailPostureCheck {
   private final List<DnsblList> dnsblLists;
   private final Duration deadline;
   private final int maxConnectionsPerHost;
+  private final int exchangeCacheSize;
+  private final ExchangeCache sharedCache;
 
   private final MxResolver mxResolver;
   private final SpfCheck spf;
@@ -148,6 +150,8 @@ public final class MailPostureCheck {
     this.dnsblLists = b.dnsblLists;
     this.deadline = b.deadline;
     this.maxConnectionsPerHost = b.maxConnectionsPerHost;
+    this.exchangeCacheSize = b.exchangeCacheSize;
+    this.sharedCache = exchangeCacheSize > 0 ? new ExchangeCache(exchangeCacheSize) : null;
 
     this.mxResolver = MxResolver.builder().dns(dns).environment(environment).build();
     this.spf = SpfCheck.builder().dns(dns).environment(environment).build();
@@ -226,6 +230,7 @@ public final class MailPostureCheck {
     b.dnsblLists = dnsblLists;
     b.deadline = deadline;
     b.maxConnectionsPerHost = maxConnectionsPerHost;
+    b.exchangeCacheSize = exchangeCacheSize;
     return b;
   }
 
@@ -263,6 +268,15 @@ public final class MailPostureCheck {
    */
   public int maxConnectionsPerHost() {
     return maxConnectionsPerHost;
+  }
+
+  /**
+   * Returns how many exchange hosts the instance remembers across calls.
+   *
+   * @return 0 when each call has its own cache
+   */
+  public int exchangeCacheSize() {
+    return exchangeCacheSize;
   }
 
   /**
@@ -329,15 +343,16 @@ public final class MailPostureCheck {
    */
   public CompletableFuture<MailPostureReport> checkAsync(String domain) {
     String ascii = DomainName.of(requireNonNull(domain, "domain")).ascii();
-    return start(ascii, new ExchangeCache(MAX_EXCHANGES));
+    return start(ascii, sharedCache != null ? sharedCache : new ExchangeCache(MAX_EXCHANGES));
   }
 
   /**
    * Checks many domains, streaming the reports in input order with at most {@code maxInFlight}
    * domains under way (and so in memory) at once; the input is read only as reports are taken.
    * Exchange hosts are probed once per call (the last {@value #EXCHANGE_CACHE_SIZE} hosts are
-   * remembered) and their results reused for every domain they serve. Closing the stream cancels
-   * the checks still running.
+   * remembered, or the instance's cache is used when {@link Builder#exchangeCacheSize(int)} set
+   * one) and their results reused for every domain they serve. Closing the stream cancels the
+   * checks still running.
    *
    * @param domains the domains, read lazily
    * @param maxInFlight how many domains are checked at once, at least 1
@@ -350,7 +365,8 @@ public final class MailPostureCheck {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
     }
-    ExchangeCache cache = new ExchangeCache(EXCHANGE_CACHE_SIZE);
+    ExchangeCache cache =
+        sharedCache != null ? sharedCache : new ExchangeCache(EXCHANGE_CACHE_SIZE);
     return DnsblPipeline.stream(
         domains.iterator(),
         d -> start(DomainName.of(requireNonNull(d, "domains element")).ascii(), cache),
@@ -687,6 +703,7 @@ public final class MailPostureCheck {
     private List<DnsblList> dnsblLists = List.of();
     private Duration deadline = DEFAULT_DEADLINE;
     private int maxConnectionsPerHost = 2;
+    private int exchangeCacheSize;
 
     private Builder() {}
 
@@ -881,6 +898,26 @@ public final class MailPostureCheck {
         throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1: " + max);
       }
       this.maxConnectionsPerHost = max;
+      return this;
+    }
+
+    /**
+     * Makes the check remember exchange probes across all its calls, for a batch run: a host seen
+     * by one call is not probed again by the next, as long as it is among the last {@code size}
+     * hosts used. Meant for an instance that lives as long as one run (a batch job, one executor of
+     * a distributed engine); a long-lived instance would report what an exchange showed when it was
+     * first probed. Default 0: each call has its own cache ({@link #checkAll} shares one among its
+     * domains).
+     *
+     * @param size hosts remembered, 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder exchangeCacheSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("exchangeCacheSize must not be negative: " + size);
+      }
+      this.exchangeCacheSize = size;
       return this;
     }
 

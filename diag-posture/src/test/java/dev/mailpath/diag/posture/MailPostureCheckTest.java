@@ -229,6 +229,21 @@ class MailPostureCheckTest {
   }
 
   @Test
+  void anInstanceCacheRemembersExchangesAcrossCalls() {
+    MailPostureCheck c = check().exchangeCacheSize(16).build();
+    int before = smtp4.connectionCount();
+    c.check("d0.test");
+    c.check("d1.test");
+    try (Stream<MailPostureReport> all = c.checkAll(List.of("d2.test", "d3.test"), 2)) {
+      assertThat(all.count()).isEqualTo(2);
+    }
+    assertThat(smtp4.connectionCount() - before).isEqualTo(1);
+    assertThat(c.toBuilder().build().exchangeCacheSize()).isEqualTo(16);
+    assertThatThrownBy(() -> MailPostureCheck.builder().exchangeCacheSize(-1))
+        .hasMessageContaining("exchangeCacheSize");
+  }
+
+  @Test
   void badInputThrowsBeforeAnyQuery() {
     MailPostureCheck c = check().build();
     assertThatThrownBy(() -> c.check("bad..domain")).isInstanceOf(IllegalArgumentException.class);

@@ -560,13 +560,7 @@ public final class MailPostureCheck {
               exFindings));
       findings.addAll(exFindings);
       if (mxSec.isPresent()) {
-        dane.add(
-            DaneEvaluator.evaluate(
-                probe.host() + ".",
-                mxSec.get().status(),
-                probe.addressReport(),
-                probe.tlsa(),
-                () -> new DaneEvaluator.TlsOutcome(probe.chain(), probe.chainError())));
+        dane.add(dane(probe, mxSec.get().status()));
       }
       lists.addAll(probe.dnsbl());
     }
@@ -683,6 +677,39 @@ public final class MailPostureCheck {
         .startedAt(startedAt)
         .elapsed(Duration.ofNanos(environment.timeSource().nanoTime() - start))
         .build();
+  }
+
+  /**
+   * DANE of one exchange: judged on the first address's chain, unless another address's chain
+   * matches none of the TLSA records (each address must match, RFC 7672 §3: a sender that reaches
+   * that address holds the mail).
+   */
+  private static DaneExchangeResult dane(ExchangeProber.Probe probe, DnssecStatus mxStatus) {
+    String name = probe.host() + ".";
+    DaneExchangeResult first =
+        DaneEvaluator.evaluate(
+            name,
+            mxStatus,
+            probe.addressReport(),
+            probe.tlsa(),
+            () -> new DaneEvaluator.TlsOutcome(probe.chain(), probe.chainError()));
+    if (!first.daneApplies() || first.matched().isEmpty()) {
+      return first;
+    }
+    for (int i = 1; i < probe.chains().size(); i++) {
+      List<java.security.cert.X509Certificate> chain = probe.chains().get(i);
+      DaneExchangeResult other =
+          DaneEvaluator.evaluate(
+              name,
+              mxStatus,
+              probe.addressReport(),
+              probe.tlsa(),
+              () -> new DaneEvaluator.TlsOutcome(chain, Optional.empty()));
+      if (other.matched().isEmpty()) {
+        return other;
+      }
+    }
+    return first;
   }
 
   private static String hostKey(String host) {

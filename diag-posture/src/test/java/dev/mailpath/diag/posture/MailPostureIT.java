@@ -42,6 +42,7 @@ class MailPostureIT {
   static UnboundServer unbound;
   static PostfixServer postfix;
   static PolicySmtpServer smtp6;
+  static PolicySmtpServer other;
   static MtaStsPolicyServer web;
   static DnssecTestSigner root;
   static TestCertificates.ServerCertificate cert;
@@ -61,6 +62,15 @@ class MailPostureIT {
             .localDomain("pf.test")
             .startTls(cert.serverContext())
             .bindAddress(InetAddress.getByName("::1"))
+            .port(postfix.port())
+            .start();
+    // A second address of mx2 with a certificate the TLSA records do not name.
+    other =
+        PolicySmtpServer.builder()
+            .hostname("mx2.pf.test")
+            .localDomain("pf.test")
+            .startTls(TestCertificates.selfSigned("mx2.pf.test").serverContext())
+            .bindAddress(InetAddress.getByName("127.0.0.2"))
             .port(postfix.port())
             .start();
     web =
@@ -105,6 +115,10 @@ class MailPostureIT {
                         "_mta-sts TXT \"v=STSv1; id=20261208\"",
                         "mta-sts A 127.0.0.1",
                         "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@pf.test\"",
+                        "split MX 10 mx2",
+                        "mx2 A " + postfix.host(),
+                        "mx2 A 127.0.0.2",
+                        "_25._tcp.mx2 TLSA " + current,
                         "")))
             .start();
     rbl =
@@ -128,7 +142,7 @@ class MailPostureIT {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {unbound, rbl, nsd, web, smtp6, postfix}) {
+    for (AutoCloseable c : new AutoCloseable[] {unbound, rbl, nsd, web, other, smtp6, postfix}) {
       try {
         if (c != null) {
           c.close();
@@ -179,6 +193,21 @@ class MailPostureIT {
             tuple("tls-rpt.record", Outcome.PASS));
     assertThat(r.dnsServers()).containsExactly("127.0.0.1:" + unbound.address().getPort());
     assertThat(r.dkim()).singleElement().matches(k -> k.usable(), text);
+  }
+
+  @Test
+  void anAddressWhoseCertificateTheTlsaRecordsDoNotNameIsADaneMismatch() {
+    MailPostureReport r = check().build().check("split.pf.test");
+    DaneExchangeResult mx2 = r.dane().orElseThrow().exchanges().get(0);
+    assertThat(mx2.daneApplies()).as(r.toString()).isTrue();
+    assertThat(mx2.matched()).isEmpty();
+    assertThat(r.hasFinding(DaneFinding.MISMATCH)).isTrue();
+    assertThat(r.score(PostureCategory.STARTTLS_DANE).orElseThrow().tests())
+        .extracting(PostureTest::id, PostureTest::result)
+        .contains(tuple("dane.valid", Outcome.FAIL));
+    assertThat(r.exchanges().get(0).addresses())
+        .extracting(AddressPosture::address)
+        .containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2");
   }
 
   @Test

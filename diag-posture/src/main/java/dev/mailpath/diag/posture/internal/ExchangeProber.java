@@ -71,6 +71,8 @@ public final class ExchangeProber {
    * @param addresses the sessions, IPv4 first
    * @param chain the certificate chain of the first session that had one (IPv4 first)
    * @param chainError why there is no chain, when there is none
+   * @param chains the chains of every session that had one, in session order (DANE applies to each
+   *     address, RFC 7672 §3)
    * @param dnsbl blocklist answers for the addresses connected to
    */
   public record Probe(
@@ -82,11 +84,13 @@ public final class ExchangeProber {
       List<AddressPosture> addresses,
       List<X509Certificate> chain,
       Optional<String> chainError,
+      List<List<X509Certificate>> chains,
       List<DnsblReport> dnsbl) {
     /** Copies the lists. */
     public Probe {
       addresses = List.copyOf(addresses);
       chain = List.copyOf(chain);
+      chains = chains.stream().map(List::copyOf).toList();
       dnsbl = List.copyOf(dnsbl);
     }
 
@@ -208,12 +212,16 @@ public final class ExchangeProber {
     List<AddressPosture> out = new ArrayList<>();
     List<X509Certificate> chain = List.of();
     Optional<String> chainError = Optional.of("no address to connect to");
+    List<List<X509Certificate>> chains = new ArrayList<>();
     for (int i = 0; i < sessions.size(); i++) {
       InetAddress ip = chosen.get(i);
       Session s =
           await(sessions.get(i), end)
               .orElseGet(() -> Session.failed(ip, "the deadline passed before the session ended"));
       out.add(s.posture());
+      if (!s.chain().isEmpty()) {
+        chains.add(s.chain());
+      }
       if (chain.isEmpty() && !s.chain().isEmpty()) {
         chain = s.chain();
         chainError = Optional.empty();
@@ -235,6 +243,7 @@ public final class ExchangeProber {
         out,
         chain,
         chainError,
+        chains,
         listed);
   }
 

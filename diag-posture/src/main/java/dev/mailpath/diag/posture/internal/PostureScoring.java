@@ -85,6 +85,30 @@ public final class PostureScoring {
     return new PostureTest(id, c, required, result, detail);
   }
 
+  /**
+   * A test over every exchange or address: PASS when nothing fails it, else FAIL (WARN for a
+   * recommended test, INCONCLUSIVE when undecided) naming what failed.
+   */
+  private static PostureTest every(
+      String id,
+      PostureCategory c,
+      boolean required,
+      List<String> failing,
+      boolean undecided,
+      String passText,
+      String failPrefix) {
+    Outcome result =
+        failing.isEmpty()
+            ? Outcome.PASS
+            : undecided ? Outcome.INCONCLUSIVE : required ? Outcome.FAIL : Outcome.WARN;
+    return test(
+        id,
+        c,
+        required,
+        result,
+        failing.isEmpty() ? passText : failPrefix + String.join(", ", failing));
+  }
+
   private static PostureTest undecided(String id, PostureCategory c, boolean required, String why) {
     return test(id, c, required, Outcome.INCONCLUSIVE, why);
   }
@@ -115,14 +139,14 @@ public final class PostureScoring {
     }
     List<String> without = failing(f.exchanges(), x -> x.ipv6Addresses() > 0);
     t.add(
-        test(
+        every(
             "ipv6.addresses",
             c,
             true,
-            without.isEmpty() ? Outcome.PASS : Outcome.FAIL,
-            without.isEmpty()
-                ? "every exchange has an IPv6 address"
-                : "no IPv6 address: " + String.join(", ", without)));
+            without,
+            false,
+            "every exchange has an IPv6 address",
+            "no IPv6 address: "));
     List<ExchangePosture> withV6 =
         f.exchanges().stream().filter(x -> x.ipv6Addresses() > 0).toList();
     if (!withV6.isEmpty()) {
@@ -134,14 +158,14 @@ public final class PostureScoring {
                       .filter(AddressPosture::ipv6)
                       .allMatch(AddressPosture::reachable));
       t.add(
-          test(
+          every(
               "ipv6.reachable",
               c,
               true,
-              dead.isEmpty() ? Outcome.PASS : Outcome.FAIL,
-              dead.isEmpty()
-                  ? "every IPv6 address tried answered SMTP"
-                  : "IPv6 address without SMTP answer: " + String.join(", ", dead)));
+              dead,
+              false,
+              "every IPv6 address tried answered SMTP",
+              "IPv6 address without SMTP answer: "));
     }
     return t;
   }
@@ -166,14 +190,14 @@ public final class PostureScoring {
           f.exchanges().stream().anyMatch(x -> x.addressStatus() == DnssecStatus.INDETERMINATE);
       List<String> bad = failing(f.exchanges(), x -> x.addressStatus() == DnssecStatus.SECURE);
       t.add(
-          test(
+          every(
               "dnssec.exchanges",
               c,
               true,
-              bad.isEmpty() ? Outcome.PASS : undecided ? Outcome.INCONCLUSIVE : Outcome.FAIL,
-              bad.isEmpty()
-                  ? "every exchange's address records are secure"
-                  : "not secure: " + String.join(", ", bad)));
+              bad,
+              undecided,
+              "every exchange's address records are secure",
+              "not secure: "));
     }
     return t;
   }
@@ -342,14 +366,14 @@ public final class PostureScoring {
       List<String> without =
           reached.stream().filter(a -> !a.tlsEstablished()).map(AddressPosture::address).toList();
       t.add(
-          test(
+          every(
               "starttls.offered",
               c,
               true,
-              without.isEmpty() ? Outcome.PASS : Outcome.FAIL,
-              without.isEmpty()
-                  ? "every address that answered offers working STARTTLS"
-                  : "no working STARTTLS: " + String.join(", ", without)));
+              without,
+              false,
+              "every address that answered offers working STARTTLS",
+              "no working STARTTLS: "));
       List<AddressPosture> tls = reached.stream().filter(AddressPosture::tlsEstablished).toList();
       if (!tls.isEmpty()) {
         List<String> old =
@@ -359,28 +383,28 @@ public final class PostureScoring {
                 .map(AddressPosture::address)
                 .toList();
         t.add(
-            test(
+            every(
                 "starttls.protocol",
                 c,
                 true,
-                old.isEmpty() ? Outcome.PASS : Outcome.FAIL,
-                old.isEmpty()
-                    ? "TLS 1.2 or newer everywhere"
-                    : "older than TLS 1.2: " + String.join(", ", old)));
+                old,
+                false,
+                "TLS 1.2 or newer everywhere",
+                "older than TLS 1.2: "));
         List<String> invalid =
             tls.stream()
                 .filter(a -> !a.tls().map(TlsInfo::verified).orElse(false))
                 .map(AddressPosture::address)
                 .toList();
         t.add(
-            test(
+            every(
                 "starttls.certificate",
                 c,
                 false,
-                invalid.isEmpty() ? Outcome.PASS : Outcome.WARN,
-                invalid.isEmpty()
-                    ? "every certificate is trusted, current and names its exchange"
-                    : "certificate not valid for the exchange: " + String.join(", ", invalid)));
+                invalid,
+                false,
+                "every certificate is trusted, current and names its exchange",
+                "certificate not valid for the exchange: "));
       }
     }
     if (f.dane().isPresent() && !f.dane().get().exchanges().isEmpty()) {
@@ -392,14 +416,14 @@ public final class PostureScoring {
               .toList();
       boolean undecided = xs.stream().anyMatch(x -> x.tlsaStatus() == DnssecStatus.INDETERMINATE);
       t.add(
-          test(
+          every(
               "dane.exists",
               c,
               true,
-              without.isEmpty() ? Outcome.PASS : undecided ? Outcome.INCONCLUSIVE : Outcome.FAIL,
-              without.isEmpty()
-                  ? "every exchange publishes DNSSEC-secure TLSA records"
-                  : "no secure TLSA records: " + String.join(", ", without)));
+              without,
+              undecided,
+              "every exchange publishes DNSSEC-secure TLSA records",
+              "no secure TLSA records: "));
       List<DaneExchangeResult> applied =
           xs.stream().filter(DaneExchangeResult::daneApplies).toList();
       if (!applied.isEmpty()) {
@@ -430,15 +454,14 @@ public final class PostureScoring {
                 .map(DaneExchangeResult::exchange)
                 .toList();
         t.add(
-            test(
+            every(
                 "dane.rollover",
                 c,
                 false,
-                noRollover.isEmpty() ? Outcome.PASS : Outcome.WARN,
-                noRollover.isEmpty()
-                    ? "a second TLSA record is ready for the next key everywhere"
-                    : "one TLSA record only (no rollover in place): "
-                        + String.join(", ", noRollover)));
+                noRollover,
+                false,
+                "a second TLSA record is ready for the next key everywhere",
+                "one TLSA record only (no rollover in place): "));
       }
     } else if (f.dane().isEmpty()) {
       t.add(undecided("dane.exists", c, true, "the DANE validation did not finish"));
@@ -479,14 +502,14 @@ public final class PostureScoring {
         List<String> uncovered =
             m.exchanges().stream().filter(x -> !x.covered()).map(x -> x.host()).toList();
         t.add(
-            test(
+            every(
                 "mta-sts.coverage",
                 c,
                 true,
-                uncovered.isEmpty() ? Outcome.PASS : Outcome.FAIL,
-                uncovered.isEmpty()
-                    ? "the policy's mx patterns cover every exchange"
-                    : "not covered: " + String.join(", ", uncovered)));
+                uncovered,
+                false,
+                "the policy's mx patterns cover every exchange",
+                "not covered: "));
         if (mode != MtaStsMode.NONE) {
           List<AddressPosture> tls =
               f.exchanges().stream()
@@ -501,15 +524,15 @@ public final class PostureScoring {
           t.add(
               tls.isEmpty()
                   ? undecided("mta-sts.certificates", c, true, "no TLS session to judge")
-                  : test(
+                  : every(
                       "mta-sts.certificates",
                       c,
                       true,
-                      invalid.isEmpty() ? Outcome.PASS : Outcome.FAIL,
-                      invalid.isEmpty()
-                          ? "every exchange's certificate validates for its name, as the policy"
-                              + " requires"
-                          : "senders enforcing the policy refuse: " + String.join(", ", invalid)));
+                      invalid,
+                      false,
+                      "every exchange's certificate validates for its name, as the policy"
+                          + " requires",
+                      "senders enforcing the policy refuse: "));
         }
       }
     }

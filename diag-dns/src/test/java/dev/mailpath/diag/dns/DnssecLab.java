@@ -47,6 +47,7 @@ public final class DnssecLab {
   public final DnssecTestSigner nsec3 = DnssecTestSigner.create("nsec3.test.");
   public final DnssecTestSigner optout = DnssecTestSigner.create("optout.test.");
   public final DnssecTestSigner iterations = DnssecTestSigner.create("iterations.test.");
+  public final DnssecTestSigner forged = DnssecTestSigner.create("forged.test.");
 
   /** NSEC3 iterations of iterations.test.: above the limit of Unbound and mailpath (150). */
   public static final int HIGH_ITERATIONS = 200;
@@ -101,6 +102,10 @@ public final class DnssecLab {
                 + "iterations NS ns.iterations\n"
                 + "ns.iterations A 127.0.0.1\n"
                 + iterations.ds()
+                + "\n"
+                + "forged NS ns.forged\n"
+                + "ns.forged A 127.0.0.1\n"
+                + forged.ds()
                 + "\n"));
     zones.put("example.test.", example.sign(exampleText()));
     zones.put(
@@ -129,6 +134,11 @@ public final class DnssecLab {
             "01",
             HIGH_ITERATIONS,
             false));
+    zones.put(
+        "forged.test.",
+        forgeNsec3Next(
+            forged.signNsec3(
+                soa("forged.test.") + "ns A 127.0.0.1\nwww A 192.0.2.80\n", "-", 0, false)));
     zones.put("bad.test.", badZoneSigned != null ? badZoneSigned : bad.sign(badText()));
     Instant now = Instant.now();
     zones.put(
@@ -139,6 +149,29 @@ public final class DnssecLab {
             // three days ago: Unbound forgives a signature up to a day past its expiry
             // (val-sig-skew-max), so one day ago sat on the edge and passed on some runs
             now.minusSeconds(3L * 86400)));
+  }
+
+  /**
+   * Changes the next hashed owner name of every NSEC3 record after signing (the last base32hex
+   * digit), so that each NSEC3 signature fails while the chain keeps its order.
+   *
+   * @param signed a zone signed with NSEC3
+   * @return the forged zone
+   */
+  public static String forgeNsec3Next(String signed) {
+    StringBuilder out = new StringBuilder();
+    for (String line : signed.split("\n")) {
+      String[] f = line.split("\\s+");
+      int at = java.util.Arrays.asList(f).indexOf("NSEC3");
+      if (at > 0 && f.length > at + 5) {
+        String next = f[at + 5];
+        char last = next.charAt(next.length() - 1);
+        f[at + 5] = next.substring(0, next.length() - 1) + (last == '0' ? '1' : '0');
+        line = String.join(" ", f);
+      }
+      out.append(line).append('\n');
+    }
+    return out.toString();
   }
 
   /** The unsigned text of bad.test. */

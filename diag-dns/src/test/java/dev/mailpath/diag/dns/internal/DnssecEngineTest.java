@@ -458,6 +458,16 @@ class DnssecEngineTest {
   }
 
   @Test
+  void nsec3RecordsChangedAfterSigningAreBogusButThePositiveAnswerIsSecure() {
+    DnssecLab lab = new DnssecLab();
+    Verdict nx = validate(lab, "nope.forged.test.", Type.A);
+    assertThat(nx.status()).isEqualTo(Status.BOGUS);
+    assertThat(nx.reason()).contains("RRSIG of NSEC3").contains("bad signature");
+    Verdict positive = validate(lab, "www.forged.test.", Type.A);
+    assertThat(positive.status()).as(positive.reason()).isEqualTo(Status.SECURE);
+  }
+
+  @Test
   void nsec3AboveTheIterationLimitIsInsecureWithoutHashing() {
     DnssecLab lab = new DnssecLab();
     Verdict nx = validate(lab, "nope.iterations.test.", Type.A);

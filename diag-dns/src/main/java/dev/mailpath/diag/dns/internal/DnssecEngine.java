@@ -59,8 +59,8 @@ public final class DnssecEngine {
   /** NSEC and NSEC3 record sets verified per reply (a real proof needs at most three or four). */
   static final int MAX_PROOF_RRSETS = 8;
 
-  /** NSEC3 records considered per reply. */
-  static final int MAX_NSEC3_RECORDS = 16;
+  /** NSEC records, and NSEC3 records, considered per reply. */
+  static final int MAX_PROOF_RECORDS = 16;
 
   /**
    * Distinct NSEC3 hashes one validation computes (each name once per parameter set; a real
@@ -627,11 +627,13 @@ public final class DnssecEngine {
         Name signer = lastSig.getSigner();
         for (Record rec : s.rrs()) {
           if (rec instanceof NSECRecord n) {
-            p.nsec.add(n);
+            if (p.nsec.size() < MAX_PROOF_RECORDS) {
+              p.nsec.add(n);
+            }
           } else if (rec instanceof NSEC3Record n3
               && n3.getName().labels() > 1
               && new Name(n3.getName(), 1).equals(signer)
-              && nsec3Records++ < MAX_NSEC3_RECORDS) {
+              && nsec3Records++ < MAX_PROOF_RECORDS) {
             p.nsec3.add(n3);
           }
         }

@@ -468,6 +468,46 @@ class DnssecEngineTest {
   }
 
   @Test
+  void nsec3WithAnUnknownHashAlgorithmIsInsecure() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    // A validly signed NSEC3 record with hash algorithm 2, which no RFC defines.
+    String owner = "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.nsec3.test.";
+    String signed =
+        lab.nsec3.sign(
+            DnssecLab.nsec3Text()
+                + owner
+                + " 300 IN NSEC3 2 0 0 - 0p9mhaveqvm6t7vbl5lop2u3t2rp3too A RRSIG\n");
+    RRset fake = new RRset();
+    for (Record r : DnssecLab.parse("nsec3.test.", signed)) {
+      int t = r instanceof RRSIGRecord sig ? sig.getTypeCovered() : r.getType();
+      if (r.getName().equals(DnssecLab.name(owner)) && t == Type.NSEC3) {
+        fake.addRR(r);
+      }
+    }
+    assertThat(fake.sigs()).hasSize(1);
+    Name nope = DnssecLab.name("nope.nsec3.test.");
+    DnssecEngine.Fetcher unknown =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(nope)) {
+            return r;
+          }
+          List<RRset> authority = new ArrayList<>();
+          for (RRset s : r.authority()) {
+            if (s.getType() == Type.SOA) {
+              authority.add(s);
+            }
+          }
+          authority.add(fake);
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, unknown, "nope.nsec3.test.", Type.A, Instant.now());
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.INSECURE);
+    assertThat(v.reason()).contains("hash algorithms this validator does not know");
+  }
+
+  @Test
   void nsec3AboveTheIterationLimitIsInsecureWithoutHashing() {
     DnssecLab lab = new DnssecLab();
     Verdict nx = validate(lab, "nope.iterations.test.", Type.A);

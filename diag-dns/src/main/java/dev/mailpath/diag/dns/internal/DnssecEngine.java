@@ -52,7 +52,9 @@ public final class DnssecEngine {
    * NSEC3 iterations above which a proof counts as insecure, bounding work: RFC 9276 section 3.2
    * lets validators treat any count above 0 as insecure and notes that 150 was the common limit;
    * Unbound's default ({@code val-nsec3-keysize-iterations "1024 150 2048 150 4096 150"}) is 150
-   * for every key size, and so is this, so both give the same verdict.
+   * for every key size, and so is this, so both give the same verdict. The price RFC 9276 accepts:
+   * in such a zone a denial, and an unsigned answer (whose DS walk meets the uncomputed NSEC3
+   * records), count as insecure rather than bogus.
    */
   static final int MAX_NSEC3_ITERATIONS = 150;
 

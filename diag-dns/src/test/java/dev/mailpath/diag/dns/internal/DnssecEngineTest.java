@@ -508,7 +508,7 @@ class DnssecEngineTest {
   }
 
   @Test
-  void nsec3AboveTheIterationLimitIsInsecureWithoutHashing() {
+  void nsec3AboveTheIterationLimitIsInsecure() {
     DnssecLab lab = new DnssecLab();
     Verdict nx = validate(lab, "nope.iterations.test.", Type.A);
     assertThat(nx.status()).as(nx.reason()).isEqualTo(Status.INSECURE);
@@ -550,6 +550,61 @@ class DnssecEngineTest {
     assertThat(v.chain()).anyMatch(s -> s.contains("the rest were ignored"));
     assertThat(v.chain().stream().filter(s -> s.startsWith("RRSIG NSEC3")).count())
         .isLessThanOrEqualTo(DnssecEngine.MAX_PROOF_RRSETS);
+  }
+
+  @Test
+  void nsec3RecordsWithManyParameterSetsStopAtTheHashBudget() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    // Eight validly signed NSEC3 records, each with its own salt and 150 iterations (the most
+    // computed), none matching: every label of a long name would need eight hashes.
+    StringBuilder text = new StringBuilder(DnssecLab.nsec3Text());
+    List<Name> owners = new ArrayList<>();
+    for (int i = 1; i <= DnssecEngine.MAX_PROOF_RRSETS; i++) {
+      String owner = String.format("%032d", i) + ".nsec3.test.";
+      owners.add(DnssecLab.name(owner));
+      text.append(owner)
+          .append(" 300 IN NSEC3 1 0 150 0")
+          .append(i)
+          .append(' ')
+          .append(String.format("%032d", i + 1))
+          .append(" A RRSIG\n");
+    }
+    List<Record> signed = DnssecLab.parse("nsec3.test.", lab.nsec3.sign(text.toString()));
+    List<RRset> fakes = new ArrayList<>();
+    for (Name owner : owners) {
+      RRset set = new RRset();
+      for (Record r : signed) {
+        int t = r instanceof RRSIGRecord sig ? sig.getTypeCovered() : r.getType();
+        if (r.getName().equals(owner) && t == Type.NSEC3) {
+          set.addRR(r);
+        }
+      }
+      fakes.add(set);
+    }
+    StringBuilder longName = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      longName.append("a.");
+    }
+    Name qname = DnssecLab.name(longName + "nsec3.test.");
+    DnssecEngine.Fetcher hostile =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(qname)) {
+            return r;
+          }
+          List<RRset> authority = new ArrayList<>();
+          for (RRset s : r.authority()) {
+            if (s.getType() == Type.SOA) {
+              authority.add(s);
+            }
+          }
+          authority.addAll(fakes);
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, hostile, qname.toString(), Type.A, Instant.now());
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.BOGUS);
+    assertThat(v.reason()).contains("more than " + DnssecEngine.MAX_NSEC3_HASHES + " NSEC3 hashes");
   }
 
   @Test

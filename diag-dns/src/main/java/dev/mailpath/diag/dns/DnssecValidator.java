@@ -31,10 +31,14 @@ import java.util.function.Consumer;
  * zone of a lab answers like one), and follows the RRSIG signer names from the answer up to a zone
  * whose DNSKEY matches a trust anchor, checking each DS against the DNSKEYs it names and each
  * signature's validity period against the environment's clock. An unsigned answer is insecure only
- * when a signed NSEC or NSEC3 record above it proves a delegation without DS; otherwise it is
- * bogus. Negative answers are checked with NSEC and NSEC3 (wildcard and NSEC3 closest-encloser
- * proofs are not checked; the chain says so). The number of zone steps and the signatures tried per
- * record set are bounded, so a signature loop or a flood of garbage RRSIGs ends as a bogus verdict.
+ * when a signed NSEC or NSEC3 record above it proves a delegation without DS (or an NSEC3 opt-out
+ * span covers the delegation); otherwise it is bogus. Negative answers are checked with NSEC and
+ * NSEC3 (RFC 5155: closest-encloser proof, NXDOMAIN, NODATA, wildcard NODATA, opt-out), and an
+ * answer expanded from a wildcard must come with the proof that no closer name exists. NSEC3
+ * records with more than 150 hash iterations (Unbound's default limit, RFC 9276) or an unknown hash
+ * algorithm make the answer insecure rather than costing unbounded work. The number of zone steps,
+ * the signatures tried per record set, the proof records per reply and the NSEC3 hashes per call
+ * are bounded, so a signature loop or a flood of garbage records ends as a bogus verdict.
  *
  * <p><b>Errors.</b> A timeout, SERVFAIL or the deadline ({@link DnsSettings#deadline()}) gives an
  * INDETERMINATE report with the reason; only a malformed name or type throws ({@link

@@ -15,10 +15,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * mailpath's own DNSSEC verdict against Unbound's, on the same names: NSD serves a lab signed with
  * keys the test makes (root, test., example.test., an unsigned insecure.test. delegated without DS,
- * bad.test. with a record edited after signing, expired.test. whose signatures expired); Unbound
- * validates from the lab root's key. Unbound's answer (AD set: secure; no AD: insecure; SERVFAIL:
- * bogus) must agree with mailpath asking NSD directly and with mailpath asking Unbound (with CD
- * set).
+ * bad.test. with a record edited after signing, expired.test. whose signatures expired, and the
+ * NSEC3 zones: nsec3.test. with a wildcard, an empty non-terminal and an unsigned delegation,
+ * optout.test. with an opt-out unsigned delegation, iterations.test. above the iteration limit,
+ * forged.test. whose NSEC3 records were changed after signing); Unbound validates from the lab
+ * root's key. Unbound's answer (AD set: secure; no AD: insecure; SERVFAIL: bogus) must agree with
+ * mailpath asking NSD directly and with mailpath asking Unbound (with CD set).
  */
 class DnssecUnboundIT {
   static DnssecLab lab;
@@ -85,6 +87,29 @@ class DnssecUnboundIT {
     "mx.insecure.test., MX, INSECURE",
     "www.bad.test., A, BOGUS",
     "www.expired.test., A, BOGUS",
+    "host.wild.example.test., A, SECURE",
+    "host.wild.example.test., AAAA, SECURE",
+    "www.nsec3.test., A, SECURE",
+    "www.nsec3.test., AAAA, SECURE",
+    "nope.nsec3.test., A, SECURE",
+    "a.b.nope.nsec3.test., A, SECURE",
+    "ent.nsec3.test., TXT, SECURE",
+    "deep.ent.nsec3.test., TXT, SECURE",
+    "host.wild.nsec3.test., A, SECURE",
+    "host.wild.nsec3.test., MX, SECURE",
+    "nsec3.test., MX, SECURE",
+    "unsigned.nsec3.test., DS, SECURE",
+    "www.unsigned.nsec3.test., A, INSECURE",
+    "www.optout.test., A, SECURE",
+    "www.optout.test., AAAA, SECURE",
+    "www.child.optout.test., A, INSECURE",
+    "nope.optout.test., A, INSECURE",
+    "www.iterations.test., A, SECURE",
+    "www.iterations.test., AAAA, INSECURE",
+    "nope.iterations.test., A, INSECURE",
+    "www.forged.test., A, SECURE",
+    "www.forged.test., AAAA, BOGUS",
+    "nope.forged.test., A, BOGUS",
   })
   void mailpathAgreesWithUnbound(String name, String type, DnssecStatus expected) {
     RecordType t = RecordType.of(type);

@@ -20,7 +20,6 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.utils.base32;
 
 /**
  * mailpath's own DNSSEC validator (RFC 4033-4035, 5155): it follows the chain of trust from a
@@ -30,9 +29,13 @@ import org.xbill.DNS.utils.base32;
  * <p>The chain is followed bottom-up along the signer names of the RRSIGs (each step must move to a
  * proper ancestor, and the number of zone steps is bounded, so a signature loop ends as bogus). An
  * unsigned answer is insecure only when a signed NSEC or NSEC3 record proves a delegation without
- * DS above it (walking the names from the top); otherwise it is bogus. Denial of existence is
- * checked with NSEC (matching and covering records) and NSEC3 (a matching or covering hash);
- * wildcard and NSEC3 closest-encloser proofs are not checked (the chain says so).
+ * DS above it (walking the names from the top), or an NSEC3 opt-out span covers the delegation;
+ * otherwise it is bogus. Denial of existence is checked with NSEC (matching and covering records,
+ * empty non-terminals, the wildcard of the closest encloser) and NSEC3 (RFC 5155 section 8:
+ * closest-encloser proofs, NXDOMAIN, NODATA, DS NODATA with opt-out, wildcard NODATA); an answer
+ * expanded from a wildcard must come with the proof that no closer name exists. NSEC3 records with
+ * more than {@link #MAX_NSEC3_ITERATIONS} iterations or an unknown hash algorithm make the answer
+ * insecure rather than costing unbounded work; hashes are cached and counted per validation.
  *
  * <p>A {@link Fetcher} asks the questions; one instance of this class serves any number of
  * validations, each with its own cache and step budget.
@@ -45,8 +48,27 @@ public final class DnssecEngine {
   /** Signatures tried per RRset, so that a flood of garbage RRSIGs costs bounded work. */
   static final int MAX_SIGS_PER_RRSET = 8;
 
-  /** NSEC3 iterations above which a proof counts as insecure (RFC 9276 §3.2), bounding work. */
+  /**
+   * NSEC3 iterations above which a proof counts as insecure, bounding work: RFC 9276 section 3.2
+   * lets validators treat any count above 0 as insecure and notes that 150 was the common limit;
+   * Unbound's default ({@code val-nsec3-keysize-iterations "1024 150 2048 150 4096 150"}) is 150
+   * for every key size, and so is this, so both give the same verdict. The price RFC 9276 accepts:
+   * in such a zone a denial, and an unsigned answer (whose DS walk meets the uncomputed NSEC3
+   * records), count as insecure rather than bogus.
+   */
   static final int MAX_NSEC3_ITERATIONS = 150;
+
+  /** NSEC and NSEC3 record sets verified per reply (a real proof needs at most three or four). */
+  static final int MAX_PROOF_RRSETS = 8;
+
+  /** NSEC records, and NSEC3 records, considered per reply. */
+  static final int MAX_PROOF_RECORDS = 16;
+
+  /**
+   * Distinct NSEC3 hashes one validation computes (each name once per parameter set; a real
+   * validation needs one per label of the names it proves).
+   */
+  static final int MAX_NSEC3_HASHES = 512;
 
   /** Asks one question with DO (and CD) set and returns the reply; blocking. */
   @FunctionalInterface
@@ -183,7 +205,14 @@ public final class DnssecEngine {
     final Map<String, Reply> replies = new HashMap<>();
     final Map<Name, Result> zoneKeys = new HashMap<>();
     final Set<Name> inProgress = new HashSet<>();
+    final Map<String, byte[]> hashes = new HashMap<>();
     int zoneSteps;
+
+    /** The signature that verified last, set by {@link #verifySigned}. */
+    RRSIGRecord lastSig;
+
+    /** Why the last denial proof failed, for the bogus reason. */
+    String problem = "";
 
     Run(Fetcher fetcher, Instant now) {
       this.fetcher = fetcher;
@@ -230,7 +259,8 @@ public final class DnssecEngine {
           return unsignedBelow(
               name, "the answer " + describe(answer) + " has no RRSIG (missing signature)");
         }
-        return verifySigned(answer, null);
+        Result v = verifySigned(answer, null);
+        return v.status == Status.SECURE ? wildcardAnswer(name, lastSig, r) : v;
       }
       return validateDenial(name, type, r);
     }
@@ -239,98 +269,444 @@ public final class DnssecEngine {
     Result validateDenial(Name name, int type, Reply r) {
       boolean nx = r.rcode() == Rcode.NXDOMAIN;
       String what = nx ? "NXDOMAIN for " + name : "no " + Type.string(type) + " at " + name;
-      List<RRset> proofs = new ArrayList<>();
-      for (RRset s : r.authority()) {
-        if (s.getType() == Type.NSEC || s.getType() == Type.NSEC3) {
-          proofs.add(s);
-        }
-      }
       boolean signed = r.authority().stream().anyMatch(s -> !s.sigs().isEmpty());
       if (!signed) {
         return unsignedBelow(name, "the denial (" + what + ") is not signed");
       }
-      if (proofs.isEmpty()) {
+      Proofs p = proofs(r);
+      if (!p.any) {
         return unsignedBelow(name, "the denial (" + what + ") carries no NSEC or NSEC3 record");
       }
-      for (RRset p : proofs) {
-        Result v = verifySigned(p, null);
-        if (v.status != Status.SECURE) {
-          return v;
+      if (p.failure != null) {
+        return p.failure;
+      }
+      problem = "";
+      if (!p.nsec.isEmpty()) {
+        Result n = nx ? nsecNxdomain(name, p.nsec) : nsecNodata(name, type, p.nsec);
+        if (n != null) {
+          return n;
         }
       }
-      for (RRset p : proofs) {
-        for (Record rec : p.rrs()) {
-          if (rec instanceof NSECRecord nsec) {
-            if (!nx && nsec.getName().equals(name)) {
-              if (nsec.hasType(type) || nsec.hasType(Type.CNAME)) {
-                return Result.bogus(
-                    "the NSEC record of "
-                        + name
-                        + " lists "
-                        + Type.string(type)
-                        + ", yet none came");
-              }
-              chain.add("NSEC " + name + " proves that " + Type.string(type) + " does not exist");
-              return Result.SECURE;
-            }
-            if (nx && covers(nsec.getName(), nsec.getNext(), name)) {
-              chain.add(
-                  "NSEC "
-                      + nsec.getName()
-                      + " -> "
-                      + nsec.getNext()
-                      + " proves that "
-                      + name
-                      + " does not exist (wildcard proof not checked)");
-              return Result.SECURE;
-            }
-          } else if (rec instanceof NSEC3Record n3) {
-            Result n = nsec3(n3, name, type, nx);
-            if (n != null) {
-              return n;
-            }
+      Nsec3Evidence e = nsec3For(p, name);
+      if (e != null) {
+        if (e.insecure() != null) {
+          return Result.insecure(e.insecure());
+        }
+        Result n = nx ? nsec3Nxdomain(name, e.proof()) : nsec3Nodata(name, type, e.proof());
+        if (n != null) {
+          return n;
+        }
+      }
+      return Result.bogus(
+          "the NSEC/NSEC3 records do not prove the denial ("
+              + what
+              + ")"
+              + (problem.isEmpty() ? "" : ": " + problem));
+    }
+
+    /**
+     * An answer signed by a signature whose labels count is lower than the owner name's was
+     * expanded from a wildcard (RFC 4035 section 5.3.4, RFC 5155 section 8.8): the reply must prove
+     * that no closer name exists.
+     */
+    Result wildcardAnswer(Name name, RRSIGRecord sig, Reply r) {
+      int own = name.labels() - 1 - (name.isWild() ? 1 : 0);
+      if (sig.getLabels() >= own) {
+        return Result.SECURE;
+      }
+      Name ce = new Name(name, name.labels() - 1 - sig.getLabels());
+      Name nextCloser = new Name(name, name.labels() - 2 - sig.getLabels());
+      chain.add(
+          name
+              + " was expanded from the wildcard *."
+              + ce
+              + " (RRSIG labels "
+              + sig.getLabels()
+              + ")");
+      Proofs p = proofs(r);
+      if (p.failure != null) {
+        return p.failure;
+      }
+      for (NSECRecord n : p.nsec) {
+        if (covers(n.getName(), n.getNext(), name)
+            && !ancestorDelegation(n, name)
+            && !n.getNext().subdomain(name)
+            && nsecEncloser(n, name).equals(ce)) {
+          chain.add(
+              "NSEC "
+                  + n.getName()
+                  + " -> "
+                  + n.getNext()
+                  + " proves that "
+                  + name
+                  + " does not exist, so the wildcard applies");
+          return Result.SECURE;
+        }
+      }
+      Nsec3Evidence e = nsec3For(p, name);
+      if (e != null) {
+        if (e.insecure() != null) {
+          return Result.insecure(e.insecure());
+        }
+        NSEC3Record cover = e.proof().covering(nextCloser);
+        if (cover != null) {
+          chain.add(
+              "NSEC3 "
+                  + cover.getName()
+                  + " covers the next closer name "
+                  + nextCloser
+                  + ", so "
+                  + name
+                  + " does not exist and the wildcard applies");
+          return Result.SECURE;
+        }
+      }
+      return Result.bogus(
+          "the answer "
+              + name
+              + " was expanded from the wildcard *."
+              + ce
+              + ", but no NSEC or NSEC3 record proves that no closer name exists (missing wildcard"
+              + " proof)");
+    }
+
+    /** NODATA from NSEC records: a matching record, an empty non-terminal, or a wildcard. */
+    Result nsecNodata(Name name, int type, List<NSECRecord> list) {
+      String t = Type.string(type);
+      for (NSECRecord n : list) {
+        if (!n.getName().equals(name)) {
+          continue;
+        }
+        boolean otherSide =
+            type == Type.DS
+                ? n.hasType(Type.SOA) && name.labels() > 1
+                : n.hasType(Type.NS) && !n.hasType(Type.SOA);
+        if (otherSide) {
+          problem = "the NSEC record of " + name + " comes from the other side of a zone cut";
+          continue;
+        }
+        if (n.hasType(type) || n.hasType(Type.CNAME)) {
+          return Result.bogus(
+              "the NSEC record of " + name + " lists " + t + " (or CNAME), yet none came");
+        }
+        chain.add("NSEC " + name + " proves that " + t + " does not exist");
+        return Result.SECURE;
+      }
+      for (NSECRecord n : list) {
+        if (covers(n.getName(), n.getNext(), name)
+            && n.getNext().subdomain(name)
+            && !n.getNext().equals(name)) {
+          chain.add(
+              "NSEC "
+                  + n.getName()
+                  + " -> "
+                  + n.getNext()
+                  + " proves that "
+                  + name
+                  + " is an empty non-terminal, without "
+                  + t);
+          return Result.SECURE;
+        }
+      }
+      for (NSECRecord n : list) {
+        if (!covers(n.getName(), n.getNext(), name) || ancestorDelegation(n, name)) {
+          continue;
+        }
+        Name wc = Nsec3Proof.wildcard(nsecEncloser(n, name));
+        for (NSECRecord w : list) {
+          if (w.getName().equals(wc) && !w.hasType(type) && !w.hasType(Type.CNAME)) {
+            chain.add(
+                "NSEC "
+                    + n.getName()
+                    + " -> "
+                    + n.getNext()
+                    + " proves that "
+                    + name
+                    + " does not exist, and NSEC "
+                    + wc
+                    + " that the wildcard has no "
+                    + t);
+            return Result.SECURE;
           }
         }
       }
-      return Result.bogus("the NSEC/NSEC3 records do not prove the denial (" + what + ")");
-    }
-
-    Result nsec3(NSEC3Record n3, Name name, int type, boolean nx) {
-      byte[] hash;
-      try {
-        hash = n3.hashName(name);
-      } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
-        return null;
-      }
-      byte[] owner;
-      try {
-        owner =
-            new base32(base32.Alphabet.BASE32HEX, false, false)
-                .fromString(n3.getName().getLabelString(0));
-      } catch (RuntimeException e) {
-        return null;
-      }
-      if (owner == null) {
-        return null;
-      }
-      if (!nx && Arrays.equals(owner, hash)) {
-        if (n3.hasType(type) || n3.hasType(Type.CNAME)) {
-          return Result.bogus("the NSEC3 record of " + name + " lists " + Type.string(type));
-        }
-        chain.add(
-            "NSEC3 " + n3.getName() + " proves that " + Type.string(type) + " does not exist");
-        return Result.SECURE;
-      }
-      if (nx && coversHash(owner, n3.getNext(), hash)) {
-        chain.add(
-            "NSEC3 "
-                + n3.getName()
-                + " covers the hash of "
-                + name
-                + " (closest-encloser proof not checked)");
-        return Result.SECURE;
+      if (problem.isEmpty()) {
+        problem = "no NSEC record matches " + name + " or proves a wildcard without " + t;
       }
       return null;
+    }
+
+    /** NXDOMAIN from NSEC records: the name and the wildcard of its closest encloser covered. */
+    Result nsecNxdomain(Name name, List<NSECRecord> list) {
+      NSECRecord cover = null;
+      for (NSECRecord n : list) {
+        if (covers(n.getName(), n.getNext(), name)
+            && !ancestorDelegation(n, name)
+            && !n.getNext().subdomain(name)) {
+          cover = n;
+          break;
+        }
+      }
+      if (cover == null) {
+        problem = "no NSEC record covers " + name;
+        return null;
+      }
+      Name ce = nsecEncloser(cover, name);
+      Name wc = Nsec3Proof.wildcard(ce);
+      for (NSECRecord n : list) {
+        if (n.getName().equals(wc)) {
+          return Result.bogus(
+              "NSEC "
+                  + wc
+                  + " shows that the wildcard exists, so "
+                  + name
+                  + " would be synthesized from it, not NXDOMAIN");
+        }
+      }
+      for (NSECRecord n : list) {
+        if (wc != null && covers(n.getName(), n.getNext(), wc)) {
+          chain.add(
+              "NSEC "
+                  + cover.getName()
+                  + " -> "
+                  + cover.getNext()
+                  + " proves that "
+                  + name
+                  + " does not exist, and NSEC "
+                  + n.getName()
+                  + " -> "
+                  + n.getNext()
+                  + " that no wildcard "
+                  + wc
+                  + " exists");
+          return Result.SECURE;
+        }
+      }
+      problem = "no NSEC record proves that the wildcard " + wc + " does not exist";
+      return null;
+    }
+
+    /** NODATA from NSEC3 records (RFC 5155 sections 8.5, 8.6 and 8.7). */
+    Result nsec3Nodata(Name name, int type, Nsec3Proof z) {
+      String t = Type.string(type);
+      NSEC3Record m = z.matching(name);
+      if (m != null) {
+        if (type == Type.DS && z.zone().equals(name) && name.labels() > 1) {
+          problem = "the NSEC3 record of " + name + " comes from the child zone's apex";
+          return null;
+        }
+        if (type != Type.DS && m.hasType(Type.NS) && !m.hasType(Type.SOA)) {
+          problem = "the NSEC3 record of " + name + " comes from the parent side of a delegation";
+          return null;
+        }
+        if (m.hasType(type) || m.hasType(Type.CNAME)) {
+          return Result.bogus(
+              "the NSEC3 record of " + name + " lists " + t + " (or CNAME), yet none came");
+        }
+        chain.add(
+            "NSEC3 "
+                + m.getName()
+                + " matches "
+                + name
+                + " and proves that "
+                + t
+                + " does not exist");
+        return Result.SECURE;
+      }
+      Nsec3Proof.Encloser ce = z.closestEncloser(name);
+      if (ce == null) {
+        problem = z.problem;
+        return null;
+      }
+      if (type == Type.DS) {
+        if (ce.optOut()) {
+          chain.add(describeEncloser(ce));
+          return Result.insecure(
+              "NSEC3 "
+                  + ce.nextCloserCover().getName()
+                  + " has the opt-out flag and covers "
+                  + ce.nextCloser()
+                  + ": "
+                  + name
+                  + " may be an unsigned delegation (opt-out, RFC 5155 section 8.6)");
+        }
+        problem =
+            "no NSEC3 record matches "
+                + name
+                + " and the one covering the next closer name has no opt-out flag";
+        return null;
+      }
+      Name wc = Nsec3Proof.wildcard(ce.closestEncloser());
+      NSEC3Record w = wc == null ? null : z.matching(wc);
+      if (w == null) {
+        problem = "no NSEC3 record matches " + name + " or the wildcard " + wc;
+        return null;
+      }
+      if (w.hasType(type) || w.hasType(Type.CNAME)) {
+        return Result.bogus(
+            "the NSEC3 record of the wildcard " + wc + " lists " + t + ", yet none came");
+      }
+      chain.add(
+          describeEncloser(ce)
+              + "; NSEC3 "
+              + w.getName()
+              + " proves that the wildcard "
+              + wc
+              + " has no "
+              + t);
+      return Result.SECURE;
+    }
+
+    /** NXDOMAIN from NSEC3 records (RFC 5155 section 8.4). */
+    Result nsec3Nxdomain(Name name, Nsec3Proof z) {
+      Nsec3Proof.Encloser ce = z.closestEncloser(name);
+      if (ce == null) {
+        problem = z.problem;
+        return null;
+      }
+      Name wc = Nsec3Proof.wildcard(ce.closestEncloser());
+      if (wc != null && z.matching(wc) != null) {
+        return Result.bogus(
+            "an NSEC3 record shows that the wildcard "
+                + wc
+                + " exists, so "
+                + name
+                + " would be synthesized from it, not NXDOMAIN");
+      }
+      NSEC3Record wcCover = wc == null ? null : z.covering(wc);
+      if (wcCover == null) {
+        problem = "no NSEC3 record proves that the wildcard " + wc + " does not exist";
+        return null;
+      }
+      chain.add(
+          describeEncloser(ce) + "; NSEC3 " + wcCover.getName() + " covers the wildcard " + wc);
+      if (ce.optOut()) {
+        return Result.insecure(
+            "NSEC3 "
+                + ce.nextCloserCover().getName()
+                + " has the opt-out flag: "
+                + name
+                + " may be an unsigned delegation, so its non-existence is not proven (RFC 5155"
+                + " section 9.2)");
+      }
+      chain.add("so " + name + " does not exist");
+      return Result.SECURE;
+    }
+
+    String describeEncloser(Nsec3Proof.Encloser ce) {
+      return "NSEC3 "
+          + ce.encloserRecord().getName()
+          + " matches the closest encloser "
+          + ce.closestEncloser()
+          + " and NSEC3 "
+          + ce.nextCloserCover().getName()
+          + " covers the next closer name "
+          + ce.nextCloser();
+    }
+
+    /** The signed NSEC and NSEC3 records of a reply's authority section, each set verified. */
+    Proofs proofs(Reply r) {
+      Proofs p = new Proofs();
+      int sets = 0;
+      int nsec3Records = 0;
+      for (RRset s : r.authority()) {
+        if (s.getType() != Type.NSEC && s.getType() != Type.NSEC3) {
+          continue;
+        }
+        p.any = true;
+        if (++sets > MAX_PROOF_RRSETS) {
+          chain.add(
+              "more than "
+                  + MAX_PROOF_RRSETS
+                  + " NSEC/NSEC3 record sets in one reply; the rest were ignored");
+          break;
+        }
+        Result v = verifySigned(s, null);
+        if (v.status != Status.SECURE) {
+          p.failure = v;
+          return p;
+        }
+        Name signer = lastSig.getSigner();
+        for (Record rec : s.rrs()) {
+          if (rec instanceof NSECRecord n) {
+            if (p.nsec.size() < MAX_PROOF_RECORDS) {
+              p.nsec.add(n);
+            }
+          } else if (rec instanceof NSEC3Record n3
+              && n3.getName().labels() > 1
+              && new Name(n3.getName(), 1).equals(signer)
+              && nsec3Records++ < MAX_PROOF_RECORDS) {
+            p.nsec3.add(n3);
+          }
+        }
+      }
+      return p;
+    }
+
+    /**
+     * The NSEC3 records of the deepest zone that holds {@code name}: the proof, or why they make
+     * the answer insecure (an unknown hash algorithm, RFC 5155 section 8.1; more iterations than
+     * {@link #MAX_NSEC3_ITERATIONS}, RFC 9276 section 3.2), or null when there are none.
+     */
+    Nsec3Evidence nsec3For(Proofs p, Name name) {
+      Name zone = null;
+      for (NSEC3Record n3 : p.nsec3) {
+        Name z = new Name(n3.getName(), 1);
+        if (name.subdomain(z) && (zone == null || z.labels() > zone.labels())) {
+          zone = z;
+        }
+      }
+      if (zone == null) {
+        return null;
+      }
+      List<NSEC3Record> usable = new ArrayList<>();
+      for (NSEC3Record n3 : p.nsec3) {
+        if (!new Name(n3.getName(), 1).equals(zone)
+            || n3.getHashAlgorithm() != NSEC3Record.Digest.SHA1) {
+          continue;
+        }
+        if (n3.getIterations() > MAX_NSEC3_ITERATIONS) {
+          chain.add("NSEC3 " + n3.getName() + " uses " + n3.getIterations() + " hash iterations");
+          return new Nsec3Evidence(
+              null,
+              "the NSEC3 records of "
+                  + zone
+                  + " use "
+                  + n3.getIterations()
+                  + " hash iterations, more than the "
+                  + MAX_NSEC3_ITERATIONS
+                  + " this validator computes (RFC 9276 section 3.2), so the answer is treated as"
+                  + " insecure");
+        }
+        usable.add(n3);
+      }
+      if (usable.isEmpty()) {
+        return new Nsec3Evidence(
+            null,
+            "the NSEC3 records of "
+                + zone
+                + " use only hash algorithms this validator does not know (RFC 5155 section 8.1),"
+                + " so the answer is treated as insecure");
+      }
+      return new Nsec3Evidence(new Nsec3Proof(zone, usable, this::hash), null);
+    }
+
+    /** An NSEC3 hash, cached per validation and counted against {@link #MAX_NSEC3_HASHES}. */
+    byte[] hash(Name name, NSEC3Record params) {
+      String key = Nsec3Proof.cacheKey(name, params);
+      byte[] h = hashes.get(key);
+      if (h == null) {
+        if (hashes.size() >= MAX_NSEC3_HASHES) {
+          throw new Stop(
+              Result.bogus(
+                  "more than "
+                      + MAX_NSEC3_HASHES
+                      + " NSEC3 hashes in one validation; the proofs were not checked to the end"));
+        }
+        h = Nsec3Proof.hash(name, Nsec3Proof.salt(params), params.getIterations());
+        hashes.put(key, h);
+      }
+      return h;
     }
 
     /**
@@ -353,7 +729,9 @@ public final class DnssecEngine {
 
     /**
      * Asks the DS of a name: SECURE when a validated DS exists or the name is no cut, INSECURE when
-     * a validated NSEC/NSEC3 proves a delegation without DS, BOGUS when the proof fails.
+     * a validated NSEC/NSEC3 proves a delegation without DS (or an NSEC3 opt-out span covers it, or
+     * the parent's NSEC3 records are ones this validator does not compute), BOGUS when a proof
+     * fails.
      */
     Result dsOrProof(Name name) {
       Reply r = ask(name, Type.DS);
@@ -362,37 +740,56 @@ public final class DnssecEngine {
         Result v = verifySigned(ds, name);
         return v.status == Status.SECURE ? Result.SECURE : v;
       }
-      for (RRset s : r.authority()) {
-        for (Record rec : s.rrs()) {
-          boolean delegationWithoutDs = false;
-          if (rec instanceof NSECRecord nsec && nsec.getName().equals(name)) {
-            delegationWithoutDs =
-                nsec.hasType(Type.NS) && !nsec.hasType(Type.DS) && !nsec.hasType(Type.SOA);
-          } else if (rec instanceof NSEC3Record n3) {
-            Result m = nsec3(n3, name, Type.DS, false);
-            delegationWithoutDs =
-                m != null
-                    && m.status == Status.SECURE
-                    && n3.hasType(Type.NS)
-                    && !n3.hasType(Type.SOA);
-            if (m != null && m.status == Status.SECURE) {
-              chain.remove(chain.size() - 1);
-            }
-          }
-          if (delegationWithoutDs) {
-            Result v = verifySigned(s, null);
-            if (v.status != Status.SECURE) {
-              return v;
-            }
-            return Result.insecure(
-                Type.string(rec.getType())
-                    + " "
-                    + rec.getName()
-                    + " proves a delegation of "
-                    + name
-                    + " without DS (an insecure delegation)");
-          }
+      Proofs p = proofs(r);
+      if (!p.any) {
+        return Result.SECURE;
+      }
+      if (p.failure != null) {
+        return p.failure;
+      }
+      for (NSECRecord nsec : p.nsec) {
+        if (nsec.getName().equals(name)
+            && nsec.hasType(Type.NS)
+            && !nsec.hasType(Type.DS)
+            && !nsec.hasType(Type.SOA)) {
+          return Result.insecure(
+              "NSEC "
+                  + nsec.getName()
+                  + " proves a delegation of "
+                  + name
+                  + " without DS (an insecure delegation)");
         }
+      }
+      Nsec3Evidence e = nsec3For(p, name);
+      if (e == null || (e.proof() != null && e.proof().zone().equals(name))) {
+        return Result.SECURE;
+      }
+      if (e.insecure() != null) {
+        return Result.insecure(e.insecure());
+      }
+      NSEC3Record m = e.proof().matching(name);
+      if (m != null) {
+        if (m.hasType(Type.NS) && !m.hasType(Type.DS) && !m.hasType(Type.SOA)) {
+          return Result.insecure(
+              "NSEC3 "
+                  + m.getName()
+                  + " proves a delegation of "
+                  + name
+                  + " without DS (an insecure delegation)");
+        }
+        return Result.SECURE;
+      }
+      Nsec3Proof.Encloser ce = e.proof().closestEncloser(name);
+      if (ce != null && ce.optOut()) {
+        chain.add(describeEncloser(ce));
+        return Result.insecure(
+            "NSEC3 "
+                + ce.nextCloserCover().getName()
+                + " has the opt-out flag and covers "
+                + ce.nextCloser()
+                + ": "
+                + name
+                + " may be a delegation without DS (an insecure delegation, RFC 5155 section 6)");
       }
       return Result.SECURE;
     }
@@ -443,6 +840,7 @@ public final class DnssecEngine {
                     + key.getAlgorithm()
                     + ": valid until "
                     + sig.getExpire());
+            lastSig = sig;
             return Result.SECURE;
           }
           failures.add(v);
@@ -702,12 +1100,37 @@ public final class DnssecEngine {
     return a < 0 && name.subdomain(next);
   }
 
-  static boolean coversHash(byte[] owner, byte[] next, byte[] hash) {
-    int a = Arrays.compareUnsigned(owner, hash);
-    int b = Arrays.compareUnsigned(hash, next);
-    if (Arrays.compareUnsigned(owner, next) < 0) {
-      return a < 0 && b < 0;
-    }
-    return a < 0 || b < 0;
+  /** Whether an NSEC record at a proper ancestor is a delegation or DNAME (no proof below it). */
+  static boolean ancestorDelegation(NSECRecord n, Name name) {
+    return !n.getName().equals(name)
+        && name.subdomain(n.getName())
+        && ((n.hasType(Type.NS) && !n.hasType(Type.SOA)) || n.hasType(Type.DNAME));
   }
+
+  /** The closest encloser an NSEC covering {@code name} shows: the longer common ancestor. */
+  static Name nsecEncloser(NSECRecord n, Name name) {
+    Name a = commonAncestor(name, n.getName());
+    Name b = commonAncestor(name, n.getNext());
+    return a.labels() >= b.labels() ? a : b;
+  }
+
+  static Name commonAncestor(Name a, Name b) {
+    int max = Math.min(a.labels(), b.labels());
+    int k = 1;
+    while (k < max && new Name(a, a.labels() - k - 1).equals(new Name(b, b.labels() - k - 1))) {
+      k++;
+    }
+    return new Name(a, a.labels() - k);
+  }
+
+  /** The verified NSEC and NSEC3 records of one reply. */
+  private static final class Proofs {
+    final List<NSECRecord> nsec = new ArrayList<>();
+    final List<NSEC3Record> nsec3 = new ArrayList<>();
+    boolean any;
+    Result failure;
+  }
+
+  /** NSEC3 records that prove something, or why they make the answer insecure. */
+  private record Nsec3Evidence(Nsec3Proof proof, String insecure) {}
 }

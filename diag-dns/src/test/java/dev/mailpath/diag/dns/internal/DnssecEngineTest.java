@@ -8,8 +8,10 @@ import dev.mailpath.diag.dns.internal.DnssecEngine.Verdict;
 import dev.mailpath.diag.testkit.DnssecTestSigner;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
@@ -235,6 +237,403 @@ class DnssecEngineTest {
     validate(lab, f, "www.example.test.", Type.A, Instant.now());
     // A, DS and DNSKEY of example.test., test. and . (no DS for the anchor): 6 questions.
     assertThat(lab.questions.get()).isEqualTo(6);
+  }
+
+  @Test
+  void nxdomainInAnNsecZoneNeedsTheWildcardProofToo() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    // Only the NSEC covering the name, not the one proving that no wildcard exists.
+    DnssecEngine.Fetcher partial =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(DnssecLab.name("nope.example.test."))) {
+            return r;
+          }
+          List<RRset> authority = new ArrayList<>();
+          for (RRset s : r.authority()) {
+            // The apex's NSEC (example.test. -> mx1.example.test.) covers *.example.test.
+            if (s.getType() != Type.NSEC || !s.getName().equals(DnssecLab.name("example.test."))) {
+              authority.add(s);
+            }
+          }
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, partial, "nope.example.test.", Type.A, Instant.now());
+    assertThat(v.status()).isEqualTo(Status.BOGUS);
+    assertThat(v.reason()).contains("wildcard *.example.test.");
+  }
+
+  @Test
+  void wildcardAnswerInAnNsecZoneIsSecureWithItsProof() {
+    DnssecLab lab = new DnssecLab();
+    Verdict v = validate(lab, "host.wild.example.test.", Type.A);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.SECURE);
+    assertThat(v.records()).extracting(Record::rdataToString).containsExactly("192.0.2.12");
+    assertThat(String.join("\n", v.chain()))
+        .contains("expanded from the wildcard *.wild.example.test.")
+        .contains("proves that host.wild.example.test. does not exist");
+    Verdict nodata = validate(lab, "host.wild.example.test.", Type.AAAA);
+    assertThat(nodata.status()).as(nodata.reason()).isEqualTo(Status.SECURE);
+    assertThat(String.join("\n", nodata.chain())).contains("the wildcard has no AAAA");
+  }
+
+  @Test
+  void wildcardAnswerWithoutTheProofIsBogus() {
+    DnssecLab lab = new DnssecLab();
+    for (String name : List.of("host.wild.example.test.", "host.wild.nsec3.test.")) {
+      Verdict v = validate(lab, withoutAuthority(lab.fetcher(), name), name, Type.A, Instant.now());
+      assertThat(v.status()).as(name).isEqualTo(Status.BOGUS);
+      assertThat(v.reason()).contains("missing wildcard proof");
+    }
+  }
+
+  @Test
+  void nsec3NxdomainIsSecureWithTheClosestEncloserProof() {
+    DnssecLab lab = new DnssecLab();
+    Verdict v = validate(lab, "nope.nsec3.test.", Type.A);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.SECURE);
+    assertThat(String.join("\n", v.chain()))
+        .contains("matches the closest encloser nsec3.test.")
+        .contains("covers the next closer name nope.nsec3.test.")
+        .contains("covers the wildcard *.nsec3.test.");
+    Verdict deep = validate(lab, "a.b.c.nsec3.test.", Type.A);
+    assertThat(deep.status()).as(deep.reason()).isEqualTo(Status.SECURE);
+    assertThat(String.join("\n", deep.chain())).contains("next closer name c.nsec3.test.");
+  }
+
+  @Test
+  void nsec3NodataIsSecureAtANameAndAtAnEmptyNonTerminal() {
+    DnssecLab lab = new DnssecLab();
+    Verdict v = validate(lab, "www.nsec3.test.", Type.AAAA);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.SECURE);
+    assertThat(String.join("\n", v.chain()))
+        .contains("matches www.nsec3.test. and proves that AAAA does not exist");
+    Verdict ent = validate(lab, "ent.nsec3.test.", Type.TXT);
+    assertThat(ent.status()).as(ent.reason()).isEqualTo(Status.SECURE);
+    Verdict positive = validate(lab, "deep.ent.nsec3.test.", Type.TXT);
+    assertThat(positive.status()).as(positive.reason()).isEqualTo(Status.SECURE);
+  }
+
+  @Test
+  void nsec3WildcardAnswerAndWildcardNodataAreSecure() {
+    DnssecLab lab = new DnssecLab();
+    Verdict v = validate(lab, "host.wild.nsec3.test.", Type.A);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.SECURE);
+    assertThat(v.records()).extracting(Record::rdataToString).containsExactly("192.0.2.52");
+    assertThat(String.join("\n", v.chain()))
+        .contains("covers the next closer name host.wild.nsec3.test.");
+    Verdict nodata = validate(lab, "host.wild.nsec3.test.", Type.MX);
+    assertThat(nodata.status()).as(nodata.reason()).isEqualTo(Status.SECURE);
+    assertThat(String.join("\n", nodata.chain()))
+        .contains("the wildcard *.wild.nsec3.test. has no MX");
+  }
+
+  @Test
+  void unsignedDelegationUnderAnNsec3ParentIsInsecure() {
+    DnssecLab lab = new DnssecLab();
+    Verdict v = validate(lab, "www.unsigned.nsec3.test.", Type.A);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.INSECURE);
+    assertThat(v.reason())
+        .startsWith("NSEC3 ")
+        .contains("proves a delegation of unsigned.nsec3.test. without DS");
+    Verdict ds = validate(lab, "unsigned.nsec3.test.", Type.DS);
+    assertThat(ds.status()).as(ds.reason()).isEqualTo(Status.SECURE);
+  }
+
+  @Test
+  void optOutMakesTheUnsignedDelegationInsecureAndNxdomainInsecure() {
+    DnssecLab lab = new DnssecLab();
+    Verdict v = validate(lab, "www.child.optout.test.", Type.A);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.INSECURE);
+    assertThat(v.reason()).contains("opt-out").contains("child.optout.test.");
+    Verdict ds = validate(lab, "child.optout.test.", Type.DS);
+    assertThat(ds.status()).as(ds.reason()).isEqualTo(Status.INSECURE);
+    assertThat(ds.reason()).contains("opt-out");
+    Verdict nx = validate(lab, "nope.optout.test.", Type.A);
+    assertThat(nx.status()).as(nx.reason()).isEqualTo(Status.INSECURE);
+    Verdict signed = validate(lab, "www.optout.test.", Type.A);
+    assertThat(signed.status()).as(signed.reason()).isEqualTo(Status.SECURE);
+    Verdict nodata = validate(lab, "www.optout.test.", Type.AAAA);
+    assertThat(nodata.status()).as(nodata.reason()).isEqualTo(Status.SECURE);
+  }
+
+  @Test
+  void withoutOptOutAMissingNsec3ForADelegationIsBogus() {
+    DnssecLab lab = new DnssecLab();
+    // The same opt-out zone signed without opt-out, then the child's NSEC3 removed: the DS denial
+    // has only a covering record without the flag.
+    String text =
+        DnssecLab.soa("optout.test.")
+            + "ns A 127.0.0.1\nwww A 192.0.2.60\nchild NS ns.child\nns.child A 127.0.0.1\n";
+    String signed = lab.optout.signNsec3(text, "-", 0, false);
+    List<Record> records = DnssecLab.parse("optout.test.", signed);
+    Name childHash = null;
+    for (Record r : records) {
+      if (r instanceof NSEC3Record n3 && n3.hasType(Type.NS) && !n3.hasType(Type.SOA)) {
+        childHash = n3.getName();
+      }
+    }
+    StringBuilder edited = new StringBuilder();
+    for (String line : signed.split("\n")) {
+      if (!line.startsWith(childHash + "\t")) {
+        edited.append(line).append('\n');
+      }
+    }
+    lab.zones.put("optout.test.", edited.toString());
+    Verdict v = validate(lab, "www.child.optout.test.", Type.A);
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.BOGUS);
+  }
+
+  @Test
+  void forgedOrMissingNsec3IsBogus() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    Name nope = DnssecLab.name("nope.nsec3.test.");
+    // One record of the proof left out at a time: each gap makes the NXDOMAIN bogus.
+    DnssecEngine.Reply full = real.fetch(nope, Type.A);
+    List<RRset> nsec3s = full.authority().stream().filter(s -> s.getType() == Type.NSEC3).toList();
+    assertThat(nsec3s).hasSizeBetween(2, 3);
+    for (RRset drop : nsec3s) {
+      DnssecEngine.Fetcher gap =
+          (name, type) -> {
+            DnssecEngine.Reply r = real.fetch(name, type);
+            if (!name.equals(nope)) {
+              return r;
+            }
+            List<RRset> authority = new ArrayList<>(r.authority());
+            authority.removeIf(s -> s.getName().equals(drop.getName()));
+            return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+          };
+      Verdict v = validate(lab, gap, "nope.nsec3.test.", Type.A, Instant.now());
+      // Each record set plays at least one part of the proof.
+      assertThat(v.status()).as(drop.getName() + ": " + v.reason()).isEqualTo(Status.BOGUS);
+    }
+    // An NSEC3 record whose next hash was changed after signing: the signature fails.
+    DnssecEngine.Fetcher forged =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(nope)) {
+            return r;
+          }
+          List<RRset> authority = new ArrayList<>();
+          for (RRset s : r.authority()) {
+            if (s.getType() != Type.NSEC3) {
+              authority.add(s);
+              continue;
+            }
+            NSEC3Record n3 = (NSEC3Record) s.first();
+            byte[] next = n3.getNext().clone();
+            next[next.length - 1] ^= 1;
+            RRset copy =
+                new RRset(
+                    new NSEC3Record(
+                        n3.getName(),
+                        n3.getDClass(),
+                        n3.getTTL(),
+                        n3.getHashAlgorithm(),
+                        n3.getFlags(),
+                        n3.getIterations(),
+                        n3.getSalt(),
+                        next,
+                        n3.getTypes()));
+            s.sigs().forEach(copy::addRR);
+            authority.add(copy);
+          }
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, forged, "nope.nsec3.test.", Type.A, Instant.now());
+    assertThat(v.status()).isEqualTo(Status.BOGUS);
+    assertThat(v.reason()).contains("NSEC3").contains("bad signature");
+    // A signed NODATA without its NSEC3 record.
+    Verdict missing =
+        validate(
+            lab,
+            withoutAuthority(real, "www.nsec3.test."),
+            "www.nsec3.test.",
+            Type.AAAA,
+            Instant.now());
+    assertThat(missing.status()).isEqualTo(Status.BOGUS);
+    assertThat(missing.reason()).contains("no NSEC or NSEC3 record");
+  }
+
+  @Test
+  void nsec3RecordsChangedAfterSigningAreBogusButThePositiveAnswerIsSecure() {
+    DnssecLab lab = new DnssecLab();
+    Verdict nx = validate(lab, "nope.forged.test.", Type.A);
+    assertThat(nx.status()).isEqualTo(Status.BOGUS);
+    assertThat(nx.reason()).contains("RRSIG of NSEC3").contains("bad signature");
+    Verdict positive = validate(lab, "www.forged.test.", Type.A);
+    assertThat(positive.status()).as(positive.reason()).isEqualTo(Status.SECURE);
+  }
+
+  @Test
+  void nsec3WithAnUnknownHashAlgorithmIsInsecure() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    // A validly signed NSEC3 record with hash algorithm 2, which no RFC defines.
+    String owner = "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.nsec3.test.";
+    String signed =
+        lab.nsec3.sign(
+            DnssecLab.nsec3Text()
+                + owner
+                + " 300 IN NSEC3 2 0 0 - 0p9mhaveqvm6t7vbl5lop2u3t2rp3too A RRSIG\n");
+    RRset fake = new RRset();
+    for (Record r : DnssecLab.parse("nsec3.test.", signed)) {
+      int t = r instanceof RRSIGRecord sig ? sig.getTypeCovered() : r.getType();
+      if (r.getName().equals(DnssecLab.name(owner)) && t == Type.NSEC3) {
+        fake.addRR(r);
+      }
+    }
+    assertThat(fake.sigs()).hasSize(1);
+    Name nope = DnssecLab.name("nope.nsec3.test.");
+    DnssecEngine.Fetcher unknown =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(nope)) {
+            return r;
+          }
+          List<RRset> authority = new ArrayList<>();
+          for (RRset s : r.authority()) {
+            if (s.getType() == Type.SOA) {
+              authority.add(s);
+            }
+          }
+          authority.add(fake);
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, unknown, "nope.nsec3.test.", Type.A, Instant.now());
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.INSECURE);
+    assertThat(v.reason()).contains("hash algorithms this validator does not know");
+  }
+
+  @Test
+  void nsec3AboveTheIterationLimitIsInsecure() {
+    DnssecLab lab = new DnssecLab();
+    Verdict nx = validate(lab, "nope.iterations.test.", Type.A);
+    assertThat(nx.status()).as(nx.reason()).isEqualTo(Status.INSECURE);
+    assertThat(nx.reason())
+        .contains(DnssecLab.HIGH_ITERATIONS + " hash iterations")
+        .contains("RFC 9276");
+    Verdict nodata = validate(lab, "www.iterations.test.", Type.AAAA);
+    assertThat(nodata.status()).as(nodata.reason()).isEqualTo(Status.INSECURE);
+    Verdict positive = validate(lab, "www.iterations.test.", Type.A);
+    assertThat(positive.status()).as(positive.reason()).isEqualTo(Status.SECURE);
+  }
+
+  @Test
+  void manyNsec3RecordsAndLongNamesCostBoundedWork() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    StringBuilder longName = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      longName.append("a.");
+    }
+    longName.append("nsec3.test.");
+    Name qname = DnssecLab.name(longName.toString());
+    DnssecEngine.Fetcher flood =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(qname)) {
+            return r;
+          }
+          // The real proof repeated 200 times.
+          List<RRset> authority = new ArrayList<>();
+          for (int i = 0; i < 200; i++) {
+            authority.addAll(r.authority());
+          }
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, flood, longName.toString(), Type.A, Instant.now());
+    // The first record sets hold the proof; the rest are ignored, and the chain says so.
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.SECURE);
+    assertThat(v.chain()).anyMatch(s -> s.contains("the rest were ignored"));
+    assertThat(v.chain().stream().filter(s -> s.startsWith("RRSIG NSEC3")).count())
+        .isLessThanOrEqualTo(DnssecEngine.MAX_PROOF_RRSETS);
+  }
+
+  @Test
+  void nsec3RecordsWithManyParameterSetsStopAtTheHashBudget() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine.Fetcher real = lab.fetcher();
+    // Eight validly signed NSEC3 records, each with its own salt and 150 iterations (the most
+    // computed), none matching: every label of a long name would need eight hashes.
+    StringBuilder text = new StringBuilder(DnssecLab.nsec3Text());
+    List<Name> owners = new ArrayList<>();
+    for (int i = 1; i <= DnssecEngine.MAX_PROOF_RRSETS; i++) {
+      String owner = String.format("%032d", i) + ".nsec3.test.";
+      owners.add(DnssecLab.name(owner));
+      text.append(owner)
+          .append(" 300 IN NSEC3 1 0 150 0")
+          .append(i)
+          .append(' ')
+          .append(String.format("%032d", i + 1))
+          .append(" A RRSIG\n");
+    }
+    List<Record> signed = DnssecLab.parse("nsec3.test.", lab.nsec3.sign(text.toString()));
+    List<RRset> fakes = new ArrayList<>();
+    for (Name owner : owners) {
+      RRset set = new RRset();
+      for (Record r : signed) {
+        int t = r instanceof RRSIGRecord sig ? sig.getTypeCovered() : r.getType();
+        if (r.getName().equals(owner) && t == Type.NSEC3) {
+          set.addRR(r);
+        }
+      }
+      fakes.add(set);
+    }
+    StringBuilder longName = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      longName.append("a.");
+    }
+    Name qname = DnssecLab.name(longName + "nsec3.test.");
+    DnssecEngine.Fetcher hostile =
+        (name, type) -> {
+          DnssecEngine.Reply r = real.fetch(name, type);
+          if (!name.equals(qname)) {
+            return r;
+          }
+          List<RRset> authority = new ArrayList<>();
+          for (RRset s : r.authority()) {
+            if (s.getType() == Type.SOA) {
+              authority.add(s);
+            }
+          }
+          authority.addAll(fakes);
+          return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+        };
+    Verdict v = validate(lab, hostile, qname.toString(), Type.A, Instant.now());
+    assertThat(v.status()).as(v.reason()).isEqualTo(Status.BOGUS);
+    assertThat(v.reason()).contains("more than " + DnssecEngine.MAX_NSEC3_HASHES + " NSEC3 hashes");
+  }
+
+  @Test
+  void nsec3HashMatchesRfc5155AppendixA() {
+    // RFC 5155 Appendix A: example, salt aabbccdd, 12 iterations.
+    byte[] h = Nsec3Proof.hash(DnssecLab.name("example."), HexFormat.of().parseHex("aabbccdd"), 12);
+    assertThat(
+            new org.xbill.DNS.utils.base32(
+                    org.xbill.DNS.utils.base32.Alphabet.BASE32HEX, false, true)
+                .toString(h))
+        .isEqualTo("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom");
+  }
+
+  /** Drops the NSEC and NSEC3 records from the replies about one name (the SOA stays). */
+  private static DnssecEngine.Fetcher withoutAuthority(DnssecEngine.Fetcher real, String target) {
+    Name t = DnssecLab.name(target);
+    return (name, type) -> {
+      DnssecEngine.Reply r = real.fetch(name, type);
+      if (!name.equals(t)) {
+        return r;
+      }
+      List<RRset> authority = new ArrayList<>();
+      for (RRset s : r.authority()) {
+        if (s.getType() == Type.SOA) {
+          authority.add(s);
+        }
+      }
+      return new DnssecEngine.Reply(r.rcode(), r.answer(), authority, null);
+    };
   }
 
   private static DnssecLab withBad(DnssecLab valid, String badZone) {

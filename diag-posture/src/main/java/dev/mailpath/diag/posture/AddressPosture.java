@@ -32,6 +32,13 @@ public record AddressPosture(
   /**
    * Checks and copies the components.
    *
+   * @param address the address (RFC 5952 text for IPv6)
+   * @param ipv6 whether it is an IPv6 address
+   * @param reachable whether an SMTP greeting came from it
+   * @param startTls whether its EHLO reply offered STARTTLS
+   * @param tls the TLS session, when a handshake was tried
+   * @param error why the session ended early, when it did
+   * @param findings what this address showed ({@code posture.*} codes)
    * @throws NullPointerException when one is null
    */
   public AddressPosture {

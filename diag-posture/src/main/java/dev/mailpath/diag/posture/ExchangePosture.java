@@ -29,6 +29,13 @@ public record ExchangePosture(
   /**
    * Checks and copies the components.
    *
+   * @param host the exchange's name, without the trailing dot
+   * @param preference the MX preference (0 for an implicit MX)
+   * @param addressStatus the DNSSEC status of its A records
+   * @param addresses one entry per address connected to, IPv4 first
+   * @param ipv6Addresses how many IPv6 addresses it has in DNS
+   * @param findings what the exchange showed ({@code posture.*} codes; the addresses' findings
+   *     included)
    * @throws NullPointerException when one is null
    */
   public ExchangePosture {

@@ -25,6 +25,11 @@ public record PostureTest(
   /**
    * Checks the components.
    *
+   * @param id the stable test name, such as {@code "starttls.offered"}
+   * @param category its category
+   * @param required whether it counts towards the score (recommended tests do not)
+   * @param result what came out
+   * @param detail one sentence saying why, naming the exchange or record concerned
    * @throws NullPointerException when one is null
    */
   public PostureTest {

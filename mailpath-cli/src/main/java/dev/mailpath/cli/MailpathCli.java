@@ -1231,9 +1231,9 @@ public final class MailpathCli implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       versionProvider = MailpathCli.Version.class,
       description = {
-        "Mail posture of domains (as internet.nl's mail test): MX, SPF, DMARC, DKIM, MTA-STS,",
-        "TLS-RPT, DNSSEC and DANE, STARTTLS and the certificate of every exchange, IPv6 and",
-        "blocklists, with a score per category. No mail is sent (EHLO, STARTTLS, QUIT)."
+        "Mail posture of domains, as internet.nl's mail test: MX, SPF, DMARC, DKIM,",
+        "MTA-STS, TLS-RPT, DNSSEC and DANE, STARTTLS and the certificate of every",
+        "exchange, IPv6 and blocklists, scored per category. No mail is sent."
       })
   static final class Posture implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -1273,12 +1273,14 @@ public final class MailpathCli implements Callable<Integer> {
 
     @Option(
         names = "--smtp-port",
+        paramLabel = "PORT",
         defaultValue = "25",
         description = "SMTP port of the exchanges (default ${DEFAULT-VALUE}).")
     int smtpPort;
 
     @Option(
         names = "--policy-port",
+        paramLabel = "PORT",
         defaultValue = "443",
         description = "HTTPS port of the MTA-STS policy host (default ${DEFAULT-VALUE}).")
     int policyPort;

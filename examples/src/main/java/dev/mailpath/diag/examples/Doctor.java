@@ -315,7 +315,7 @@ public final class Doctor {
                   // The policy host's certificate is the lab's own.
                   .tls(t -> t.trustManager(lab.policyTrust()))
                   // mail1 has nothing listening: short SMTP timeouts and deadline keep it quick.
-                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(1)))
+                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))
                   .smtpPort(lab.smtpPort())
                   .policyPort(lab.policyPort())
                   .deadline(Duration.ofSeconds(4))

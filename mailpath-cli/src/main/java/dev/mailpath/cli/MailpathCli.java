@@ -23,6 +23,9 @@ import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
 import dev.mailpath.diag.html.DiagHtml;
 import dev.mailpath.diag.json.DiagJson;
+import dev.mailpath.diag.posture.DnsblList;
+import dev.mailpath.diag.posture.MailPostureCheck;
+import dev.mailpath.diag.posture.MailPostureReport;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
 import dev.mailpath.diag.smtp.SmtpClient;
@@ -57,6 +60,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -78,6 +82,7 @@ import picocli.CommandLine.Spec;
  * mailpath relay 192.0.2.25 --local-domain example.org --external-domain example.net
  * mailpath roots example.org MX --json
  * mailpath headers message.eml
+ * mailpath posture example.org --dkim-selector mail2026 --json
  * mailpath mx --input domains.txt --format jsonl --dns 192.0.2.53
  * </pre>
  *
@@ -93,7 +98,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = MailpathCli.Version.class,
     description =
-        "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, SPF, DKIM, DMARC, mailboxes, investigations.",
+        "Mail-path diagnostics: MX, SMTP, delivery path, relay, root servers, traces, headers, SPF, DKIM, DMARC, mail posture, mailboxes, investigations.",
     subcommands = {
       MailpathCli.Mx.class,
       MailpathCli.Smtp.class,
@@ -105,6 +110,7 @@ import picocli.CommandLine.Spec;
       MailpathCli.Spf.class,
       MailpathCli.Dkim.class,
       MailpathCli.Dmarc.class,
+      MailpathCli.Posture.class,
       MailpathCli.Auth.class,
       MailpathCli.Find.class,
       MailpathCli.Investigate.class,
@@ -216,6 +222,8 @@ public final class MailpathCli implements Callable<Integer> {
         return new Dkim();
       case "dmarc":
         return new Dmarc();
+      case "posture":
+        return new Posture();
       case "auth":
         return new Auth();
       case "find":
@@ -1214,6 +1222,154 @@ public final class MailpathCli implements Callable<Integer> {
         reporter.emit(d, check.record(d));
       }
       return reporter.finish();
+    }
+  }
+
+  /** {@code mailpath posture}: a domain's mail posture, scored per category. */
+  @Command(
+      name = "posture",
+      mixinStandardHelpOptions = true,
+      versionProvider = MailpathCli.Version.class,
+      description = {
+        "Mail posture of domains, as internet.nl's mail test: MX, SPF, DMARC, DKIM,",
+        "MTA-STS, TLS-RPT, DNSSEC and DANE, STARTTLS and the certificate of every",
+        "exchange, IPv6 and blocklists, scored per category. No mail is sent."
+      })
+  static final class Posture implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin Output output;
+    @Mixin Net net;
+
+    @Parameters(arity = "0..*", paramLabel = "DOMAIN", description = "The domains to check.")
+    List<String> domains = new ArrayList<>();
+
+    @Option(
+        names = "--input",
+        paramLabel = "FILE|-",
+        description = "Read domains from FILE (or standard input), one per line.")
+    String input;
+
+    @Option(
+        names = "--dkim-selector",
+        paramLabel = "S",
+        description =
+            "Check this DKIM selector's key (repeatable); without one, whether _domainkey.DOMAIN"
+                + " exists.")
+    List<String> dkimSelectors = new ArrayList<>();
+
+    @Option(
+        names = "--dnsbl",
+        paramLabel = "ZONE",
+        description =
+            "Ask this IP blocklist about every exchange address (repeatable; none by default:"
+                + " many lists restrict who may query them).")
+    List<String> dnsbl = new ArrayList<>();
+
+    @Option(
+        names = "--dnsbl-domain",
+        paramLabel = "ZONE",
+        description = "Ask this domain blocklist about the domain (repeatable; none by default).")
+    List<String> dnsblDomain = new ArrayList<>();
+
+    @Option(
+        names = "--smtp-port",
+        paramLabel = "PORT",
+        defaultValue = "25",
+        description = "SMTP port of the exchanges (default ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(
+        names = "--policy-port",
+        paramLabel = "PORT",
+        defaultValue = "443",
+        description = "HTTPS port of the MTA-STS policy host (default ${DEFAULT-VALUE}).")
+    int policyPort;
+
+    @Option(
+        names = "--trust-anchor",
+        paramLabel = "RECORD",
+        description =
+            "DNSSEC trust anchor, a DS or DNSKEY record as text (repeatable; default the IANA"
+                + " root key).")
+    List<String> trustAnchors = new ArrayList<>();
+
+    @Option(
+        names = {"--ca-file", "--trust-cert"},
+        paramLabel = "FILE",
+        description =
+            "Judge exchange and MTA-STS policy host certificates by the certificates in this PEM"
+                + " file (repeatable) instead of the system's CAs.")
+    List<Path> caFiles = new ArrayList<>();
+
+    @Option(
+        names = "--max-in-flight",
+        paramLabel = "N",
+        defaultValue = "4",
+        description = "Domains checked at once when several are given (default ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(
+        names = "--deadline",
+        paramLabel = "DURATION",
+        defaultValue = "120s",
+        description = "Bound of one domain's check: 30s, 2m (default ${DEFAULT-VALUE}).")
+    String deadline;
+
+    @Override
+    public Integer call() throws IOException {
+      List<String> checked = new ArrayList<>();
+      for (String d : targets(domains, input, "DOMAIN")) {
+        checked.add(DomainName.of(d).ascii()); // every argument checked before any query
+      }
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("--max-in-flight must be at least 1: " + maxInFlight);
+      }
+      port("--smtp-port", smtpPort);
+      port("--policy-port", policyPort);
+      Duration bound = parseDuration(deadline);
+      if (bound.isZero() || bound.isNegative()) {
+        throw new IllegalArgumentException("--deadline must be positive: " + deadline);
+      }
+      List<DnsblList> lists = new ArrayList<>();
+      dnsbl.forEach(z -> lists.add(DnsblList.ip(z)));
+      dnsblDomain.forEach(z -> lists.add(DnsblList.domain(z)));
+      PrintWriter err = spec.commandLine().getErr();
+      Reporter reporter = output.reporter(spec);
+      MailPostureCheck.Builder b =
+          MailPostureCheck.builder()
+              .dns(net.dnsSettings())
+              .environment(output.environment(err))
+              .timeouts(SmtpTimeouts.all(net.timeout()))
+              .smtpPort(smtpPort)
+              .policyPort(policyPort)
+              .dkimSelectors(dkimSelectors)
+              .dnsblLists(lists)
+              .deadline(bound);
+      if (!trustAnchors.isEmpty()) {
+        b.trustAnchors(trustAnchors);
+      }
+      if (!caFiles.isEmpty()) {
+        X509TrustManager trust = trustManager(caFiles);
+        b.tls(t -> t.trustManager(trust));
+      }
+      MailPostureCheck check = b.build();
+      net.announce(err);
+      Counter counter = new Counter(err, input != null, checked.size());
+      try (Stream<MailPostureReport> reports = check.checkAll(checked, maxInFlight)) {
+        java.util.Iterator<MailPostureReport> it = reports.iterator();
+        for (String d : checked) {
+          counter.next(d);
+          reporter.emit(d, it.next());
+        }
+      }
+      counter.done();
+      return reporter.finish();
+    }
+
+    private static void port(String option, int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException(option + " must be 1..65535: " + port);
+      }
     }
   }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * imap.example.net} is a GreenMail IMAP server without TLS ({@code --imaps} becomes {@code
  * --tls-mode none} for {@code find}; {@code investigate}, which has no such option, tries STARTTLS
  * and reports that it is not offered); {@code roots} and {@code trace} get the lab's root hints;
+ * {@code posture} gets the lab's SMTP port and its MTA-STS policy host (port and certificate);
  * password variables, {@code message.eml}, {@code domains.txt} and {@code /var/log/mail.log} are
  * the lab's.
  */
@@ -61,6 +62,7 @@ class GuideCommandsIT {
         "Nov 28 09:00:01 mx postfix/qmgr[900]: 7C1A22E0123: from=<alice@example.org>, size=812,"
             + " nrcpt=1 (queue active)\n");
     Files.writeString(dir.resolve("submission.pem"), lab.submissionCertificatePem());
+    Files.writeString(dir.resolve("policy-host.pem"), lab.policyCertificatePem());
     StringBuilder hints = new StringBuilder();
     for (int i = 0; i < 13; i++) {
       String name = (char) ('a' + i) + ".root-servers.lab.";
@@ -175,7 +177,8 @@ class GuideCommandsIT {
       }
     }
     words.removeIf(String::isEmpty);
-    List<String> dnsUsers = List.of("mx", "smtp", "path", "relay", "trace", "investigate");
+    List<String> dnsUsers =
+        List.of("mx", "smtp", "path", "relay", "trace", "investigate", "posture");
     if (dnsUsers.contains(sub) && !words.contains("--dns")) {
       words.addAll(List.of("--dns", dns));
     }
@@ -184,6 +187,20 @@ class GuideCommandsIT {
     }
     if (sub.equals("relay") && login) {
       words.addAll(List.of("--ca-file", dir.resolve("submission.pem").toString()));
+    }
+    if (sub.equals("posture")) {
+      // The lab's exchanges and MTA-STS policy host listen on the lab's ports, not 25 and 443.
+      if (!words.contains("--smtp-port")) {
+        words.addAll(List.of("--smtp-port", smtpPort));
+      }
+      if (!words.contains("--policy-port")) {
+        words.addAll(
+            List.of(
+                "--policy-port",
+                String.valueOf(lab.policyPort()),
+                "--ca-file",
+                dir.resolve("policy-host.pem").toString()));
+      }
     }
     if (sub.equals("investigate") && words.contains("--check-path")) {
       words.addAll(List.of("--path-port", smtpPort));

@@ -255,7 +255,16 @@ class MailpathCliTest {
 
     assertThat(r.out())
         .contains(
-            "mx", "smtp", "path", "relay", "roots", "trace", "headers", "find", "investigate");
+            "mx",
+            "smtp",
+            "path",
+            "relay",
+            "roots",
+            "trace",
+            "headers",
+            "find",
+            "investigate",
+            "posture");
   }
 
   @Test

@@ -320,6 +320,56 @@ class MailpathJarIT {
   }
 
   @Test
+  void posture_againstTheLab_textJsonAndUsageErrors() throws Exception {
+    Path ca = dir.resolve("policy-host.pem");
+    Files.writeString(ca, lab.policyCertificatePem());
+    String[] labOptions = {
+      "--dns",
+      dns(),
+      "--smtp-port",
+      smtpPort(),
+      "--policy-port",
+      String.valueOf(lab.policyPort()),
+      "--ca-file",
+      ca.toString(),
+      "--timeout",
+      "1s",
+      "--deadline",
+      "20s"
+    };
+    List<String> json = new ArrayList<>(List.of("posture", "example.com", "nomail.example.com"));
+    json.addAll(List.of(labOptions));
+    json.add("--json");
+    Run two = mailpath(json.toArray(String[]::new));
+    assertThat(parse(two.out())).as(two.err()).isEqualTo(JsonToken.START_ARRAY);
+    assertThat(two.out())
+        .contains("\"@type\" : \"MailPostureReport\"")
+        .contains("posture.starttls.missing")
+        .contains("mta-sts.mode-testing");
+    assertThat(two.out().indexOf("\"domain\" : \"example.com\""))
+        .isNotNegative()
+        .isLessThan(two.out().indexOf("\"domain\" : \"nomail.example.com\""));
+    // The lab's zones are unsigned under the root's trust anchor: DNSSEC bogus, CRITICAL.
+    assertThat(two.code()).isEqualTo(3);
+
+    List<String> text = new ArrayList<>(List.of("posture", "example.com"));
+    text.addAll(List.of(labOptions));
+    Run one = mailpath(text.toArray(String[]::new));
+    assertThat(one.out())
+        .startsWith("Mail posture of example.com: ")
+        .contains("mail2.example.com (preference 20");
+    assertThat(one.err()).contains("DNS servers: " + dns() + " (--dns)");
+
+    Run bad = mailpath("posture", "example.com", "bad..name", "--dns", dns());
+    assertThat(bad.code()).isEqualTo(64);
+    assertThat(bad.out()).isEmpty();
+    assertThat(bad.err())
+        .startsWith("mailpath: ")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void find_overImap() throws Exception {
     Run r =
         mailpathWith(

@@ -5,6 +5,7 @@ import dev.mailpath.diag.dns.RootServer;
 import dev.mailpath.diag.testkit.DnsFault;
 import dev.mailpath.diag.testkit.GreenMailSmtp;
 import dev.mailpath.diag.testkit.LocalDnsZoneServer;
+import dev.mailpath.diag.testkit.MtaStsPolicyServer;
 import dev.mailpath.diag.testkit.PolicySmtpServer;
 import dev.mailpath.diag.testkit.TestCertificates;
 import java.net.InetAddress;
@@ -19,7 +20,8 @@ import javax.net.ssl.X509TrustManager;
  * The embedded lab the doctor demo and the examples run against, entirely on loopback: a fake root
  * hierarchy (13 roots on 127.0.1.1-13, the {@code com.} server on 127.0.7.1, {@code example.com.}
  * on 127.0.7.2, all on one port), policy-driven SMTP servers on 127.0.3.x (a closed exchange, an
- * open relay, one that relays after AUTH) and GreenMail for SMTP and IMAP.
+ * open relay, one that relays after AUTH), an MTA-STS policy host for {@code example.com} (HTTPS on
+ * 127.0.7.3, a policy in testing mode) and GreenMail for SMTP and IMAP.
  *
  * <pre>{@code
  * try (DemoLab lab = DemoLab.start()) {
@@ -53,6 +55,7 @@ public final class DemoLab implements AutoCloseable {
   private final TestCertificates.ServerCertificate submissionCertificate =
       TestCertificates.selfSigned("submission.example.com");
   private GreenMailSmtp mailbox;
+  private MtaStsPolicyServer policyHost;
 
   private DemoLab() {}
 
@@ -66,6 +69,7 @@ public final class DemoLab implements AutoCloseable {
     try {
       lab.startDns();
       lab.startSmtp();
+      lab.startPolicyHost();
       return lab;
     } catch (RuntimeException e) {
       lab.close();
@@ -106,6 +110,9 @@ public final class DemoLab implements AutoCloseable {
         LocalDnsZoneServer.builder()
             .zone(DemoZones.exampleCom())
             .zone(DemoZones.reverse())
+            // Also com., so that the examples that use this server as their resolver get an
+            // answer (NXDOMAIN) for other names under com., as from a resolver, not REFUSED.
+            .zone(COM)
             .bindAddress(address("127.0.7.2"))
             .port(port)
             .start());
@@ -146,6 +153,20 @@ public final class DemoLab implements AutoCloseable {
     resources.add(authRelay);
     mailbox = GreenMailSmtp.builder().user("alice@example.com", "alice", "alice-password").start();
     resources.add(mailbox);
+  }
+
+  private void startPolicyHost() {
+    // MTA-STS (RFC 8461) in testing mode: senders should use TLS to these exchanges and report
+    // when they cannot, but deliver anyway. Neither exchange offers STARTTLS in the lab.
+    policyHost =
+        MtaStsPolicyServer.builder()
+            .domain("example.com")
+            .policy(
+                "version: STSv1\r\nmode: testing\r\nmx: mail1.example.com\r\n"
+                    + "mx: mail2.example.com\r\nmax_age: 86400\r\n")
+            .bindAddress(address("127.0.7.3"))
+            .start();
+    resources.add(policyHost);
   }
 
   /**
@@ -229,6 +250,36 @@ public final class DemoLab implements AutoCloseable {
    */
   public X509TrustManager submissionTrust() {
     return submissionCertificate.trustManager();
+  }
+
+  /**
+   * Returns the HTTPS port of the MTA-STS policy host {@code mta-sts.example.com} (127.0.7.3), the
+   * lab's "port 443".
+   *
+   * @return the port
+   */
+  public int policyPort() {
+    return policyHost.port();
+  }
+
+  /**
+   * Returns a trust manager that trusts the policy host's self-signed certificate, for the {@code
+   * TlsSettings} of a check that fetches the MTA-STS policy.
+   *
+   * @return the trust manager
+   */
+  public X509TrustManager policyTrust() {
+    return policyHost.certificate().trustManager();
+  }
+
+  /**
+   * Returns the policy host's self-signed certificate in PEM, for the command line's {@code
+   * --ca-file}.
+   *
+   * @return the PEM text
+   */
+  public String policyCertificatePem() {
+    return policyHost.certificate().certificatePem();
   }
 
   /**

@@ -26,6 +26,13 @@ public final class DemoZones {
         mail1        A    127.0.3.1
         mail2        A    127.0.3.2
         mail2        AAAA ::1
+        ; who may send for the domain, and what receivers do with mail that fails (SPF, DMARC)
+        @            TXT  "v=spf1 ip4:127.0.3.0/24 -all"
+        _dmarc       TXT  "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.com"
+        ; MTA-STS in testing mode (its policy host on 127.0.7.3), and where TLS reports go
+        _mta-sts     TXT  "v=STSv1; id=2026120801"
+        mta-sts      A    127.0.7.3
+        _smtp._tls   TXT  "v=TLSRPTv1; rua=mailto:tls-reports@example.com"
         ; reverse-DNS-style names of the lab's other SMTP servers
         legacy       A    127.0.3.3
         submission   A    127.0.3.4

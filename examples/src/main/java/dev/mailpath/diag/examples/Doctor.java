@@ -15,6 +15,7 @@ import dev.mailpath.diag.dns.RecordType;
 import dev.mailpath.diag.dns.RootHints;
 import dev.mailpath.diag.dns.RootServerQuery;
 import dev.mailpath.diag.html.DiagHtml;
+import dev.mailpath.diag.posture.MailPostureCheck;
 import dev.mailpath.diag.smtp.DeliveryPathCheck;
 import dev.mailpath.diag.smtp.RelayPolicyTester;
 import dev.mailpath.diag.smtp.SmtpClient;
@@ -39,7 +40,8 @@ import javax.net.ssl.X509TrustManager;
  * prints, as a person would want to read it: the MX lookup, a telnet-style SMTP transcript, where
  * mail for an address would go, the relay verdicts of three servers (closed, open relay, relay
  * after AUTH), three "I never received that message" investigations (one ending in each of the
- * field guide's parts 2, 3 and 4), the root-server table and a delegation trace, then a summary.
+ * field guide's parts 2, 3 and 4), the root-server table, a delegation trace and the domain's mail
+ * posture (as {@code mailpath posture}), then a summary.
  *
  * <pre>
  * Doctor                                           # the embedded lab, no network needed
@@ -54,15 +56,21 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Exit code: 0 when the overall outcome is PASS, 1 WARN, 2 FAIL, 4 INCONCLUSIVE, 64 a usage
  * error. The lab is built to show faults: {@code legacy.example.com} (127.0.3.3) is an open relay
- * on purpose, so a run against the lab ends in FAIL and exit code 2, and a down exchange, the three
- * "never received" stories and a stale root server give WARNs. {@code --expect-lab-outcomes} says
- * that these outcomes are expected: a step counts as passed when it came out as the lab intends and
- * as FAIL when it did not, so the exit code is 0 exactly when the demo works. The summary marks
- * each such step "expected". README's first command passes it (the {@code demo.args} default in
- * {@code examples/pom.xml}).
+ * on purpose, so a run against the lab ends in FAIL and exit code 2; so does its mail posture (an
+ * MTA-STS policy but no STARTTLS, unsigned zones); a down exchange, the three "never received"
+ * stories and a stale root server give WARNs. {@code --expect-lab-outcomes} says that these
+ * outcomes are expected: a step counts as passed when it came out as the lab intends and as FAIL
+ * when it did not, so the exit code is 0 exactly when the demo works. The summary marks each such
+ * step "expected". README's first command passes it (the {@code demo.args} default in {@code
+ * examples/pom.xml}).
  */
 public final class Doctor {
   private Doctor() {}
+
+  /** Why the lab's posture step fails, as the summary says it. */
+  static final String POSTURE_STORY =
+      "example.com's MTA-STS policy asks for TLS but its exchanges offer no STARTTLS, and the"
+          + " lab's zones are not signed";
 
   static final String USAGE =
       String.join(
@@ -72,8 +80,9 @@ public final class Doctor {
               + " [--to ADDR] [--html FILE]",
           "Walks the field guide: MX lookup, a telnet-style SMTP session, where mail would go, relay"
               + " checks,",
-          "\"I never received that message\" investigations, the root servers and a delegation"
-              + " trace, then a summary.",
+          "\"I never received that message\" investigations, the root servers, a delegation trace"
+              + " and the",
+          "mail posture (in the lab), then a summary.",
           "  (no --domain)        the embedded lab on loopback, no network needed",
           "  --domain D           real servers for domain D (never sends a message)",
           "  --dns IP[:PORT]      with --domain: the DNS server to ask (default: the system's)",
@@ -82,8 +91,8 @@ public final class Doctor {
           "  --from ADDR          with --domain: MAIL FROM, to test RCPT TO as well",
           "  --to ADDR            with --domain: RCPT TO (default postmaster@D)",
           "  --html FILE          also write the whole run as one HTML page",
-          "  --expect-lab-outcomes  the lab's deliberate faults (an open relay: FAIL; a down"
-              + " exchange,",
+          "  --expect-lab-outcomes  the lab's deliberate faults (an open relay, a weak mail posture:"
+              + " FAIL; a down exchange,",
           "                       three lost messages, a stale root: WARN) are expected: exit code 0",
           "                       when every step comes out as the lab intends",
           "  -h, --help           print this help and exit",
@@ -191,7 +200,7 @@ public final class Doctor {
       return real(opts, out);
     }
     try (DemoLab lab = DemoLab.start()) {
-      Walk walk = new Walk(out, 11, opts.get("html"));
+      Walk walk = new Walk(out, 12, opts.get("html"));
       out.println("mailpath doctor: the embedded lab (no network needed)");
       out.println(
           "  DNS     example.com on "
@@ -201,6 +210,10 @@ public final class Doctor {
           "  SMTP    mail2 127.0.3.2 (closed), legacy 127.0.3.3 (open relay), submission 127.0.3.4"
               + " (relay after AUTH), all on port "
               + lab.smtpPort());
+      out.println(
+          "  HTTPS   mta-sts.example.com 127.0.7.3 port "
+              + lab.policyPort()
+              + " (MTA-STS policy, testing mode)");
       out.println("  Mailbox GreenMail SMTP " + lab.mailbox().smtpPort());
       MxResolver resolver =
           MxResolver.builder().dns(d -> d.server(lab.dns()).timeout(Duration.ofSeconds(2))).build();
@@ -292,6 +305,22 @@ public final class Doctor {
                   .compareWith(resolver)
                   .build()
                   .trace("example.com", RecordType.MX));
+      walk.expect(Outcome.FAIL, POSTURE_STORY, expected);
+      walk.step(
+          "the mail posture of example.com (mailpath posture: SPF, DMARC, DKIM, MTA-STS,"
+              + " TLS-RPT, DNSSEC, STARTTLS and IPv6 of every exchange, scored)",
+          () ->
+              MailPostureCheck.builder()
+                  .dns(d -> d.server(lab.dns()).timeout(Duration.ofSeconds(1)))
+                  // The policy host's certificate is the lab's own.
+                  .tls(t -> t.trustManager(lab.policyTrust()))
+                  // mail1 has nothing listening: short SMTP timeouts and deadline keep it quick.
+                  .timeouts(SmtpTimeouts.all(Duration.ofSeconds(2)))
+                  .smtpPort(lab.smtpPort())
+                  .policyPort(lab.policyPort())
+                  .deadline(Duration.ofSeconds(4))
+                  .build()
+                  .check("example.com"));
       out.println();
       out.println(
           "Exchanges of example.com in delivery order: "

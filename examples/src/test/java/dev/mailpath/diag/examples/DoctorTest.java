@@ -29,6 +29,10 @@ class DoctorTest {
         .contains("trace.investigation.reached-server-not-mailbox")
         .contains("dns.root.slow")
         .contains("example.com.\t3600\tIN\tMX\t10 mail1.example.com.")
+        // The posture step: the lab's MTA-STS policy, but no STARTTLS on the exchange.
+        .contains("Mail posture of example.com: ")
+        .contains("mta-sts.mode-testing")
+        .contains("posture.starttls.missing")
         .contains("== Summary")
         .contains("Overall: ");
     assertThat(out).doesNotContain("smtp.banner.rdns-mismatch");
@@ -39,6 +43,8 @@ class DoctorTest {
     assertThat(summary)
         .contains("Worst finding: CRITICAL relay.open")
         .contains("expected: legacy.example.com is the lab's deliberate open relay (FAIL)")
+        .contains("[12] the mail posture of example.com")
+        .contains("expected: " + Doctor.POSTURE_STORY + " (FAIL)")
         .contains("--expect-lab-outcomes makes the exit code 0")
         .contains("Exit code: 2 (FAIL)")
         .doesNotContain("...");
@@ -57,12 +63,22 @@ class DoctorTest {
 
     int code = Doctor.execute(new String[] {"--expect-lab-outcomes"}, out, out);
 
-    assertThat(buf.toString(StandardCharsets.UTF_8))
+    String text = buf.toString(StandardCharsets.UTF_8);
+    assertThat(text)
         .contains("Overall: FAIL")
         .contains("Note: --expect-lab-outcomes")
         .doesNotContain("NOT as expected")
         .contains("Exit code: 0 (PASS)");
     assertThat(code).isZero();
+    // The posture step fails, as the lab intends, and is counted as expected: its summary line
+    // says FAIL and "expected", and the exit code is still 0.
+    String summary = text.substring(text.indexOf("== Summary")).replaceAll("\\n {5,}", " ");
+    assertThat(summary)
+        .containsPattern(
+            "FAIL +[0-9]+ ms +[0-9]+ +\\[12\\] the mail posture of example\\.com.*"
+                + " expected: "
+                + java.util.regex.Pattern.quote(Doctor.POSTURE_STORY)
+                + " \\(FAIL\\)");
   }
 
   @Test

@@ -32,6 +32,13 @@ public record AddressPosture(
   /**
    * Checks and copies the components.
    *
+   * @param address the address
+   * @param ipv6 whether it is IPv6
+   * @param reachable whether it greeted
+   * @param startTls whether STARTTLS was offered
+   * @param tls the TLS session
+   * @param error why the session ended early
+   * @param findings the findings
    * @throws NullPointerException when one is null
    */
   public AddressPosture {

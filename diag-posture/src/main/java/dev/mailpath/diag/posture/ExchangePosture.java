@@ -29,6 +29,12 @@ public record ExchangePosture(
   /**
    * Checks and copies the components.
    *
+   * @param host the exchange
+   * @param preference its MX preference
+   * @param addressStatus DNSSEC status of its address records
+   * @param addresses the addresses checked
+   * @param ipv6Addresses how many IPv6 addresses it has
+   * @param findings the findings
    * @throws NullPointerException when one is null
    */
   public ExchangePosture {

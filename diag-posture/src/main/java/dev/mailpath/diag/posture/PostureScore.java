@@ -19,6 +19,9 @@ public record PostureScore(PostureCategory category, OptionalInt score, List<Pos
   /**
    * Checks and copies the components.
    *
+   * @param category the category
+   * @param score 0 to 100, or empty
+   * @param tests the tests
    * @throws NullPointerException when one is null
    * @throws IllegalArgumentException when the score is outside 0..100
    */

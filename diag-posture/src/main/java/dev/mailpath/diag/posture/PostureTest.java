@@ -25,6 +25,11 @@ public record PostureTest(
   /**
    * Checks the components.
    *
+   * @param id the test name
+   * @param category its category
+   * @param required whether it is scored
+   * @param result the result
+   * @param detail why
    * @throws NullPointerException when one is null
    */
   public PostureTest {

@@ -44,9 +44,15 @@ import java.util.function.Consumer;
  * INDETERMINATE report with the reason; only a malformed name or type throws ({@link
  * IllegalArgumentException}, before any query).
  *
- * <p>Immutable and thread-safe once built; one instance serves any number of calls. A call holds
- * one thread of the environment's executor while it waits for answers (the chain is followed one
- * question at a time).
+ * <p><b>Key cache.</b> Like a validating resolver, one instance remembers the DNSKEY sets it proved
+ * secure (at most 1,024 zones, each until its signatures expire or its TTL passes, at most an
+ * hour), so that validating many names under one zone checks the chain from the anchor once: a
+ * later report's chain says "keys proven secure by an earlier validation (key cache)" for such a
+ * zone. {@link #toBuilder()} gives a new instance with an empty cache.
+ *
+ * <p>Immutable and thread-safe once built (the key cache is its only state); one instance serves
+ * any number of calls. A call holds one thread of the environment's executor while it waits for
+ * answers (the chain is followed one question at a time).
  */
 public final class DnssecValidator {
 

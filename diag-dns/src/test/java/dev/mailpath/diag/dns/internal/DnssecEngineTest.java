@@ -44,6 +44,33 @@ class DnssecEngineTest {
   }
 
   @Test
+  void oneEngineRemembersProvenKeysUntilTheyExpire() {
+    DnssecLab lab = new DnssecLab();
+    DnssecEngine engine = new DnssecEngine(lab.anchorRecords());
+    Instant now = Instant.now();
+    Verdict first =
+        engine.validate(lab.fetcher(), DnssecLab.name("www.example.test."), Type.A, now);
+    int asked = lab.questions.get();
+    Verdict second =
+        engine.validate(
+            lab.fetcher(), DnssecLab.name("_25._tcp.mx1.example.test."), Type.TLSA, now);
+    assertThat(first.status()).isEqualTo(Status.SECURE);
+    assertThat(second.status()).as(second.reason()).isEqualTo(Status.SECURE);
+    // Only the TLSA question itself: the keys of ., test. and example.test. came from the cache.
+    assertThat(lab.questions.get() - asked).isEqualTo(1);
+    assertThat(second.chain())
+        .anyMatch(l -> l.startsWith("DNSKEY example.test.:") && l.contains("key cache"));
+    // Past the keys' TTL (300 s in the lab) the chain is checked again from the anchor.
+    int before = lab.questions.get();
+    Verdict later =
+        engine.validate(
+            lab.fetcher(), DnssecLab.name("www.example.test."), Type.A, now.plusSeconds(3600));
+    assertThat(later.status()).as(later.reason()).isEqualTo(Status.SECURE);
+    assertThat(lab.questions.get() - before).isGreaterThan(1);
+    assertThat(later.chain()).noneMatch(l -> l.contains("key cache"));
+  }
+
+  @Test
   void tlsaUnderUnderscoreLabelsIsSecure() {
     Verdict v = validate(new DnssecLab(), "_25._tcp.mx1.example.test.", Type.TLSA);
     assertThat(v.status()).as(v.reason()).isEqualTo(Status.SECURE);

@@ -100,7 +100,7 @@ public final class Engine {
     this.o = options;
     this.env = options.environment;
     this.time = env.timeSource();
-    this.rec = Transcript.recorder(time);
+    this.rec = Transcript.recorder(time, options.transcript);
     this.listener = env.eventListenerFactory().create("smtp " + options.host + ":" + options.port);
     this.startedAt = time.instant();
     this.startNanos = time.nanoTime();

@@ -505,7 +505,8 @@ public final class Engine {
   }
 
   void judge(SmtpPhase phase, String command, SmtpReply reply, Severity severity) {
-    if (!reply.received()) {
+    if (!reply.received() || !(reply.isTemporaryFailure() || reply.isPermanentFailure())) {
+      // Nothing to judge: build no evidence for the usual positive reply.
       return;
     }
     Evidence[] ev = {

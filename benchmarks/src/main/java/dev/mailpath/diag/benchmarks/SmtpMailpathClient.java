@@ -1,5 +1,6 @@
 package dev.mailpath.diag.benchmarks;
 
+import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.SmtpClient;
 import dev.mailpath.diag.smtp.SmtpConversation;
 import dev.mailpath.diag.smtp.SmtpExchange;
@@ -13,22 +14,39 @@ import java.util.List;
  * mailpath: one {@link SmtpConversation} script, built once (it is immutable and thread-safe),
  * {@code run()} once per transaction, from one thread or from every thread of the pool. Timeouts
  * are 10 seconds a phase, the overall deadline 30 seconds; everything else is the default, so the
- * transcript, the findings and the report are all built, as for any user.
+ * transcript, the findings and the report are all built, as for any user. The bulk variant
+ * ("mailpath-bulk") is what a bulk sender would configure: the transcript off ({@link
+ * Transcript.Limits#OFF}); its message has fixed Date and Message-ID headers, so it is framed once
+ * for all runs, as in the default variant.
  */
 final class SmtpMailpathClient extends SmtpInProcessClient {
   private volatile SmtpConversation script;
+  private final boolean bulk;
+
+  SmtpMailpathClient() {
+    this(false);
+  }
+
+  SmtpMailpathClient(boolean bulk) {
+    this.bulk = bulk;
+  }
 
   @Override
   public String name() {
-    return "mailpath";
+    return bulk ? "mailpath-bulk" : "mailpath";
   }
 
+  /** The bulk variant: the same settings with the transcript off. */
+  static final SmtpClient BULK = clientBuilder().transcript(Transcript.Limits.OFF).build();
+
   /** Built once and shared, as a user would. */
-  static final SmtpClient CLIENT =
-      SmtpClient.builder()
-          .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
-          .deadline(Duration.ofSeconds(30))
-          .build();
+  static final SmtpClient CLIENT = clientBuilder().build();
+
+  private static SmtpClient.Builder clientBuilder() {
+    return SmtpClient.builder()
+        .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+        .deadline(Duration.ofSeconds(30));
+  }
 
   static SmtpConversation script(String host, int port) {
     return SmtpConversation.to(host, port)
@@ -46,7 +64,7 @@ final class SmtpMailpathClient extends SmtpInProcessClient {
       s = script(host, port);
       script = s;
     }
-    return verified(CLIENT.run(s));
+    return verified((bulk ? BULK : CLIENT).run(s));
   }
 
   /** A 250 to the final dot, and the script run to its end. */

@@ -185,28 +185,51 @@ public final class Transcript implements Iterable<TranscriptLine> {
   }
 
   /**
-   * Caps that keep a transcript small whatever the peer sends.
+   * Caps that keep a transcript small whatever the peer sends, or {@link #OFF} to record nothing.
    *
-   * @param maxLineLength characters kept of one line; the rest is dropped with a note
-   * @param maxLines lines kept; past it the first half and the last half are kept
+   * <p>A bulk caller that reads only the outcome (thousands of conversations, nobody reading their
+   * transcripts) can cap lower, for example {@code new Limits(256, 40)}, or turn recording off:
+   * with {@link #OFF} no line is escaped, timed or kept, and the transcript of the run holds one
+   * {@link Direction#NOTE} saying how many lines were not recorded ({@link
+   * Transcript#omittedLines()}). Line indexes still count every line, so findings cite the same
+   * indexes as with a transcript.
+   *
+   * @param maxLineLength characters kept of one line; the rest is dropped with a note (0 only for
+   *     {@link #OFF})
+   * @param maxLines lines kept; past it the first half and the last half are kept (0 only for
+   *     {@link #OFF})
    */
   public record Limits(int maxLineLength, int maxLines) {
     /** 4,096 characters a line (RFC 5321 allows 512 octets a reply line) and 2,000 lines. */
     public static final Limits DEFAULT = new Limits(4096, 2000);
 
+    /** Records no line at all; the transcript holds only a note of how many were not recorded. */
+    public static final Limits OFF = new Limits(0, 0);
+
     /**
      * Validates the limits.
      *
-     * @param maxLineLength characters kept of one line; the rest is dropped with a note
-     * @param maxLines lines kept; past it the first half and the last half are kept
+     * @param maxLineLength characters kept of one line, at least 16 (0 only with {@code maxLines}
+     *     0, which is {@link #OFF})
+     * @param maxLines lines kept, at least 4 (0 only with {@code maxLineLength} 0)
      */
     public Limits {
-      if (maxLineLength < 16) {
+      if (maxLineLength == 0 && maxLines == 0) {
+        // OFF
+      } else if (maxLineLength < 16) {
         throw new IllegalArgumentException("maxLineLength must be >= 16: " + maxLineLength);
-      }
-      if (maxLines < 4) {
+      } else if (maxLines < 4) {
         throw new IllegalArgumentException("maxLines must be >= 4: " + maxLines);
       }
+    }
+
+    /**
+     * Tells whether these limits record nothing.
+     *
+     * @return {@code true} for {@link #OFF}
+     */
+    public boolean off() {
+      return maxLines == 0;
     }
   }
 
@@ -217,6 +240,7 @@ public final class Transcript implements Iterable<TranscriptLine> {
   public static final class Recorder {
     private final TimeSource time;
     private final Limits limits;
+    private final boolean off;
     private final long startNanos;
     private final List<TranscriptLine> head = new ArrayList<>();
     private final ArrayDeque<TranscriptLine> tail = new ArrayDeque<>();
@@ -226,6 +250,7 @@ public final class Transcript implements Iterable<TranscriptLine> {
     private Recorder(TimeSource time, Limits limits) {
       this.time = requireNonNull(time, "time");
       this.limits = requireNonNull(limits, "limits");
+      this.off = limits.off();
       this.startNanos = time.nanoTime();
     }
 
@@ -269,6 +294,9 @@ public final class Transcript implements Iterable<TranscriptLine> {
     public int add(Direction direction, String text) {
       requireNonNull(direction, "direction");
       requireNonNull(text, "text");
+      if (off) {
+        return skip();
+      }
       return addPrintable(direction, Printable.escape(capChars(text)), text.length());
     }
 
@@ -283,8 +311,17 @@ public final class Transcript implements Iterable<TranscriptLine> {
      */
     public int add(Direction direction, byte[] bytes, int offset, int length) {
       requireNonNull(direction, "direction");
+      if (off) {
+        return skip();
+      }
       int kept = Math.min(length, limits.maxLineLength());
       return addPrintable(direction, Printable.escape(bytes, offset, kept), length);
+    }
+
+    /** With recording off: the line gets its index and is dropped. */
+    private synchronized int skip() {
+      omitted++;
+      return nextIndex++;
     }
 
     private CharSequence capChars(String text) {
@@ -341,6 +378,19 @@ public final class Transcript implements Iterable<TranscriptLine> {
      * @return the transcript
      */
     public synchronized Transcript snapshot() {
+      if (off) {
+        if (omitted == 0) {
+          return EMPTY;
+        }
+        return new Transcript(
+            List.of(
+                new TranscriptLine(
+                    0,
+                    Direction.NOTE,
+                    elapsed(),
+                    "[... transcript off: " + omitted + " lines not recorded ...]")),
+            omitted);
+      }
       List<TranscriptLine> out = new ArrayList<>(head.size() + tail.size() + 1);
       out.addAll(head);
       if (omitted > 0) {

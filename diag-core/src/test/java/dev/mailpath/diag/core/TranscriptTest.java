@@ -120,6 +120,43 @@ class TranscriptTest {
   }
 
   @Test
+  void limits_off_recordsNoLineButCountsIndexes() {
+    Transcript.Recorder r = Transcript.recorder(new ManualTime(), Transcript.Limits.OFF);
+    assertThat(r.snapshot().isEmpty()).isTrue();
+
+    assertThat(r.server("220 hi")).isZero();
+    assertThat(r.client("EHLO a")).isEqualTo(1);
+    byte[] raw = "250 ok\u0001".getBytes(StandardCharsets.UTF_8);
+    assertThat(r.add(Direction.SERVER, raw, 0, raw.length)).isEqualTo(2);
+    assertThat(r.note("closed")).isEqualTo(3);
+
+    Transcript t = r.snapshot();
+    assertThat(r.size()).isEqualTo(4);
+    assertThat(t.omittedLines()).isEqualTo(4);
+    assertThat(t.sent()).isEmpty();
+    assertThat(t.received()).isEmpty();
+    assertThat(t.lines())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.direction()).isEqualTo(Direction.NOTE);
+              assertThat(l.text()).contains("transcript off", "4 lines not recorded");
+            });
+    assertThat(Transcript.Limits.OFF.off()).isTrue();
+    assertThat(Transcript.Limits.DEFAULT.off()).isFalse();
+  }
+
+  @Test
+  void limits_zeroOnlyTogether() {
+    assertThatThrownBy(() -> new Transcript.Limits(0, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxLineLength");
+    assertThatThrownBy(() -> new Transcript.Limits(100, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxLines");
+  }
+
+  @Test
   void snapshot_isImmutableAndEqualByContent() {
     Transcript.Recorder r = Transcript.recorder(new ManualTime());
     r.server("220 hi");

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.HostAndPort;
 import dev.mailpath.diag.core.TlsSettings;
+import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.core.internal.CancellableCall;
 import dev.mailpath.diag.core.internal.Checks;
 import dev.mailpath.diag.dns.DnsSettings;
@@ -49,6 +50,28 @@ import java.util.function.Consumer;
  * java.util.concurrent.CancellationException}; cancelling a {@link #runAsync} future closes the
  * connection.
  *
+ * <p><b>Bulk use.</b> Thousands of short conversations (a load test, a batch of deliveries) run
+ * best with one client and one script, built once and run from as many threads as sessions: a
+ * script's steps are worked out on its first run, its message (DATA) is framed for the wire (CRLF
+ * lines, dot-stuffed, the final dot) on its first run and reused by every later run, from any
+ * thread, for messages up to 64 KiB. Give the message its own {@code Date} and {@code Message-ID}
+ * headers to send it unchanged every run; without them each run adds a fresh Date and Message-ID in
+ * front of the framed rest. A caller that reads only outcomes can also turn the transcript off, or
+ * cap it lower, with {@link Builder#transcript}; everything else in the report stays the same:
+ *
+ * <pre>{@code
+ * SmtpClient bulk = SmtpClient.builder()
+ *     .timeouts(SmtpTimeouts.all(Duration.ofSeconds(10)))
+ *     .transcript(Transcript.Limits.OFF)
+ *     .build();
+ * SmtpConversation script = SmtpConversation.to("192.0.2.25", 25)
+ *     .ehlo("load.example.org").mailFrom("load@example.org").rcptTo("sink@example.net")
+ *     .data(List.of("Subject: load", "Date: Thu, 01 Jan 2026 00:00:00 +0000",
+ *         "Message-ID: <load@example.org>"), body)
+ *     .quit();
+ * // from each of 50 threads: bulk.run(script).completed()
+ * }</pre>
+ *
  * <p>Immutable and thread-safe: build one client and use it from any number of threads.
  */
 public final class SmtpClient {
@@ -63,6 +86,7 @@ public final class SmtpClient {
   private final DiagEnvironment environment;
   private final HostResolver hostResolver;
   private final HostResolver resolver;
+  private final Transcript.Limits transcript;
 
   private SmtpClient(Builder b) {
     this.dns = b.dns;
@@ -73,6 +97,7 @@ public final class SmtpClient {
     this.ehloName = b.ehloName;
     this.environment = b.environment;
     this.hostResolver = b.hostResolver;
+    this.transcript = b.transcript;
     this.resolver = hostResolver != null ? hostResolver : new ClientDns(dns, environment);
   }
 
@@ -111,6 +136,7 @@ public final class SmtpClient {
     b.ehloName = ehloName;
     b.environment = environment;
     b.hostResolver = hostResolver;
+    b.transcript = transcript;
     return b;
   }
 
@@ -188,6 +214,7 @@ public final class SmtpClient {
     o.environment = environment;
     o.clientResolver = resolver;
     o.defaultEhloName = ehloName;
+    o.transcript = transcript;
     return o;
   }
 
@@ -261,6 +288,15 @@ public final class SmtpClient {
     return environment;
   }
 
+  /**
+   * Returns the limits of every transcript this client records.
+   *
+   * @return the limits; {@link Transcript.Limits#DEFAULT} unless {@link Builder#transcript} was set
+   */
+  public Transcript.Limits transcript() {
+    return transcript;
+  }
+
   /** Compares the settings; two clients with equal settings behave alike. */
   @Override
   public boolean equals(Object o) {
@@ -272,6 +308,7 @@ public final class SmtpClient {
         && Objects.equals(localAddress, c.localAddress)
         && Objects.equals(ehloName, c.ehloName)
         && environment.equals(c.environment)
+        && transcript.equals(c.transcript)
         && Objects.equals(hostResolver, c.hostResolver);
   }
 
@@ -293,6 +330,7 @@ public final class SmtpClient {
         + tls
         + (localAddress != null ? ", localAddress=" + localAddress.getHostAddress() : "")
         + (ehloName != null ? ", ehloName=" + ehloName : "")
+        + (transcript.equals(Transcript.Limits.DEFAULT) ? "" : ", transcript=" + transcript)
         + "]";
   }
 
@@ -309,6 +347,7 @@ public final class SmtpClient {
     private String ehloName;
     private DiagEnvironment environment = DiagEnvironment.system();
     private HostResolver hostResolver;
+    private Transcript.Limits transcript = Transcript.Limits.DEFAULT;
 
     private Builder() {}
 
@@ -439,6 +478,23 @@ public final class SmtpClient {
     public Builder environment(Consumer<DiagEnvironment.Builder> changes) {
       requireNonNull(changes, "changes");
       this.environment = environment.with(changes);
+      return this;
+    }
+
+    /**
+     * Sets the limits of every transcript this client records (of {@link SmtpReport#transcript()},
+     * of sessions, and of the relay and delivery-path tests played with it). The default, {@link
+     * Transcript.Limits#DEFAULT}, keeps everything a diagnosis needs. A bulk caller that only reads
+     * outcomes can cap lower ({@code new Transcript.Limits(256, 40)}) or pass {@link
+     * Transcript.Limits#OFF}: no line is then escaped, timed or kept, which saves a good share of
+     * the CPU and most of the allocation of a short conversation. Replies, steps, findings and
+     * their transcript-line indexes are the same either way; only the transcript is left out.
+     *
+     * @param limits the caps, or {@link Transcript.Limits#OFF}
+     * @return this builder
+     */
+    public Builder transcript(Transcript.Limits limits) {
+      this.transcript = requireNonNull(limits, "limits");
       return this;
     }
 

@@ -68,6 +68,9 @@ public final class SmtpConversation {
   private final List<Step> steps;
   private final SmtpPhase quitAfter;
 
+  /** The steps as played, worked out on the first run and kept (the script never changes). */
+  private volatile List<Step> played;
+
   private SmtpConversation(Options options, List<Step> steps, SmtpPhase quitAfter) {
     this.options = options;
     this.steps = List.copyOf(steps);
@@ -296,8 +299,10 @@ public final class SmtpConversation {
 
   /**
    * Adds DATA with headers and a body, as typed into telnet. Date and Message-ID are added when
-   * missing; a non-ASCII body without Content-Type gets a UTF-8 text/plain one. Lines starting with
-   * a dot are dot-stuffed, and every line ends with CRLF on the wire.
+   * missing (afresh for every run); a non-ASCII body without Content-Type gets a UTF-8 text/plain
+   * one. Lines starting with a dot are dot-stuffed, and every line ends with CRLF on the wire. The
+   * message is framed so once, on the script's first run, and reused by later runs (see "Bulk use"
+   * in {@link SmtpClient}).
    *
    * <pre>{@code
    * .data(Map.of("Subject", "Test message via mailpath"), "This is a test\nPlease reply if received\n")
@@ -571,7 +576,12 @@ public final class SmtpConversation {
 
   /** The steps as played: with the STARTTLS that a STARTTLS mode implies put in place. */
   List<Step> playedSteps() {
-    return Scripts.played(steps, options.tlsMode);
+    List<Step> p = played;
+    if (p == null) {
+      p = List.copyOf(Scripts.played(steps, options.tlsMode));
+      played = p;
+    }
+    return p;
   }
 
   /** Returns the target, the TLS mode and the steps, without secrets. */

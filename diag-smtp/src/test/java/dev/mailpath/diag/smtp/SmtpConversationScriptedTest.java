@@ -9,6 +9,7 @@ import dev.mailpath.diag.core.FindingCode;
 import dev.mailpath.diag.core.Outcome;
 import dev.mailpath.diag.core.TlsFailurePolicy;
 import dev.mailpath.diag.core.TlsMode;
+import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.core.TranscriptLine;
 import dev.mailpath.diag.testkit.ScriptedSmtpServer;
 import dev.mailpath.diag.testkit.TestCertificates;
@@ -156,6 +157,109 @@ class SmtpConversationScriptedTest {
       assertThat(sent(r)).contains("..hidden", "...two", "..", "end", ".");
       assertThat(server.messages().get(0)).contains("\r\n.hidden\r\n..two\r\n.\r\nend\r\n");
     }
+  }
+
+  private static ScriptedSmtpServer.Builder oneMessage() {
+    return ehloDone("PIPELINING")
+        .expect("MAIL")
+        .reply(250, "2.1.0 ok")
+        .expect("RCPT")
+        .reply(550, "5.1.1 no such user")
+        .expect("RCPT")
+        .reply(250, "2.1.5 ok")
+        .expect("DATA")
+        .reply(354, "go")
+        .expectData()
+        .reply(250, "2.0.0 queued");
+  }
+
+  private static SmtpConversation oneMessage(ScriptedSmtpServer server) {
+    return to(server)
+        .ehlo("c.test")
+        .mailFrom("a@b.test")
+        .rcptTo("nobody@d.test")
+        .rcptTo("c@d.test")
+        .data(
+            List.of(
+                "Subject: fixed",
+                "Date: Thu, 01 Jan 2026 00:00:00 +0000",
+                "Message-ID: <fixed@b.test>"),
+            ".hidden\nbody\n")
+        .quit();
+  }
+
+  @Test
+  void run_transcriptOff_sameStepsAndFindingsWithoutLines() {
+    try (ScriptedSmtpServer full = oneMessage().start();
+        ScriptedSmtpServer bare = oneMessage().start()) {
+      SmtpClient off = CLIENT.toBuilder().transcript(Transcript.Limits.OFF).build();
+
+      SmtpReport withTranscript = CLIENT.run(oneMessage(full));
+      SmtpReport without = off.run(oneMessage(bare));
+
+      assertThat(off.transcript()).isEqualTo(Transcript.Limits.OFF);
+      assertThat(without.completed()).as("%s", without).isTrue();
+      assertThat(without.steps())
+          .extracting(e -> e.command() + " " + e.reply().lines())
+          .isEqualTo(
+              withTranscript.steps().stream()
+                  .map(e -> e.command() + " " + e.reply().lines())
+                  .toList());
+      assertThat(without.findings()).isEqualTo(withTranscript.findings());
+      assertThat(without.findings()).isNotEmpty();
+      assertThat(without.transcript().sent()).isEmpty();
+      assertThat(without.transcript().omittedLines())
+          .isEqualTo(withTranscript.transcript().lines().size());
+      assertThat(bare.messages()).isEqualTo(full.messages());
+    }
+  }
+
+  @Test
+  void run_fixedMessageTwice_sendsTheSameStuffedBytesAndTranscript() {
+    try (ScriptedSmtpServer server = oneMessage().start()) {
+      SmtpConversation script = oneMessage(server);
+
+      SmtpReport first = CLIENT.run(script);
+      SmtpReport second = CLIENT.run(script);
+
+      assertThat(first.completed()).as("%s", first).isTrue();
+      assertThat(second.completed()).as("%s", second).isTrue();
+      assertThat(server.messages()).hasSize(2);
+      assertThat(server.messages().get(1)).isEqualTo(server.messages().get(0));
+      assertThat(server.messages().get(0))
+          .contains("Message-ID: <fixed@b.test>\r\n\r\n.hidden\r\nbody\r\n");
+      assertThat(sent(second)).isEqualTo(sent(first));
+      assertThat(sent(first)).contains("..hidden", "body", ".");
+    }
+  }
+
+  @Test
+  void run_messageWithoutMessageId_getsAFreshOneEachRun() {
+    try (ScriptedSmtpServer server = oneMessage().start()) {
+      SmtpConversation script =
+          to(server)
+              .ehlo("c.test")
+              .mailFrom("a@b.test")
+              .rcptTo("nobody@d.test")
+              .rcptTo("c@d.test")
+              .data(Map.of("Subject", "fresh"), ".dot\nbody\n")
+              .quit();
+
+      CLIENT.run(script);
+      CLIENT.run(script);
+
+      assertThat(server.messages()).hasSize(2);
+      String a = server.messages().get(0);
+      String b = server.messages().get(1);
+      assertThat(a).contains("Message-ID: <", "@b.test>", "\r\n\r\n.dot\r\nbody\r\n");
+      assertThat(b).contains("\r\n\r\n.dot\r\nbody\r\n");
+      assertThat(messageId(a)).isNotEqualTo(messageId(b));
+    }
+  }
+
+  private static String messageId(String message) {
+    int at = message.indexOf("Message-ID: <");
+    return message.substring(at, message.indexOf('>', at));
   }
 
   @Test

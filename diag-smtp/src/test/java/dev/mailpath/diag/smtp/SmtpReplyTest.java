@@ -18,6 +18,20 @@ class SmtpReplyTest {
   }
 
   @Test
+  void of_enhancedStatus_onlyAWholeStatusOfTheReplysClass() {
+    assertThat(SmtpReply.of(250, "2.0.0").enhancedStatus()).contains("2.0.0");
+    assertThat(SmtpReply.of(550, "5.1.1\tunknown user").enhancedStatus()).contains("5.1.1");
+    assertThat(SmtpReply.of(550, "5.123.456 long parts").enhancedStatus()).contains("5.123.456");
+    assertThat(SmtpReply.of(550, "4.1.1 class of another code").enhancedStatus()).isEmpty();
+    assertThat(SmtpReply.of(354, "3.0.0 no such class").enhancedStatus()).isEmpty();
+    assertThat(SmtpReply.of(250, "2.1234.5 too many digits").enhancedStatus()).isEmpty();
+    assertThat(SmtpReply.of(250, "2.1.5x glued to a word").enhancedStatus()).isEmpty();
+    assertThat(SmtpReply.of(250, "2.1. missing detail").enhancedStatus()).isEmpty();
+    assertThat(SmtpReply.of(250, "Ok 2.0.0 not first").enhancedStatus()).isEmpty();
+    assertThat(SmtpReply.of(250, "2..0 empty subject").enhancedStatus()).isEmpty();
+  }
+
+  @Test
   void none_saysWhyAndIsNotReceived() {
     SmtpReply r = SmtpReply.none("connection closed by server");
 

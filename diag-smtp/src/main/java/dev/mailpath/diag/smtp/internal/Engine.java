@@ -100,7 +100,7 @@ public final class Engine {
     this.o = options;
     this.env = options.environment;
     this.time = env.timeSource();
-    this.rec = Transcript.recorder(time);
+    this.rec = Transcript.recorder(time, options.transcript);
     this.listener = env.eventListenerFactory().create("smtp " + options.host + ":" + options.port);
     this.startedAt = time.instant();
     this.startNanos = time.nanoTime();
@@ -505,7 +505,8 @@ public final class Engine {
   }
 
   void judge(SmtpPhase phase, String command, SmtpReply reply, Severity severity) {
-    if (!reply.received()) {
+    if (!reply.received() || !(reply.isTemporaryFailure() || reply.isPermanentFailure())) {
+      // Nothing to judge: build no evidence for the usual positive reply.
       return;
     }
     Evidence[] ev = {

@@ -24,9 +24,19 @@ public final class MessageContent {
   private static final java.util.regex.Pattern FIELD_NAME =
       java.util.regex.Pattern.compile("[!-9;-~]{1,76}");
 
+  /**
+   * Messages up to this size keep their wire form (CRLF lines, dot-stuffed, final dot) once it is
+   * first needed, so a script run many times frames its message once; larger ones are framed as
+   * they are sent, so as not to hold a second copy.
+   */
+  static final int PREPARED_MAX = 64 * 1024;
+
   private final byte[] bytes;
   private final boolean hasDate;
   private final boolean hasMessageId;
+
+  /** The wire form of {@link #bytes}, when small enough; built on first use. */
+  private volatile Framed framed;
 
   private MessageContent(byte[] bytes) {
     this.bytes = bytes;
@@ -198,6 +208,111 @@ public final class MessageContent {
     System.arraycopy(e, 0, out, 0, e.length);
     System.arraycopy(bytes, 0, out, e.length, bytes.length);
     return out;
+  }
+
+  /**
+   * Returns what to send after DATA's 354: the message as {@link #render} gives it, framed for the
+   * wire. The captured part is framed once and reused by every run; only a missing Date or
+   * Message-ID header is made afresh.
+   *
+   * @param now the time for the Date header
+   * @param random the source for the Message-ID
+   * @param domain the right-hand side of the Message-ID
+   * @return the framed message, or {@code null} when the message is too large to keep framed (send
+   *     {@link #render} with {@link SmtpWire#sendData} then)
+   */
+  public Framed prepare(Instant now, RandomGenerator random, String domain) {
+    if (bytes.length > PREPARED_MAX) {
+      return null;
+    }
+    Framed body = framed;
+    if (body == null) {
+      body = Framed.of(bytes, true);
+      framed = body;
+    }
+    if (hasDate && hasMessageId) {
+      return body;
+    }
+    byte[] extra = render(now, random, domain);
+    // The added header lines end in CRLF, so framing them apart gives the same lines as framing
+    // the whole rendered message.
+    return Framed.of(java.util.Arrays.copyOf(extra, extra.length - bytes.length), false).then(body);
+  }
+
+  /**
+   * A message framed for the wire: every line CRLF-terminated and dot-stuffed (RFC 5321 §4.5.2),
+   * then the final dot; with each line's place (as sent, without CRLF) for the transcript.
+   * Immutable.
+   */
+  public static final class Framed {
+    final byte[] wire;
+    final int[] starts;
+    final int[] lengths;
+    final int size;
+    final boolean finalDot;
+
+    private Framed(byte[] wire, int[] starts, int[] lengths, int size, boolean finalDot) {
+      this.wire = wire;
+      this.starts = starts;
+      this.lengths = lengths;
+      this.size = size;
+      this.finalDot = finalDot;
+    }
+
+    static Framed of(byte[] m, boolean finalDot) {
+      List<int[]> lines = MessageLines.split(m);
+      int n = finalDot ? 3 : 0;
+      for (int[] r : lines) {
+        n += r[1] + 2 + (r[1] > 0 && m[r[0]] == '.' ? 1 : 0);
+      }
+      byte[] wire = new byte[n];
+      int[] starts = new int[lines.size()];
+      int[] lengths = new int[lines.size()];
+      int at = 0;
+      for (int i = 0; i < lines.size(); i++) {
+        int start = lines.get(i)[0];
+        int len = lines.get(i)[1];
+        starts[i] = at;
+        if (len > 0 && m[start] == '.') {
+          wire[at++] = '.';
+          lengths[i] = len + 1;
+        } else {
+          lengths[i] = len;
+        }
+        System.arraycopy(m, start, wire, at, len);
+        at += len;
+        wire[at++] = '\r';
+        wire[at++] = '\n';
+      }
+      if (finalDot) {
+        wire[at++] = '.';
+        wire[at++] = '\r';
+        wire[at] = '\n';
+      }
+      return new Framed(wire, starts, lengths, m.length, finalDot);
+    }
+
+    /** This part, then another. */
+    Framed then(Framed next) {
+      byte[] w = java.util.Arrays.copyOf(wire, wire.length + next.wire.length);
+      System.arraycopy(next.wire, 0, w, wire.length, next.wire.length);
+      int[] s = java.util.Arrays.copyOf(starts, starts.length + next.starts.length);
+      int[] l = java.util.Arrays.copyOf(lengths, lengths.length + next.lengths.length);
+      for (int i = 0; i < next.starts.length; i++) {
+        s[starts.length + i] = next.starts[i] + wire.length;
+        l[lengths.length + i] = next.lengths[i];
+      }
+      return new Framed(w, s, l, size + next.size, next.finalDot);
+    }
+
+    /**
+     * Returns the size of the message before framing, as {@link #render} gives it.
+     *
+     * @return the size in bytes
+     */
+    public int size() {
+      return size;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.mailpath.diag.smtp.internal;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.core.TlsMode;
 import dev.mailpath.diag.core.TlsSettings;
+import dev.mailpath.diag.core.Transcript;
 import dev.mailpath.diag.smtp.SmtpTimeouts;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -59,6 +60,9 @@ public final class Options {
   /** The client's resolver (its DNS settings), or null for the system's DNS. */
   public HostResolver clientResolver;
 
+  /** Limits of the transcript. */
+  public Transcript.Limits transcript = Transcript.Limits.DEFAULT;
+
   /** EHLO name when the script gives none (after STARTTLS, implicit EHLO), or null. */
   public String defaultEhloName;
 
@@ -83,6 +87,7 @@ public final class Options {
     o.environment = environment;
     o.clientResolver = clientResolver;
     o.defaultEhloName = defaultEhloName;
+    o.transcript = transcript;
     return o;
   }
 

@@ -39,6 +39,9 @@ public final class ReplyReader {
   /** Most bytes in one reply. */
   public static final int DEFAULT_MAX_BYTES = 64 * 1024;
 
+  private static final int INITIAL_BUFFER = 1024;
+  private static final int MAX_BUFFER = 8192;
+
   /** Where bytes come from: a socket in production, a byte array in unit tests. */
   public interface Source {
     /**
@@ -118,7 +121,13 @@ public final class ReplyReader {
   private final int maxLines;
   private final int maxBytes;
   private final int readTimeoutMillis;
-  private final byte[] buf = new byte[8192];
+
+  /**
+   * Starts small and doubles (up to 8 KiB) whenever a read fills it: a usual reply is a few hundred
+   * bytes, and a session per transaction should not pay for a buffer sized for floods.
+   */
+  private byte[] buf = new byte[INITIAL_BUFFER];
+
   private int pos;
   private int limit;
   private byte[] line;
@@ -176,7 +185,7 @@ public final class ReplyReader {
     this.maxLines = maxLines;
     this.maxBytes = maxBytes;
     this.readTimeoutMillis = Math.max(1, readTimeoutMillis);
-    this.line = new byte[Math.min(maxLine, 1024)];
+    this.line = new byte[Math.min(maxLine, 256)];
   }
 
   /**
@@ -411,5 +420,12 @@ public final class ReplyReader {
     }
     pos = 0;
     limit = n;
+    if (n == buf.length && buf.length < MAX_BUFFER) {
+      // Only after the bytes read are consumed: the next fill starts at pos 0 anyway, but this
+      // one's bytes are still to be parsed, so grow into a fresh array and copy them over.
+      byte[] bigger = new byte[buf.length * 2];
+      System.arraycopy(buf, 0, bigger, 0, n);
+      buf = bigger;
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.mailpath.diag.smtp.SmtpPhase;
 import dev.mailpath.diag.smtp.SmtpReply;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -117,10 +118,18 @@ final class TransactionPhase {
   }
 
   static SmtpReply sendMessage(Engine eng, MessageContent message) {
-    byte[] bytes = message.render(eng.time.instant(), eng.env.random(), eng.messageIdDomain());
+    Instant now = eng.time.instant();
+    String domain = eng.messageIdDomain();
+    MessageContent.Framed framed = message.prepare(now, eng.env.random(), domain);
+    byte[] bytes = framed == null ? message.render(now, eng.env.random(), domain) : null;
+    int size = framed == null ? bytes.length : framed.size();
     long t0 = eng.time.nanoTime();
     try {
-      eng.wire.sendData(bytes, () -> eng.phaseDeadline(eng.o.timeouts.dataBlock()));
+      if (framed != null) {
+        eng.wire.sendPrepared(framed, () -> eng.phaseDeadline(eng.o.timeouts.dataBlock()));
+      } else {
+        eng.wire.sendData(bytes, () -> eng.phaseDeadline(eng.o.timeouts.dataBlock()));
+      }
     } catch (IOException e) {
       eng.writeFailed(SmtpPhase.DATA, "the message", e);
       SmtpReply none = SmtpReply.none("send failed: " + e.getMessage());
@@ -133,7 +142,7 @@ final class TransactionPhase {
     if (r.isIntermediate()) {
       eng.unexpected(SmtpPhase.DATA, "end of data", r, "250");
     } else {
-      eng.judge(SmtpPhase.DATA, "end of data (message of " + bytes.length + " bytes)", r, null);
+      eng.judge(SmtpPhase.DATA, "end of data (message of " + size + " bytes)", r, null);
     }
     return r;
   }

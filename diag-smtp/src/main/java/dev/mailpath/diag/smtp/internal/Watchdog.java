@@ -68,6 +68,17 @@ final class Watchdog implements AutoCloseable {
   }
 
   /**
+   * Schedules a bare task on the shared timer, for guards that manage their own state.
+   *
+   * @param nanos when to run it, from now
+   * @param task what to run (must be quick and never throw)
+   * @return the scheduled task
+   */
+  static ScheduledFuture<?> schedule(long nanos, Runnable task) {
+    return TIMER.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  /**
    * Tells whether the action ran.
    *
    * @return {@code true} once the bound passed before {@link #close()}

@@ -210,6 +210,22 @@ public final class PostureScoring {
     };
   }
 
+  /**
+   * Tells whether a record check ended in a temporary DNS failure (a timeout, SERVFAIL: RFC 7208's
+   * and RFC 9989's temperror), which says nothing about whether the record exists.
+   */
+  static boolean temporary(List<dev.mailpath.diag.core.Finding> findings) {
+    return findings.stream()
+        .map(dev.mailpath.diag.core.Finding::code)
+        .anyMatch(
+            c ->
+                c.endsWith(".temperror")
+                    || c.endsWith(".dns-timeout")
+                    || c.equals("spf.deadline")
+                    || c.equals("dns.timeout")
+                    || c.equals("dns.servfail"));
+  }
+
   private static boolean serious(List<dev.mailpath.diag.core.Finding> findings) {
     return findings.stream().anyMatch(x -> x.severity().compareTo(Severity.ERROR) >= 0);
   }
@@ -223,7 +239,7 @@ public final class PostureScoring {
     } else {
       SpfRecordReport spf = f.spf().get();
       if (spf.record().isEmpty()) {
-        boolean dnsTrouble = spf.outcome() == Outcome.INCONCLUSIVE;
+        boolean dnsTrouble = spf.outcome() == Outcome.INCONCLUSIVE || temporary(spf.findings());
         t.add(
             test(
                 "spf.record",
@@ -258,7 +274,7 @@ public final class PostureScoring {
     } else {
       DmarcRecordReport d = f.dmarc().get();
       if (d.record().isEmpty()) {
-        boolean dnsTrouble = d.outcome() == Outcome.INCONCLUSIVE;
+        boolean dnsTrouble = d.outcome() == Outcome.INCONCLUSIVE || temporary(d.findings());
         t.add(
             test(
                 "dmarc.record",

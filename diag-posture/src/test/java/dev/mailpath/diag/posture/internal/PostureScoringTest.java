@@ -86,6 +86,37 @@ class PostureScoringTest {
   }
 
   @Test
+  void aTemporaryDnsFailureIsUndecidedNotNoRecord() {
+    dev.mailpath.diag.auth.SpfRecordReport spf =
+        dev.mailpath.diag.auth.SpfRecordReport.builder()
+            .domain("x.test")
+            .addFinding(dev.mailpath.diag.auth.SpfFinding.TEMPERROR.finding("SERVFAIL for x.test"))
+            .build();
+    List<PostureTest> auth =
+        PostureScoring.score(
+                new PostureScoring.Facts(
+                    List.of(),
+                    true,
+                    Optional.empty(),
+                    Optional.of(spf),
+                    Optional.empty(),
+                    List.of(),
+                    false,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    false))
+            .get(PostureCategory.AUTHENTICATION.ordinal())
+            .tests();
+    assertThat(auth)
+        .filteredOn(t -> t.id().equals("spf.record"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.result()).isEqualTo(Outcome.INCONCLUSIVE));
+    assertThat(PostureScoring.temporary(spf.findings())).isTrue();
+  }
+
+  @Test
   void partsThatDidNotFinishAreUndecidedNeverFailed() {
     List<PostureScore> all =
         PostureScoring.score(

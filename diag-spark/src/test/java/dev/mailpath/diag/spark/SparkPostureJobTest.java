@@ -78,6 +78,7 @@ class SparkPostureJobTest {
     domainRecords(zone, "retry", 0);
     domainRecords(zone, "later", 1);
     zone.append("open MX 10 mx0.prov\nopen TXT \"v=spf1 +all\"\n");
+    zone.append("nomail-a MX 0 .\nnomail-b MX 0 .\n");
     dns = LocalDnsZoneServer.builder().zone(".", ROOT).zone("test.", zone.toString()).start();
     spark =
         SparkSession.builder()
@@ -350,5 +351,41 @@ class SparkPostureJobTest {
     assertThat(copy.maxConnectionsPerHost()).isEqualTo(3);
     assertThat(Arrays.asList(SparkPostureJob.schema().fieldNames()))
         .startsWith("domain", "primary_exchange", "score", "category_scores");
+  }
+
+  @Test
+  void theSparkSubmitProgramWritesOneRecordPerDomainAndSaysWhatItDid(@TempDir Path dir)
+      throws IOException {
+    Path input = dir.resolve("domains.txt");
+    Files.write(input, List.of("nomail-a.test", "nomail-b.test", "# a comment", ""));
+    String output = dir.resolve("out").toUri().toString();
+    String[] args = {
+      "--format",
+      "jsonl",
+      "--dns",
+      "127.0.0.1:" + dns.port(),
+      "--retries",
+      "0",
+      "--deadline",
+      "20",
+      "--partitions",
+      "2",
+      input.toUri().toString(),
+      output
+    };
+    assertThat(PostureJobMain.run(spark, args))
+        .startsWith("2 domains in the input, 0 already done, 2 checked");
+    List<Row> rows = spark.read().schema(SparkPostureJob.schema()).json(output).collectAsList();
+    assertThat(rows)
+        .extracting(r -> r.<String>getAs("domain"))
+        .containsExactlyInAnyOrder("nomail-a.test", "nomail-b.test");
+    assertThat(rows).allSatisfy(r -> assertThat(r.getList(r.fieldIndex("exchanges"))).isEmpty());
+    assertThat(PostureJobMain.run(spark, args))
+        .startsWith("2 domains in the input, 2 already done");
+
+    assertThatThrownBy(() -> PostureJobMain.main(new String[] {"only-input"}))
+        .hasMessageContaining("expected INPUT and OUTPUT");
+    assertThatThrownBy(() -> PostureJobMain.main(new String[] {"--format", "xml", "a", "b"}))
+        .hasMessageContaining("unknown format");
   }
 }

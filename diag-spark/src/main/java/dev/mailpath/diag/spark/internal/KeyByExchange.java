@@ -41,6 +41,7 @@ public final class KeyByExchange implements MapPartitionsFunction<String, Row> {
       task.addTaskCompletionListener(
           (org.apache.spark.util.TaskCompletionListener) t -> reports.close());
     }
+    // resolveAll hands reports over in completion order; MxReport.domain() is the text given.
     return reports.map(r -> RowFactory.create(r.domain(), primaryExchange(r))).iterator();
   }
 

@@ -23,11 +23,17 @@ public final class CheckPartition implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   /**
-   * Finding codes of temporary failures: a DNS timeout or SERVFAIL, SPF's and DMARC's temperror
-   * (any other code ending in {@code .temperror} counts too).
+   * Finding codes of temporary failures: a DNS timeout, SERVFAIL or network error, SPF's and
+   * DMARC's temperror (any other code ending in {@code .temperror} counts too).
    */
   private static final Set<String> TEMPORARY =
-      Set.of("dns.timeout", "dns.servfail", "spf.dns-timeout", "spf.temperror", "dmarc.temperror");
+      Set.of(
+          "dns.timeout",
+          "dns.servfail",
+          "dns.network-error",
+          "spf.dns-timeout",
+          "spf.temperror",
+          "dmarc.temperror");
 
   private final JobSettings settings;
 

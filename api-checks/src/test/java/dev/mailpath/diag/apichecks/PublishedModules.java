@@ -18,7 +18,8 @@ enum PublishedModules {
   TESTKIT("diag-testkit", "dev.mailpath.diag.testkit"),
   ASSERTJ("diag-assertj", "dev.mailpath.diag.assertj"),
   JSON("diag-json", "dev.mailpath.diag.json"),
-  HTML("diag-html", "dev.mailpath.diag.html");
+  HTML("diag-html", "dev.mailpath.diag.html"),
+  SPARK("diag-spark", "dev.mailpath.diag.spark");
 
   static final String BASE = "dev.mailpath.diag";
 

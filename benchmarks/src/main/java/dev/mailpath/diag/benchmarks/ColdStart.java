@@ -2,6 +2,7 @@ package dev.mailpath.diag.benchmarks;
 
 import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.MxResolver;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -34,7 +35,8 @@ final class ColdStart {
   private static final Pattern RESULT =
       Pattern.compile(
           "COLD \\{\"verified\":(\\d+),\"failed\":(\\d+),\"queries\":(\\d+),\"nanos\":(\\d+),"
-              + "\"cpuNanos\":(\\d+),\"firstAnswerMillis\":(\\d+),\"buildNanos\":(\\d+)}");
+              + "\"cpuNanos\":(\\d+),\"firstAnswerMillis\":(\\d+),\"buildNanos\":(\\d+)"
+              + "(?:,\"allocatedBytes\":(\\d+))?}");
 
   /** What one fresh process measured. */
   record Run(
@@ -45,7 +47,8 @@ final class ColdStart {
       long nanos,
       long cpuNanos,
       long startToFirstAnswerMillis,
-      long buildNanos) {
+      long buildNanos,
+      long allocatedBytes) {
 
     double domainsPerSecond() {
       return verified / (nanos / 1e9);
@@ -71,6 +74,20 @@ final class ColdStart {
    * @param inFlight domains in flight
    */
   static void child(InetSocketAddress server, int warmup, int domains, int inFlight) {
+    System.out.println(childLine(server, warmup, domains, inFlight));
+    System.out.flush();
+  }
+
+  /**
+   * Does the work of {@link #child} in this JVM and returns its {@code COLD {...}} line.
+   *
+   * @param server the DNS server
+   * @param warmup warm-up domains
+   * @param domains timed domains
+   * @param inFlight domains in flight
+   * @return the line
+   */
+  static String childLine(InetSocketAddress server, int warmup, int domains, int inFlight) {
     long b0 = System.nanoTime();
     MxResolver resolver = MailpathClient.resolver(server, 1);
     long build = System.nanoTime() - b0;
@@ -78,23 +95,36 @@ final class ColdStart {
     int[] warm = resolve(resolver, BenchZone.domains(0, warmup), inFlight, first);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long alloc0 = allocatedBytes();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     int[] timed = resolve(resolver, BenchZone.domains(warmup, domains), inFlight, first);
     long nanos = System.nanoTime() - t0;
     long cpu = os.getProcessCpuTime() - cpu0;
-    System.out.printf(
+    long alloc = allocatedBytes() - alloc0;
+    return String.format(
         Locale.ROOT,
         "COLD {\"verified\":%d,\"failed\":%d,\"queries\":%d,\"nanos\":%d,\"cpuNanos\":%d,"
-            + "\"firstAnswerMillis\":%d,\"buildNanos\":%d}%n",
+            + "\"firstAnswerMillis\":%d,\"buildNanos\":%d,\"allocatedBytes\":%d}",
         timed[0],
         timed[1] + warm[1],
         timed[2],
         nanos,
         cpu,
         first[0],
-        build);
-    System.out.flush();
+        build,
+        alloc);
+  }
+
+  /** Heap bytes allocated so far by the live threads (the resolver's keep running). */
+  private static long allocatedBytes() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long a : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+      sum += Math.max(0, a);
+    }
+    return sum;
   }
 
   /** Returns verified, failed, queries; sets {@code first[0]} to the epoch ms of the first. */
@@ -207,14 +237,17 @@ final class ColdStart {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       String cp = System.getProperty("java.class.path");
       for (String name : s.clients()) {
-        if (name.equals("mailpath")) {
+        if (name.equals("mailpath") || name.startsWith("mailpath@")) {
+          // "mailpath@CLASSPATH" runs the child on another class path (another build of mailpath
+          // before this jar), for before/after comparisons in the same interleaved run.
+          boolean other = name.startsWith("mailpath@");
           clients.add(
               new Client(
-                  "mailpath",
+                  other ? "mailpath (" + name.substring(name.lastIndexOf('/') + 1) + ")" : name,
                   List.of(
                       java,
                       "-cp",
-                      cp,
+                      other ? name.substring("mailpath@".length()) + File.pathSeparator + cp : cp,
                       DnsBulkBenchmark.class.getName(),
                       "--cold-child",
                       "--server",
@@ -288,30 +321,44 @@ final class ColdStart {
     }
   }
 
-  private static Run runOnce(Client c) throws IOException {
+  static Run runOnce(Client c) throws IOException {
     long launched = System.currentTimeMillis();
     String out = Tools.run(c.command(), TimeUnit.MINUTES.toSeconds(10));
+    return parse(c.name(), out, launched);
+  }
+
+  /**
+   * Reads a fresh process's {@code COLD {...}} line.
+   *
+   * @param client the client's name
+   * @param out the process's output
+   * @param launched epoch ms when it was launched
+   * @return the run
+   * @throws IOException when the line is missing
+   */
+  static Run parse(String client, String out, long launched) throws IOException {
     Matcher m = RESULT.matcher(out);
     if (!m.find()) {
-      throw new IOException("unexpected output from " + c.name() + ": " + out);
+      throw new IOException("unexpected output from " + client + ": " + out);
     }
     long first = Long.parseLong(m.group(6));
     return new Run(
-        c.name(),
+        client,
         Integer.parseInt(m.group(1)),
         Integer.parseInt(m.group(2)),
         Long.parseLong(m.group(3)),
         Long.parseLong(m.group(4)),
         Long.parseLong(m.group(5)),
         first == 0 ? -1 : first - launched,
-        Long.parseLong(m.group(7)));
+        Long.parseLong(m.group(7)),
+        m.group(8) == null ? -1 : Long.parseLong(m.group(8)));
   }
 
   private static String line(Run r, int domains) {
     return String.format(
         Locale.ROOT,
         "%,8.0f domains/s  %d/%d verified%s  %.3f s  CPU %.1f us/domain  start to first answer"
-            + " %d ms  resolver built in %.1f ms",
+            + " %d ms  resolver built in %.1f ms%s",
         r.domainsPerSecond(),
         r.verified(),
         domains,
@@ -319,7 +366,11 @@ final class ColdStart {
         r.nanos() / 1e9,
         r.cpuMicrosPerDomain(domains),
         r.startToFirstAnswerMillis(),
-        r.buildNanos() / 1e6);
+        r.buildNanos() / 1e6,
+        r.allocatedBytes() < 0
+            ? ""
+            : String.format(
+                Locale.ROOT, "  %.1f KB allocated/domain", r.allocatedBytes() / 1024.0 / domains));
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {

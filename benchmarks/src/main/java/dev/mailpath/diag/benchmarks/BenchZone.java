@@ -46,11 +46,23 @@ public final class BenchZone {
    * @return a lazy list
    */
   public static List<String> domains(int n) {
+    return domains(0, n);
+  }
+
+  /**
+   * Returns the domains {@code d<from>.bench.test} to {@code d<from+n-1>.bench.test}, generated on
+   * demand.
+   *
+   * @param from the first index
+   * @param n how many
+   * @return a lazy list
+   */
+  public static List<String> domains(int from, int n) {
     return new AbstractList<>() {
       @Override
       public String get(int i) {
         Objects.checkIndex(i, n);
-        return domain(i);
+        return domain(from + i);
       }
 
       @Override

@@ -34,6 +34,8 @@ import jdk.jfr.Recording;
  * java -jar benchmarks/target/benchmarks.jar [--domains 10000] [--in-flight 200] [--rounds 3]
  *     [--clients mailpath,dnsjava,dnsjava-executor,jndi,cares,dnsperf] [--server IP:PORT]
  *     [--profile out.jfr] [--serve]
+ * java -jar benchmarks/target/benchmarks.jar --cold [--warmup 2000] [--domains 10000]
+ *     [--in-flight 200] [--cares-in-flight 25,50,200] [--rounds 7]
  * java -Xmx128m -jar benchmarks/target/benchmarks.jar --heap --domains 100000
  * </pre>
  *
@@ -54,7 +56,10 @@ public final class DnsBulkBenchmark {
       InetSocketAddress server,
       boolean heap,
       Path profile,
-      boolean serve) {
+      boolean serve,
+      boolean cold,
+      boolean coldChild,
+      List<Integer> caresInFlight) {
 
     static Settings parse(String[] args) {
       int domains = 10_000;
@@ -74,6 +79,9 @@ public final class DnsBulkBenchmark {
       boolean heap = false;
       Path profile = null;
       boolean serve = false;
+      boolean cold = false;
+      boolean coldChild = false;
+      List<Integer> caresInFlight = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -92,6 +100,10 @@ public final class DnsBulkBenchmark {
           case "--heap" -> heap = true;
           case "--profile" -> profile = Path.of(args[++i]);
           case "--serve" -> serve = true;
+          case "--cold" -> cold = true;
+          case "--cold-child" -> coldChild = true;
+          case "--cares-in-flight" ->
+              caresInFlight = Stream.of(args[++i].split(",")).map(Integer::valueOf).toList();
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
@@ -99,16 +111,22 @@ public final class DnsBulkBenchmark {
                       + "; see the Javadoc of DnsBulkBenchmark or docs/benchmarks.md");
         }
       }
+      if (cold && clients.size() == 7) {
+        clients = List.of("mailpath", "cares");
+      }
       return new Settings(
           domains,
           inFlight,
           rounds,
-          warmup < 0 ? Math.min(domains, 5_000) : warmup,
+          warmup >= 0 ? warmup : cold || coldChild ? 2_000 : Math.min(domains, 5_000),
           clients,
           server,
           heap,
           profile,
-          serve);
+          serve,
+          cold,
+          coldChild,
+          caresInFlight == null ? List.of(inFlight) : caresInFlight);
     }
 
     private static InetAddress parseIp(String ip) {
@@ -154,14 +172,20 @@ public final class DnsBulkBenchmark {
    */
   public static void main(String[] args) throws Exception {
     Settings s = Settings.parse(args);
+    if (s.coldChild()) {
+      ColdStart.child(s.server(), s.warmup(), s.domains(), s.inFlight());
+      return;
+    }
     NsdServer nsd = null;
     InetSocketAddress server = s.server();
     long serverPid = -1;
     if (server == null) {
-      System.out.printf(Locale.ROOT, "starting NSD with %,d domains...%n", s.domains());
+      // The cold mode's timed domains follow its warm-up domains: the zone holds both.
+      int zoneDomains = s.cold() ? s.warmup() + s.domains() : s.domains();
+      System.out.printf(Locale.ROOT, "starting NSD with %,d domains...%n", zoneDomains);
       nsd =
           NsdServer.builder()
-              .zone(BenchZone.ORIGIN, BenchZone.zoneText(s.domains()))
+              .zone(BenchZone.ORIGIN, BenchZone.zoneText(zoneDomains))
               // Bursts of hundreds of queries overflow the default 208 KB socket buffer.
               .serverOption("receive-buffer-size", "4194304")
               .serverOption("send-buffer-size", "4194304")
@@ -180,6 +204,8 @@ public final class DnsBulkBenchmark {
         System.in.transferTo(java.io.OutputStream.nullOutputStream());
       } else if (s.heap()) {
         heapRun(server, s);
+      } else if (s.cold()) {
+        ColdStart.compare(server, s);
       } else {
         compare(server, serverPid, s);
       }

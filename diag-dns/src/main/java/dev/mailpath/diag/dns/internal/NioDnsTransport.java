@@ -380,7 +380,7 @@ public final class NioDnsTransport implements DnsTransport {
     Pending(InetSocketAddress server, Message query, long timeoutNanos, boolean tcpOnly) {
       this.server = server;
       this.query = query;
-      this.wire = query.toWire();
+      this.wire = QueryWire.encode(query);
       this.id = query.getHeader().getID();
       this.timeoutNanos = timeoutNanos;
       this.tcpOnly = tcpOnly;
@@ -857,7 +857,7 @@ public final class NioDnsTransport implements DnsTransport {
         Message copy = p.query.clone();
         copy.getHeader().setID(idRandom.nextInt(0x10000));
         p.query = copy;
-        p.wire = copy.toWire();
+        p.wire = QueryWire.encode(copy);
         p.id = copy.getHeader().getID();
       }
       throw new IOException("no free query ID");

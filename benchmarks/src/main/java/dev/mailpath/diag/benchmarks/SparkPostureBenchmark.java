@@ -158,7 +158,7 @@ public final class SparkPostureBenchmark {
                         "size(exchanges) = 1 and forall(exchanges[0].addresses,"
                             + " a -> a.starttls and a.certificate_valid)")
                     .count());
-        records.unpersist();
+        records.unpersist(true);
         run(spark, job, lab, input, output, format, "re-run");
       } finally {
         spark.stop();

@@ -198,6 +198,7 @@ final class PostureLab implements PostureBenchmark.Lab {
   }
 
   final Layout layout;
+  final boolean signed;
   final DnssecTestSigner root = DnssecTestSigner.create(".");
   final TestCertificates.ServerCertificate cert;
   final List<PolicySmtpServer> smtp = new ArrayList<>();
@@ -211,8 +212,9 @@ final class PostureLab implements PostureBenchmark.Lab {
   long signingNanos;
   int zoneLines;
 
-  private PostureLab(Layout layout) {
+  private PostureLab(Layout layout, boolean signed) {
     this.layout = layout;
+    this.signed = signed;
     String[] names = new String[layout.hosts() + 1];
     for (int k = 0; k < layout.hosts(); k++) {
       names[k] = Layout.exchange(k);
@@ -229,7 +231,22 @@ final class PostureLab implements PostureBenchmark.Lab {
    * @throws Exception when a server cannot start
    */
   static PostureLab start(Layout layout) throws Exception {
-    PostureLab lab = new PostureLab(layout);
+    return start(layout, true);
+  }
+
+  /**
+   * Starts every server of the lab, with the {@code lab.} zone signed or not. Unsigned, the root
+   * (tiny, always signed) delegates {@code lab.} without a DS record, so a validating client proves
+   * {@code lab.} insecure: every MX and address is {@code INSECURE} and DANE does not apply. That
+   * skips signing, which takes minutes for 100,000 domains with the testkit's signer.
+   *
+   * @param layout what the zone holds
+   * @param signed whether {@code lab.} is signed (and its DS is in the root)
+   * @return the running lab; close it to stop everything
+   * @throws Exception when a server cannot start
+   */
+  static PostureLab start(Layout layout, boolean signed) throws Exception {
+    PostureLab lab = new PostureLab(layout, signed);
     try {
       lab.startServers();
       return lab;
@@ -284,9 +301,9 @@ final class PostureLab implements PostureBenchmark.Lab {
         root.sign(
             "$ORIGIN .\n$TTL 300\n@ SOA ns.lab. h.lab. 1 3600 600 86400 300\n@ NS ns.lab.\n"
                 + "lab. NS ns.lab.\nns.lab. A 127.0.0.1\n"
-                + labKey.ds()
+                + (signed ? labKey.ds() : "")
                 + "\n");
-    String labZone = labKey.sign(labZoneText());
+    String labZone = signed ? labKey.sign(labZoneText()) : labZoneText();
     signingNanos = System.nanoTime() - t0;
     zoneLines = (int) labZone.lines().count();
     nsd =
@@ -295,7 +312,7 @@ final class PostureLab implements PostureBenchmark.Lab {
             .zone("lab.", labZone)
             .serverOption("receive-buffer-size", "4194304")
             .serverOption("send-buffer-size", "4194304")
-            .startTimeout(Duration.ofMinutes(2))
+            .startTimeout(Duration.ofMinutes(5))
             .start();
   }
 
@@ -386,13 +403,14 @@ final class PostureLab implements PostureBenchmark.Lab {
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "%d exchange hosts on port %d (+ ::1), %d MTA-STS policy hosts, %s; zone %,d lines signed"
+        "%d exchange hosts on port %d (+ ::1), %d MTA-STS policy hosts, %s; zone %,d lines %s"
             + " in %.1f s",
         layout.hosts(),
         smtpPort,
         policies.size(),
         nsd,
         zoneLines,
+        signed ? "signed" : "unsigned (lab. insecure), made",
         signingNanos / 1e9);
   }
 
@@ -405,21 +423,23 @@ final class PostureLab implements PostureBenchmark.Lab {
 
   /**
    * Serves a lab for a benchmark in another process, so that the measured JVM holds only the
-   * client: {@code --serve DOMAINS HOSTS MTA_STS_EVERY CERT_FILE}. Writes the lab's certificates to
-   * CERT_FILE, prints {@code ready DNS_PORT SMTP_PORT POLICY_PORT NSD_PID} and the trust anchor on
-   * the next line, then answers each {@code counts} line on stdin with the connection counts
-   * (comma-separated); stops when stdin closes.
+   * client: {@code --serve DOMAINS HOSTS MTA_STS_EVERY CERT_FILE [--unsigned]}. Writes the lab's
+   * certificates to CERT_FILE, prints {@code ready DNS_PORT SMTP_PORT POLICY_PORT NSD_PID} and the
+   * trust anchor on the next line, then answers each {@code counts} line on stdin with the
+   * connection counts (comma-separated); stops when stdin closes.
    *
    * @param args see above
    * @throws Exception when the lab cannot start
    */
   public static void main(String[] args) throws Exception {
-    if (args.length != 5 || !args[0].equals("--serve")) {
-      throw new IllegalArgumentException("--serve DOMAINS HOSTS MTA_STS_EVERY CERT_FILE");
+    boolean unsigned = args.length == 6 && args[5].equals("--unsigned");
+    if (args.length != (unsigned ? 6 : 5) || !args[0].equals("--serve")) {
+      throw new IllegalArgumentException(
+          "--serve DOMAINS HOSTS MTA_STS_EVERY CERT_FILE [--unsigned]");
     }
     Layout layout =
         new Layout(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-    try (PostureLab lab = start(layout)) {
+    try (PostureLab lab = start(layout, !unsigned)) {
       java.nio.file.Files.writeString(java.nio.file.Path.of(args[4]), lab.certificatesPem());
       System.out.println("# " + lab.describe());
       System.out.println(

@@ -40,6 +40,7 @@ final class PostureLabProcess implements PostureBenchmark.Lab {
   private final long nsdPid;
   private final String anchor;
   private final X509TrustManager trust;
+  private final String certificatesPem;
 
   private PostureLabProcess(PostureLab.Layout layout, Process process, Path certFile)
       throws Exception {
@@ -75,6 +76,32 @@ final class PostureLabProcess implements PostureBenchmark.Lab {
       }
     }
     this.trust = new LabCertificates(certs);
+    this.certificatesPem = Files.readString(certFile, StandardCharsets.US_ASCII);
+  }
+
+  /** The lab's DNS server (NSD). */
+  InetSocketAddress dns() {
+    return dns;
+  }
+
+  /** The port of every SMTP server of the lab. */
+  int smtpPort() {
+    return smtpPort;
+  }
+
+  /** The port of every MTA-STS policy server of the lab. */
+  int policyPort() {
+    return policyPort;
+  }
+
+  /** The trust anchor: the lab root's DS record. */
+  String anchor() {
+    return anchor;
+  }
+
+  /** Every certificate of the lab's servers, PEM, one after the other. */
+  String certificatesPem() {
+    return certificatesPem;
   }
 
   /**
@@ -85,9 +112,23 @@ final class PostureLabProcess implements PostureBenchmark.Lab {
    * @throws Exception when it cannot start
    */
   static PostureLabProcess start(PostureLab.Layout layout) throws Exception {
+    return start(layout, true);
+  }
+
+  /**
+   * Starts a lab in a new JVM, its {@code lab.} zone signed or not ({@link PostureLab#start(
+   * PostureLab.Layout, boolean)}), and waits until it serves.
+   *
+   * @param layout what the zone holds
+   * @param signed whether {@code lab.} is signed
+   * @return the running lab
+   * @throws Exception when it cannot start
+   */
+  static PostureLabProcess start(PostureLab.Layout layout, boolean signed) throws Exception {
     Path certFile = Files.createTempFile("posture-lab", ".pem");
-    Process p =
-        new ProcessBuilder(
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-cp",
@@ -97,9 +138,11 @@ final class PostureLabProcess implements PostureBenchmark.Lab {
                 Integer.toString(layout.domains()),
                 Integer.toString(layout.hosts()),
                 Integer.toString(layout.mtaStsEvery()),
-                certFile.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+                certFile.toString()));
+    if (!signed) {
+      command.add("--unsigned");
+    }
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       return new PostureLabProcess(layout, p, certFile);
     } catch (Exception | Error e) {

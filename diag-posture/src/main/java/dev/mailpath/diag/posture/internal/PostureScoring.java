@@ -226,6 +226,21 @@ public final class PostureScoring {
                     || c.equals("dns.servfail"));
   }
 
+  /**
+   * The record test of a check that found no record: undecided when DNS failed (a temperror says
+   * nothing about the record), failed otherwise.
+   */
+  private static PostureTest noRecord(
+      String id, PostureCategory c, dev.mailpath.diag.core.DiagnosticReport r, String what) {
+    boolean dnsTrouble = r.outcome() == Outcome.INCONCLUSIVE || temporary(r.findings());
+    return test(
+        id,
+        c,
+        true,
+        dnsTrouble ? Outcome.INCONCLUSIVE : Outcome.FAIL,
+        dnsTrouble ? "the " + what + " lookup failed" : "no " + what + " record");
+  }
+
   private static boolean serious(List<dev.mailpath.diag.core.Finding> findings) {
     return findings.stream().anyMatch(x -> x.severity().compareTo(Severity.ERROR) >= 0);
   }
@@ -239,14 +254,7 @@ public final class PostureScoring {
     } else {
       SpfRecordReport spf = f.spf().get();
       if (spf.record().isEmpty()) {
-        boolean dnsTrouble = spf.outcome() == Outcome.INCONCLUSIVE || temporary(spf.findings());
-        t.add(
-            test(
-                "spf.record",
-                c,
-                true,
-                dnsTrouble ? Outcome.INCONCLUSIVE : Outcome.FAIL,
-                dnsTrouble ? "the SPF lookup failed" : "no SPF record"));
+        t.add(noRecord("spf.record", c, spf, "SPF"));
       } else {
         t.add(test("spf.record", c, true, Outcome.PASS, "v=spf1 record published"));
         String all = allQualifier(spf.record().get());
@@ -274,14 +282,7 @@ public final class PostureScoring {
     } else {
       DmarcRecordReport d = f.dmarc().get();
       if (d.record().isEmpty()) {
-        boolean dnsTrouble = d.outcome() == Outcome.INCONCLUSIVE || temporary(d.findings());
-        t.add(
-            test(
-                "dmarc.record",
-                c,
-                true,
-                dnsTrouble ? Outcome.INCONCLUSIVE : Outcome.FAIL,
-                dnsTrouble ? "the DMARC lookup failed" : "no DMARC record"));
+        t.add(noRecord("dmarc.record", c, d, "DMARC"));
       } else {
         t.add(
             test(

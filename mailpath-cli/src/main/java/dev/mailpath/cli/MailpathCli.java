@@ -1309,6 +1309,20 @@ public final class MailpathCli implements Callable<Integer> {
     int maxInFlight;
 
     @Option(
+        names = "--max-connections-per-host",
+        paramLabel = "N",
+        defaultValue = "2",
+        description = "SMTP connections at once to one address (default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerHost;
+
+    @Option(
+        names = "--max-connections-per-minute-per-host",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "SMTP connections a minute to one address; 0 for no limit (the default).")
+    int maxConnectionsPerMinutePerHost;
+
+    @Option(
         names = "--deadline",
         paramLabel = "DURATION",
         defaultValue = "120s",
@@ -1323,6 +1337,15 @@ public final class MailpathCli implements Callable<Integer> {
       }
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("--max-in-flight must be at least 1: " + maxInFlight);
+      }
+      if (maxConnectionsPerHost < 1) {
+        throw new IllegalArgumentException(
+            "--max-connections-per-host must be at least 1: " + maxConnectionsPerHost);
+      }
+      if (maxConnectionsPerMinutePerHost < 0 || maxConnectionsPerMinutePerHost > 1_000_000) {
+        throw new IllegalArgumentException(
+            "--max-connections-per-minute-per-host must be 0 (no limit) to 1,000,000: "
+                + maxConnectionsPerMinutePerHost);
       }
       port("--smtp-port", smtpPort);
       port("--policy-port", policyPort);
@@ -1344,7 +1367,9 @@ public final class MailpathCli implements Callable<Integer> {
               .policyPort(policyPort)
               .dkimSelectors(dkimSelectors)
               .dnsblLists(lists)
-              .deadline(bound);
+              .deadline(bound)
+              .maxConnectionsPerHost(maxConnectionsPerHost)
+              .maxConnectionsPerMinutePerHost(maxConnectionsPerMinutePerHost);
       if (!trustAnchors.isEmpty()) {
         b.trustAnchors(trustAnchors);
       }

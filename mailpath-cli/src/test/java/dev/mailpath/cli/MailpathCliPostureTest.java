@@ -166,7 +166,16 @@ class MailpathCliPostureTest {
 
   @Test
   void severalDomains_areReportedInInputOrder_jsonIsOneArray() throws Exception {
-    Run r = posture("null.test", "bad.test", "good.test", "--json", "--max-in-flight", "3");
+    Run r =
+        posture(
+            "null.test",
+            "bad.test",
+            "good.test",
+            "--json",
+            "--max-in-flight",
+            "3",
+            "--max-connections-per-host",
+            "1");
 
     assertThat(MailpathJarIT.parse(r.out())).as(r.err()).isEqualTo(JsonToken.START_ARRAY);
     assertThat(topLevelDomains(r.out())).containsExactly("null.test", "bad.test", "good.test");
@@ -227,6 +236,12 @@ class MailpathCliPostureTest {
     Run inFlight = posture("good.test", "--max-in-flight", "0");
     assertThat(inFlight.code()).isEqualTo(64);
     assertThat(inFlight.err()).contains("--max-in-flight");
+    Run perHost = posture("good.test", "--max-connections-per-host", "0");
+    assertThat(perHost.code()).isEqualTo(64);
+    assertThat(perHost.err()).contains("--max-connections-per-host");
+    Run perMinute = posture("good.test", "--max-connections-per-minute-per-host", "-1");
+    assertThat(perMinute.code()).isEqualTo(64);
+    assertThat(perMinute.err()).contains("--max-connections-per-minute-per-host");
 
     Run port = run("posture", "good.test", "--dns", lab, "--smtp-port", "0");
     assertThat(port.code()).isEqualTo(64);

@@ -86,9 +86,10 @@ import javax.net.ssl.X509TrustManager;
  * addresses. Every part asks the configured DNS servers only; the report names them.
  *
  * <p><b>Politeness.</b> At most {@link Builder#maxConnectionsPerHost(int)} SMTP connections at once
- * go to one address, across every call of this instance. {@link #checkAll} probes each exchange
- * host once per call and reuses the result for every domain it serves (many domains share one
- * provider's exchanges).
+ * go to one address, across every call of this instance, and with {@link
+ * Builder#maxConnectionsPerMinutePerHost(int)} at most that many start a minute. {@link #checkAll}
+ * probes each exchange host once per call and reuses the result for every domain it serves (many
+ * domains share one provider's exchanges).
  *
  * <p><b>Errors.</b> Everything the network does is a finding; parts that did not finish before
  * {@link Builder#deadline(Duration)} are missing from the report ({@link
@@ -122,6 +123,7 @@ public final class MailPostureCheck {
   private final List<DnsblList> dnsblLists;
   private final Duration deadline;
   private final int maxConnectionsPerHost;
+  private final int maxConnectionsPerMinutePerHost;
   private final int exchangeCacheSize;
   private final ExchangeCache sharedCache;
 
@@ -150,6 +152,7 @@ public final class MailPostureCheck {
     this.dnsblLists = b.dnsblLists;
     this.deadline = b.deadline;
     this.maxConnectionsPerHost = b.maxConnectionsPerHost;
+    this.maxConnectionsPerMinutePerHost = b.maxConnectionsPerMinutePerHost;
     this.exchangeCacheSize = b.exchangeCacheSize;
     this.sharedCache = exchangeCacheSize > 0 ? new ExchangeCache(exchangeCacheSize) : null;
 
@@ -196,7 +199,7 @@ public final class MailPostureCheck {
             client,
             trust,
             smtpPort,
-            new HostGates(maxConnectionsPerHost),
+            new HostGates(maxConnectionsPerHost, maxConnectionsPerMinutePerHost),
             ipLists ? dnsbl : null,
             environment);
   }
@@ -230,6 +233,7 @@ public final class MailPostureCheck {
     b.dnsblLists = dnsblLists;
     b.deadline = deadline;
     b.maxConnectionsPerHost = maxConnectionsPerHost;
+    b.maxConnectionsPerMinutePerHost = maxConnectionsPerMinutePerHost;
     b.exchangeCacheSize = exchangeCacheSize;
     return b;
   }
@@ -268,6 +272,15 @@ public final class MailPostureCheck {
    */
   public int maxConnectionsPerHost() {
     return maxConnectionsPerHost;
+  }
+
+  /**
+   * Returns the limit of SMTP connections a minute to one address.
+   *
+   * @return connections a minute, 0 for no limit
+   */
+  public int maxConnectionsPerMinutePerHost() {
+    return maxConnectionsPerMinutePerHost;
   }
 
   /**
@@ -730,6 +743,7 @@ public final class MailPostureCheck {
     private List<DnsblList> dnsblLists = List.of();
     private Duration deadline = DEFAULT_DEADLINE;
     private int maxConnectionsPerHost = 2;
+    private int maxConnectionsPerMinutePerHost;
     private int exchangeCacheSize;
 
     private Builder() {}
@@ -925,6 +939,25 @@ public final class MailPostureCheck {
         throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1: " + max);
       }
       this.maxConnectionsPerHost = max;
+      return this;
+    }
+
+    /**
+     * Sets how many SMTP connections a minute may start to one address, across all calls of the
+     * check: starts to one address are spaced at least a minute / {@code max} apart, and a session
+     * that could not start before the deadline is reported as not made. For providers that publish
+     * a connection rate; {@link #maxConnectionsPerHost(int)} bounds the connections at once.
+     *
+     * @param max 1 to 1,000,000, or 0 for no limit (the default)
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public Builder maxConnectionsPerMinutePerHost(int max) {
+      if (max < 0 || max > 1_000_000) {
+        throw new IllegalArgumentException(
+            "maxConnectionsPerMinutePerHost must be 0 (no limit) to 1,000,000: " + max);
+      }
+      this.maxConnectionsPerMinutePerHost = max;
       return this;
     }
 

@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -88,6 +89,7 @@ class MailPostureHostileTest {
     final AtomicInteger active = new AtomicInteger();
     final AtomicInteger max = new AtomicInteger();
     final AtomicInteger total = new AtomicInteger();
+    final List<Long> acceptedAt = new CopyOnWriteArrayList<>();
     final Thread acceptor;
 
     CountingSmtp() throws IOException {
@@ -102,6 +104,7 @@ class MailPostureHostileTest {
       while (!socket.isClosed()) {
         try {
           Socket s = socket.accept();
+          acceptedAt.add(System.nanoTime());
           Thread t = new Thread(() -> serve(s), "counting-smtp-session");
           t.setDaemon(true);
           t.start();
@@ -170,6 +173,52 @@ class MailPostureHostileTest {
       assertThat(reports)
           .allSatisfy(r -> assertThat(r.hasFinding(PostureFinding.STARTTLS_MISSING)).isTrue());
     }
+  }
+
+  @Test
+  void connectionStartsToOneAddressAreSpacedByTheRateLimit() throws IOException {
+    try (LocalDnsZoneServer dns = zone(3);
+        CountingSmtp smtp = new CountingSmtp()) {
+      List<String> domains =
+          IntStream.range(0, 3).mapToObj(i -> "d" + i + ".test").collect(Collectors.toList());
+      MailPostureCheck c =
+          check(dns, smtp.socket.getLocalPort())
+              .maxConnectionsPerHost(3)
+              .maxConnectionsPerMinutePerHost(60)
+              .build();
+      List<MailPostureReport> reports;
+      try (Stream<MailPostureReport> s = c.checkAll(domains, 3)) {
+        reports = s.toList();
+      }
+      assertThat(reports).allSatisfy(r -> assertThat(r.incomplete()).isFalse());
+      // Three sessions that could all start at once, but 60 a minute means one a second: the
+      // third starts two seconds after the first (a little less if the first was slow to arrive).
+      assertThat(smtp.acceptedAt).hasSize(3);
+      long span = smtp.acceptedAt.get(2) - smtp.acceptedAt.get(0);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(span)).isGreaterThanOrEqualTo(1_500);
+      assertThat(c.maxConnectionsPerMinutePerHost()).isEqualTo(60);
+      assertThat(c.toBuilder().build().maxConnectionsPerMinutePerHost()).isEqualTo(60);
+    }
+  }
+
+  @Test
+  void aStartTheRateCannotFitBeforeTheDeadlineIsRefusedAndFreesItsSlot() throws Exception {
+    HostGates gates = new HostGates(2, 1);
+    AutoCloseable first = gates.acquire("192.0.2.1", 0);
+    assertThat(first).isNotNull();
+    // The next start to this host is a minute away: not within 50 ms.
+    assertThat(gates.acquire("192.0.2.1", TimeUnit.MILLISECONDS.toNanos(50))).isNull();
+    assertThat(gates.acquire("192.0.2.2", 0)).as("another host has its own rate").isNotNull();
+    first.close();
+    assertThat(gates.hostsInUse()).isEqualTo(1);
+  }
+
+  @Test
+  void aRateLimitOutOfRangeIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> MailPostureCheck.builder().maxConnectionsPerMinutePerHost(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxConnectionsPerMinutePerHost");
   }
 
   @Test

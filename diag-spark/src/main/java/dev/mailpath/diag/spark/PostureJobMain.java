@@ -19,6 +19,8 @@ import org.apache.spark.sql.SparkSession;
  *   --dns-max-in-flight N           queries outstanding at one DNS server, per executor
  *   --dns-qps N                     queries per second to one DNS server, per executor
  *   --max-connections-per-host N    SMTP connections at once to one address, per executor
+ *   --max-connections-per-minute-per-host N
+ *                                   SMTP connections a minute to one address, per executor
  *   --max-in-flight N               domains checked at once per task
  *   --retries N                     further attempts for temporary failures
  *   --deadline SECONDS              bound of one domain's check
@@ -100,6 +102,8 @@ public final class PostureJobMain {
         case "--dns-max-in-flight" -> job.dns(d -> d.maxInFlightPerServer(Integer.parseInt(v)));
         case "--dns-qps" -> job.dns(d -> d.rateLimit(Integer.parseInt(v)));
         case "--max-connections-per-host" -> job.maxConnectionsPerHost(Integer.parseInt(v));
+        case "--max-connections-per-minute-per-host" ->
+            job.maxConnectionsPerMinutePerHost(Integer.parseInt(v));
         case "--max-in-flight" -> job.maxInFlightPerPartition(Integer.parseInt(v));
         case "--retries" -> job.retries(Integer.parseInt(v));
         case "--deadline" -> job.deadline(Duration.ofSeconds(Long.parseLong(v)));

@@ -55,10 +55,11 @@ import org.apache.spark.sql.types.StructType;
  * failure is checked again up to {@link Builder#retries(int)} times with a doubling backoff.
  *
  * <p><b>Politeness.</b> {@link Builder#maxConnectionsPerHost(int)} bounds the SMTP connections at
- * once to one address per executor JVM; the bound across the cluster is executors × limit, and
- * since the grouping sends one provider's domains to one executor, a host is in practice contacted
- * by one executor. The DNS servers are guarded per executor by {@link
- * DnsSettings#maxInFlightPerServer()} and {@link DnsSettings#rateLimit()} (queries per second).
+ * once to one address per executor JVM, and {@link Builder#maxConnectionsPerMinutePerHost(int)}
+ * their starts a minute; the bound across the cluster is executors × limit, and since the grouping
+ * sends one provider's domains to one executor, a host is in practice contacted by one executor.
+ * The DNS servers are guarded per executor by {@link DnsSettings#maxInFlightPerServer()} and {@link
+ * DnsSettings#rateLimit()} (queries per second).
  *
  * <p>Immutable and thread-safe once built; the settings are serializable values that Spark ships to
  * the executors. Columns: {@link #schema()} and {@code docs/spark.md}.
@@ -87,6 +88,7 @@ public final class SparkPostureJob {
             ExecutorChecks.dnsblText(b.dnsblLists),
             b.deadline,
             b.maxConnectionsPerHost,
+            b.maxConnectionsPerMinutePerHost,
             b.exchangeCacheSize,
             b.maxInFlightPerPartition,
             b.retries,
@@ -131,6 +133,7 @@ public final class SparkPostureJob {
     b.dnsblLists = ExecutorChecks.dnsbl(settings.dnsblLists());
     b.deadline = settings.deadline();
     b.maxConnectionsPerHost = settings.maxConnectionsPerHost();
+    b.maxConnectionsPerMinutePerHost = settings.maxConnectionsPerMinutePerHost();
     b.exchangeCacheSize = settings.exchangeCacheSize();
     b.maxInFlightPerPartition = settings.maxInFlightPerPartition();
     b.retries = settings.retries();
@@ -157,6 +160,15 @@ public final class SparkPostureJob {
    */
   public int maxConnectionsPerHost() {
     return settings.maxConnectionsPerHost();
+  }
+
+  /**
+   * Returns the limit of SMTP connections a minute to one address, per executor.
+   *
+   * @return connections a minute, 0 for no limit
+   */
+  public int maxConnectionsPerMinutePerHost() {
+    return settings.maxConnectionsPerMinutePerHost();
   }
 
   /**
@@ -298,6 +310,7 @@ public final class SparkPostureJob {
     private List<DnsblList> dnsblLists = List.of();
     private Duration deadline = Duration.ofSeconds(120);
     private int maxConnectionsPerHost = 2;
+    private int maxConnectionsPerMinutePerHost;
     private int exchangeCacheSize = 100_000;
     private int maxInFlightPerPartition = 16;
     private int retries = 1;
@@ -451,6 +464,19 @@ public final class SparkPostureJob {
     public Builder maxConnectionsPerHost(int max) {
       MailPostureCheck.builder().maxConnectionsPerHost(max);
       this.maxConnectionsPerHost = max;
+      return this;
+    }
+
+    /**
+     * Limits the SMTP connections a minute to one address, per executor JVM (see {@link
+     * MailPostureCheck.Builder#maxConnectionsPerMinutePerHost(int)}).
+     *
+     * @param max 1 to 1,000,000, or 0 for no limit (the default)
+     * @return this builder
+     */
+    public Builder maxConnectionsPerMinutePerHost(int max) {
+      MailPostureCheck.builder().maxConnectionsPerMinutePerHost(max);
+      this.maxConnectionsPerMinutePerHost = max;
       return this;
     }
 

@@ -338,17 +338,24 @@ class SparkPostureJobTest {
     assertThatThrownBy(() -> SparkPostureJob.builder().retries(-1)).hasMessageContaining("retries");
     assertThatThrownBy(() -> SparkPostureJob.builder().maxConnectionsPerHost(0))
         .hasMessageContaining("maxConnectionsPerHost");
+    assertThatThrownBy(() -> SparkPostureJob.builder().maxConnectionsPerMinutePerHost(-1))
+        .hasMessageContaining("maxConnectionsPerMinutePerHost");
     assertThatThrownBy(() -> SparkPostureJob.builder().maxInFlightPerPartition(0))
         .hasMessageContaining("maxInFlightPerPartition");
     assertThatThrownBy(() -> SparkPostureJob.builder().trustedCertificates(List.of("nope")))
         .hasMessageContaining("trustedCertificates");
     SparkPostureJob j =
-        job().dns(d -> d.maxInFlightPerServer(8).rateLimit(50)).maxConnectionsPerHost(3).build();
+        job()
+            .dns(d -> d.maxInFlightPerServer(8).rateLimit(50))
+            .maxConnectionsPerHost(3)
+            .maxConnectionsPerMinutePerHost(30)
+            .build();
     SparkPostureJob copy = j.toBuilder().build();
     assertThat(copy.dns()).isEqualTo(j.dns());
     assertThat(copy.dns().rateLimit()).isEqualTo(50);
     assertThat(copy.dns().maxInFlightPerServer()).isEqualTo(8);
     assertThat(copy.maxConnectionsPerHost()).isEqualTo(3);
+    assertThat(copy.maxConnectionsPerMinutePerHost()).isEqualTo(30);
     assertThat(Arrays.asList(SparkPostureJob.schema().fieldNames()))
         .startsWith("domain", "primary_exchange", "score", "category_scores");
   }

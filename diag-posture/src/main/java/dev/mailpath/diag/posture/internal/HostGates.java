@@ -5,14 +5,22 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * At most {@code limit} connections at once to one target host (an IP address), however many checks
- * run: politeness towards a provider whose exchanges serve thousands of the domains being checked.
- * A host's gate exists only while someone holds or waits for it, so the map stays as small as the
- * number of hosts in use. Thread-safe.
+ * At most {@code limit} connections at once to one target host (an IP address), and optionally at
+ * most {@code perMinute} connection starts a minute to it, however many checks run: politeness
+ * towards a provider whose exchanges serve thousands of the domains being checked. A host's gate
+ * exists only while someone holds or waits for it, so the map stays as small as the number of hosts
+ * in use; a host's rate entry lasts until its next start is due. The rate is kept by spacing: the
+ * starts to one host are at least a minute / {@code perMinute} apart, on the system's monotonic
+ * clock (waiting is real time, whatever clock the environment gives). Thread-safe.
  */
 public final class HostGates {
+  /** Rate entries kept before the due ones are swept. */
+  private static final int SWEEP_AT = 4_096;
+
   private final int limit;
+  private final long spacingNanos;
   private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> nextStart = new ConcurrentHashMap<>();
 
   private static final class Gate {
     final Semaphore permits;
@@ -29,10 +37,24 @@ public final class HostGates {
    * @param limit connections per host, at least 1
    */
   public HostGates(int limit) {
+    this(limit, 0);
+  }
+
+  /**
+   * Creates gates with a rate limit.
+   *
+   * @param limit connections per host at once, at least 1
+   * @param perMinute connection starts per host a minute, 0 for no limit
+   */
+  public HostGates(int limit, int perMinute) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
+    if (perMinute < 0) {
+      throw new IllegalArgumentException("perMinute must not be negative: " + perMinute);
+    }
     this.limit = limit;
+    this.spacingNanos = perMinute == 0 ? 0 : TimeUnit.MINUTES.toNanos(1) / perMinute;
   }
 
   /**
@@ -53,6 +75,7 @@ public final class HostGates {
    * @throws InterruptedException when interrupted while waiting
    */
   public AutoCloseable acquire(String host, long waitNanos) throws InterruptedException {
+    long until = System.nanoTime() + Math.max(0, waitNanos);
     Gate g =
         gates.compute(
             host,
@@ -72,10 +95,64 @@ public final class HostGates {
     if (!ok) {
       return null;
     }
-    return () -> {
-      g.permits.release();
-      leave(host);
-    };
+    AutoCloseable slot =
+        () -> {
+          g.permits.release();
+          leave(host);
+        };
+    boolean started = false;
+    try {
+      started = awaitStart(host, until);
+    } finally {
+      if (!started) {
+        close(slot);
+      }
+    }
+    return started ? slot : null;
+  }
+
+  /**
+   * Takes the host's next start time if it comes before {@code until} and waits for it.
+   *
+   * @return false when the next start would come too late (nothing taken)
+   */
+  private boolean awaitStart(String host, long until) throws InterruptedException {
+    if (spacingNanos == 0) {
+      return true;
+    }
+    long now = System.nanoTime();
+    long[] at = {0};
+    boolean[] late = {false};
+    nextStart.compute(
+        host,
+        (k, next) -> {
+          long start = next == null || next - now < 0 ? now : next;
+          if (start != now && start - until > 0) {
+            late[0] = true;
+            return next;
+          }
+          at[0] = start;
+          return start + spacingNanos;
+        });
+    if (nextStart.size() > SWEEP_AT) {
+      nextStart.values().removeIf(next -> next - now <= 0);
+    }
+    if (late[0]) {
+      return false;
+    }
+    long wait = at[0] - now;
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+    return true;
+  }
+
+  private static void close(AutoCloseable slot) {
+    try {
+      slot.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void leave(String host) {

@@ -76,6 +76,7 @@ public final class ExecutorChecks {
             .dnsblLists(dnsbl(s.dnsblLists()))
             .deadline(s.deadline())
             .maxConnectionsPerHost(s.maxConnectionsPerHost())
+            .maxConnectionsPerMinutePerHost(s.maxConnectionsPerMinutePerHost())
             .exchangeCacheSize(s.exchangeCacheSize());
     if (!s.trustAnchors().isEmpty()) {
       b.trustAnchors(s.trustAnchors());

@@ -28,6 +28,8 @@ import java.util.List;
  * @param dnsblLists blocklists as {@code ip:zone} or {@code domain:zone}
  * @param deadline bound of one domain's check
  * @param maxConnectionsPerHost SMTP connections at once to one address, per executor
+ * @param maxConnectionsPerMinutePerHost SMTP connections a minute to one address, per executor; 0
+ *     for no limit
  * @param exchangeCacheSize exchange hosts an executor remembers for the run
  * @param maxInFlightPerPartition domains checked at once by one task
  * @param retries further attempts for a domain whose result was a temporary failure
@@ -51,6 +53,7 @@ public record JobSettings(
     List<String> dnsblLists,
     Duration deadline,
     int maxConnectionsPerHost,
+    int maxConnectionsPerMinutePerHost,
     int exchangeCacheSize,
     int maxInFlightPerPartition,
     int retries,
@@ -79,6 +82,7 @@ public record JobSettings(
    * @param dnsblLists see the record component
    * @param deadline see the record component
    * @param maxConnectionsPerHost see the record component
+   * @param maxConnectionsPerMinutePerHost see the record component
    * @param exchangeCacheSize see the record component
    * @param maxInFlightPerPartition see the record component
    * @param retries see the record component
@@ -117,6 +121,7 @@ public record JobSettings(
         dnsblLists,
         deadline,
         maxConnectionsPerHost,
+        maxConnectionsPerMinutePerHost,
         exchangeCacheSize,
         maxInFlightPerPartition,
         retries,

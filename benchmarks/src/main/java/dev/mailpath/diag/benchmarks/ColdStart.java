@@ -32,6 +32,14 @@ import java.util.stream.Stream;
 final class ColdStart {
   private ColdStart() {}
 
+  /**
+   * The JVM options {@code bin/mailpath} starts the command-line tool with (the client compiler
+   * only, the serial collector): the options of a short-lived JVM. {@code ColdStartSmokeTest}
+   * checks that the script still says the same.
+   */
+  static final List<String> CLI_JVM_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private static final Pattern RESULT =
       Pattern.compile(
           "COLD \\{\"verified\":(\\d+),\"failed\":(\\d+),\"queries\":(\\d+),\"nanos\":(\\d+),"
@@ -237,7 +245,26 @@ final class ColdStart {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       String cp = System.getProperty("java.class.path");
       for (String name : s.clients()) {
-        if (name.equals("mailpath") || name.startsWith("mailpath@")) {
+        if (name.equals("mailpath-cli-jvm")) {
+          // The same work in a JVM started the way bin/mailpath starts the command-line tool.
+          List<String> cmd = new ArrayList<>(List.of(java));
+          cmd.addAll(CLI_JVM_OPTIONS);
+          cmd.addAll(
+              List.of(
+                  "-cp",
+                  cp,
+                  DnsBulkBenchmark.class.getName(),
+                  "--cold-child",
+                  "--server",
+                  srv,
+                  "--warmup",
+                  Integer.toString(s.warmup()),
+                  "--domains",
+                  Integer.toString(s.domains()),
+                  "--in-flight",
+                  Integer.toString(s.inFlight())));
+          clients.add(new Client("mailpath, bin/mailpath's JVM options", List.copyOf(cmd)));
+        } else if (name.equals("mailpath") || name.startsWith("mailpath@")) {
           // "mailpath@CLASSPATH" runs the child on another class path (another build of mailpath
           // before this jar), for before/after comparisons in the same interleaved run.
           boolean other = name.startsWith("mailpath@");
@@ -280,7 +307,8 @@ final class ColdStart {
                         Integer.toString(s.warmup()))));
           }
         } else {
-          throw new IllegalArgumentException("--cold measures mailpath and cares only: " + name);
+          throw new IllegalArgumentException(
+              "--cold measures mailpath, mailpath-cli-jvm and cares only: " + name);
         }
       }
       System.out.printf(

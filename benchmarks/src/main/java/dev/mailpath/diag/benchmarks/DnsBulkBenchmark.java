@@ -36,6 +36,7 @@ import jdk.jfr.Recording;
  *     [--profile out.jfr] [--serve]
  * java -jar benchmarks/target/benchmarks.jar --cold [--warmup 2000] [--domains 10000]
  *     [--in-flight 200] [--cares-in-flight 25,50,200] [--rounds 7]
+ *     [--clients mailpath,mailpath-cli-jvm,cares]
  * java -Xmx128m -jar benchmarks/target/benchmarks.jar --heap --domains 100000
  * </pre>
  *
@@ -112,7 +113,7 @@ public final class DnsBulkBenchmark {
         }
       }
       if (cold && clients.size() == 7) {
-        clients = List.of("mailpath", "cares");
+        clients = List.of("mailpath", "mailpath-cli-jvm", "cares");
       }
       return new Settings(
           domains,

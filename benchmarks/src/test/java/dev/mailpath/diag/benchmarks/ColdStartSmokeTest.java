@@ -71,4 +71,14 @@ class ColdStartSmokeTest {
     assertThat(r.failed()).isZero();
     assertThat(r.queries()).isEqualTo(3L * TIMED);
   }
+
+  @Test
+  void cliJvmOptions_sameAsTheLauncherScript() throws Exception {
+    Path script = Path.of("..", "bin", "mailpath");
+    assumeTrue(Files.isRegularFile(script), "bin/mailpath is not next to this module");
+
+    String text = Files.readString(script, StandardCharsets.UTF_8);
+
+    assertThat(text).contains("opts=\"" + String.join(" ", ColdStart.CLI_JVM_OPTIONS) + " ");
+  }
 }

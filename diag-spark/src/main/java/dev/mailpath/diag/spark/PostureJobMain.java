@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
  *   --retries N                     further attempts for temporary failures
  *   --deadline SECONDS              bound of one domain's check
  *   --partitions N                  partitions the domains are grouped into by exchange host
+ *   --max-domains-per-group N       domains of one primary exchange per task (0: never split)
  *   --dkim-selector S               a DKIM selector to look up (repeatable)
  * </pre>
  *
@@ -108,6 +109,7 @@ public final class PostureJobMain {
         case "--retries" -> job.retries(Integer.parseInt(v));
         case "--deadline" -> job.deadline(Duration.ofSeconds(Long.parseLong(v)));
         case "--partitions" -> job.partitions(Integer.parseInt(v));
+        case "--max-domains-per-group" -> job.maxDomainsPerGroup(Integer.parseInt(v));
         case "--dkim-selector" -> selectors.add(v);
         default -> throw usage("unknown option " + a);
       }

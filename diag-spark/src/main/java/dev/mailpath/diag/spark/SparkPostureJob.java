@@ -1,7 +1,13 @@
 package dev.mailpath.diag.spark;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.mailpath.diag.core.IpAddressText;
 import dev.mailpath.diag.dns.DnsSettings;
@@ -25,11 +31,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -48,7 +56,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p><b>How it runs.</b> Stage 1 resolves each domain's MX records and keys the domain by its
  * primary exchange host; the domains are then repartitioned by that key, so all domains of one
- * provider land in one partition and so on one executor. Stage 2 checks each partition with the
+ * provider land in one partition and so on one executor (a provider with more than {@link
+ * Builder#maxDomainsPerGroup(int)} domains is split into groups of that size, so that one big
+ * provider does not leave one task with most of the work). Stage 2 checks each partition with the
  * executor's single {@link MailPostureCheck} (one DNS transport, one SMTP client and one exchange
  * cache per executor JVM, built on first use), so each exchange host is probed once per executor
  * per run and its results joined to every domain it serves. A domain whose result is a temporary
@@ -65,8 +75,12 @@ import org.apache.spark.sql.types.StructType;
  * the executors. Columns: {@link #schema()} and {@code docs/spark.md}.
  */
 public final class SparkPostureJob {
+  /** Domains of one primary exchange that one task checks at most, unless configured. */
+  private static final int DEFAULT_MAX_DOMAINS_PER_GROUP = 10_000;
+
   private final JobSettings settings;
   private final int partitions;
+  private final int maxDomainsPerGroup;
 
   private SparkPostureJob(Builder b) {
     this.settings =
@@ -94,6 +108,7 @@ public final class SparkPostureJob {
             b.retries,
             b.retryBackoff);
     this.partitions = b.partitions;
+    this.maxDomainsPerGroup = b.maxDomainsPerGroup;
   }
 
   private static List<String> servers(DnsSettings dns) {
@@ -110,7 +125,7 @@ public final class SparkPostureJob {
    * @return a builder with the executors' system resolvers, port 25 and 443, the JDK's trust store,
    *     the IANA root trust anchor, a 120 s deadline per domain, 20 s SMTP timeouts, 2 connections
    *     per host, 16 domains at once per task, 1 retry after 2 s, an exchange cache of 100,000
-   *     hosts and {@code spark.sql.shuffle.partitions} partitions
+   *     hosts, groups of at most 10,000 domains and {@code spark.sql.shuffle.partitions} partitions
    */
   public static Builder builder() {
     return new Builder();
@@ -139,6 +154,7 @@ public final class SparkPostureJob {
     b.retries = settings.retries();
     b.retryBackoff = settings.retryBackoff();
     b.partitions = partitions;
+    b.maxDomainsPerGroup = maxDomainsPerGroup;
     return b;
   }
 
@@ -160,6 +176,15 @@ public final class SparkPostureJob {
    */
   public int maxConnectionsPerHost() {
     return settings.maxConnectionsPerHost();
+  }
+
+  /**
+   * Returns how many domains of one primary exchange one task checks at most.
+   *
+   * @return domains per group, 0 when a primary exchange's domains are never split
+   */
+  public int maxDomainsPerGroup() {
+    return maxDomainsPerGroup;
   }
 
   /**
@@ -223,8 +248,7 @@ public final class SparkPostureJob {
             ? partitions
             : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
     Dataset<Row> checked =
-        keyed
-            .repartition(n, col("primary_exchange"))
+        grouped(keyed, n)
             .sortWithinPartitions("primary_exchange", "domain")
             .mapPartitions(new CheckPartition(s), Encoders.row(PostureRows.SCHEMA));
     Dataset<Row> rejected =
@@ -232,6 +256,34 @@ public final class SparkPostureJob {
             (MapFunction<String, Row>) d -> PostureRows.rejected(d, "not a domain name"),
             Encoders.row(PostureRows.SCHEMA));
     return checked.union(rejected);
+  }
+
+  /**
+   * Partitions keyed domains so that each primary exchange's domains go to one task, except that a
+   * primary exchange with more than {@code maxDomainsPerGroup} domains is split into groups of
+   * about that size (by a hash of the domain), each going to its own task: a provider that hosts a
+   * third of a zone would otherwise leave one task with a third of the work while the others idle.
+   * Each group probes the provider's hosts once. The sizes come from a window count, so nothing
+   * runs before an action.
+   *
+   * @param keyed rows of domain and primary exchange
+   * @param n partitions
+   * @return the rows, partitioned
+   */
+  Dataset<Row> grouped(Dataset<Row> keyed, int n) {
+    if (maxDomainsPerGroup == 0) {
+      return keyed.repartition(n, col("primary_exchange"));
+    }
+    Column size = count(lit(1)).over(Window.partitionBy(col("primary_exchange")));
+    Column group =
+        when(
+                size.gt(maxDomainsPerGroup),
+                pmod(xxhash64(col("domain")), ceil(size.divide(maxDomainsPerGroup))))
+            .otherwise(lit(0L));
+    return keyed
+        .withColumn("exchange_group", group)
+        .repartition(n, col("primary_exchange"), col("exchange_group"))
+        .select(col("domain"), col("primary_exchange"));
   }
 
   private static Dataset<String> clean(Dataset<String> lines) {
@@ -316,6 +368,7 @@ public final class SparkPostureJob {
     private int retries = 1;
     private Duration retryBackoff = Duration.ofSeconds(2);
     private int partitions;
+    private int maxDomainsPerGroup = DEFAULT_MAX_DOMAINS_PER_GROUP;
 
     private Builder() {}
 
@@ -537,6 +590,25 @@ public final class SparkPostureJob {
         throw new IllegalArgumentException("retryBackoff must not be negative: " + backoff);
       }
       this.retryBackoff = backoff;
+      return this;
+    }
+
+    /**
+     * Sets how many domains of one primary exchange one task checks at most. A provider whose
+     * exchange is primary for more domains is split into groups of about this size, each checked by
+     * its own task (and each probing the provider's hosts once, so such a host is probed once per
+     * group rather than once per run); smaller providers stay whole. 0 never splits: every exchange
+     * host is probed exactly once per executor, however long its one task takes.
+     *
+     * @param max domains per group, at least 1, or 0 for no split (default 10,000)
+     * @return this builder
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxDomainsPerGroup(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxDomainsPerGroup must not be negative: " + max);
+      }
+      this.maxDomainsPerGroup = max;
       return this;
     }
 

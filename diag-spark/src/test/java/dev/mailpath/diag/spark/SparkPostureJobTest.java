@@ -333,6 +333,57 @@ class SparkPostureJobTest {
     }
   }
 
+  /** How many distinct partitions each primary exchange's domains were put in. */
+  static java.util.Map<String, Long> partitionsPerExchange(Dataset<Row> grouped) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (Row r :
+        grouped
+            .withColumn("pid", org.apache.spark.sql.functions.spark_partition_id())
+            .groupBy("primary_exchange")
+            .agg(org.apache.spark.sql.functions.countDistinct("pid").as("n"))
+            .collectAsList()) {
+      out.put(r.getString(0), r.getLong(1));
+    }
+    return out;
+  }
+
+  static Dataset<Row> keyed(int big, int small) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < big; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create("b" + i + ".test", "mx.big.test"));
+    }
+    for (int i = 0; i < small; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create("s" + i + ".test", "mx.small.test"));
+    }
+    return spark.createDataFrame(rows, dev.mailpath.diag.spark.internal.PostureRows.KEYED);
+  }
+
+  @Test
+  void aBigProviderIsSplitIntoGroupsWhileASmallOneStaysInOnePartition() {
+    Dataset<Row> keyed = keyed(200, 20);
+
+    Dataset<Row> grouped = job().maxDomainsPerGroup(40).build().grouped(keyed, 16);
+
+    assertThat(grouped.count()).isEqualTo(220);
+    assertThat(grouped.columns()).containsExactly("domain", "primary_exchange");
+    java.util.Map<String, Long> spread = partitionsPerExchange(grouped);
+    // 200 domains in groups of about 40: five groups, spread over more than one partition.
+    assertThat(spread.get("mx.big.test")).isBetween(2L, 5L);
+    assertThat(spread.get("mx.small.test")).isEqualTo(1L);
+  }
+
+  @Test
+  void withoutASplitEveryProviderStaysInOnePartition() {
+    Dataset<Row> keyed = keyed(200, 20);
+
+    Dataset<Row> grouped = job().maxDomainsPerGroup(0).build().grouped(keyed, 16);
+
+    assertThat(grouped.count()).isEqualTo(220);
+    assertThat(partitionsPerExchange(grouped))
+        .containsEntry("mx.big.test", 1L)
+        .containsEntry("mx.small.test", 1L);
+  }
+
   @Test
   void settingsAreCheckedAtOnceAndRoundTrip() {
     assertThatThrownBy(() -> SparkPostureJob.builder().retries(-1)).hasMessageContaining("retries");
@@ -340,6 +391,8 @@ class SparkPostureJobTest {
         .hasMessageContaining("maxConnectionsPerHost");
     assertThatThrownBy(() -> SparkPostureJob.builder().maxConnectionsPerMinutePerHost(-1))
         .hasMessageContaining("maxConnectionsPerMinutePerHost");
+    assertThatThrownBy(() -> SparkPostureJob.builder().maxDomainsPerGroup(-1))
+        .hasMessageContaining("maxDomainsPerGroup");
     assertThatThrownBy(() -> SparkPostureJob.builder().maxInFlightPerPartition(0))
         .hasMessageContaining("maxInFlightPerPartition");
     assertThatThrownBy(() -> SparkPostureJob.builder().trustedCertificates(List.of("nope")))
@@ -349,6 +402,7 @@ class SparkPostureJobTest {
             .dns(d -> d.maxInFlightPerServer(8).rateLimit(50))
             .maxConnectionsPerHost(3)
             .maxConnectionsPerMinutePerHost(30)
+            .maxDomainsPerGroup(500)
             .build();
     SparkPostureJob copy = j.toBuilder().build();
     assertThat(copy.dns()).isEqualTo(j.dns());
@@ -356,6 +410,8 @@ class SparkPostureJobTest {
     assertThat(copy.dns().maxInFlightPerServer()).isEqualTo(8);
     assertThat(copy.maxConnectionsPerHost()).isEqualTo(3);
     assertThat(copy.maxConnectionsPerMinutePerHost()).isEqualTo(30);
+    assertThat(copy.maxDomainsPerGroup()).isEqualTo(500);
+    assertThat(SparkPostureJob.builder().build().maxDomainsPerGroup()).isEqualTo(10_000);
     assertThat(Arrays.asList(SparkPostureJob.schema().fieldNames()))
         .startsWith("domain", "primary_exchange", "score", "category_scores");
   }

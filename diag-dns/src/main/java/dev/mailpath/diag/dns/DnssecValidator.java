@@ -72,7 +72,12 @@ public final class DnssecValidator {
     this.dns = b.dns;
     this.environment = b.environment;
     this.trustAnchors = b.trustAnchors;
-    this.service = new DnssecService(dns, environment, DnssecService.parseAnchors(trustAnchors));
+    this.service =
+        new DnssecService(
+            dns,
+            dns.transport(environment.timeSource()),
+            environment,
+            DnssecService.parseAnchors(trustAnchors));
   }
 
   /**

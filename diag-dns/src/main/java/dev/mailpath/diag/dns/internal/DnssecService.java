@@ -44,10 +44,16 @@ public final class DnssecService {
    * Creates the service.
    *
    * @param dns servers, timeouts, retries, deadline
+   * @param transport the transport of the settings' budget ({@link DnsBudget}), shared with every
+   *     other engine built from the same settings
    * @param environment clock, executor, random source
    * @param anchors trust anchors as parsed by {@link #parseAnchors}
    */
-  public DnssecService(DnsSettings dns, DiagEnvironment environment, List<Object> anchors) {
+  public DnssecService(
+      DnsSettings dns,
+      NioDnsTransport transport,
+      DiagEnvironment environment,
+      List<Object> anchors) {
     this.dns = dns;
     this.servers = dns.serversOrSystem();
     this.environment = environment;
@@ -56,13 +62,6 @@ public final class DnssecService {
       records.add((Record) o);
     }
     this.engine = new DnssecEngine(records);
-    NioDnsTransport transport =
-        NioDnsTransport.builder()
-            .maxInFlightPerServer(dns.maxInFlightPerServer())
-            .rateLimit(dns.rateLimit())
-            .ioThreads(dns.ioThreads())
-            .timeSource(environment.timeSource())
-            .build();
     this.probe =
         new Probe(
             transport,

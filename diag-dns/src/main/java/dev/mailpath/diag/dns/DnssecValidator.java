@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.dns.internal.DnssecService;
 import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +79,11 @@ public final class DnssecValidator {
             dns.transport(environment.timeSource()),
             environment,
             DnssecService.parseAnchors(trustAnchors));
+  }
+
+  /** The transport, for tests that check which clients share one. */
+  NioDnsTransport transport() {
+    return service.transport();
   }
 
   /**

@@ -38,6 +38,7 @@ public final class DnssecService {
   private final List<InetSocketAddress> servers;
   private final DiagEnvironment environment;
   private final DnssecEngine engine;
+  private final NioDnsTransport transport;
   private final Probe probe;
 
   /**
@@ -62,6 +63,7 @@ public final class DnssecService {
       records.add((Record) o);
     }
     this.engine = new DnssecEngine(records);
+    this.transport = transport;
     this.probe =
         new Probe(
             transport,
@@ -75,6 +77,15 @@ public final class DnssecService {
                 QueryEngine.EDNS_PAYLOAD,
                 true,
                 false));
+  }
+
+  /**
+   * Returns the transport.
+   *
+   * @return the transport
+   */
+  public NioDnsTransport transport() {
+    return transport;
   }
 
   /**

@@ -75,6 +75,7 @@ import org.xbill.DNS.Zone;
  *     InetSocketAddress server = dns.address();   // 127.0.0.1:<ephemeral port>, UDP and TCP
  *     // ... point the code under test at server ...
  *     dns.queries();                              // what it asked, in order
+ *     dns.maxUnansweredQueries();                 // the most it held unanswered at once
  * }
  * }</pre>
  *

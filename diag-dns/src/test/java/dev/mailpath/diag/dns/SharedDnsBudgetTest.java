@@ -226,8 +226,9 @@ class SharedDnsBudgetTest {
     calls.forEach(c -> assertThat(c.join().findings()).isEmpty());
 
     // 20 a second and a burst of 2, counted in any one-second window of the server's receive
-    // times; two budgets would let about 40 through. Generous for scheduling noise.
-    assertThat(busiestSecond(server)).isBetween(10, 30);
+    // times; two budgets would let about 44 through. Generous for scheduling noise (a stalled
+    // server thread reads queued queries in a bunch).
+    assertThat(busiestSecond(server)).isBetween(10, 32);
   }
 
   private static int busiestSecond(LocalDnsZoneServer server) {

@@ -63,7 +63,7 @@ public final class DelegationTrace {
           .timeout(Duration.ofSeconds(2))
           .retries(1)
           .deadline(Duration.ofSeconds(60))
-          .build();
+          .buildDefaults();
 
   private final RootHints hints;
   private final AddressFamily addressFamily;

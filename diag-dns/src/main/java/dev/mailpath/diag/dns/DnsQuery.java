@@ -53,7 +53,7 @@ import org.xbill.DNS.Name;
 public final class DnsQuery {
   /** dig's defaults: 2 s per attempt, 1 retry; the rest as {@link DnsSettings#system()}. */
   private static final DnsSettings DEFAULT_DNS =
-      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).build();
+      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).buildDefaults();
 
   private final DnsSettings dns;
   private final InetSocketAddress server;
@@ -78,7 +78,14 @@ public final class DnsQuery {
     this.environment = b.environment;
     this.engine =
         new DigEngine(
-            dns, recursionDesired, checkingDisabled, udpPayloadSize, dnssecOk, nsid, environment);
+            dns,
+            dns.transport(environment.timeSource()),
+            recursionDesired,
+            checkingDisabled,
+            udpPayloadSize,
+            dnssecOk,
+            nsid,
+            environment);
   }
 
   /**

@@ -3,8 +3,11 @@ package dev.mailpath.diag.dns;
 import static java.util.Objects.requireNonNull;
 
 import dev.mailpath.diag.core.HostAndPort;
+import dev.mailpath.diag.core.TimeSource;
 import dev.mailpath.diag.core.internal.Addresses;
 import dev.mailpath.diag.core.internal.Checks;
+import dev.mailpath.diag.dns.internal.DnsBudget;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +35,40 @@ import org.xbill.DNS.ResolverConfig;
  * need DNS). Clients that walk the hierarchy themselves ({@code RootServerQuery}, {@code
  * DelegationTrace}) ask the root hints instead and use only the transport options here.
  *
+ * <p><b>One budget per settings.</b> {@link #maxInFlightPerServer()} and {@link #rateLimit()} are a
+ * politeness budget per DNS server that every client built from this instance shares: an {@code
+ * MxResolver}, a {@code DnsQuery}, a {@code DnssecValidator} and the checks built on them, given
+ * the same {@code DnsSettings}, together keep at most that many queries outstanding at one server,
+ * and together send at most that many per second, however many of them run at once. A check made of
+ * several clients (a mail-posture check) hands its one {@code DnsSettings} to all of them. The
+ * budget is not part of {@link #equals}: build one {@code DnsSettings} per budget.
+ *
+ * <pre>{@code
+ * DnsSettings polite = DnsSettings.builder().server("192.0.2.53").maxInFlightPerServer(8).build();
+ * MxResolver mx = MxResolver.builder().dns(polite).build();      // these two share
+ * DnsQuery query = DnsQuery.builder().dns(polite).build();       // 8 queries at 192.0.2.53
+ * DnsQuery other = DnsQuery.builder()
+ *     .dns(DnsSettings.builder().server("192.0.2.53").maxInFlightPerServer(8).build())
+ *     .build();                                                  // another 8 of its own
+ * }</pre>
+ *
+ * <p>Settings derived with {@link #toBuilder()} (and so with a client builder's {@code dns(d ->
+ * ...)}) keep the budget of the settings they came from as long as {@code maxInFlightPerServer},
+ * {@code rateLimit} and {@code ioThreads} stay the same: a shorter deadline or a different timeout
+ * does not give a client a budget of its own, so the variants that clients make inside a check stay
+ * within the caller's limits. Changing one of the three starts a new budget, as do {@link
+ * #builder()} and settings derived from {@link #system()} or from a client builder's defaults
+ * (those belong to no one in particular, so {@code dns(d -> d.server(...))} on two builders gives
+ * two budgets). The budget is per JVM and per environment clock ({@code DiagEnvironment}'s time
+ * source); it needs no closing (its I/O thread stops when idle). Clients that walk the hierarchy
+ * share it with the rest for the servers they have in common.
+ *
  * <p>Defaults: 5 s per attempt, 1 retry, UDP with TCP fallback on truncation, EDNS on, 1,024
  * queries in flight per server, no rate limit, one I/O thread, 30 s for a whole call. Immutable and
  * thread-safe.
  */
 public final class DnsSettings {
-  private static final DnsSettings SYSTEM = new Builder().build();
+  private static final DnsSettings SYSTEM = new Builder().buildDefaults();
 
   private final List<InetSocketAddress> servers;
   private final Duration timeout;
@@ -49,7 +80,16 @@ public final class DnsSettings {
   private final int ioThreads;
   private final Duration deadline;
 
-  private DnsSettings(Builder b) {
+  /** The per-server budget its clients share; not part of equals, hashCode or toString. */
+  private final DnsBudget budget;
+
+  /**
+   * Whether these are defaults nobody owns ({@link #system()}, a client builder's), whose variants
+   * start budgets of their own.
+   */
+  private final boolean defaults;
+
+  private DnsSettings(Builder b, boolean defaults) {
     this.servers = List.copyOf(b.servers);
     this.timeout = b.timeout;
     this.retries = b.retries;
@@ -59,6 +99,11 @@ public final class DnsSettings {
     this.rateLimit = b.rateLimit;
     this.ioThreads = b.ioThreads;
     this.deadline = b.deadline;
+    this.budget =
+        b.budget != null && b.budget.hasLimits(maxInFlightPerServer, rateLimit, ioThreads)
+            ? b.budget
+            : new DnsBudget(maxInFlightPerServer, rateLimit, ioThreads);
+    this.defaults = defaults;
   }
 
   /**
@@ -80,12 +125,15 @@ public final class DnsSettings {
   }
 
   /**
-   * Returns a builder initialised from these settings, to derive a variant.
+   * Returns a builder initialised from these settings, to derive a variant. The variant shares
+   * these settings' per-server budget unless it changes {@code maxInFlightPerServer}, {@code
+   * rateLimit} or {@code ioThreads}; a variant of {@link #system()} starts its own.
    *
    * @return a new builder
    */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.budget = defaults ? null : budget;
     b.servers.addAll(servers);
     b.timeout = timeout;
     b.retries = retries;
@@ -199,6 +247,19 @@ public final class DnsSettings {
     return deadline;
   }
 
+  /**
+   * Returns the transport of this instance's budget for a clock: the one every engine built from
+   * these settings with that clock sends through.
+   */
+  NioDnsTransport transport(TimeSource time) {
+    return budget.transport(time);
+  }
+
+  /** The budget, for tests that check which settings share one. */
+  DnsBudget budget() {
+    return budget;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof DnsSettings d
@@ -253,6 +314,9 @@ public final class DnsSettings {
     private int rateLimit;
     private int ioThreads = 1;
     private Duration deadline = Duration.ofSeconds(30);
+
+    /** The budget of the settings this builder came from, kept when the limits stay the same. */
+    private DnsBudget budget;
 
     private Builder() {}
 
@@ -413,7 +477,15 @@ public final class DnsSettings {
      * @return immutable settings
      */
     public DnsSettings build() {
-      return new DnsSettings(this);
+      return new DnsSettings(this, false);
+    }
+
+    /**
+     * Builds defaults nobody owns (a client builder's): clients built from them share their budget,
+     * but their variants start budgets of their own, like those of {@link #system()}.
+     */
+    DnsSettings buildDefaults() {
+      return new DnsSettings(this, true);
     }
   }
 }

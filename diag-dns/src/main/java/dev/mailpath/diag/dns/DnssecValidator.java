@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.mailpath.diag.core.DiagEnvironment;
 import dev.mailpath.diag.dns.internal.DnssecService;
 import dev.mailpath.diag.dns.internal.Futures;
+import dev.mailpath.diag.dns.internal.NioDnsTransport;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -72,7 +73,17 @@ public final class DnssecValidator {
     this.dns = b.dns;
     this.environment = b.environment;
     this.trustAnchors = b.trustAnchors;
-    this.service = new DnssecService(dns, environment, DnssecService.parseAnchors(trustAnchors));
+    this.service =
+        new DnssecService(
+            dns,
+            dns.transport(environment.timeSource()),
+            environment,
+            DnssecService.parseAnchors(trustAnchors));
+  }
+
+  /** The transport, for tests that check which clients share one. */
+  NioDnsTransport transport() {
+    return service.transport();
   }
 
   /**

@@ -70,7 +70,13 @@ public final class MxResolver {
     this.recursionDesired = b.recursionDesired;
     this.addressFamily = b.addressFamily;
     this.environment = b.environment;
-    this.mx = new MxEngine(dns, recursionDesired, addressFamily, environment);
+    this.mx =
+        new MxEngine(
+            dns,
+            dns.transport(environment.timeSource()),
+            recursionDesired,
+            addressFamily,
+            environment);
   }
 
   /**

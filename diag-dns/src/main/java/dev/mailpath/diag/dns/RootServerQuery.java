@@ -63,7 +63,7 @@ public final class RootServerQuery {
 
   /** The defaults of a root query: 2 s per attempt, 1 retry. */
   private static final DnsSettings DEFAULT_DNS =
-      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).build();
+      DnsSettings.builder().timeout(Duration.ofSeconds(2)).retries(1).buildDefaults();
 
   private final RootHints hints;
   private final AddressFamily addressFamily;

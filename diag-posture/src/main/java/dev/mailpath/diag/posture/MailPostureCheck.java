@@ -87,9 +87,12 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p><b>Politeness.</b> At most {@link Builder#maxConnectionsPerHost(int)} SMTP connections at once
  * go to one address, across every call of this instance, and with {@link
- * Builder#maxConnectionsPerMinutePerHost(int)} at most that many start a minute. {@link #checkAll}
- * probes each exchange host once per call and reuses the result for every domain it serves (many
- * domains share one provider's exchanges).
+ * Builder#maxConnectionsPerMinutePerHost(int)} at most that many start a minute. Every part shares
+ * one DNS budget: at most {@link DnsSettings#maxInFlightPerServer()} queries at once, and {@link
+ * DnsSettings#rateLimit()} a second, go to one DNS server from all the parts of all the calls of
+ * this instance together (and from any other client built from the same {@link DnsSettings}).
+ * {@link #checkAll} probes each exchange host once per call and reuses the result for every domain
+ * it serves (many domains share one provider's exchanges).
  *
  * <p><b>Errors.</b> Everything the network does is a finding; parts that did not finish before
  * {@link Builder#deadline(Duration)} are missing from the report ({@link
@@ -156,39 +159,49 @@ public final class MailPostureCheck {
     this.exchangeCacheSize = b.exchangeCacheSize;
     this.sharedCache = exchangeCacheSize > 0 ? new ExchangeCache(exchangeCacheSize) : null;
 
-    this.mxResolver = MxResolver.builder().dns(dns).environment(environment).build();
-    this.spf = SpfCheck.builder().dns(dns).environment(environment).build();
-    this.dmarc = DmarcCheck.builder().dns(dns).environment(environment).build();
-    this.dkim = DkimVerifier.builder().dns(dns).environment(environment).build();
+    // One DnsSettings instance for every part, so they share one per-server budget. A variant
+    // keeps the budget of the caller's settings, except for variants of DnsSettings.system(),
+    // which start their own: then all the parts still share that one.
+    DnsSettings partsDns = dns.toBuilder().build();
+    this.mxResolver = MxResolver.builder().dns(partsDns).environment(environment).build();
+    this.spf = SpfCheck.builder().dns(partsDns).environment(environment).build();
+    this.dmarc = DmarcCheck.builder().dns(partsDns).environment(environment).build();
+    this.dkim = DkimVerifier.builder().dns(partsDns).environment(environment).build();
     this.mtaSts =
         MtaStsCheck.builder()
-            .dns(dns)
+            .dns(partsDns)
             .environment(environment)
             .tls(tls)
             .policyPort(policyPort)
             .deadline(deadline)
             .build();
-    this.tlsRpt = TlsRptCheck.builder().dns(dns).environment(environment).build();
+    this.tlsRpt = TlsRptCheck.builder().dns(partsDns).environment(environment).build();
     this.validator =
         DnssecValidator.builder()
-            .dns(dns)
+            .dns(partsDns)
             .environment(environment)
             .trustAnchors(trustAnchors)
             .build();
-    this.query = DnsQuery.builder().dns(dns).environment(environment).strictNames(false).build();
+    this.query =
+        DnsQuery.builder().dns(partsDns).environment(environment).strictNames(false).build();
     this.ipLists = dnsblLists.stream().anyMatch(l -> l.kind() == DnsblList.Kind.IP);
     this.domainLists = dnsblLists.stream().anyMatch(l -> l.kind() == DnsblList.Kind.DOMAIN);
     this.dnsbl =
         dnsblLists.isEmpty()
             ? null
             : DnsblCheck.builder()
-                .dns(dns)
+                .dns(partsDns)
                 .environment(environment)
                 .lists(dnsblLists)
                 .deadline(deadline)
                 .build();
     SmtpClient client =
-        SmtpClient.builder().dns(dns).environment(environment).timeouts(timeouts).tls(tls).build();
+        SmtpClient.builder()
+            .dns(partsDns)
+            .environment(environment)
+            .timeouts(timeouts)
+            .tls(tls)
+            .build();
     X509TrustManager trust =
         tls.sslContext().isPresent()
             ? null

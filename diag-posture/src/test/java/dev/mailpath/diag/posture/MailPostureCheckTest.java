@@ -38,6 +38,7 @@ class MailPostureCheckTest {
   static PolicySmtpServer smtp6;
   static MtaStsPolicyServer web;
   static LocalDnsZoneServer dns;
+  static String testZone;
   static String anchor = DnssecTestSigner.create(".").ds();
 
   @BeforeAll
@@ -90,7 +91,8 @@ class MailPostureCheckTest {
       zone.append("d").append(i).append(" MX 10 mx.shared\n");
     }
     zone.append("mx.shared A 127.0.0.1\n");
-    dns = LocalDnsZoneServer.builder().zone(".", ROOT).zone("test.", zone.toString()).start();
+    testZone = zone.toString();
+    dns = LocalDnsZoneServer.builder().zone(".", ROOT).zone("test.", testZone).start();
   }
 
   @AfterAll
@@ -159,6 +161,41 @@ class MailPostureCheckTest {
     assertThat(r.hasFinding(PostureFinding.DNSSEC_DOMAIN)).isTrue();
     assertThat(r.hasFinding(PostureFinding.STARTTLS_MISSING)).isFalse();
     assertThat(text).contains("IPv6: 100%", "mx.good.test", "STARTTLS TLSv1.3");
+  }
+
+  @Test
+  void allPartsTogether_keepAtMostMaxInFlightPerServerQueriesAtTheDnsServer() {
+    assertThat(heldAtOnce(1)).as("every part shares the one query allowed").isEqualTo(1);
+  }
+
+  @Test
+  void thePartsAskTheDnsServerAtOnce_whenTheLimitAllows() {
+    // Shows the test above can fail: without a shared budget each part would have its own slot.
+    assertThat(heldAtOnce(1024)).isGreaterThan(1);
+  }
+
+  /** Checks good.test against a DNS server that delays every reply; the most it held at once. */
+  private static int heldAtOnce(int maxInFlightPerServer) {
+    try (LocalDnsZoneServer slow =
+        LocalDnsZoneServer.builder()
+            .zone(".", ROOT)
+            .zone("test.", testZone)
+            .fault(DnsFault.delay(Duration.ofMillis(20)))
+            .start()) {
+      MailPostureReport r =
+          check()
+              .dns(
+                  d ->
+                      d.server(slow.address())
+                          .timeout(Duration.ofSeconds(10))
+                          .maxInFlightPerServer(maxInFlightPerServer))
+              .build()
+              .check("good.test");
+      assertThat(r.incomplete()).as(r.toString()).isFalse();
+      assertThat(r.mtaSts().orElseThrow().policy()).as(r.toString()).isPresent();
+      assertThat(slow.queryCount()).isGreaterThan(10);
+      return slow.maxUnansweredQueries();
+    }
   }
 
   @Test

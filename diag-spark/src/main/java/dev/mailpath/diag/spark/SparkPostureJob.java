@@ -69,7 +69,9 @@ import org.apache.spark.sql.types.StructType;
  * their starts a minute; the bound across the cluster is executors × limit, and since the grouping
  * sends one provider's domains to one executor, a host is in practice contacted by one executor.
  * The DNS servers are guarded per executor by {@link DnsSettings#maxInFlightPerServer()} and {@link
- * DnsSettings#rateLimit()} (queries per second).
+ * DnsSettings#rateLimit()} (queries per second): an executor builds one {@link DnsSettings} per
+ * run, and stage 1's MX lookups and every part of stage 2's check share its one budget per server,
+ * however many task threads run them.
  *
  * <p>Immutable and thread-safe once built; the settings are serializable values that Spark ships to
  * the executors. Columns: {@link #schema()} and {@code docs/spark.md}.

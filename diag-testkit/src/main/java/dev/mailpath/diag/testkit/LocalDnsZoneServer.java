@@ -75,6 +75,7 @@ import org.xbill.DNS.Zone;
  *     InetSocketAddress server = dns.address();   // 127.0.0.1:<ephemeral port>, UDP and TCP
  *     // ... point the code under test at server ...
  *     dns.queries();                              // what it asked, in order
+ *     dns.maxUnansweredQueries();                 // the most it held unanswered at once
  * }
  * }</pre>
  *
@@ -130,6 +131,8 @@ public final class LocalDnsZoneServer implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scheduler;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong queryCount = new AtomicLong();
+  private final AtomicInteger unanswered = new AtomicInteger();
+  private final AtomicInteger maxUnanswered = new AtomicInteger();
   private final Deque<ReceivedQuery> queries = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile List<ActiveFault> faults;
@@ -199,6 +202,31 @@ public final class LocalDnsZoneServer implements AutoCloseable {
    */
   public long queryCount() {
     return queryCount.get();
+  }
+
+  /**
+   * Returns how many queries the server holds now: received and neither answered nor dropped yet (a
+   * delayed reply counts until it is sent).
+   *
+   * @return the number of queries not answered yet
+   */
+  public int unansweredQueries() {
+    return unanswered.get();
+  }
+
+  /**
+   * Returns the most queries the server has held at once since it started: the peak of {@link
+   * #unansweredQueries()}, which is what a client's in-flight limit per server bounds. A query
+   * counts from the moment it is read until just before its reply is sent, or until the server
+   * decides to send none (a {@link DnsFault#drop()} or an ignored message); so a client that waits
+   * for a reply before sending its next query is never counted twice. With {@link
+   * DnsFault#delay(Duration)} replies, a client with {@code n} queries in flight makes this {@code
+   * n}.
+   *
+   * @return the peak number of queries not answered at once
+   */
+  public int maxUnansweredQueries() {
+    return maxUnanswered.get();
   }
 
   /**
@@ -286,6 +314,7 @@ public final class LocalDnsZoneServer implements AutoCloseable {
   /** Answers one message; never throws, so neither the UDP thread nor a TCP worker dies. */
   private void handle(byte[] raw, boolean tcpQuery, Responder responder) {
     queryCount.incrementAndGet();
+    Unanswered held = new Unanswered();
     try {
       Message query;
       try {
@@ -294,6 +323,7 @@ public final class LocalDnsZoneServer implements AutoCloseable {
         log.debug("unparseable {}-byte query: {}", raw.length, e.toString());
         byte[] formErr = DnsWire.formErr(raw, recursionAvailable);
         if (formErr != null) {
+          held.answer();
           send(responder, formErr);
         }
         return;
@@ -305,6 +335,7 @@ public final class LocalDnsZoneServer implements AutoCloseable {
       Record question = query.getQuestion();
       if (question == null || query.getHeader().getCount(Section.QUESTION) != 1) {
         // RFC 9619: a query has exactly one question; anything else is a format error.
+        held.answer();
         send(responder, answerer.error(query, Rcode.FORMERR).toWire());
         return;
       }
@@ -316,10 +347,35 @@ public final class LocalDnsZoneServer implements AutoCloseable {
       }
       byte[] reply = buildReply(query, raw, tcpQuery, fault);
       if (reply != null) {
-        dispatch(responder, reply, fault);
+        dispatch(responder, reply, fault, held);
       }
     } catch (RuntimeException e) {
       log.warn("local DNS server failed to answer a query; no reply sent", e);
+    } finally {
+      if (!held.delayed) {
+        held.answer(); // no reply, or one sent already: no longer held
+      }
+    }
+  }
+
+  /**
+   * One query in {@link #unansweredQueries()}: counted when read, uncounted once, just before its
+   * reply goes out (so the client cannot send its next query while this one still counts).
+   */
+  private final class Unanswered {
+    private final AtomicBoolean answered = new AtomicBoolean();
+
+    /** Set (on the receiving thread) when the reply is left to the delay scheduler. */
+    boolean delayed;
+
+    Unanswered() {
+      maxUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
+    }
+
+    void answer() {
+      if (answered.compareAndSet(false, true)) {
+        unanswered.decrementAndGet();
+      }
     }
   }
 
@@ -450,14 +506,16 @@ public final class LocalDnsZoneServer implements AutoCloseable {
         : new AAAARecord(name, DClass.IN, 300, address);
   }
 
-  private void dispatch(Responder responder, byte[] reply, DnsFault fault) {
+  private void dispatch(Responder responder, byte[] reply, DnsFault fault, Unanswered held) {
     DnsFault.Kind kind = fault == null ? null : fault.kind();
     if (kind == DnsFault.Kind.DELAY) {
       responder.beginPending();
+      held.delayed = true;
       try {
         scheduler.schedule(
             () -> {
               try {
+                held.answer();
                 send(responder, reply);
               } finally {
                 responder.endPending();
@@ -466,9 +524,13 @@ public final class LocalDnsZoneServer implements AutoCloseable {
             saturatedNanos(fault.delayDuration()),
             TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
+        held.answer();
         responder.endPending(); // closing: the reply is dropped like every pending one
       }
-    } else if (kind == DnsFault.Kind.TCP_FLOOD) {
+      return;
+    }
+    held.answer();
+    if (kind == DnsFault.Kind.TCP_FLOOD) {
       try {
         responder.flood(reply);
       } catch (IOException e) {

@@ -108,6 +108,63 @@ class LocalDnsZoneServerFaultTest {
     assertThat(dns.queryCount()).isEqualTo(1);
   }
 
+  @Test
+  void maxUnansweredQueries_delayedReplies_countsTheQueriesHeldAtOnce() throws Exception {
+    LocalDnsZoneServer dns =
+        start(DnsFault.delay(Duration.ofSeconds(1)).forName("mx1.example.org"));
+
+    try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      client.setSoTimeout(5000);
+      for (int i = 0; i < 3; i++) {
+        byte[] q = Raw.query("mx1.example.org.", Type.A, false);
+        client.send(new DatagramPacket(q, q.length, dns.address()));
+      }
+      awaitCondition("three queries held", () -> dns.unansweredQueries() == 3);
+      for (int i = 0; i < 3; i++) {
+        client.receive(new DatagramPacket(new byte[512], 512));
+      }
+    }
+
+    assertThat(dns.unansweredQueries()).isZero();
+    assertThat(dns.maxUnansweredQueries()).isEqualTo(3);
+  }
+
+  @Test
+  void maxUnansweredQueries_oneQueryAfterAnother_staysOne() throws IOException {
+    LocalDnsZoneServer dns = start(DnsFault.delay(Duration.ofMillis(20)));
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(Raw.rcode(Raw.udp(dns, mxQuery()))).isEqualTo(Rcode.NOERROR);
+    }
+
+    assertThat(dns.maxUnansweredQueries())
+        .as("a query is uncounted before its reply goes out")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void unansweredQueries_droppedQuery_isNotHeld() throws Exception {
+    LocalDnsZoneServer dns = start(DnsFault.drop());
+
+    Raw.udpExpectNoReply(dns, mxQuery());
+    awaitCondition(
+        "the dropped query no longer held",
+        () -> dns.queryCount() == 1 && dns.unansweredQueries() == 0);
+
+    assertThat(dns.maxUnansweredQueries()).isEqualTo(1);
+  }
+
+  private static void awaitCondition(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   // ---------------------------------------------------------------- rcode and flag faults
 
   @Test

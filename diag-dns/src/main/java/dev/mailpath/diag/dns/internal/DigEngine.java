@@ -35,7 +35,9 @@ public final class DigEngine {
   /**
    * Creates the engine.
    *
-   * @param dns timeout, retries, EDNS and the transport's limits (servers are not used)
+   * @param dns timeout, retries and EDNS (servers are not used)
+   * @param transport the transport of the settings' budget ({@link DnsBudget}), shared with every
+   *     other engine built from the same settings
    * @param recursionDesired set RD
    * @param checkingDisabled set CD
    * @param udpPayloadSize the EDNS payload size advertised
@@ -45,6 +47,7 @@ public final class DigEngine {
    */
   public DigEngine(
       DnsSettings dns,
+      NioDnsTransport transport,
       boolean recursionDesired,
       boolean checkingDisabled,
       int udpPayloadSize,
@@ -54,13 +57,7 @@ public final class DigEngine {
     this.timeout = dns.timeout();
     this.recursionDesired = recursionDesired;
     this.environment = environment;
-    this.transport =
-        NioDnsTransport.builder()
-            .maxInFlightPerServer(dns.maxInFlightPerServer())
-            .rateLimit(dns.rateLimit())
-            .ioThreads(dns.ioThreads())
-            .timeSource(environment.timeSource())
-            .build();
+    this.transport = transport;
     this.probe =
         new Probe(
             transport,

@@ -38,16 +38,23 @@ public final class DnssecService {
   private final List<InetSocketAddress> servers;
   private final DiagEnvironment environment;
   private final DnssecEngine engine;
+  private final NioDnsTransport transport;
   private final Probe probe;
 
   /**
    * Creates the service.
    *
    * @param dns servers, timeouts, retries, deadline
+   * @param transport the transport of the settings' budget ({@link DnsBudget}), shared with every
+   *     other engine built from the same settings
    * @param environment clock, executor, random source
    * @param anchors trust anchors as parsed by {@link #parseAnchors}
    */
-  public DnssecService(DnsSettings dns, DiagEnvironment environment, List<Object> anchors) {
+  public DnssecService(
+      DnsSettings dns,
+      NioDnsTransport transport,
+      DiagEnvironment environment,
+      List<Object> anchors) {
     this.dns = dns;
     this.servers = dns.serversOrSystem();
     this.environment = environment;
@@ -56,13 +63,7 @@ public final class DnssecService {
       records.add((Record) o);
     }
     this.engine = new DnssecEngine(records);
-    NioDnsTransport transport =
-        NioDnsTransport.builder()
-            .maxInFlightPerServer(dns.maxInFlightPerServer())
-            .rateLimit(dns.rateLimit())
-            .ioThreads(dns.ioThreads())
-            .timeSource(environment.timeSource())
-            .build();
+    this.transport = transport;
     this.probe =
         new Probe(
             transport,
@@ -76,6 +77,15 @@ public final class DnssecService {
                 QueryEngine.EDNS_PAYLOAD,
                 true,
                 false));
+  }
+
+  /**
+   * Returns the transport.
+   *
+   * @return the transport
+   */
+  public NioDnsTransport transport() {
+    return transport;
   }
 
   /**

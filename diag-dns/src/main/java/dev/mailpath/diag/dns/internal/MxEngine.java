@@ -86,12 +86,15 @@ public final class MxEngine {
    * Creates the engine.
    *
    * @param dns servers and transport options
+   * @param transport the transport of the settings' budget ({@link DnsBudget}), shared with every
+   *     other engine built from the same settings
    * @param recursionDesired set RD
    * @param addressFamily which address records to look up
    * @param environment clock, executor, random source, listeners
    */
   public MxEngine(
       DnsSettings dns,
+      NioDnsTransport transport,
       boolean recursionDesired,
       AddressFamily addressFamily,
       DiagEnvironment environment) {
@@ -101,13 +104,7 @@ public final class MxEngine {
     this.recursionDesired = recursionDesired;
     this.addressFamily = addressFamily;
     this.environment = environment;
-    this.transport =
-        NioDnsTransport.builder()
-            .maxInFlightPerServer(dns.maxInFlightPerServer())
-            .rateLimit(dns.rateLimit())
-            .ioThreads(dns.ioThreads())
-            .timeSource(environment.timeSource())
-            .build();
+    this.transport = transport;
     this.engine =
         new QueryEngine(
             transport,

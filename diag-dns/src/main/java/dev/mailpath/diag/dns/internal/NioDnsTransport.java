@@ -189,6 +189,11 @@ public final class NioDnsTransport implements DnsTransport {
     return inFlightNow.sum();
   }
 
+  /** The time source of the exchanges' elapsed times; {@link DnsBudget} keys transports by it. */
+  TimeSource timeSource() {
+    return time;
+  }
+
   /**
    * Tells whether the selector thread is running (it stops by itself when idle).
    *

@@ -37,6 +37,7 @@ class ExecutorChecksTest {
         List.of(),
         Duration.ofSeconds(60),
         2,
+        0,
         16,
         4,
         0,

@@ -26,7 +26,8 @@ import jdk.jfr.Recording;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mailpath.diag.benchmarks.SmtpBenchmark
  *     [--transactions 5000] [--swaks 100] [--sessions 50] [--rounds 3] [--warmup 4000]
- *     [--clients mailpath,mailpath-bulk,smtp-source,swaks,jakarta,commons-net] [--modes sequential,concurrent]
+ *     [--clients mailpath,mailpath-bulk,mailpath-pipelined,smtp-source,swaks,jakarta,commons-net]
+ *     [--modes sequential,concurrent]
  *     [--heap-sessions 200] [--server 127.0.0.1:PORT] [--profile mailpath.jfr]
  * </pre>
  *
@@ -168,6 +169,7 @@ public final class SmtpBenchmark {
     return switch (name) {
       case "mailpath" -> new SmtpMailpathClient();
       case "mailpath-bulk" -> new SmtpMailpathClient(true);
+      case "mailpath-pipelined" -> new SmtpMailpathClient(true, true);
       case "smtp-source" -> new SmtpSourceClient();
       case "swaks" -> new SmtpSwaksClient();
       case "jakarta" -> new SmtpJakartaClient();

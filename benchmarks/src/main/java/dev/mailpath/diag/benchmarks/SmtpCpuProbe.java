@@ -24,7 +24,7 @@ import jdk.jfr.Recording;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mailpath.diag.benchmarks.SmtpCpuProbe
- *     [--client mailpath|mailpath-bulk] [--transactions 5000] [--sessions 50] [--rounds 5]
+ *     [--client mailpath|mailpath-bulk|mailpath-pipelined] [--transactions 5000] [--sessions 50] [--rounds 5]
  *     [--warmup 4000] [--profile cpu.jfr]
  * </pre>
  */

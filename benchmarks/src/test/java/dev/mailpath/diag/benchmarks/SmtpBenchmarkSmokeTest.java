@@ -19,7 +19,16 @@ class SmtpBenchmarkSmokeTest {
   static final int TRANSACTIONS = 6;
 
   @ParameterizedTest
-  @ValueSource(strings = {"mailpath", "smtp-source", "swaks", "jakarta", "commons-net"})
+  @ValueSource(
+      strings = {
+        "mailpath",
+        "mailpath-bulk",
+        "mailpath-pipelined",
+        "smtp-source",
+        "swaks",
+        "jakarta",
+        "commons-net"
+      })
   void measure_againstSmtpSink_everyTransactionVerifiedAndCounted(String name) throws Exception {
     Peers.requireExecutable("smtp-sink (Postfix)", "apt-get install postfix", "smtp-sink");
     SmtpClient client = SmtpBenchmark.client(name);

@@ -247,23 +247,10 @@ final class ColdStart {
       for (String name : s.clients()) {
         if (name.equals("mailpath-cli-jvm")) {
           // The same work in a JVM started the way bin/mailpath starts the command-line tool.
-          List<String> cmd = new ArrayList<>(List.of(java));
-          cmd.addAll(CLI_JVM_OPTIONS);
-          cmd.addAll(
-              List.of(
-                  "-cp",
-                  cp,
-                  DnsBulkBenchmark.class.getName(),
-                  "--cold-child",
-                  "--server",
-                  srv,
-                  "--warmup",
-                  Integer.toString(s.warmup()),
-                  "--domains",
-                  Integer.toString(s.domains()),
-                  "--in-flight",
-                  Integer.toString(s.inFlight())));
-          clients.add(new Client("mailpath, bin/mailpath's JVM options", List.copyOf(cmd)));
+          clients.add(
+              new Client(
+                  "mailpath, bin/mailpath's JVM options",
+                  childCommand(java, CLI_JVM_OPTIONS, cp, srv, s)));
         } else if (name.equals("mailpath") || name.startsWith("mailpath@")) {
           // "mailpath@CLASSPATH" runs the child on another class path (another build of mailpath
           // before this jar), for before/after comparisons in the same interleaved run.
@@ -271,20 +258,12 @@ final class ColdStart {
           clients.add(
               new Client(
                   other ? "mailpath (" + name.substring(name.lastIndexOf('/') + 1) + ")" : name,
-                  List.of(
+                  childCommand(
                       java,
-                      "-cp",
+                      List.of(),
                       other ? name.substring("mailpath@".length()) + File.pathSeparator + cp : cp,
-                      DnsBulkBenchmark.class.getName(),
-                      "--cold-child",
-                      "--server",
                       srv,
-                      "--warmup",
-                      Integer.toString(s.warmup()),
-                      "--domains",
-                      Integer.toString(s.domains()),
-                      "--in-flight",
-                      Integer.toString(s.inFlight()))));
+                      s)));
         } else if (name.equals("cares")) {
           if (CaresClient.node().isEmpty()) {
             System.out.println("c-ares (node): node not installed here, skipped");
@@ -347,6 +326,33 @@ final class ColdStart {
     } finally {
       Tools.deleteRecursively(dir);
     }
+  }
+
+  /** The command line of a fresh mailpath JVM running {@link #child}. */
+  private static List<String> childCommand(
+      String java,
+      List<String> jvmOptions,
+      String classPath,
+      String server,
+      DnsBulkBenchmark.Settings s) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(jvmOptions);
+    cmd.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            DnsBulkBenchmark.class.getName(),
+            "--cold-child",
+            "--server",
+            server,
+            "--warmup",
+            Integer.toString(s.warmup()),
+            "--domains",
+            Integer.toString(s.domains()),
+            "--in-flight",
+            Integer.toString(s.inFlight())));
+    return List.copyOf(cmd);
   }
 
   static Run runOnce(Client c) throws IOException {

@@ -214,6 +214,20 @@ class MailPostureHostileTest {
   }
 
   @Test
+  void rateEntriesOfHostsWhoseNextStartIsDueAreForgotten() throws Exception {
+    // 1,000,000 a minute: starts 60 µs apart, so an entry is due almost at once.
+    HostGates gates = new HostGates(1, 1_000_000);
+    for (int i = 0; i < 20_000; i++) {
+      AutoCloseable slot = gates.acquire("127.1." + (i / 256) + "." + (i % 256), 0);
+      assertThat(slot).isNotNull();
+      slot.close();
+    }
+    // Swept whenever the map doubles past 4,096: never all 20,000 remembered.
+    assertThat(gates.rateEntries()).isLessThanOrEqualTo(8_192);
+    assertThat(gates.hostsInUse()).isZero();
+  }
+
+  @Test
   void aRateLimitOutOfRangeIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> MailPostureCheck.builder().maxConnectionsPerMinutePerHost(-1))

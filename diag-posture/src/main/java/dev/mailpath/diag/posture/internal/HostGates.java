@@ -3,6 +3,7 @@ package dev.mailpath.diag.posture.internal;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * At most {@code limit} connections at once to one target host (an IP address), and optionally at
@@ -14,13 +15,19 @@ import java.util.concurrent.TimeUnit;
  * clock (waiting is real time, whatever clock the environment gives). Thread-safe.
  */
 public final class HostGates {
-  /** Rate entries kept before the due ones are swept. */
+  /** Rate entries kept before the first sweep of the due ones. */
   private static final int SWEEP_AT = 4_096;
 
   private final int limit;
   private final long spacingNanos;
   private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> nextStart = new ConcurrentHashMap<>();
+
+  /**
+   * The size at which the rate entries are next swept: twice what a sweep left, so that sweeping
+   * stays linear in the number of starts however many hosts are waiting.
+   */
+  private final AtomicInteger sweepAt = new AtomicInteger(SWEEP_AT);
 
   private static final class Gate {
     final Semaphore permits;
@@ -134,8 +141,11 @@ public final class HostGates {
           at[0] = start;
           return start + spacingNanos;
         });
-    if (nextStart.size() > SWEEP_AT) {
+    int size = nextStart.size();
+    int threshold = sweepAt.get();
+    if (size > threshold && sweepAt.compareAndSet(threshold, Integer.MAX_VALUE)) {
       nextStart.values().removeIf(next -> next - now <= 0);
+      sweepAt.set(Math.max(SWEEP_AT, 2 * nextStart.size()));
     }
     if (late[0]) {
       return false;
@@ -157,6 +167,15 @@ public final class HostGates {
 
   private void leave(String host) {
     gates.computeIfPresent(host, (k, v) -> --v.users == 0 ? null : v);
+  }
+
+  /**
+   * Returns how many hosts have a rate entry now (for tests).
+   *
+   * @return the number of hosts whose next start is remembered
+   */
+  public int rateEntries() {
+    return nextStart.size();
   }
 
   /**

@@ -87,8 +87,9 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p><b>Politeness.</b> At most {@link Builder#maxConnectionsPerHost(int)} SMTP connections at once
  * go to one address, across every call of this instance, and with {@link
- * Builder#maxConnectionsPerMinutePerHost(int)} at most that many start a minute. Every part shares
- * one DNS budget: at most {@link DnsSettings#maxInFlightPerServer()} queries at once, and {@link
+ * Builder#maxConnectionsPerMinutePerHost(int)} at most that many start a minute; the MTA-STS policy
+ * fetches (HTTPS) count against the same limits of the address they go to. Every part shares one
+ * DNS budget: at most {@link DnsSettings#maxInFlightPerServer()} queries at once, and {@link
  * DnsSettings#rateLimit()} a second, go to one DNS server from all the parts of all the calls of
  * this instance together (and from any other client built from the same {@link DnsSettings}).
  * {@link #checkAll} probes each exchange host once per call and reuses the result for every domain
@@ -163,6 +164,8 @@ public final class MailPostureCheck {
     // keeps the budget of the caller's settings, except for variants of DnsSettings.system(),
     // which start their own: then all the parts still share that one.
     DnsSettings partsDns = dns.toBuilder().build();
+    // One set of per-address connection limits for the SMTP sessions and the policy fetches.
+    HostGates gates = new HostGates(maxConnectionsPerHost, maxConnectionsPerMinutePerHost);
     this.mxResolver = MxResolver.builder().dns(partsDns).environment(environment).build();
     this.spf = SpfCheck.builder().dns(partsDns).environment(environment).build();
     this.dmarc = DmarcCheck.builder().dns(partsDns).environment(environment).build();
@@ -174,6 +177,7 @@ public final class MailPostureCheck {
             .tls(tls)
             .policyPort(policyPort)
             .deadline(deadline)
+            .gates(gates)
             .build();
     this.tlsRpt = TlsRptCheck.builder().dns(partsDns).environment(environment).build();
     this.validator =
@@ -208,13 +212,7 @@ public final class MailPostureCheck {
             : tls.trustManager().orElseGet(CapturingTrustManager::systemDefault);
     this.prober =
         new ExchangeProber(
-            validator,
-            client,
-            trust,
-            smtpPort,
-            new HostGates(maxConnectionsPerHost, maxConnectionsPerMinutePerHost),
-            ipLists ? dnsbl : null,
-            environment);
+            validator, client, trust, smtpPort, gates, ipLists ? dnsbl : null, environment);
   }
 
   /**
@@ -941,7 +939,8 @@ public final class MailPostureCheck {
     }
 
     /**
-     * Sets how many SMTP connections at once may go to one address, across all calls of the check.
+     * Sets how many connections at once may go to one address, across all calls of the check: SMTP
+     * sessions to the exchanges and MTA-STS policy fetches (HTTPS) alike.
      *
      * @param max at least 1 (default 2)
      * @return this builder
@@ -956,10 +955,11 @@ public final class MailPostureCheck {
     }
 
     /**
-     * Sets how many SMTP connections a minute may start to one address, across all calls of the
-     * check: starts to one address are spaced at least a minute / {@code max} apart, and a session
-     * that could not start before the deadline is reported as not made. For providers that publish
-     * a connection rate; {@link #maxConnectionsPerHost(int)} bounds the connections at once.
+     * Sets how many connections a minute may start to one address, across all calls of the check
+     * (SMTP sessions and MTA-STS policy fetches alike): starts to one address are spaced at least a
+     * minute / {@code max} apart, and a connection that could not start before the deadline is
+     * reported as not made. For providers that publish a connection rate; {@link
+     * #maxConnectionsPerHost(int)} bounds the connections at once.
      *
      * @param max 1 to 1,000,000, or 0 for no limit (the default)
      * @return this builder

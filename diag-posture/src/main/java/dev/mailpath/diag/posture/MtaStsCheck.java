@@ -16,6 +16,7 @@ import dev.mailpath.diag.dns.MailExchange;
 import dev.mailpath.diag.dns.MxReport;
 import dev.mailpath.diag.dns.MxResolver;
 import dev.mailpath.diag.dns.RecordType;
+import dev.mailpath.diag.posture.internal.HostGates;
 import dev.mailpath.diag.posture.internal.MtaStsParsers;
 import dev.mailpath.diag.posture.internal.PolicyFetcher;
 import java.io.IOException;
@@ -87,6 +88,9 @@ public final class MtaStsCheck {
   private final MxResolver mx;
   private final PolicyFetcher fetcher;
 
+  /** A posture check's per-address connection gates, or {@code null} for a check on its own. */
+  private final HostGates gates;
+
   private MtaStsCheck(Builder b) {
     this.dns = b.dns;
     this.environment = b.environment;
@@ -99,8 +103,10 @@ public final class MtaStsCheck {
     this.query =
         DnsQuery.builder().dns(resolved).recursionDesired(true).environment(environment).build();
     this.mx = MxResolver.builder().dns(resolved).environment(environment).build();
+    this.gates = b.gates;
     this.fetcher =
-        new PolicyFetcher(environment.socketFactory(), sslContext(tls), environment.timeSource());
+        new PolicyFetcher(
+            environment.socketFactory(), sslContext(tls), environment.timeSource(), gates);
   }
 
   private static SSLContext sslContext(TlsSettings tls) {
@@ -141,6 +147,7 @@ public final class MtaStsCheck {
     b.deadline = deadline;
     b.tls = tls;
     b.policyPort = policyPort;
+    b.gates = gates;
     return b;
   }
 
@@ -522,6 +529,7 @@ public final class MtaStsCheck {
     private Duration deadline = DEFAULT_DEADLINE;
     private TlsSettings tls = TlsSettings.system();
     private int policyPort = 443;
+    private HostGates gates;
 
     private Builder() {}
 
@@ -627,6 +635,18 @@ public final class MtaStsCheck {
         throw new IllegalArgumentException("policyPort must be between 1 and 65535: " + port);
       }
       this.policyPort = port;
+      return this;
+    }
+
+    /**
+     * Sends the policy fetches through a posture check's per-address connection gates, so that its
+     * limits hold for HTTPS as for SMTP. Package-private: a check on its own has no gates.
+     *
+     * @param gates the gates
+     * @return this builder
+     */
+    Builder gates(HostGates gates) {
+      this.gates = requireNonNull(gates, "gates");
       return this;
     }
 

@@ -157,4 +157,49 @@ class MtaStsHostileTest {
     assertThat(codes(r)).containsExactly("mta-sts.policy-syntax");
     assertThat(r.findings().get(0).evidence().size()).isLessThanOrEqualTo(22);
   }
+
+  @Test
+  void aPolicyFetchWaitsForTheAddressesConnectionSlotAndGivesUpAtTheDeadline() throws Exception {
+    dev.mailpath.diag.posture.internal.HostGates gates =
+        new dev.mailpath.diag.posture.internal.HostGates(1);
+    dev.mailpath.diag.posture.internal.PolicyFetcher fetcher =
+        new dev.mailpath.diag.posture.internal.PolicyFetcher(
+            javax.net.SocketFactory.getDefault(),
+            javax.net.ssl.SSLContext.getDefault(),
+            dev.mailpath.diag.core.TimeSource.system(),
+            gates);
+    java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, loopback)) {
+      closedPort = s.getLocalPort();
+    }
+    List<java.net.Socket> opened = new java.util.ArrayList<>();
+
+    AutoCloseable held = gates.acquire("127.0.0.1", 0);
+    dev.mailpath.diag.posture.internal.PolicyFetcher.Result blocked =
+        fetcher.fetch(
+            "mta-sts.example.test",
+            List.of(loopback),
+            closedPort,
+            System.nanoTime() + Duration.ofMillis(200).toNanos(),
+            opened::add);
+    held.close();
+    dev.mailpath.diag.posture.internal.PolicyFetcher.Result through =
+        fetcher.fetch(
+            "mta-sts.example.test",
+            List.of(loopback),
+            closedPort,
+            System.nanoTime() + Duration.ofSeconds(5).toNanos(),
+            opened::add);
+
+    // Another connection held the address's one slot: no socket was even opened.
+    assertThat(blocked.kind())
+        .isEqualTo(dev.mailpath.diag.posture.internal.PolicyFetcher.Kind.TIMEOUT);
+    assertThat(blocked.detail()).contains("connection slot to 127.0.0.1");
+    // With the slot free, the fetch went on to the (closed) port.
+    assertThat(through.kind())
+        .isEqualTo(dev.mailpath.diag.posture.internal.PolicyFetcher.Kind.CONNECT_FAILED);
+    assertThat(opened).hasSize(1);
+    assertThat(gates.hostsInUse()).isZero();
+  }
 }

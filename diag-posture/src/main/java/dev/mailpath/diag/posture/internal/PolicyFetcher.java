@@ -18,6 +18,7 @@ import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.SocketFactory;
 import javax.net.ssl.SNIHostName;
@@ -88,6 +89,7 @@ public final class PolicyFetcher {
   private final SocketFactory sockets;
   private final SSLContext tls;
   private final TimeSource clock;
+  private final HostGates gates;
 
   /**
    * Creates a fetcher.
@@ -97,9 +99,23 @@ public final class PolicyFetcher {
    * @param clock the clock of deadlines
    */
   public PolicyFetcher(SocketFactory sockets, SSLContext tls, TimeSource clock) {
+    this(sockets, tls, clock, null);
+  }
+
+  /**
+   * Creates a fetcher whose connections go through per-address gates (a posture check's, shared
+   * with its SMTP sessions).
+   *
+   * @param sockets where plain sockets come from (the environment's seam)
+   * @param tls the client TLS context (trust)
+   * @param clock the clock of deadlines
+   * @param gates the connection limits per address, or {@code null} for none
+   */
+  public PolicyFetcher(SocketFactory sockets, SSLContext tls, TimeSource clock, HostGates gates) {
     this.sockets = requireNonNull(sockets, "sockets");
     this.tls = requireNonNull(tls, "tls");
     this.clock = requireNonNull(clock, "clock");
+    this.gates = gates;
   }
 
   /**
@@ -128,20 +144,69 @@ public final class PolicyFetcher {
       if (remaining <= 0) {
         return fail(Kind.TIMEOUT, null, "deadline passed before connecting to " + addr);
       }
-      Socket plain;
-      try {
-        plain = sockets.createSocket();
-        register.accept(plain);
-        plain.connect(new InetSocketAddress(a, port), (int) Math.min(remaining, Integer.MAX_VALUE));
-      } catch (SocketTimeoutException e) {
-        return fail(Kind.TIMEOUT, addr, "connection to " + addr + " timed out");
-      } catch (IOException e) {
-        lastError = "cannot connect to " + addr + " port " + port + ": " + e.getMessage();
-        continue;
+      AutoCloseable slot = null;
+      if (gates != null) {
+        try {
+          slot = gates.acquire(addr, TimeUnit.MILLISECONDS.toNanos(remaining));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return fail(Kind.TIMEOUT, null, "interrupted waiting for a connection slot to " + addr);
+        }
+        if (slot == null) {
+          return fail(
+              Kind.TIMEOUT, null, "deadline passed waiting for a connection slot to " + addr);
+        }
       }
-      return exchange(host, port, plain, addr, deadlineNanos, register);
+      try {
+        return connectAndFetch(host, a, addr, port, deadlineNanos, register);
+      } catch (ConnectFailed e) {
+        lastError = e.getMessage();
+      } finally {
+        if (slot != null) {
+          try {
+            slot.close();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
     }
     return fail(Kind.CONNECT_FAILED, null, lastError);
+  }
+
+  /** A connection that was refused or failed: try the next address. */
+  private static final class ConnectFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConnectFailed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private Result connectAndFetch(
+      String host,
+      InetAddress a,
+      String addr,
+      int port,
+      long deadlineNanos,
+      Consumer<Socket> register)
+      throws ConnectFailed {
+    long remaining = remainingMillis(deadlineNanos);
+    if (remaining <= 0) {
+      return fail(Kind.TIMEOUT, null, "deadline passed before connecting to " + addr);
+    }
+    Socket plain;
+    try {
+      plain = sockets.createSocket();
+      register.accept(plain);
+      plain.connect(new InetSocketAddress(a, port), (int) Math.min(remaining, Integer.MAX_VALUE));
+    } catch (SocketTimeoutException e) {
+      return fail(Kind.TIMEOUT, addr, "connection to " + addr + " timed out");
+    } catch (IOException e) {
+      throw new ConnectFailed(
+          "cannot connect to " + addr + " port " + port + ": " + e.getMessage());
+    }
+    return exchange(host, port, plain, addr, deadlineNanos, register);
   }
 
   private Result exchange(

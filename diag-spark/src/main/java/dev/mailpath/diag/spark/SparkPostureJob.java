@@ -511,7 +511,8 @@ public final class SparkPostureJob {
     }
 
     /**
-     * Limits the SMTP connections at once to one address, per executor JVM.
+     * Limits the connections at once to one address (SMTP sessions and MTA-STS policy fetches), per
+     * executor JVM.
      *
      * @param max at least 1
      * @return this builder
@@ -523,7 +524,7 @@ public final class SparkPostureJob {
     }
 
     /**
-     * Limits the SMTP connections a minute to one address, per executor JVM (see {@link
+     * Limits the connections a minute to one address, per executor JVM (see {@link
      * MailPostureCheck.Builder#maxConnectionsPerMinutePerHost(int)}).
      *
      * @param max 1 to 1,000,000, or 0 for no limit (the default)

@@ -1312,14 +1312,16 @@ public final class MailpathCli implements Callable<Integer> {
         names = "--max-connections-per-host",
         paramLabel = "N",
         defaultValue = "2",
-        description = "SMTP connections at once to one address (default ${DEFAULT-VALUE}).")
+        description =
+            "connections (SMTP, MTA-STS) at once to one address (default ${DEFAULT-VALUE}).")
     int maxConnectionsPerHost;
 
     @Option(
         names = "--max-connections-per-minute-per-host",
         paramLabel = "N",
         defaultValue = "0",
-        description = "SMTP connections a minute to one address; 0 for no limit (the default).")
+        description =
+            "connections (SMTP, MTA-STS) a minute to one address; 0 for no limit (the default).")
     int maxConnectionsPerMinutePerHost;
 
     @Option(

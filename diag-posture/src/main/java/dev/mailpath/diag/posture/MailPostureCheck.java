@@ -85,8 +85,8 @@ import javax.net.ssl.X509TrustManager;
  * matched against the TLSA records by the rules of {@link DaneCheck}, and the blocklists for those
  * addresses. Every part asks the configured DNS servers only; the report names them.
  *
- * <p><b>Politeness.</b> At most {@link Builder#maxConnectionsPerHost(int)} SMTP connections at once
- * go to one address, across every call of this instance, and with {@link
+ * <p><b>Politeness.</b> At most {@link Builder#maxConnectionsPerHost(int)} connections at once go
+ * to one address, across every call of this instance, and with {@link
  * Builder#maxConnectionsPerMinutePerHost(int)} at most that many start a minute; the MTA-STS policy
  * fetches (HTTPS) count against the same limits of the address they go to. Every part shares one
  * DNS budget: at most {@link DnsSettings#maxInFlightPerServer()} queries at once, and {@link
@@ -277,7 +277,7 @@ public final class MailPostureCheck {
   }
 
   /**
-   * Returns the limit of SMTP connections at once to one address.
+   * Returns the limit of connections (SMTP, MTA-STS) at once to one address.
    *
    * @return the limit
    */
@@ -286,7 +286,7 @@ public final class MailPostureCheck {
   }
 
   /**
-   * Returns the limit of SMTP connections a minute to one address.
+   * Returns the limit of connections (SMTP, MTA-STS) a minute to one address.
    *
    * @return connections a minute, 0 for no limit
    */

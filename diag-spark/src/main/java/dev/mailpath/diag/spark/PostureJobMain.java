@@ -18,9 +18,9 @@ import org.apache.spark.sql.SparkSession;
  *                                   system resolvers)
  *   --dns-max-in-flight N           queries outstanding at one DNS server, per executor
  *   --dns-qps N                     queries per second to one DNS server, per executor
- *   --max-connections-per-host N    SMTP connections at once to one address, per executor
+ *   --max-connections-per-host N    connections (SMTP, MTA-STS) at once to one address, per executor
  *   --max-connections-per-minute-per-host N
- *                                   SMTP connections a minute to one address, per executor
+ *                                   connections (SMTP, MTA-STS) a minute to one address, per executor
  *   --max-in-flight N               domains checked at once per task
  *   --retries N                     further attempts for temporary failures
  *   --deadline SECONDS              bound of one domain's check

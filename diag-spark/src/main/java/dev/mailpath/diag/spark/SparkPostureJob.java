@@ -172,7 +172,7 @@ public final class SparkPostureJob {
   }
 
   /**
-   * Returns the limit of SMTP connections at once to one address, per executor JVM.
+   * Returns the limit of connections (SMTP, MTA-STS) at once to one address, per executor JVM.
    *
    * @return the limit
    */
@@ -190,7 +190,7 @@ public final class SparkPostureJob {
   }
 
   /**
-   * Returns the limit of SMTP connections a minute to one address, per executor.
+   * Returns the limit of connections (SMTP, MTA-STS) a minute to one address, per executor.
    *
    * @return connections a minute, 0 for no limit
    */

@@ -27,9 +27,9 @@ import java.util.List;
  * @param dkimSelectors DKIM selectors to look up
  * @param dnsblLists blocklists as {@code ip:zone} or {@code domain:zone}
  * @param deadline bound of one domain's check
- * @param maxConnectionsPerHost SMTP connections at once to one address, per executor
- * @param maxConnectionsPerMinutePerHost SMTP connections a minute to one address, per executor; 0
- *     for no limit
+ * @param maxConnectionsPerHost connections (SMTP, MTA-STS) at once to one address, per executor
+ * @param maxConnectionsPerMinutePerHost connections (SMTP, MTA-STS) a minute to one address, per
+ *     executor; 0 for no limit
  * @param exchangeCacheSize exchange hosts an executor remembers for the run
  * @param maxInFlightPerPartition domains checked at once by one task
  * @param retries further attempts for a domain whose result was a temporary failure

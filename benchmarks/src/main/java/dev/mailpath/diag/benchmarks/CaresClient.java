@@ -18,16 +18,12 @@ import java.util.regex.Pattern;
  */
 final class CaresClient implements BulkClient {
 
-  /** The script; argv: server ("127.0.0.1:port"), domains file, domains in flight. */
-  static final String SCRIPT =
+  /**
+   * The check of one domain's answers against the bench zone's key, in JavaScript: the same rule as
+   * {@link BenchZone#verify}, shared by the warm and the cold-start c-ares scripts.
+   */
+  static final String VERIFY_JS =
       """
-      'use strict';
-      const { Resolver } = require('dns').promises;
-      const fs = require('fs');
-      const [server, file, inflightArg] = process.argv.slice(2);
-      const domains = fs.readFileSync(file, 'utf8').split('\\n').filter(Boolean);
-      const resolver = new Resolver({ timeout: 2000, tries: 3 });
-      resolver.setServers([server]);
       function address(i, mx) {
         return (9 + mx) + '.' + ((i >> 16) & 255) + '.' + ((i >> 8) & 255) + '.' + (i & 255);
       }
@@ -43,6 +39,21 @@ final class CaresClient implements BulkClient {
         }
         return found.size === 2;
       }
+      """;
+
+  /** The script; argv: server ("127.0.0.1:port"), domains file, domains in flight. */
+  static final String SCRIPT =
+      """
+      'use strict';
+      const { Resolver } = require('dns').promises;
+      const fs = require('fs');
+      const [server, file, inflightArg] = process.argv.slice(2);
+      const domains = fs.readFileSync(file, 'utf8').split('\\n').filter(Boolean);
+      const resolver = new Resolver({ timeout: 2000, tries: 3 });
+      resolver.setServers([server]);
+      """
+          + VERIFY_JS
+          + """
       let next = 0, verified = 0, failed = 0, queries = 0;
       async function worker() {
         while (next < domains.length) {

@@ -172,21 +172,9 @@ final class ColdStart {
       const resolver = new Resolver({ timeout: 2000, tries: 3 });
       resolver.setServers([server]);
       const build = process.hrtime.bigint() - b0;
-      function address(i, mx) {
-        return (9 + mx) + '.' + ((i >> 16) & 255) + '.' + ((i >> 8) & 255) + '.' + (i & 255);
-      }
-      function verify(domain, seen) {
-        const i = parseInt(domain.slice(1, domain.length - '.bench.test'.length), 10);
-        if (seen.length !== 2) return false;
-        const found = new Set();
-        for (const [pref, host, addrs] of seen) {
-          for (const mx of [1, 2]) {
-            if (host.toLowerCase() === 'mx' + mx + '.d' + i + '.bench.test' && pref === 10 * mx
-                && addrs.length === 1 && addrs[0] === address(i, mx)) found.add(mx);
-          }
-        }
-        return found.size === 2;
-      }
+      """
+          + CaresClient.VERIFY_JS
+          + """
       let firstAnswer = 0;
       async function run(domains) {
         let next = 0;
